@@ -1,0 +1,56 @@
+"""Samlast: coordinated goods distribution for municipalities."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+
+
+def _sqlite_pragmas(engine: sa.Engine) -> None:
+    @sa.event.listens_for(engine, "connect")
+    def set_pragmas(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        # WAL lets the app read while a planning job writes; FKs are off by default in SQLite.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the Flask app; `config` overrides settings read from the environment."""
+    from samlast.config import PROJECT_ROOT, build_config
+
+    instance_path = Path(os.environ.get("SAMLAST_INSTANCE", PROJECT_ROOT / "instance"))
+    app = Flask(__name__, instance_path=str(instance_path), static_folder=None)
+    app.config.update(build_config(instance_path))
+    if config:
+        app.config.update(config)
+
+    from samlast import models  # noqa: F401  (registers the tables)
+    from samlast.api import init_api
+    from samlast.cli import register_cli
+    from samlast.errors import register_error_handlers
+    from samlast.extensions import db, limiter, migrate, socketio
+    from samlast.web import bp as web_bp
+
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            _sqlite_pragmas(db.engine)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    limiter.init_app(app)
+    socketio.init_app(
+        app,
+        message_queue=app.config["REDIS_URL"],
+        cors_allowed_origins=app.config.get("CORS_ORIGINS", []),
+    )
+    register_error_handlers(app)
+    init_api(app)
+    app.register_blueprint(web_bp)
+    register_cli(app)
+    return app

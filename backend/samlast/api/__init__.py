@@ -1,0 +1,35 @@
+"""REST API under /api/v1, documented at /api/openapi.json and /api/docs."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_smorest import Api
+
+from samlast.errors import http_exception_response
+
+
+class SamlastApi(Api):
+    def handle_http_exception(self, error):
+        return http_exception_response(error)
+
+
+def init_api(app: Flask) -> Api:
+    from samlast.api import auth, inventory
+
+    api = SamlastApi(
+        app,
+        spec_kwargs={
+            "info": {
+                "description": "Coordinated goods distribution: master data, planning, "
+                "deliveries. Authenticate with `Authorization: Bearer <token>` from "
+                "`POST /api/v1/auth/login`."
+            }
+        },
+    )
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "opaque"}
+    )
+    api.register_blueprint(auth.blp)
+    for blp in inventory.blueprints():
+        api.register_blueprint(blp)
+    return api

@@ -1,0 +1,80 @@
+"""Settings from environment variables, with safe defaults.
+
+Every setting can be overridden by the mapping passed to ``create_app`` (tests
+use that). Nothing here connects to anything.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _database_url(instance_path: Path) -> str:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{instance_path / 'samlast.db'}"
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the driver named.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _secret_key(instance_path: Path) -> str:
+    """Return SECRET_KEY from the environment, or one generated once and kept in instance/."""
+    key = os.environ.get("SECRET_KEY", "").strip()
+    if key:
+        return key
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def build_config(instance_path: Path) -> dict[str, Any]:
+    """Collect settings from the environment. Called once per app."""
+    instance_path.mkdir(parents=True, exist_ok=True)
+    redis_url = os.environ.get("REDIS_URL", "").strip() or None
+    pwa_dist = Path(os.environ.get("PWA_DIST", PROJECT_ROOT / "pwa" / "dist"))
+    return {
+        "SAMLAST_ENV": os.environ.get("SAMLAST_ENV", "development"),
+        "SECRET_KEY": _secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": redis_url,
+        "TOKEN_TTL_HOURS": int(os.environ.get("TOKEN_TTL_HOURS", str(24 * 30))),
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024))),
+        "GEOCODING_ENABLED": _bool("GEOCODING_ENABLED", True),
+        "GEOCODER_URL": os.environ.get("GEOCODER_URL", "nominatim.openstreetmap.org"),
+        "GEOCODER_USER_AGENT": os.environ.get("GEOCODER_USER_AGENT", "samlast/0.1 (municipal logistics)"),
+        "GEOCODER_TIMEOUT_S": float(os.environ.get("GEOCODER_TIMEOUT_S", "5")),
+        "OSRM_URL": os.environ.get("OSRM_URL", "").strip() or None,
+        "PWA_DIST": pwa_dist,
+        # flask-smorest / OpenAPI
+        "API_TITLE": "Samlast API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_REDOC_PATH": "/docs",
+        "OPENAPI_REDOC_URL": "/api/docs/redoc.standalone.js",
+    }

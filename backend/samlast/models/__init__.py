@@ -1,0 +1,34 @@
+"""SQLAlchemy models, one module per aggregate. Importing this registers them all."""
+
+from samlast.models.base import Base, TemperatureClass
+from samlast.models.cluster import Cluster, Municipality, Terminal
+from samlast.models.delivery_point import DeliveryPoint, DeliveryPointKind, ReceivingWindow
+from samlast.models.geocode import GeocodeCache
+from samlast.models.order import Order, OrderLine, OrderStatus
+from samlast.models.supplier import ProductArea, Supplier, SupplierKind
+from samlast.models.user import AuthToken, Role, User
+from samlast.models.vehicle import EnergyType, Vehicle, VehicleCompartment
+
+__all__ = [
+    "AuthToken",
+    "Base",
+    "Cluster",
+    "DeliveryPoint",
+    "DeliveryPointKind",
+    "EnergyType",
+    "GeocodeCache",
+    "Municipality",
+    "Order",
+    "OrderLine",
+    "OrderStatus",
+    "ProductArea",
+    "ReceivingWindow",
+    "Role",
+    "Supplier",
+    "SupplierKind",
+    "TemperatureClass",
+    "Terminal",
+    "User",
+    "Vehicle",
+    "VehicleCompartment",
+]

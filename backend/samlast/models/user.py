@@ -1,0 +1,87 @@
+"""Users, each with exactly one role, and the bearer tokens their devices hold."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from samlast.models.base import Base, Timestamped, enum_column, utcnow
+from samlast.models.delivery_point import DeliveryPoint
+from samlast.models.supplier import Supplier
+
+
+class Role(enum.StrEnum):
+    COORDINATOR = "coordinator"
+    DRIVER = "driver"
+    RECIPIENT = "recipient"
+    PRODUCER = "producer"
+
+
+user_delivery_point = sa.Table(
+    "user_delivery_point",
+    Base.metadata,
+    sa.Column("user_id", sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "delivery_point_id",
+        sa.ForeignKey("delivery_point.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+)
+
+
+class User(Timestamped, Base):
+    __tablename__ = "user_account"  # "user" is reserved in PostgreSQL
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(role = 'producer') = (supplier_id IS NOT NULL)", name="producer_has_supplier"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(sa.String(120), default="")
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
+    supplier_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("supplier.id", ondelete="RESTRICT")
+    )
+    active: Mapped[bool] = mapped_column(default=True)
+    locale: Mapped[str] = mapped_column(sa.String(8), default="sv")
+
+    supplier: Mapped[Supplier | None] = relationship()
+    delivery_points: Mapped[list[DeliveryPoint]] = relationship(
+        secondary=user_delivery_point, order_by="DeliveryPoint.name"
+    )
+
+    @property
+    def delivery_point_ids(self) -> list[int]:
+        return [point.id for point in self.delivery_points]
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+
+class AuthToken(Base):
+    """An opaque bearer token; only its SHA-256 is stored, so a database leak reveals none."""
+
+    __tablename__ = "auth_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    device: Mapped[str] = mapped_column(sa.String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,282 @@
+"""Travel distance/time matrices.
+
+A :class:`TravelMatrixProvider` turns a list of locations into a square
+matrix of distances (metres) and durations (seconds). The solver only sees
+the matrix, so road-network, geodesic and planar models are interchangeable.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import urllib.request
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from geopy.distance import geodesic
+
+from .model import Location
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TravelMatrix:
+    """Square matrices indexed like the location list they were built from.
+
+    Parameters
+    ----------
+    distances_m : tuple of tuple of float
+        Road distance in metres from row to column.
+    durations_s : tuple of tuple of float
+        Driving time in seconds from row to column.
+    """
+
+    distances_m: tuple[tuple[float, ...], ...]
+    durations_s: tuple[tuple[float, ...], ...]
+
+    def __post_init__(self) -> None:
+        n = len(self.distances_m)
+        for m in (self.distances_m, self.durations_s):
+            if len(m) != n or any(len(row) != n for row in m):
+                raise ValueError("travel matrices must be square and of equal size")
+
+    def __len__(self) -> int:
+        return len(self.distances_m)
+
+
+@runtime_checkable
+class TravelMatrixProvider(Protocol):
+    """Anything that can build a :class:`TravelMatrix` for a list of locations."""
+
+    def matrix(self, locations: Sequence[Location]) -> TravelMatrix: ...
+
+
+# ------------------------------------------------------------------ geodesic
+
+
+@dataclass(frozen=True)
+class SpeedBand:
+    """Average speed ``speed_kmh`` for trips up to ``max_distance_m`` metres."""
+
+    max_distance_m: float
+    speed_kmh: float
+
+
+#: Short hops are town driving, long ones mostly country roads.
+DEFAULT_SPEED_BANDS: tuple[SpeedBand, ...] = (
+    SpeedBand(2_000, 30.0),
+    SpeedBand(10_000, 50.0),
+    SpeedBand(math.inf, 70.0),
+)
+
+
+@dataclass(frozen=True)
+class TimeBandFactor:
+    """Duration multiplier for departures in ``[start_s, end_s)`` seconds since midnight."""
+
+    start_s: int
+    end_s: int
+    factor: float
+
+
+@dataclass(frozen=True)
+class AreaFactor:
+    """Duration multiplier for trips that start or end inside a lat/lon box."""
+
+    min_lat: float
+    min_lon: float
+    max_lat: float
+    max_lon: float
+    factor: float
+
+    def contains(self, loc: Location) -> bool:
+        return self.min_lat <= loc.lat <= self.max_lat and self.min_lon <= loc.lon <= self.max_lon
+
+
+@dataclass(frozen=True)
+class TravelFactors:
+    """Empirical corrections to modelled durations.
+
+    Meant to be learned from driven routes by the feedback loop (planned vs.
+    actual times) and passed into :class:`GeodesicTravelModel`. All factors
+    multiply the modelled duration; 1.0 means "no correction".
+
+    Parameters
+    ----------
+    default : float
+        Global multiplier.
+    time_bands : tuple of TimeBandFactor
+        Time-of-day multiplier, chosen by the model's ``reference_time_s``
+        (matrices are time-independent inside the solver). First match wins.
+    areas : tuple of AreaFactor
+        Multiplier for trips touching an area; the largest matching factor of
+        origin and destination is used.
+    """
+
+    default: float = 1.0
+    time_bands: tuple[TimeBandFactor, ...] = ()
+    areas: tuple[AreaFactor, ...] = ()
+
+    def duration_factor(
+        self, origin: Location, destination: Location, time_s: int | None
+    ) -> float:
+        factor = self.default
+        if time_s is not None:
+            for band in self.time_bands:
+                if band.start_s <= time_s < band.end_s:
+                    factor *= band.factor
+                    break
+        area = [a.factor for a in self.areas if a.contains(origin) or a.contains(destination)]
+        if area:
+            factor *= max(area)
+        return factor
+
+
+@dataclass(frozen=True)
+class GeodesicTravelModel:
+    """Straight-line (WGS84 geodesic) distance stretched to a road estimate.
+
+    Parameters
+    ----------
+    circuity : float
+        Road distance / straight-line distance; about 1.3 for Swedish
+        rural-town networks.
+    speed_bands : tuple of SpeedBand
+        Average speed by road distance, ascending ``max_distance_m``.
+    factors : TravelFactors
+        Learned duration corrections.
+    reference_time_s : int or None
+        Time of day used to pick a :class:`TimeBandFactor`.
+    """
+
+    circuity: float = 1.3
+    speed_bands: tuple[SpeedBand, ...] = DEFAULT_SPEED_BANDS
+    factors: TravelFactors = field(default_factory=TravelFactors)
+    reference_time_s: int | None = None
+
+    def speed_kmh(self, distance_m: float) -> float:
+        for band in self.speed_bands:
+            if distance_m <= band.max_distance_m:
+                return band.speed_kmh
+        return self.speed_bands[-1].speed_kmh
+
+    def straight_line_m(self, a: Location, b: Location) -> float:
+        return geodesic((a.lat, a.lon), (b.lat, b.lon)).meters
+
+    def matrix(self, locations: Sequence[Location]) -> TravelMatrix:
+        n = len(locations)
+        dist = [[0.0] * n for _ in range(n)]
+        dur = [[0.0] * n for _ in range(n)]
+        for i in range(n):
+            for j in range(i + 1, n):
+                a, b = locations[i], locations[j]
+                if a == b:
+                    continue
+                road = self.straight_line_m(a, b) * self.circuity
+                seconds = road / (self.speed_kmh(road) / 3.6)
+                dist[i][j] = dist[j][i] = road
+                dur[i][j] = seconds * self.factors.duration_factor(a, b, self.reference_time_s)
+                dur[j][i] = seconds * self.factors.duration_factor(b, a, self.reference_time_s)
+        return TravelMatrix(tuple(map(tuple, dist)), tuple(map(tuple, dur)))
+
+
+# ------------------------------------------------------------ planar / explicit
+
+
+@dataclass(frozen=True)
+class EuclideanTravelModel:
+    """Planar distances: ``Location.lat`` is x, ``Location.lon`` is y.
+
+    For benchmark instances (Solomon) whose coordinates are abstract. The
+    distance unit is the coordinate unit (treated as metres) and travel time
+    is ``distance / speed`` seconds.
+    """
+
+    speed: float = 1.0
+
+    def matrix(self, locations: Sequence[Location]) -> TravelMatrix:
+        dist = tuple(
+            tuple(math.hypot(a.lat - b.lat, a.lon - b.lon) for b in locations) for a in locations
+        )
+        dur = tuple(tuple(d / self.speed for d in row) for row in dist)
+        return TravelMatrix(dist, dur)
+
+
+@dataclass(frozen=True)
+class MatrixTravelModel:
+    """Precomputed matrix over a known set of locations (looked up by equality)."""
+
+    locations: tuple[Location, ...]
+    travel: TravelMatrix
+
+    def matrix(self, locations: Sequence[Location]) -> TravelMatrix:
+        index = {loc: i for i, loc in enumerate(self.locations)}
+        try:
+            ids = [index[loc] for loc in locations]
+        except KeyError as exc:
+            raise KeyError(f"location not in the precomputed matrix: {exc}") from None
+        d, t = self.travel.distances_m, self.travel.durations_s
+        return TravelMatrix(
+            tuple(tuple(d[i][j] for j in ids) for i in ids),
+            tuple(tuple(t[i][j] for j in ids) for i in ids),
+        )
+
+
+# ---------------------------------------------------------------------- OSRM
+
+
+def _http_get_json(url: str, timeout_s: float) -> dict:
+    with urllib.request.urlopen(url, timeout=timeout_s) as response:  # noqa: S310
+        return json.load(response)
+
+
+@dataclass(frozen=True)
+class OsrmTravelModel:
+    """Road matrix from an OSRM server's table service.
+
+    Calls ``{url}/table/v1/{profile}/{lon,lat;...}?annotations=duration,distance``.
+
+    Parameters
+    ----------
+    url : str
+        Base URL, e.g. ``http://localhost:5000``.
+    profile : str
+        OSRM profile name.
+    timeout_s : float
+        HTTP timeout in seconds.
+    fetch : callable or None
+        ``fetch(url, timeout_s) -> dict``; injectable for tests.
+    """
+
+    url: str
+    profile: str = "driving"
+    timeout_s: float = 30.0
+    fetch: Callable[[str, float], dict] | None = None
+
+    def request_url(self, locations: Sequence[Location]) -> str:
+        coords = ";".join(f"{loc.lon:.6f},{loc.lat:.6f}" for loc in locations)
+        base = self.url.rstrip("/")
+        return f"{base}/table/v1/{self.profile}/{coords}?annotations=duration,distance"
+
+    def matrix(self, locations: Sequence[Location]) -> TravelMatrix:
+        url = self.request_url(locations)
+        fetch = self.fetch or _http_get_json
+        logger.debug("OSRM table request for %d locations", len(locations))
+        data = fetch(url, self.timeout_s)
+        if data.get("code") != "Ok":
+            raise RuntimeError(f"OSRM table failed: {data.get('code')} {data.get('message', '')}")
+        n = len(locations)
+        dist, dur = data.get("distances"), data.get("durations")
+        if dist is None or dur is None or len(dist) != n or len(dur) != n:
+            raise RuntimeError("OSRM table response lacks distance/duration matrices")
+        for i, row in enumerate(dur):
+            for j, value in enumerate(row):
+                if value is None or dist[i][j] is None:
+                    raise RuntimeError(f"OSRM found no route from location {i} to {j}")
+        return TravelMatrix(
+            tuple(tuple(float(v) for v in row) for row in dist),
+            tuple(tuple(float(v) for v in row) for row in dur),
+        )

@@ -1,0 +1,74 @@
+"""Fields and base schemas shared by every resource."""
+
+from __future__ import annotations
+
+from datetime import time
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+
+class BaseSchema(Schema):
+    class Meta:
+        unknown = RAISE
+        ordered = True
+
+
+class ClockTime(fields.Field):
+    """A time of day as "HH:MM" (24 h), e.g. "06:30"."""
+
+    def __init__(self, **kwargs: Any):
+        kwargs.setdefault("metadata", {}).update(
+            {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d$", "example": "06:30"}
+        )
+        super().__init__(**kwargs)
+
+    def _serialize(self, value: time | None, attr, obj, **kwargs):
+        return None if value is None else value.strftime("%H:%M")
+
+    def _deserialize(self, value, attr, data, **kwargs) -> time:
+        if isinstance(value, time):
+            return value
+        if not isinstance(value, str):
+            raise ValidationError("Give a time as HH:MM, e.g. 06:30.")
+        try:
+            hours, minutes = value.strip().split(":")
+            return time(int(hours), int(minutes))
+        except (ValueError, TypeError):
+            raise ValidationError("Give a time as HH:MM, e.g. 06:30.") from None
+
+
+def lat_field(**kwargs: Any) -> fields.Float:
+    return fields.Float(validate=validate.Range(-90, 90), **kwargs)
+
+
+def lon_field(**kwargs: Any) -> fields.Float:
+    return fields.Float(validate=validate.Range(-180, 180), **kwargs)
+
+
+def name_field(max_length: int = 160, **kwargs: Any) -> fields.String:
+    return fields.String(validate=validate.Length(min=1, max=max_length), **kwargs)
+
+
+def external_id_field(**kwargs: Any) -> fields.String:
+    return fields.String(
+        validate=[
+            validate.Length(min=1, max=64),
+            validate.Regexp(r"^\S+$", error="An external id has no spaces."),
+        ],
+        **kwargs,
+    )
+
+
+def positive(**kwargs: Any) -> fields.Float:
+    return fields.Float(validate=validate.Range(min=0), **kwargs)
+
+
+class ListQuerySchema(BaseSchema):
+    q = fields.String(metadata={"description": "Case-insensitive search in names."})
+    limit = fields.Integer(load_default=200, validate=validate.Range(1, 2000))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class MessageSchema(BaseSchema):
+    message = fields.String()

@@ -1,0 +1,38 @@
+"""Schemas for users and logging in."""
+
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from samlast.models import Role
+from samlast.schemas.common import BaseSchema
+
+
+class UserSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    username = fields.String(
+        required=True,
+        validate=[
+            validate.Length(min=3, max=80),
+            validate.Regexp(r"^[a-z0-9._-]+$", error="Use a-z, 0-9, dot, dash or underscore."),
+        ],
+    )
+    display_name = fields.String(validate=validate.Length(max=120))
+    password = fields.String(load_only=True, validate=validate.Length(min=8, max=200))
+    role = fields.Enum(Role, by_value=True, required=True)
+    supplier_id = fields.Integer(allow_none=True)
+    delivery_point_ids = fields.List(fields.Integer())
+    active = fields.Boolean()
+    locale = fields.String(validate=validate.OneOf(["sv", "en"]))
+
+
+class LoginSchema(BaseSchema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1))
+    device = fields.String(load_default="", validate=validate.Length(max=120))
+
+
+class TokenSchema(BaseSchema):
+    token = fields.String(required=True)
+    expires_at = fields.DateTime(required=True)
+    user = fields.Nested(UserSchema, required=True)

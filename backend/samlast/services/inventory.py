@@ -1,0 +1,225 @@
+"""Create, update and delete the coordinator's master data, with reference checks.
+
+A `Resource` says how one model is written: which fields refer to other rows
+(checked before writing, so a bad id is a 422 naming the field, not a 500 from
+the database) and how nested lists (windows, lines, compartments) are replaced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from samlast.errors import Conflict, NotFound, ValidationFailed
+from samlast.extensions import db
+from samlast.models import (
+    Cluster,
+    DeliveryPoint,
+    Municipality,
+    Order,
+    OrderLine,
+    ProductArea,
+    ReceivingWindow,
+    Role,
+    Supplier,
+    Terminal,
+    User,
+    Vehicle,
+    VehicleCompartment,
+)
+
+Setter = Callable[[Any, Any], None]
+
+
+@dataclass(frozen=True)
+class Resource:
+    model: type
+    label: str
+    references: dict[str, type] = field(default_factory=dict)
+    setters: dict[str, Setter] = field(default_factory=dict)
+    search_column: str | None = "name"
+    validate: Callable[[Any], None] | None = None
+
+
+def get_or_404(resource: Resource, object_id: int) -> Any:
+    obj = db.session.get(resource.model, object_id)
+    if obj is None:
+        raise NotFound(f"No {resource.label} with id {object_id}.")
+    return obj
+
+
+def _check_references(resource: Resource, data: dict[str, Any]) -> None:
+    errors: dict[str, list[str]] = {}
+    for name, model in resource.references.items():
+        value = data.get(name)
+        if value is not None and db.session.get(model, value) is None:
+            errors[name] = [f"No {model.__name__} with id {value}."]
+    if errors:
+        raise ValidationFailed("Unknown references: " + ", ".join(sorted(errors)) + ".", errors)
+
+
+def _check_unique(resource: Resource, data: dict[str, Any], current_id: int | None) -> None:
+    errors: dict[str, list[str]] = {}
+    for column in resource.model.__table__.columns:
+        if not column.unique or column.name not in data:
+            continue
+        query = sa.select(resource.model.id).where(column == data[column.name])
+        if current_id is not None:
+            query = query.where(resource.model.id != current_id)
+        if db.session.scalar(query) is not None:
+            errors[column.name] = [f"{data[column.name]!r} is already used by another {resource.label}."]
+    if errors:
+        raise ValidationFailed("Values must be unique: " + ", ".join(sorted(errors)) + ".", errors)
+
+
+def assign(resource: Resource, obj: Any, data: dict[str, Any]) -> None:
+    """Apply loaded data to a model object without committing."""
+    _check_references(resource, data)
+    _check_unique(resource, data, getattr(obj, "id", None))
+    for name, value in data.items():
+        setter = resource.setters.get(name)
+        if setter is not None:
+            setter(obj, value)
+        else:
+            setattr(obj, name, value)
+    if resource.validate is not None:
+        resource.validate(obj)
+
+
+def _commit(resource: Resource) -> None:
+    try:
+        db.session.commit()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise Conflict(
+            f"The {resource.label} conflicts with existing data or is still in use."
+        ) from exc
+
+
+def create(resource: Resource, data: dict[str, Any]) -> Any:
+    obj = resource.model()
+    try:
+        assign(resource, obj, data)
+    except Exception:
+        db.session.rollback()
+        raise
+    db.session.add(obj)
+    _commit(resource)
+    return obj
+
+
+def update(resource: Resource, obj: Any, data: dict[str, Any]) -> Any:
+    try:
+        assign(resource, obj, data)
+    except Exception:
+        db.session.rollback()
+        raise
+    _commit(resource)
+    return obj
+
+
+def delete(resource: Resource, obj: Any) -> None:
+    db.session.delete(obj)
+    _commit(resource)
+
+
+def list_query(resource: Resource, q: str | None) -> sa.Select:
+    query = sa.select(resource.model)
+    if q and resource.search_column:
+        query = query.where(getattr(resource.model, resource.search_column).ilike(f"%{q}%"))
+    return query.order_by(resource.model.id)
+
+
+# Nested setters -------------------------------------------------------------
+
+
+def _rows_by_id(model: type, ids: Sequence[int], field_name: str) -> list[Any]:
+    rows = db.session.scalars(sa.select(model).where(model.id.in_(ids))).all()
+    missing = sorted(set(ids) - {row.id for row in rows})
+    if missing:
+        raise ValidationFailed(
+            f"Unknown {model.__name__} ids: {missing}.", {field_name: [f"Unknown ids {missing}."]}
+        )
+    return sorted(rows, key=lambda row: ids.index(row.id))
+
+
+def _set_windows(point: DeliveryPoint, windows: list[dict]) -> None:
+    point.receiving_windows = [ReceivingWindow(**w) for w in windows]
+
+
+def _set_product_areas(supplier: Supplier, ids: list[int]) -> None:
+    supplier.product_areas = _rows_by_id(ProductArea, ids, "product_area_ids")
+
+
+def _set_lines(order: Order, lines: list[dict]) -> None:
+    area_ids = [line["product_area_id"] for line in lines if line.get("product_area_id")]
+    _rows_by_id(ProductArea, area_ids, "lines")
+    order.lines = [OrderLine(line_no=i + 1, **line) for i, line in enumerate(lines)]
+
+
+def _set_compartments(vehicle: Vehicle, compartments: list[dict]) -> None:
+    vehicle.compartments = [VehicleCompartment(**c) for c in compartments]
+
+
+def _set_password(user: User, password: str) -> None:
+    user.set_password(password)
+
+
+def _set_user_points(user: User, ids: list[int]) -> None:
+    user.delivery_points = _rows_by_id(DeliveryPoint, ids, "delivery_point_ids")
+
+
+def _validate_user(user: User) -> None:
+    if not user.password_hash:
+        raise ValidationFailed("A new user needs a password.", {"password": ["Required."]})
+    if user.role == Role.PRODUCER and user.supplier_id is None:
+        raise ValidationFailed(
+            "A producer is linked to one supplier.", {"supplier_id": ["Required for producers."]}
+        )
+    if user.role != Role.PRODUCER and user.supplier_id is not None:
+        raise ValidationFailed(
+            "Only producers are linked to a supplier.", {"supplier_id": ["Only for producers."]}
+        )
+    if user.role == Role.RECIPIENT and not user.delivery_points:
+        raise ValidationFailed(
+            "A recipient is linked to at least one delivery point.",
+            {"delivery_point_ids": ["Required for recipients."]},
+        )
+
+
+CLUSTERS = Resource(Cluster, "cluster")
+MUNICIPALITIES = Resource(Municipality, "municipality", references={"cluster_id": Cluster})
+TERMINALS = Resource(Terminal, "terminal", references={"cluster_id": Cluster})
+PRODUCT_AREAS = Resource(ProductArea, "product area")
+DELIVERY_POINTS = Resource(
+    DeliveryPoint,
+    "delivery point",
+    references={"municipality_id": Municipality},
+    setters={"receiving_windows": _set_windows},
+)
+SUPPLIERS = Resource(Supplier, "supplier", setters={"product_area_ids": _set_product_areas})
+ORDERS = Resource(
+    Order,
+    "order",
+    references={"delivery_point_id": DeliveryPoint, "supplier_id": Supplier},
+    setters={"lines": _set_lines},
+    search_column="external_id",
+)
+VEHICLES = Resource(
+    Vehicle,
+    "vehicle",
+    references={"terminal_id": Terminal},
+    setters={"compartments": _set_compartments},
+)
+USERS = Resource(
+    User,
+    "user",
+    references={"supplier_id": Supplier},
+    setters={"password": _set_password, "delivery_point_ids": _set_user_points},
+    search_column="username",
+    validate=_validate_user,
+)
