@@ -76,5 +76,5 @@ def build_config(instance_path: Path) -> dict[str, Any]:
         "OPENAPI_URL_PREFIX": "/api",
         "OPENAPI_JSON_PATH": "openapi.json",
         "OPENAPI_REDOC_PATH": "/docs",
-        "OPENAPI_REDOC_URL": "/api/docs/redoc.standalone.js",
+        "OPENAPI_REDOC_URL": "/vendor/redoc.standalone.js",
     }
