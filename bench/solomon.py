@@ -1,0 +1,250 @@
+"""Solomon VRPTW benchmark for the Samlast planner (not a test).
+
+Objective: total Euclidean distance, free fleet (25 vehicles), capacity and
+hard time windows, travel time = distance. Solutions are re-evaluated here
+in exact floating point and checked for feasibility independently of the
+solver.
+
+    .venv/bin/python bench/solomon.py --time-limit 10 --instances R101,C201
+    .venv/bin/python bench/solomon.py --peers --json /tmp/solomon.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "backend"))
+
+from samlast.planning import (  # noqa: E402
+    Capacity,
+    EuclideanTravelModel,
+    Job,
+    Load,
+    Location,
+    Problem,
+    SolveParams,
+    TimeWindow,
+    Vehicle,
+    solve,
+)
+
+DEFAULT_DIR = REPO.parent / "shared" / "benchmarks" / "solomon"
+#: Coordinates and times are multiplied by this before they enter a solver
+#: with integer arithmetic; results are re-evaluated unscaled.
+SCALE = 1000
+EPS = 1e-6
+
+
+@dataclass(frozen=True)
+class Instance:
+    name: str
+    vehicles: int
+    capacity: int
+    # rows: (number, x, y, demand, ready, due, service); row 0 is the depot
+    rows: tuple[tuple[int, float, float, int, float, float, float], ...]
+
+    def dist(self, a: int, b: int) -> float:
+        ra, rb = self.rows[a], self.rows[b]
+        return math.hypot(ra[1] - rb[1], ra[2] - rb[2])
+
+
+def read_instance(path: Path) -> Instance:
+    lines = [ln.split() for ln in path.read_text().splitlines()]
+    vehicles = capacity = None
+    rows = []
+    for i, parts in enumerate(lines):
+        if parts[:2] == ["NUMBER", "CAPACITY"]:
+            vehicles, capacity = int(lines[i + 1][0]), int(lines[i + 1][1])
+        elif len(parts) == 7 and all(p.replace(".", "").isdigit() for p in parts):
+            n, x, y, q, r, d, s = parts
+            rows.append((int(n), float(x), float(y), int(q), float(r), float(d), float(s)))
+    if vehicles is None or not rows or rows[0][0] != 0:
+        raise ValueError(f"{path}: not a Solomon instance")
+    return Instance(path.stem, vehicles, capacity, tuple(rows))
+
+
+def check(inst: Instance, routes: list[list[int]]) -> tuple[bool, float, str]:
+    """Exact distance and feasibility (capacity, windows, coverage, depot due)."""
+    total, depot_due = 0.0, inst.rows[0][5]
+    seen: list[int] = []
+    for route in routes:
+        load = sum(inst.rows[c][3] for c in route)
+        if load > inst.capacity:
+            return False, math.nan, f"capacity {load} > {inst.capacity}"
+        t, here = inst.rows[0][4], 0
+        for c in route:
+            total += inst.dist(here, c)
+            t = max(t + inst.dist(here, c), inst.rows[c][4])
+            if t > inst.rows[c][5] + EPS:
+                return False, math.nan, f"customer {c} served at {t:.3f} > due {inst.rows[c][5]}"
+            t += inst.rows[c][6]
+            here = c
+        total += inst.dist(here, 0)
+        if t + inst.dist(here, 0) > depot_due + EPS:
+            return False, math.nan, "route returns after depot due time"
+        seen.extend(route)
+    if sorted(seen) != list(range(1, len(inst.rows))):
+        return False, math.nan, "customers missing or visited twice"
+    if len(routes) > inst.vehicles:
+        return False, math.nan, f"{len(routes)} routes > {inst.vehicles} vehicles"
+    return True, total, ""
+
+
+# ------------------------------------------------------------------- solvers
+
+
+def solve_samlast(inst: Instance, limit: float, seed: int) -> list[list[int]]:
+    depot = inst.rows[0]
+    vehicles = tuple(
+        Vehicle(
+            id=f"v{k}",
+            shift_start=int(depot[4] * SCALE),
+            shift_end=int(depot[5] * SCALE),
+            capacities={"ambient": Capacity(kg=inst.capacity)},
+            cost_per_km=1.0,
+        )
+        for k in range(inst.vehicles)
+    )
+    jobs = tuple(
+        Job.delivery_job(
+            str(n),
+            Location(x * SCALE, y * SCALE),
+            {"ambient": Load(kg=q)},
+            (TimeWindow(int(r * SCALE), int(d * SCALE)),),
+            service_fixed_s=int(s * SCALE),
+        )
+        for n, x, y, q, r, d, s in inst.rows[1:]
+    )
+    problem = Problem(Location(depot[1] * SCALE, depot[2] * SCALE), vehicles, jobs)
+    plan = solve(problem, SolveParams(time_limit_s=limit, seed=seed), travel=EuclideanTravelModel())
+    return [[int(s.job_id) for s in route.stops] for route in plan.routes]
+
+
+def _int_matrices(inst: Instance) -> tuple[list[list[int]], list[list[int]]]:
+    n = len(inst.rows)
+    d = [[inst.dist(a, b) * SCALE for b in range(n)] for a in range(n)]
+    return [[round(x) for x in row] for row in d], [[math.ceil(x - 1e-9) for x in row] for row in d]
+
+
+def solve_pyvrp(inst: Instance, limit: float, seed: int) -> list[list[int]]:
+    try:
+        import pyvrp
+        from pyvrp.stop import MaxRuntime
+    except ImportError as exc:
+        raise SystemExit("--peers needs PyVRP: pip install pyvrp") from exc
+    dist, dur = _int_matrices(inst)
+    m = pyvrp.Model()
+    d0 = inst.rows[0]
+    depot = m.add_depot(x=int(d0[1] * SCALE), y=int(d0[2] * SCALE))
+    m.add_vehicle_type(
+        num_available=inst.vehicles, capacity=inst.capacity,
+        tw_early=int(d0[4] * SCALE), tw_late=int(d0[5] * SCALE),
+    )
+    locs = [depot]
+    for n, x, y, q, r, d, s in inst.rows[1:]:
+        locs.append(m.add_client(
+            x=int(x * SCALE), y=int(y * SCALE), delivery=q, service_duration=int(s * SCALE),
+            tw_early=int(r * SCALE), tw_late=int(d * SCALE),
+        ))
+    for a, fa in enumerate(locs):
+        for b, fb in enumerate(locs):
+            m.add_edge(fa, fb, distance=dist[a][b], duration=dur[a][b])
+    res = m.solve(stop=MaxRuntime(limit), seed=seed, display=False)
+    return [list(route.visits()) for route in res.best.routes()]
+
+
+def solve_vroom(inst: Instance, limit: float, seed: int) -> list[list[int]]:
+    try:
+        import vroom
+    except ImportError as exc:
+        raise SystemExit("--peers needs VROOM: pip install pyvroom") from exc
+    dist, dur = _int_matrices(inst)
+    problem = vroom.Input()
+    problem.set_durations_matrix(profile="car", matrix_input=dur)
+    problem.set_costs_matrix(profile="car", matrix_input=dist)
+    d0 = inst.rows[0]
+    for k in range(inst.vehicles):
+        problem.add_vehicle(vroom.Vehicle(
+            id=k, start=0, end=0, capacity=[inst.capacity],
+            time_window=vroom.TimeWindow(int(d0[4] * SCALE), int(d0[5] * SCALE)),
+        ))
+    for n, _x, _y, q, r, d, s in inst.rows[1:]:
+        problem.add_job(vroom.Job(
+            id=n, location=n, delivery=[q], service=int(s * SCALE),
+            time_windows=[vroom.TimeWindow(int(r * SCALE), int(d * SCALE))],
+        ))
+    sol = problem.solve(exploration_level=5, nb_threads=1, timeout=int(limit * 1000))
+    df = sol.routes
+    routes = []
+    for _, grp in df[df["type"] == "job"].groupby("vehicle_id", sort=True):
+        routes.append([int(i) for i in grp["id"]])
+    return routes
+
+
+SOLVERS = {"samlast-ortools": solve_samlast, "pyvrp": solve_pyvrp, "vroom": solve_vroom}
+
+
+def load_bks(directory: Path) -> dict[str, float]:
+    path = directory.parent / "bks_distance_only.csv"
+    with path.open() as fh:
+        return {row["instance"]: float(row["distance"]) for row in csv.DictReader(fh)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--dir", type=Path, default=DEFAULT_DIR)
+    ap.add_argument("--instances", default="", help="comma-separated names (default: all)")
+    ap.add_argument("--time-limit", type=float, default=10.0, help="seconds per instance")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--json", type=Path, help="write solution records here")
+    ap.add_argument("--peers", action="store_true", help="also run PyVRP and VROOM")
+    args = ap.parse_args(argv)
+
+    names = [n.strip() for n in args.instances.split(",") if n.strip()]
+    paths = [args.dir / f"{n}.txt" for n in names] or sorted(args.dir.glob("*.txt"))
+    bks = load_bks(args.dir)
+    solvers = list(SOLVERS) if args.peers else ["samlast-ortools"]
+    records, gaps = [], {s: [] for s in solvers}
+    infeasible = {s: 0 for s in solvers}
+    print(f"{'instance':8} {'solver':16} {'veh':>3} {'distance':>9} {'BKS':>9} {'gap%':>6} "
+          f"{'feasible':8} {'wall s':>6}")
+    for path in paths:
+        inst = read_instance(path)
+        for name in solvers:
+            t0 = time.monotonic()
+            routes = SOLVERS[name](inst, args.time_limit, args.seed)
+            wall = time.monotonic() - t0
+            ok, distance, why = check(inst, routes)
+            ref = bks.get(inst.name)
+            gap = (distance - ref) / ref * 100 if ok and ref else math.nan
+            if ok:
+                gaps[name].append(gap)
+            else:
+                infeasible[name] += 1
+            print(f"{inst.name:8} {name:16} {len(routes):3d} {distance:9.2f} {ref or math.nan:9.2f} "
+                  f"{gap:6.2f} {'yes' if ok else 'NO ' + why:8} {wall:6.1f}", flush=True)
+            records.append({"instance": inst.name, "solver": name, "routes": routes,
+                            "distance": None if not ok else round(distance, 4),
+                            "vehicles": len(routes), "wall_s": round(wall, 3)})
+    print()
+    for name in solvers:
+        g = gaps[name]
+        if g:
+            print(f"{name:16} instances {len(g) + infeasible[name]:3d}  infeasible "
+                  f"{infeasible[name]}  mean gap {statistics.mean(g):.2f} %  worst gap {max(g):.2f} %")
+    if args.json:
+        args.json.write_text(json.dumps(records, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
