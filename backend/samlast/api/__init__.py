@@ -14,7 +14,7 @@ class SamlastApi(Api):
 
 
 def init_api(app: Flask) -> Api:
-    from samlast.api import auth, inventory
+    from samlast.api import auth, imports, inventory
 
     api = SamlastApi(
         app,
@@ -30,6 +30,7 @@ def init_api(app: Flask) -> Api:
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "opaque"}
     )
     api.register_blueprint(auth.blp)
+    api.register_blueprint(imports.blp)
     for blp in inventory.blueprints():
         api.register_blueprint(blp)
     return api

@@ -71,7 +71,8 @@ def _check_unique(resource: Resource, data: dict[str, Any], current_id: int | No
         if current_id is not None:
             query = query.where(resource.model.id != current_id)
         if db.session.scalar(query) is not None:
-            errors[column.name] = [f"{data[column.name]!r} is already used by another {resource.label}."]
+            used = f"{data[column.name]!r} is already used by another {resource.label}."
+            errors[column.name] = [used]
     if errors:
         raise ValidationFailed("Values must be unique: " + ", ".join(sorted(errors)) + ".", errors)
 
@@ -115,6 +116,11 @@ def create(resource: Resource, data: dict[str, Any]) -> Any:
 def update(resource: Resource, obj: Any, data: dict[str, Any]) -> Any:
     try:
         assign(resource, obj, data)
+    except IntegrityError as exc:  # a flush while replacing nested rows
+        db.session.rollback()
+        raise Conflict(
+            f"The {resource.label} conflicts with existing data or is still in use."
+        ) from exc
     except Exception:
         db.session.rollback()
         raise
@@ -130,7 +136,9 @@ def delete(resource: Resource, obj: Any) -> None:
 def list_query(resource: Resource, q: str | None) -> sa.Select:
     query = sa.select(resource.model)
     if q and resource.search_column:
-        query = query.where(getattr(resource.model, resource.search_column).ilike(f"%{q}%"))
+        # autoescape: "_" and "%" in a search are literal characters, not wildcards.
+        column = getattr(resource.model, resource.search_column)
+        query = query.where(column.icontains(q, autoescape=True))
     return query.order_by(resource.model.id)
 
 
@@ -147,8 +155,28 @@ def _rows_by_id(model: type, ids: Sequence[int], field_name: str) -> list[Any]:
     return sorted(rows, key=lambda row: ids.index(row.id))
 
 
+def _clear_children(owner: Any, attr: str) -> None:
+    """Delete an object's nested rows now, before new ones are added.
+
+    The unit of work inserts new rows before it deletes orphans, so replacing rows
+    that share a unique key (an order's line numbers, a vehicle's temperature
+    classes) with equal ones would otherwise violate the constraint.
+    """
+    if sa.inspect(owner).persistent and getattr(owner, attr):
+        setattr(owner, attr, [])
+        db.session.flush()
+
+
+def replace_collection(obj: Any, attribute: str, children: list[Any]) -> None:
+    """Swap a child collection; old rows are deleted first so unique keys can be reused."""
+    if getattr(obj, "id", None) is not None and getattr(obj, attribute):
+        getattr(obj, attribute).clear()
+        db.session.flush()
+    setattr(obj, attribute, children)
+
+
 def _set_windows(point: DeliveryPoint, windows: list[dict]) -> None:
-    point.receiving_windows = [ReceivingWindow(**w) for w in windows]
+    replace_collection(point, "receiving_windows", [ReceivingWindow(**w) for w in windows])
 
 
 def _set_product_areas(supplier: Supplier, ids: list[int]) -> None:
@@ -158,11 +186,17 @@ def _set_product_areas(supplier: Supplier, ids: list[int]) -> None:
 def _set_lines(order: Order, lines: list[dict]) -> None:
     area_ids = [line["product_area_id"] for line in lines if line.get("product_area_id")]
     _rows_by_id(ProductArea, area_ids, "lines")
-    order.lines = [OrderLine(line_no=i + 1, **line) for i, line in enumerate(lines)]
+    _clear_children(order, "lines")
+    replace_collection(
+        order, "lines", [OrderLine(line_no=i + 1, **line) for i, line in enumerate(lines)]
+    )
 
 
 def _set_compartments(vehicle: Vehicle, compartments: list[dict]) -> None:
-    vehicle.compartments = [VehicleCompartment(**c) for c in compartments]
+    _clear_children(vehicle, "compartments")
+    replace_collection(
+        vehicle, "compartments", [VehicleCompartment(**c) for c in compartments]
+    )
 
 
 def _set_password(user: User, password: str) -> None:
@@ -191,9 +225,34 @@ def _validate_user(user: User) -> None:
         )
 
 
+def _later(first: str, second: str) -> Callable[[Any], None]:
+    """Check the stored result, not only the request: a PATCH may send one of the two."""
+
+    def value(obj: Any, name: str) -> Any:
+        current = getattr(obj, name)
+        default = obj.__table__.c[name].default  # a new row gets its default on insert
+        if current is None and default is not None and default.is_scalar:
+            return default.arg
+        return current
+
+    def check(obj: Any) -> None:
+        start, end = value(obj, first), value(obj, second)
+        if start is not None and end is not None and start >= end:
+            raise ValidationFailed(
+                f"{second} must be later than {first}.", {second: [f"Must be later than {first}."]}
+            )
+
+    return check
+
+
 CLUSTERS = Resource(Cluster, "cluster")
 MUNICIPALITIES = Resource(Municipality, "municipality", references={"cluster_id": Cluster})
-TERMINALS = Resource(Terminal, "terminal", references={"cluster_id": Cluster})
+TERMINALS = Resource(
+    Terminal,
+    "terminal",
+    references={"cluster_id": Cluster},
+    validate=_later("opens_at", "closes_at"),
+)
 PRODUCT_AREAS = Resource(ProductArea, "product area")
 DELIVERY_POINTS = Resource(
     DeliveryPoint,
@@ -214,6 +273,7 @@ VEHICLES = Resource(
     "vehicle",
     references={"terminal_id": Terminal},
     setters={"compartments": _set_compartments},
+    validate=_later("shift_start", "shift_end"),
 )
 USERS = Resource(
     User,

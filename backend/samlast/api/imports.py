@@ -1,0 +1,55 @@
+"""CSV import endpoint: one file per request, all-or-nothing."""
+
+from __future__ import annotations
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields
+
+from samlast.api.security import COORDINATOR, require_roles
+from samlast.errors import ValidationFailed
+from samlast.schemas.common import BaseSchema
+from samlast.services import imports
+
+blp = Blueprint(
+    "imports",
+    __name__,
+    url_prefix="/api/v1/imports",
+    description="CSV import of delivery points, suppliers, vehicles and orders "
+    "(formats in docs/import/README.md). Send the file as multipart field `file` "
+    "or as a text/csv body.",
+)
+
+
+class ImportResultSchema(BaseSchema):
+    kind = fields.String()
+    created = fields.Integer()
+    updated = fields.Integer()
+    message = fields.String()
+
+
+class ImportFileSchema(BaseSchema):
+    file = fields.Raw(metadata={"type": "string", "format": "binary"})
+
+
+@blp.route("/<any(delivery_points, suppliers, vehicles, orders):kind>")
+class Import(MethodView):
+    @require_roles(*COORDINATOR)
+    @blp.arguments(ImportFileSchema, location="files")
+    @blp.response(200, ImportResultSchema)
+    def post(self, files, kind):
+        upload = files.get("file")
+        data = upload.read() if upload is not None else request.get_data()
+        if not data:
+            raise ValidationFailed("Send a CSV file.", {"file": ["Missing file."]})
+        result = imports.import_csv(kind, data)
+        if not result.ok:
+            rows = [{"row": e.row, "column": e.column, "message": e.message} for e in result.errors]
+            raise ValidationFailed(result.summary, {"rows": rows})
+        return {
+            "kind": kind,
+            "created": result.created,
+            "updated": result.updated,
+            "message": result.summary,
+        }

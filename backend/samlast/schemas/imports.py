@@ -1,0 +1,159 @@
+"""Row schemas for CSV imports: one flat row of strings in, typed values out.
+
+Column formats are documented in docs/import/README.md. Empty cells count as
+missing. Decimal commas ("12,5") are accepted, as Swedish spreadsheets write them.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from typing import Any
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
+
+from samlast.models import DeliveryPointKind, EnergyType, SupplierKind, TemperatureClass
+from samlast.schemas.common import ClockTime, external_id_field, lat_field, lon_field, positive
+
+WEEKDAYS = {
+    "mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6,
+    "mån": 0, "tis": 1, "ons": 2, "tor": 3, "fre": 4, "lör": 5, "sön": 6,
+}  # fmt: skip
+_DAYS = r"(?P<first>[a-zåäö]{3})(?:\s*-\s*(?P<last>[a-zåäö]{3}))?"
+_SPAN = r"(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})"
+
+
+def parse_windows(text: str) -> list[dict[str, Any]]:
+    """Parse "mon-fri 06:30-10:30 13:00-15:00; sat 08:00-10:00" into receiving windows."""
+    windows: list[dict[str, Any]] = []
+    for part in filter(None, (p.strip() for p in text.lower().split(";"))):
+        match = re.fullmatch(_DAYS + r"\s+(?P<spans>.+)", part)
+        if not match or match["first"] not in WEEKDAYS:
+            raise ValidationError(f"Cannot read {part!r}; write e.g. 'mon-fri 06:30-10:30'.")
+        last = match["last"] or match["first"]
+        if last not in WEEKDAYS or WEEKDAYS[last] < WEEKDAYS[match["first"]]:
+            raise ValidationError(f"Unknown day range in {part!r}.")
+        spans = re.findall(_SPAN, match["spans"])
+        if not spans or re.sub(_SPAN, "", match["spans"]).strip():
+            raise ValidationError(f"Cannot read the times in {part!r}; write HH:MM-HH:MM.")
+        for start_text, end_text in spans:
+            start, end = (_clock(start_text), _clock(end_text))
+            if start >= end:
+                raise ValidationError(f"{start_text}-{end_text} ends before it starts.")
+            for day in range(WEEKDAYS[match["first"]], WEEKDAYS[last] + 1):
+                windows.append({"weekday": day, "start": start, "end": end})
+    return windows
+
+
+def _clock(text: str) -> time:
+    hours, minutes = (int(x) for x in text.split(":"))
+    if not (0 <= hours <= 23 and 0 <= minutes <= 59):
+        raise ValidationError(f"{text} is not a time of day.")
+    return time(hours, minutes)
+
+
+class Windows(fields.Field):
+    def _deserialize(self, value, attr, data, **kwargs):
+        return parse_windows(str(value))
+
+
+class NameList(fields.Field):
+    """A list of names separated by "|", e.g. "Mejeri|Bröd"."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return [name.strip() for name in str(value).split("|") if name.strip()]
+
+
+class RowSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE  # extra spreadsheet columns are ignored, not an error
+
+    @pre_load
+    def _clean(self, row: dict[str, Any], **kwargs) -> dict[str, Any]:
+        cleaned = {}
+        for key, value in row.items():
+            if key is None:
+                continue
+            value = (value or "").strip()
+            if value == "":
+                continue
+            if key in self.fields and isinstance(self.fields[key], fields.Float):
+                value = value.replace(",", ".").replace(" ", "")
+            cleaned[key.strip()] = value
+        return cleaned
+
+
+def _enum(enum_cls) -> fields.Enum:
+    return fields.Enum(enum_cls, by_value=True, required=True)
+
+
+class DeliveryPointRow(RowSchema):
+    external_id = external_id_field(required=True)
+    name = fields.String(required=True, validate=validate.Length(max=160))
+    kind = _enum(DeliveryPointKind)
+    municipality = fields.String(required=True)
+    address = fields.String(load_default="")
+    lat = lat_field()
+    lon = lon_field()
+    service_time_min = fields.Integer(load_default=10, validate=validate.Range(0, 240))
+    windows = Windows(load_default=list)
+    access_notes = fields.String(load_default="")
+    max_vehicle_length_m = positive()
+    unloading_place = fields.String(load_default="")
+    contact_name = fields.String(load_default="")
+    contact_phone = fields.String(load_default="")
+    contact_email = fields.String(load_default="")
+
+
+class SupplierRow(RowSchema):
+    external_id = external_id_field(required=True)
+    name = fields.String(required=True, validate=validate.Length(max=160))
+    kind = _enum(SupplierKind)
+    address = fields.String(load_default="")
+    lat = lat_field()
+    lon = lon_field()
+    product_areas = NameList(load_default=list)
+    contact_name = fields.String(load_default="")
+    contact_phone = fields.String(load_default="")
+
+
+class VehicleRow(RowSchema):
+    external_id = external_id_field(required=True)
+    name = fields.String(required=True, validate=validate.Length(max=120))
+    terminal = fields.String(required=True)
+    energy_type = _enum(EnergyType)
+    co2e_kg_per_km = positive(required=True)
+    cost_per_km = positive(required=True)
+    cost_per_hour = positive(required=True)
+    shift_start = ClockTime(required=True)
+    shift_end = ClockTime(required=True)
+    length_m = positive()
+    frozen_kg = positive(load_default=0.0)
+    frozen_pallets = positive(load_default=0.0)
+    chilled_kg = positive(load_default=0.0)
+    chilled_pallets = positive(load_default=0.0)
+    ambient_kg = positive(load_default=0.0)
+    ambient_pallets = positive(load_default=0.0)
+
+
+class OrderLineRow(RowSchema):
+    order_external_id = external_id_field(required=True)
+    delivery_point = fields.String(required=True)
+    supplier = fields.String(required=True)
+    requested_date = fields.Date(required=True)
+    article = fields.String(required=True, validate=validate.Length(max=200))
+    product_area = fields.String()
+    quantity = fields.Float(required=True, validate=validate.Range(min=0, min_inclusive=False))
+    unit = fields.String(required=True, validate=validate.Length(max=16))
+    weight_kg = positive(required=True)
+    pallet_places = positive(load_default=0.0)
+    volume_m3 = positive()
+    temperature_class = fields.Enum(TemperatureClass, by_value=True)
+
+
+ROW_SCHEMAS: dict[str, type[RowSchema]] = {
+    "delivery_points": DeliveryPointRow,
+    "suppliers": SupplierRow,
+    "vehicles": VehicleRow,
+    "orders": OrderLineRow,
+}

@@ -1,0 +1,316 @@
+"""CSV import of delivery points, suppliers, vehicles and orders.
+
+All-or-nothing per file: every row is validated first and every error is
+reported with its row and column; only a file without errors is written, in
+one transaction. Re-importing updates rows by external id instead of
+duplicating them. Row numbers count the header as row 1, as a spreadsheet does.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from marshmallow import ValidationError
+
+from samlast.extensions import db
+from samlast.models import (
+    DeliveryPoint,
+    Municipality,
+    Order,
+    OrderLine,
+    ProductArea,
+    ReceivingWindow,
+    Supplier,
+    TemperatureClass,
+    Terminal,
+    Vehicle,
+    VehicleCompartment,
+)
+from samlast.schemas.imports import ROW_SCHEMAS
+from samlast.services import geocoding
+from samlast.services.inventory import replace_collection
+
+MAX_ERRORS = 200
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    created: int = 0
+    updated: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def summary(self) -> str:
+        if self.ok:
+            return f"Imported {self.created} new and updated {self.updated} {self.kind}."
+        rows = sorted({e.row for e in self.errors})
+        listed = ", ".join(str(r) for r in rows[:30]) + (" ..." if len(rows) > 30 else "")
+        return f"{len(self.errors)} error(s) in row(s) {listed}; nothing was imported."
+
+
+class _Errors(list):
+    def add(self, row: int, column: str, message: str) -> None:
+        self.append(RowError(row, column, message))
+
+
+def _read_rows(data: bytes, errors: _Errors) -> list[dict[str, str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252")  # Excel's default on Swedish Windows
+    if not text.strip():
+        errors.add(1, "", "The file is empty.")
+        return []
+    first_line = text.splitlines()[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    if reader.fieldnames:
+        reader.fieldnames = [name.strip().lower() for name in reader.fieldnames]
+    return list(reader)
+
+
+def _check_header(kind: str, rows: list[dict[str, str]], errors: _Errors) -> None:
+    schema = ROW_SCHEMAS[kind]()
+    header = set(rows[0]) if rows else set()
+    for name, schema_field in schema.fields.items():
+        if schema_field.required and name not in header:
+            errors.add(1, name, "Required column is missing from the header.")
+
+
+def _parse(kind: str, rows: list[dict[str, str]], errors: _Errors) -> list[tuple[int, dict]]:
+    schema = ROW_SCHEMAS[kind]()
+    parsed = []
+    for number, row in enumerate(rows, start=2):
+        try:
+            parsed.append((number, schema.load(row)))
+        except ValidationError as exc:
+            for column, messages in sorted(exc.messages_dict.items()):
+                errors.add(number, column, " ".join(_flatten(messages)))
+    return parsed
+
+
+def _flatten(messages: Any) -> list[str]:
+    if isinstance(messages, str):
+        return [messages]
+    if isinstance(messages, dict):
+        return [m for value in messages.values() for m in _flatten(value)]
+    return [m for value in messages for m in _flatten(value)]
+
+
+def _lookup(model: type, column: sa.Column, values: set[str]) -> dict[str, Any]:
+    rows = db.session.scalars(sa.select(model).where(column.in_(values))).all() if values else []
+    return {getattr(row, column.key): row for row in rows}
+
+
+def _existing(model: type, rows: list[tuple[int, dict]], key: str = "external_id") -> dict:
+    return _lookup(model, model.external_id, {data[key] for _, data in rows})
+
+
+def _duplicates(rows: list[tuple[int, dict]], errors: _Errors, key: str = "external_id") -> None:
+    seen: dict[str, int] = {}
+    for number, data in rows:
+        if data[key] in seen:
+            errors.add(number, key, f"{data[key]!r} also appears on row {seen[data[key]]}.")
+        seen.setdefault(data[key], number)
+
+
+def _fill_coordinates(rows: list[tuple[int, dict]], errors: _Errors, place: Callable) -> None:
+    """Geocode rows without lat/lon; on failure name every row that needs coordinates."""
+    needing = [(n, d) for n, d in rows if "lat" not in d or "lon" not in d]
+    if not needing:
+        return
+    without_address = [n for n, d in needing if not d.get("address")]
+    for number in without_address:
+        errors.add(number, "lat", "Give lat and lon, or an address to look up.")
+    queries = {n: f"{d['address']}, {place(d)}, Sweden" for n, d in needing if d.get("address")}
+    if errors or not queries:
+        return
+    try:
+        found = geocoding.geocode_many(queries.values())
+    except geocoding.GeocodingUnavailable as exc:
+        for number in queries:
+            errors.add(number, "lat", f"Fill in lat and lon: the address could not be looked up ({exc})")
+        return
+    for number, data in needing:
+        coordinates = found.get(queries[number])
+        if coordinates is None:
+            errors.add(number, "address", f"Address {data['address']!r} was not found.")
+        else:
+            data["lat"], data["lon"] = coordinates
+
+
+def _upsert(model: type, existing: dict, data: dict, result: ImportResult) -> Any:
+    obj = existing.get(data["external_id"])
+    if obj is None:
+        obj = model()
+        db.session.add(obj)
+        result.created += 1
+    else:
+        result.updated += 1
+    for name, value in data.items():
+        setattr(obj, name, value)
+    return obj
+
+
+def _import_delivery_points(rows, errors: _Errors, result: ImportResult) -> None:
+    municipalities = {m.name.lower(): m for m in db.session.scalars(sa.select(Municipality))}
+    for number, data in rows:
+        if data["municipality"].lower() not in municipalities:
+            errors.add(number, "municipality", f"Unknown municipality {data['municipality']!r}.")
+    _duplicates(rows, errors)
+    _fill_coordinates(rows, errors, place=lambda d: d["municipality"])
+    if errors:
+        return
+    existing = _existing(DeliveryPoint, rows)
+    for _, data in rows:
+        data["municipality"] = municipalities[data.pop("municipality").lower()]
+        windows = data.pop("windows")
+        point = _upsert(DeliveryPoint, existing, data, result)
+        replace_collection(point, "receiving_windows", [ReceivingWindow(**w) for w in windows])
+
+
+def _import_suppliers(rows, errors: _Errors, result: ImportResult) -> None:
+    areas = {a.name.lower(): a for a in db.session.scalars(sa.select(ProductArea))}
+    for number, data in rows:
+        unknown = [n for n in data["product_areas"] if n.lower() not in areas]
+        if unknown:
+            errors.add(number, "product_areas", f"Unknown product areas: {', '.join(unknown)}.")
+    _duplicates(rows, errors)
+    _fill_coordinates(rows, errors, place=lambda d: "")
+    if errors:
+        return
+    existing = _existing(Supplier, rows)
+    for _, data in rows:
+        names = data.pop("product_areas")
+        supplier = _upsert(Supplier, existing, data, result)
+        supplier.product_areas = [areas[n.lower()] for n in names]
+
+
+def _import_vehicles(rows, errors: _Errors, result: ImportResult) -> None:
+    terminals = {t.name.lower(): t for t in db.session.scalars(sa.select(Terminal))}
+    for number, data in rows:
+        if data["terminal"].lower() not in terminals:
+            errors.add(number, "terminal", f"Unknown terminal {data['terminal']!r}.")
+        if data["shift_start"] >= data["shift_end"]:
+            errors.add(number, "shift_end", "The shift must end after it starts.")
+        if not any(data[f"{c.value}_kg"] > 0 for c in TemperatureClass):
+            errors.add(number, "ambient_kg", "Give the capacity of at least one compartment.")
+    _duplicates(rows, errors)
+    if errors:
+        return
+    existing = _existing(Vehicle, rows)
+    for _, data in rows:
+        data["terminal"] = terminals[data.pop("terminal").lower()]
+        capacities = {c: (data.pop(f"{c.value}_kg"), data.pop(f"{c.value}_pallets")) for c in TemperatureClass}
+        vehicle = _upsert(Vehicle, existing, data, result)
+        compartments = [
+            VehicleCompartment(temperature_class=c, capacity_kg=kg, capacity_pallets=pallets)
+            for c, (kg, pallets) in capacities.items()
+            if kg > 0
+        ]
+        replace_collection(vehicle, "compartments", compartments)
+
+
+def _import_orders(rows, errors: _Errors, result: ImportResult) -> None:
+    points = _lookup(DeliveryPoint, DeliveryPoint.external_id, {d["delivery_point"] for _, d in rows})
+    suppliers = _lookup(Supplier, Supplier.external_id, {d["supplier"] for _, d in rows})
+    areas = {a.name.lower(): a for a in db.session.scalars(sa.select(ProductArea))}
+    heads: dict[str, tuple[int, dict]] = {}
+    lines: dict[str, list[dict]] = {}
+    for number, data in rows:
+        if data["delivery_point"] not in points:
+            errors.add(number, "delivery_point", f"Unknown delivery point {data['delivery_point']!r}.")
+        if data["supplier"] not in suppliers:
+            errors.add(number, "supplier", f"Unknown supplier {data['supplier']!r}.")
+        area = areas.get(data.get("product_area", "").lower())
+        if data.get("product_area") and area is None:
+            errors.add(number, "product_area", f"Unknown product area {data['product_area']!r}.")
+        data["product_area"] = area
+        if "temperature_class" not in data:
+            if area is None:
+                errors.add(number, "temperature_class", "Give a temperature class or product area.")
+            else:
+                data["temperature_class"] = area.temperature_class
+        first = heads.setdefault(data["order_external_id"], (number, data))
+        lines.setdefault(data["order_external_id"], []).append(data)
+        for key in ("delivery_point", "supplier", "requested_date"):
+            if first[1][key] != data[key]:
+                errors.add(number, key, f"Differs from row {first[0]} of the same order.")
+    if errors:
+        return
+    existing = _lookup(Order, Order.external_id, set(heads))
+    for external_id, (_, head) in heads.items():
+        order = _upsert(
+            Order,
+            existing,
+            {
+                "external_id": external_id,
+                "delivery_point": points[head["delivery_point"]],
+                "supplier": suppliers[head["supplier"]],
+                "requested_date": head["requested_date"],
+            },
+            result,
+        )
+        new_lines = [
+            OrderLine(line_no=i + 1, **{k: v for k, v in line.items() if k in _LINE_FIELDS})
+            for i, line in enumerate(lines[external_id])
+        ]
+        replace_collection(order, "lines", new_lines)
+
+
+_LINE_FIELDS = {
+    "article", "product_area", "quantity", "unit", "weight_kg", "pallet_places", "volume_m3",
+    "temperature_class",
+}  # fmt: skip
+
+IMPORTERS = {
+    "delivery_points": _import_delivery_points,
+    "suppliers": _import_suppliers,
+    "vehicles": _import_vehicles,
+    "orders": _import_orders,
+}
+
+
+def import_csv(kind: str, data: bytes) -> ImportResult:
+    """Validate and import one CSV file of `kind`; nothing is written if any row is wrong."""
+    if kind not in IMPORTERS:
+        raise ValueError(f"Unknown import kind {kind!r}.")
+    result = ImportResult(kind)
+    errors = _Errors()
+    rows = _read_rows(data, errors)
+    if not errors and not rows:
+        errors.add(2, "", "The file has a header but no rows.")
+    if not errors:
+        _check_header(kind, rows, errors)
+    if not errors:
+        # Rows that parsed are still checked against the database, so one report lists all.
+        parsed = _parse(kind, rows, errors)
+        try:
+            IMPORTERS[kind](parsed, errors, result)
+        except Exception:
+            db.session.rollback()
+            raise
+    if errors:
+        db.session.rollback()
+        result.created = result.updated = 0
+        result.errors = sorted(errors, key=lambda e: (e.row, e.column))[:MAX_ERRORS]
+        return result
+    db.session.commit()
+    return result
