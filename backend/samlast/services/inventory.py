@@ -155,18 +155,6 @@ def _rows_by_id(model: type, ids: Sequence[int], field_name: str) -> list[Any]:
     return sorted(rows, key=lambda row: ids.index(row.id))
 
 
-def _clear_children(owner: Any, attr: str) -> None:
-    """Delete an object's nested rows now, before new ones are added.
-
-    The unit of work inserts new rows before it deletes orphans, so replacing rows
-    that share a unique key (an order's line numbers, a vehicle's temperature
-    classes) with equal ones would otherwise violate the constraint.
-    """
-    if sa.inspect(owner).persistent and getattr(owner, attr):
-        setattr(owner, attr, [])
-        db.session.flush()
-
-
 def replace_collection(obj: Any, attribute: str, children: list[Any]) -> None:
     """Swap a child collection; old rows are deleted first so unique keys can be reused."""
     if getattr(obj, "id", None) is not None and getattr(obj, attribute):
@@ -186,17 +174,13 @@ def _set_product_areas(supplier: Supplier, ids: list[int]) -> None:
 def _set_lines(order: Order, lines: list[dict]) -> None:
     area_ids = [line["product_area_id"] for line in lines if line.get("product_area_id")]
     _rows_by_id(ProductArea, area_ids, "lines")
-    _clear_children(order, "lines")
     replace_collection(
         order, "lines", [OrderLine(line_no=i + 1, **line) for i, line in enumerate(lines)]
     )
 
 
 def _set_compartments(vehicle: Vehicle, compartments: list[dict]) -> None:
-    _clear_children(vehicle, "compartments")
-    replace_collection(
-        vehicle, "compartments", [VehicleCompartment(**c) for c in compartments]
-    )
+    replace_collection(vehicle, "compartments", [VehicleCompartment(**c) for c in compartments])
 
 
 def _set_password(user: User, password: str) -> None:
