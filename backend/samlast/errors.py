@@ -86,9 +86,15 @@ def http_exception_response(exc: HTTPException):
     status = exc.code or 500
     if fields and status == 422:
         message = "The request has invalid fields: " + ", ".join(sorted(fields)) + "."
+    elif status == 400 and "json" in fields:
+        message = "The request body is not valid JSON."
     else:
         message = data.get("message") or exc.description or exc.name
     response, status = error_response(status, message, fields)
+    # Keep the exception's own headers (e.g. Allow on a 405), but not its HTML content type.
+    for name, value in exc.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
     if headers := data.get("headers"):
         response.headers.update(headers)
     return response, status

@@ -38,6 +38,7 @@ class OrderSchema(BaseSchema):
 
 
 class OrderQuerySchema(BaseSchema):
+    q = fields.String(metadata={"description": "Case-insensitive search in external ids."})
     date = fields.Date()
     delivery_point_id = fields.Integer()
     supplier_id = fields.Integer()
