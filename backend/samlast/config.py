@@ -11,7 +11,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# Where pwa/dist and migrations/ live: the source checkout, or SAMLAST_ROOT in a container.
+PROJECT_ROOT = Path(os.environ.get("SAMLAST_ROOT", Path(__file__).resolve().parents[2]))
 
 
 def _database_url(instance_path: Path) -> str:

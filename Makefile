@@ -1,0 +1,65 @@
+# Two commands: `make run` (set up everything and serve the demo) and
+# `make test` (set up the same way and run every test). Every step is
+# idempotent and skipped when its inputs have not changed.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := samlast
+# Tests with a browser need Debian's chromium; Playwright never downloads one here.
+export CHROMIUM_PATH ?= $(shell command -v chromium 2>/dev/null || echo /usr/bin/chromium)
+
+PY_STAMP := $(VENV)/.installed
+NPM_STAMP := pwa/node_modules/.installed
+PWA_INDEX := pwa/dist/index.html
+PWA_SOURCES := $(shell find pwa/src pwa/public -type f 2>/dev/null) pwa/index.html pwa/vite.config.ts pwa/tsconfig.json pwa/package.json
+
+.PHONY: run test test-postgres setup system-packages db demo lint bench clean
+
+run: setup db demo
+	@echo "Samlast is starting on http://$(HOST):$(PORT) (Ctrl-C stops it)."
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+test: setup system-packages
+	$(BIN)/pytest
+
+# The same suite against PostgreSQL; needs TEST_DATABASE_URL (see scripts/start-postgres.sh).
+test-postgres: setup
+	@test -n "$$TEST_DATABASE_URL" || (echo "Set TEST_DATABASE_URL=postgresql://..."; exit 2)
+	$(BIN)/pytest -m "not e2e"
+
+setup: $(PY_STAMP) $(PWA_INDEX)
+
+system-packages:
+	@bash scripts/install-system-packages.sh chromium
+
+$(PY_STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+$(NPM_STAMP): pwa/package.json pwa/package-lock.json
+	cd pwa && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(PWA_INDEX): $(NPM_STAMP) $(PWA_SOURCES)
+	cd pwa && npm run build --silent
+	@touch $@
+
+db: $(PY_STAMP)
+	$(BIN)/flask db upgrade
+
+demo: db
+	$(BIN)/flask samlast demo
+
+lint: $(PY_STAMP)
+	$(BIN)/ruff check backend tests bench
+
+bench: setup
+	$(BIN)/python bench/solomon.py --time-limit 10
+
+clean:
+	rm -rf $(VENV) pwa/node_modules pwa/dist
