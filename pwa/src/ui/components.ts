@@ -1,0 +1,132 @@
+// Building blocks shared by the views: states (loading, empty, error, saved copy) and orders.
+import { ApiError, NetworkError } from "../api/client";
+import { TEMPERATURE_CLASSES, type Order, type OrderLine } from "../api/types";
+import { intlLocale, t } from "../i18n";
+import { parseIsoDate, isoDate, addDays } from "../util/dates";
+import { h } from "./dom";
+
+export function loading(): HTMLElement {
+  return h("p", { class: "state state-loading", role: "status" }, t("common.loading"));
+}
+
+export function empty(message: string, hint?: string): HTMLElement {
+  return h(
+    "div",
+    { class: "state state-empty", "data-testid": "empty-state" },
+    h("p", { class: "state-title" }, message),
+    hint ? h("p", {}, hint) : null,
+  );
+}
+
+/** The message to show for an error: the API's own error.message when there is one. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  if (error instanceof NetworkError) return `${t("error.network")} ${t("offline.nothingSaved")}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function errorBox(error: unknown, retry?: () => void): HTMLElement {
+  return h(
+    "div",
+    { class: "alert alert-error", role: "alert", "data-testid": "error" },
+    h("p", { class: "alert-title" }, t("error.title")),
+    h("p", {}, errorMessage(error)),
+    retry ? h("button", { type: "button", class: "button", onclick: retry }, t("common.retry")) : null,
+  );
+}
+
+export function savedCopyNote(savedAt: number | null): HTMLElement | null {
+  if (savedAt === null) return null;
+  const time = new Intl.DateTimeFormat(intlLocale(), {
+    dateStyle: "short",
+    timeStyle: "short",
+  }).format(new Date(savedAt));
+  return h("p", { class: "note-saved", "data-testid": "saved-copy" }, t("offline.savedAt", { time }));
+}
+
+export function formatKg(kg: number): string {
+  return t("common.kg", {
+    kg: new Intl.NumberFormat(intlLocale(), { maximumFractionDigits: 1 }).format(kg),
+  });
+}
+
+export function formatNumber(value: number): string {
+  return new Intl.NumberFormat(intlLocale(), { maximumFractionDigits: 2 }).format(value);
+}
+
+/** "I dag", "I morgon" or e.g. "torsdag 27 nov." */
+export function dayLabel(day: string): string {
+  const now = new Date();
+  if (day === isoDate(now)) return t("common.today");
+  if (day === isoDate(addDays(now, 1))) return t("common.tomorrow");
+  return new Intl.DateTimeFormat(intlLocale(), {
+    weekday: "long",
+    day: "numeric",
+    month: "short",
+  }).format(parseIsoDate(day));
+}
+
+function linesByTemperature(lines: OrderLine[]): HTMLElement[] {
+  return TEMPERATURE_CLASSES.flatMap((temperature) => {
+    const group = lines.filter((line) => line.temperature_class === temperature);
+    if (!group.length) return [];
+    return [
+      h(
+        "section",
+        { class: `temp-group temp-${temperature}`, "data-temperature": temperature },
+        h("h4", { class: "temp-label" }, t(`temp.${temperature}`)),
+        h(
+          "ul",
+          { class: "lines" },
+          group.map((line) =>
+            h(
+              "li",
+              {},
+              h("span", { class: "line-article" }, line.article),
+              h("span", { class: "line-qty" }, `${formatNumber(line.quantity)} ${line.unit}`),
+            ),
+          ),
+        ),
+      ),
+    ];
+  });
+}
+
+/** One order: reference, counterpart, total weight, lines grouped Fryst / Kylt / Torrt. */
+export function orderCard(order: Order, counterpart: string): HTMLElement {
+  return h(
+    "article",
+    { class: "card order", "data-testid": "order" },
+    h(
+      "header",
+      { class: "order-head" },
+      h("h3", {}, t("order.title", { ref: order.external_id })),
+      h("p", { class: "muted" }, counterpart),
+      h(
+        "p",
+        { class: "order-total" },
+        t("order.total", {
+          kg: new Intl.NumberFormat(intlLocale(), { maximumFractionDigits: 1 }).format(
+            order.total_weight_kg,
+          ),
+        }),
+      ),
+    ),
+    order.note ? h("p", { class: "order-note" }, t("order.note", { note: order.note })) : null,
+    linesByTemperature(order.lines),
+  );
+}
+
+export function ordersByDay(
+  byDay: Map<string, Order[]>,
+  counterpart: (order: Order) => string,
+): HTMLElement[] {
+  return [...byDay.entries()].map(([day, orders]) =>
+    h(
+      "section",
+      { class: "day", "data-day": day },
+      h("h3", { class: "day-label" }, dayLabel(day)),
+      orders.map((order) => orderCard(order, counterpart(order))),
+    ),
+  );
+}
