@@ -102,6 +102,10 @@ def check(inst: Instance, routes: list[list[int]]) -> tuple[bool, float, str]:
 # ------------------------------------------------------------------- solvers
 
 
+#: Overridden by --first-solution / --metaheuristic.
+SAMLAST_OPTIONS: dict[str, str] = {}
+
+
 def solve_samlast(inst: Instance, limit: float, seed: int) -> list[list[int]]:
     depot = inst.rows[0]
     vehicles = tuple(
@@ -125,7 +129,7 @@ def solve_samlast(inst: Instance, limit: float, seed: int) -> list[list[int]]:
         for n, x, y, q, r, d, s in inst.rows[1:]
     )
     problem = Problem(Location(depot[1] * SCALE, depot[2] * SCALE), vehicles, jobs)
-    plan = solve(problem, SolveParams(time_limit_s=limit, seed=seed), travel=EuclideanTravelModel())
+    plan = solve(problem, SolveParams(time_limit_s=limit, seed=seed, **SAMLAST_OPTIONS), travel=EuclideanTravelModel())
     return [[int(s.job_id) for s in route.stops] for route in plan.routes]
 
 
@@ -207,7 +211,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--json", type=Path, help="write solution records here")
     ap.add_argument("--peers", action="store_true", help="also run PyVRP and VROOM")
+    ap.add_argument("--first-solution", help="SolveParams.first_solution for samlast")
+    ap.add_argument("--metaheuristic", help="SolveParams.metaheuristic for samlast")
     args = ap.parse_args(argv)
+    for key in ("first_solution", "metaheuristic"):
+        if getattr(args, key):
+            SAMLAST_OPTIONS[key] = getattr(args, key)
 
     names = [n.strip() for n in args.instances.split(",") if n.strip()]
     paths = [args.dir / f"{n}.txt" for n in names] or sorted(args.dir.glob("*.txt"))

@@ -93,10 +93,16 @@ class BreakRule:
         stricter than the regulation's driving time and therefore always legal.
     break_s : int
         Break duration in seconds.
+    max_breaks : int
+        Breaks the solver may place per trip. One break allows trips of up to
+        ``2 * max_driving_s + break_s`` (9 h 45 min), which covers the 9 h
+        daily driving limit; more optional breaks make OR-Tools' first
+        solution search thrash, so raise it only if trips are that long.
     """
 
     max_driving_s: int = 4 * 3600 + 30 * 60
     break_s: int = 45 * 60
+    max_breaks: int = 1
 
 
 @dataclass(frozen=True)

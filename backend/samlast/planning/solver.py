@@ -28,7 +28,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2, routing_ils_pb2
 
 from .model import (
     Job,
@@ -258,7 +258,7 @@ class _Model:
             visit_transits[self.manager.NodeToIndex(i)] = node.service_s
         for v, (vehicle, _) in enumerate(self.trips):
             shift = vehicle.shift_end - vehicle.shift_start
-            count = shift // rule.max_driving_s if vehicle.break_rule else 0
+            count = min(rule.max_breaks, shift // rule.max_driving_s) if vehicle.break_rule else 0
             if count == 0:
                 continue
             intervals = [
@@ -268,10 +268,6 @@ class _Model:
                 )
                 for k in range(count)
             ]
-            for a, b in zip(intervals, intervals[1:], strict=False):
-                # Ordered and used front-first: removes symmetric solutions.
-                self.solver.Add(a.PerformedExpr() >= b.PerformedExpr())
-                self.solver.Add(self.solver.IntervalVarRelation(b, self.solver.STARTS_AFTER_END, a))
             self.time.SetBreakIntervalsOfVehicle(intervals, v, visit_transits)
             self.time.SetBreakDistanceDurationOfVehicle(rule.max_driving_s, rule.break_s, v)
             self.breaks[v] = intervals
@@ -333,6 +329,16 @@ class _Model:
         )
         if p.metaheuristic == "iterated_local_search":
             sp.use_iterated_local_search = True
+            rr = sp.iterated_local_search_parameters.ruin_recreate_parameters
+            # SISR (Christiaens & Vanden Berghe) ruin; the default list is empty = invalid.
+            sisr = rr.ruin_strategies.add().sisr
+            sisr.max_removed_sequence_size = 10
+            sisr.avg_num_removed_visits = 10
+            sisr.bypass_factor = 0.01
+            rr.ruin_composition_strategy = routing_ils_pb2.RuinCompositionStrategy.RUN_ONE_RANDOMLY
+            sa = sp.iterated_local_search_parameters.reference_solution_acceptance_strategy
+            # Fixed temperatures would be in our scaled cost units; let OR-Tools derive them.
+            sa.simulated_annealing.automatic_temperatures = True
         else:
             sp.local_search_metaheuristic = getattr(
                 routing_enums_pb2.LocalSearchMetaheuristic, p.metaheuristic.upper()

@@ -1,0 +1,272 @@
+"""Solver behaviour on small hand-checkable problems.
+
+Coordinates are planar metres (EuclideanTravelModel at 10 m/s = 36 km/h),
+so 6 km is 600 s of driving.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from samlast.planning import (
+    BreakRule,
+    Capacity,
+    EuclideanTravelModel,
+    Job,
+    JobKind,
+    Load,
+    Location,
+    Plan,
+    Problem,
+    SolveCallbacks,
+    SolveParams,
+    StopAction,
+    TimeWindow,
+    UnassignedReason,
+    Vehicle,
+    Visit,
+    solve,
+)
+
+H = 3600
+TRAVEL = EuclideanTravelModel(speed=10.0)
+FAST = SolveParams(time_limit_s=1.0, solution_limit=200)
+TERMINAL = Location(0.0, 0.0)
+
+
+def van(id="v1", *, frozen=0.0, chilled=0.0, ambient=10.0, kg=1000.0, **kw) -> Vehicle:
+    caps = {
+        cls: Capacity(kg=kg, pallets=pallets)
+        for cls, pallets in (("frozen", frozen), ("chilled", chilled), ("ambient", ambient))
+        if pallets
+    }
+    kw.setdefault("shift_start", 6 * H)
+    kw.setdefault("shift_end", 16 * H)
+    return Vehicle(id=id, capacities=caps, cost_per_km=10.0, cost_per_hour=300.0, **kw)
+
+
+def delivery(id, x, y, *, cls="ambient", pallets=1.0, kg=100.0, windows=(), service=300):
+    return Job.delivery_job(
+        id, Location(x, y), {cls: Load(kg=kg, pallets=pallets)}, tuple(windows),
+        service_fixed_s=service,
+    )
+
+
+def run(problem: Problem, params: SolveParams = FAST, **kw) -> Plan:
+    return solve(problem, params, travel=TRAVEL, **kw)
+
+
+def served(plan: Plan) -> set[str]:
+    return {s.job_id for r in plan.routes for s in r.stops}
+
+
+def check_loads(plan: Plan, problem: Problem) -> None:
+    vehicles = {v.id: v for v in problem.vehicles}
+    for route in plan.routes:
+        for stop in route.stops:
+            for cls, load in stop.load_after.items():
+                assert load.fits_in(vehicles[route.vehicle_id].capacity(cls)), (route, stop)
+
+
+def test_time_windows_respected_including_second_window():
+    jobs = (
+        delivery("a", 6000, 0, windows=[TimeWindow(8 * H, 9 * H)]),
+        delivery("b", 6000, 3000, windows=[TimeWindow(7 * H, 7 * H + 900)]),
+        delivery("c", 0, 6000, windows=[TimeWindow(10 * H, 11 * H)]),
+        # First window closes before anyone can get there: must use the second.
+        delivery("d", 30000, 0, windows=[TimeWindow(6 * H, 6 * H + 600),
+                                         TimeWindow(12 * H, 13 * H)]),
+    )
+    problem = Problem(TERMINAL, (van(),), jobs)
+    plan = run(problem)
+    assert served(plan) == {"a", "b", "c", "d"}
+    windows = {j.id: j.delivery.time_windows for j in jobs}
+    for route in plan.routes:
+        assert route.start >= 6 * H and route.end <= 16 * H
+        for stop in route.stops:
+            assert stop.arrival <= stop.service_start
+            assert any(w.start <= stop.service_start <= w.end for w in windows[stop.job_id])
+            assert stop.departure == stop.service_start + 300
+    d = next(s for r in plan.routes for s in r.stops if s.job_id == "d")
+    assert d.service_start >= 12 * H
+
+
+def test_compartments_and_capacity_per_class():
+    chilled_van = van("chilled_van", chilled=4, ambient=4)
+    freezer = van("freezer", frozen=2, ambient=4)
+    jobs = tuple(delivery(f"f{i}", 1000 * i, 500, cls="frozen") for i in range(1, 4)) + tuple(
+        delivery(f"c{i}", 500, 1000 * i, cls="chilled") for i in range(1, 4)
+    )
+    problem = Problem(TERMINAL, (chilled_van, freezer), jobs)
+    plan = run(problem)
+    for route in plan.routes:
+        kinds = {s.job_id[0] for s in route.stops}
+        if route.vehicle_id == "chilled_van":
+            assert "f" not in kinds
+        else:
+            assert "c" not in kinds
+    # Freezer has 2 frozen pallet places and a single trip: one frozen job left over.
+    assert served(plan) == {"f1", "f2", "f3", "c1", "c2", "c3"} - {plan.unassigned[0].job_id}
+    assert [u.reason for u in plan.unassigned] == [UnassignedReason.NO_CAPACITY_OR_TIME_LEFT]
+    assert plan.unassigned[0].job_id.startswith("f")
+    check_loads(plan, problem)
+    freezer_route = plan.route("freezer")
+    assert freezer_route.stops[0].load_after["frozen"].pallets == 1.0  # 2 loaded, 1 delivered
+
+
+def test_pickup_before_delivery_on_same_vehicle():
+    producer = Visit(Location(20000, 0), (TimeWindow(7 * H, 9 * H),), service_fixed_s=600)
+    kitchen = Visit(Location(20000, 5000), (TimeWindow(8 * H, 12 * H),), service_fixed_s=600)
+    jobs = (
+        Job.pickup_delivery_job("pd", producer, kitchen, {"chilled": Load(kg=200, pallets=2)}),
+        delivery("x", 3000, 3000, cls="chilled"),
+    )
+    problem = Problem(TERMINAL, (van("a", chilled=4), van("b", chilled=4)), jobs)
+    plan = run(problem)
+    assert not plan.unassigned
+    (route,) = [r for r in plan.routes if any(s.job_id == "pd" for s in r.stops)]
+    actions = [(s.job_id, s.action) for s in route.stops if s.job_id == "pd"]
+    assert actions == [("pd", StopAction.PICKUP), ("pd", StopAction.DELIVERY)]
+    pick, drop = [s for s in route.stops if s.job_id == "pd"]
+    assert pick.departure <= drop.arrival
+    assert pick.load_after["chilled"].pallets >= 2.0
+    assert pick.job_kind is JobKind.PICKUP_DELIVERY
+
+
+def test_mixed_deliveries_and_pickups_track_real_load():
+    # 6 pallets out and 6 pallets in with 8 places: only "deliver first" fits.
+    jobs = (
+        delivery("d1", 5000, 0, pallets=3),
+        delivery("d2", 5000, 1000, pallets=3),
+        Job.pickup_job("p1", Location(6000, 0), {"ambient": Load(kg=100, pallets=3)},
+                       service_fixed_s=300),
+        Job.pickup_job("p2", Location(6000, 1000), {"ambient": Load(kg=100, pallets=3)},
+                       service_fixed_s=300),
+    )
+    problem = Problem(TERMINAL, (van(ambient=8),), jobs)
+    plan = run(problem)
+    assert not plan.unassigned
+    (route,) = plan.routes
+    check_loads(plan, problem)
+    assert route.stops[-1].load_after["ambient"].pallets == 6.0
+    first_pickup = min(i for i, s in enumerate(route.stops) if s.action is StopAction.PICKUP)
+    assert all(s.action is StopAction.DELIVERY for s in route.stops[:first_pickup])
+    assert first_pickup == 2
+
+
+def test_breaks_on_long_day():
+    rule = BreakRule()
+    jobs = tuple(
+        delivery(f"j{i}", 3000 * (i % 3 + 1), 3000 * (i // 3), service=2400,
+                 windows=[TimeWindow(6 * H + i * H, 7 * H + i * H)])
+        for i in range(8)
+    )
+    problem = Problem(TERMINAL, (van(break_rule=True, shift_end=18 * H),), jobs, rule)
+    plan = run(problem)
+    assert not plan.unassigned
+    (route,) = plan.routes
+    assert route.duration_s > rule.max_driving_s
+    assert route.breaks and all(b.duration_s == rule.break_s for b in route.breaks)
+    # No stretch of work between route start, breaks and route end exceeds the limit.
+    edges = [route.start]
+    for b in route.breaks:
+        edges += [b.start, b.start + b.duration_s]
+    edges.append(route.end)
+    stretches = [b - a for a, b in zip(edges[::2], edges[1::2], strict=True)]
+    assert max(stretches) <= rule.max_driving_s
+    for b in route.breaks:  # never during service
+        for s in route.stops:
+            assert b.start + b.duration_s <= s.service_start or b.start >= s.departure
+
+
+def test_unassigned_jobs_have_reasons():
+    jobs = (
+        delivery("ok", 3000, 0),
+        delivery("heavy", 3000, 0, kg=5000),
+        delivery("frozen", 3000, 0, cls="frozen"),
+        delivery("far", 100000, 0, windows=[TimeWindow(6 * H, 6 * H + 600)]),
+    )
+    problem = Problem(TERMINAL, (van(kg=1000, chilled=2),), jobs)
+    plan = run(problem)
+    assert served(plan) == {"ok"}
+    assert {u.job_id: u.reason for u in plan.unassigned} == {
+        "heavy": UnassignedReason.TOO_HEAVY_FOR_ANY_VEHICLE,
+        "frozen": UnassignedReason.NO_VEHICLE_COMPARTMENT,
+        "far": UnassignedReason.TIME_WINDOW_UNREACHABLE,
+    }
+
+
+def test_multi_trip_when_one_trip_cannot_carry_everything():
+    jobs = tuple(delivery(f"j{i}", 4000, 1000 * i, pallets=4) for i in range(4))
+    one_trip = Problem(TERMINAL, (van(ambient=10),), jobs)
+    assert len(run(one_trip).unassigned) == 2
+
+    truck = van(ambient=10, max_trips=3, reload_s=1800)
+    plan = run(Problem(TERMINAL, (truck,), jobs))
+    assert not plan.unassigned
+    trips = sorted(plan.routes, key=lambda r: r.trip)
+    assert len(trips) == 2 and {r.vehicle_id for r in trips} == {"v1"}
+    assert all(sum(s.load_after.get("ambient", Load()).pallets for s in r.stops[:1]) <= 10
+               for r in trips)
+    assert trips[1].start >= trips[0].end + 1800
+
+
+def _replanning_problem(extra=()):
+    jobs = tuple(delivery(f"j{i}", 2000 * i, 1000 * (i % 2), windows=[TimeWindow(7 * H, 14 * H)])
+                 for i in range(1, 7))
+    return Problem(TERMINAL, (van("a", ambient=20), van("b", ambient=20)), jobs + tuple(extra))
+
+
+def test_warm_start_keeps_completed_stops_fixed():
+    first = run(_replanning_problem())
+    route = max(first.routes, key=lambda r: len(r.stops))
+    assert len(route.stops) >= 2
+    done = route.stops[:2]
+    # An urgent new job close to the terminal would naturally go first.
+    urgent = delivery("urgent", 500, 0, windows=[TimeWindow(7 * H, 15 * H)])
+    plan = run(_replanning_problem([urgent]), initial_plan=first, fixed={route.key: 2})
+    assert plan.warm_started
+    again = plan.route(*route.key)
+    assert [(s.job_id, s.service_start) for s in again.stops[:2]] == [
+        (s.job_id, s.service_start) for s in done
+    ]
+    assert again.start == route.start
+    assert "urgent" in served(plan) and not plan.unassigned
+
+
+def test_fixed_requires_initial_plan():
+    with pytest.raises(ValueError):
+        solve(_replanning_problem(), FAST, travel=TRAVEL, fixed={("a", 0): 1})
+
+
+def test_deterministic_with_seed():
+    jobs = tuple(delivery(f"j{i}", (i * 7919) % 20000, (i * 104729) % 20000,
+                          windows=[TimeWindow(7 * H + (i % 4) * H, 10 * H + (i % 4) * H)])
+                 for i in range(15))
+    problem = Problem(TERMINAL, (van("a"), van("b"), van("c")), jobs)
+    params = SolveParams(time_limit_s=30, seed=7, solution_limit=50)
+    a, b = run(problem, params), run(problem, params)
+
+    def signature(plan):
+        return [(r.key, [(s.job_id, s.service_start) for s in r.stops]) for r in plan.routes]
+
+    assert signature(a) == signature(b)
+    assert a.objective == b.objective and a.params.seed == 7
+
+
+def test_progress_callback_and_plan_metadata():
+    seen = []
+
+    class Recorder(SolveCallbacks):
+        def on_progress(self, fraction, best_cost):
+            seen.append((fraction, best_cost))
+
+    jobs = tuple(delivery(f"j{i}", 1000 * i, 0) for i in range(1, 5))
+    plan = solve(Problem(TERMINAL, (van(),), jobs), FAST, travel=TRAVEL, callbacks=Recorder())
+    assert seen and all(0.0 <= f <= 1.0 for f, _ in seen)
+    assert seen[-1][1] == plan.objective
+    (route,) = plan.routes
+    assert route.distance_m == pytest.approx(2 * 4000)
+    assert route.cost == pytest.approx(10.0 * 8 + 300.0 * route.duration_s / H)
+    assert plan.status.startswith("ROUTING_")
+    assert plan.wall_time_s > 0
