@@ -49,6 +49,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         message_queue=app.config["REDIS_URL"],
         cors_allowed_origins=app.config.get("CORS_ORIGINS", []),
     )
+    from samlast.realtime import register_namespaces
+
+    register_namespaces(socketio)
     register_error_handlers(app)
     init_api(app)
     app.register_blueprint(web_bp)

@@ -41,6 +41,60 @@ def import_command(kind: str, path: Path) -> None:
     click.echo(f"Imported {path}: {result.created} created, {result.updated} updated.")
 
 
+@samlast_cli.command("plan")
+@click.argument("plan_date", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.option("--time-limit", type=float, default=None, help="Solver time limit in seconds.")
+@click.option("--terminal-id", type=int, default=None, help="Defaults to the first terminal.")
+@click.option("--fresh", is_flag=True, help="Plan from scratch instead of re-planning.")
+def plan_command(plan_date, time_limit: float | None, terminal_id: int | None, fresh: bool) -> None:
+    """Plan PLAN_DATE (YYYY-MM-DD) now, with a progress bar, and store the plan."""
+    from flask import current_app
+
+    from samlast.extensions import db
+    from samlast.models import Terminal
+    from samlast.services import planning
+
+    terminal = db.session.get(Terminal, terminal_id) if terminal_id else planning.default_terminal()
+    if terminal is None:
+        raise click.ClickException(f"No terminal with id {terminal_id}.")
+    limit = time_limit or current_app.config["PLANNING_TIME_LIMIT_S"]
+    with click.progressbar(length=100, label=f"Planning {plan_date.date()}") as bar:
+        done = [0]
+
+        def progress(fraction: float, message: str) -> None:
+            step = int(fraction * 100) - done[0]
+            if step > 0:
+                bar.update(step)
+                done[0] += step
+
+        plan = planning.plan_day(terminal, plan_date.date(), time_limit_s=limit, fresh=fresh, progress=progress)
+        bar.update(100 - done[0])
+    stops = sum(len(route.stops) for route in plan.routes)
+    click.echo(
+        f"Plan version {plan.version}: {len(plan.routes)} routes, {stops} stops, "
+        f"{plan.total_distance_m / 1000:.1f} km, cost {plan.total_cost:.0f}, "
+        f"{len(plan.unassigned)} unassigned ({plan.solver_status}, {plan.wall_time_s:.1f} s)."
+    )
+    for item in plan.unassigned:
+        click.echo(f"  unassigned: {item['label']} ({item['job_key']}): {item['reason']}")
+
+
+@samlast_cli.command("worker")
+def worker_command() -> None:
+    """Run an RQ worker for planning jobs (needs REDIS_URL)."""
+    from flask import current_app
+    from redis import Redis
+    from rq import SimpleWorker
+
+    from samlast.services.jobs import QUEUE_NAME
+
+    url = current_app.config["REDIS_URL"]
+    if not url:
+        raise click.ClickException("Set REDIS_URL to run a worker.")
+    # SimpleWorker runs jobs in this process, inside the app context this command has.
+    SimpleWorker([QUEUE_NAME], connection=Redis.from_url(url)).work()
+
+
 @samlast_cli.command("create-user")
 @click.argument("username")
 @click.option("--role", type=click.Choice(["coordinator", "driver"]), default="coordinator")

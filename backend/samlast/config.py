@@ -70,6 +70,13 @@ def build_config(instance_path: Path) -> dict[str, Any]:
         "GEOCODER_TIMEOUT_S": float(os.environ.get("GEOCODER_TIMEOUT_S", "5")),
         "OSRM_URL": os.environ.get("OSRM_URL", "").strip() or None,
         "PWA_DIST": pwa_dist,
+        # Planning: local time zone of the plans, solver limits, job runner.
+        "TIMEZONE": os.environ.get("TIMEZONE", "Europe/Stockholm"),
+        "PLANNING_TIME_LIMIT_S": float(os.environ.get("PLANNING_TIME_LIMIT_S", "10")),
+        "PLANNING_RUNNER": os.environ.get("PLANNING_RUNNER", "rq" if redis_url else "thread"),
+        "PLANNING_MAX_TRIPS": int(os.environ.get("PLANNING_MAX_TRIPS", "2")),
+        "PLANNING_RELOAD_MIN": int(os.environ.get("PLANNING_RELOAD_MIN", "20")),
+        "PLANNING_SERVICE_PER_PALLET_S": int(os.environ.get("PLANNING_SERVICE_PER_PALLET_S", "90")),
         # flask-smorest / OpenAPI
         "API_TITLE": "Samlast API",
         "API_VERSION": "v1",

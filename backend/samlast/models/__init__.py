@@ -5,6 +5,15 @@ from samlast.models.cluster import Cluster, Municipality, Terminal
 from samlast.models.delivery_point import DeliveryPoint, DeliveryPointKind, ReceivingWindow
 from samlast.models.geocode import GeocodeCache
 from samlast.models.order import Order, OrderLine, OrderStatus
+from samlast.models.route import (
+    JobStatus,
+    Plan,
+    PlanningJob,
+    Route,
+    Stop,
+    StopKind,
+    StopStatus,
+)
 from samlast.models.supplier import ProductArea, Supplier, SupplierKind
 from samlast.models.user import AuthToken, Role, User
 from samlast.models.vehicle import EnergyType, Vehicle, VehicleCompartment
@@ -21,6 +30,13 @@ __all__ = [
     "Order",
     "OrderLine",
     "OrderStatus",
+    "Plan",
+    "PlanningJob",
+    "JobStatus",
+    "Route",
+    "Stop",
+    "StopKind",
+    "StopStatus",
     "ProductArea",
     "ReceivingWindow",
     "Role",

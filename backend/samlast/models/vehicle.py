@@ -34,6 +34,10 @@ class Vehicle(Timestamped, Base):
     shift_end: Mapped[time]
     length_m: Mapped[float | None]
     active: Mapped[bool] = mapped_column(default=True)
+    # The driver who gets this vehicle's routes unless the coordinator assigns another.
+    driver_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
 
     terminal: Mapped[Terminal] = relationship()
     compartments: Mapped[list[VehicleCompartment]] = relationship(

@@ -27,6 +27,7 @@ class VehicleSchema(BaseSchema):
     shift_end = ClockTime(required=True)
     length_m = positive(allow_none=True)
     active = fields.Boolean()
+    driver_id = fields.Integer(allow_none=True, metadata={"description": "Default driver (user id)."})
     compartments = fields.List(
         fields.Nested(CompartmentSchema), required=True, validate=validate.Length(min=1)
     )

@@ -255,7 +255,7 @@ ORDERS = Resource(
 VEHICLES = Resource(
     Vehicle,
     "vehicle",
-    references={"terminal_id": Terminal},
+    references={"terminal_id": Terminal, "driver_id": User},
     setters={"compartments": _set_compartments},
     validate=_later("shift_start", "shift_end"),
 )

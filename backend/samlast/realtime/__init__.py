@@ -1,0 +1,11 @@
+"""Socket.IO namespaces: /coordinator now; /driver and /recipient join with their issues."""
+
+from __future__ import annotations
+
+from flask_socketio import SocketIO
+
+
+def register_namespaces(socketio: SocketIO) -> None:
+    from samlast.realtime.coordinator import CoordinatorNamespace
+
+    socketio.on_namespace(CoordinatorNamespace("/coordinator"))

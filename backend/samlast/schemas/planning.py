@@ -1,0 +1,118 @@
+"""Schemas for planning jobs, plans, routes and stops."""
+
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from samlast.models import JobStatus, StopKind, StopStatus
+from samlast.schemas.common import BaseSchema
+
+
+class PlanRequestSchema(BaseSchema):
+    date = fields.Date(required=True, metadata={"description": "The day to plan."})
+    terminal_id = fields.Integer(metadata={"description": "Defaults to the first terminal."})
+    fresh = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Plan from scratch instead of re-planning the current plan."},
+    )
+    time_limit_s = fields.Float(validate=validate.Range(min=1, max=600))
+    reason = fields.String(load_default="", validate=validate.Length(max=200))
+
+
+class PlanningJobSchema(BaseSchema):
+    id = fields.String()
+    terminal_id = fields.Integer()
+    plan_date = fields.Date()
+    reason = fields.String()
+    fresh = fields.Boolean()
+    time_limit_s = fields.Float()
+    status = fields.Enum(JobStatus, by_value=True)
+    progress = fields.Float(metadata={"description": "0 to 1"})
+    message = fields.String()
+    plan_id = fields.Integer(allow_none=True)
+    created_at = fields.DateTime()
+    started_at = fields.DateTime(allow_none=True)
+    finished_at = fields.DateTime(allow_none=True)
+
+
+class LoadSchema(BaseSchema):
+    kg = fields.Float()
+    pallets = fields.Float()
+
+
+class StopSchema(BaseSchema):
+    id = fields.Integer()
+    sequence = fields.Integer()
+    job_key = fields.String()
+    kind = fields.Enum(StopKind, by_value=True)
+    status = fields.Enum(StopStatus, by_value=True)
+    delivery_point_id = fields.Integer(allow_none=True)
+    supplier_id = fields.Integer(allow_none=True)
+    name = fields.Function(
+        lambda stop: (stop.delivery_point or stop.supplier).name if (stop.delivery_point or stop.supplier) else ""
+    )
+    address = fields.Function(
+        lambda stop: (stop.delivery_point or stop.supplier).address if (stop.delivery_point or stop.supplier) else ""
+    )
+    lat = fields.Float()
+    lon = fields.Float()
+    planned_arrival = fields.DateTime()
+    planned_service_start = fields.DateTime()
+    planned_departure = fields.DateTime()
+    time_windows = fields.List(fields.List(fields.String()), metadata={"example": [["06:30", "10:30"]]})
+    load = fields.Dict(keys=fields.String(), values=fields.Nested(LoadSchema))
+    order_ids = fields.Function(lambda stop: [order.id for order in stop.orders])
+
+
+class BreakSchema(BaseSchema):
+    start = fields.String()
+    duration_s = fields.Integer()
+
+
+class RouteSchema(BaseSchema):
+    id = fields.Integer()
+    plan_id = fields.Integer()
+    vehicle_id = fields.Integer()
+    vehicle_name = fields.Function(lambda route: route.vehicle.name)
+    driver_id = fields.Integer(allow_none=True)
+    trip = fields.Integer()
+    version = fields.Integer()
+    planned_start = fields.DateTime()
+    planned_end = fields.DateTime()
+    distance_m = fields.Float()
+    duration_s = fields.Integer()
+    cost = fields.Float()
+    co2e_kg = fields.Float()
+    breaks = fields.List(fields.Nested(BreakSchema))
+    stops = fields.List(fields.Nested(StopSchema))
+
+
+class UnassignedSchema(BaseSchema):
+    job_key = fields.String()
+    reason = fields.String()
+    label = fields.String()
+
+
+class PlanSummarySchema(BaseSchema):
+    id = fields.Integer()
+    terminal_id = fields.Integer()
+    plan_date = fields.Date()
+    version = fields.Integer()
+    solver_status = fields.String()
+    warm_started = fields.Boolean()
+    wall_time_s = fields.Float()
+    total_distance_m = fields.Float()
+    total_cost = fields.Float()
+    unassigned = fields.List(fields.Nested(UnassignedSchema))
+    created_at = fields.DateTime()
+    route_count = fields.Function(lambda plan: len(plan.routes))
+    stop_count = fields.Function(lambda plan: sum(len(r.stops) for r in plan.routes))
+
+
+class PlanSchema(PlanSummarySchema):
+    routes = fields.List(fields.Nested(RouteSchema))
+
+
+class PlanQuerySchema(BaseSchema):
+    date = fields.Date(required=True)
+    terminal_id = fields.Integer()

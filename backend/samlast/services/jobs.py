@@ -1,0 +1,158 @@
+"""Planning jobs run off the request path: inline, in a worker thread, or on an RQ queue.
+
+`PLANNING_RUNNER` chooses: "thread" (default without Redis; one in-process
+worker so plans run one at a time), "rq" (default when REDIS_URL is set; run
+`flask samlast worker`), or "inline" (synchronous, for the CLI and tests).
+Progress is written to the job row and pushed to coordinators over Socket.IO.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time as clock
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+
+from samlast.extensions import db
+from samlast.models import JobStatus, PlanningJob, Terminal, User
+from samlast.models.base import utcnow
+from samlast.realtime import events
+from samlast.services import planning
+
+log = logging.getLogger(__name__)
+
+QUEUE_NAME = "planning"
+_executor: ThreadPoolExecutor | None = None
+_executor_lock = threading.Lock()
+
+
+def _thread_executor() -> ThreadPoolExecutor:
+    global _executor
+    with _executor_lock:
+        if _executor is None:
+            _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="planner")
+        return _executor
+
+
+def job_payload(job: PlanningJob) -> dict:
+    from samlast.schemas.planning import PlanningJobSchema
+
+    return PlanningJobSchema().dump(job)
+
+
+def enqueue_planning(
+    terminal: Terminal,
+    plan_date: date,
+    *,
+    reason: str = "",
+    fresh: bool = False,
+    time_limit_s: float | None = None,
+    user: User | None = None,
+) -> PlanningJob:
+    job = PlanningJob(
+        terminal_id=terminal.id,
+        plan_date=plan_date,
+        reason=reason[:200],
+        fresh=fresh,
+        time_limit_s=time_limit_s or current_app.config["PLANNING_TIME_LIMIT_S"],
+        requested_by_id=user.id if user else None,
+        message="Waiting for the planner",
+    )
+    db.session.add(job)
+    db.session.commit()
+    events.to_coordinators("planning_job", job_payload(job))
+    runner = current_app.config["PLANNING_RUNNER"]
+    if runner == "inline":
+        run_planning_job(job.id)
+    elif runner == "rq":
+        from redis import Redis
+        from rq import Queue
+
+        queue = Queue(QUEUE_NAME, connection=Redis.from_url(current_app.config["REDIS_URL"]))
+        queue.enqueue(
+            "samlast.tasks.run_planning_job_task",
+            job.id,
+            job_timeout=int(job.time_limit_s * 4 + 120),
+        )
+    else:
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        _thread_executor().submit(_run_in_app, app, job.id)
+    db.session.refresh(job)
+    return job
+
+
+def _run_in_app(app: Flask, job_id: str) -> None:
+    with app.app_context():
+        try:
+            run_planning_job(job_id)
+        finally:
+            db.session.remove()
+
+
+def _update(job_id: str, **values) -> None:
+    # A separate short transaction, so progress never commits the planner's session.
+    with db.engine.begin() as connection:
+        connection.execute(sa.update(PlanningJob).where(PlanningJob.id == job_id).values(**values))
+
+
+def run_planning_job(job_id: str) -> None:
+    """Run one queued job to the end; never raises, the job row records failures."""
+    job = db.session.get(PlanningJob, job_id)
+    if job is None or job.status != JobStatus.QUEUED:
+        log.warning("Planning job %s is missing or already started", job_id)
+        return
+    job.status = JobStatus.RUNNING
+    job.started_at = utcnow()
+    job.message = "Started"
+    db.session.commit()
+    events.to_coordinators("planning_job", job_payload(job))
+    last_report = [0.0]
+
+    def progress(fraction: float, message: str) -> None:
+        now = clock.monotonic()
+        if now - last_report[0] < 0.5:
+            return
+        last_report[0] = now
+        _update(job_id, progress=round(fraction, 3), message=message)
+        events.to_coordinators(
+            "planning_job",
+            {"id": job_id, "status": "running", "progress": round(fraction, 3), "message": message},
+        )
+
+    try:
+        plan = planning.plan_day(
+            job.terminal, job.plan_date, time_limit_s=job.time_limit_s, fresh=job.fresh, progress=progress
+        )
+    except Exception as exc:  # the job must end in a recorded state whatever went wrong
+        log.exception("Planning job %s failed", job_id)
+        db.session.rollback()
+        _update(job_id, status=JobStatus.FAILED, message=f"Planning failed: {exc}", finished_at=utcnow())
+    else:
+        unassigned = len(plan.unassigned)
+        _update(
+            job_id,
+            status=JobStatus.SUCCEEDED,
+            progress=1.0,
+            plan_id=plan.id,
+            finished_at=utcnow(),
+            message=f"Plan version {plan.version}: {len(plan.routes)} routes, {unassigned} unassigned",
+        )
+        events.plan_updated(plan)
+    db.session.expire_all()
+    job = db.session.get(PlanningJob, job_id)
+    events.to_coordinators("planning_job", job_payload(job))
+
+
+def wait_for(job_id: str, timeout_s: float = 120.0) -> PlanningJob:
+    """Block until a job has ended (CLI and tests)."""
+    deadline = clock.monotonic() + timeout_s
+    while True:
+        db.session.expire_all()
+        job = db.session.get(PlanningJob, job_id)
+        if job.status in (JobStatus.SUCCEEDED, JobStatus.FAILED) or clock.monotonic() > deadline:
+            return job
+        clock.sleep(0.2)

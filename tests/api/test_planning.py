@@ -1,0 +1,204 @@
+"""Planning through the API: a job runs in the background, reports progress, stores a plan."""
+
+from __future__ import annotations
+
+import time as clock
+from datetime import date, datetime, time
+
+import pytest
+import sqlalchemy as sa
+
+from samlast.extensions import db, socketio
+from samlast.models import (
+    EnergyType,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Plan,
+    Role,
+    StopStatus,
+    TemperatureClass,
+    Vehicle,
+    VehicleCompartment,
+)
+from samlast.services import planning
+
+MONDAY = date(2026, 11, 30)
+
+
+@pytest.fixture
+def day(world, make_user):
+    """The world plus one vehicle with a driver and an order to each delivery point on MONDAY."""
+    driver, _ = make_user(Role.DRIVER, "driver-a")
+    vehicle = Vehicle(
+        external_id="V-1",
+        name="Bil 1",
+        terminal=world.terminal,
+        energy_type=EnergyType.HVO100,
+        co2e_kg_per_km=0.25,
+        cost_per_km=14,
+        cost_per_hour=500,
+        shift_start=time(6, 0),
+        shift_end=time(15, 0),
+        driver_id=driver.id,
+        compartments=[
+            VehicleCompartment(temperature_class=TemperatureClass.CHILLED, capacity_kg=2000, capacity_pallets=6),
+            VehicleCompartment(temperature_class=TemperatureClass.AMBIENT, capacity_kg=3000, capacity_pallets=8),
+        ],
+    )
+    orders = [
+        Order(
+            external_id=f"O-{point.external_id}",
+            delivery_point=point,
+            supplier=world.wholesaler,
+            requested_date=MONDAY,
+            lines=[
+                OrderLine(line_no=1, article="Mjölk", quantity=40, unit="l", weight_kg=41, pallet_places=0.3,
+                          temperature_class=TemperatureClass.CHILLED),
+                OrderLine(line_no=2, article="Pasta", quantity=10, unit="st", weight_kg=50, pallet_places=0.2,
+                          temperature_class=TemperatureClass.AMBIENT),
+            ],
+        )
+        for point in (world.school, world.care_home)
+    ]
+    db.session.add_all([vehicle, *orders])
+    db.session.commit()
+    return vehicle
+
+
+def _wait(client, headers, job_id: str, timeout: float = 60.0) -> dict:
+    deadline = clock.monotonic() + timeout
+    while clock.monotonic() < deadline:
+        job = client.get(f"/api/v1/planning/jobs/{job_id}", headers=headers).json
+        if job["status"] in ("succeeded", "failed"):
+            return job
+        clock.sleep(0.1)
+    raise AssertionError(f"job {job_id} did not finish")
+
+
+def test_plan_a_date_through_the_api(client, coordinator, day, world):
+    response = client.post(
+        "/api/v1/planning/jobs", json={"date": MONDAY.isoformat(), "time_limit_s": 1}, headers=coordinator
+    )
+    assert response.status_code == 202, response.json
+    assert response.json["status"] in ("queued", "running", "succeeded")
+    job = _wait(client, coordinator, response.json["id"])
+    assert job["status"] == "succeeded", job["message"]
+    assert job["progress"] == 1.0 and job["plan_id"]
+
+    plan = client.get(f"/api/v1/plans/current?date={MONDAY.isoformat()}", headers=coordinator).json
+    assert plan["version"] == 1 and plan["unassigned"] == []
+    [route] = plan["routes"]
+    assert route["vehicle_id"] == day.id and route["driver_id"] == day.driver_id
+    assert {stop["delivery_point_id"] for stop in route["stops"]} == {world.school.id, world.care_home.id}
+    school = next(s for s in route["stops"] if s["delivery_point_id"] == world.school.id)
+    # The school receives 06:30-10:30 on Mondays (Stockholm time, UTC+1 in winter).
+    assert school["time_windows"] == [["06:30", "10:30"]]
+    start = planning.seconds_of(MONDAY, datetime.fromisoformat(school["planned_service_start"]))
+    assert 6 * 3600 + 1800 <= start <= 10 * 3600 + 1800
+    assert school["load"] == {"chilled": {"kg": 41.0, "pallets": 0.3}, "ambient": {"kg": 50.0, "pallets": 0.2}}
+    assert route["distance_m"] > 0 and route["co2e_kg"] == pytest.approx(route["distance_m"] / 1000 * 0.25, abs=0.01)
+
+
+def test_replan_keeps_done_stops_and_versions_changed_routes(client, coordinator, day, world):
+    terminal = world.terminal
+    first = planning.plan_day(terminal, MONDAY, time_limit_s=1)
+    first_route = first.routes[0]
+    first_route.stops[0].status = StopStatus.DONE
+    done_key = first_route.stops[0].job_key
+    db.session.commit()
+
+    # Unchanged orders: the route keeps its version, the done stop stays first and done.
+    second = planning.plan_day(terminal, MONDAY, time_limit_s=1)
+    assert second.version == 2 and second.warm_started
+    assert second.routes[0].version == first_route.version
+    assert second.routes[0].stops[0].job_key == done_key
+    assert second.routes[0].stops[0].status == StopStatus.DONE
+
+    # Cancel the other order: the route changes and gets a new version.
+    other = db.session.scalar(
+        sa.select(Order).where(Order.delivery_point_id != int(done_key.split(":")[1]))
+    )
+    other.status = OrderStatus.CANCELLED
+    db.session.commit()
+    third = planning.plan_day(terminal, MONDAY, time_limit_s=1)
+    assert [s.job_key for s in third.routes[0].stops] == [done_key]
+    assert third.routes[0].version == first_route.version + 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Plan)) == 3
+
+
+def test_point_without_window_that_weekday_is_listed_unassigned(day, world):
+    tuesday = date(2026, 12, 1)
+    db.session.add(
+        Order(external_id="O-TUE", delivery_point=world.school, supplier=world.wholesaler, requested_date=tuesday,
+              lines=[OrderLine(line_no=1, article="Bröd", quantity=1, unit="st", weight_kg=5,
+                               temperature_class=TemperatureClass.AMBIENT)])
+    )
+    db.session.commit()
+    plan = planning.plan_day(world.terminal, tuesday, time_limit_s=1)
+    assert plan.routes == []
+    assert plan.unassigned == [
+        {"job_key": f"dp:{world.school.id}", "reason": "no_receiving_window_that_day", "label": world.school.name}
+    ]
+
+
+def test_too_heavy_order_is_unassigned_with_reason(day, world):
+    order = db.session.scalar(sa.select(Order).where(Order.delivery_point_id == world.care_home.id))
+    order.lines[0].weight_kg = 50_000
+    db.session.commit()
+    plan = planning.plan_day(world.terminal, MONDAY, time_limit_s=1)
+    assert {"job_key": f"dp:{world.care_home.id}", "reason": "too_heavy_for_any_vehicle",
+            "label": world.care_home.name} in plan.unassigned
+    assert [s.delivery_point_id for r in plan.routes for s in r.stops] == [world.school.id]
+
+
+def test_cli_plan_prints_progress_and_summary(runner, day):
+    result = runner.invoke(args=["samlast", "plan", MONDAY.isoformat(), "--time-limit", "1"])
+    assert result.exit_code == 0, result.output
+    assert "Plan version 1: 1 routes, 2 stops" in result.output
+
+
+def test_coordinator_socket_receives_job_progress(app, client, coordinator, day):
+    token = coordinator["Authorization"].split()[1]
+    listener = socketio.test_client(app, namespace="/coordinator", auth={"token": token})
+    assert listener.is_connected("/coordinator")
+    app.config["PLANNING_RUNNER"] = "inline"
+    try:
+        response = client.post(
+            "/api/v1/planning/jobs", json={"date": MONDAY.isoformat(), "time_limit_s": 1}, headers=coordinator
+        )
+    finally:
+        app.config["PLANNING_RUNNER"] = "thread"
+    assert response.json["status"] == "succeeded"
+    received = listener.get_received("/coordinator")
+    names = [message["name"] for message in received]
+    assert "planning_job" in names and "plan_updated" in names
+    final = [m["args"][0] for m in received if m["name"] == "planning_job"][-1]
+    assert final["status"] == "succeeded"
+    listener.disconnect(namespace="/coordinator")
+
+
+def test_socket_refuses_non_coordinators(app, make_user):
+    _, headers = make_user(Role.DRIVER)
+    driver = socketio.test_client(app, namespace="/coordinator", auth={"token": headers["Authorization"].split()[1]})
+    assert not driver.is_connected("/coordinator")
+    anonymous = socketio.test_client(app, namespace="/coordinator")
+    assert not anonymous.is_connected("/coordinator")
+
+
+def test_planning_endpoints_are_for_coordinators(client, make_user, day):
+    _, driver = make_user(Role.DRIVER)
+    response = client.post("/api/v1/planning/jobs", json={"date": MONDAY.isoformat()}, headers=driver)
+    assert response.status_code == 403
+    assert client.get(f"/api/v1/plans/current?date={MONDAY}", headers=driver).status_code == 403
+
+
+def test_bad_date_names_the_field(client, coordinator, day):
+    response = client.post("/api/v1/planning/jobs", json={"date": "2026-13-40"}, headers=coordinator)
+    assert response.status_code == 422
+    assert "date" in response.json["error"]["fields"]
+
+
+def test_no_plan_yet_is_404(client, coordinator, day):
+    response = client.get(f"/api/v1/plans/current?date={MONDAY}", headers=coordinator)
+    assert response.status_code == 404
