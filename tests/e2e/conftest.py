@@ -1,0 +1,284 @@
+"""End-to-end fixtures: the built PWA served by a real Flask process, driven by Chromium.
+
+Nothing is built here: `make` builds pwa/dist first. Each server gets a fresh SQLite
+instance directory, is migrated with `flask db upgrade` and seeded through the API.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DIST = ROOT / "pwa" / "dist"
+ARTIFACTS = ROOT / "test-artifacts"
+PASSWORD = "correct horse battery"
+PHONE = {"width": 390, "height": 844}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(autouse=True)
+def clean_database() -> None:
+    """Override the API suite's per-test database cleaning: e2e tests use their own servers."""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    """A Flask process serving the API and pwa/dist on 127.0.0.1:<port>."""
+
+    instance: Path
+    port: int = field(default_factory=_free_port)
+    process: subprocess.Popen | None = None
+    token: str = ""
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "SAMLAST_"))}
+        env.pop("DATABASE_URL", None)
+        env.update(
+            FLASK_APP="samlast",
+            SAMLAST_INSTANCE=str(self.instance),
+            PWA_DIST=str(DIST),
+            GEOCODING_ENABLED="0",
+            LOGIN_RATE_LIMIT="1000 per minute",
+            SECRET_KEY="e2e-not-secret",
+            PYTHONUNBUFFERED="1",
+        )
+        return env
+
+    def flask(self, *args: str) -> None:
+        subprocess.run(
+            [sys.executable, "-m", "flask", *args],
+            env=self.env(),
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+
+    def start(self) -> None:
+        log = open(self.instance / "server.log", "ab")  # noqa: SIM115 (kept for the process)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "flask", "run", "--no-reload", "--no-debugger",
+             "-h", "127.0.0.1", "-p", str(self.port)],
+            env=self.env(),
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"Flask exited; see {self.instance / 'server.log'}")
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"Flask did not answer on {self.url}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def api(self, method: str, path: str, body: dict | None = None, token: str | None = None):
+        request = urllib.request.Request(
+            self.url + "/api/v1" + path,
+            method=method,
+            data=None if body is None else json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        bearer = token if token is not None else self.token
+        if bearer:
+            request.add_header("Authorization", f"Bearer {bearer}")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            raise AssertionError(f"{method} {path}: {error.code} {error.read().decode()}") from None
+
+
+def seed(server: Server) -> dict[str, int]:
+    """A small cluster through the real API: two kitchens, two suppliers, one truck, orders."""
+    server.flask("samlast", "create-user", "coord", "--role", "coordinator", "--password", PASSWORD)
+    server.token = server.api("POST", "/auth/login", {"username": "coord", "password": PASSWORD})["token"]
+    today, tomorrow = date.today(), date.today() + timedelta(days=1)
+
+    cluster = server.api("POST", "/clusters/", {"name": "Mellersta Skåne"})
+    eslov = server.api("POST", "/municipalities/", {"cluster_id": cluster["id"], "name": "Eslöv"})
+    terminal = server.api(
+        "POST", "/terminals/", {"cluster_id": cluster["id"], "name": "Eslöv terminal", "lat": 55.839, "lon": 13.303}
+    )
+    weekdays = [{"weekday": d, "start": "06:30", "end": "10:30"} for d in range(5)]
+    berga = server.api("POST", "/delivery-points/", {
+        "external_id": "DP-1", "name": "Bergaskolan kök", "kind": "school_kitchen",
+        "municipality_id": eslov["id"], "address": "Bergagatan 1, Eslöv", "lat": 55.84, "lon": 13.31,
+        "unloading_place": "Köksingången", "receiving_windows": weekdays,
+    })
+    ljung = server.api("POST", "/delivery-points/", {
+        "external_id": "DP-2", "name": "Ljungbacka äldreboende", "kind": "care_home",
+        "municipality_id": eslov["id"], "lat": 55.85, "lon": 13.66,
+    })
+    wholesaler = server.api("POST", "/suppliers/", {
+        "external_id": "S-1", "name": "Grossisten AB", "kind": "wholesaler", "lat": 55.6, "lon": 13.0,
+    })
+    farm = server.api("POST", "/suppliers/", {
+        "external_id": "S-2", "name": "Ågårdens potatis", "kind": "local_producer", "lat": 55.9, "lon": 13.5,
+    })
+    server.api("POST", "/vehicles/", {
+        "external_id": "V-1", "name": "Lastbil 1", "terminal_id": terminal["id"], "energy_type": "hvo100",
+        "co2e_kg_per_km": 0.2, "cost_per_km": 12.0, "cost_per_hour": 450.0,
+        "shift_start": "06:00", "shift_end": "15:00",
+        "compartments": [{"temperature_class": "chilled", "capacity_kg": 4000, "capacity_pallets": 8}],
+    })
+
+    def line(article, quantity, unit, kg, temperature):
+        return {"article": article, "quantity": quantity, "unit": unit, "weight_kg": kg,
+                "pallet_places": 0.1, "temperature_class": temperature}
+
+    server.api("POST", "/orders/", {
+        "external_id": "O-1", "delivery_point_id": berga["id"], "supplier_id": wholesaler["id"],
+        "requested_date": today.isoformat(), "lines": [
+            line("Fiskpinnar", 10, "kartong", 50, "frozen"),
+            line("Mjölk 1,5 %", 40, "liter", 41, "chilled"),
+            line("Vetemjöl", 5, "säck", 25, "ambient"),
+        ],
+    })
+    server.api("POST", "/orders/", {
+        "external_id": "O-2", "delivery_point_id": ljung["id"], "supplier_id": farm["id"],
+        "requested_date": tomorrow.isoformat(), "lines": [line("Potatis", 4, "säck", 100, "ambient")],
+    })
+    server.api("POST", "/orders/", {
+        "external_id": "O-3", "delivery_point_id": berga["id"], "supplier_id": farm["id"],
+        "requested_date": tomorrow.isoformat(), "lines": [line("Potatis", 2, "säck", 50, "ambient")],
+    })
+    for user in (
+        {"username": "kok-berga", "display_name": "Köket Bergaskolan", "role": "recipient",
+         "delivery_point_ids": [berga["id"]]},
+        {"username": "agarden", "display_name": "Anna på Ågården", "role": "producer",
+         "supplier_id": farm["id"]},
+        {"username": "forare", "display_name": "Fredrik Förare", "role": "driver"},
+    ):
+        server.api("POST", "/users/", {**user, "password": PASSWORD})
+    return {"berga": berga["id"], "ljung": ljung["id"], "farm": farm["id"]}
+
+
+def _make_server(tmp_path_factory) -> Server:
+    server = Server(instance=tmp_path_factory.mktemp("instance"))
+    server.flask("db", "upgrade")
+    server.start()
+    seed(server)
+    return server
+
+
+@pytest.fixture(scope="session")
+def built_pwa() -> Path:
+    if not (DIST / "index.html").exists():
+        pytest.fail(
+            f"{DIST / 'index.html'} is missing: build the PWA first "
+            "(`make` or `cd pwa && npm ci && npm run build`).",
+            pytrace=False,
+        )
+    return DIST
+
+
+@pytest.fixture(scope="session")
+def server(built_pwa, tmp_path_factory) -> Iterator[Server]:
+    """One seeded server shared by the tests that do not stop it."""
+    server = _make_server(tmp_path_factory)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def own_server(built_pwa, tmp_path_factory) -> Iterator[Server]:
+    """A server of the test's own, for tests that stop it."""
+    server = _make_server(tmp_path_factory)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not executable:
+        pytest.fail(
+            "Chromium is not installed: run `bash scripts/install-system-packages.sh chromium`.",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def context(browser):
+    """A fresh phone-sized browser profile (no saved token, no service worker)."""
+    context = browser.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
+        locale="sv-SE", service_workers="allow",
+    )
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    page = context.new_page()
+    yield page
+    page.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+def login(page, server: Server, username: str, password: str = PASSWORD) -> None:
+    page.goto(server.url + "/")
+    page.get_by_label("Användarnamn").fill(username)
+    page.get_by_label("Lösenord", exact=True).fill(password)
+    page.get_by_role("button", name="Logga in").click()
