@@ -18,6 +18,7 @@ import math
 import statistics
 import sys
 import time
+from datetime import timedelta
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,23 +148,23 @@ def solve_pyvrp(inst: Instance, limit: float, seed: int) -> list[list[int]]:
         raise SystemExit("--peers needs PyVRP: pip install pyvrp") from exc
     dist, dur = _int_matrices(inst)
     m = pyvrp.Model()
+    locs = [m.add_location(x=int(r[1] * SCALE), y=int(r[2] * SCALE)) for r in inst.rows]
     d0 = inst.rows[0]
-    depot = m.add_depot(x=int(d0[1] * SCALE), y=int(d0[2] * SCALE))
+    depot = m.add_depot(locs[0], tw_early=int(d0[4] * SCALE), tw_late=int(d0[5] * SCALE))
     m.add_vehicle_type(
-        num_available=inst.vehicles, capacity=inst.capacity,
+        num_available=inst.vehicles, capacity=inst.capacity, start_depot=depot, end_depot=depot,
         tw_early=int(d0[4] * SCALE), tw_late=int(d0[5] * SCALE),
     )
-    locs = [depot]
-    for n, x, y, q, r, d, s in inst.rows[1:]:
-        locs.append(m.add_client(
-            x=int(x * SCALE), y=int(y * SCALE), delivery=q, service_duration=int(s * SCALE),
-            tw_early=int(r * SCALE), tw_late=int(d * SCALE),
-        ))
+    for loc, (_n, _x, _y, q, r, d, s) in zip(locs[1:], inst.rows[1:], strict=True):
+        m.add_client(loc, delivery=q, service_duration=int(s * SCALE),
+                     tw_early=int(r * SCALE), tw_late=int(d * SCALE))
     for a, fa in enumerate(locs):
         for b, fb in enumerate(locs):
             m.add_edge(fa, fb, distance=dist[a][b], duration=dur[a][b])
     res = m.solve(stop=MaxRuntime(limit), seed=seed, display=False)
-    return [list(route.visits()) for route in res.best.routes()]
+    # Route iteration yields client location indices; depot (0) is omitted.
+    # Activity.idx counts clients from 0; Solomon numbers them from 1 (depot is 0).
+    return [[a.idx + 1 for a in route if a.is_client()] for route in res.best.routes()]
 
 
 def solve_vroom(inst: Instance, limit: float, seed: int) -> list[list[int]]:
@@ -183,10 +184,10 @@ def solve_vroom(inst: Instance, limit: float, seed: int) -> list[list[int]]:
         ))
     for n, _x, _y, q, r, d, s in inst.rows[1:]:
         problem.add_job(vroom.Job(
-            id=n, location=n, delivery=[q], service=int(s * SCALE),
+            id=n, location=n, delivery=[q], default_service=int(s * SCALE),
             time_windows=[vroom.TimeWindow(int(r * SCALE), int(d * SCALE))],
         ))
-    sol = problem.solve(exploration_level=5, nb_threads=1, timeout=int(limit * 1000))
+    sol = problem.solve(exploration_level=5, nb_threads=1, timeout=timedelta(seconds=limit))
     df = sol.routes
     routes = []
     for _, grp in df[df["type"] == "job"].groupby("vehicle_id", sort=True):
