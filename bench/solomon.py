@@ -18,8 +18,8 @@ import math
 import statistics
 import sys
 import time
-from datetime import timedelta
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -130,7 +130,8 @@ def solve_samlast(inst: Instance, limit: float, seed: int) -> list[list[int]]:
         for n, x, y, q, r, d, s in inst.rows[1:]
     )
     problem = Problem(Location(depot[1] * SCALE, depot[2] * SCALE), vehicles, jobs)
-    plan = solve(problem, SolveParams(time_limit_s=limit, seed=seed, **SAMLAST_OPTIONS), travel=EuclideanTravelModel())
+    params = SolveParams(time_limit_s=limit, seed=seed, **SAMLAST_OPTIONS)
+    plan = solve(problem, params, travel=EuclideanTravelModel())
     return [[int(s.job_id) for s in route.stops] for route in plan.routes]
 
 
@@ -152,12 +153,21 @@ def solve_pyvrp(inst: Instance, limit: float, seed: int) -> list[list[int]]:
     d0 = inst.rows[0]
     depot = m.add_depot(locs[0], tw_early=int(d0[4] * SCALE), tw_late=int(d0[5] * SCALE))
     m.add_vehicle_type(
-        num_available=inst.vehicles, capacity=inst.capacity, start_depot=depot, end_depot=depot,
-        tw_early=int(d0[4] * SCALE), tw_late=int(d0[5] * SCALE),
+        num_available=inst.vehicles,
+        capacity=inst.capacity,
+        start_depot=depot,
+        end_depot=depot,
+        tw_early=int(d0[4] * SCALE),
+        tw_late=int(d0[5] * SCALE),
     )
     for loc, (_n, _x, _y, q, r, d, s) in zip(locs[1:], inst.rows[1:], strict=True):
-        m.add_client(loc, delivery=q, service_duration=int(s * SCALE),
-                     tw_early=int(r * SCALE), tw_late=int(d * SCALE))
+        m.add_client(
+            loc,
+            delivery=q,
+            service_duration=int(s * SCALE),
+            tw_early=int(r * SCALE),
+            tw_late=int(d * SCALE),
+        )
     for a, fa in enumerate(locs):
         for b, fb in enumerate(locs):
             m.add_edge(fa, fb, distance=dist[a][b], duration=dur[a][b])
@@ -178,15 +188,25 @@ def solve_vroom(inst: Instance, limit: float, seed: int) -> list[list[int]]:
     problem.set_costs_matrix(profile="car", matrix_input=dist)
     d0 = inst.rows[0]
     for k in range(inst.vehicles):
-        problem.add_vehicle(vroom.Vehicle(
-            id=k, start=0, end=0, capacity=[inst.capacity],
-            time_window=vroom.TimeWindow(int(d0[4] * SCALE), int(d0[5] * SCALE)),
-        ))
+        problem.add_vehicle(
+            vroom.Vehicle(
+                id=k,
+                start=0,
+                end=0,
+                capacity=[inst.capacity],
+                time_window=vroom.TimeWindow(int(d0[4] * SCALE), int(d0[5] * SCALE)),
+            )
+        )
     for n, _x, _y, q, r, d, s in inst.rows[1:]:
-        problem.add_job(vroom.Job(
-            id=n, location=n, delivery=[q], default_service=int(s * SCALE),
-            time_windows=[vroom.TimeWindow(int(r * SCALE), int(d * SCALE))],
-        ))
+        problem.add_job(
+            vroom.Job(
+                id=n,
+                location=n,
+                delivery=[q],
+                default_service=int(s * SCALE),
+                time_windows=[vroom.TimeWindow(int(r * SCALE), int(d * SCALE))],
+            )
+        )
     sol = problem.solve(exploration_level=5, nb_threads=1, timeout=timedelta(seconds=limit))
     df = sol.routes
     routes = []
@@ -225,8 +245,10 @@ def main(argv: list[str] | None = None) -> int:
     solvers = list(SOLVERS) if args.peers else ["samlast-ortools"]
     records, gaps = [], {s: [] for s in solvers}
     infeasible = {s: 0 for s in solvers}
-    print(f"{'instance':8} {'solver':16} {'veh':>3} {'distance':>9} {'BKS':>9} {'gap%':>6} "
-          f"{'feasible':8} {'wall s':>6}")
+    print(
+        f"{'instance':8} {'solver':16} {'veh':>3} {'distance':>9} {'BKS':>9} {'gap%':>6} "
+        f"{'feasible':8} {'wall s':>6}"
+    )
     for path in paths:
         inst = read_instance(path)
         for name in solvers:
@@ -240,17 +262,31 @@ def main(argv: list[str] | None = None) -> int:
                 gaps[name].append(gap)
             else:
                 infeasible[name] += 1
-            print(f"{inst.name:8} {name:16} {len(routes):3d} {distance:9.2f} {ref or math.nan:9.2f} "
-                  f"{gap:6.2f} {'yes' if ok else 'NO ' + why:8} {wall:6.1f}", flush=True)
-            records.append({"instance": inst.name, "solver": name, "routes": routes,
-                            "distance": None if not ok else round(distance, 4),
-                            "vehicles": len(routes), "wall_s": round(wall, 3)})
+            print(
+                f"{inst.name:8} {name:16} {len(routes):3d} {distance:9.2f} "
+                f"{ref or math.nan:9.2f} {gap:6.2f} {'yes' if ok else 'NO ' + why:8} "
+                f"{wall:6.1f}",
+                flush=True,
+            )
+            records.append(
+                {
+                    "instance": inst.name,
+                    "solver": name,
+                    "routes": routes,
+                    "distance": None if not ok else round(distance, 4),
+                    "vehicles": len(routes),
+                    "wall_s": round(wall, 3),
+                }
+            )
     print()
     for name in solvers:
         g = gaps[name]
         if g:
-            print(f"{name:16} instances {len(g) + infeasible[name]:3d}  infeasible "
-                  f"{infeasible[name]}  mean gap {statistics.mean(g):.2f} %  worst gap {max(g):.2f} %")
+            print(
+                f"{name:16} instances {len(g) + infeasible[name]:3d}  infeasible "
+                f"{infeasible[name]}  mean gap {statistics.mean(g):.2f} %  "
+                f"worst gap {max(g):.2f} %"
+            )
     if args.json:
         args.json.write_text(json.dumps(records, indent=1))
     return 0

@@ -85,8 +85,16 @@ def build_route(raw: RawRoute, loc: Sequence[int], matrix: TravelMatrix) -> Rout
         _add(loads, s.job, -1 if s.action is StopAction.DELIVERY else +1)
         departure = s.service_start + s.service_s
         stops.append(
-            Stop(s.job.id, s.job.kind, s.action, s.visit.location, arrival, s.service_start,
-                 departure, _snapshot(loads))
+            Stop(
+                s.job.id,
+                s.job.kind,
+                s.action,
+                s.visit.location,
+                arrival,
+                s.service_start,
+                departure,
+                _snapshot(loads),
+            )
         )
         here = row
     distance += matrix.distances_m[here][0]

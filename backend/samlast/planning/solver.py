@@ -90,16 +90,14 @@ class _Model:
         self._job_nodes: dict[str, list[int]] = {}
         n_loc = 1
         for job in problem.jobs:
-            ids = []
-            for action, visit in job.visits():
-                ids.append(n_loc)
-                n_loc += 1
+            ids = list(range(n_loc, n_loc + len(job.visits())))
+            n_loc += len(ids)
             self._job_nodes[job.id] = ids
             reason = diagnose(problem, job, matrix.durations_s, ids)
             if reason is not None:
                 self.unassigned[job.id] = reason
                 continue
-            for (action, visit), loc in zip(job.visits(), ids, strict=True):
+            for action, visit in job.visits():
                 self.node_of[(job.id, action)] = len(self.nodes)
                 self.nodes.append(_Node(job, action, visit, visit.service_s(job.pallets)))
         # Matrix rows of the nodes actually modelled (excluded jobs keep their rows unused).
@@ -207,10 +205,10 @@ class _Model:
                 r.AddDimensionWithVehicleCapacity(cb, 0, caps, True, name)
                 continue
             net = [0] + [
-                -amount(n) if n.action is StopAction.DELIVERY else amount(n)
-                for n in self.nodes[1:]
+                -amount(n) if n.action is StopAction.DELIVERY else amount(n) for n in self.nodes[1:]
             ]
-            r.AddDimensionWithVehicleCapacity(r.RegisterUnaryTransitVector(net), 0, caps, False, name)
+            net_cb = r.RegisterUnaryTransitVector(net)
+            r.AddDimensionWithVehicleCapacity(net_cb, 0, caps, False, name)
             dim = r.GetDimensionOrDie(name)
             # The start load must equal what is delivered from the terminal:
             # end load = start - deliveries + terminal pickups = terminal pickups.
@@ -263,7 +261,10 @@ class _Model:
                 continue
             intervals = [
                 self.solver.FixedDurationIntervalVar(
-                    vehicle.shift_start, vehicle.shift_end - rule.break_s, rule.break_s, True,
+                    vehicle.shift_start,
+                    vehicle.shift_end - rule.break_s,
+                    rule.break_s,
+                    True,
                     f"break_{v}_{k}",
                 )
                 for k in range(count)
@@ -386,16 +387,32 @@ class _Model:
             while not r.IsEnd(index):
                 node = self.manager.IndexToNode(index)
                 n = self.nodes[node]
-                stops.append(RawStop(node, n.job, n.action, n.visit, n.service_s,
-                                     solution.Value(self.time.CumulVar(index))))
+                stops.append(
+                    RawStop(
+                        node,
+                        n.job,
+                        n.action,
+                        n.visit,
+                        n.service_s,
+                        solution.Value(self.time.CumulVar(index)),
+                    )
+                )
                 index = solution.Value(r.NextVar(index))
             breaks = [
                 (solution.StartValue(iv), solution.DurationValue(iv))
                 for iv in self.breaks.get(v, [])
                 if solution.PerformedValue(iv)
             ]
-            out.append(RawRoute(vehicle, trip, solution.Value(self.time.CumulVar(r.Start(v))),
-                                solution.Value(self.time.CumulVar(r.End(v))), stops, breaks))
+            out.append(
+                RawRoute(
+                    vehicle,
+                    trip,
+                    solution.Value(self.time.CumulVar(r.Start(v))),
+                    solution.Value(self.time.CumulVar(r.End(v))),
+                    stops,
+                    breaks,
+                )
+            )
         return out
 
 
@@ -466,12 +483,18 @@ def solve(
         raw, objective = model.raw_routes(solution), solution.ObjectiveValue()
     planned = {s.job.id for route in raw for s in route.stops}
     unassigned = [
-        UnassignedJob(job.id, model.unassigned.get(job.id, UnassignedReason.NO_CAPACITY_OR_TIME_LEFT))
+        UnassignedJob(
+            job.id, model.unassigned.get(job.id, UnassignedReason.NO_CAPACITY_OR_TIME_LEFT)
+        )
         for job in problem.jobs
         if job.id not in planned
     ]
     logger.info(
         "solved %d jobs: %d routes, %d unassigned, status %s, %.2f s",
-        len(problem.jobs), len(raw), len(unassigned), status, wall,
+        len(problem.jobs),
+        len(raw),
+        len(unassigned),
+        status,
+        wall,
     )
     return build_plan(raw, model.loc, matrix, unassigned, objective, status, wall, params, warm)

@@ -120,9 +120,7 @@ class TravelFactors:
     time_bands: tuple[TimeBandFactor, ...] = ()
     areas: tuple[AreaFactor, ...] = ()
 
-    def duration_factor(
-        self, origin: Location, destination: Location, time_s: int | None
-    ) -> float:
+    def duration_factor(self, origin: Location, destination: Location, time_s: int | None) -> float:
         factor = self.default
         if time_s is not None:
             for band in self.time_bands:

@@ -47,7 +47,10 @@ def van(id="v1", *, frozen=0.0, chilled=0.0, ambient=10.0, kg=1000.0, **kw) -> V
 
 def delivery(id, x, y, *, cls="ambient", pallets=1.0, kg=100.0, windows=(), service=300):
     return Job.delivery_job(
-        id, Location(x, y), {cls: Load(kg=kg, pallets=pallets)}, tuple(windows),
+        id,
+        Location(x, y),
+        {cls: Load(kg=kg, pallets=pallets)},
+        tuple(windows),
         service_fixed_s=service,
     )
 
@@ -74,8 +77,9 @@ def test_time_windows_respected_including_second_window():
         delivery("b", 6000, 3000, windows=[TimeWindow(7 * H, 7 * H + 900)]),
         delivery("c", 0, 6000, windows=[TimeWindow(10 * H, 11 * H)]),
         # First window closes before anyone can get there: must use the second.
-        delivery("d", 30000, 0, windows=[TimeWindow(6 * H, 6 * H + 600),
-                                         TimeWindow(12 * H, 13 * H)]),
+        delivery(
+            "d", 30000, 0, windows=[TimeWindow(6 * H, 6 * H + 600), TimeWindow(12 * H, 13 * H)]
+        ),
     )
     problem = Problem(TERMINAL, (van(),), jobs)
     plan = run(problem)
@@ -138,10 +142,12 @@ def test_mixed_deliveries_and_pickups_track_real_load():
     jobs = (
         delivery("d1", 5000, 0, pallets=3),
         delivery("d2", 5000, 1000, pallets=3),
-        Job.pickup_job("p1", Location(6000, 0), {"ambient": Load(kg=100, pallets=3)},
-                       service_fixed_s=300),
-        Job.pickup_job("p2", Location(6000, 1000), {"ambient": Load(kg=100, pallets=3)},
-                       service_fixed_s=300),
+        Job.pickup_job(
+            "p1", Location(6000, 0), {"ambient": Load(kg=100, pallets=3)}, service_fixed_s=300
+        ),
+        Job.pickup_job(
+            "p2", Location(6000, 1000), {"ambient": Load(kg=100, pallets=3)}, service_fixed_s=300
+        ),
     )
     problem = Problem(TERMINAL, (van(ambient=8),), jobs)
     plan = run(problem)
@@ -157,8 +163,13 @@ def test_mixed_deliveries_and_pickups_track_real_load():
 def test_breaks_on_long_day():
     rule = BreakRule()
     jobs = tuple(
-        delivery(f"j{i}", 3000 * (i % 3 + 1), 3000 * (i // 3), service=2400,
-                 windows=[TimeWindow(6 * H + i * H, 7 * H + i * H)])
+        delivery(
+            f"j{i}",
+            3000 * (i % 3 + 1),
+            3000 * (i // 3),
+            service=2400,
+            windows=[TimeWindow(6 * H + i * H, 7 * H + i * H)],
+        )
         for i in range(8)
     )
     problem = Problem(TERMINAL, (van(break_rule=True, shift_end=18 * H),), jobs, rule)
@@ -206,14 +217,17 @@ def test_multi_trip_when_one_trip_cannot_carry_everything():
     assert not plan.unassigned
     trips = sorted(plan.routes, key=lambda r: r.trip)
     assert len(trips) == 2 and {r.vehicle_id for r in trips} == {"v1"}
-    assert all(sum(s.load_after.get("ambient", Load()).pallets for s in r.stops[:1]) <= 10
-               for r in trips)
+    assert all(
+        sum(s.load_after.get("ambient", Load()).pallets for s in r.stops[:1]) <= 10 for r in trips
+    )
     assert trips[1].start >= trips[0].end + 1800
 
 
 def _replanning_problem(extra=()):
-    jobs = tuple(delivery(f"j{i}", 2000 * i, 1000 * (i % 2), windows=[TimeWindow(7 * H, 14 * H)])
-                 for i in range(1, 7))
+    jobs = tuple(
+        delivery(f"j{i}", 2000 * i, 1000 * (i % 2), windows=[TimeWindow(7 * H, 14 * H)])
+        for i in range(1, 7)
+    )
     return Problem(TERMINAL, (van("a", ambient=20), van("b", ambient=20)), jobs + tuple(extra))
 
 
@@ -240,9 +254,15 @@ def test_fixed_requires_initial_plan():
 
 
 def test_deterministic_with_seed():
-    jobs = tuple(delivery(f"j{i}", (i * 7919) % 20000, (i * 104729) % 20000,
-                          windows=[TimeWindow(7 * H + (i % 4) * H, 10 * H + (i % 4) * H)])
-                 for i in range(15))
+    jobs = tuple(
+        delivery(
+            f"j{i}",
+            (i * 7919) % 20000,
+            (i * 104729) % 20000,
+            windows=[TimeWindow(7 * H + (i % 4) * H, 10 * H + (i % 4) * H)],
+        )
+        for i in range(15)
+    )
     problem = Problem(TERMINAL, (van("a"), van("b"), van("c")), jobs)
     params = SolveParams(time_limit_s=30, seed=7, solution_limit=50)
     a, b = run(problem, params), run(problem, params)
