@@ -202,3 +202,53 @@ def test_bad_date_names_the_field(client, coordinator, day):
 def test_no_plan_yet_is_404(client, coordinator, day):
     response = client.get(f"/api/v1/plans/current?date={MONDAY}", headers=coordinator)
     assert response.status_code == 404
+
+
+def test_new_order_for_a_planned_day_triggers_a_replan(app, client, coordinator, day, world, monkeypatch):
+    monkeypatch.setattr("samlast.services.replan._today", lambda: MONDAY)
+    planning.plan_day(world.terminal, MONDAY, time_limit_s=1)
+    app.config["PLANNING_RUNNER"] = "inline"
+    try:
+        response = client.post(
+            "/api/v1/orders/",
+            json={
+                "external_id": "O-NEW",
+                "delivery_point_id": world.school.id,
+                "supplier_id": world.farm.id,
+                "requested_date": MONDAY.isoformat(),
+                "lines": [{"article": "Ägg", "quantity": 5, "unit": "fp", "weight_kg": 10,
+                           "temperature_class": "chilled"}],
+            },
+            headers=coordinator,
+        )
+    finally:
+        app.config["PLANNING_RUNNER"] = "thread"
+    assert response.status_code == 201
+    current = planning.current_plan(world.terminal.id, MONDAY)
+    assert current.version == 2
+    school = next(s for r in current.routes for s in r.stops if s.delivery_point_id == world.school.id)
+    assert sorted(o.external_id for o in school.orders) == ["O-DP-1", "O-NEW"]
+    assert school.load["chilled"]["kg"] == 51.0
+
+
+def test_vehicle_dropout_replans_its_days(app, client, coordinator, day, world, monkeypatch):
+    monkeypatch.setattr("samlast.services.replan._today", lambda: MONDAY)
+    planning.plan_day(world.terminal, MONDAY, time_limit_s=1)
+    app.config["PLANNING_RUNNER"] = "inline"
+    try:
+        response = client.patch(f"/api/v1/vehicles/{day.id}", json={"active": False}, headers=coordinator)
+    finally:
+        app.config["PLANNING_RUNNER"] = "thread"
+    assert response.status_code == 200
+    current = planning.current_plan(world.terminal.id, MONDAY)
+    assert current.version == 2 and current.routes == []
+    assert {u["reason"] for u in current.unassigned} == {"no_active_vehicle"}
+    assert len(current.unassigned) == 2
+
+
+def test_changes_to_unplanned_days_do_not_plan(client, coordinator, day, world):
+    response = client.patch(
+        f"/api/v1/orders/{db.session.scalar(sa.select(Order.id))}", json={"note": "ring först"}, headers=coordinator
+    )
+    assert response.status_code == 200
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Plan)) == 0

@@ -43,6 +43,16 @@ class Resource:
     setters: dict[str, Setter] = field(default_factory=dict)
     search_column: str | None = "name"
     validate: Callable[[Any], None] | None = None
+    # Called after a committed change with the object and the watched values before it.
+    on_change: Callable[[Any, dict[str, Any]], None] | None = None
+    watch: tuple[str, ...] = ()
+
+    def snapshot(self, obj: Any) -> dict[str, Any]:
+        return {name: getattr(obj, name, None) for name in self.watch}
+
+    def changed(self, obj: Any, before: dict[str, Any]) -> None:
+        if self.on_change is not None:
+            self.on_change(obj, before)
 
 
 def get_or_404(resource: Resource, object_id: int) -> Any:
@@ -110,10 +120,12 @@ def create(resource: Resource, data: dict[str, Any]) -> Any:
         raise
     db.session.add(obj)
     _commit(resource)
+    resource.changed(obj, {})
     return obj
 
 
 def update(resource: Resource, obj: Any, data: dict[str, Any]) -> Any:
+    before = resource.snapshot(obj)
     try:
         assign(resource, obj, data)
     except IntegrityError as exc:  # a flush while replacing nested rows
@@ -125,12 +137,15 @@ def update(resource: Resource, obj: Any, data: dict[str, Any]) -> Any:
         db.session.rollback()
         raise
     _commit(resource)
+    resource.changed(obj, before)
     return obj
 
 
 def delete(resource: Resource, obj: Any) -> None:
+    before = resource.snapshot(obj)
     db.session.delete(obj)
     _commit(resource)
+    resource.changed(None, before)
 
 
 def list_query(resource: Resource, q: str | None) -> sa.Select:
@@ -245,12 +260,28 @@ DELIVERY_POINTS = Resource(
     setters={"receiving_windows": _set_windows},
 )
 SUPPLIERS = Resource(Supplier, "supplier", setters={"product_area_ids": _set_product_areas})
+def _replan_for_order(order: Order | None, before: dict[str, Any]) -> None:
+    from samlast.services import replan
+
+    dates = {before.get("requested_date"), order.requested_date if order else None}
+    replan.replan_dates({d for d in dates if d is not None}, "order changed")
+
+
+def _replan_for_vehicle(vehicle: Vehicle | None, before: dict[str, Any]) -> None:
+    from samlast.services import replan
+
+    if vehicle is None or (before.get("active") and not vehicle.active):
+        replan.replan_vehicle_dropout(before.get("id"), "vehicle dropped out")
+
+
 ORDERS = Resource(
     Order,
     "order",
     references={"delivery_point_id": DeliveryPoint, "supplier_id": Supplier},
     setters={"lines": _set_lines},
     search_column="external_id",
+    on_change=_replan_for_order,
+    watch=("requested_date",),
 )
 VEHICLES = Resource(
     Vehicle,
@@ -258,6 +289,8 @@ VEHICLES = Resource(
     references={"terminal_id": Terminal, "driver_id": User},
     setters={"compartments": _set_compartments},
     validate=_later("shift_start", "shift_end"),
+    on_change=_replan_for_vehicle,
+    watch=("id", "active"),
 )
 USERS = Resource(
     User,

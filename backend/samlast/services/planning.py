@@ -37,6 +37,7 @@ from samlast.models import (
 # A stop is fixed on re-planning once the driver has reached it.
 FIXED_STATUSES = (StopStatus.ARRIVED, StopStatus.DONE, StopStatus.SKIPPED)
 NO_WINDOW_THAT_DAY = "no_receiving_window_that_day"
+NO_ACTIVE_VEHICLE = "no_active_vehicle"
 
 
 @dataclass
@@ -351,6 +352,14 @@ def plan_day(
     if previous is not None and not fresh:
         initial, fixed = _as_planner_plan(previous, day)
     report(0.08, f"Planning {len(day.problem.jobs)} stops with {len(day.vehicles)} vehicles")
+    if not day.problem.vehicles:
+        day.unplannable += [
+            {"job_key": job.id, "reason": NO_ACTIVE_VEHICLE, "label": day.jobs[job.id].label}
+            for job in day.problem.jobs
+        ]
+        day.problem = pl.Problem(day.problem.terminal, (), ())
+        empty = pl.Plan((), (), 0, 0.0, 0.0, "NO_VEHICLES", 0.0, None)
+        return _store(terminal, plan_date, day, empty, previous)
     travel = _travel_model()
     result = pl.solve(
         day.problem,
