@@ -89,8 +89,18 @@ class Server:
     def start(self) -> None:
         log = open(self.instance / "server.log", "ab")  # noqa: SIM115 (kept for the process)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "flask", "run", "--no-reload", "--no-debugger",
-             "-h", "127.0.0.1", "-p", str(self.port)],
+            [
+                sys.executable,
+                "-m",
+                "flask",
+                "run",
+                "--no-reload",
+                "--no-debugger",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+            ],
             env=self.env(),
             cwd=ROOT,
             stdout=log,
@@ -139,62 +149,147 @@ class Server:
 def seed(server: Server) -> dict[str, int]:
     """A small cluster through the real API: two kitchens, two suppliers, one truck, orders."""
     server.flask("samlast", "create-user", "coord", "--role", "coordinator", "--password", PASSWORD)
-    server.token = server.api("POST", "/auth/login", {"username": "coord", "password": PASSWORD})["token"]
+    server.token = server.api("POST", "/auth/login", {"username": "coord", "password": PASSWORD})[
+        "token"
+    ]
     today, tomorrow = date.today(), date.today() + timedelta(days=1)
 
     cluster = server.api("POST", "/clusters/", {"name": "Mellersta Skåne"})
     eslov = server.api("POST", "/municipalities/", {"cluster_id": cluster["id"], "name": "Eslöv"})
     terminal = server.api(
-        "POST", "/terminals/", {"cluster_id": cluster["id"], "name": "Eslöv terminal", "lat": 55.839, "lon": 13.303}
+        "POST",
+        "/terminals/",
+        {"cluster_id": cluster["id"], "name": "Eslöv terminal", "lat": 55.839, "lon": 13.303},
     )
     weekdays = [{"weekday": d, "start": "06:30", "end": "10:30"} for d in range(5)]
-    berga = server.api("POST", "/delivery-points/", {
-        "external_id": "DP-1", "name": "Bergaskolan kök", "kind": "school_kitchen",
-        "municipality_id": eslov["id"], "address": "Bergagatan 1, Eslöv", "lat": 55.84, "lon": 13.31,
-        "unloading_place": "Köksingången", "receiving_windows": weekdays,
-    })
-    ljung = server.api("POST", "/delivery-points/", {
-        "external_id": "DP-2", "name": "Ljungbacka äldreboende", "kind": "care_home",
-        "municipality_id": eslov["id"], "lat": 55.85, "lon": 13.66,
-    })
-    wholesaler = server.api("POST", "/suppliers/", {
-        "external_id": "S-1", "name": "Grossisten AB", "kind": "wholesaler", "lat": 55.6, "lon": 13.0,
-    })
-    farm = server.api("POST", "/suppliers/", {
-        "external_id": "S-2", "name": "Ågårdens potatis", "kind": "local_producer", "lat": 55.9, "lon": 13.5,
-    })
-    server.api("POST", "/vehicles/", {
-        "external_id": "V-1", "name": "Lastbil 1", "terminal_id": terminal["id"], "energy_type": "hvo100",
-        "co2e_kg_per_km": 0.2, "cost_per_km": 12.0, "cost_per_hour": 450.0,
-        "shift_start": "06:00", "shift_end": "15:00",
-        "compartments": [{"temperature_class": "chilled", "capacity_kg": 4000, "capacity_pallets": 8}],
-    })
+    berga = server.api(
+        "POST",
+        "/delivery-points/",
+        {
+            "external_id": "DP-1",
+            "name": "Bergaskolan kök",
+            "kind": "school_kitchen",
+            "municipality_id": eslov["id"],
+            "address": "Bergagatan 1, Eslöv",
+            "lat": 55.84,
+            "lon": 13.31,
+            "unloading_place": "Köksingången",
+            "receiving_windows": weekdays,
+        },
+    )
+    ljung = server.api(
+        "POST",
+        "/delivery-points/",
+        {
+            "external_id": "DP-2",
+            "name": "Ljungbacka äldreboende",
+            "kind": "care_home",
+            "municipality_id": eslov["id"],
+            "lat": 55.85,
+            "lon": 13.66,
+        },
+    )
+    wholesaler = server.api(
+        "POST",
+        "/suppliers/",
+        {
+            "external_id": "S-1",
+            "name": "Grossisten AB",
+            "kind": "wholesaler",
+            "lat": 55.6,
+            "lon": 13.0,
+        },
+    )
+    farm = server.api(
+        "POST",
+        "/suppliers/",
+        {
+            "external_id": "S-2",
+            "name": "Ågårdens potatis",
+            "kind": "local_producer",
+            "lat": 55.9,
+            "lon": 13.5,
+        },
+    )
+    server.api(
+        "POST",
+        "/vehicles/",
+        {
+            "external_id": "V-1",
+            "name": "Lastbil 1",
+            "terminal_id": terminal["id"],
+            "energy_type": "hvo100",
+            "co2e_kg_per_km": 0.2,
+            "cost_per_km": 12.0,
+            "cost_per_hour": 450.0,
+            "shift_start": "06:00",
+            "shift_end": "15:00",
+            "compartments": [
+                {"temperature_class": "chilled", "capacity_kg": 4000, "capacity_pallets": 8}
+            ],
+        },
+    )
 
     def line(article, quantity, unit, kg, temperature):
-        return {"article": article, "quantity": quantity, "unit": unit, "weight_kg": kg,
-                "pallet_places": 0.1, "temperature_class": temperature}
+        return {
+            "article": article,
+            "quantity": quantity,
+            "unit": unit,
+            "weight_kg": kg,
+            "pallet_places": 0.1,
+            "temperature_class": temperature,
+        }
 
-    server.api("POST", "/orders/", {
-        "external_id": "O-1", "delivery_point_id": berga["id"], "supplier_id": wholesaler["id"],
-        "requested_date": today.isoformat(), "lines": [
-            line("Fiskpinnar", 10, "kartong", 50, "frozen"),
-            line("Mjölk 1,5 %", 40, "liter", 41, "chilled"),
-            line("Vetemjöl", 5, "säck", 25, "ambient"),
-        ],
-    })
-    server.api("POST", "/orders/", {
-        "external_id": "O-2", "delivery_point_id": ljung["id"], "supplier_id": farm["id"],
-        "requested_date": tomorrow.isoformat(), "lines": [line("Potatis", 4, "säck", 100, "ambient")],
-    })
-    server.api("POST", "/orders/", {
-        "external_id": "O-3", "delivery_point_id": berga["id"], "supplier_id": farm["id"],
-        "requested_date": tomorrow.isoformat(), "lines": [line("Potatis", 2, "säck", 50, "ambient")],
-    })
+    server.api(
+        "POST",
+        "/orders/",
+        {
+            "external_id": "O-1",
+            "delivery_point_id": berga["id"],
+            "supplier_id": wholesaler["id"],
+            "requested_date": today.isoformat(),
+            "lines": [
+                line("Fiskpinnar", 10, "kartong", 50, "frozen"),
+                line("Mjölk 1,5 %", 40, "liter", 41, "chilled"),
+                line("Vetemjöl", 5, "säck", 25, "ambient"),
+            ],
+        },
+    )
+    server.api(
+        "POST",
+        "/orders/",
+        {
+            "external_id": "O-2",
+            "delivery_point_id": ljung["id"],
+            "supplier_id": farm["id"],
+            "requested_date": tomorrow.isoformat(),
+            "lines": [line("Potatis", 4, "säck", 100, "ambient")],
+        },
+    )
+    server.api(
+        "POST",
+        "/orders/",
+        {
+            "external_id": "O-3",
+            "delivery_point_id": berga["id"],
+            "supplier_id": farm["id"],
+            "requested_date": tomorrow.isoformat(),
+            "lines": [line("Potatis", 2, "säck", 50, "ambient")],
+        },
+    )
     for user in (
-        {"username": "kok-berga", "display_name": "Köket Bergaskolan", "role": "recipient",
-         "delivery_point_ids": [berga["id"]]},
-        {"username": "agarden", "display_name": "Anna på Ågården", "role": "producer",
-         "supplier_id": farm["id"]},
+        {
+            "username": "kok-berga",
+            "display_name": "Köket Bergaskolan",
+            "role": "recipient",
+            "delivery_point_ids": [berga["id"]],
+        },
+        {
+            "username": "agarden",
+            "display_name": "Anna på Ågården",
+            "role": "producer",
+            "supplier_id": farm["id"],
+        },
         {"username": "forare", "display_name": "Fredrik Förare", "role": "driver"},
     ):
         server.api("POST", "/users/", {**user, "password": PASSWORD})
@@ -229,11 +324,19 @@ def server(built_pwa, tmp_path_factory) -> Iterator[Server]:
 
 
 @pytest.fixture
-def own_server(built_pwa, tmp_path_factory) -> Iterator[Server]:
-    """A server of the test's own, for tests that stop it."""
-    server = _make_server(tmp_path_factory)
-    yield server
-    server.stop()
+def own_server(server, tmp_path_factory) -> Iterator[Server]:
+    """A server of the test's own, for tests that stop it: a copy of the shared, seeded one.
+
+    The shared server is idle between tests, so its SQLite file is consistent to copy.
+    """
+    instance = tmp_path_factory.mktemp("instance")
+    shutil.copytree(
+        server.instance, instance, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.log")
+    )
+    own = Server(instance=instance, token=server.token)
+    own.start()
+    yield own
+    own.stop()
 
 
 @pytest.fixture(scope="session")
@@ -256,8 +359,12 @@ def browser():
 def context(browser):
     """A fresh phone-sized browser profile (no saved token, no service worker)."""
     context = browser.new_context(
-        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
-        locale="sv-SE", service_workers="allow",
+        viewport=PHONE,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="sv-SE",
+        service_workers="allow",
     )
     context.set_default_timeout(10_000)
     yield context

@@ -132,6 +132,14 @@ def test_app_shell_opens_offline_from_the_service_worker(page, own_server):
     expect(page.get_by_test_id("delivery-point")).to_contain_text("Bergaskolan kök")
 
 
+def test_api_docs_render_with_the_bundled_redoc(page, server):
+    failed = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    page.goto(server.url + "/api/docs")
+    expect(page.get_by_text("Samlast API").first).to_be_visible(timeout=20_000)
+    assert not [url for url in failed if not url.startswith(server.url)], failed
+
+
 def test_manifest_service_worker_and_redoc_are_served(server):
     with urllib.request.urlopen(server.url + "/manifest.webmanifest") as response:
         manifest = json.loads(response.read())
@@ -152,7 +160,10 @@ CONTRAST_JS = """
 (selectors) => {
   const parse = (c) => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
   const lum = (rgb) => {
-    const [r, g, b] = rgb.map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    const [r, g, b] = rgb.map((v) => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
     return 0.2126 * r + 0.7152 * g + 0.0722 * b;
   };
   const background = (el) => {
@@ -177,12 +188,26 @@ CONTRAST_JS = """
 def test_text_contrast_is_at_least_7_to_1(page, server):
     page.goto(server.url + "/")
     page.get_by_role("button", name="Logga in").click()  # show field errors too
-    selectors = ["body", ".login .muted", "label", ".field-error", ".app-header h1", ".button-primary"]
+    selectors = [
+        "body",
+        ".login .muted",
+        "label",
+        ".field-error",
+        ".app-header h1",
+        ".button-primary",
+    ]
     ratios = page.evaluate(CONTRAST_JS, selectors)
     login(page, server, "kok-berga")
     expect(page.get_by_test_id("order").first).to_be_visible()
-    more = [".who-role", ".lang-button[aria-pressed='true']", ".temp-frozen .temp-label",
-            ".temp-chilled .temp-label", ".temp-ambient .temp-label", ".day-label", ".line-qty"]
+    more = [
+        ".who-role",
+        ".lang-button[aria-pressed='true']",
+        ".temp-frozen .temp-label",
+        ".temp-chilled .temp-label",
+        ".temp-ambient .temp-label",
+        ".day-label",
+        ".line-qty",
+    ]
     ratios |= page.evaluate(CONTRAST_JS, more)
     low = {selector: ratio for selector, ratio in ratios.items() if ratio is None or ratio < 7}
     assert not low, f"contrast below 7:1 (or element missing): {low}"
@@ -193,7 +218,10 @@ def test_touch_targets_are_at_least_48px(page, server):
     expect(page.get_by_role("heading", name="Översikt")).to_be_visible()
     small = page.evaluate(
         """() => [...document.querySelectorAll('button, a.button, input:not([type=checkbox])')]
-            .map((el) => ({ text: el.textContent.trim() || el.name, h: el.getBoundingClientRect().height }))
+            .map((el) => ({
+              text: el.textContent.trim() || el.name,
+              h: el.getBoundingClientRect().height,
+            }))
             .filter((t) => t.h < 48)"""
     )
     assert small == []
