@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time
 
 import pytest
 import sqlalchemy as sa
@@ -18,6 +18,11 @@ from samlast import create_app
 from samlast.extensions import db, limiter
 from samlast.models import (
     Cluster,
+    EnergyType,
+    Order,
+    OrderLine,
+    Vehicle,
+    VehicleCompartment,
     DeliveryPoint,
     DeliveryPointKind,
     Municipality,
@@ -31,6 +36,7 @@ from samlast.models import (
     User,
 )
 from samlast.services import auth as auth_service
+from samlast.services import jobs
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -51,6 +57,9 @@ def app(tmp_path_factory):
             "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
             "GEOCODING_ENABLED": False,
             "LOGIN_RATE_LIMIT": "5 per minute",
+            "PLANNING_TIME_LIMIT_S": 1,
+            # Tests that want a late-arrival re-plan lower this themselves.
+            "REPLAN_WHEN_LATE_MIN": 24 * 60,
         }
     )
     with app.app_context():
@@ -68,6 +77,7 @@ def clean_database(app) -> Iterator[None]:
     """Every test starts with empty tables and fresh rate limits."""
     with app.app_context():
         yield
+        jobs.drain()
         db.session.rollback()
         db.session.remove()
         with db.engine.begin() as connection:
@@ -161,6 +171,49 @@ def make_user():
 def coordinator(make_user) -> dict[str, str]:
     """Auth headers of a logged-in coordinator."""
     return make_user(Role.COORDINATOR, "coord")[1]
+
+
+MONDAY = date(2026, 11, 30)
+
+
+@pytest.fixture
+def day(world, make_user):
+    """The world plus one vehicle with a driver and an order to each delivery point on MONDAY."""
+    driver, _ = make_user(Role.DRIVER, "driver-a")
+    vehicle = Vehicle(
+        external_id="V-1",
+        name="Bil 1",
+        terminal=world.terminal,
+        energy_type=EnergyType.HVO100,
+        co2e_kg_per_km=0.25,
+        cost_per_km=14,
+        cost_per_hour=500,
+        shift_start=time(6, 0),
+        shift_end=time(15, 0),
+        driver_id=driver.id,
+        compartments=[
+            VehicleCompartment(temperature_class=TemperatureClass.CHILLED, capacity_kg=2000, capacity_pallets=6),
+            VehicleCompartment(temperature_class=TemperatureClass.AMBIENT, capacity_kg=3000, capacity_pallets=8),
+        ],
+    )
+    orders = [
+        Order(
+            external_id=f"O-{point.external_id}",
+            delivery_point=point,
+            supplier=world.wholesaler,
+            requested_date=MONDAY,
+            lines=[
+                OrderLine(line_no=1, article="Mjölk", quantity=40, unit="l", weight_kg=41, pallet_places=0.3,
+                          temperature_class=TemperatureClass.CHILLED),
+                OrderLine(line_no=2, article="Pasta", quantity=10, unit="st", weight_kg=50, pallet_places=0.2,
+                          temperature_class=TemperatureClass.AMBIENT),
+            ],
+        )
+        for point in (world.school, world.care_home)
+    ]
+    db.session.add_all([vehicle, *orders])
+    db.session.commit()
+    return vehicle
 
 
 def count(model) -> int:

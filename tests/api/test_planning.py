@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import time as clock
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 import pytest
 import sqlalchemy as sa
 
 from samlast.extensions import db, socketio
 from samlast.models import (
-    EnergyType,
     Order,
     OrderLine,
     OrderStatus,
@@ -18,52 +17,10 @@ from samlast.models import (
     Role,
     StopStatus,
     TemperatureClass,
-    Vehicle,
-    VehicleCompartment,
 )
 from samlast.services import planning
 
-MONDAY = date(2026, 11, 30)
-
-
-@pytest.fixture
-def day(world, make_user):
-    """The world plus one vehicle with a driver and an order to each delivery point on MONDAY."""
-    driver, _ = make_user(Role.DRIVER, "driver-a")
-    vehicle = Vehicle(
-        external_id="V-1",
-        name="Bil 1",
-        terminal=world.terminal,
-        energy_type=EnergyType.HVO100,
-        co2e_kg_per_km=0.25,
-        cost_per_km=14,
-        cost_per_hour=500,
-        shift_start=time(6, 0),
-        shift_end=time(15, 0),
-        driver_id=driver.id,
-        compartments=[
-            VehicleCompartment(temperature_class=TemperatureClass.CHILLED, capacity_kg=2000, capacity_pallets=6),
-            VehicleCompartment(temperature_class=TemperatureClass.AMBIENT, capacity_kg=3000, capacity_pallets=8),
-        ],
-    )
-    orders = [
-        Order(
-            external_id=f"O-{point.external_id}",
-            delivery_point=point,
-            supplier=world.wholesaler,
-            requested_date=MONDAY,
-            lines=[
-                OrderLine(line_no=1, article="Mjölk", quantity=40, unit="l", weight_kg=41, pallet_places=0.3,
-                          temperature_class=TemperatureClass.CHILLED),
-                OrderLine(line_no=2, article="Pasta", quantity=10, unit="st", weight_kg=50, pallet_places=0.2,
-                          temperature_class=TemperatureClass.AMBIENT),
-            ],
-        )
-        for point in (world.school, world.care_home)
-    ]
-    db.session.add_all([vehicle, *orders])
-    db.session.commit()
-    return vehicle
+from tests.conftest import MONDAY
 
 
 def _wait(client, headers, job_id: str, timeout: float = 60.0) -> dict:

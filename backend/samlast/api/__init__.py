@@ -14,7 +14,7 @@ class SamlastApi(Api):
 
 
 def init_api(app: Flask) -> Api:
-    from samlast.api import auth, imports, inventory, planning
+    from samlast.api import auth, driver, imports, inventory, planning
 
     api = SamlastApi(
         app,
@@ -32,6 +32,7 @@ def init_api(app: Flask) -> Api:
     api.register_blueprint(auth.blp)
     api.register_blueprint(imports.blp)
     api.register_blueprint(planning.blp)
+    api.register_blueprint(driver.blp)
     for blp in inventory.blueprints():
         api.register_blueprint(blp)
     return api

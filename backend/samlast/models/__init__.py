@@ -2,6 +2,15 @@
 
 from samlast.models.base import Base, TemperatureClass
 from samlast.models.cluster import Cluster, Municipality, Terminal
+from samlast.models.delivery import (
+    DeviationCode,
+    DriverEvent,
+    EventKind,
+    ProofLine,
+    ProofOfDelivery,
+    ProofPhoto,
+    VehiclePosition,
+)
 from samlast.models.delivery_point import DeliveryPoint, DeliveryPointKind, ReceivingWindow
 from samlast.models.geocode import GeocodeCache
 from samlast.models.order import Order, OrderLine, OrderStatus
@@ -19,6 +28,13 @@ from samlast.models.user import AuthToken, Role, User
 from samlast.models.vehicle import EnergyType, Vehicle, VehicleCompartment
 
 __all__ = [
+    "DeviationCode",
+    "DriverEvent",
+    "EventKind",
+    "ProofLine",
+    "ProofOfDelivery",
+    "ProofPhoto",
+    "VehiclePosition",
     "AuthToken",
     "Base",
     "Cluster",

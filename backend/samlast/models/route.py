@@ -106,6 +106,8 @@ class Route(Base):
     )
     trip: Mapped[int] = mapped_column(default=0)
     version: Mapped[int] = mapped_column(default=1)
+    # The newest version the driver's app has confirmed it shows.
+    acknowledged_version: Mapped[int] = mapped_column(default=0, server_default="0")
     planned_start: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     planned_end: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     distance_m: Mapped[float]

@@ -24,3 +24,28 @@ def plan_updated(plan) -> None:
             "unassigned": len(plan.unassigned),
         },
     )
+
+
+def vehicle_position(user, position) -> None:
+    to_coordinators(
+        "vehicle_position",
+        {
+            "driver_id": user.id,
+            "route_id": position.route_id,
+            "lat": position.lat,
+            "lon": position.lon,
+            "recorded_at": position.recorded_at.isoformat(),
+        },
+    )
+
+
+def stop_event(event) -> None:
+    to_coordinators("stop_event", event.response)
+
+
+def routes_changed(changes: list[dict[str, Any]]) -> None:
+    """Push each changed route to its driver's room (see services.route_changes)."""
+    from samlast.realtime.driver import driver_room
+
+    for change in changes:
+        socketio.emit(change["event"], change["payload"], namespace="/driver", to=driver_room(change["driver_id"]))

@@ -85,6 +85,12 @@ def enqueue_planning(
     return job
 
 
+def drain(timeout_s: float = 120.0) -> None:
+    """Wait until the in-process worker has finished what was queued (tests, shutdown)."""
+    if _executor is not None:
+        _executor.submit(lambda: None).result(timeout=timeout_s)
+
+
 def _run_in_app(app: Flask, job_id: str) -> None:
     with app.app_context():
         try:

@@ -359,7 +359,9 @@ def plan_day(
         ]
         day.problem = pl.Problem(day.problem.terminal, (), ())
         empty = pl.Plan((), (), 0, 0.0, 0.0, "NO_VEHICLES", 0.0, None)
-        return _store(terminal, plan_date, day, empty, previous)
+        plan = _store(terminal, plan_date, day, empty, previous)
+        _push(plan)
+        return plan
     travel = _travel_model()
     result = pl.solve(
         day.problem,
@@ -370,7 +372,16 @@ def plan_day(
         fixed=fixed or None,
     )
     report(0.97, "Storing the plan")
-    return _store(terminal, plan_date, day, result, previous)
+    plan = _store(terminal, plan_date, day, result, previous)
+    _push(plan)
+    return plan
+
+
+def _push(plan: Plan) -> None:
+    from samlast.realtime import events
+    from samlast.services.route_changes import route_changes
+
+    events.routes_changed(route_changes(plan))
 
 
 def _travel_model() -> pl.TravelMatrixProvider:

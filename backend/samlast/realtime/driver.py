@@ -1,0 +1,84 @@
+"""The driver's live channel: current routes on connect, pushed changes, acks, positions."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_socketio import Namespace, emit, join_room
+from marshmallow import ValidationError
+
+from samlast.extensions import db
+from samlast.models import Role, Route, User
+from samlast.realtime.auth import user_from_auth
+
+# Socket id -> user id of the drivers connected to this process.
+_connected: dict[str, int] = {}
+
+
+def driver_room(user_id: int) -> str:
+    return f"driver:{user_id}"
+
+
+class DriverNamespace(Namespace):
+    def on_connect(self, auth=None):
+        user = user_from_auth(auth)
+        if user is None or user.role != Role.DRIVER:
+            raise ConnectionRefusedError("unauthorized")
+        _connected[request.sid] = user.id
+        join_room(driver_room(user.id))
+        # A driver who was away gets the current version at once.
+        emit("routes", _routes_payload(user))
+
+    def on_disconnect(self, reason=None):
+        _connected.pop(request.sid, None)
+
+    def _user(self) -> User | None:
+        user_id = _connected.get(request.sid)
+        user = db.session.get(User, user_id) if user_id else None
+        return user if user is not None and user.active else None
+
+    def on_route_ack(self, data):
+        user = self._user()
+        if user is None or not isinstance(data, dict):
+            return {"ok": False, "error": "unauthorized" if user is None else "bad_request"}
+        route = db.session.get(Route, data.get("route_id") or 0)
+        if route is None or route.driver_id != user.id:
+            return {"ok": False, "error": "not_found"}
+        version = data.get("version")
+        if isinstance(version, int) and version > route.acknowledged_version:
+            route.acknowledged_version = min(version, route.version)
+            db.session.commit()
+        return {"ok": True, "acknowledged_version": route.acknowledged_version}
+
+    def on_get_routes(self, data=None):
+        user = self._user()
+        if user is None:
+            return {"ok": False, "error": "unauthorized"}
+        return {"ok": True, **_routes_payload(user)}
+
+    def on_position(self, data):
+        from samlast.realtime import events
+        from samlast.schemas.driver import PositionInputSchema
+        from samlast.services import delivery
+
+        user = self._user()
+        if user is None:
+            return {"ok": False, "error": "unauthorized"}
+        try:
+            position = PositionInputSchema().load(data if isinstance(data, dict) else {})
+        except ValidationError as exc:
+            return {"ok": False, "error": "validation_error", "fields": exc.messages}
+        stored = delivery.record_positions(user, [position])
+        for item in stored:
+            events.vehicle_position(user, item)
+        return {"ok": True, "stored": len(stored)}
+
+
+def _routes_payload(user: User) -> dict:
+    from samlast.schemas.driver import DriverRouteSchema
+    from samlast.services import delivery
+
+    day = delivery.today()
+    return {
+        "plan_date": day.isoformat(),
+        "routes": DriverRouteSchema(many=True).dump(delivery.routes_of_driver(user, day)),
+    }

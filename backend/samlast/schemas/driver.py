@@ -1,0 +1,162 @@
+"""Schemas for the driver's app: today's routes, events with proof of delivery, positions."""
+
+from __future__ import annotations
+
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from samlast.models import DeviationCode, EventKind, StopKind, StopStatus, TemperatureClass
+from samlast.schemas.common import BaseSchema, lat_field, lon_field
+
+MAX_PHOTOS = 5
+
+
+class DriverLineSchema(BaseSchema):
+    order_line_id = fields.Integer(attribute="id")
+    order_id = fields.Integer()
+    order_external_id = fields.Function(lambda line: line.order.external_id)
+    supplier_name = fields.Function(lambda line: line.order.supplier.name)
+    article = fields.String()
+    quantity = fields.Float()
+    unit = fields.String()
+    weight_kg = fields.Float()
+    pallet_places = fields.Float()
+    temperature_class = fields.Enum(TemperatureClass, by_value=True)
+
+
+class DriverPlaceSchema(BaseSchema):
+    name = fields.String()
+    address = fields.String()
+    access_notes = fields.String()
+    unloading_place = fields.String()
+    max_vehicle_length_m = fields.Float(allow_none=True)
+    contact_name = fields.String()
+    contact_phone = fields.String()
+
+
+class DriverStopSchema(BaseSchema):
+    id = fields.Integer()
+    sequence = fields.Integer()
+    job_key = fields.String()
+    kind = fields.Enum(StopKind, by_value=True)
+    status = fields.Enum(StopStatus, by_value=True)
+    lat = fields.Float()
+    lon = fields.Float()
+    planned_arrival = fields.DateTime()
+    planned_departure = fields.DateTime()
+    time_windows = fields.List(fields.List(fields.String()))
+    place = fields.Function(
+        lambda stop: DriverPlaceSchema().dump(stop.delivery_point or stop.supplier) if (stop.delivery_point or stop.supplier) else {}
+    )
+    lines = fields.Function(
+        lambda stop: DriverLineSchema(many=True).dump([line for order in stop.orders for line in order.lines])
+    )
+
+
+class DriverRouteSchema(BaseSchema):
+    id = fields.Integer()
+    plan_date = fields.Function(lambda route: route.plan.plan_date.isoformat())
+    plan_version = fields.Function(lambda route: route.plan.version)
+    version = fields.Integer()
+    vehicle_name = fields.Function(lambda route: route.vehicle.name)
+    trip = fields.Integer()
+    planned_start = fields.DateTime()
+    planned_end = fields.DateTime()
+    distance_m = fields.Float()
+    terminal = fields.Function(
+        lambda route: {"name": route.plan.terminal.name, "lat": route.plan.terminal.lat, "lon": route.plan.terminal.lon}
+    )
+    breaks = fields.List(fields.Dict())
+    stops = fields.List(fields.Nested(DriverStopSchema))
+
+
+class RouteQuerySchema(BaseSchema):
+    date = fields.Date(metadata={"description": "Defaults to today (local time)."})
+
+
+class ProofLineInputSchema(BaseSchema):
+    order_line_id = fields.Integer(required=True)
+    delivered_quantity = fields.Float(required=True, validate=validate.Range(min=0))
+    temperature_c = fields.Float(allow_none=True, validate=validate.Range(-40, 40))
+    deviation = fields.Enum(DeviationCode, by_value=True, allow_none=True)
+    note = fields.String(load_default="", validate=validate.Length(max=1000))
+
+
+class ReturnsSchema(BaseSchema):
+    crates = fields.Integer(load_default=0, validate=validate.Range(0, 1000))
+    roll_cages = fields.Integer(load_default=0, validate=validate.Range(0, 1000))
+    pallets = fields.Integer(load_default=0, validate=validate.Range(0, 1000))
+
+
+class ProofInputSchema(BaseSchema):
+    receiver_name = fields.String(load_default="", validate=validate.Length(max=120))
+    signature = fields.String(
+        allow_none=True, metadata={"description": "PNG as a data URL (data:image/png;base64,...)"}
+    )
+    photos = fields.List(
+        fields.String(), load_default=list, validate=validate.Length(max=MAX_PHOTOS),
+        metadata={"description": "JPEG/PNG/WebP data URLs, downscaled on the phone"},
+    )
+    deviation = fields.Enum(
+        DeviationCode, by_value=True, allow_none=True,
+        metadata={"description": "For the whole stop, e.g. nobody_there or refused"},
+    )
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
+    lines = fields.List(fields.Nested(ProofLineInputSchema), load_default=list)
+    returns = fields.Nested(ReturnsSchema, load_default=dict)
+
+    @validates_schema
+    def _who_received(self, data, **kwargs):
+        nobody = data.get("deviation") in (DeviationCode.NOBODY_THERE, DeviationCode.REFUSED)
+        if not nobody and not data.get("receiver_name", "").strip():
+            raise ValidationError("Name the person who received the goods.", "receiver_name")
+
+
+class DriverEventInputSchema(BaseSchema):
+    client_id = fields.String(
+        required=True, validate=validate.Length(min=8, max=64),
+        metadata={"description": "Generated on the device; a replay with the same id is stored once."},
+    )
+    kind = fields.Enum(EventKind, by_value=True, required=True)
+    plan_date = fields.Date(required=True)
+    job_key = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    stop_id = fields.Integer(allow_none=True)
+    recorded_at = fields.AwareDateTime(required=True, default_timezone=None)
+    lat = lat_field(allow_none=True)
+    lon = lon_field(allow_none=True)
+    proof = fields.Nested(ProofInputSchema, allow_none=True)
+
+    @validates_schema
+    def _proof_where_needed(self, data, **kwargs):
+        if data.get("kind") in (EventKind.DELIVER, EventKind.PICKUP) and not data.get("proof"):
+            raise ValidationError("A delivery or pickup needs its proof.", "proof")
+
+
+class DriverEventResultSchema(BaseSchema):
+    event_id = fields.Integer()
+    client_id = fields.String()
+    kind = fields.String()
+    stop_id = fields.Integer(allow_none=True)
+    stop_status = fields.String(allow_none=True)
+    flagged = fields.Boolean()
+    flag_reason = fields.String()
+    proof_id = fields.Integer(allow_none=True)
+    receipt_url = fields.String(allow_none=True)
+    replay = fields.Boolean()
+
+
+class PositionInputSchema(BaseSchema):
+    lat = lat_field(required=True)
+    lon = lon_field(required=True)
+    accuracy_m = fields.Float(allow_none=True, validate=validate.Range(min=0))
+    speed_mps = fields.Float(allow_none=True, validate=validate.Range(min=0))
+    heading = fields.Float(allow_none=True, validate=validate.Range(0, 360))
+    recorded_at = fields.AwareDateTime(required=True)
+    route_id = fields.Integer(allow_none=True)
+
+
+class PositionBatchSchema(BaseSchema):
+    positions = fields.List(fields.Nested(PositionInputSchema), required=True, validate=validate.Length(min=1, max=500))
+
+
+class AcceptedSchema(BaseSchema):
+    stored = fields.Integer()

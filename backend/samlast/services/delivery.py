@@ -1,0 +1,260 @@
+"""Recording what drivers do: arrivals, proofs of delivery, departures, positions.
+
+Idempotent by the client's id: a replay returns the first answer unchanged.
+The proof, its lines, photos, signature and the PDF receipt are committed in
+one transaction before the answer is sent, so an acknowledged proof is stored.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from samlast.errors import Conflict, ValidationFailed
+from samlast.extensions import db
+from samlast.models import (
+    DeviationCode,
+    DriverEvent,
+    EventKind,
+    OrderLine,
+    Plan,
+    ProofLine,
+    ProofOfDelivery,
+    ProofPhoto,
+    Route,
+    Stop,
+    StopStatus,
+    User,
+    VehiclePosition,
+)
+from samlast.services import images, planning, receipts
+
+log = logging.getLogger(__name__)
+
+NEXT_STATUS = {
+    EventKind.ARRIVE: StopStatus.ARRIVED,
+    EventKind.DELIVER: StopStatus.DONE,
+    EventKind.PICKUP: StopStatus.DONE,
+    EventKind.LEAVE: StopStatus.DONE,
+}
+STATUS_RANK = {StopStatus.PLANNED: 0, StopStatus.ARRIVED: 1, StopStatus.SKIPPED: 2, StopStatus.DONE: 2}
+
+
+def current_plans(plan_date: date) -> list[Plan]:
+    """The newest plan version of each terminal for a date."""
+    newest = (
+        sa.select(Plan.terminal_id, sa.func.max(Plan.version).label("version"))
+        .where(Plan.plan_date == plan_date)
+        .group_by(Plan.terminal_id)
+        .subquery()
+    )
+    return list(
+        db.session.scalars(
+            sa.select(Plan).join(
+                newest, sa.and_(Plan.terminal_id == newest.c.terminal_id, Plan.version == newest.c.version)
+            ).where(Plan.plan_date == plan_date)
+        )
+    )
+
+
+def routes_of_driver(user: User, plan_date: date) -> list[Route]:
+    plan_ids = [plan.id for plan in current_plans(plan_date)]
+    if not plan_ids:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(Route)
+            .where(Route.plan_id.in_(plan_ids), Route.driver_id == user.id)
+            .options(selectinload(Route.stops).selectinload(Stop.orders))
+            .order_by(Route.planned_start)
+        )
+    )
+
+
+def current_stop(plan_date: date, job_key: str) -> Stop | None:
+    plan_ids = [plan.id for plan in current_plans(plan_date)]
+    if not plan_ids:
+        return None
+    return db.session.scalar(
+        sa.select(Stop).join(Route).where(Route.plan_id.in_(plan_ids), Stop.job_key == job_key)
+    )
+
+
+def today() -> date:
+    return datetime.now(planning.tz()).date()
+
+
+def _flag(stop: Stop | None, user: User) -> str:
+    if stop is None:
+        return "The stop is no longer in the current plan."
+    if stop.route.driver_id != user.id:
+        return "The stop is on another driver's route in the current plan."
+    return ""
+
+
+def _proof(event: DriverEvent, stop: Stop | None, data: dict[str, Any]) -> ProofOfDelivery:
+    proof = ProofOfDelivery(
+        event=event,
+        delivery_point_id=stop.delivery_point_id if stop else _point_of(event.job_key),
+        supplier_id=stop.supplier_id if stop else None,
+        receiver_name=data["receiver_name"].strip(),
+        note=data["note"],
+        crates_returned=data["returns"].get("crates", 0),
+        roll_cages_returned=data["returns"].get("roll_cages", 0),
+        pallets_returned=data["returns"].get("pallets", 0),
+    )
+    if data.get("signature"):
+        raw = images.decode_data_url(data["signature"], "proof.signature")
+        proof.signature_png, _, _, _ = images.reencode(raw, "proof.signature", as_png=True)
+    for index, photo in enumerate(data["photos"]):
+        name = f"proof.photos.{index}"
+        content, content_type, width, height = images.reencode(images.decode_data_url(photo, name), name)
+        proof.photos.append(ProofPhoto(content_type=content_type, width=width, height=height, data=content))
+    line_ids = [line["order_line_id"] for line in data["lines"]]
+    known = {
+        line.id: line
+        for line in db.session.scalars(sa.select(OrderLine).where(OrderLine.id.in_(line_ids)))
+    }
+    for index, line in enumerate(data["lines"]):
+        order_line = known.get(line["order_line_id"])
+        if order_line is None:
+            raise ValidationFailed(
+                "Unknown order line.", {f"proof.lines.{index}.order_line_id": [f"No order line {line['order_line_id']}."]}
+            )
+        deviation = line.get("deviation")
+        if deviation is None and line["delivered_quantity"] < order_line.quantity:
+            deviation = DeviationCode.MISSING  # a short delivery is a deviation even if the driver forgot to say so
+        proof.lines.append(
+            ProofLine(
+                order_line=order_line,
+                article=order_line.article,
+                ordered_quantity=order_line.quantity,
+                delivered_quantity=line["delivered_quantity"],
+                unit=order_line.unit,
+                temperature_c=line.get("temperature_c"),
+                deviation=deviation,
+                note=line["note"],
+            )
+        )
+    if data.get("deviation"):
+        proof.note = f"[{data['deviation'].value}] {proof.note}".strip()
+    return proof
+
+
+def _point_of(job_key: str) -> int | None:
+    from samlast.models import DeliveryPoint
+
+    kind, _, ident = job_key.partition(":")
+    if kind != "dp" or not ident.isdigit():
+        return None
+    return int(ident) if db.session.get(DeliveryPoint, int(ident)) is not None else None
+
+
+def record_event(user: User, data: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """Store one driver event; returns (answer, replay). A replay changes nothing."""
+    existing = db.session.scalar(sa.select(DriverEvent).where(DriverEvent.client_id == data["client_id"]))
+    if existing is not None:
+        if existing.user_id != user.id:
+            raise Conflict("This client id was already used by another device.", {"client_id": ["Already used."]})
+        return {**existing.response, "replay": True}, True
+
+    stop = current_stop(data["plan_date"], data["job_key"])
+    flag = _flag(stop, user)
+    event = DriverEvent(
+        client_id=data["client_id"],
+        user=user,
+        kind=data["kind"],
+        plan_date=data["plan_date"],
+        job_key=data["job_key"],
+        stop=stop,
+        route=stop.route if stop else None,
+        recorded_at=data["recorded_at"].astimezone(UTC),
+        lat=data.get("lat"),
+        lon=data.get("lon"),
+        flagged=bool(flag),
+        flag_reason=flag,
+    )
+    db.session.add(event)
+    proof = None
+    try:
+        if data.get("proof") is not None:
+            with db.session.no_autoflush:
+                proof = _proof(event, stop, data["proof"])
+            db.session.add(proof)
+        if stop is not None and not flag:
+            target = NEXT_STATUS[data["kind"]]
+            if data.get("proof") and data["proof"].get("deviation") in ("nobody_there", "refused"):
+                target = StopStatus.SKIPPED
+            if STATUS_RANK[target] >= STATUS_RANK[stop.status]:
+                stop.status = target
+        db.session.flush()
+        if proof is not None:
+            proof.receipt_pdf = receipts.render_receipt(proof, event, current_app.config["TIMEZONE"])
+        event.response = {
+            "event_id": event.id,
+            "client_id": event.client_id,
+            "kind": event.kind.value,
+            "stop_id": stop.id if stop else None,
+            "stop_status": stop.status.value if stop else None,
+            "flagged": event.flagged,
+            "flag_reason": event.flag_reason,
+            "proof_id": proof.id if proof else None,
+            "receipt_url": f"/api/v1/proofs/{proof.id}/receipt.pdf" if proof else None,
+            "replay": False,
+        }
+        db.session.commit()
+    except IntegrityError:
+        # The same client id raced in on another connection: answer with the stored one.
+        db.session.rollback()
+        stored = db.session.scalar(sa.select(DriverEvent).where(DriverEvent.client_id == data["client_id"]))
+        if stored is None:
+            raise
+        return {**stored.response, "replay": True}, True
+    except Exception:
+        db.session.rollback()
+        raise
+    return event.response, False
+
+
+def record_positions(user: User, positions: list[dict[str, Any]]) -> list[VehiclePosition]:
+    stored = []
+    for item in positions:
+        recorded = item["recorded_at"].astimezone(UTC)
+        duplicate = db.session.scalar(
+            sa.select(VehiclePosition.id).where(
+                VehiclePosition.user_id == user.id, VehiclePosition.recorded_at == recorded
+            )
+        )
+        if duplicate is None:
+            position = VehiclePosition(user_id=user.id, **{**item, "recorded_at": recorded})
+            db.session.add(position)
+            stored.append(position)
+    db.session.commit()
+    return stored
+
+
+def return_balance() -> list[dict[str, Any]]:
+    from samlast.models import DeliveryPoint
+
+    rows = db.session.execute(
+        sa.select(
+            DeliveryPoint.id,
+            DeliveryPoint.name,
+            sa.func.sum(ProofOfDelivery.crates_returned),
+            sa.func.sum(ProofOfDelivery.roll_cages_returned),
+            sa.func.sum(ProofOfDelivery.pallets_returned),
+        )
+        .join(ProofOfDelivery, ProofOfDelivery.delivery_point_id == DeliveryPoint.id)
+        .group_by(DeliveryPoint.id, DeliveryPoint.name)
+        .order_by(DeliveryPoint.name)
+    )
+    return [
+        {"delivery_point_id": i, "name": n, "crates": c or 0, "roll_cages": r or 0, "pallets": p or 0}
+        for i, n, c, r, p in rows
+    ]

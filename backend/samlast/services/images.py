@@ -1,0 +1,56 @@
+"""Images from the phone (signatures, photos): checked by content, re-encoded, bounded."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import warnings
+
+from PIL import Image, UnidentifiedImageError
+
+from samlast.errors import ValidationFailed
+
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+MAX_SIDE_PX = 1600
+ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
+
+
+def decode_data_url(value: str, field_name: str) -> bytes:
+    header, _, payload = value.partition(",")
+    if not header.startswith("data:image/") or ";base64" not in header:
+        raise ValidationFailed("Send images as base64 data URLs.", {field_name: ["Not an image data URL."]})
+    try:
+        raw = base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationFailed("The image is not valid base64.", {field_name: ["Invalid base64."]}) from None
+    if len(raw) > MAX_IMAGE_BYTES:
+        raise ValidationFailed("The image is too large.", {field_name: [f"Over {MAX_IMAGE_BYTES} bytes."]})
+    return raw
+
+
+def reencode(raw: bytes, field_name: str, *, as_png: bool = False) -> tuple[bytes, str, int, int]:
+    """Open by content (never trusting the declared type), shrink, and write a fresh file.
+
+    Re-encoding drops metadata (location in EXIF) and anything smuggled after the image.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(raw))
+            if image.format not in ACCEPTED_FORMATS:
+                raise ValidationFailed(
+                    "Only JPEG, PNG and WebP images are accepted.", {field_name: [f"{image.format} not accepted."]}
+                )
+            image.load()
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValidationFailed("The file is not a readable image.", {field_name: ["Not an image."]}) from None
+    image.thumbnail((MAX_SIDE_PX, MAX_SIDE_PX))
+    out = io.BytesIO()
+    if as_png:
+        image.save(out, format="PNG", optimize=True)
+        content_type = "image/png"
+    else:
+        image.convert("RGB").save(out, format="JPEG", quality=82)
+        content_type = "image/jpeg"
+    return out.getvalue(), content_type, image.width, image.height

@@ -1,0 +1,91 @@
+"""The electronic proof-of-delivery receipt as PDF (reportlab)."""
+
+from __future__ import annotations
+
+import io
+from zoneinfo import ZoneInfo
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from samlast.models import DriverEvent, ProofOfDelivery
+
+DEVIATION_LABELS = {
+    "missing": "Saknas / Missing",
+    "damaged": "Skadad / Damaged",
+    "wrong_temperature": "Fel temperatur / Wrong temperature",
+    "refused": "Nekad / Refused",
+    "nobody_there": "Ingen på plats / Nobody there",
+    "wrong_article": "Fel artikel / Wrong article",
+}
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def render_receipt(proof: ProofOfDelivery, event: DriverEvent, timezone: str) -> bytes:
+    styles = getSampleStyleSheet()
+    place = proof.delivery_point or proof.supplier
+    when = event.recorded_at
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=ZoneInfo("UTC"))
+    local = when.astimezone(ZoneInfo(timezone))
+    title = "Leveranskvitto / Proof of delivery" if event.kind.value == "deliver" else "Upphämtning / Pickup receipt"
+    story = [
+        Paragraph(_esc(title), styles["Title"]),
+        Paragraph(f"<b>{_esc(place.name if place else event.job_key)}</b>", styles["Heading2"]),
+        Paragraph(_esc(getattr(place, "address", "") or ""), styles["Normal"]),
+        Spacer(1, 4 * mm),
+        Paragraph(f"Tid / Time: {local:%Y-%m-%d %H:%M} ({_esc(timezone)})", styles["Normal"]),
+        Paragraph(f"Förare / Driver: {_esc(event.user.display_name or event.user.username)}", styles["Normal"]),
+        Paragraph(f"Kvitto nr / Receipt no: {proof.id} &middot; {_esc(event.client_id)}", styles["Normal"]),
+        Spacer(1, 6 * mm),
+    ]
+    rows = [["Artikel / Article", "Beställt", "Levererat", "Temp °C", "Avvikelse / Deviation"]]
+    for line in proof.lines:
+        deviation = DEVIATION_LABELS.get(line.deviation.value, "") if line.deviation else ""
+        if line.note:
+            deviation = f"{deviation} {line.note}".strip()
+        rows.append(
+            [
+                Paragraph(_esc(line.article), styles["BodyText"]),
+                f"{line.ordered_quantity:g} {line.unit}",
+                f"{line.delivered_quantity:g} {line.unit}",
+                "" if line.temperature_c is None else f"{line.temperature_c:.1f}",
+                Paragraph(_esc(deviation), styles["BodyText"]),
+            ]
+        )
+    table = Table(rows, colWidths=[60 * mm, 24 * mm, 24 * mm, 18 * mm, 50 * mm], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
+            ]
+        )
+    )
+    story += [table, Spacer(1, 5 * mm)]
+    returned = (proof.crates_returned, proof.roll_cages_returned, proof.pallets_returned)
+    if any(returned):
+        story.append(
+            Paragraph(
+                "Returer / Returns: backar %d, rullburar %d, pallar %d" % returned, styles["Normal"]
+            )
+        )
+    if proof.note:
+        story.append(Paragraph(f"Notering / Note: {_esc(proof.note)}", styles["Normal"]))
+    story.append(Spacer(1, 5 * mm))
+    story.append(Paragraph(f"Mottagen av / Received by: <b>{_esc(proof.receiver_name or '-')}</b>", styles["Normal"]))
+    if proof.signature_png:
+        story.append(Image(io.BytesIO(proof.signature_png), width=70 * mm, height=28 * mm, kind="proportional"))
+    buffer = io.BytesIO()
+    SimpleDocTemplate(
+        buffer, pagesize=A4, title=title, author="Samlast", leftMargin=18 * mm, rightMargin=18 * mm
+    ).build(story)
+    return buffer.getvalue()

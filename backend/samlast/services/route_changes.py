@@ -1,0 +1,65 @@
+"""What changed for each driver between two versions of a day's plan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from samlast.extensions import db
+from samlast.models import Plan
+
+
+def _diff(old_keys: list[str], new_keys: list[str]) -> dict[str, Any]:
+    kept_old = [k for k in old_keys if k in new_keys]
+    kept_new = [k for k in new_keys if k in old_keys]
+    return {
+        "added": [k for k in new_keys if k not in old_keys],
+        "removed": [k for k in old_keys if k not in new_keys],
+        "reordered": kept_old != kept_new,
+    }
+
+
+def route_changes(plan: Plan) -> list[dict[str, Any]]:
+    """Messages for drivers whose route is new, changed or gone in `plan`."""
+    from samlast.schemas.driver import DriverRouteSchema
+
+    previous = db.session.scalar(
+        sa.select(Plan).where(
+            Plan.terminal_id == plan.terminal_id,
+            Plan.plan_date == plan.plan_date,
+            Plan.version == plan.version - 1,
+        )
+    )
+    before = {(r.vehicle_id, r.trip): r for r in previous.routes} if previous else {}
+    messages = []
+    seen = set()
+    for route in plan.routes:
+        seen.add((route.vehicle_id, route.trip))
+        old = before.get((route.vehicle_id, route.trip))
+        if route.driver_id is None:
+            continue
+        if old is not None and old.version == route.version and old.driver_id == route.driver_id:
+            continue
+        old_keys = [s.job_key for s in old.stops] if old is not None and old.driver_id == route.driver_id else []
+        messages.append(
+            {
+                "event": "route_updated",
+                "driver_id": route.driver_id,
+                "payload": {
+                    "route": DriverRouteSchema().dump(route),
+                    "changes": _diff(old_keys, [s.job_key for s in route.stops]),
+                },
+            }
+        )
+    for key, old in before.items():
+        current = next((r for r in plan.routes if (r.vehicle_id, r.trip) == key), None)
+        if old.driver_id is not None and (current is None or current.driver_id != old.driver_id):
+            messages.append(
+                {
+                    "event": "route_removed",
+                    "driver_id": old.driver_id,
+                    "payload": {"route_id": old.id, "plan_date": plan.plan_date.isoformat()},
+                }
+            )
+    return messages
