@@ -8,12 +8,21 @@ const require = createRequire(import.meta.url);
 
 const THEME_COLOUR = "#0a3a7a";
 
+// ReDoc's sidebar shows a logo from its CDN; replaced by an empty inline image so the docs
+// page makes no request outside this server (tests/e2e checks that).
+const REDOC_CDN_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg";
+const EMPTY_SVG = "data:image/svg+xml,%3Csvg xmlns=%27http://www.w3.org/2000/svg%27/%3E";
+
 /**
  * Ships ReDoc with the app: /api/docs (served by Flask) loads /vendor/redoc.standalone.js,
  * so the API docs work without any CDN. Served by the dev server too.
  */
 function redocVendor(): Plugin {
-  const source = () => readFileSync(require.resolve("redoc/bundles/redoc.standalone.js"));
+  const source = () =>
+    readFileSync(require.resolve("redoc/bundles/redoc.standalone.js"), "utf8").replaceAll(
+      REDOC_CDN_LOGO,
+      EMPTY_SVG,
+    );
   const licence = () => readFileSync(require.resolve("redoc/bundles/redoc.standalone.js.LICENSE.txt"));
   return {
     name: "samlast-redoc-vendor",

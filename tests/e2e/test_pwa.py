@@ -133,11 +133,15 @@ def test_app_shell_opens_offline_from_the_service_worker(page, own_server):
 
 
 def test_api_docs_render_with_the_bundled_redoc(page, server):
-    failed = []
-    page.on("requestfailed", lambda request: failed.append(request.url))
+    """/api/docs loads ReDoc from /vendor/ and asks nothing of any other host (no CDN)."""
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
     page.goto(server.url + "/api/docs")
     expect(page.get_by_text("Samlast API").first).to_be_visible(timeout=20_000)
-    assert not [url for url in failed if not url.startswith(server.url)], failed
+    page.wait_for_load_state("networkidle")
+    assert server.url + "/vendor/redoc.standalone.js" in requests
+    elsewhere = [url for url in requests if not url.startswith((server.url, "data:", "blob:"))]
+    assert elsewhere == []
 
 
 def test_manifest_service_worker_and_redoc_are_served(server):
