@@ -1,0 +1,124 @@
+// The driver's IndexedDB ("samlast-driver"): the day's routes, what was done at each stop on
+// this device, and the outbox. Kept apart from the read cache ("samlast"), which is cleared at
+// logout: records in the outbox must survive a logout, a reload and a closed app.
+import { openDB, type DBSchema, type IDBPDatabase } from "idb";
+import type { DriverEventBody, DriverRoute, PositionBody, RouteChanges } from "./types";
+
+/** The routes of one day as last received (API or socket), per user. */
+export interface StoredDay {
+  userId: number;
+  planDate: string;
+  routes: DriverRoute[];
+  savedAt: number;
+}
+
+/** What this device recorded at a stop; survives new plan versions (keyed by job_key). */
+export interface LocalStop {
+  key: string; // "<user>:<plan date>:<job key>"
+  userId: number;
+  planDate: string;
+  jobKey: string;
+  arrivedAt?: string;
+  doneAt?: string; // proof recorded (deliver / pickup)
+  skipped?: boolean; // proof with deviation nobody_there / refused
+  leftAt?: string;
+  flagReason?: string; // the server kept the record but flagged it for the coordinator
+}
+
+/** A route change not yet dismissed by the driver. */
+export interface StoredChange {
+  userId: number;
+  routeId: number;
+  version: number;
+  changes: RouteChanges;
+  added: string[]; // place names
+  removed: string[];
+  removedRoute: boolean;
+  at: number;
+}
+
+interface Parked {
+  status: number;
+  code: string;
+  message: string;
+  at: number;
+}
+
+export type OutboxItem =
+  | {
+      seq?: number;
+      userId: number;
+      type: "event";
+      body: DriverEventBody;
+      label: string; // for the driver: "Leverans · Bergaskolan kök"
+      createdAt: number;
+      attempts: number;
+      lastError?: string;
+      parked?: Parked;
+    }
+  | {
+      seq?: number;
+      userId: number;
+      type: "position";
+      body: PositionBody;
+      label: string;
+      createdAt: number;
+      attempts: number;
+      lastError?: string;
+      parked?: Parked;
+    };
+
+interface DriverDB extends DBSchema {
+  days: { key: number; value: StoredDay };
+  local: { key: string; value: LocalStop; indexes: { byUser: number } };
+  outbox: { key: number; value: OutboxItem; indexes: { byUser: number } };
+  changes: { key: number; value: StoredChange };
+}
+
+let dbPromise: Promise<IDBPDatabase<DriverDB>> | null = null;
+
+export function driverDb(): Promise<IDBPDatabase<DriverDB>> {
+  dbPromise ??= openDB<DriverDB>("samlast-driver", 1, {
+    upgrade(database) {
+      database.createObjectStore("days", { keyPath: "userId" });
+      database.createObjectStore("local", { keyPath: "key" }).createIndex("byUser", "userId");
+      database
+        .createObjectStore("outbox", { keyPath: "seq", autoIncrement: true })
+        .createIndex("byUser", "userId");
+      database.createObjectStore("changes", { keyPath: "userId" });
+    },
+    blocking() {
+      // A newer version of the app wants to upgrade: let it.
+      void dbPromise?.then((db) => db.close());
+      dbPromise = null;
+    },
+  });
+  return dbPromise;
+}
+
+export async function loadDay(userId: number): Promise<StoredDay | null> {
+  return (await (await driverDb()).get("days", userId)) ?? null;
+}
+
+export async function saveDay(day: StoredDay): Promise<void> {
+  await (await driverDb()).put("days", day);
+}
+
+export function localKey(userId: number, planDate: string, jobKey: string): string {
+  return `${userId}:${planDate}:${jobKey}`;
+}
+
+export async function localStops(userId: number, planDate: string): Promise<Map<string, LocalStop>> {
+  const rows = await (await driverDb()).getAllFromIndex("local", "byUser", userId);
+  return new Map(rows.filter((row) => row.planDate === planDate).map((row) => [row.jobKey, row]));
+}
+
+export async function loadChange(userId: number): Promise<StoredChange | null> {
+  return (await (await driverDb()).get("changes", userId)) ?? null;
+}
+
+export async function saveChange(change: StoredChange | null, userId: number): Promise<void> {
+  const db = await driverDb();
+  if (change) await db.put("changes", change);
+  else await db.delete("changes", userId);
+}

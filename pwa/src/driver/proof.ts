@@ -1,0 +1,405 @@
+// Proof of delivery (or of a pickup): who received, what was handed over line by line,
+// temperatures, deviations, returns, photos and a signature drawn with a finger.
+// All input lives in a ProofDraft, so the form can be redrawn (language switch) without loss.
+import { TEMPERATURE_CLASSES } from "../api/types";
+import { t } from "../i18n";
+import { formatNumber } from "../ui/components";
+import { h } from "../ui/dom";
+import { downscalePhoto, drawStrokes, signaturePng, type Stroke } from "./images";
+import { DEVIATIONS, NOBODY_SIGNS, type Deviation, type DriverStop, type ProofInput } from "./types";
+
+export const MAX_PHOTOS = 5;
+const SIGNATURE_HEIGHT = 180;
+
+interface LineDraft {
+  delivered: string;
+  temperature: string;
+  deviation: Deviation | "";
+  note: string;
+}
+
+export interface ProofDraft {
+  jobKey: string;
+  receiver: string;
+  deviation: Deviation | "";
+  note: string;
+  lines: Map<number, LineDraft>;
+  returns: { crates: number; roll_cages: number; pallets: number };
+  photos: string[];
+  strokes: Stroke[];
+  signatureWidth: number;
+  errors: Record<string, string>;
+}
+
+export function newDraft(stop: DriverStop): ProofDraft {
+  return {
+    jobKey: stop.job_key,
+    receiver: "",
+    deviation: "",
+    note: "",
+    lines: new Map(
+      stop.lines.map((line) => [
+        line.order_line_id,
+        { delivered: String(line.quantity), temperature: "", deviation: "", note: "" },
+      ]),
+    ),
+    returns: { crates: 0, roll_cages: 0, pallets: 0 },
+    photos: [],
+    strokes: [],
+    signatureWidth: 0,
+    errors: {},
+  };
+}
+
+const needsTemperature = (temperature: string) => temperature === "frozen" || temperature === "chilled";
+
+function parseNumber(value: string): number | null {
+  const cleaned = value.trim().replace(",", ".").replace("−", "-");
+  if (!cleaned) return null;
+  const number = Number(cleaned);
+  return Number.isFinite(number) ? number : null;
+}
+
+/** Check the draft; fills draft.errors and returns the proof to send, or null. */
+export function buildProof(stop: DriverStop, draft: ProofDraft): ProofInput | null {
+  const errors: Record<string, string> = {};
+  const nobody = draft.deviation !== "" && NOBODY_SIGNS.includes(draft.deviation);
+  if (!nobody && !draft.receiver.trim()) errors.receiver = t("driver.proof.receiverRequired");
+  if (!nobody && !draft.strokes.length) errors.signature = t("driver.proof.signatureRequired");
+  const lines = stop.lines.map((line) => {
+    const input = draft.lines.get(line.order_line_id);
+    const delivered = parseNumber(input?.delivered ?? "");
+    if (delivered === null || delivered < 0) errors[`line-${line.order_line_id}`] = t("driver.proof.quantityInvalid");
+    const temperature = parseNumber(input?.temperature ?? "");
+    if (input?.temperature.trim() && (temperature === null || temperature < -40 || temperature > 40)) {
+      errors[`temp-${line.order_line_id}`] = t("driver.proof.temperatureInvalid");
+    }
+    return {
+      order_line_id: line.order_line_id,
+      delivered_quantity: nobody ? 0 : (delivered ?? 0),
+      temperature_c: needsTemperature(line.temperature_class) ? temperature : null,
+      deviation: input?.deviation || null,
+      note: input?.note ?? "",
+    };
+  });
+  draft.errors = errors;
+  if (Object.keys(errors).length) return null;
+  return {
+    receiver_name: draft.receiver.trim(),
+    signature: draft.strokes.length ? signaturePng(draft.strokes, draft.signatureWidth || 320, SIGNATURE_HEIGHT) : null,
+    photos: [...draft.photos],
+    deviation: draft.deviation || null,
+    note: draft.note,
+    lines,
+    returns: { ...draft.returns },
+  };
+}
+
+function deviationSelect(id: string, value: string, onChange: (value: Deviation | "") => void, testId: string): HTMLSelectElement {
+  const select = h(
+    "select",
+    { id, class: "input", "data-testid": testId },
+    h("option", { value: "" }, t("driver.deviation.none")),
+    DEVIATIONS.map((code) => h("option", { value: code, selected: code === value }, t(`driver.deviation.${code}`))),
+  );
+  select.addEventListener("change", () => onChange(select.value as Deviation | ""));
+  return select;
+}
+
+function fieldError(draft: ProofDraft, key: string): HTMLElement | null {
+  const message = draft.errors[key];
+  return message ? h("p", { class: "field-error", id: `proof-${key}-error`, role: "alert" }, message) : null;
+}
+
+function stepper(label: string, testId: string, get: () => number, set: (n: number) => void): HTMLElement {
+  const value = h("output", { class: "stepper-value", "data-testid": `${testId}-value`, "aria-live": "polite" }, String(get()));
+  const change = (delta: number) => {
+    set(Math.max(0, Math.min(1000, get() + delta)));
+    value.textContent = String(get());
+  };
+  return h(
+    "div",
+    { class: "stepper", role: "group", "aria-label": label, "data-testid": testId },
+    h("span", { class: "stepper-label" }, label),
+    h("button", { type: "button", class: "button stepper-button", "aria-label": `${label} −1`, onclick: () => change(-1) }, "−"),
+    value,
+    h("button", { type: "button", class: "button stepper-button", "aria-label": `${label} +1`, onclick: () => change(1) }, "+"),
+  );
+}
+
+function signaturePad(draft: ProofDraft): HTMLElement {
+  const canvas = h("canvas", {
+    class: "signature-canvas",
+    "data-testid": "signature",
+    "aria-label": t("driver.proof.signatureHint"),
+    role: "img",
+    height: SIGNATURE_HEIGHT,
+  });
+  let current: Stroke | null = null;
+  const scale = () => window.devicePixelRatio || 1;
+  const redraw = () => {
+    const width = canvas.clientWidth || draft.signatureWidth || 320;
+    draft.signatureWidth = width;
+    canvas.width = Math.round(width * scale());
+    canvas.height = Math.round(SIGNATURE_HEIGHT * scale());
+    const ctx = canvas.getContext("2d");
+    if (ctx) drawStrokes(ctx, draft.strokes, scale());
+  };
+  const point = (event: PointerEvent) => {
+    const box = canvas.getBoundingClientRect();
+    return { x: Math.round((event.clientX - box.left) * 10) / 10, y: Math.round((event.clientY - box.top) * 10) / 10 };
+  };
+  canvas.addEventListener("pointerdown", (event) => {
+    event.preventDefault();
+    canvas.setPointerCapture(event.pointerId);
+    current = [point(event)];
+    draft.strokes.push(current);
+    delete draft.errors.signature;
+    redraw();
+  });
+  canvas.addEventListener("pointermove", (event) => {
+    if (!current) return;
+    event.preventDefault();
+    current.push(point(event));
+    redraw();
+  });
+  const end = () => {
+    current = null;
+  };
+  canvas.addEventListener("pointerup", end);
+  canvas.addEventListener("pointercancel", end);
+  requestAnimationFrame(redraw);
+  window.addEventListener("resize", redraw);
+  return h(
+    "div",
+    { class: "field" },
+    h("label", {}, t("driver.proof.signature")),
+    h("p", { class: "muted small" }, t("driver.proof.signatureHint")),
+    canvas,
+    fieldError(draft, "signature"),
+    h(
+      "button",
+      {
+        type: "button",
+        class: "button button-secondary",
+        "data-testid": "signature-clear",
+        onclick: () => {
+          draft.strokes = [];
+          redraw();
+        },
+      },
+      t("driver.proof.clearSignature"),
+    ),
+  );
+}
+
+function photos(draft: ProofDraft): HTMLElement {
+  const list = h("div", { class: "photos", "data-testid": "photos" });
+  const status = h("p", { class: "muted small", "aria-live": "polite" });
+  const drawList = () => {
+    list.replaceChildren(
+      ...draft.photos.map((src, index) =>
+        h(
+          "figure",
+          { class: "photo" },
+          h("img", { src, alt: t("driver.proof.photoN", { n: index + 1 }) }),
+          h(
+            "button",
+            {
+              type: "button",
+              class: "button button-secondary",
+              onclick: () => {
+                draft.photos.splice(index, 1);
+                drawList();
+              },
+            },
+            t("driver.proof.removePhoto"),
+          ),
+        ),
+      ),
+    );
+  };
+  const input = h("input", {
+    id: "proof-photos",
+    type: "file",
+    accept: "image/*",
+    capture: "environment",
+    multiple: true,
+    class: "visually-hidden",
+    "data-testid": "photo-input",
+  });
+  input.addEventListener("change", async () => {
+    const files = [...(input.files ?? [])].slice(0, MAX_PHOTOS - draft.photos.length);
+    input.value = "";
+    status.textContent = t("driver.proof.photoProcessing");
+    for (const file of files) {
+      try {
+        draft.photos.push(await downscalePhoto(file));
+      } catch {
+        status.textContent = t("driver.proof.photoFailed");
+      }
+    }
+    if (status.textContent === t("driver.proof.photoProcessing")) status.textContent = "";
+    drawList();
+  });
+  drawList();
+  return h(
+    "div",
+    { class: "field" },
+    h("span", { class: "field-label" }, t("driver.proof.photos", { max: MAX_PHOTOS })),
+    list,
+    status,
+    h("label", { for: "proof-photos", class: "button button-secondary" }, t("driver.proof.addPhoto")),
+    input,
+  );
+}
+
+function lineRows(stop: DriverStop, draft: ProofDraft): HTMLElement[] {
+  return TEMPERATURE_CLASSES.flatMap((temperature) => {
+    const group = stop.lines.filter((line) => line.temperature_class === temperature);
+    if (!group.length) return [];
+    return [
+      h(
+        "section",
+        { class: `temp-group temp-${temperature}`, "data-temperature": temperature },
+        h("h4", { class: "temp-label" }, t(`temp.${temperature}`)),
+        group.map((line) => {
+          const input = draft.lines.get(line.order_line_id)!;
+          const id = line.order_line_id;
+          const qty = h("input", {
+            id: `qty-${id}`,
+            class: "input input-number",
+            type: "number",
+            inputmode: "decimal",
+            min: 0,
+            step: "any",
+            value: input.delivered,
+            "data-testid": `qty-${id}`,
+          });
+          qty.addEventListener("input", () => (input.delivered = qty.value));
+          const temp = needsTemperature(temperature)
+            ? h("input", {
+                id: `temp-${id}`,
+                class: "input input-number",
+                type: "number",
+                step: "0.1",
+                min: -40,
+                max: 40,
+                value: input.temperature,
+                placeholder: temperature === "frozen" ? "-18" : "4",
+                "data-testid": `temp-${id}`,
+              })
+            : null;
+          temp?.addEventListener("input", () => (input.temperature = temp.value));
+          const note = h("input", {
+            id: `line-note-${id}`,
+            class: "input",
+            type: "text",
+            value: input.note,
+            placeholder: t("driver.proof.lineNote"),
+            "aria-label": t("driver.proof.lineNote"),
+            hidden: !input.deviation,
+          });
+          note.addEventListener("input", () => (input.note = note.value));
+          return h(
+            "div",
+            { class: "proof-line", "data-testid": "proof-line", "data-line": id },
+            h(
+              "p",
+              { class: "proof-line-head" },
+              h("span", { class: "line-article" }, line.article),
+              h("span", { class: "muted" }, t("driver.proof.ordered", { qty: formatNumber(line.quantity), unit: line.unit })),
+            ),
+            h(
+              "div",
+              { class: "proof-line-inputs" },
+              h("div", { class: "field" }, h("label", { for: `qty-${id}` }, t("driver.proof.delivered", { unit: line.unit })), qty, fieldError(draft, `line-${id}`)),
+              temp
+                ? h("div", { class: "field" }, h("label", { for: `temp-${id}` }, t("driver.proof.temperature")), temp, fieldError(draft, `temp-${id}`))
+                : null,
+            ),
+            h(
+              "div",
+              { class: "field" },
+              h("label", { for: `dev-${id}` }, t("driver.proof.lineDeviation")),
+              deviationSelect(`dev-${id}`, input.deviation, (value) => {
+                input.deviation = value;
+                note.hidden = !value;
+              }, `dev-${id}`),
+              note,
+            ),
+          );
+        }),
+      ),
+    ];
+  });
+}
+
+export function proofForm(
+  stop: DriverStop,
+  draft: ProofDraft,
+  actions: { submit(proof: ProofInput): void; cancel(): void; redraw(): void },
+): HTMLElement {
+  const pickup = stop.kind === "pickup";
+  const receiver = h("input", {
+    id: "proof-receiver",
+    class: "input",
+    type: "text",
+    autocomplete: "name",
+    value: draft.receiver,
+    "aria-invalid": draft.errors.receiver ? "true" : null,
+    "data-testid": "receiver",
+  });
+  receiver.addEventListener("input", () => (draft.receiver = receiver.value));
+  const note = h("textarea", { id: "proof-note", class: "input", rows: 2 }, draft.note);
+  note.addEventListener("input", () => (draft.note = note.value));
+  const onSubmit = (event: Event) => {
+    event.preventDefault();
+    const proof = buildProof(stop, draft);
+    if (proof) actions.submit(proof);
+    else {
+      actions.redraw();
+      requestAnimationFrame(() => document.querySelector<HTMLElement>(".proof .field-error")?.scrollIntoView({ block: "center" }));
+    }
+  };
+  return h(
+    "form",
+    { class: "proof", novalidate: true, onsubmit: onSubmit, "data-testid": "proof-form" },
+    h("h3", {}, t(pickup ? "driver.proof.titlePickup" : "driver.proof.title", { name: stop.place.name ?? stop.job_key })),
+    Object.keys(draft.errors).length
+      ? h("div", { class: "alert alert-error", role: "alert" }, t("driver.proof.fixErrors"))
+      : null,
+    h(
+      "div",
+      { class: "field" },
+      h("label", { for: "proof-receiver" }, t(pickup ? "driver.proof.handedOverBy" : "driver.proof.receiver")),
+      receiver,
+      fieldError(draft, "receiver"),
+    ),
+    h("h4", { class: "section-title" }, t(pickup ? "driver.proof.collected" : "driver.proof.handedOver")),
+    lineRows(stop, draft),
+    h(
+      "div",
+      { class: "field" },
+      h("label", { for: "proof-deviation" }, t("driver.proof.stopDeviation")),
+      deviationSelect("proof-deviation", draft.deviation, (value) => (draft.deviation = value), "stop-deviation"),
+    ),
+    h("div", { class: "field" }, h("label", { for: "proof-note" }, t("driver.proof.note")), note),
+    h(
+      "fieldset",
+      { class: "returns" },
+      h("legend", {}, t("driver.proof.returns")),
+      stepper(t("driver.returns.crates"), "returns-crates", () => draft.returns.crates, (n) => (draft.returns.crates = n)),
+      stepper(t("driver.returns.roll_cages"), "returns-roll-cages", () => draft.returns.roll_cages, (n) => (draft.returns.roll_cages = n)),
+      stepper(t("driver.returns.pallets"), "returns-pallets", () => draft.returns.pallets, (n) => (draft.returns.pallets = n)),
+    ),
+    photos(draft),
+    signaturePad(draft),
+    h(
+      "div",
+      { class: "proof-actions" },
+      h("button", { type: "submit", class: "button button-primary button-block button-big", "data-testid": "proof-submit" }, t(pickup ? "driver.proof.savePickup" : "driver.proof.save")),
+      h("button", { type: "button", class: "button button-secondary button-block", onclick: actions.cancel }, t("driver.cancel")),
+    ),
+  );
+}
