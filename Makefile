@@ -53,7 +53,7 @@ db: $(PY_STAMP)
 	$(BIN)/flask db upgrade
 
 demo: db
-	$(BIN)/flask samlast demo
+	$(BIN)/flask samlast demo --plan-today
 
 lint: $(PY_STAMP)
 	$(BIN)/ruff check backend tests bench

@@ -14,15 +14,35 @@ samlast_cli = AppGroup("samlast", help="Samlast commands: demo data, import, use
 @samlast_cli.command("demo")
 @click.option("--reset", is_flag=True, help="Delete existing data first.")
 @click.option("--seed", default=2026, show_default=True, help="Random seed (deterministic data).")
-def demo_command(reset: bool, seed: int) -> None:
+@click.option(
+    "--start",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Monday of the first order week (default: the Monday of this week).",
+)
+@click.option("--plan-today", is_flag=True, help="Also plan today's routes (if today has orders).")
+def demo_command(reset: bool, seed: int, start, plan_today: bool) -> None:
     """Create the synthetic Mellersta Skåne demo cluster (idempotent)."""
-    from samlast.services import demo
+    from datetime import datetime, timedelta
 
-    logins = demo.create_demo_data(seed=seed, reset=reset)
+    from samlast.services import demo, planning
+
+    today = datetime.now(planning.tz()).date()
+    first_monday = start.date() if start else today - timedelta(days=today.weekday())
+    try:
+        logins = demo.create_demo_data(seed=seed, reset=reset, start=first_monday)
+    except demo.DemoDataConflict as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(demo.summary())
+    if plan_today and planning.current_plan(planning.default_terminal().id, today) is None:
+        click.echo(f"Planning today's routes ({today.isoformat()}) ...")
+        plan = planning.plan_day(planning.default_terminal(), today, time_limit_s=10)
+        stops = sum(len(route.stops) for route in plan.routes)
+        click.echo(f"  {len(plan.routes)} routes, {stops} stops, {len(plan.unassigned)} unassigned.")
     click.echo("\nDemo logins (synthetic data, change before real use):")
+    width = max(len(login.password) for login in logins)
     for login in logins:
-        click.echo(f"  {login.role:<12} {login.username:<22} {login.password}   {login.note}")
+        click.echo(f"  {login.role:<12} {login.username:<22} {login.password:<{width}}   {login.note}")
 
 
 @samlast_cli.command("import")
@@ -105,6 +125,62 @@ def create_user_command(username: str, role: str, password: str) -> None:
 
     inventory.create(inventory.USERS, {"username": username, "role": role, "password": password})
     click.echo(f"Created {role} {username}.")
+
+
+@samlast_cli.command("impact")
+@click.option("--from", "date_from", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="First order date (YYYY-MM-DD).")
+@click.option("--to", "date_to", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Last order date, inclusive.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write every figure of the report to this file.")
+@click.option("--time-limit", type=float, default=None, help="Solver seconds per planning run.")
+@click.option("--shapley-time-limit", type=float, default=None,
+              help="Solver seconds per coalition-day of the cost split.")
+@click.option("--shapley/--no-shapley", default=True, show_default=True,
+              help="Compute the Shapley cost split (2^n - 1 coalition runs a day).")
+@click.option("--pattern", "primary_pattern", default=None,
+              help="Delivery-day pattern for the headline: as_ordered, fixed_2_per_week, "
+                   "by_kind_3_2_1.")
+@click.option("--name", default="", help="Name of the stored report.")
+def impact_command(date_from, date_to, json_path, time_limit, shapley_time_limit, shapley,
+                   primary_pattern, name) -> None:
+    """Free delivery vs coordinated distribution for the orders between two dates."""
+    import json
+
+    from samlast.errors import DomainError
+    from samlast.extensions import db
+    from samlast.impact.summary import format_summary
+    from samlast.models import ImpactReport, JobStatus
+    from samlast.services import impact, planning
+
+    parameters = {"time_limit_s": time_limit, "shapley_time_limit_s": shapley_time_limit,
+                  "shapley": shapley, "primary_pattern": primary_pattern}
+    try:
+        report = impact.create_report(planning.default_terminal(), date_from.date(),
+                                      date_to.date(), name=name, parameters=parameters)
+    except DomainError as exc:
+        detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.fields.items())
+        raise click.ClickException(f"{exc.message} {detail}".strip()) from None
+    with click.progressbar(length=100, label="Impact analysis") as bar:
+        done = [0]
+
+        def progress(fraction: float, message: str) -> None:
+            step = int(fraction * 100) - done[0]
+            if step > 0:
+                bar.update(step)
+                done[0] += step
+
+        impact.run_report(report.id, progress=progress)
+        bar.update(100 - done[0])
+    report = db.session.get(ImpactReport, report.id)
+    if report.status != JobStatus.SUCCEEDED:
+        raise click.ClickException(report.message)
+    click.echo(format_summary(report.result))
+    click.echo(f"Stored as impact report {report.id}.")
+    if json_path:
+        json_path.write_text(json.dumps(report.result, indent=2, ensure_ascii=False))
+        click.echo(f"Wrote {json_path}.")
 
 
 def register_cli(app: Flask) -> None:

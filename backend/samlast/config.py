@@ -76,6 +76,7 @@ def build_config(instance_path: Path) -> dict[str, Any]:
         "PLANNING_RUNNER": os.environ.get("PLANNING_RUNNER", "rq" if redis_url else "thread"),
         "PLANNING_MAX_TRIPS": int(os.environ.get("PLANNING_MAX_TRIPS", "2")),
         "PLANNING_RELOAD_MIN": int(os.environ.get("PLANNING_RELOAD_MIN", "20")),
+        "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT", "mailto:admin@samlast.invalid"),
         "REPLAN_WHEN_LATE_MIN": int(os.environ.get("REPLAN_WHEN_LATE_MIN", "20")),
         "PLANNING_SERVICE_PER_PALLET_S": int(os.environ.get("PLANNING_SERVICE_PER_PALLET_S", "90")),
         # flask-smorest / OpenAPI

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify, send_from_directory
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from samlast.extensions import db
 
@@ -25,6 +25,20 @@ def healthz():
     return jsonify(status="ok", database="ok")
 
 
+def _api_not_found(path: str) -> None:
+    """An API path that exists for other methods is a 405, not a 404 from this catch-all."""
+    adapter = current_app.url_map.bind("")
+    try:
+        adapter.match(path, method="__probe__")
+    except MethodNotAllowed as exc:
+        allowed = sorted(set(exc.valid_methods or ()) - {"GET", "HEAD", "OPTIONS"})
+        if allowed:
+            raise MethodNotAllowed(valid_methods=allowed) from None
+    except HTTPException:
+        pass
+    raise NotFound()
+
+
 def _dist() -> Path:
     return Path(current_app.config["PWA_DIST"])
 
@@ -33,7 +47,7 @@ def _dist() -> Path:
 @bp.get("/<path:path>")
 def pwa(path: str):
     if path.startswith("api/"):
-        raise NotFound()
+        _api_not_found("/" + path)
     dist = _dist()
     if not (dist / "index.html").exists():
         return (

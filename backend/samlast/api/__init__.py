@@ -14,7 +14,7 @@ class SamlastApi(Api):
 
 
 def init_api(app: Flask) -> Api:
-    from samlast.api import auth, driver, imports, inventory, planning
+    from samlast.api import auth, driver, impact, imports, inventory, planning, portal
 
     api = SamlastApi(
         app,
@@ -33,6 +33,9 @@ def init_api(app: Flask) -> Api:
     api.register_blueprint(imports.blp)
     api.register_blueprint(planning.blp)
     api.register_blueprint(driver.blp)
+    api.register_blueprint(impact.blp)
+    for blp in portal.blueprints():
+        api.register_blueprint(blp)
     for blp in inventory.blueprints():
         api.register_blueprint(blp)
     return api

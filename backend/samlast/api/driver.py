@@ -56,6 +56,7 @@ class DriverEvents(MethodView):
             return answer, 200
         event = db.session.get(DriverEvent, answer["event_id"])
         events.stop_event(event)
+        events.progress_after(event)
         lateness.check(event)
         return answer
 

@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per aggregate. Importing this registers them all."""
 
 from samlast.models.base import Base, TemperatureClass
+from samlast.models.booking import Booking, BookingStatus, PickupSlot, SlotKind, SlotTemplate
 from samlast.models.cluster import Cluster, Municipality, Terminal
 from samlast.models.delivery import (
     DeviationCode,
@@ -13,7 +14,15 @@ from samlast.models.delivery import (
 )
 from samlast.models.delivery_point import DeliveryPoint, DeliveryPointKind, ReceivingWindow
 from samlast.models.geocode import GeocodeCache
+from samlast.models.impact import ImpactReport
 from samlast.models.order import Order, OrderLine, OrderStatus
+from samlast.models.receipt import (
+    Deviation,
+    DeviationStatus,
+    PushSubscription,
+    ReceiptConfirmation,
+    ReceiptLine,
+)
 from samlast.models.route import (
     JobStatus,
     Plan,
@@ -28,6 +37,16 @@ from samlast.models.user import AuthToken, Role, User
 from samlast.models.vehicle import EnergyType, Vehicle, VehicleCompartment
 
 __all__ = [
+    "Booking",
+    "BookingStatus",
+    "Deviation",
+    "DeviationStatus",
+    "PickupSlot",
+    "PushSubscription",
+    "ReceiptConfirmation",
+    "ReceiptLine",
+    "SlotKind",
+    "SlotTemplate",
     "DeviationCode",
     "DriverEvent",
     "EventKind",
@@ -42,6 +61,7 @@ __all__ = [
     "DeliveryPointKind",
     "EnergyType",
     "GeocodeCache",
+    "ImpactReport",
     "Municipality",
     "Order",
     "OrderLine",

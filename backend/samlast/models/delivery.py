@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from samlast.models.base import Base, enum_column, utcnow
+from samlast.models.base import Base, UTCDateTime, enum_column, utcnow
 from samlast.models.delivery_point import DeliveryPoint
 from samlast.models.order import OrderLine
 from samlast.models.route import Route, Stop
@@ -49,8 +49,8 @@ class DriverEvent(Base):
     job_key: Mapped[str] = mapped_column(sa.String(64), index=True)
     stop_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stop.id", ondelete="SET NULL"))
     route_id: Mapped[int | None] = mapped_column(sa.ForeignKey("route.id", ondelete="SET NULL"))
-    recorded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
-    received_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     lat: Mapped[float | None]
     lon: Mapped[float | None]
     flagged: Mapped[bool] = mapped_column(default=False)
@@ -83,7 +83,7 @@ class ProofOfDelivery(Base):
     roll_cages_returned: Mapped[int] = mapped_column(default=0)
     pallets_returned: Mapped[int] = mapped_column(default=0)
     receipt_pdf: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     event: Mapped[DriverEvent] = relationship(back_populates="proof")
     delivery_point: Mapped[DeliveryPoint | None] = relationship()
@@ -139,4 +139,4 @@ class VehiclePosition(Base):
     accuracy_m: Mapped[float | None]
     speed_mps: Mapped[float | None]
     heading: Mapped[float | None]
-    recorded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from samlast.models.base import Base, enum_column, utcnow
+from samlast.models.base import Base, UTCDateTime, enum_column, utcnow
 from samlast.models.cluster import Terminal
 from samlast.models.delivery_point import DeliveryPoint
 from samlast.models.order import Order
@@ -64,9 +64,9 @@ class PlanningJob(Base):
     requested_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user_account.id", ondelete="SET NULL")
     )
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    started_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    finished_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     terminal: Mapped[Terminal] = relationship()
 
@@ -86,7 +86,7 @@ class Plan(Base):
     total_cost: Mapped[float]
     unassigned: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
     params: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     terminal: Mapped[Terminal] = relationship()
     routes: Mapped[list[Route]] = relationship(
@@ -108,8 +108,8 @@ class Route(Base):
     version: Mapped[int] = mapped_column(default=1)
     # The newest version the driver's app has confirmed it shows.
     acknowledged_version: Mapped[int] = mapped_column(default=0, server_default="0")
-    planned_start: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
-    planned_end: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    planned_start: Mapped[datetime] = mapped_column(UTCDateTime())
+    planned_end: Mapped[datetime] = mapped_column(UTCDateTime())
     distance_m: Mapped[float]
     duration_s: Mapped[int]
     cost: Mapped[float]
@@ -152,12 +152,15 @@ class Stop(Base):
     supplier_id: Mapped[int | None] = mapped_column(sa.ForeignKey("supplier.id", ondelete="RESTRICT"))
     lat: Mapped[float]
     lon: Mapped[float]
-    planned_arrival: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
-    planned_service_start: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
-    planned_departure: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    planned_arrival: Mapped[datetime] = mapped_column(UTCDateTime())
+    planned_service_start: Mapped[datetime] = mapped_column(UTCDateTime())
+    planned_departure: Mapped[datetime] = mapped_column(UTCDateTime())
     time_windows: Mapped[list[list[str]]] = mapped_column(sa.JSON, default=list)
     load: Mapped[dict[str, dict[str, float]]] = mapped_column(sa.JSON, default=dict)
     load_after: Mapped[dict[str, dict[str, float]]] = mapped_column(sa.JSON, default=dict)
+    # Expected arrival from the driver's actual progress; None until the route starts.
+    eta: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    booking_id: Mapped[int | None] = mapped_column(sa.ForeignKey("booking.id", ondelete="SET NULL"))
 
     route: Mapped[Route] = relationship(back_populates="stops")
     delivery_point: Mapped[DeliveryPoint | None] = relationship()

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from samlast.models.base import Base, Timestamped, enum_column, utcnow
+from samlast.models.base import Base, Timestamped, UTCDateTime, enum_column, utcnow
 from samlast.models.delivery_point import DeliveryPoint
 from samlast.models.supplier import Supplier
 
@@ -79,9 +79,9 @@ class AuthToken(Base):
     )
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     device: Mapped[str] = mapped_column(sa.String(120), default="")
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
-    last_used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()

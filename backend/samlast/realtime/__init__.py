@@ -1,4 +1,4 @@
-"""Socket.IO namespaces: /coordinator now; /driver and /recipient join with their issues."""
+"""Socket.IO namespaces: /coordinator, /driver and /recipient."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from flask_socketio import SocketIO
 def register_namespaces(socketio: SocketIO) -> None:
     from samlast.realtime.coordinator import CoordinatorNamespace
     from samlast.realtime.driver import DriverNamespace
+    from samlast.realtime.recipient import RecipientNamespace
 
     socketio.on_namespace(CoordinatorNamespace("/coordinator"))
     socketio.on_namespace(DriverNamespace("/driver"))
+    socketio.on_namespace(RecipientNamespace("/recipient"))

@@ -49,3 +49,23 @@ def routes_changed(changes: list[dict[str, Any]]) -> None:
 
     for change in changes:
         socketio.emit(change["event"], change["payload"], namespace="/driver", to=driver_room(change["driver_id"]))
+
+
+def progress_after(event) -> None:
+    """After a driver event: new ETAs to kitchens and coordinators, and "near" to the next stop."""
+    from samlast.realtime.recipient import point_room
+    from samlast.services import eta, push
+
+    ahead, next_stop = eta.update_after(event)
+    for stop in ahead:
+        payload = eta.eta_payload(stop)
+        to_coordinators("eta", payload)
+        if stop.delivery_point_id:
+            socketio.emit("eta", payload, namespace="/recipient", to=point_room(stop.delivery_point_id))
+    if next_stop is not None and next_stop.delivery_point_id:
+        payload = eta.eta_payload(next_stop)
+        socketio.emit("vehicle_near", payload, namespace="/recipient", to=point_room(next_stop.delivery_point_id))
+        push.notify_delivery_point(
+            next_stop.delivery_point_id,
+            {"type": "vehicle_near", "title": "Leveransen är nära", "body": "Bilen är på väg till er nu.", **payload},
+        )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, time
 
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
@@ -57,15 +58,48 @@ class DemoDataConflict(RuntimeError):
     """Existing rows clash with the demo cluster's unique names or external ids."""
 
 
-def create_demo_data(seed: int = DEFAULT_SEED, reset: bool = False) -> list[DemoLogin]:
-    """Create the demo cluster unless it exists; return the demo logins."""
+def create_demo_data(
+    seed: int = DEFAULT_SEED, reset: bool = False, start: date | None = None
+) -> list[DemoLogin]:
+    """Create the demo cluster unless it exists; return the demo logins.
+
+    `start` is the Monday of the first of the two weeks of orders (default: the
+    generator's fixed Monday, so tests see the same dates on every run).
+    """
     if reset:
         delete_everything()
     if _demo_cluster() is None:
-        _persist(generate_cluster(seed=seed))
+        demo = generate_cluster(seed=seed) if start is None else generate_cluster(seed=seed, start=start)
+        _persist(demo)
+        _slot_templates()
     logins = _ensure_users()
     db.session.commit()
     return logins
+
+
+# Pickup capacity offered to local producers: farm pickups twice a week, daily drop-off.
+DEMO_SLOTS = (
+    ("Upphämtning gård tisdag förmiddag", "farm_pickup", 1, time(9, 0), time(12, 0), 1500, 4),
+    ("Upphämtning gård torsdag förmiddag", "farm_pickup", 3, time(9, 0), time(12, 0), 1500, 4),
+    *(
+        (f"Avlämning terminal {day_name}", "terminal_dropoff", day, time(6, 0), time(8, 0), 3000, 8)
+        for day, day_name in enumerate(("måndag", "tisdag", "onsdag", "torsdag", "fredag"))
+    ),
+)
+
+
+def _slot_templates() -> None:
+    from samlast.models import SlotKind, SlotTemplate
+
+    terminal = db.session.scalar(sa.select(Terminal).order_by(Terminal.id))
+    for name, kind, weekday, start, end, kg, pallets in DEMO_SLOTS:
+        db.session.add(
+            SlotTemplate(
+                terminal=terminal, name=name, kind=SlotKind(kind), weekday=weekday, start=start, end=end,
+                capacity_kg=kg, capacity_pallets=pallets, cutoff_days_before=1, cutoff_time=time(14, 0),
+            )
+        )
+    db.session.commit()
 
 
 def delete_everything() -> None:

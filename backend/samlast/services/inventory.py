@@ -24,6 +24,7 @@ from samlast.models import (
     OrderLine,
     ProductArea,
     ReceivingWindow,
+    SlotTemplate,
     Role,
     Supplier,
     Terminal,
@@ -299,4 +300,10 @@ USERS = Resource(
     setters={"password": _set_password, "delivery_point_ids": _set_user_points},
     search_column="username",
     validate=_validate_user,
+)
+SLOT_TEMPLATES = Resource(
+    SlotTemplate,
+    "slot template",
+    references={"terminal_id": Terminal},
+    validate=_later("start", "end"),
 )

@@ -52,6 +52,7 @@ class JobInfo:
     load: dict[str, dict[str, float]]
     windows: list[list[str]]
     label: str
+    booking_id: int | None = None
 
 
 @dataclass
@@ -183,6 +184,7 @@ def build_day_problem(terminal: Terminal, plan_date: date) -> DayProblem:
                 service_per_pallet_s=per_pallet_s,
             )
         )
+    jobs += _pickup_jobs(terminal, plan_date, infos, per_pallet_s)
     vehicles = _vehicles(terminal)
     problem = pl.Problem(
         terminal=pl.Location(terminal.lat, terminal.lon),
@@ -190,6 +192,42 @@ def build_day_problem(terminal: Terminal, plan_date: date) -> DayProblem:
         jobs=tuple(jobs),
     )
     return DayProblem(problem, infos, vehicles, unplannable)
+
+
+def _pickup_jobs(terminal: Terminal, plan_date: date, infos: dict[str, JobInfo], per_pallet_s: int) -> list[pl.Job]:
+    """Farm pickups booked for the day become pickup jobs (goods to the terminal)."""
+    from samlast.models import SlotKind
+    from samlast.services import bookings
+
+    jobs = []
+    for booking in bookings.bookings_due(plan_date, terminal.id):
+        if booking.slot.template.kind != SlotKind.FARM_PICKUP:
+            continue
+        start, end = bookings.slot_window(booking)
+        key = f"bk:{booking.id}"
+        temperature = booking.temperature_class.value
+        infos[key] = JobInfo(
+            key=key,
+            kind=StopKind.PICKUP,
+            delivery_point_id=None,
+            supplier_id=booking.supplier_id,
+            order_ids=[],
+            load={temperature: {"kg": booking.kg, "pallets": booking.pallets}},
+            windows=[[_clock(_seconds(start)), _clock(_seconds(end))]],
+            label=booking.supplier.name,
+            booking_id=booking.id,
+        )
+        jobs.append(
+            pl.Job.pickup_job(
+                key,
+                pl.Location(booking.supplier.lat, booking.supplier.lon),
+                {temperature: pl.Load(booking.kg, booking.pallets)},
+                time_windows=(pl.TimeWindow(_seconds(start), _seconds(end)),),
+                service_fixed_s=10 * 60,
+                service_per_pallet_s=per_pallet_s,
+            )
+        )
+    return jobs
 
 
 def current_plan(terminal_id: int, plan_date: date) -> Plan | None:
@@ -276,6 +314,8 @@ def _store(
         + day.unplannable,
         params={k: v for k, v in asdict(result.params).items()} if result.params else {},
     )
+    order_ids = [order_id for info in day.jobs.values() for order_id in info.order_ids]
+    orders = {o.id: o for o in db.session.scalars(sa.select(Order).where(Order.id.in_(order_ids)))}
     for planned in result.routes:
         vehicle = day.vehicles[planned.vehicle_id]
         route = Route(
@@ -300,6 +340,7 @@ def _store(
                     status=previous_status.get(info.key, StopStatus.PLANNED),
                     delivery_point_id=info.delivery_point_id,
                     supplier_id=info.supplier_id,
+                    booking_id=info.booking_id,
                     lat=planned_stop.location.lat,
                     lon=planned_stop.location.lon,
                     planned_arrival=at(plan_date, planned_stop.arrival),
@@ -308,7 +349,7 @@ def _store(
                     time_windows=info.windows,
                     load=info.load,
                     load_after={k: asdict(v) for k, v in planned_stop.load_after.items()},
-                    orders=db.session.scalars(sa.select(Order).where(Order.id.in_(info.order_ids))).all(),
+                    orders=[orders[order_id] for order_id in info.order_ids],
                 )
             )
         before = previous_routes.get((vehicle.id, planned.trip))
@@ -319,8 +360,23 @@ def _store(
             route.version = before.version if same else before.version + 1
         plan.routes.append(route)
     db.session.add(plan)
+    _confirm_bookings(plan_date, terminal, plan)
     db.session.commit()
     return plan
+
+
+def _confirm_bookings(plan_date: date, terminal: Terminal, plan: Plan) -> None:
+    """Producers see the pickup time once the day is planned (the slot start for drop-offs)."""
+    from samlast.models import SlotKind
+    from samlast.services import bookings
+
+    planned = {stop.booking_id: stop for route in plan.routes for stop in route.stops if stop.booking_id}
+    for booking in bookings.bookings_due(plan_date, terminal.id):
+        if booking.slot.template.kind == SlotKind.TERMINAL_DROPOFF:
+            booking.confirmed_time = at(plan_date, _seconds(booking.slot.template.start))
+        else:
+            stop = planned.get(booking.id)
+            booking.confirmed_time = stop.planned_service_start if stop else None
 
 
 ProgressFn = Callable[[float, str], None]

@@ -1,0 +1,201 @@
+"""Schemas for kitchen staff (recipient) and local producers."""
+
+from __future__ import annotations
+
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from samlast.models import BookingStatus, DeviationCode, SlotKind, TemperatureClass
+from samlast.schemas.common import BaseSchema, ClockTime, name_field, positive
+
+
+class DateRangeSchema(BaseSchema):
+    from_ = fields.Date(data_key="from", attribute="from")
+    to = fields.Date()
+    delivery_point_id = fields.Integer()
+
+    @validates_schema
+    def _order(self, data, **kwargs):
+        if data.get("from") and data.get("to") and data["to"] < data["from"]:
+            raise ValidationError("Must not be before from.", "to")
+
+
+class ExpectedLineSchema(BaseSchema):
+    order_line_id = fields.Integer()
+    order_external_id = fields.String()
+    supplier_name = fields.String()
+    article = fields.String()
+    quantity = fields.Float()
+    unit = fields.String()
+    temperature_class = fields.String()
+    delivered_quantity = fields.Float(allow_none=True)
+
+
+class UpcomingDeliverySchema(BaseSchema):
+    delivery_point_id = fields.Integer()
+    delivery_point_name = fields.String()
+    date = fields.Date()
+    time_windows = fields.List(fields.List(fields.String()))
+    planned_arrival = fields.DateTime(allow_none=True)
+    eta = fields.DateTime(allow_none=True)
+    stop_id = fields.Integer(allow_none=True)
+    job_key = fields.String()
+    status = fields.String()
+    proof_id = fields.Integer(allow_none=True)
+    confirmed = fields.Boolean()
+    lines = fields.List(fields.Nested(ExpectedLineSchema))
+
+
+class ReceiptLineInputSchema(BaseSchema):
+    order_line_id = fields.Integer(required=True)
+    received_quantity = fields.Float(required=True, validate=validate.Range(min=0))
+    deviation = fields.Enum(DeviationCode, by_value=True, allow_none=True)
+    note = fields.String(load_default="", validate=validate.Length(max=1000))
+
+
+class ConfirmationInputSchema(BaseSchema):
+    client_id = fields.String(required=True, validate=validate.Length(min=8, max=64))
+    delivery_point_id = fields.Integer(required=True)
+    plan_date = fields.Date(required=True)
+    accept_all = fields.Boolean(load_default=False)
+    confirmed_by_name = fields.String(load_default="", validate=validate.Length(max=120))
+    lines = fields.List(fields.Nested(ReceiptLineInputSchema), load_default=list)
+    photos = fields.List(fields.String(), load_default=list, validate=validate.Length(max=5))
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
+    recorded_at = fields.AwareDateTime(required=True)
+
+    @validates_schema
+    def _something(self, data, **kwargs):
+        if not data.get("accept_all") and not data.get("lines"):
+            raise ValidationError("Accept all, or give the received quantity per line.", "lines")
+
+
+class ConfirmationResultSchema(BaseSchema):
+    confirmation_id = fields.Integer()
+    client_id = fields.String()
+    proof_id = fields.Integer(allow_none=True)
+    deviations = fields.Integer()
+    replay = fields.Boolean()
+
+
+class HistoryRowSchema(BaseSchema):
+    date = fields.String()
+    delivery_point = fields.String()
+    delivered_at = fields.String()
+    receiver_name = fields.String()
+    article = fields.String()
+    ordered = fields.Float()
+    delivered = fields.Float()
+    received = fields.Float(allow_none=True)
+    unit = fields.String()
+    temperature_c = fields.Float(allow_none=True)
+    driver_deviation = fields.String()
+    kitchen_deviation = fields.String()
+    proof_id = fields.Integer()
+
+
+class DeviationSchema(BaseSchema):
+    id = fields.Integer()
+    delivery_point_id = fields.Integer()
+    delivery_point_name = fields.Function(lambda d: d.delivery_point.name)
+    plan_date = fields.Date()
+    proof_id = fields.Integer(allow_none=True)
+    confirmation_id = fields.Integer(allow_none=True)
+    order_line_id = fields.Integer(allow_none=True)
+    code = fields.String()
+    description = fields.String()
+    status = fields.Function(lambda d: d.status.value)
+    created_at = fields.DateTime()
+
+
+class PushSubscriptionSchema(BaseSchema):
+    endpoint = fields.Url(required=True, schemes={"https", "http"})
+    keys = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+
+    @validates_schema
+    def _keys(self, data, **kwargs):
+        if not {"p256dh", "auth"} <= set(data.get("keys", {})):
+            raise ValidationError("Needs p256dh and auth.", "keys")
+
+
+class VapidKeySchema(BaseSchema):
+    public_key = fields.String()
+
+
+# Producers ------------------------------------------------------------------
+
+
+class SlotTemplateSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    terminal_id = fields.Integer(required=True)
+    name = name_field(120, required=True)
+    kind = fields.Enum(SlotKind, by_value=True, required=True)
+    weekday = fields.Integer(required=True, validate=validate.Range(0, 6))
+    start = ClockTime(required=True)
+    end = ClockTime(required=True)
+    capacity_kg = positive(required=True)
+    capacity_pallets = positive(required=True)
+    cutoff_days_before = fields.Integer(validate=validate.Range(0, 14))
+    cutoff_time = ClockTime()
+    active = fields.Boolean()
+
+
+class FreeSlotSchema(BaseSchema):
+    template_id = fields.Integer()
+    date = fields.Date()
+    name = fields.String()
+    kind = fields.String()
+    start = ClockTime()
+    end = ClockTime()
+    free_kg = fields.Float()
+    free_pallets = fields.Float()
+    capacity_kg = fields.Float()
+    capacity_pallets = fields.Float()
+    cutoff = fields.DateTime()
+    bookable = fields.Boolean()
+
+
+class BookingInputSchema(BaseSchema):
+    template_id = fields.Integer(required=True)
+    date = fields.Date(required=True)
+    supplier_id = fields.Integer(metadata={"description": "Coordinators only; producers book for their own farm."})
+    product_area_id = fields.Integer(allow_none=True)
+    temperature_class = fields.Enum(TemperatureClass, by_value=True)
+    kg = fields.Float(required=True, validate=validate.Range(min=0, min_inclusive=False, max=30000))
+    pallets = fields.Float(required=True, validate=validate.Range(min=0, max=40))
+    order_refs = fields.List(fields.String(validate=validate.Length(max=64)), load_default=list)
+    note = fields.String(load_default="", validate=validate.Length(max=1000))
+
+
+class BookingChangeSchema(BaseSchema):
+    kg = fields.Float(validate=validate.Range(min=0, min_inclusive=False, max=30000))
+    pallets = fields.Float(validate=validate.Range(min=0, max=40))
+    temperature_class = fields.Enum(TemperatureClass, by_value=True)
+    order_refs = fields.List(fields.String(validate=validate.Length(max=64)))
+    note = fields.String(validate=validate.Length(max=1000))
+
+
+class BookingSchema(BaseSchema):
+    id = fields.Integer()
+    supplier_id = fields.Integer()
+    supplier_name = fields.Function(lambda b: b.supplier.name)
+    template_id = fields.Function(lambda b: b.slot.template_id)
+    slot_name = fields.Function(lambda b: b.slot.template.name)
+    kind = fields.Function(lambda b: b.slot.template.kind.value)
+    date = fields.Function(lambda b: b.slot.slot_date.isoformat())
+    start = fields.Function(lambda b: b.slot.template.start.strftime("%H:%M"))
+    end = fields.Function(lambda b: b.slot.template.end.strftime("%H:%M"))
+    status = fields.Enum(BookingStatus, by_value=True)
+    product_area_id = fields.Integer(allow_none=True)
+    temperature_class = fields.Enum(TemperatureClass, by_value=True)
+    kg = fields.Float()
+    pallets = fields.Float()
+    order_refs = fields.List(fields.String())
+    note = fields.String()
+    confirmed_time = fields.DateTime(allow_none=True)
+    cutoff = fields.Function(lambda b: _cutoff(b))
+
+
+def _cutoff(booking) -> str:
+    from samlast.services.bookings import cutoff
+
+    return cutoff(booking.slot.template, booking.slot.slot_date).isoformat()

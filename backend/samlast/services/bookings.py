@@ -1,0 +1,228 @@
+"""Local producers book pickup (or terminal drop-off) capacity.
+
+Capacity is enforced by one conditional UPDATE on the dated slot row
+("add my kg only if it still fits"), so two producers booking the last place
+at the same moment cannot both succeed, on SQLite or PostgreSQL, without
+locks held across requests.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from samlast.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from samlast.extensions import db
+from samlast.models import (
+    Booking,
+    BookingStatus,
+    PickupSlot,
+    ProductArea,
+    Role,
+    SlotTemplate,
+    Supplier,
+    User,
+)
+from samlast.models.base import utcnow
+from samlast.services import planning
+
+MAX_DAYS_AHEAD = 56
+
+
+def cutoff(template: SlotTemplate, slot_date: date) -> datetime:
+    """When booking, changing and cancelling closes for this slot (local time)."""
+    day = slot_date - timedelta(days=template.cutoff_days_before)
+    return datetime.combine(day, template.cutoff_time, tzinfo=planning.tz())
+
+
+def now() -> datetime:
+    return datetime.now(planning.tz())
+
+
+def _slot_row(template: SlotTemplate, slot_date: date) -> PickupSlot:
+    """The dated slot, created on first use (safe when two requests create it at once)."""
+    query = sa.select(PickupSlot).where(PickupSlot.template_id == template.id, PickupSlot.slot_date == slot_date)
+    slot = db.session.scalar(query)
+    if slot is not None:
+        return slot
+    try:
+        with db.session.begin_nested():
+            db.session.add(
+                PickupSlot(
+                    template_id=template.id,
+                    slot_date=slot_date,
+                    capacity_kg=template.capacity_kg,
+                    capacity_pallets=template.capacity_pallets,
+                )
+            )
+    except IntegrityError:
+        pass  # the other request created it first
+    return db.session.scalar(query)
+
+
+def free_slots(start: date, end: date) -> list[dict[str, Any]]:
+    """Every offered slot between two dates with what is left and whether it can be booked."""
+    if (end - start).days > MAX_DAYS_AHEAD:
+        raise ValidationFailed("Ask for at most 8 weeks.", {"to": [f"At most {MAX_DAYS_AHEAD} days after from."]})
+    templates = db.session.scalars(sa.select(SlotTemplate).where(SlotTemplate.active.is_(True))).all()
+    existing = {
+        (s.template_id, s.slot_date): s
+        for s in db.session.scalars(
+            sa.select(PickupSlot).where(PickupSlot.slot_date >= start, PickupSlot.slot_date <= end)
+        )
+    }
+    moment = now()
+    slots = []
+    day = start
+    while day <= end:
+        for template in templates:
+            if template.weekday != day.weekday():
+                continue
+            row = existing.get((template.id, day))
+            booked_kg = row.booked_kg if row else 0.0
+            booked_pallets = row.booked_pallets if row else 0.0
+            capacity_kg = row.capacity_kg if row else template.capacity_kg
+            capacity_pallets = row.capacity_pallets if row else template.capacity_pallets
+            closes = cutoff(template, day)
+            slots.append(
+                {
+                    "template_id": template.id,
+                    "date": day,
+                    "name": template.name,
+                    "kind": template.kind.value,
+                    "start": template.start,
+                    "end": template.end,
+                    "free_kg": round(capacity_kg - booked_kg, 3),
+                    "free_pallets": round(capacity_pallets - booked_pallets, 3),
+                    "capacity_kg": capacity_kg,
+                    "capacity_pallets": capacity_pallets,
+                    "cutoff": closes,
+                    "bookable": moment < closes and capacity_kg - booked_kg > 0 and capacity_pallets - booked_pallets > 0,
+                }
+            )
+        day += timedelta(days=1)
+    return slots
+
+
+def _reserve(slot: PickupSlot, kg: float, pallets: float) -> bool:
+    result = db.session.execute(
+        sa.update(PickupSlot)
+        .where(
+            PickupSlot.id == slot.id,
+            PickupSlot.booked_kg + kg <= PickupSlot.capacity_kg + 0.0001,
+            PickupSlot.booked_pallets + pallets <= PickupSlot.capacity_pallets + 0.0001,
+        )
+        .values(booked_kg=PickupSlot.booked_kg + kg, booked_pallets=PickupSlot.booked_pallets + pallets)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def _check_open(template: SlotTemplate, slot_date: date) -> None:
+    closes = cutoff(template, slot_date)
+    if now() >= closes:
+        raise Conflict(
+            f"Booking for {slot_date.isoformat()} closed at {closes:%Y-%m-%d %H:%M}.", {"date": ["Past the cut-off."]}
+        )
+
+
+def _supplier_of(user: User, supplier_id: int | None) -> Supplier:
+    if user.role == Role.PRODUCER:
+        if supplier_id not in (None, user.supplier_id):
+            raise Forbidden("A producer books for their own farm only.")
+        return user.supplier
+    if supplier_id is None:
+        raise ValidationFailed("Name the supplier to book for.", {"supplier_id": ["Required for coordinators."]})
+    supplier = db.session.get(Supplier, supplier_id)
+    if supplier is None:
+        raise ValidationFailed("Unknown supplier.", {"supplier_id": [f"No supplier {supplier_id}."]})
+    return supplier
+
+
+def create_booking(user: User, data: dict[str, Any]) -> Booking:
+    template = db.session.get(SlotTemplate, data["template_id"])
+    if template is None or not template.active:
+        raise ValidationFailed("Unknown slot.", {"template_id": ["No such active slot."]})
+    if template.weekday != data["date"].weekday():
+        raise ValidationFailed("The slot is not offered that day.", {"date": ["Wrong weekday for this slot."]})
+    supplier = _supplier_of(user, data.get("supplier_id"))
+    _check_open(template, data["date"])
+    area = db.session.get(ProductArea, data["product_area_id"]) if data.get("product_area_id") else None
+    if data.get("product_area_id") and area is None:
+        raise ValidationFailed("Unknown product area.", {"product_area_id": ["No such product area."]})
+    slot = _slot_row(template, data["date"])
+    if not _reserve(slot, data["kg"], data["pallets"]):
+        db.session.rollback()
+        raise Conflict("Not enough room left in this slot.", {"kg": ["Exceeds the free capacity."]})
+    booking = Booking(
+        slot_id=slot.id,
+        supplier=supplier,
+        created_by_id=user.id,
+        product_area=area,
+        temperature_class=data.get("temperature_class") or (area.temperature_class if area else "ambient"),
+        kg=data["kg"],
+        pallets=data["pallets"],
+        order_refs=data.get("order_refs", []),
+        note=data.get("note", ""),
+    )
+    db.session.add(booking)
+    db.session.commit()
+    return booking
+
+
+def get_booking(user: User, booking_id: int) -> Booking:
+    booking = db.session.get(Booking, booking_id)
+    if booking is None or (user.role == Role.PRODUCER and booking.supplier_id != user.supplier_id):
+        raise NotFound(f"No booking {booking_id}.")
+    return booking
+
+
+def change_booking(user: User, booking: Booking, data: dict[str, Any]) -> Booking:
+    if booking.status != BookingStatus.BOOKED:
+        raise Conflict("A cancelled booking cannot be changed.")
+    _check_open(booking.slot.template, booking.slot.slot_date)
+    kg, pallets = data.get("kg", booking.kg), data.get("pallets", booking.pallets)
+    delta_kg, delta_pallets = kg - booking.kg, pallets - booking.pallets
+    if (delta_kg or delta_pallets) and not _reserve(booking.slot, delta_kg, delta_pallets):
+        db.session.rollback()
+        raise Conflict("Not enough room left in this slot.", {"kg": ["Exceeds the free capacity."]})
+    for name in ("kg", "pallets", "note", "order_refs", "temperature_class"):
+        if name in data:
+            setattr(booking, name, data[name])
+    db.session.commit()
+    return booking
+
+
+def cancel_booking(user: User, booking: Booking) -> Booking:
+    if booking.status == BookingStatus.CANCELLED:
+        return booking
+    _check_open(booking.slot.template, booking.slot.slot_date)
+    _reserve(booking.slot, -booking.kg, -booking.pallets)
+    booking.status = BookingStatus.CANCELLED
+    booking.cancelled_at = utcnow()
+    db.session.commit()
+    return booking
+
+
+def bookings_due(plan_date: date, terminal_id: int) -> list[Booking]:
+    """Bookings that become planner jobs on their day."""
+    return list(
+        db.session.scalars(
+            sa.select(Booking)
+            .join(PickupSlot)
+            .join(SlotTemplate)
+            .where(
+                PickupSlot.slot_date == plan_date,
+                SlotTemplate.terminal_id == terminal_id,
+                Booking.status == BookingStatus.BOOKED,
+            )
+            .order_by(Booking.id)
+        )
+    )
+
+
+def slot_window(booking: Booking) -> tuple[time, time]:
+    return booking.slot.template.start, booking.slot.template.end

@@ -1,0 +1,105 @@
+"""Web Push notices (vehicle near) with VAPID keys generated on first run and kept in instance/."""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import sqlalchemy as sa
+from cryptography.hazmat.primitives import serialization
+from flask import current_app
+
+from samlast.extensions import db
+from samlast.models import PushSubscription, User
+from samlast.models.user import user_delivery_point
+
+log = logging.getLogger(__name__)
+_key_lock = threading.Lock()
+# Push services can be slow or unreachable: never make a driver's request wait for them.
+_sender = ThreadPoolExecutor(max_workers=2, thread_name_prefix="webpush")
+
+
+def _private_key_path() -> Path:
+    return Path(current_app.instance_path) / "vapid_private.pem"
+
+
+def ensure_vapid_keys() -> Path:
+    """Create the VAPID key pair once; later runs reuse it so subscriptions stay valid."""
+    path = _private_key_path()
+    with _key_lock:
+        if not path.exists():
+            from py_vapid import Vapid01
+
+            vapid = Vapid01()
+            vapid.generate_keys()
+            vapid.save_key(str(path))
+            path.chmod(0o600)
+    return path
+
+
+def public_key() -> str:
+    """The application server key for `pushManager.subscribe` (URL-safe base64, no padding)."""
+    from py_vapid import Vapid01
+
+    vapid = Vapid01.from_file(str(ensure_vapid_keys()))
+    raw = vapid.public_key.public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def subscribe(user: User, endpoint: str, p256dh: str, auth: str) -> PushSubscription:
+    subscription = db.session.scalar(sa.select(PushSubscription).where(PushSubscription.endpoint == endpoint))
+    if subscription is None:
+        subscription = PushSubscription(endpoint=endpoint)
+        db.session.add(subscription)
+    subscription.user_id, subscription.p256dh, subscription.auth = user.id, p256dh, auth
+    db.session.commit()
+    return subscription
+
+
+def _send(app, subscription_id: int, payload: dict) -> bool:
+    from pywebpush import WebPushException, webpush
+
+    with app.app_context():
+        subscription = db.session.get(PushSubscription, subscription_id)
+        if subscription is None:
+            return False
+        try:
+            webpush(
+                subscription_info={
+                    "endpoint": subscription.endpoint,
+                    "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth},
+                },
+                data=json.dumps(payload),
+                vapid_private_key=str(ensure_vapid_keys()),
+                vapid_claims={"sub": app.config["VAPID_SUBJECT"]},
+                timeout=5,
+            )
+            return True
+        except WebPushException as exc:
+            status = getattr(exc.response, "status_code", None)
+            if status in (404, 410):  # the browser dropped the subscription
+                db.session.delete(subscription)
+                db.session.commit()
+            log.warning("Web Push failed (%s): %s", status, exc)
+        except Exception as exc:  # network trouble must never break recording a delivery
+            log.warning("Web Push failed: %s", exc)
+        finally:
+            db.session.remove()
+        return False
+
+
+def notify_delivery_point(delivery_point_id: int, payload: dict) -> list:
+    """Queue a notice to every subscribed device of the point's kitchen staff; returns the futures."""
+    ids = db.session.scalars(
+        sa.select(PushSubscription.id)
+        .join(user_delivery_point, user_delivery_point.c.user_id == PushSubscription.user_id)
+        .where(user_delivery_point.c.delivery_point_id == delivery_point_id)
+    ).all()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    return [_sender.submit(_send, app, subscription_id, payload) for subscription_id in ids]
