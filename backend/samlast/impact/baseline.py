@@ -1,0 +1,170 @@
+"""Baseline "free delivery": every supplier drives its own orders from its own location.
+
+For each supplier and day, the supplier's orders to each delivery point are
+one delivery (one stop), and the stops are routed with the same planner as
+the coordinated scenario, from the supplier's location, with the supplier's
+typical vehicle (:mod:`samlast.impact.factors`).
+
+Known bias, stated in the report: a wholesaler's truck in reality also serves
+customers outside the cluster on the same trip, so charging the whole trip
+from the depot to the cluster overstates the baseline km for far-away
+wholesalers. :func:`run_baseline` therefore also reports the share of the
+baseline km driven by trips starting more than 30 km from the terminal.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, time
+
+from samlast import planning as pl
+from samlast.impact.model import ImpactInput, ImpactParams, ImpactSupplier
+from samlast.impact.routing import (
+    SINGLE_CLASS,
+    DeliveryRecord,
+    PrecomputedTravel,
+    TripRecord,
+    route_day,
+    trip_records,
+    vehicle_count,
+)
+
+#: Supplier vehicles may work from 05:00 to 18:00 (assumption).
+SUPPLIER_SHIFT = (time(5, 0), time(18, 0))
+
+
+def _seconds(moment: time) -> int:
+    return moment.hour * 3600 + moment.minute * 60
+
+
+@dataclass
+class ScenarioRun:
+    """Records of one scenario."""
+
+    deliveries: list[DeliveryRecord] = field(default_factory=list)
+    trips: list[TripRecord] = field(default_factory=list)
+    #: supplier id -> longest transport time on one day, hours
+    supplier_hours: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def supplier_days(data: ImpactInput) -> dict[tuple[str, date], list]:
+    """Orders grouped by (supplier id, day) within the analysed dates."""
+    groups: dict[tuple[str, date], list] = defaultdict(list)
+    for order in data.orders:
+        if data.start <= order.day <= data.end:
+            groups[(order.supplier, order.day)].append(order)
+    return dict(sorted(groups.items()))
+
+
+def _vehicles(supplier: ImpactSupplier, jobs: list[pl.Job]) -> list[pl.Vehicle]:
+    p = supplier.profile
+    count = vehicle_count(jobs, p.capacity_kg, p.capacity_pallets)
+    return [
+        pl.Vehicle(
+            id=f"{supplier.id}#{i + 1}",
+            shift_start=_seconds(SUPPLIER_SHIFT[0]),
+            shift_end=_seconds(SUPPLIER_SHIFT[1]),
+            capacities={SINGLE_CLASS: pl.Capacity(p.capacity_kg, p.capacity_pallets)},
+            cost_per_km=p.cost_per_km,
+            cost_per_hour=p.cost_per_hour,
+            max_trips=2,
+            reload_s=30 * 60,
+        )
+        for i in range(count)
+    ]
+
+
+def run_baseline(
+    data: ImpactInput,
+    params: ImpactParams,
+    travel: PrecomputedTravel,
+    step: Callable[[str], None] = lambda message: None,
+) -> ScenarioRun:
+    """Route every supplier's deliveries of every day from the supplier's location.
+
+    Parameters
+    ----------
+    data : ImpactInput
+    params : ImpactParams
+        ``time_limit_s`` seconds per supplier-day.
+    travel : PrecomputedTravel
+    step : callable
+        Called once per supplier-day (progress).
+
+    Returns
+    -------
+    ScenarioRun
+    """
+    points = {p.id: p for p in data.points}
+    suppliers = {s.id: s for s in data.suppliers}
+    run = ScenarioRun()
+    far_km = 0.0
+    for (supplier_id, day), orders in supplier_days(data).items():
+        supplier = suppliers[supplier_id]
+        per_point: dict[str, list] = defaultdict(list)
+        for order in orders:
+            per_point[order.point].append(order)
+        jobs, municipality_of = [], {}
+        first = len(run.deliveries)
+        for point_id, point_orders in per_point.items():
+            point = points[point_id]
+            kg = sum(o.kg for o in point_orders)
+            pallets = sum(o.pallets for o in point_orders)
+            job_id = f"{supplier_id}>{point_id}"
+            jobs.append(
+                pl.Job.delivery_job(
+                    job_id,
+                    point.location,
+                    {SINGLE_CLASS: pl.Load(kg, pallets)},
+                    time_windows=point.windows_on(day.weekday()) or (),
+                    service_fixed_s=point.service_s,
+                    service_per_pallet_s=params.service_per_pallet_s,
+                )
+            )
+            municipality_of[job_id] = point.municipality
+            run.deliveries.append(
+                DeliveryRecord(
+                    day, point_id, point.municipality, point.kind, supplier.profile.heavy,
+                    kg, kg if supplier.local else 0.0,
+                )
+            )
+        result = route_day(
+            supplier.location,
+            _vehicles(supplier, jobs),
+            jobs,
+            travel,
+            params.solve_params(params.time_limit_s),
+        )
+        profile = supplier.profile
+        records = trip_records(
+            day, "supplier_route", result.trips, municipality_of,
+            lambda _vid, p=profile: (p.co2e_kg_per_km, p.heavy),
+        )
+        run.trips += records
+        if travel.distance_m(supplier.location, data.terminal) > 30_000:
+            far_km += sum(r.km for r in records)
+        hours = sum(t.duration_s for t in result.trips) / 3600.0
+        run.supplier_hours[supplier_id] = max(run.supplier_hours.get(supplier_id, 0.0), hours)
+        _mark_outside(run.deliveries, first, supplier_id, result.outside_window)
+        step(f"Free delivery: {supplier.name}, {day.isoformat()}")
+    total_km = sum(t.km for t in run.trips)
+    if total_km:
+        run.notes.append(
+            f"{far_km / total_km:.0%} of the free-delivery km are driven by suppliers more than "
+            "30 km from the terminal; their trips are charged in full to the cluster, although "
+            "a real wholesaler route also serves customers outside it."
+        )
+    return run
+
+
+def _mark_outside(records: list[DeliveryRecord], first: int, supplier_id: str, outside: set[str]):
+    for i in range(first, len(records) if outside else first):
+        record = records[i]
+        if f"{supplier_id}>{record.point}" in outside:
+            records[i] = DeliveryRecord(
+                record.day, record.point, record.municipality, record.kind, record.heavy,
+                record.kg, record.local_kg, outside_window=True,
+            )

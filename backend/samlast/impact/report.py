@@ -1,0 +1,269 @@
+"""Run the whole analysis: free delivery vs coordinated, patterns, cost split."""
+
+from __future__ import annotations
+
+import dataclasses
+import statistics
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import timedelta
+
+from samlast import planning as pl
+from samlast.impact import factors
+from samlast.impact.baseline import run_baseline, supplier_days
+from samlast.impact.coordinated import Schedule, run_distribution, run_trunk, schedule
+from samlast.impact.costsplit import coalitions, core_check, shapley, split_table
+from samlast.impact.figures import FIGURE_KEYS, change, scenario_figures, week_of
+from samlast.impact.model import ImpactInput, ImpactParams
+from samlast.impact.routing import PrecomputedTravel
+
+ProgressFn = Callable[[float, str], None]
+
+HEADLINE_KEYS = (
+    "deliveries", "deliveries_per_building", "vehicle_km",
+    "heavy_vehicle_visits_schools_preschools", "co2e_kg", "cost_sek", "local_share",
+)
+
+
+class _Steps:
+    """Turns "one more planning run done" into a progress fraction."""
+
+    def __init__(self, total: int, progress: ProgressFn):
+        self.total, self.done, self.progress = max(1, total), 0, progress
+
+    def __call__(self, message: str) -> None:
+        self.done += 1
+        self.progress(min(0.99, self.done / self.total), message)
+
+
+def _level(plan: Schedule, run) -> dict:
+    """How even the days are: stops, kg, km and vehicle hours per delivery date."""
+    days: dict[str, dict] = defaultdict(lambda: {"stops": 0, "kg": 0.0, "km": 0.0, "hours": 0.0,
+                                                 "trips": 0})
+    for d in run.deliveries:
+        days[d.day.isoformat()]["stops"] += 1
+        days[d.day.isoformat()]["kg"] += d.kg
+    for t in run.trips:
+        if t.kind == "distribution":
+            row = days[t.day.isoformat()]
+            row["km"] += t.km
+            row["hours"] += t.hours
+            row["trips"] += 1
+    daily = [{"date": k, **{n: round(v, 2) for n, v in row.items()}} for k, row in sorted(days.items())]
+    stops = [row["stops"] for row in daily] or [0]
+    hours = [row["hours"] for row in daily] or [0.0]
+    mean = statistics.fmean(stops) or 1.0
+    return {
+        "daily": daily,
+        "stops_per_day_min": min(stops),
+        "stops_per_day_max": max(stops),
+        "stops_per_day_cv": round(statistics.pstdev(stops) / mean, 4),
+        "vehicle_hours_per_day_max": round(max(hours), 2),
+        "vehicle_hours_per_day_mean": round(statistics.fmean(hours), 2),
+        "weekday_counts": _weekday_counts(plan),
+        "mean_days_early": plan.mean_days_early,
+    }
+
+
+def _weekday_counts(plan: Schedule) -> dict[str, int]:
+    names = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    counts = dict.fromkeys(names[:5], 0)
+    for days in plan.weekdays.values():
+        for d in days:
+            counts[names[d]] = counts.get(names[d], 0) + 1
+    return counts
+
+
+def _participation(data: ImpactInput, params: ImpactParams, base_hours, coord_hours) -> dict:
+    limit = params.producer_max_hours_per_day
+    detail, ok_base, ok_coord = [], 0, 0
+    active = {o.supplier for o in data.orders if data.start <= o.day <= data.end}
+    for s in data.suppliers:
+        if s.id not in active:
+            continue
+        bh, ch = base_hours.get(s.id, 0.0), coord_hours.get(s.id, 0.0)
+        base_ok = not s.local or bh <= limit
+        coord_ok = not s.local or ch <= limit
+        ok_base += base_ok
+        ok_coord += coord_ok
+        detail.append({"supplier": s.name, "kind": s.kind, "vehicle": s.profile.name,
+                       "free_delivery_max_hours_per_day": round(bh, 2),
+                       "coordinated_max_hours_per_day": round(ch, 2),
+                       "can_take_part_free_delivery": base_ok,
+                       "can_take_part_coordinated": coord_ok})
+    return {"suppliers": len(detail), "can_take_part_free_delivery": ok_base,
+            "can_take_part_coordinated": ok_coord,
+            "rule": f"a wholesaler always can; a local producer can if its transport takes at "
+                    f"most {limit:g} h on each delivery day (assumption)",
+            "detail": detail}
+
+
+def _cost_split(data, params, travel, plan, main_run, step) -> dict:
+    players = list(data.municipality_names())
+    municipality_of = {p.id: p.municipality for p in data.points}
+    active = {municipality_of[pid] for pid, _ in plan.loads}
+    players = [p for p in players if p in active]
+    full = params.shapley and len(players) <= params.max_shapley_players
+    wanted = coalitions(players) if full else [frozenset([p]) for p in players]
+    grand = frozenset(players)
+    cost, km = {}, {}
+    for s in wanted:
+        if s == grand:
+            run = main_run
+        else:
+            run = run_distribution(data, plan, params, travel, time_limit_s=params.shapley_time_limit_s,
+                                   municipalities=s, step=step)
+        cost[s] = sum(t.cost for t in run.trips if t.kind == "distribution")
+        km[s] = sum(t.km for t in run.trips if t.kind == "distribution")
+    total = sum(t.cost for t in main_run.trips if t.kind == "distribution")
+    cost[grand] = total
+    deliveries = defaultdict(float)
+    kg = defaultdict(float)
+    for d in main_run.deliveries:
+        deliveries[d.municipality] += 1
+        kg[d.municipality] += d.kg
+    alone = {p: cost[frozenset([p])] for p in players}
+    alone_km = {p: km.get(frozenset([p]), 0.0) for p in players}
+    value = shapley(players, cost) if full else None
+    out = {
+        "pattern": plan.pattern,
+        "players": players,
+        "total_cost": round(total, 2),
+        "sum_of_standalone_costs": round(sum(alone.values()), 2),
+        "coalition_runs": len([s for s in wanted if s != grand]),
+        "table": split_table(players, total, deliveries, kg, alone_km, alone, value),
+        "coalition_costs": [{"coalition": sorted(s), "cost": round(c, 2)}
+                            for s, c in sorted(cost.items(), key=lambda i: (len(i[0]), sorted(i[0])))],
+    }
+    if full:
+        out["core"] = core_check(players, cost, value)
+    else:
+        reason = "disabled" if not params.shapley else f"more than {params.max_shapley_players} municipalities"
+        out["shapley_skipped"] = reason
+    return out
+
+
+def analyse(
+    data: ImpactInput,
+    params: ImpactParams | None = None,
+    *,
+    travel: pl.TravelMatrixProvider | None = None,
+    progress: ProgressFn | None = None,
+) -> dict:
+    """Free delivery vs coordinated distribution for the orders between ``data.start`` and ``data.end``.
+
+    Parameters
+    ----------
+    data : ImpactInput
+    params : ImpactParams, optional
+    travel : TravelMatrixProvider, optional
+        Defaults to :class:`samlast.planning.GeodesicTravelModel`.
+    progress : callable, optional
+        ``progress(fraction 0-1, message)``, called after every planning run.
+
+    Returns
+    -------
+    dict
+        JSON-ready report: ``baseline`` and ``coordinated`` figures (total,
+        average week, per week, per municipality), ``patterns``,
+        ``comparison`` (headline figures per average week with relative
+        change), ``suppliers`` (participation), ``cost_split`` and
+        ``assumptions``. Units: km, kg CO2e, SEK, hours, kg.
+    """
+    params = params or ImpactParams()
+    report_progress = progress or (lambda fraction, message: None)
+    started = time.monotonic()
+    report_progress(0.0, "Computing distances")
+    locations = [data.terminal] + [s.location for s in data.suppliers] + [p.location for p in data.points]
+    matrix = PrecomputedTravel(travel or pl.GeodesicTravelModel(), locations)
+    schedules = {spec.name: schedule(data, spec, params) for spec in params.patterns}
+    primary = schedules[params.primary_pattern]
+    n_players = len({p.municipality for p in data.points})
+    per_day = (2**n_players - 1 if params.shapley and n_players <= params.max_shapley_players
+               else n_players) - 1
+    total_runs = len(supplier_days(data)) + sum(len(s.dates()) for s in schedules.values())
+    total_runs += max(0, per_day) * len(primary.dates())
+    step = _Steps(total_runs, report_progress)
+
+    baseline = run_baseline(data, params, matrix, step)
+    trunk = run_trunk(data, matrix, params)
+    municipalities = list(data.municipality_names())
+    weeks = sorted({week_of(data.start + timedelta(days=i))
+                    for i in range((data.end - data.start).days + 1)})
+    patterns, runs = {}, {}
+    for name, plan in schedules.items():
+        run = run_distribution(data, plan, params, matrix, time_limit_s=params.time_limit_s, step=step)
+        runs[name] = run
+        patterns[name] = {
+            "figures": scenario_figures(run.deliveries, trunk.trips + run.trips, municipalities, weeks),
+            "level": _level(plan, run),
+        }
+    base_fig = scenario_figures(baseline.deliveries, baseline.trips, municipalities, weeks)
+    coord_fig = patterns[params.primary_pattern]["figures"]
+    comparison = {
+        key: {"free_delivery": base_fig["per_week"][key], "coordinated": coord_fig["per_week"][key],
+              "change": change(base_fig["per_week"][key], coord_fig["per_week"][key])}
+        for key in FIGURE_KEYS
+    }
+    pattern_table = {
+        name: {key: p["figures"]["per_week"][key] for key in HEADLINE_KEYS}
+        | {"stops_per_day_cv": p["level"]["stops_per_day_cv"],
+           "vehicle_hours_per_day_max": p["level"]["vehicle_hours_per_day_max"],
+           "mean_days_early": p["level"]["mean_days_early"]}
+        for name, p in patterns.items()
+    }
+    split = _cost_split(data, params, matrix, primary, runs[params.primary_pattern], step)
+    report_progress(1.0, "Done")
+    return {
+        "horizon": {"start": data.start.isoformat(), "end": data.end.isoformat(), "weeks": weeks},
+        "inputs": {
+            "municipalities": municipalities,
+            "delivery_points": len(data.points),
+            "suppliers": len(data.suppliers),
+            "local_producers": sum(s.local for s in data.suppliers),
+            "orders": sum(1 for o in data.orders if data.start <= o.day <= data.end),
+            "fleet_vehicles": len(data.fleet),
+        },
+        "parameters": _jsonable(dataclasses.asdict(params)),
+        "primary_pattern": params.primary_pattern,
+        "comparison": comparison,
+        "baseline": base_fig,
+        "coordinated": coord_fig,
+        "patterns": patterns,
+        "pattern_comparison": pattern_table,
+        "suppliers": _participation(data, params, baseline.supplier_hours, trunk.supplier_hours),
+        "cost_split": split,
+        "assumptions": _assumptions(data),
+        "notes": baseline.notes + [
+            "Coordinated figures include the suppliers' trunk trips to the terminal.",
+            "Trip km, CO2e and cost are split between municipalities by stops on a route "
+            "and by kg on a trunk trip.",
+        ],
+        "wall_time_s": round(time.monotonic() - started, 2),
+    }
+
+
+def _assumptions(data: ImpactInput) -> dict:
+    profiles = {s.profile for s in data.suppliers}
+    return {
+        "emission_factors_kg_co2e_per_unit": {
+            k: round(v, 4) for k, v in factors.EMISSION_FACTORS_KG_CO2E.items()
+        },
+        "supplier_vehicles": [
+            dataclasses.asdict(p) | {"co2e_kg_per_km": round(p.co2e_kg_per_km, 4)}
+            for p in sorted(profiles, key=lambda p: p.name)
+        ],
+        "fleet": [{"id": f.vehicle.id, "energy": f.energy, "co2e_kg_per_km": f.co2e_kg_per_km,
+                   "heavy": f.heavy, "cost_per_km": f.vehicle.cost_per_km,
+                   "cost_per_hour": f.vehicle.cost_per_hour} for f in data.fleet],
+        "source": "samlast.impact.factors (documented defaults; replace with local figures)",
+    }
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
