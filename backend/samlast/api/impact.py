@@ -1,0 +1,74 @@
+"""Impact analysis: start a report (runs in the background), list reports, read one."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from samlast.api.security import COORDINATOR, current_user, require_roles
+from samlast.errors import NotFound
+from samlast.extensions import db
+from samlast.models import ImpactReport, Terminal
+from samlast.schemas.impact import (
+    ImpactListQuerySchema,
+    ImpactReportSchema,
+    ImpactReportSummarySchema,
+    ImpactRequestSchema,
+)
+from samlast.services import impact, planning
+
+blp = Blueprint(
+    "impact",
+    __name__,
+    url_prefix="/api/v1/impact",
+    description="Free delivery vs coordinated distribution: deliveries, km, CO2e, cost, local "
+    "share, delivery-day patterns and the cost split between municipalities.",
+)
+
+
+@blp.route("/reports")
+class ImpactReports(MethodView):
+    @require_roles(*COORDINATOR)
+    @blp.arguments(ImpactRequestSchema)
+    @blp.response(202, ImpactReportSchema)
+    def post(self, data):
+        """Start an analysis of the orders between two dates; answers at once with the report."""
+        terminal_id = data.get("terminal_id")
+        if terminal_id is None:
+            terminal = planning.default_terminal()
+        else:
+            terminal = db.session.get(Terminal, terminal_id)
+            if terminal is None:
+                raise NotFound(f"No terminal with id {terminal_id}.")
+        parameters = {k: data.get(k) for k in
+                      ("time_limit_s", "shapley_time_limit_s", "shapley", "primary_pattern")}
+        report = impact.create_report(
+            terminal, data["date_from"], data["date_to"], name=data["name"],
+            parameters=parameters, user=current_user(),
+        )
+        return impact.start_report(report)
+
+    @require_roles(*COORDINATOR)
+    @blp.arguments(ImpactListQuerySchema, location="query")
+    @blp.response(200, ImpactReportSummarySchema(many=True))
+    def get(self, args):
+        """Stored reports, newest first (without the full result)."""
+        return db.session.scalars(
+            sa.select(ImpactReport)
+            .order_by(ImpactReport.created_at.desc())
+            .limit(args["limit"])
+            .offset(args["offset"])
+        ).all()
+
+
+@blp.route("/reports/<report_id>")
+class ImpactReportItem(MethodView):
+    @require_roles(*COORDINATOR)
+    @blp.response(200, ImpactReportSchema)
+    def get(self, report_id):
+        """One report with its progress and, when done, the full result."""
+        report = db.session.get(ImpactReport, report_id)
+        if report is None:
+            raise NotFound(f"No impact report {report_id}.")
+        return report

@@ -1,0 +1,267 @@
+"""Impact analysis in the product: DB orders in, a stored :class:`ImpactReport` out.
+
+The database is read into :mod:`samlast.impact`'s plain input (orders between
+two dates, their delivery points and suppliers, the terminal's active
+vehicles), the pure analysis runs, and its report is stored on the row.
+Runs take minutes (one planning run per supplier-day, pattern-day and
+coalition-day), so the API runs them on a worker thread of their own, apart
+from the planner's, and records progress on the row.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time as clock
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, time
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+from sqlalchemy.orm import selectinload
+
+from samlast import impact
+from samlast import planning as pl
+from samlast.errors import ValidationFailed
+from samlast.extensions import db
+from samlast.impact.factors import is_heavy
+from samlast.models import (
+    DeliveryPoint,
+    ImpactReport,
+    JobStatus,
+    Order,
+    OrderStatus,
+    Supplier,
+    Terminal,
+    User,
+    Vehicle,
+)
+from samlast.models.base import utcnow
+
+log = logging.getLogger(__name__)
+
+MAX_DAYS = 62
+_executor: ThreadPoolExecutor | None = None
+_executor_lock = threading.Lock()
+
+
+def _thread_executor() -> ThreadPoolExecutor:
+    global _executor
+    with _executor_lock:
+        if _executor is None:
+            _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="impact")
+        return _executor
+
+
+def drain(timeout_s: float = 300.0) -> None:
+    """Wait until queued impact runs have finished (tests, shutdown)."""
+    if _executor is not None:
+        _executor.submit(lambda: None).result(timeout=timeout_s)
+
+
+def _s(moment: time) -> int:
+    return moment.hour * 3600 + moment.minute * 60 + moment.second
+
+
+def check_dates(date_from: date, date_to: date) -> None:
+    """Raise ValidationFailed naming the field if the period is empty or too long."""
+    if date_to < date_from:
+        raise ValidationFailed("The period ends before it starts.",
+                               {"date_to": ["Must be on or after date_from."]})
+    if (date_to - date_from).days + 1 > MAX_DAYS:
+        raise ValidationFailed(f"The period may be at most {MAX_DAYS} days.",
+                               {"date_to": [f"At most {MAX_DAYS} days after date_from."]})
+
+
+def build_input(terminal: Terminal, date_from: date, date_to: date) -> impact.ImpactInput:
+    """The pure analysis input for the open orders requested between the dates (inclusive)."""
+    orders = db.session.scalars(
+        sa.select(Order)
+        .where(Order.requested_date.between(date_from, date_to), Order.status == OrderStatus.OPEN)
+        .options(
+            selectinload(Order.lines),
+            selectinload(Order.delivery_point).selectinload(DeliveryPoint.receiving_windows),
+            selectinload(Order.delivery_point).selectinload(DeliveryPoint.municipality),
+        )
+        .order_by(Order.id)
+    ).all()
+    point_rows = {o.delivery_point_id: o.delivery_point for o in orders}
+    supplier_ids = {o.supplier_id for o in orders}
+    supplier_rows = db.session.scalars(
+        sa.select(Supplier).where(Supplier.id.in_(supplier_ids)).order_by(Supplier.id)
+    ).all() if supplier_ids else []
+    points = []
+    for p in sorted(point_rows.values(), key=lambda p: p.id):
+        windows: dict[int, list[pl.TimeWindow]] = defaultdict(list)
+        for w in p.receiving_windows:
+            windows[w.weekday].append(pl.TimeWindow(_s(w.start), _s(w.end)))
+        points.append(impact.ImpactPoint(
+            str(p.id), p.name, p.municipality.name, p.kind.value, pl.Location(p.lat, p.lon),
+            {d: tuple(ws) for d, ws in windows.items()}, p.service_time_min * 60,
+        ))
+    suppliers = tuple(
+        impact.ImpactSupplier(str(s.id), s.name, s.kind.value, pl.Location(s.lat, s.lon))
+        for s in supplier_rows
+    )
+    impact_orders = []
+    for o in orders:
+        loads: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+        for line in o.lines:
+            loads[line.temperature_class.value][0] += line.weight_kg
+            loads[line.temperature_class.value][1] += line.pallet_places
+        impact_orders.append(impact.ImpactOrder(
+            str(o.id), str(o.delivery_point_id), str(o.supplier_id), o.requested_date,
+            {k: pl.Load(kg, pallets) for k, (kg, pallets) in loads.items()},
+        ))
+    vehicles = db.session.scalars(
+        sa.select(Vehicle)
+        .where(Vehicle.terminal_id == terminal.id, Vehicle.active.is_(True))
+        .options(selectinload(Vehicle.compartments))
+        .order_by(Vehicle.id)
+    ).all()
+    fleet = tuple(
+        impact.FleetVehicle(
+            pl.Vehicle(
+                id=str(v.id),
+                shift_start=_s(v.shift_start),
+                shift_end=_s(v.shift_end),
+                capacities={c.temperature_class.value: pl.Capacity(c.capacity_kg, c.capacity_pallets)
+                            for c in v.compartments},
+                cost_per_km=v.cost_per_km,
+                cost_per_hour=v.cost_per_hour,
+            ),
+            co2e_kg_per_km=v.co2e_kg_per_km,
+            heavy=is_heavy(sum(c.capacity_kg for c in v.compartments), v.length_m),
+            energy=v.energy_type.value,
+        )
+        for v in vehicles
+    )
+    if not fleet and orders:
+        raise ValidationFailed("The terminal has no active vehicle to plan the coordinated routes.",
+                               {"terminal_id": ["No active vehicle."]})
+    return impact.ImpactInput(
+        terminal=pl.Location(terminal.lat, terminal.lon),
+        points=tuple(points),
+        suppliers=suppliers,
+        orders=tuple(impact_orders),
+        fleet=fleet,
+        start=date_from,
+        end=date_to,
+    )
+
+
+def params_from(values: dict[str, Any]) -> impact.ImpactParams:
+    """ImpactParams from API/CLI options (missing keys keep the defaults)."""
+    known = ("time_limit_s", "shapley_time_limit_s", "shapley", "primary_pattern")
+    kwargs = {k: values[k] for k in known if values.get(k) is not None}
+    try:
+        return impact.ImpactParams(**kwargs)
+    except ValueError as exc:
+        raise ValidationFailed(str(exc)) from None
+
+
+def create_report(
+    terminal: Terminal, date_from: date, date_to: date, *, name: str = "",
+    parameters: dict[str, Any] | None = None, user: User | None = None,
+) -> ImpactReport:
+    """Store a queued report row (validated, not yet run)."""
+    check_dates(date_from, date_to)
+    parameters = {k: v for k, v in (parameters or {}).items() if v is not None}
+    params_from(parameters)
+    report = ImpactReport(
+        name=name or f"{date_from.isoformat()} to {date_to.isoformat()}",
+        date_from=date_from,
+        date_to=date_to,
+        terminal_id=terminal.id,
+        parameters=parameters,
+        requested_by_id=user.id if user else None,
+        message="Waiting to start",
+    )
+    db.session.add(report)
+    db.session.commit()
+    return report
+
+
+def start_report(report: ImpactReport) -> ImpactReport:
+    """Run `report` inline (PLANNING_RUNNER=inline) or on the impact worker thread."""
+    if current_app.config["PLANNING_RUNNER"] == "inline":
+        run_report(report.id)
+    else:
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        _thread_executor().submit(_run_in_app, app, report.id)
+    db.session.refresh(report)
+    return report
+
+
+def _run_in_app(app: Flask, report_id: str) -> None:
+    with app.app_context():
+        try:
+            run_report(report_id)
+        finally:
+            db.session.remove()
+
+
+def _update(report_id: str, **values: Any) -> None:
+    # A separate short transaction, so progress never commits the run's session.
+    with db.engine.begin() as connection:
+        connection.execute(sa.update(ImpactReport).where(ImpactReport.id == report_id).values(**values))
+
+
+def run_report(report_id: str, progress=None) -> None:
+    """Run one queued report to the end; never raises, the row records failures.
+
+    Parameters
+    ----------
+    progress : callable, optional
+        Also called with ``(fraction, message)`` (the CLI's progress bar).
+    """
+    report = db.session.get(ImpactReport, report_id)
+    if report is None or report.status != JobStatus.QUEUED:
+        log.warning("Impact report %s is missing or already started", report_id)
+        return
+    _update(report_id, status=JobStatus.RUNNING, started_at=utcnow(), message="Started")
+    last = [0.0]
+
+    def on_progress(fraction: float, message: str) -> None:
+        if progress is not None:
+            progress(fraction, message)
+        now = clock.monotonic()
+        if now - last[0] >= 0.5:
+            last[0] = now
+            _update(report_id, progress=round(fraction, 3), message=message[:500])
+
+    try:
+        terminal = db.session.get(Terminal, report.terminal_id) if report.terminal_id else None
+        if terminal is None:
+            raise ValidationFailed("The report's terminal no longer exists.")
+        data = build_input(terminal, report.date_from, report.date_to)
+        params = params_from(report.parameters or {})
+        result = impact.analyse(data, params, travel=_travel_model(), progress=on_progress)
+    except Exception as exc:  # the row must end in a recorded state whatever went wrong
+        log.exception("Impact report %s failed", report_id)
+        db.session.rollback()
+        _update(report_id, status=JobStatus.FAILED, message=f"Impact analysis failed: {exc}"[:500],
+                finished_at=utcnow())
+    else:
+        db.session.rollback()
+        _update(report_id, status=JobStatus.SUCCEEDED, progress=1.0, result=result,
+                finished_at=utcnow(), message=_headline(result))
+    db.session.expire_all()
+
+
+def _headline(result: dict[str, Any]) -> str:
+    c = result["comparison"]
+
+    def pct(key: str) -> str:
+        ch = c[key]["change"]
+        return "n/a" if ch is None else f"{ch:+.0%}"
+
+    return (f"Deliveries {pct('deliveries')}, km {pct('vehicle_km')}, "
+            f"CO2e {pct('co2e_kg')}, cost {pct('cost_sek')} ({result['primary_pattern']})")
+
+
+def _travel_model() -> pl.TravelMatrixProvider:
+    url = current_app.config.get("OSRM_URL")
+    return pl.OsrmTravelModel(url) if url else pl.GeodesicTravelModel()

@@ -1,0 +1,86 @@
+"""Impact reports through the API: started in the background, progress, stored result."""
+
+from __future__ import annotations
+
+import time as clock
+
+import pytest
+
+from samlast.models import Role
+from samlast.services import impact as impact_service
+
+from tests.conftest import MONDAY
+
+FAST = {"time_limit_s": 0.3, "shapley_time_limit_s": 0.2}
+
+
+@pytest.fixture(autouse=True)
+def _drain_impact_runs():
+    yield
+    impact_service.drain()
+
+
+def _wait(client, headers, report_id: str, timeout: float = 60.0) -> dict:
+    deadline = clock.monotonic() + timeout
+    while clock.monotonic() < deadline:
+        report = client.get(f"/api/v1/impact/reports/{report_id}", headers=headers).json
+        if report["status"] in ("succeeded", "failed"):
+            return report
+        clock.sleep(0.1)
+    raise AssertionError(f"impact report {report_id} did not finish")
+
+
+def test_coordinator_runs_a_report_and_reads_the_result(client, coordinator, day, world):
+    body = {"date_from": MONDAY.isoformat(), "date_to": MONDAY.isoformat(), "name": "Week 49",
+            "primary_pattern": "as_ordered", **FAST}
+    response = client.post("/api/v1/impact/reports", json=body, headers=coordinator)
+    assert response.status_code == 202, response.json
+    started = response.json
+    assert started["status"] in ("queued", "running", "succeeded")
+    assert started["parameters"]["time_limit_s"] == 0.3
+
+    report = _wait(client, coordinator, started["id"])
+    assert report["status"] == "succeeded", report["message"]
+    assert report["progress"] == 1.0
+    result = report["result"]
+    # One wholesaler order to each of the two points: two deliveries either way.
+    assert result["baseline"]["total"]["deliveries"] == 2
+    assert result["coordinated"]["total"]["deliveries"] == 2
+    assert result["inputs"]["municipalities"] == ["Eslöv", "Hörby"]
+    assert {row["municipality"] for row in result["cost_split"]["table"]} == {"Eslöv", "Hörby"}
+    assert len(result["cost_split"]["coalition_costs"]) == 3
+    assert result["comparison"]["vehicle_km"]["free_delivery"] > 0
+    assert report["headline"]["deliveries"]["change"] == 0.0
+
+    listed = client.get("/api/v1/impact/reports", headers=coordinator)
+    assert listed.status_code == 200
+    assert [r["id"] for r in listed.json] == [started["id"]]
+    assert "result" not in listed.json[0]
+
+
+def test_driver_may_not_run_reports(client, make_user, world):
+    _, headers = make_user(Role.DRIVER, "driver-x")
+    body = {"date_from": MONDAY.isoformat(), "date_to": MONDAY.isoformat()}
+    assert client.post("/api/v1/impact/reports", json=body, headers=headers).status_code == 403
+    assert client.get("/api/v1/impact/reports", headers=headers).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"date_from": "2026-12-11", "date_to": "2026-11-30"}, "date_to"),
+        ({"date_from": "not-a-date", "date_to": "2026-11-30"}, "date_from"),
+        ({"date_to": "2026-11-30"}, "date_from"),
+        ({"date_from": "2026-01-01", "date_to": "2026-12-31"}, "date_to"),
+    ],
+)
+def test_bad_dates_give_422_naming_the_field(client, coordinator, world, body, field):
+    response = client.post("/api/v1/impact/reports", json=body, headers=coordinator)
+    assert response.status_code == 422
+    assert field in response.json["error"]["fields"]
+
+
+def test_unknown_report_is_404(client, coordinator):
+    response = client.get("/api/v1/impact/reports/nope", headers=coordinator)
+    assert response.status_code == 404
+    assert response.json["error"]["code"] == "not_found"
