@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 _key_lock = threading.Lock()
 # Push services can be slow or unreachable: never make a driver's request wait for them.
 _sender = ThreadPoolExecutor(max_workers=2, thread_name_prefix="webpush")
+_pending: list = []
 
 
 def _private_key_path() -> Path:
@@ -102,4 +103,12 @@ def notify_delivery_point(delivery_point_id: int, payload: dict) -> list:
         .where(user_delivery_point.c.delivery_point_id == delivery_point_id)
     ).all()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    return [_sender.submit(_send, app, subscription_id, payload) for subscription_id in ids]
+    futures = [_sender.submit(_send, app, subscription_id, payload) for subscription_id in ids]
+    _pending.extend(futures)
+    return futures
+
+
+def drain(timeout_s: float = 30.0) -> None:
+    """Wait for queued notices (tests and shutdown)."""
+    while _pending:
+        _pending.pop().result(timeout=timeout_s)
