@@ -57,6 +57,7 @@ class Server:
     port: int = field(default_factory=_free_port)
     process: subprocess.Popen | None = None
     token: str = ""
+    extra_env: dict[str, str] = field(default_factory=dict)  # e.g. PLANNING_TIME_LIMIT_S
 
     @property
     def url(self) -> str:
@@ -74,6 +75,7 @@ class Server:
             SECRET_KEY="e2e-not-secret",
             PYTHONUNBUFFERED="1",
         )
+        env.update(self.extra_env)
         return env
 
     def flask(self, *args: str) -> None:

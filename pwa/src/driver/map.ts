@@ -42,6 +42,7 @@ export async function drawMap(
     const line = [terminal, ...route.stops.map((stop): [number, number] => [stop.lat, stop.lon]), terminal];
     L.polyline(line, { color: "#0a3a7a", weight: 4, opacity: 0.7 }).addTo(map);
   }
+  const labelled: [import("leaflet").Marker, string][] = [];
   for (const stop of stops) {
     points.push([stop.lat, stop.lon]);
     const marker = L.marker([stop.lat, stop.lon], {
@@ -54,11 +55,15 @@ export async function drawMap(
       alt: `${stop.sequence}. ${stop.name}`,
     }).addTo(map);
     marker.on("click", () => open(stop.jobKey));
-    marker.getElement()?.setAttribute("data-testid", "map-stop");
-    marker.getElement()?.setAttribute("aria-label", `${stop.sequence}. ${stop.name}, ${t(`driver.status.${stop.status}`)}`);
+    labelled.push([marker, `${stop.sequence}. ${stop.name}, ${t(`driver.status.${stop.status}`)}`]);
   }
   if (points.length) map.fitBounds(L.latLngBounds(points), { padding: [30, 30], maxZoom: 15 });
   else map.setView([55.84, 13.3], 10);
+  // Marker elements exist once the map has a view.
+  for (const [marker, label] of labelled) {
+    marker.getElement()?.setAttribute("data-testid", "map-stop");
+    marker.getElement()?.setAttribute("aria-label", label);
+  }
   const resize = () => map.invalidateSize();
   window.addEventListener("resize", resize);
   return () => {

@@ -155,6 +155,7 @@ function signaturePad(draft: ProofDraft): HTMLElement {
     current = [point(event)];
     draft.strokes.push(current);
     delete draft.errors.signature;
+    document.getElementById("proof-signature-error")?.remove();
     redraw();
   });
   canvas.addEventListener("pointermove", (event) => {
