@@ -98,6 +98,8 @@ export default defineConfig({
         clientsClaim: true,
         skipWaiting: true,
         runtimeCaching: [],
+        // Web Push (kitchen: "the vehicle is on its way"): a small handler in public/push-sw.js.
+        importScripts: ["push-sw.js"],
       },
     }),
   ],

@@ -1,7 +1,9 @@
 // What each role's view needs, assembled from the API's list endpoints.
 // The server scopes every list to the caller's role, so a recipient only ever
 // receives their own delivery points and orders.
-import type { DeliveryPoint, Order, Supplier, Vehicle } from "../api/types";
+import type { DeliveryPoint, Order, ProductArea, Supplier, Vehicle } from "../api/types";
+import type { Delivery, HistoryRow } from "../kitchen/types";
+import type { Booking, FreeSlot } from "../producer/types";
 import { nextDays } from "../util/dates";
 import { cachedGet, combine, type Loaded } from "./fetch";
 
@@ -64,28 +66,59 @@ async function upcomingOrders(filter: string): Promise<Loaded<Map<string, Order[
   return combine(byDay, answers);
 }
 
+// recipient (kitchen) -------------------------------------------------------------------
+
 export interface RecipientData {
   points: DeliveryPoint[];
-  ordersByDay: Map<string, Order[]>;
+  /** Deliveries to the user's points, today and the next 7 days (the server's default range). */
+  deliveries: Delivery[];
 }
 
 export async function loadRecipientData(): Promise<Loaded<RecipientData>> {
-  const points = await cachedGet<DeliveryPoint[]>("/delivery-points/");
-  if (!points.data.length) return combine({ points: [], ordersByDay: new Map() }, [points]);
-  const orders = await upcomingOrders("");
-  return combine({ points: points.data, ordersByDay: orders.data }, [points, orders]);
+  const [points, deliveries] = await Promise.all([
+    cachedGet<DeliveryPoint[]>("/delivery-points/"),
+    cachedGet<Delivery[]>("/recipient/deliveries"),
+  ]);
+  return combine({ points: points.data, deliveries: deliveries.data }, [points, deliveries]);
 }
+
+/** Delivered lines of the last 30 days with the kitchen's confirmation (server default range). */
+export function loadRecipientHistory(): Promise<Loaded<HistoryRow[]>> {
+  return cachedGet<HistoryRow[]>("/recipient/history");
+}
+
+// producer ----------------------------------------------------------------------------------
 
 export interface ProducerData {
   supplier: Supplier | null;
   ordersByDay: Map<string, Order[]>;
+  slots: FreeSlot[];
+  bookings: Booking[];
+  areas: ProductArea[];
 }
 
+export const SLOT_WEEKS = 3;
+
 export async function loadProducerData(supplierId: number | null): Promise<Loaded<ProducerData>> {
-  const suppliers = await cachedGet<Supplier[]>("/suppliers/");
+  const [suppliers, slots, bookings, areas] = await Promise.all([
+    cachedGet<Supplier[]>("/suppliers/"),
+    cachedGet<FreeSlot[]>(`/producer/slots?from=${nextDays(1)[0]}&to=${nextDays(SLOT_WEEKS * 7)[SLOT_WEEKS * 7 - 1]}`),
+    cachedGet<Booking[]>("/producer/bookings"),
+    cachedGet<ProductArea[]>("/product-areas/"),
+  ]);
   const supplier =
     suppliers.data.find((s) => s.id === supplierId) ?? suppliers.data[0] ?? null;
-  if (!supplier) return combine({ supplier: null, ordersByDay: new Map() }, [suppliers]);
+  const base = { supplier, slots: slots.data, bookings: bookings.data, areas: areas.data };
+  if (!supplier) return combine({ ...base, ordersByDay: new Map() }, [suppliers, slots, bookings, areas]);
   const orders = await upcomingOrders(`&supplier_id=${supplier.id}`);
-  return combine({ supplier, ordersByDay: orders.data }, [suppliers, orders]);
+  return combine({ ...base, ordersByDay: orders.data }, [suppliers, slots, bookings, areas, orders]);
+}
+
+/** Fresh slots and bookings only (after booking, changing, cancelling, or "refresh"). */
+export async function loadProducerBookings(): Promise<{ slots: FreeSlot[]; bookings: Booking[] }> {
+  const [slots, bookings] = await Promise.all([
+    cachedGet<FreeSlot[]>(`/producer/slots?from=${nextDays(1)[0]}&to=${nextDays(SLOT_WEEKS * 7)[SLOT_WEEKS * 7 - 1]}`),
+    cachedGet<Booking[]>("/producer/bookings"),
+  ]);
+  return { slots: slots.data, bookings: bookings.data };
 }

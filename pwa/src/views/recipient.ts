@@ -1,60 +1,478 @@
-// The kitchen's view: my delivery point(s), when goods may arrive, and what is coming.
-import type { DeliveryPoint, Order } from "../api/types";
-import { loadRecipientData, type RecipientData } from "../data/queries";
-import { t } from "../i18n";
-import { empty, ordersByDay } from "../ui/components";
+// The kitchen's view (shared tablet at a school or care home): upcoming deliveries, today
+// first, with the expected arrival updated live, what is coming grouped Fryst / Kylt / Torrt,
+// confirmation of receipt after the driver's hand-over (kept in an outbox when offline), the
+// driver's PDF receipt, a "vehicle is near" notice, and 30 days of history with a CSV export.
+import type { DeliveryPoint, User } from "../api/types";
+import { TEMPERATURE_CLASSES } from "../api/types";
+import { discardQueued, retryQueued } from "../data/queue";
+import { loadRecipientData, loadRecipientHistory, type RecipientData } from "../data/queries";
+import { hasKey, intlLocale, t } from "../i18n";
+import { confirmForm, newConfirmDraft, type ConfirmDraft } from "../kitchen/confirm";
+import { downloadFile, openPdf } from "../kitchen/download";
+import "../kitchen/kitchen.css";
+import { pushPermission, pushSupported, subscribePush, type PushState } from "../kitchen/push";
+import { dismissNear, kitchen, queuedConfirmation, refreshDeliveries, setDeliveries, setKitchenRedraw, startKitchen } from "../kitchen/state";
+import { deliveryKey, type Delivery, type ExpectedLine, type HistoryRow } from "../kitchen/types";
+import { dayLabel, empty, errorBox, errorMessage, formatNumber, loading, savedCopyNote } from "../ui/components";
 import { h } from "../ui/dom";
 import type { View } from "./types";
 
-function windows(point: DeliveryPoint): HTMLElement {
-  if (!point.receiving_windows.length) return h("p", { class: "muted" }, t("recipient.noWindows"));
-  const sorted = [...point.receiving_windows].sort(
-    (a, b) => a.weekday - b.weekday || a.start.localeCompare(b.start),
-  );
+let root: HTMLElement | null = null;
+let statusEl: HTMLElement | null = null;
+let bodyEl: HTMLElement | null = null;
+let points: DeliveryPoint[] = [];
+let user: User | null = null;
+let draft: ConfirmDraft | null = null;
+let pushState: PushState = "unsupported";
+let history: { status: "idle" | "loading" | "ready" | "error"; rows: HistoryRow[]; savedAt: number | null; error?: unknown } = {
+  status: "idle",
+  rows: [],
+  savedAt: null,
+};
+let actionError: string | null = null;
+
+setKitchenRedraw((what) => {
+  if (!root?.isConnected) return;
+  if (what === "status" || what === "all") drawStatus();
+  if ((what === "body" || what === "all") && !kitchen.confirming) drawBody();
+});
+
+// --- small pieces -----------------------------------------------------------------------
+
+function clock(iso: string | null | undefined): string {
+  if (!iso) return "";
+  return new Intl.DateTimeFormat(intlLocale(), { hour: "2-digit", minute: "2-digit" }).format(new Date(iso));
+}
+
+function minutesLate(delivery: Delivery): number {
+  if (!delivery.eta || !delivery.planned_arrival) return 0;
+  return Math.round((Date.parse(delivery.eta) - Date.parse(delivery.planned_arrival)) / 60_000);
+}
+
+function goods(lines: ExpectedLine[]): HTMLElement[] {
+  return TEMPERATURE_CLASSES.flatMap((temperature) => {
+    const group = lines.filter((line) => line.temperature_class === temperature);
+    if (!group.length) return [];
+    return [
+      h(
+        "section",
+        { class: `temp-group temp-${temperature}`, "data-temperature": temperature },
+        h("h4", { class: "temp-label" }, t(`temp.${temperature}`)),
+        h(
+          "ul",
+          { class: "lines" },
+          group.map((line) =>
+            h(
+              "li",
+              {},
+              h(
+                "span",
+                { class: "line-article" },
+                line.article,
+                h("span", { class: "line-supplier" }, ` · ${line.supplier_name} · ${line.order_external_id}`),
+              ),
+              h("span", { class: "line-qty" }, `${formatNumber(line.quantity)} ${line.unit}`),
+            ),
+          ),
+        ),
+      ),
+    ];
+  });
+}
+
+// --- status: live, push, outbox, vehicle near ------------------------------------------------
+
+function pushButton(): HTMLElement | null {
+  if (pushState !== "default" && pushState !== "failed") return null;
   return h(
-    "dl",
-    { class: "windows" },
-    sorted.flatMap((w) => [
-      h("dt", {}, t(`weekday.${w.weekday}` as `weekday.${0 | 1 | 2 | 3 | 4 | 5 | 6}`)),
-      h("dd", {}, `${w.start}–${w.end}`),
-    ]),
+    "button",
+    {
+      type: "button",
+      class: "button button-secondary",
+      "data-testid": "push-enable",
+      onclick: () =>
+        void subscribePush(true).then((state) => {
+          pushState = state;
+          drawStatus();
+        }),
+    },
+    t("kitchen.push.enable"),
+  );
+}
+
+function drawStatus(): void {
+  if (!statusEl) return;
+  const near = kitchen.near;
+  const waiting = kitchen.queue.filter((item) => !item.parked);
+  const parked = kitchen.queue.filter((item) => item.parked);
+  const parts: (HTMLElement | null)[] = [
+      h(
+        "div",
+        { class: "sync-row" },
+        h("span", { class: `live live-${kitchen.live ? "on" : "off"}`, "data-testid": "live" }, t(kitchen.live ? "kitchen.live" : "kitchen.notLive")),
+        pushButton(),
+        h("button", { type: "button", class: "button button-secondary", "data-testid": "refresh", onclick: () => void refreshDeliveries() }, t("kitchen.refresh")),
+      ),
+      near
+        ? h(
+            "div",
+            { class: "near-banner", role: "alert", "data-testid": "vehicle-near" },
+            h("p", { class: "alert-title" }, t("kitchen.near.title")),
+            h("p", {}, t("kitchen.near.body", { time: clock(near.eta) })),
+            h("button", { type: "button", class: "button", onclick: dismissNear, "data-testid": "vehicle-near-ok" }, t("kitchen.near.ok")),
+          )
+        : null,
+      waiting.length
+        ? h("p", { class: "pending", role: "status", "data-testid": "pending-count" }, t(waiting.length === 1 ? "kitchen.pendingOne" : "kitchen.pending", { n: waiting.length }))
+        : null,
+      ...parked.map((item) =>
+        h(
+          "div",
+          { class: "alert alert-error", role: "alert", "data-testid": "parked" },
+          h("p", { class: "alert-title" }, t("kitchen.parked", { what: item.label })),
+          h("p", {}, item.parked?.message ?? ""),
+          h(
+            "div",
+            { class: "button-row" },
+            h("button", { type: "button", class: "button", onclick: () => void retryQueued(item.seq ?? 0) }, t("kitchen.parkedRetry")),
+            h(
+              "button",
+              {
+                type: "button",
+                class: "button button-secondary",
+                onclick: () => {
+                  if (confirm(t("kitchen.parkedDiscardConfirm"))) void discardQueued(item.seq ?? 0);
+                },
+              },
+              t("kitchen.parkedDiscard"),
+            ),
+          ),
+        ),
+      ),
+  ];
+  statusEl.replaceChildren(...parts.filter((part): part is HTMLElement => part !== null));
+}
+
+// --- upcoming deliveries ---------------------------------------------------------------------
+
+function statusChip(delivery: Delivery): HTMLElement {
+  return h("span", { class: `chip chip-${delivery.status}`, "data-testid": "delivery-status" }, t(`kitchen.status.${delivery.status}`));
+}
+
+function arrival(delivery: Delivery): HTMLElement | null {
+  if (delivery.status === "not_planned") return h("p", { class: "muted" }, t("kitchen.notPlannedHint"));
+  if (delivery.status === "done" || delivery.status === "skipped" || !delivery.eta) return null;
+  const late = minutesLate(delivery);
+  return h(
+    "div",
+    { class: "eta-box" },
+    h("p", { class: "eta-label" }, t(delivery.status === "arrived" ? "kitchen.arrivedAt" : "kitchen.expected")),
+    h("p", { class: "eta", "data-testid": "eta" }, clock(delivery.eta)),
+    h(
+      "p",
+      { class: "muted", "data-testid": "eta-detail" },
+      [
+        late >= 5
+          ? t("kitchen.late", { planned: clock(delivery.planned_arrival), min: late })
+          : late <= -5
+            ? t("kitchen.early", { planned: clock(delivery.planned_arrival), min: -late })
+            : t("kitchen.onTime"),
+        delivery.stops_before !== undefined && delivery.status === "planned"
+          ? t(delivery.stops_before === 1 ? "kitchen.stopsBeforeOne" : "kitchen.stopsBefore", { n: delivery.stops_before })
+          : "",
+      ]
+        .filter(Boolean)
+        .join(" · "),
+    ),
+  );
+}
+
+function receipt(delivery: Delivery): HTMLElement | null {
+  const handedOver = delivery.status === "done" || delivery.status === "skipped" || delivery.proof_id !== null;
+  if (!handedOver) return null;
+  const key = deliveryKey(delivery);
+  const queued = queuedConfirmation(key);
+  return h(
+    "div",
+    { class: "receipt-actions" },
+    delivery.proof_id !== null
+      ? h(
+          "button",
+          {
+            type: "button",
+            class: "button button-secondary button-block",
+            "data-testid": "receipt-pdf",
+            onclick: () => {
+              actionError = null;
+              openPdf(`/proofs/${delivery.proof_id}/receipt.pdf`, `kvitto-${delivery.proof_id}.pdf`).catch((error: unknown) => {
+                actionError = errorMessage(error);
+                drawBody();
+              });
+            },
+          },
+          t("kitchen.receiptPdf"),
+        )
+      : null,
+    delivery.confirmed
+      ? h("p", { class: "confirmed", "data-testid": "confirmed" }, `✓ ${t("kitchen.confirmed")}`)
+      : queued
+        ? h("p", { class: "pending", "data-testid": "confirm-queued" }, t(queued.parked ? "kitchen.confirmRefused" : "kitchen.confirmQueued"))
+        : h(
+            "button",
+            {
+              type: "button",
+              class: "button button-primary button-big button-block",
+              "data-testid": "confirm-open",
+              onclick: () => {
+                kitchen.confirming = key;
+                draft = newConfirmDraft(key, delivery);
+                drawBody();
+                window.scrollTo(0, 0);
+              },
+            },
+            t("kitchen.confirm.open"),
+          ),
+  );
+}
+
+function deliveryCard(delivery: Delivery, showPoint: boolean): HTMLElement {
+  const windows = delivery.time_windows.map(([from, to]) => `${from}–${to}`).join(", ");
+  return h(
+    "article",
+    { class: `card delivery status-${delivery.status}`, "data-testid": "delivery", "data-key": deliveryKey(delivery), "data-date": delivery.date },
+    h(
+      "header",
+      { class: "delivery-head" },
+      h("div", {}, showPoint ? h("h3", {}, delivery.delivery_point_name) : null, windows ? h("p", { class: "muted" }, t("kitchen.window", { window: windows })) : null),
+      statusChip(delivery),
+    ),
+    arrival(delivery),
+    receipt(delivery),
+    h("h4", { class: "goods-title" }, t("kitchen.coming", { n: delivery.lines.length })),
+    goods(delivery.lines),
   );
 }
 
 function pointCard(point: DeliveryPoint): HTMLElement {
+  const sorted = [...point.receiving_windows].sort((a, b) => a.weekday - b.weekday || a.start.localeCompare(b.start));
   return h(
     "article",
     { class: "card point", "data-testid": "delivery-point", "data-id": point.id },
     h("h3", {}, point.name),
     h("p", { class: "muted" }, [t(`dpKind.${point.kind}`), point.address].filter(Boolean).join(" · ")),
     h("h4", {}, t("recipient.windows")),
-    windows(point),
+    sorted.length
+      ? h(
+          "dl",
+          { class: "windows" },
+          sorted.flatMap((w) => [h("dt", {}, t(`weekday.${w.weekday}` as `weekday.${0 | 1 | 2 | 3 | 4 | 5 | 6}`)), h("dd", {}, `${w.start}–${w.end}`)]),
+        )
+      : h("p", { class: "muted" }, t("recipient.noWindows")),
     point.unloading_place ? h("p", {}, t("recipient.unloading", { place: point.unloading_place })) : null,
     point.access_notes ? h("p", {}, t("recipient.access", { notes: point.access_notes })) : null,
   );
 }
 
+function upcoming(): HTMLElement {
+  const deliveries = kitchen.deliveries;
+  const byDay = new Map<string, Delivery[]>();
+  for (const delivery of [...deliveries].sort((a, b) => a.date.localeCompare(b.date) || a.delivery_point_name.localeCompare(b.delivery_point_name))) {
+    byDay.set(delivery.date, [...(byDay.get(delivery.date) ?? []), delivery]);
+  }
+  const showPoint = points.length > 1 || new Set(deliveries.map((d) => d.delivery_point_id)).size > 1;
+  return h(
+    "div",
+    {},
+    kitchen.flash ? h("p", { class: "flash", role: "status", "data-testid": "flash" }, kitchen.flash) : null,
+    actionError ? h("p", { class: "alert alert-error", role: "alert" }, actionError) : null,
+    byDay.size
+      ? [...byDay.entries()].map(([day, list]) =>
+          h("section", { class: "day kitchen-day", "data-day": day }, h("h3", { class: "day-label" }, dayLabel(day)), list.map((d) => deliveryCard(d, showPoint))),
+        )
+      : empty(t("recipient.noOrders")),
+    points.length ? h("h2", { class: "section-title" }, t(points.length > 1 ? "kitchen.myPoints" : "kitchen.myPoint")) : null,
+    h("div", { class: "points" }, points.map(pointCard)),
+  );
+}
+
+// --- history ---------------------------------------------------------------------------------
+
+function loadHistory(): void {
+  history = { ...history, status: "loading" };
+  drawBody();
+  loadRecipientHistory()
+    .then((loaded) => {
+      history = { status: "ready", rows: loaded.data, savedAt: loaded.savedAt };
+    })
+    .catch((error: unknown) => {
+      history = { status: "error", rows: [], savedAt: null, error };
+    })
+    .finally(() => {
+      if (kitchen.tab === "history") drawBody();
+    });
+}
+
+function deviationLabel(code: string): string {
+  const key = `kitchen.deviation.${code}`;
+  return hasKey(key) ? t(key) : code;
+}
+
+function historyRow(row: HistoryRow): HTMLElement {
+  const deviation = row.kitchen_deviation || row.driver_deviation;
+  const mismatch = row.received !== null && Math.abs(row.received - row.delivered) > 1e-9;
+  return h(
+    "li",
+    { class: `history-row${deviation || mismatch ? " has-deviation" : ""}`, "data-testid": "history-row" },
+    h("span", { class: "line-article" }, row.article),
+    h(
+      "span",
+      { class: "history-qty" },
+      t("kitchen.history.qty", {
+        delivered: formatNumber(row.delivered),
+        received: row.received === null ? t("common.none") : formatNumber(row.received),
+        unit: row.unit,
+      }),
+    ),
+    deviation ? h("span", { class: "history-deviation" }, deviationLabel(deviation)) : null,
+  );
+}
+
+function historyView(): HTMLElement {
+  const csv = h(
+    "button",
+    {
+      type: "button",
+      class: "button button-secondary button-block",
+      "data-testid": "history-csv",
+      onclick: () => {
+        actionError = null;
+        downloadFile("/recipient/history.csv", "leveranser.csv").catch((error: unknown) => {
+          actionError = errorMessage(error);
+          drawBody();
+        });
+      },
+    },
+    t("kitchen.history.csv"),
+  );
+  if (history.status === "idle") queueMicrotask(loadHistory);
+  if (history.status === "loading" || history.status === "idle") return h("div", {}, loading());
+  if (history.status === "error") return h("div", {}, errorBox(history.error, loadHistory));
+  const byProof = new Map<number, HistoryRow[]>();
+  for (const row of [...history.rows].reverse()) byProof.set(row.proof_id, [...(byProof.get(row.proof_id) ?? []), row]);
+  return h(
+    "div",
+    { class: "history" },
+    savedCopyNote(history.savedAt),
+    actionError ? h("p", { class: "alert alert-error", role: "alert" }, actionError) : null,
+    h("p", { class: "muted" }, t("kitchen.history.intro")),
+    csv,
+    byProof.size
+      ? [...byProof.values()].map((rows) => {
+          const first = rows[0]!;
+          return h(
+            "article",
+            { class: "card", "data-testid": "history-delivery" },
+            h("h3", {}, `${dayLabel(first.date)} · ${clock(first.delivered_at)}`),
+            h("p", { class: "muted" }, [first.delivery_point, first.receiver_name && t("kitchen.history.receiver", { name: first.receiver_name })].filter(Boolean).join(" · ")),
+            h("ul", { class: "lines" }, rows.map(historyRow)),
+          );
+        })
+      : empty(t("kitchen.history.empty")),
+  );
+}
+
+// --- screens ---------------------------------------------------------------------------------
+
+function tabs(): HTMLElement {
+  const tab = (name: "upcoming" | "history", label: string) =>
+    h(
+      "button",
+      {
+        type: "button",
+        role: "tab",
+        class: "tab",
+        "aria-selected": String(kitchen.tab === name),
+        "data-testid": `tab-${name}`,
+        onclick: () => {
+          kitchen.tab = name;
+          if (name === "history") history = { ...history, status: "idle" };
+          drawBody();
+        },
+      },
+      label,
+    );
+  return h("div", { class: "tabs", role: "tablist" }, tab("upcoming", t("kitchen.tab.upcoming")), tab("history", t("kitchen.tab.history")));
+}
+
+function drawBody(): void {
+  if (!bodyEl || !user) return;
+  const confirming = kitchen.confirming ? kitchen.deliveries.find((d) => deliveryKey(d) === kitchen.confirming) : null;
+  if (kitchen.confirming && confirming && draft) {
+    const close = () => {
+      kitchen.confirming = null;
+      draft = null;
+      drawBody();
+    };
+    bodyEl.replaceChildren(
+      h(
+        "div",
+        {},
+        h("p", { class: "muted" }, `${confirming.delivery_point_name} · ${dayLabel(confirming.date)}`),
+        confirmForm(confirming, draft, user.id, {
+          redraw: drawBody,
+          cancel: close,
+          saved: () => {
+            kitchen.flash = t("kitchen.confirm.saved");
+            close();
+          },
+          failed: () => {
+            kitchen.flash = t("kitchen.confirm.saveFailed");
+            drawBody();
+          },
+        }),
+      ),
+    );
+    return;
+  }
+  kitchen.confirming = null;
+  bodyEl.replaceChildren(tabs(), kitchen.tab === "history" ? historyView() : upcoming());
+  kitchen.flash = null;
+}
+
 export const recipientView: View<RecipientData> = {
   id: "recipient-deliveries",
   title: "recipient.title",
-  load: () => loadRecipientData(),
-  render(data) {
-    if (!data.points.length) return empty(t("recipient.noPoints"));
-    const names = new Map(data.points.map((p) => [p.id, p.name]));
-    // With several points, say which one each order goes to; the supplier is shown by number
-    // until the orders API names it for recipients.
-    const counterpart = (order: Order) =>
-      data.points.length > 1
-        ? `${names.get(order.delivery_point_id) ?? ""} · ${t("order.fromSupplier", { id: order.supplier_id })}`
-        : t("order.fromSupplier", { id: order.supplier_id });
-    return h(
-      "div",
-      { class: "recipient" },
-      h("div", { class: "points" }, data.points.map(pointCard)),
-      h("h2", { class: "section-title" }, t("recipient.upcoming")),
-      data.ordersByDay.size
-        ? ordersByDay(data.ordersByDay, counterpart)
-        : empty(t("recipient.noOrders")),
-    );
+  load: async (who: User) => {
+    const loaded = await loadRecipientData();
+    startKitchen(who.id);
+    return loaded;
+  },
+  render(data, who) {
+    if (!who.delivery_point_ids.length && !data.points.length) return empty(t("recipient.noPoints"));
+    user = who;
+    points = data.points;
+    if (data !== lastData) {
+      lastData = data;
+      setDeliveries(data.deliveries);
+    }
+    if (pushSupported()) {
+      pushState = pushPermission();
+      if (pushState === "subscribed" && !pushTried) {
+        pushTried = true;
+        void subscribePush(false).then((state) => {
+          pushState = state;
+          drawStatus();
+        });
+      }
+    }
+    statusEl = h("div", { class: "sync-bar kitchen-status" });
+    bodyEl = h("div", { class: "kitchen-body" });
+    root = h("div", { class: "kitchen" }, statusEl, bodyEl);
+    drawStatus();
+    drawBody();
+    return root;
   },
 };
+
+let lastData: RecipientData | null = null;
+let pushTried = false;

@@ -1,0 +1,187 @@
+// The kitchen view's state and its live parts: deliveries (API, then `eta` / `vehicle_near`
+// over the /recipient socket), confirmations waiting in the outbox (data/queue.ts), the
+// "vehicle is near" notice, and the names of staff who confirmed on this (shared) device.
+import { get } from "../api/client";
+import { flushQueueSoon, onQueueChange, onQueueSent, queuedItems, startQueue, type QueueItem } from "../data/queue";
+import { saveResponse } from "../data/cache";
+import { onConnectivityChange } from "../state/connectivity";
+import { getSession, onSessionChange } from "../state/session";
+import { connectRecipientSocket, disconnectRecipientSocket, type EtaPayload } from "./socket";
+import { deliveryKey, type ConfirmationBody, type Delivery } from "./types";
+
+export const CONFIRMATION_PATH = "/recipient/confirmations";
+const NAMES_KEY = "samlast.kitchen.names";
+const MAX_NAMES = 5;
+const POLL_MS = 60_000;
+
+export interface NearNotice {
+  key: string;
+  pointName: string;
+  eta: string;
+}
+
+export interface KitchenState {
+  userId: number;
+  deliveries: Delivery[];
+  live: boolean;
+  near: NearNotice | null;
+  queue: QueueItem[];
+  tab: "upcoming" | "history";
+  confirming: string | null; // delivery key with the form open
+  flash: string | null;
+}
+
+export const kitchen: KitchenState = {
+  userId: 0,
+  deliveries: [],
+  live: false,
+  near: null,
+  queue: [],
+  tab: "upcoming",
+  confirming: null,
+  flash: null,
+};
+
+export type Redraw = (what: "status" | "body" | "all") => void;
+let redraw: Redraw = () => {};
+export function setKitchenRedraw(fn: Redraw): void {
+  redraw = fn;
+}
+
+/** Confirmations on this device not yet accepted by the server, by delivery key. */
+export function queuedConfirmation(key: string): QueueItem | undefined {
+  return kitchen.queue.find(
+    (item) => item.kind === "confirmation" && deliveryKey({ delivery_point_id: Number(item.body.delivery_point_id), date: String(item.body.plan_date) }) === key,
+  );
+}
+
+export function setDeliveries(deliveries: Delivery[]): void {
+  const before = new Map(kitchen.deliveries.map((d) => [deliveryKey(d), d]));
+  kitchen.deliveries = deliveries.map((d) => ({ ...d, stops_before: before.get(deliveryKey(d))?.stops_before }));
+}
+
+/** Fetch the deliveries again (after a push, a sent confirmation, or "refresh"). */
+export async function refreshDeliveries(): Promise<void> {
+  try {
+    const deliveries = await get<Delivery[]>("/recipient/deliveries");
+    void saveResponse(kitchen.userId, "/recipient/deliveries", deliveries);
+    setDeliveries(deliveries);
+    redraw("body");
+  } catch {
+    // offline: keep what is shown
+  }
+}
+
+function applyEta(payload: EtaPayload): Delivery | null {
+  const found = kitchen.deliveries.find(
+    (d) => (d.stop_id !== null && d.stop_id === payload.stop_id) ||
+      (d.delivery_point_id === payload.delivery_point_id && d.date === payload.plan_date),
+  );
+  if (!found) return null;
+  found.eta = payload.eta;
+  found.planned_arrival = payload.planned_arrival;
+  found.stop_id = payload.stop_id;
+  found.job_key = payload.job_key;
+  if (payload.status) found.status = payload.status as Delivery["status"];
+  found.stops_before = payload.stops_before;
+  return found;
+}
+
+// --- names of who confirmed, on this device -------------------------------------------------
+
+export function recentNames(): string[] {
+  try {
+    const names = JSON.parse(localStorage.getItem(NAMES_KEY) ?? "[]") as unknown;
+    return Array.isArray(names) ? names.filter((n): n is string => typeof n === "string").slice(0, MAX_NAMES) : [];
+  } catch {
+    return [];
+  }
+}
+
+export function rememberName(name: string): void {
+  const clean = name.trim();
+  if (!clean) return;
+  const names = [clean, ...recentNames().filter((n) => n.toLocaleLowerCase() !== clean.toLocaleLowerCase())].slice(0, MAX_NAMES);
+  try {
+    localStorage.setItem(NAMES_KEY, JSON.stringify(names));
+  } catch {
+    // storage unavailable: nothing remembered
+  }
+}
+
+// --- start / stop --------------------------------------------------------------------------
+
+let started: number | null = null;
+let pollTimer: ReturnType<typeof setInterval> | null = null;
+let hooked = false;
+
+export function startKitchen(userId: number): void {
+  kitchen.userId = userId;
+  if (started === userId) return;
+  started = userId;
+  connectRecipientSocket({
+    connected() {
+      const wasLive = kitchen.live;
+      kitchen.live = true;
+      redraw("status");
+      if (!wasLive) void refreshDeliveries(); // caught up after being out of coverage
+      flushQueueSoon();
+    },
+    disconnected() {
+      kitchen.live = false;
+      redraw("status");
+    },
+    eta(payload) {
+      if (applyEta(payload)) redraw(kitchen.confirming ? "status" : "body");
+    },
+    vehicleNear(payload) {
+      const found = applyEta(payload);
+      kitchen.near = {
+        key: found ? deliveryKey(found) : `${payload.delivery_point_id}:${payload.plan_date}`,
+        pointName: found?.delivery_point_name ?? "",
+        eta: payload.eta,
+      };
+      redraw("all");
+    },
+  });
+  kitchen.queue = queuedItems();
+  void startQueue(userId);
+  pollTimer = setInterval(() => {
+    if (document.visibilityState === "visible") void refreshDeliveries();
+  }, POLL_MS);
+  if (hooked) return;
+  hooked = true;
+  onQueueChange((items) => {
+    kitchen.queue = items;
+    redraw("all");
+  });
+  onQueueSent((item) => {
+    if (item.kind === "confirmation") void refreshDeliveries();
+  });
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible" && started !== null) void refreshDeliveries();
+  });
+  onConnectivityChange((online) => {
+    if (online && started !== null) flushQueueSoon();
+  });
+  onSessionChange(() => {
+    if (started !== null && getSession()?.user.id !== started) stopKitchen();
+  });
+}
+
+export function stopKitchen(): void {
+  disconnectRecipientSocket();
+  if (pollTimer) clearInterval(pollTimer);
+  pollTimer = null;
+  started = null;
+  kitchen.live = false;
+  kitchen.near = null;
+  kitchen.confirming = null;
+}
+
+export function dismissNear(): void {
+  kitchen.near = null;
+  redraw("status");
+}
+
+export type { ConfirmationBody };
