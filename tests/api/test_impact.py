@@ -8,7 +8,6 @@ import pytest
 
 from samlast.models import Role
 from samlast.services import impact as impact_service
-
 from tests.conftest import MONDAY
 
 FAST = {"time_limit_s": 0.3, "shapley_time_limit_s": 0.2}
@@ -31,8 +30,13 @@ def _wait(client, headers, report_id: str, timeout: float = 60.0) -> dict:
 
 
 def test_coordinator_runs_a_report_and_reads_the_result(client, coordinator, day, world):
-    body = {"date_from": MONDAY.isoformat(), "date_to": MONDAY.isoformat(), "name": "Week 49",
-            "primary_pattern": "as_ordered", **FAST}
+    body = {
+        "date_from": MONDAY.isoformat(),
+        "date_to": MONDAY.isoformat(),
+        "name": "Week 49",
+        "primary_pattern": "as_ordered",
+        **FAST,
+    }
     response = client.post("/api/v1/impact/reports", json=body, headers=coordinator)
     assert response.status_code == 202, response.json
     started = response.json
@@ -84,3 +88,39 @@ def test_unknown_report_is_404(client, coordinator):
     response = client.get("/api/v1/impact/reports/nope", headers=coordinator)
     assert response.status_code == 404
     assert response.json["error"]["code"] == "not_found"
+
+
+def test_cli_prints_the_summary_and_writes_json(runner, day, world, tmp_path):
+    out = tmp_path / "impact.json"
+    result = runner.invoke(
+        args=[
+            "samlast",
+            "impact",
+            "--from",
+            MONDAY.isoformat(),
+            "--to",
+            MONDAY.isoformat(),
+            "--time-limit",
+            "0.3",
+            "--shapley-time-limit",
+            "0.2",
+            "--pattern",
+            "as_ordered",
+            "--json",
+            str(out),
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Deliveries to municipal buildings" in result.output
+    assert "Shapley" in result.output
+    import json
+
+    data = json.loads(out.read_text())
+    assert data["baseline"]["total"]["deliveries"] == 2
+    assert data["cost_split"]["core"]["core_nonempty"] in (True, False)
+
+
+def test_cli_rejects_a_period_that_ends_before_it_starts(runner, world):
+    result = runner.invoke(args=["samlast", "impact", "--from", "2026-12-11", "--to", "2026-11-30"])
+    assert result.exit_code != 0
+    assert "date_to" in result.output

@@ -41,11 +41,17 @@ class ImpactReports(MethodView):
             terminal = db.session.get(Terminal, terminal_id)
             if terminal is None:
                 raise NotFound(f"No terminal with id {terminal_id}.")
-        parameters = {k: data.get(k) for k in
-                      ("time_limit_s", "shapley_time_limit_s", "shapley", "primary_pattern")}
+        parameters = {
+            k: data.get(k)
+            for k in ("time_limit_s", "shapley_time_limit_s", "shapley", "primary_pattern")
+        }
         report = impact.create_report(
-            terminal, data["date_from"], data["date_to"], name=data["name"],
-            parameters=parameters, user=current_user(),
+            terminal,
+            data["date_from"],
+            data["date_to"],
+            name=data["name"],
+            parameters=parameters,
+            user=current_user(),
         )
         return impact.start_report(report)
 

@@ -127,8 +127,13 @@ def run_baseline(
             municipality_of[job_id] = point.municipality
             run.deliveries.append(
                 DeliveryRecord(
-                    day, point_id, point.municipality, point.kind, supplier.profile.heavy,
-                    kg, kg if supplier.local else 0.0,
+                    day,
+                    point_id,
+                    point.municipality,
+                    point.kind,
+                    supplier.profile.heavy,
+                    kg,
+                    kg if supplier.local else 0.0,
                 )
             )
         result = route_day(
@@ -140,7 +145,10 @@ def run_baseline(
         )
         profile = supplier.profile
         records = trip_records(
-            day, "supplier_route", result.trips, municipality_of,
+            day,
+            "supplier_route",
+            result.trips,
+            municipality_of,
             lambda _vid, p=profile: (p.co2e_kg_per_km, p.heavy),
         )
         run.trips += records
@@ -165,6 +173,12 @@ def _mark_outside(records: list[DeliveryRecord], first: int, supplier_id: str, o
         record = records[i]
         if f"{supplier_id}>{record.point}" in outside:
             records[i] = DeliveryRecord(
-                record.day, record.point, record.municipality, record.kind, record.heavy,
-                record.kg, record.local_kg, outside_window=True,
+                record.day,
+                record.point,
+                record.municipality,
+                record.kind,
+                record.heavy,
+                record.kg,
+                record.local_kg,
+                outside_window=True,
             )

@@ -121,9 +121,14 @@ def run_trunk(data: ImpactInput, travel: PrecomputedTravel, params: ImpactParams
         km, hours = metres / 1000.0, seconds / 3600.0
         run.trips.append(
             TripRecord(
-                day, "trunk", supplier_id, km, hours,
+                day,
+                "trunk",
+                supplier_id,
+                km,
+                hours,
                 km * profile.cost_per_km + hours * profile.cost_per_hour,
-                km * profile.co2e_kg_per_km, profile.heavy,
+                km * profile.co2e_kg_per_km,
+                profile.heavy,
                 {m: kg / total for m, kg in kg_by_municipality.items()},
             )
         )
@@ -145,7 +150,10 @@ def fleet_vehicles(data: ImpactInput, params: ImpactParams) -> list[pl.Vehicle]:
 
 
 def _jobs_of_day(
-    data: ImpactInput, plan: Schedule, day: date, params: ImpactParams,
+    data: ImpactInput,
+    plan: Schedule,
+    day: date,
+    params: ImpactParams,
     municipalities: Collection[str] | None,
 ) -> tuple[list[pl.Job], dict[str, str], dict[str, list[ImpactOrder]]]:
     points = {p.id: p for p in data.points}
@@ -215,7 +223,10 @@ def run_distribution(
             continue
         result = route_day(data.terminal, vehicles, jobs, travel, params.solve_params(time_limit_s))
         run.trips += trip_records(
-            day, "distribution", result.trips, municipality_of,
+            day,
+            "distribution",
+            result.trips,
+            municipality_of,
             lambda vid: (fleet[vid].co2e_kg_per_km, fleet[vid].heavy),
         )
         heavy_of = {j: fleet[t.vehicle_id].heavy for t in result.trips for j in t.job_ids}
@@ -225,7 +236,12 @@ def run_distribution(
             kg = sum(o.kg for o in orders)
             run.deliveries.append(
                 DeliveryRecord(
-                    day, point.id, point.municipality, point.kind, heavy_of[job.id], kg,
+                    day,
+                    point.id,
+                    point.municipality,
+                    point.kind,
+                    heavy_of[job.id],
+                    kg,
                     sum(o.kg for o in orders if o.supplier in local),
                     outside_window=job.id in result.outside_window,
                 )

@@ -36,7 +36,9 @@ def coalitions(players: Sequence[str]) -> list[frozenset[str]]:
     ]
 
 
-def shapley(players: Sequence[str], cost: Mapping[frozenset[str], float] | CostFn) -> dict[str, float]:
+def shapley(
+    players: Sequence[str], cost: Mapping[frozenset[str], float] | CostFn
+) -> dict[str, float]:
     """Shapley value of a cost game.
 
     Parameters
@@ -78,7 +80,9 @@ def proportional(total: float, weights: Mapping[str, float]) -> dict[str, float]
 
 
 def core_check(
-    players: Sequence[str], cost: Mapping[frozenset[str], float], allocation: Mapping[str, float] | None = None
+    players: Sequence[str],
+    cost: Mapping[frozenset[str], float],
+    allocation: Mapping[str, float] | None = None,
 ) -> dict:
     """Is the core of the cost game non-empty, and is `allocation` in it?
 
@@ -122,8 +126,14 @@ def core_check(
         for s, c in cost.items():
             paid = sum(allocation[p] for p in s)
             if paid > c + 1e-6 * max(1.0, abs(c)):
-                violations.append({"coalition": sorted(s), "pays": round(paid, 2),
-                                   "alone_cost": round(c, 2), "excess": round(paid - c, 2)})
+                violations.append(
+                    {
+                        "coalition": sorted(s),
+                        "pays": round(paid, 2),
+                        "alone_cost": round(c, 2),
+                        "excess": round(paid - c, 2),
+                    }
+                )
         out["allocation_in_core"] = not violations
         out["violations"] = violations
     return out

@@ -51,10 +51,17 @@ def from_demo_cluster(
         windows: dict[int, list[pl.TimeWindow]] = defaultdict(list)
         for w in p.windows:
             windows[w.weekday].append(pl.TimeWindow(_s(w.start), _s(w.end)))
-        points.append(ImpactPoint(
-            p.external_id, p.name, p.municipality, p.kind, pl.Location(p.lat, p.lon),
-            {d: tuple(ws) for d, ws in windows.items()}, p.service_time_min * 60,
-        ))
+        points.append(
+            ImpactPoint(
+                p.external_id,
+                p.name,
+                p.municipality,
+                p.kind,
+                pl.Location(p.lat, p.lon),
+                {d: tuple(ws) for d, ws in windows.items()},
+                p.service_time_min * 60,
+            )
+        )
     suppliers = tuple(
         ImpactSupplier(s.external_id, s.name, s.kind, pl.Location(s.lat, s.lon))
         for s in cluster.suppliers
@@ -65,16 +72,25 @@ def from_demo_cluster(
         for line in o.lines:
             loads[line.temperature_class][0] += line.weight_kg
             loads[line.temperature_class][1] += line.pallet_places
-        orders.append(ImpactOrder(o.external_id, o.delivery_point, o.supplier, o.requested_date,
-                                  {k: pl.Load(kg, pal) for k, (kg, pal) in loads.items()}))
+        orders.append(
+            ImpactOrder(
+                o.external_id,
+                o.delivery_point,
+                o.supplier,
+                o.requested_date,
+                {k: pl.Load(kg, pal) for k, (kg, pal) in loads.items()},
+            )
+        )
     fleet = tuple(
         FleetVehicle(
             pl.Vehicle(
                 id=v.external_id,
                 shift_start=_s(v.shift_start),
                 shift_end=_s(v.shift_end),
-                capacities={c.temperature_class: pl.Capacity(c.capacity_kg, c.capacity_pallets)
-                            for c in v.compartments},
+                capacities={
+                    c.temperature_class: pl.Capacity(c.capacity_kg, c.capacity_pallets)
+                    for c in v.compartments
+                },
                 cost_per_km=v.cost_per_km,
                 cost_per_hour=v.cost_per_hour,
             ),

@@ -59,7 +59,8 @@ def aggregate(
         See :data:`FIGURE_KEYS`; km, kg CO2e, SEK, hours, kg, shares 0-1.
     """
     ds = [
-        d for d in deliveries
+        d
+        for d in deliveries
         if (municipality is None or d.municipality == municipality)
         and (week is None or week_of(d.day) == week)
     ]
@@ -89,7 +90,8 @@ def aggregate(
         "vehicle_km": km / divide_by,
         "heavy_vehicle_visits_schools_preschools": sum(
             1 for d in ds if d.heavy and d.kind in CHILD_KINDS
-        ) / divide_by,
+        )
+        / divide_by,
         "co2e_kg": co2 / divide_by,
         "cost_sek": cost / divide_by,
         "vehicle_hours": hours / divide_by,
@@ -130,13 +132,16 @@ def scenario_figures(
     """
     n_weeks = max(1, len(weeks))
     # A fixed pattern may deliver a week's first orders on the last delivery day before it.
-    all_weeks = sorted(set(weeks) | {week_of(d.day) for d in deliveries}
-                       | {week_of(t.day) for t in trips})
+    all_weeks = sorted(
+        set(weeks) | {week_of(d.day) for d in deliveries} | {week_of(t.day) for t in trips}
+    )
     return {
         "total": aggregate(deliveries, trips),
         "per_week": aggregate(deliveries, trips, divide_by=n_weeks),
         "by_week": {w: aggregate(deliveries, trips, week=w) for w in all_weeks},
-        "by_municipality": {m: aggregate(deliveries, trips, municipality=m) for m in municipalities},
+        "by_municipality": {
+            m: aggregate(deliveries, trips, municipality=m) for m in municipalities
+        },
         "by_municipality_per_week": {
             m: aggregate(deliveries, trips, municipality=m, divide_by=n_weeks)
             for m in municipalities

@@ -71,8 +71,10 @@ def kmeans(locations: Sequence[pl.Location], k: int, iterations: int = 25) -> li
         for c in range(k):
             members = [p for p, lab in zip(pts, labels, strict=True) if lab == c]
             if members:
-                new = (sum(p[0] for p in members) / len(members),
-                       sum(p[1] for p in members) / len(members))
+                new = (
+                    sum(p[0] for p in members) / len(members),
+                    sum(p[1] for p in members) / len(members),
+                )
                 moved |= new != centres[c]
                 centres[c] = new
         if not moved:

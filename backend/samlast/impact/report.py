@@ -21,8 +21,13 @@ from samlast.impact.routing import PrecomputedTravel
 ProgressFn = Callable[[float, str], None]
 
 HEADLINE_KEYS = (
-    "deliveries", "deliveries_per_building", "vehicle_km",
-    "heavy_vehicle_visits_schools_preschools", "co2e_kg", "cost_sek", "local_share",
+    "deliveries",
+    "deliveries_per_building",
+    "vehicle_km",
+    "heavy_vehicle_visits_schools_preschools",
+    "co2e_kg",
+    "cost_sek",
+    "local_share",
 )
 
 
@@ -37,10 +42,15 @@ class _Steps:
         self.progress(min(0.99, self.done / self.total), message)
 
 
-def _level(plan: Schedule, run) -> dict:
-    """How even the days are: stops, kg, km and vehicle hours per delivery date."""
-    days: dict[str, dict] = defaultdict(lambda: {"stops": 0, "kg": 0.0, "km": 0.0, "hours": 0.0,
-                                                 "trips": 0})
+def _level(plan: Schedule, run, start: str, end: str) -> dict:
+    """How even the days are: stops, kg, km and vehicle hours per delivery date.
+
+    The spread statistics use the dates from `start` to `end` (ISO); a fixed
+    pattern may also deliver on a day before the period (see ``daily``).
+    """
+    days: dict[str, dict] = defaultdict(
+        lambda: {"stops": 0, "kg": 0.0, "km": 0.0, "hours": 0.0, "trips": 0}
+    )
     for d in run.deliveries:
         days[d.day.isoformat()]["stops"] += 1
         days[d.day.isoformat()]["kg"] += d.kg
@@ -50,9 +60,12 @@ def _level(plan: Schedule, run) -> dict:
             row["km"] += t.km
             row["hours"] += t.hours
             row["trips"] += 1
-    daily = [{"date": k, **{n: round(v, 2) for n, v in row.items()}} for k, row in sorted(days.items())]
-    stops = [row["stops"] for row in daily] or [0]
-    hours = [row["hours"] for row in daily] or [0.0]
+    daily = [
+        {"date": k, **{n: round(v, 2) for n, v in row.items()}} for k, row in sorted(days.items())
+    ]
+    inside = [row for row in daily if start <= row["date"] <= end]
+    stops = [row["stops"] for row in inside] or [0]
+    hours = [row["hours"] for row in inside] or [0.0]
     mean = statistics.fmean(stops) or 1.0
     return {
         "daily": daily,
@@ -87,16 +100,25 @@ def _participation(data: ImpactInput, params: ImpactParams, base_hours, coord_ho
         coord_ok = not s.local or ch <= limit
         ok_base += base_ok
         ok_coord += coord_ok
-        detail.append({"supplier": s.name, "kind": s.kind, "vehicle": s.profile.name,
-                       "free_delivery_max_hours_per_day": round(bh, 2),
-                       "coordinated_max_hours_per_day": round(ch, 2),
-                       "can_take_part_free_delivery": base_ok,
-                       "can_take_part_coordinated": coord_ok})
-    return {"suppliers": len(detail), "can_take_part_free_delivery": ok_base,
-            "can_take_part_coordinated": ok_coord,
-            "rule": f"a wholesaler always can; a local producer can if its transport takes at "
-                    f"most {limit:g} h on each delivery day (assumption)",
-            "detail": detail}
+        detail.append(
+            {
+                "supplier": s.name,
+                "kind": s.kind,
+                "vehicle": s.profile.name,
+                "free_delivery_max_hours_per_day": round(bh, 2),
+                "coordinated_max_hours_per_day": round(ch, 2),
+                "can_take_part_free_delivery": base_ok,
+                "can_take_part_coordinated": coord_ok,
+            }
+        )
+    return {
+        "suppliers": len(detail),
+        "can_take_part_free_delivery": ok_base,
+        "can_take_part_coordinated": ok_coord,
+        "rule": f"a wholesaler always can; a local producer can if its transport takes at "
+        f"most {limit:g} h on each delivery day (assumption)",
+        "detail": detail,
+    }
 
 
 def _cost_split(data, params, travel, plan, main_run, step) -> dict:
@@ -112,8 +134,15 @@ def _cost_split(data, params, travel, plan, main_run, step) -> dict:
         if s == grand:
             run = main_run
         else:
-            run = run_distribution(data, plan, params, travel, time_limit_s=params.shapley_time_limit_s,
-                                   municipalities=s, step=step)
+            run = run_distribution(
+                data,
+                plan,
+                params,
+                travel,
+                time_limit_s=params.shapley_time_limit_s,
+                municipalities=s,
+                step=step,
+            )
         cost[s] = sum(t.cost for t in run.trips if t.kind == "distribution")
         km[s] = sum(t.km for t in run.trips if t.kind == "distribution")
     total = sum(t.cost for t in main_run.trips if t.kind == "distribution")
@@ -133,13 +162,19 @@ def _cost_split(data, params, travel, plan, main_run, step) -> dict:
         "sum_of_standalone_costs": round(sum(alone.values()), 2),
         "coalition_runs": len([s for s in wanted if s != grand]),
         "table": split_table(players, total, deliveries, kg, alone_km, alone, value),
-        "coalition_costs": [{"coalition": sorted(s), "cost": round(c, 2)}
-                            for s, c in sorted(cost.items(), key=lambda i: (len(i[0]), sorted(i[0])))],
+        "coalition_costs": [
+            {"coalition": sorted(s), "cost": round(c, 2)}
+            for s, c in sorted(cost.items(), key=lambda i: (len(i[0]), sorted(i[0])))
+        ],
     }
     if full:
         out["core"] = core_check(players, cost, value)
     else:
-        reason = "disabled" if not params.shapley else f"more than {params.max_shapley_players} municipalities"
+        reason = (
+            "disabled"
+            if not params.shapley
+            else f"more than {params.max_shapley_players} municipalities"
+        )
         out["shapley_skipped"] = reason
     return out
 
@@ -151,7 +186,7 @@ def analyse(
     travel: pl.TravelMatrixProvider | None = None,
     progress: ProgressFn | None = None,
 ) -> dict:
-    """Free delivery vs coordinated distribution for the orders between ``data.start`` and ``data.end``.
+    """Free delivery vs coordinated distribution for the orders from ``data.start`` to ``end``.
 
     Parameters
     ----------
@@ -175,13 +210,18 @@ def analyse(
     report_progress = progress or (lambda fraction, message: None)
     started = time.monotonic()
     report_progress(0.0, "Computing distances")
-    locations = [data.terminal] + [s.location for s in data.suppliers] + [p.location for p in data.points]
+    locations = (
+        [data.terminal] + [s.location for s in data.suppliers] + [p.location for p in data.points]
+    )
     matrix = PrecomputedTravel(travel or pl.GeodesicTravelModel(), locations)
     schedules = {spec.name: schedule(data, spec, params) for spec in params.patterns}
     primary = schedules[params.primary_pattern]
     n_players = len({p.municipality for p in data.points})
-    per_day = (2**n_players - 1 if params.shapley and n_players <= params.max_shapley_players
-               else n_players) - 1
+    per_day = (
+        2**n_players - 1
+        if params.shapley and n_players <= params.max_shapley_players
+        else n_players
+    ) - 1
     total_runs = len(supplier_days(data)) + sum(len(s.dates()) for s in schedules.values())
     total_runs += max(0, per_day) * len(primary.dates())
     step = _Steps(total_runs, report_progress)
@@ -189,28 +229,40 @@ def analyse(
     baseline = run_baseline(data, params, matrix, step)
     trunk = run_trunk(data, matrix, params)
     municipalities = list(data.municipality_names())
-    weeks = sorted({week_of(data.start + timedelta(days=i))
-                    for i in range((data.end - data.start).days + 1)})
+    weeks = sorted(
+        {week_of(data.start + timedelta(days=i)) for i in range((data.end - data.start).days + 1)}
+    )
     patterns, runs = {}, {}
     for name, plan in schedules.items():
-        run = run_distribution(data, plan, params, matrix, time_limit_s=params.time_limit_s, step=step)
+        run = run_distribution(
+            data, plan, params, matrix, time_limit_s=params.time_limit_s, step=step
+        )
         runs[name] = run
         patterns[name] = {
-            "figures": scenario_figures(run.deliveries, trunk.trips + run.trips, municipalities, weeks),
-            "level": _level(plan, run),
+            "figures": scenario_figures(
+                run.deliveries, trunk.trips + run.trips, municipalities, weeks
+            ),
+            "level": _level(plan, run, data.start.isoformat(), data.end.isoformat()),
         }
     base_fig = scenario_figures(baseline.deliveries, baseline.trips, municipalities, weeks)
     coord_fig = patterns[params.primary_pattern]["figures"]
     comparison = {
-        key: {"free_delivery": base_fig["per_week"][key], "coordinated": coord_fig["per_week"][key],
-              "change": change(base_fig["per_week"][key], coord_fig["per_week"][key])}
+        key: {
+            "free_delivery": base_fig["per_week"][key],
+            "coordinated": coord_fig["per_week"][key],
+            "change": change(base_fig["per_week"][key], coord_fig["per_week"][key]),
+        }
         for key in FIGURE_KEYS
     }
     pattern_table = {
         name: {key: p["figures"]["per_week"][key] for key in HEADLINE_KEYS}
-        | {"stops_per_day_cv": p["level"]["stops_per_day_cv"],
-           "vehicle_hours_per_day_max": p["level"]["vehicle_hours_per_day_max"],
-           "mean_days_early": p["level"]["mean_days_early"]}
+        | {
+            "stops_per_day_cv": p["level"]["stops_per_day_cv"],
+            "vehicle_hours_per_day_max": p["level"]["vehicle_hours_per_day_max"],
+            "mean_days_early": p["level"]["mean_days_early"],
+            "deliveries_outside_window": p["figures"]["per_week"]["deliveries_outside_window"],
+            "fallback_trips": p["figures"]["per_week"]["fallback_trips"],
+        }
         for name, p in patterns.items()
     }
     split = _cost_split(data, params, matrix, primary, runs[params.primary_pattern], step)
@@ -235,7 +287,8 @@ def analyse(
         "suppliers": _participation(data, params, baseline.supplier_hours, trunk.supplier_hours),
         "cost_split": split,
         "assumptions": _assumptions(data),
-        "notes": baseline.notes + [
+        "notes": baseline.notes
+        + [
             "Coordinated figures include the suppliers' trunk trips to the terminal.",
             "Trip km, CO2e and cost are split between municipalities by stops on a route "
             "and by kg on a trunk trip.",
@@ -254,9 +307,17 @@ def _assumptions(data: ImpactInput) -> dict:
             dataclasses.asdict(p) | {"co2e_kg_per_km": round(p.co2e_kg_per_km, 4)}
             for p in sorted(profiles, key=lambda p: p.name)
         ],
-        "fleet": [{"id": f.vehicle.id, "energy": f.energy, "co2e_kg_per_km": f.co2e_kg_per_km,
-                   "heavy": f.heavy, "cost_per_km": f.vehicle.cost_per_km,
-                   "cost_per_hour": f.vehicle.cost_per_hour} for f in data.fleet],
+        "fleet": [
+            {
+                "id": f.vehicle.id,
+                "energy": f.energy,
+                "co2e_kg_per_km": f.co2e_kg_per_km,
+                "heavy": f.heavy,
+                "cost_per_km": f.vehicle.cost_per_km,
+                "cost_per_hour": f.vehicle.cost_per_hour,
+            }
+            for f in data.fleet
+        ],
         "source": "samlast.impact.factors (documented defaults; replace with local figures)",
     }
 

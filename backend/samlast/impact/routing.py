@@ -3,13 +3,15 @@
 Both scenarios go through :func:`route_day`, so they are planned alike: same
 solver, same settings, same travel model. Jobs the planner cannot fit into
 their receiving windows are planned again without windows (counted as
-``outside_window``); what still does not fit is driven as a separate
+``outside_window``); a run whose time limit ends before any solution is
+repeated with twice the time (up to 16x); what still does not fit is driven as a separate
 out-and-back trip (counted as ``fallback``) so that every order is carried
 and the comparison never gains from goods left behind.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -124,9 +126,26 @@ def _without_windows(job: pl.Job) -> pl.Job:
 
 def _trips(plan: pl.Plan) -> list[RoutedTrip]:
     return [
-        RoutedTrip(r.vehicle_id, r.distance_m, r.duration_s, r.cost, tuple(s.job_id for s in r.stops))
+        RoutedTrip(
+            r.vehicle_id, r.distance_m, r.duration_s, r.cost, tuple(s.job_id for s in r.stops)
+        )
         for r in plan.routes
     ]
+
+
+#: A run that ends without any solution is repeated with twice the time, up to this many times.
+MAX_DOUBLINGS = 4
+
+
+def _solve(problem: pl.Problem, params: pl.SolveParams, travel: PrecomputedTravel) -> pl.Plan:
+    """Solve; if the time limit ran out before a first solution, try again with more time."""
+    plan = pl.solve(problem, params, travel=travel)
+    for _ in range(MAX_DOUBLINGS):
+        if plan.routes or "TIMEOUT" not in plan.status:
+            break
+        params = dataclasses.replace(params, time_limit_s=params.time_limit_s * 2)
+        plan = pl.solve(problem, params, travel=travel)
+    return plan
 
 
 def route_day(
@@ -156,13 +175,13 @@ def route_day(
     """
     if not jobs:
         return DayResult([], set())
-    plan = pl.solve(pl.Problem(depot, tuple(vehicles), tuple(jobs)), params, travel=travel)
+    plan = _solve(pl.Problem(depot, tuple(vehicles), tuple(jobs)), params, travel)
     trips = _trips(plan)
     left = {u.job_id for u in plan.unassigned}
     outside: set[str] = set()
     if left:
         retry = tuple(_without_windows(j) for j in jobs if j.id in left)
-        again = pl.solve(pl.Problem(depot, tuple(vehicles), retry), params, travel=travel)
+        again = _solve(pl.Problem(depot, tuple(vehicles), retry), params, travel)
         trips += _trips(again)
         still = {u.job_id for u in again.unassigned}
         outside = left - still
@@ -219,8 +238,16 @@ def trip_records(
         km = trip.distance_m / 1000.0
         records.append(
             TripRecord(
-                day, kind, trip.vehicle_id, km, trip.duration_s / 3600.0, trip.cost,
-                km * co2_per_km, heavy, shares, trip.fallback,
+                day,
+                kind,
+                trip.vehicle_id,
+                km,
+                trip.duration_s / 3600.0,
+                trip.cost,
+                km * co2_per_km,
+                heavy,
+                shares,
+                trip.fallback,
             )
         )
     return records

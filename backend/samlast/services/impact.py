@@ -68,11 +68,14 @@ def _s(moment: time) -> int:
 def check_dates(date_from: date, date_to: date) -> None:
     """Raise ValidationFailed naming the field if the period is empty or too long."""
     if date_to < date_from:
-        raise ValidationFailed("The period ends before it starts.",
-                               {"date_to": ["Must be on or after date_from."]})
+        raise ValidationFailed(
+            "The period ends before it starts.", {"date_to": ["Must be on or after date_from."]}
+        )
     if (date_to - date_from).days + 1 > MAX_DAYS:
-        raise ValidationFailed(f"The period may be at most {MAX_DAYS} days.",
-                               {"date_to": [f"At most {MAX_DAYS} days after date_from."]})
+        raise ValidationFailed(
+            f"The period may be at most {MAX_DAYS} days.",
+            {"date_to": [f"At most {MAX_DAYS} days after date_from."]},
+        )
 
 
 def build_input(terminal: Terminal, date_from: date, date_to: date) -> impact.ImpactInput:
@@ -89,18 +92,29 @@ def build_input(terminal: Terminal, date_from: date, date_to: date) -> impact.Im
     ).all()
     point_rows = {o.delivery_point_id: o.delivery_point for o in orders}
     supplier_ids = {o.supplier_id for o in orders}
-    supplier_rows = db.session.scalars(
-        sa.select(Supplier).where(Supplier.id.in_(supplier_ids)).order_by(Supplier.id)
-    ).all() if supplier_ids else []
+    supplier_rows = (
+        db.session.scalars(
+            sa.select(Supplier).where(Supplier.id.in_(supplier_ids)).order_by(Supplier.id)
+        ).all()
+        if supplier_ids
+        else []
+    )
     points = []
     for p in sorted(point_rows.values(), key=lambda p: p.id):
         windows: dict[int, list[pl.TimeWindow]] = defaultdict(list)
         for w in p.receiving_windows:
             windows[w.weekday].append(pl.TimeWindow(_s(w.start), _s(w.end)))
-        points.append(impact.ImpactPoint(
-            str(p.id), p.name, p.municipality.name, p.kind.value, pl.Location(p.lat, p.lon),
-            {d: tuple(ws) for d, ws in windows.items()}, p.service_time_min * 60,
-        ))
+        points.append(
+            impact.ImpactPoint(
+                str(p.id),
+                p.name,
+                p.municipality.name,
+                p.kind.value,
+                pl.Location(p.lat, p.lon),
+                {d: tuple(ws) for d, ws in windows.items()},
+                p.service_time_min * 60,
+            )
+        )
     suppliers = tuple(
         impact.ImpactSupplier(str(s.id), s.name, s.kind.value, pl.Location(s.lat, s.lon))
         for s in supplier_rows
@@ -111,10 +125,15 @@ def build_input(terminal: Terminal, date_from: date, date_to: date) -> impact.Im
         for line in o.lines:
             loads[line.temperature_class.value][0] += line.weight_kg
             loads[line.temperature_class.value][1] += line.pallet_places
-        impact_orders.append(impact.ImpactOrder(
-            str(o.id), str(o.delivery_point_id), str(o.supplier_id), o.requested_date,
-            {k: pl.Load(kg, pallets) for k, (kg, pallets) in loads.items()},
-        ))
+        impact_orders.append(
+            impact.ImpactOrder(
+                str(o.id),
+                str(o.delivery_point_id),
+                str(o.supplier_id),
+                o.requested_date,
+                {k: pl.Load(kg, pallets) for k, (kg, pallets) in loads.items()},
+            )
+        )
     vehicles = db.session.scalars(
         sa.select(Vehicle)
         .where(Vehicle.terminal_id == terminal.id, Vehicle.active.is_(True))
@@ -127,8 +146,10 @@ def build_input(terminal: Terminal, date_from: date, date_to: date) -> impact.Im
                 id=str(v.id),
                 shift_start=_s(v.shift_start),
                 shift_end=_s(v.shift_end),
-                capacities={c.temperature_class.value: pl.Capacity(c.capacity_kg, c.capacity_pallets)
-                            for c in v.compartments},
+                capacities={
+                    c.temperature_class.value: pl.Capacity(c.capacity_kg, c.capacity_pallets)
+                    for c in v.compartments
+                },
                 cost_per_km=v.cost_per_km,
                 cost_per_hour=v.cost_per_hour,
             ),
@@ -139,8 +160,10 @@ def build_input(terminal: Terminal, date_from: date, date_to: date) -> impact.Im
         for v in vehicles
     )
     if not fleet and orders:
-        raise ValidationFailed("The terminal has no active vehicle to plan the coordinated routes.",
-                               {"terminal_id": ["No active vehicle."]})
+        raise ValidationFailed(
+            "The terminal has no active vehicle to plan the coordinated routes.",
+            {"terminal_id": ["No active vehicle."]},
+        )
     return impact.ImpactInput(
         terminal=pl.Location(terminal.lat, terminal.lon),
         points=tuple(points),
@@ -163,8 +186,13 @@ def params_from(values: dict[str, Any]) -> impact.ImpactParams:
 
 
 def create_report(
-    terminal: Terminal, date_from: date, date_to: date, *, name: str = "",
-    parameters: dict[str, Any] | None = None, user: User | None = None,
+    terminal: Terminal,
+    date_from: date,
+    date_to: date,
+    *,
+    name: str = "",
+    parameters: dict[str, Any] | None = None,
+    user: User | None = None,
 ) -> ImpactReport:
     """Store a queued report row (validated, not yet run)."""
     check_dates(date_from, date_to)
@@ -206,7 +234,9 @@ def _run_in_app(app: Flask, report_id: str) -> None:
 def _update(report_id: str, **values: Any) -> None:
     # A separate short transaction, so progress never commits the run's session.
     with db.engine.begin() as connection:
-        connection.execute(sa.update(ImpactReport).where(ImpactReport.id == report_id).values(**values))
+        connection.execute(
+            sa.update(ImpactReport).where(ImpactReport.id == report_id).values(**values)
+        )
 
 
 def run_report(report_id: str, progress=None) -> None:
@@ -242,12 +272,22 @@ def run_report(report_id: str, progress=None) -> None:
     except Exception as exc:  # the row must end in a recorded state whatever went wrong
         log.exception("Impact report %s failed", report_id)
         db.session.rollback()
-        _update(report_id, status=JobStatus.FAILED, message=f"Impact analysis failed: {exc}"[:500],
-                finished_at=utcnow())
+        _update(
+            report_id,
+            status=JobStatus.FAILED,
+            message=f"Impact analysis failed: {exc}"[:500],
+            finished_at=utcnow(),
+        )
     else:
         db.session.rollback()
-        _update(report_id, status=JobStatus.SUCCEEDED, progress=1.0, result=result,
-                finished_at=utcnow(), message=_headline(result))
+        _update(
+            report_id,
+            status=JobStatus.SUCCEEDED,
+            progress=1.0,
+            result=result,
+            finished_at=utcnow(),
+            message=_headline(result),
+        )
     db.session.expire_all()
 
 
@@ -258,8 +298,10 @@ def _headline(result: dict[str, Any]) -> str:
         ch = c[key]["change"]
         return "n/a" if ch is None else f"{ch:+.0%}"
 
-    return (f"Deliveries {pct('deliveries')}, km {pct('vehicle_km')}, "
-            f"CO2e {pct('co2e_kg')}, cost {pct('cost_sek')} ({result['primary_pattern']})")
+    return (
+        f"Deliveries {pct('deliveries')}, km {pct('vehicle_km')}, "
+        f"CO2e {pct('co2e_kg')}, cost {pct('cost_sek')} ({result['primary_pattern']})"
+    )
 
 
 def _travel_model() -> pl.TravelMatrixProvider:

@@ -25,7 +25,9 @@ def test_airport_game_has_the_textbook_shapley_value():
 
 
 def test_shapley_sums_to_the_grand_coalition_cost():
-    cost = {s: 10 * len(s) ** 0.5 + (3 if "x" in s else 0) for s in coalitions(["x", "y", "z", "w"])}
+    cost = {
+        s: 10 * len(s) ** 0.5 + (3 if "x" in s else 0) for s in coalitions(["x", "y", "z", "w"])
+    }
     value = shapley(["x", "y", "z", "w"], cost)
     assert sum(value.values()) == pytest.approx(cost[frozenset("xyzw")])
 
@@ -69,16 +71,24 @@ def test_empty_core_is_detected():
     assert check["core_nonempty"] is False
     assert check["max_collectable"] == pytest.approx(1.5)
     assert check["allocation_in_core"] is False
-    assert {tuple(v["coalition"]) for v in check["violations"]} == {("a", "b"), ("a", "c"), ("b", "c")}
+    assert {tuple(v["coalition"]) for v in check["violations"]} == {
+        ("a", "b"),
+        ("a", "c"),
+        ("b", "c"),
+    }
 
 
 def test_proportional_split_and_the_stand_alone_flag():
     assert proportional(100.0, {"a": 1, "b": 3}) == {"a": 25.0, "b": 75.0}
     assert proportional(10.0, {"a": 0, "b": 0}) == {"a": 5.0, "b": 5.0}
     rows = split_table(
-        ["a", "b"], 100.0,
-        deliveries={"a": 9, "b": 1}, kg={"a": 1, "b": 1}, standalone_km={"a": 1, "b": 1},
-        standalone_cost={"a": 80.0, "b": 60.0}, shapley_value={"a": 60.0, "b": 40.0},
+        ["a", "b"],
+        100.0,
+        deliveries={"a": 9, "b": 1},
+        kg={"a": 1, "b": 1},
+        standalone_km={"a": 1, "b": 1},
+        standalone_cost={"a": 80.0, "b": 60.0},
+        shapley_value={"a": 60.0, "b": 40.0},
     )
     a, b = rows
     assert a["per_delivery"] == 90.0 and a["pays_more_than_alone"] == ["per_delivery"]

@@ -41,8 +41,12 @@ L_TO_T_KM = math.hypot(2.0, 3.0)  # 3.6056 km
 
 def fleet_vehicle(kg: float = 1000.0) -> FleetVehicle:
     vehicle = pl.Vehicle(
-        id="truck", shift_start=6 * 3600, shift_end=16 * 3600,
-        capacities={"chilled": pl.Capacity(kg, 5.0)}, cost_per_km=10.0, cost_per_hour=0.0,
+        id="truck",
+        shift_start=6 * 3600,
+        shift_end=16 * 3600,
+        capacities={"chilled": pl.Capacity(kg, 5.0)},
+        cost_per_km=10.0,
+        cost_per_hour=0.0,
     )
     return FleetVehicle(vehicle, co2e_kg_per_km=0.2, heavy=True, energy="hvo100")
 
@@ -95,8 +99,10 @@ def test_coordinated_has_fewer_deliveries_and_adds_trunk_trips(report):
     assert coord["km_by_trip_kind"]["distribution"] == pytest.approx(12.0)
     assert coord["km_by_trip_kind"]["trunk"] == pytest.approx(20.0 + 2 * L_TO_T_KM, rel=1e-4)
     assert coord["co2e_kg"] == pytest.approx(
-        12.0 * 0.2 + 20.0 * WHOLESALER_TRUCK.co2e_kg_per_km
-        + 2 * L_TO_T_KM * PRODUCER_VAN.co2e_kg_per_km, rel=1e-4,
+        12.0 * 0.2
+        + 20.0 * WHOLESALER_TRUCK.co2e_kg_per_km
+        + 2 * L_TO_T_KM * PRODUCER_VAN.co2e_kg_per_km,
+        rel=1e-4,
     )
     assert coord["local_share"] == pytest.approx(0.25)
     assert report["comparison"]["deliveries"]["change"] == pytest.approx(-0.25)
@@ -115,8 +121,11 @@ def test_shapley_split_from_coalition_runs(report):
     split = report["cost_split"]
     # Alone: A = T-P1-P2-T 8 km, B = T-P3-T 12 km, together 12 km; 10 SEK/km.
     costs = {tuple(c["coalition"]): c["cost"] for c in split["coalition_costs"]}
-    assert costs == {("A",): pytest.approx(80.0), ("B",): pytest.approx(120.0),
-                     ("A", "B"): pytest.approx(120.0)}
+    assert costs == {
+        ("A",): pytest.approx(80.0),
+        ("B",): pytest.approx(120.0),
+        ("A", "B"): pytest.approx(120.0),
+    }
     rows = {r["municipality"]: r for r in split["table"]}
     assert rows["A"]["shapley"] == pytest.approx(40.0)
     assert rows["B"]["shapley"] == pytest.approx(80.0)
@@ -141,6 +150,8 @@ def test_progress_reaches_one_and_fixed_pattern_runs():
 def test_a_load_no_vehicle_can_carry_is_driven_out_and_back():
     job = pl.Job.delivery_job("big", pl.Location(3000.0, 4000.0), {"chilled": pl.Load(2500.0, 1.0)})
     travel = PrecomputedTravel(TRAVEL, [T, job.delivery.location])
-    result = route_day(T, [fleet_vehicle().vehicle], [job], travel, pl.SolveParams(time_limit_s=0.5))
+    result = route_day(
+        T, [fleet_vehicle().vehicle], [job], travel, pl.SolveParams(time_limit_s=0.5)
+    )
     (trip,) = result.trips
     assert trip.fallback and trip.distance_m == pytest.approx(10000.0)
