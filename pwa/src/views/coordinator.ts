@@ -1,9 +1,27 @@
-// The coordinator's overview: how big the cluster is and what is ordered for today and tomorrow.
+// The coordinator's desk: tabs "I dag" (routes on a map, live progress, deviations, plan /
+// re-plan), "Register" (lists with search and CSV import) and "Effekter" (impact analysis
+// with charts, cost split and exports). The cluster's key numbers stay on top.
 import { loadCoordinatorOverview, type CoordinatorOverview } from "../data/queries";
+import "../coordinator/coordinator.css";
+import { impactSection } from "../coordinator/impact";
+import { listsSection } from "../coordinator/lists";
+import { connectCoordinatorSocket } from "../coordinator/socket";
+import { todaySection } from "../coordinator/today";
 import { t, type MessageKey } from "../i18n";
 import { formatKg } from "../ui/components";
 import { h } from "../ui/dom";
 import type { View } from "./types";
+
+type Tab = "today" | "lists" | "impact";
+const TABS: readonly Tab[] = ["today", "lists", "impact"];
+const HASH = "#coordinator/";
+
+function currentTab(): Tab {
+  const name = location.hash.startsWith(HASH) ? location.hash.slice(HASH.length) : "";
+  return (TABS as readonly string[]).includes(name) ? (name as Tab) : "today";
+}
+
+let shell: HTMLElement | null = null;
 
 function stat(id: string, label: MessageKey, value: number, detail?: string): HTMLElement {
   return h(
@@ -15,31 +33,73 @@ function stat(id: string, label: MessageKey, value: number, detail?: string): HT
   );
 }
 
+function section(tab: Tab): HTMLElement {
+  if (tab === "lists") return listsSection();
+  if (tab === "impact") return impactSection();
+  return todaySection();
+}
+
+function tabBar(active: Tab): HTMLElement {
+  return h(
+    "nav",
+    { class: "ctabs no-print", "aria-label": t("coordinator.tabs") },
+    TABS.map((tab) =>
+      h(
+        "a",
+        {
+          href: `${HASH}${tab}`,
+          class: "ctab",
+          "aria-current": tab === active ? "page" : null,
+          "data-testid": `tab-${tab}`,
+        },
+        t(`coordinator.tab.${tab}`),
+      ),
+    ),
+  );
+}
+
+function drawSection(): void {
+  if (!shell?.isConnected) return;
+  const tab = currentTab();
+  shell.querySelector(".ctabs")?.replaceWith(tabBar(tab));
+  shell.querySelector(".csection")?.replaceChildren(section(tab));
+}
+
+window.addEventListener("hashchange", () => {
+  if (location.hash === "" || location.hash.startsWith(HASH)) drawSection();
+});
+
 export const coordinatorView: View<CoordinatorOverview> = {
   id: "coordinator-overview",
   title: "coord.title",
-  load: () => loadCoordinatorOverview(),
+  load: () => {
+    connectCoordinatorSocket();
+    return loadCoordinatorOverview();
+  },
   render(data) {
-    return h(
+    const tab = currentTab();
+    shell = h(
       "div",
       { class: "coordinator" },
-      h("p", { class: "lead" }, t("coord.intro")),
       h(
         "div",
-        { class: "stats" },
+        { class: "stats no-print" },
         stat("delivery-points", "coord.deliveryPoints", data.deliveryPoints),
         stat("suppliers", "coord.suppliers", data.suppliers, t("coord.localProducers", { n: data.localProducers })),
         stat("vehicles", "coord.vehicles", data.vehicles, t("coord.activeVehicles", { n: data.activeVehicles })),
         stat("orders-today", "coord.ordersToday", data.openOrdersToday, formatKg(data.weightToday)),
         stat("orders-tomorrow", "coord.ordersTomorrow", data.openOrdersTomorrow, formatKg(data.weightTomorrow)),
       ),
+      tabBar(tab),
+      h("div", { class: "csection" }, section(tab)),
       h(
-        "section",
-        { class: "card" },
-        h("h3", {}, t("coord.apiDocs")),
-        h("p", {}, t("coord.apiDocsHint")),
+        "p",
+        { class: "capi no-print" },
         h("a", { class: "button button-secondary", href: "/api/docs", "data-testid": "api-docs" }, t("coord.apiDocs")),
+        " ",
+        h("span", { class: "muted" }, t("coord.apiDocsHint")),
       ),
     );
+    return shell;
   },
 };

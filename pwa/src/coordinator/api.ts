@@ -1,0 +1,271 @@
+// The coordinator's reads and writes: plans and planning jobs, master-data lists, CSV
+// imports, deviations to resolve and impact reports. Shapes follow /api/openapi.json.
+import { API_BASE, ApiError, get, NetworkError, post } from "../api/client";
+import { reportFetchFailed, reportFetchOk } from "../state/connectivity";
+import { getSession } from "../state/session";
+
+export type StopStatus = "planned" | "arrived" | "done" | "skipped";
+export type JobStatus = "queued" | "running" | "succeeded" | "failed";
+
+export interface PlanStop {
+  id: number;
+  sequence: number;
+  job_key: string;
+  kind: "delivery" | "pickup";
+  status: StopStatus;
+  delivery_point_id: number | null;
+  supplier_id: number | null;
+  name: string;
+  address: string | null;
+  lat: number;
+  lon: number;
+  planned_arrival: string;
+  planned_service_start?: string;
+  planned_departure?: string;
+  time_windows: string[][];
+  load: Record<string, { kg: number; pallets: number }>;
+  order_ids: number[];
+  /** Not in the plan's StopSchema yet; filled from `eta` pushes. */
+  eta?: string | null;
+}
+
+export interface PlanRoute {
+  id: number;
+  plan_id: number;
+  vehicle_id: number;
+  vehicle_name: string;
+  driver_id: number | null;
+  trip: number;
+  version: number;
+  planned_start: string;
+  planned_end: string;
+  distance_m: number;
+  duration_s: number;
+  cost: number;
+  co2e_kg: number;
+  stops: PlanStop[];
+}
+
+export interface Unassigned {
+  job_key: string;
+  reason: string;
+  label: string;
+}
+
+export interface Plan {
+  id: number;
+  terminal_id: number;
+  plan_date: string;
+  version: number;
+  solver_status: string;
+  wall_time_s: number;
+  total_distance_m: number;
+  total_cost: number;
+  unassigned: Unassigned[];
+  created_at: string;
+  route_count: number;
+  stop_count: number;
+  routes: PlanRoute[];
+}
+
+export interface PlanningJob {
+  id: string;
+  plan_date?: string;
+  status: JobStatus;
+  progress: number;
+  message: string;
+  plan_id?: number | null;
+}
+
+export interface Terminal {
+  id: number;
+  name: string;
+  lat: number;
+  lon: number;
+}
+
+export interface Municipality {
+  id: number;
+  name: string;
+}
+
+export interface FlaggedEvent {
+  id: number;
+  kind: string;
+  plan_date: string;
+  job_key: string;
+  driver: string;
+  recorded_at: string;
+  flag_reason: string;
+  resolved: boolean;
+  proof_id: number | null;
+}
+
+export interface Deviation {
+  id: number;
+  delivery_point_id: number;
+  delivery_point_name: string;
+  plan_date: string;
+  code: string;
+  description: string;
+  status: string;
+  created_at: string;
+}
+
+export interface LateRisk {
+  route_id?: number;
+  vehicle_name?: string;
+  plan_date?: string;
+  stops?: { stop_id?: number; job_key?: string; name?: string; eta?: string; window_end?: string; late_min?: number }[];
+  [key: string]: unknown;
+}
+
+/** The newest plan of a date, or null when the date has not been planned. */
+export async function currentPlan(day: string): Promise<Plan | null> {
+  try {
+    return await get<Plan>(`/plans/current?date=${day}`);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
+}
+
+export function startPlanning(day: string, fresh: boolean): Promise<PlanningJob> {
+  return post<PlanningJob>("/planning/jobs", { date: day, fresh, reason: "requested by coordinator" });
+}
+
+export const planningJob = (id: string) => get<PlanningJob>(`/planning/jobs/${encodeURIComponent(id)}`);
+export const terminals = () => get<Terminal[]>("/terminals/");
+export const municipalities = () => get<Municipality[]>("/municipalities/");
+export const flaggedEvents = () => get<FlaggedEvent[]>("/driver-events/flagged");
+export const resolveFlagged = (id: number) => post<FlaggedEvent>(`/driver-events/${id}/resolve`);
+export const deviations = () => get<Deviation[]>("/deviations/");
+export const resolveDeviation = (id: number) => post<Deviation>(`/deviations/${id}/resolve`);
+
+// --- lists and CSV import -------------------------------------------------------------
+
+export type ListKind = "orders" | "delivery_points" | "suppliers" | "vehicles" | "slot_templates";
+export const LIST_KINDS: readonly ListKind[] = ["orders", "delivery_points", "suppliers", "vehicles", "slot_templates"];
+export const IMPORTABLE: ReadonlySet<ListKind> = new Set(["orders", "delivery_points", "suppliers", "vehicles"]);
+
+export type Row = Record<string, unknown>;
+
+export function listRows(kind: ListKind, q: string, extra: Record<string, string> = {}): Promise<Row[]> {
+  const params = new URLSearchParams();
+  if (q.trim()) params.set("q", q.trim());
+  for (const [k, v] of Object.entries(extra)) if (v) params.set(k, v);
+  const query = params.toString();
+  return get<Row[]>(`/${kind.replace(/_/g, "-")}/${query ? `?${query}` : ""}`);
+}
+
+export interface ImportResult {
+  kind: string;
+  created: number;
+  updated: number;
+  message: string;
+}
+
+export interface ImportRowError {
+  row: number;
+  column: string;
+  message: string;
+}
+
+/** POST the file as multipart `file`; an ApiError's fields.rows lists what was wrong. */
+export async function importCsv(kind: ListKind, file: Blob, filename: string): Promise<ImportResult> {
+  const body = new FormData();
+  body.append("file", file, filename);
+  const headers: Record<string, string> = { Accept: "application/json" };
+  const session = getSession();
+  if (session) headers.Authorization = `Bearer ${session.token}`;
+  let response: Response;
+  try {
+    response = await fetch(`${API_BASE}/imports/${kind}`, { method: "POST", headers, body, cache: "no-store" });
+  } catch (error) {
+    reportFetchFailed();
+    throw new NetworkError(error);
+  }
+  reportFetchOk();
+  const payload = (await response.json().catch(() => null)) as
+    | (ImportResult & { error?: { code: string; message: string; fields?: Record<string, unknown> } })
+    | null;
+  if (response.ok && payload) return payload;
+  const error = payload?.error ?? { code: "http_error", message: `HTTP ${response.status}`, fields: {} };
+  throw new ApiError(response.status, error.code, error.message, error.fields ?? {});
+}
+
+export function importErrors(error: unknown): ImportRowError[] {
+  if (!(error instanceof ApiError)) return [];
+  const rows = error.fields.rows;
+  return Array.isArray(rows) ? (rows as ImportRowError[]) : [];
+}
+
+// --- impact ------------------------------------------------------------------------------
+
+export type Figures = Record<string, number> & { km_by_trip_kind?: Record<string, number> };
+
+export interface ScenarioFigures {
+  total: Figures;
+  per_week: Figures;
+  by_week: Record<string, Figures>;
+  by_municipality: Record<string, Figures>;
+  by_municipality_per_week: Record<string, Figures>;
+}
+
+export interface CostSplitRow {
+  municipality: string;
+  standalone_cost: number | null;
+  per_delivery: number;
+  per_kg: number;
+  per_standalone_km: number;
+  shapley: number | null;
+  pays_more_than_alone: string[];
+}
+
+export interface ImpactResult {
+  horizon: { start: string; end: string; weeks: string[] };
+  inputs: Record<string, unknown> & { municipalities: string[] };
+  primary_pattern: string;
+  comparison: Record<string, { free_delivery: number; coordinated: number; change: number | null }>;
+  baseline: ScenarioFigures;
+  coordinated: ScenarioFigures;
+  pattern_comparison?: Record<string, Record<string, number>>;
+  cost_split: {
+    pattern: string;
+    players: string[];
+    total_cost: number;
+    sum_of_standalone_costs: number;
+    table: CostSplitRow[];
+    core?: { core_nonempty: boolean | null; allocation_in_core?: boolean };
+    shapley_skipped?: string;
+  };
+  notes?: string[];
+  wall_time_s?: number;
+}
+
+export interface ImpactReport {
+  id: string;
+  name: string;
+  date_from: string;
+  date_to: string;
+  status: JobStatus;
+  progress: number;
+  message: string;
+  created_at: string;
+  finished_at?: string | null;
+  parameters?: Record<string, unknown>;
+  result?: ImpactResult | null;
+}
+
+export interface ImpactRequest {
+  name: string;
+  date_from: string;
+  date_to: string;
+  time_limit_s?: number;
+  shapley_time_limit_s?: number;
+  shapley?: boolean;
+}
+
+export const startImpact = (body: ImpactRequest) => post<ImpactReport>("/impact/reports", body);
+export const impactReports = () => get<ImpactReport[]>("/impact/reports?limit=20");
+export const impactReport = (id: string) => get<ImpactReport>(`/impact/reports/${encodeURIComponent(id)}`);

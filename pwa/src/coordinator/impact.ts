@@ -1,0 +1,459 @@
+// "Effekter": free delivery (today) against coordinated distribution for a period. Starts the
+// analysis (progress bar), then shows the headline figures, charts per week and per
+// municipality, the cost split between municipalities, and exports as CSV or print / PDF.
+import { intlLocale, t, type MessageKey } from "../i18n";
+import { empty, errorBox, errorMessage, loading } from "../ui/components";
+import { h } from "../ui/dom";
+import { addDays, isoDate, parseIsoDate } from "../util/dates";
+import * as api from "./api";
+import type { CostSplitRow, ImpactReport, ImpactResult } from "./api";
+import { barChart, BASELINE_COLOUR, COORDINATED_COLOUR } from "./charts";
+import { downloadCsv, reportCsv } from "./export";
+
+const state = {
+  reports: undefined as ImpactReport[] | undefined,
+  listError: null as unknown,
+  current: null as ImpactReport | null,
+  startError: null as string | null,
+  form: {
+    name: "",
+    from: isoDate(addDays(new Date(), -6)),
+    to: isoDate(new Date()),
+    timeLimit: "2",
+    shapley: true,
+  },
+};
+
+let container: HTMLElement | null = null;
+let pollTimer: number | undefined;
+let chartCleanups: (() => void)[] = [];
+
+const HEADLINE: { key: string; label: MessageKey; unit: string; digits: number; share?: boolean }[] = [
+  { key: "deliveries", label: "coordinator.fig.deliveries", unit: "", digits: 0 },
+  { key: "vehicle_km", label: "coordinator.fig.km", unit: "km", digits: 0 },
+  { key: "co2e_kg", label: "coordinator.fig.co2", unit: "kg", digits: 0 },
+  { key: "cost_sek", label: "coordinator.fig.cost", unit: "kr", digits: 0 },
+  { key: "heavy_vehicle_visits_schools_preschools", label: "coordinator.fig.heavy", unit: "", digits: 1 },
+  { key: "local_share", label: "coordinator.fig.localShare", unit: "%", digits: 1, share: true },
+];
+
+export const fmt = (value: number | null | undefined, digits = 0) =>
+  value === null || value === undefined || Number.isNaN(value)
+    ? t("common.none")
+    : new Intl.NumberFormat(intlLocale(), { maximumFractionDigits: digits, minimumFractionDigits: 0 }).format(value);
+
+const pct = (change: number | null) => (change === null ? t("common.none") : `${change > 0 ? "+" : ""}${fmt(change * 100, 0)} %`);
+
+// --- data ----------------------------------------------------------------------------------
+
+async function loadReports(): Promise<void> {
+  try {
+    state.reports = await api.impactReports();
+    state.listError = null;
+    if (!state.current) {
+      const latest = state.reports.find((r) => r.status === "succeeded") ?? state.reports[0];
+      if (latest) await open(latest.id, false);
+    }
+  } catch (error) {
+    state.reports = [];
+    state.listError = error;
+  }
+  draw();
+}
+
+async function open(id: string, redraw = true): Promise<void> {
+  try {
+    state.current = await api.impactReport(id);
+  } catch (error) {
+    state.listError = error;
+  }
+  if (state.current && (state.current.status === "queued" || state.current.status === "running")) poll(state.current.id);
+  if (redraw) draw();
+}
+
+function poll(id: string): void {
+  window.clearTimeout(pollTimer);
+  pollTimer = window.setTimeout(async () => {
+    if (state.current?.id !== id) return;
+    try {
+      const report = await api.impactReport(id);
+      if (state.current?.id !== id) return;
+      state.current = report;
+    } catch {
+      // try again
+    }
+    const running = state.current?.status === "queued" || state.current?.status === "running";
+    if (running) {
+      drawProgress();
+      poll(id);
+    } else {
+      void loadReports();
+    }
+  }, 1_000);
+}
+
+async function start(form: HTMLFormElement): Promise<void> {
+  const data = new FormData(form);
+  state.form = {
+    name: String(data.get("name") ?? ""),
+    from: String(data.get("date_from") ?? ""),
+    to: String(data.get("date_to") ?? ""),
+    timeLimit: String(data.get("time_limit_s") ?? "2"),
+    shapley: data.get("shapley") === "on",
+  };
+  state.startError = null;
+  const limit = Number(state.form.timeLimit.replace(",", "."));
+  try {
+    const report = await api.startImpact({
+      name: state.form.name,
+      date_from: state.form.from,
+      date_to: state.form.to,
+      shapley: state.form.shapley,
+      ...(Number.isFinite(limit) && limit > 0 ? { time_limit_s: limit, shapley_time_limit_s: Math.max(0.1, Math.min(limit / 2, 60)) } : {}),
+    });
+    state.current = report;
+    poll(report.id);
+  } catch (error) {
+    state.startError = errorMessage(error);
+  }
+  draw();
+}
+
+// --- drawing -------------------------------------------------------------------------------
+
+function startForm(): HTMLElement {
+  const running = state.current?.status === "queued" || state.current?.status === "running";
+  const field = (id: string, label: MessageKey, input: HTMLElement) =>
+    h("div", { class: "field field-inline" }, h("label", { for: id }, t(label)), input);
+  return h(
+    "form",
+    {
+      class: "card cimpact-form no-print",
+      "data-testid": "impact-form",
+      onsubmit: (event: Event) => {
+        event.preventDefault();
+        void start(event.target as HTMLFormElement);
+      },
+    },
+    h("h3", {}, t("coordinator.impact.start")),
+    h("p", {}, t("coordinator.impact.hint")),
+    h(
+      "div",
+      { class: "cform-row" },
+      field("impact-name", "coordinator.impact.name", h("input", { id: "impact-name", name: "name", type: "text", value: state.form.name, maxlength: 160 })),
+      field("impact-from", "coordinator.impact.from", h("input", { id: "impact-from", name: "date_from", type: "date", value: state.form.from, required: true, "data-testid": "impact-from" })),
+      field("impact-to", "coordinator.impact.to", h("input", { id: "impact-to", name: "date_to", type: "date", value: state.form.to, required: true, "data-testid": "impact-to" })),
+      field("impact-limit", "coordinator.impact.timeLimit", h("input", { id: "impact-limit", name: "time_limit_s", type: "number", min: "0.1", max: "120", step: "0.1", value: state.form.timeLimit, "data-testid": "impact-limit" })),
+    ),
+    h(
+      "label",
+      { class: "checkbox" },
+      h("input", { type: "checkbox", name: "shapley", checked: state.form.shapley }),
+      t("coordinator.impact.shapley"),
+    ),
+    h("button", { type: "submit", class: "button button-primary", disabled: running, "data-testid": "impact-start" }, t("coordinator.impact.run")),
+    state.startError ? h("div", { class: "alert alert-error", role: "alert", "data-testid": "impact-error" }, state.startError) : null,
+  );
+}
+
+function progressBlock(): HTMLElement | null {
+  const report = state.current;
+  if (!report || (report.status !== "queued" && report.status !== "running" && report.status !== "failed")) return null;
+  const value = Math.round((report.progress || 0) * 100);
+  return h(
+    "div",
+    { class: `progress-block job-${report.status}`, role: "status", "data-testid": "impact-progress" },
+    h("label", { for: "impact-progress-bar" }, `${t(`coordinator.job.${report.status}`)} – ${value} %`),
+    h("progress", { id: "impact-progress-bar", max: 100, value }),
+    report.message ? h("p", { class: "muted small" }, report.message) : null,
+  );
+}
+
+function drawProgress(): void {
+  const slot = container?.querySelector(".impact-progress-slot");
+  if (slot) slot.replaceChildren(...[progressBlock()].filter((x): x is HTMLElement => x !== null));
+}
+
+function reportPicker(): HTMLElement | null {
+  const reports = state.reports ?? [];
+  if (!reports.length) return null;
+  return h(
+    "div",
+    { class: "field field-inline no-print" },
+    h("label", { for: "impact-report" }, t("coordinator.impact.reports")),
+    h(
+      "select",
+      {
+        id: "impact-report",
+        "data-testid": "impact-report-picker",
+        onchange: (event: Event) => void open((event.target as HTMLSelectElement).value),
+      },
+      reports.map((r) =>
+        h(
+          "option",
+          { value: r.id, selected: r.id === state.current?.id },
+          `${r.name || t("coordinator.impact.unnamed")} · ${r.date_from}–${r.date_to} · ${t(`coordinator.job.${r.status}`)}`,
+        ),
+      ),
+    ),
+  );
+}
+
+function headline(result: ImpactResult): HTMLElement {
+  return h(
+    "section",
+    { class: "cheadline", "data-testid": "impact-headline" },
+    HEADLINE.map((item) => {
+      const row = result.comparison[item.key];
+      if (!row) return null;
+      const scale = item.share ? 100 : 1;
+      return h(
+        "div",
+        { class: "stat" },
+        h("p", { class: "stat-label" }, t(item.label)),
+        h("p", { class: "stat-value" }, pct(row.change)),
+        h(
+          "p",
+          { class: "stat-detail" },
+          t("coordinator.impact.fromTo", {
+            before: `${fmt(row.free_delivery * scale, item.digits)} ${item.unit}`.trim(),
+            after: `${fmt(row.coordinated * scale, item.digits)} ${item.unit}`.trim(),
+          }),
+        ),
+      );
+    }),
+  );
+}
+
+interface ChartSpec {
+  id: string;
+  title: MessageKey;
+  unit: string;
+  labels: string[];
+  baseline: number[];
+  coordinated: number[];
+}
+
+function weekLabel(monday: string): string {
+  const date = parseIsoDate(monday);
+  const start = new Date(Date.UTC(date.getFullYear(), 0, 4));
+  const week = 1 + Math.round(((date.getTime() - start.getTime()) / 86_400_000 - 3 + ((start.getUTCDay() + 6) % 7)) / 7);
+  return t("coordinator.impact.week", { n: week, date: monday });
+}
+
+function chartSpecs(result: ImpactResult): ChartSpec[] {
+  const weeks = [...new Set([...Object.keys(result.baseline.by_week), ...Object.keys(result.coordinated.by_week)])].sort();
+  const perWeek = (key: string, scenario: "baseline" | "coordinated") => weeks.map((w) => result[scenario].by_week[w]?.[key] ?? 0);
+  const towns = result.inputs.municipalities;
+  const perTown = (key: string, scenario: "baseline" | "coordinated") => towns.map((m) => result[scenario].by_municipality[m]?.[key] ?? 0);
+  const labels = weeks.map(weekLabel);
+  return [
+    { id: "deliveries", title: "coordinator.chart.deliveries", unit: "", labels, baseline: perWeek("deliveries", "baseline"), coordinated: perWeek("deliveries", "coordinated") },
+    { id: "km", title: "coordinator.chart.km", unit: "km", labels, baseline: perWeek("vehicle_km", "baseline"), coordinated: perWeek("vehicle_km", "coordinated") },
+    { id: "co2", title: "coordinator.chart.co2", unit: "kg CO2e", labels, baseline: perWeek("co2e_kg", "baseline"), coordinated: perWeek("co2e_kg", "coordinated") },
+    { id: "cost", title: "coordinator.chart.cost", unit: "kr", labels, baseline: perWeek("cost_sek", "baseline"), coordinated: perWeek("cost_sek", "coordinated") },
+    { id: "municipality-deliveries", title: "coordinator.chart.townDeliveries", unit: "", labels: towns, baseline: perTown("deliveries", "baseline"), coordinated: perTown("deliveries", "coordinated") },
+    { id: "municipality-co2", title: "coordinator.chart.townCo2", unit: "kg CO2e", labels: towns, baseline: perTown("co2e_kg", "baseline"), coordinated: perTown("co2e_kg", "coordinated") },
+  ];
+}
+
+function charts(result: ImpactResult): HTMLElement {
+  return h(
+    "section",
+    { class: "ccharts" },
+    chartSpecs(result).map((spec) => {
+      const canvas = h("canvas", {
+        role: "img",
+        "aria-label": `${t(spec.title)}: ${spec.labels.map((l, i) => `${l} ${fmt(spec.baseline[i], 0)} → ${fmt(spec.coordinated[i], 0)}`).join("; ")}`,
+        "data-testid": `chart-${spec.id}`,
+      });
+      queueMicrotask(() => {
+        if (!canvas.isConnected) return;
+        void barChart(
+          canvas,
+          spec.labels,
+          [
+            { label: t("coordinator.impact.baseline"), values: spec.baseline, colour: BASELINE_COLOUR },
+            { label: t("coordinator.impact.coordinated"), values: spec.coordinated, colour: COORDINATED_COLOUR },
+          ],
+          spec.unit,
+          (v) => fmt(v, 0),
+        ).then((cleanup) => chartCleanups.push(cleanup));
+      });
+      return h("figure", { class: "card cchart", "data-testid": "impact-chart" }, h("figcaption", {}, t(spec.title)), h("div", { class: "cchart-box" }, canvas));
+    }),
+  );
+}
+
+const RULES: { key: keyof CostSplitRow; label: MessageKey }[] = [
+  { key: "per_delivery", label: "coordinator.split.perDelivery" },
+  { key: "per_kg", label: "coordinator.split.perKg" },
+  { key: "per_standalone_km", label: "coordinator.split.perKm" },
+  { key: "shapley", label: "coordinator.split.shapley" },
+];
+
+function costSplit(result: ImpactResult): HTMLElement {
+  const split = result.cost_split;
+  return h(
+    "section",
+    { class: "card", "data-testid": "cost-split" },
+    h("h3", {}, t("coordinator.split.title")),
+    h("p", {}, t("coordinator.split.intro", { total: fmt(split.total_cost), alone: fmt(split.sum_of_standalone_costs) })),
+    h(
+      "div",
+      { class: "table-wrap" },
+      h(
+        "table",
+        { class: "ctable csplit", "data-testid": "cost-split-table" },
+        h("caption", { class: "visually-hidden" }, t("coordinator.split.title")),
+        h(
+          "thead",
+          {},
+          h("tr", {}, h("th", { scope: "col" }, t("coordinator.col.municipality")), h("th", { scope: "col" }, t("coordinator.split.alone")), RULES.map((r) => h("th", { scope: "col" }, t(r.label)))),
+        ),
+        h(
+          "tbody",
+          {},
+          split.table.map((row) =>
+            h(
+              "tr",
+              { "data-testid": "cost-split-row", "data-municipality": row.municipality },
+              h("th", { scope: "row" }, row.municipality),
+              h("td", {}, `${fmt(row.standalone_cost)} kr`),
+              RULES.map((rule) => {
+                const value = row[rule.key] as number | null;
+                const worse = row.pays_more_than_alone.includes(String(rule.key));
+                return h(
+                  "td",
+                  { class: worse ? "pays-more" : null, "data-testid": worse ? "pays-more" : null },
+                  value === null ? t("common.none") : `${fmt(value)} kr`,
+                  worse ? h("span", { class: "flag" }, ` ${t("coordinator.split.paysMore")}`) : null,
+                );
+              }),
+            ),
+          ),
+        ),
+      ),
+    ),
+    split.shapley_skipped ? h("p", { class: "muted" }, t("coordinator.split.shapleySkipped", { reason: split.shapley_skipped })) : null,
+    split.core && split.core.core_nonempty !== null
+      ? h("p", { class: "muted" }, t(split.core.core_nonempty ? "coordinator.split.coreYes" : "coordinator.split.coreNo"))
+      : null,
+    h("p", { class: "muted small" }, t("coordinator.split.note")),
+  );
+}
+
+function comparisonTable(result: ImpactResult): HTMLElement {
+  return h(
+    "section",
+    { class: "card" },
+    h("h3", {}, t("coordinator.impact.perTown")),
+    h(
+      "div",
+      { class: "table-wrap" },
+      h(
+        "table",
+        { class: "ctable", "data-testid": "municipality-table" },
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            h("th", { scope: "col" }, t("coordinator.col.municipality")),
+            h("th", { scope: "col" }, t("coordinator.fig.deliveries")),
+            h("th", { scope: "col" }, t("coordinator.fig.km")),
+            h("th", { scope: "col" }, t("coordinator.fig.co2")),
+            h("th", { scope: "col" }, t("coordinator.fig.cost")),
+          ),
+        ),
+        h(
+          "tbody",
+          {},
+          result.inputs.municipalities.map((m) => {
+            const b = result.baseline.by_municipality[m] ?? {};
+            const c = result.coordinated.by_municipality[m] ?? {};
+            const cell = (key: string) => `${fmt(b[key])} → ${fmt(c[key])}`;
+            return h("tr", {}, h("th", { scope: "row" }, m), h("td", {}, cell("deliveries")), h("td", {}, cell("vehicle_km")), h("td", {}, cell("co2e_kg")), h("td", {}, cell("cost_sek")));
+          }),
+        ),
+      ),
+    ),
+  );
+}
+
+function exports(report: ImpactReport, result: ImpactResult): HTMLElement {
+  return h(
+    "div",
+    { class: "button-row no-print" },
+    h(
+      "button",
+      { type: "button", class: "button", "data-testid": "export-csv", onclick: () => downloadCsv(`samlast-effekter-${report.date_from}-${report.date_to}.csv`, reportCsv(report, result)) },
+      t("coordinator.impact.csv"),
+    ),
+    h("button", { type: "button", class: "button", "data-testid": "export-pdf", onclick: () => window.print() }, t("coordinator.impact.print")),
+  );
+}
+
+function resultView(report: ImpactReport): HTMLElement {
+  const result = report.result;
+  if (!result) return empty(t("coordinator.impact.noResult"));
+  return h(
+    "article",
+    { class: "cimpact-result", "data-testid": "impact-result" },
+    h(
+      "header",
+      { class: "cimpact-head" },
+      h("h3", {}, report.name || t("coordinator.impact.unnamed")),
+      h(
+        "p",
+        {},
+        t("coordinator.impact.period", {
+          from: result.horizon.start,
+          to: result.horizon.end,
+          orders: String(result.inputs.orders ?? ""),
+          points: String(result.inputs.delivery_points ?? ""),
+        }),
+      ),
+      h("p", { class: "muted" }, t("coordinator.impact.perWeekNote")),
+      exports(report, result),
+    ),
+    headline(result),
+    charts(result),
+    costSplit(result),
+    comparisonTable(result),
+  );
+}
+
+function draw(): void {
+  if (!container) return;
+  chartCleanups.forEach((cleanup) => cleanup());
+  chartCleanups = [];
+  const current = state.current;
+  container.replaceChildren(
+    h(
+      "div",
+      { class: "cimpact", "data-testid": "impact" },
+      startForm(),
+      reportPicker(),
+      h("div", { class: "impact-progress-slot" }, progressBlock()),
+      state.listError ? errorBox(state.listError, () => void loadReports()) : null,
+      state.reports === undefined
+        ? loading()
+        : current?.status === "succeeded"
+          ? resultView(current)
+          : !current
+            ? empty(t("coordinator.impact.none"), t("coordinator.impact.noneHint"))
+            : null,
+    ),
+  );
+}
+
+export function impactSection(): HTMLElement {
+  container = h("div", {});
+  queueMicrotask(() => {
+    draw();
+    void loadReports();
+  });
+  return container;
+}

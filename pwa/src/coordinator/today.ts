@@ -1,0 +1,547 @@
+// "I dag": the day's routes on a map and as tables, live vehicle positions, late-risk warnings,
+// deviations to resolve, the plan / re-plan button with its progress, and the jobs that could
+// not be planned with the reason in plain words.
+import { hasKey, intlLocale, t } from "../i18n";
+import { empty, errorBox, errorMessage, formatNumber, loading } from "../ui/components";
+import { h } from "../ui/dom";
+import { isoDate } from "../util/dates";
+import * as api from "./api";
+import type { FlaggedEvent, Deviation, Plan, PlanningJob, PlanRoute, PlanStop, Terminal } from "./api";
+import { drawRoutesMap, routeColour, type RoutesMap } from "./map";
+import { on, type VehiclePosition } from "./socket";
+
+interface LateRiskItem {
+  key: string;
+  name: string;
+  vehicle: string;
+  eta: string | null;
+  windowEnd: string | null;
+}
+
+const state = {
+  day: isoDate(new Date()),
+  plan: undefined as Plan | null | undefined,
+  planError: null as unknown,
+  job: null as PlanningJob | null,
+  jobError: null as string | null,
+  flagged: [] as FlaggedEvent[],
+  deviations: [] as Deviation[],
+  alertsError: null as unknown,
+  pushedRisks: new Map<string, LateRiskItem>(),
+  positions: new Map<string, VehiclePosition>(),
+  terminal: null as Terminal | null,
+  live: false,
+};
+
+let container: HTMLElement | null = null;
+let map: RoutesMap | null = null;
+let mapToken = 0;
+let pollTimer: number | undefined;
+let reloadTimer: number | undefined;
+let started = false;
+
+const clock = (iso: string | null | undefined) =>
+  iso ? new Intl.DateTimeFormat(intlLocale(), { hour: "2-digit", minute: "2-digit" }).format(new Date(iso)) : t("common.none");
+
+function reasonText(reason: string): string {
+  const key = `coordinator.reason.${reason}`;
+  return hasKey(key) ? t(key) : t("coordinator.reason.unknown", { reason });
+}
+
+// --- data -----------------------------------------------------------------------------------
+
+async function loadPlan(): Promise<void> {
+  const day = state.day;
+  try {
+    const plan = await api.currentPlan(day);
+    if (day !== state.day) return;
+    state.plan = plan;
+    state.planError = null;
+  } catch (error) {
+    if (day !== state.day) return;
+    state.plan = null;
+    state.planError = error;
+  }
+  redraw();
+}
+
+async function loadAlerts(): Promise<void> {
+  try {
+    const [flagged, deviations] = await Promise.all([api.flaggedEvents(), api.deviations()]);
+    state.flagged = flagged;
+    state.deviations = deviations;
+    state.alertsError = null;
+  } catch (error) {
+    state.alertsError = error;
+  }
+  redraw();
+}
+
+async function loadTerminal(): Promise<void> {
+  try {
+    state.terminal = (await api.terminals())[0] ?? null;
+  } catch {
+    state.terminal = null;
+  }
+}
+
+function scheduleReload(): void {
+  window.clearTimeout(reloadTimer);
+  reloadTimer = window.setTimeout(() => void loadPlan(), 700);
+}
+
+function jobEnded(job: PlanningJob): void {
+  window.clearTimeout(pollTimer);
+  pollTimer = undefined;
+  if (job.status === "succeeded") void loadPlan();
+  else redraw();
+}
+
+function applyJob(update: Partial<PlanningJob> & { id: string }): void {
+  if (!state.job || state.job.id !== update.id) return;
+  const wasRunning = state.job.status === "queued" || state.job.status === "running";
+  state.job = { ...state.job, ...update };
+  if (wasRunning && (state.job.status === "succeeded" || state.job.status === "failed")) jobEnded(state.job);
+  else drawProgress();
+}
+
+/** Polling is the fallback when the socket is down; it stops when the job has ended. */
+function poll(id: string): void {
+  window.clearTimeout(pollTimer);
+  pollTimer = window.setTimeout(async () => {
+    try {
+      applyJob(await api.planningJob(id));
+    } catch {
+      // offline for a moment: try again
+    }
+    if (state.job?.id === id && (state.job.status === "queued" || state.job.status === "running")) poll(id);
+  }, 1_000);
+}
+
+async function plan(): Promise<void> {
+  state.jobError = null;
+  try {
+    const fresh = !state.plan;
+    state.job = await api.startPlanning(state.day, fresh);
+    redraw();
+    if (state.job.status === "succeeded" || state.job.status === "failed") jobEnded(state.job);
+    else poll(state.job.id);
+  } catch (error) {
+    state.jobError = errorMessage(error);
+    redraw();
+  }
+}
+
+async function resolve(kind: "flagged" | "deviation", id: number): Promise<void> {
+  try {
+    if (kind === "flagged") {
+      await api.resolveFlagged(id);
+      state.flagged = state.flagged.filter((e) => e.id !== id);
+    } else {
+      await api.resolveDeviation(id);
+      state.deviations = state.deviations.filter((d) => d.id !== id);
+    }
+    state.alertsError = null;
+  } catch (error) {
+    state.alertsError = error;
+  }
+  redraw();
+}
+
+function startLive(): void {
+  if (started) return;
+  started = true;
+  on("connection", (live) => {
+    state.live = live;
+    const badge = container?.querySelector(".live");
+    if (badge) badge.replaceWith(liveBadge());
+  });
+  on("planning_job", (job) => {
+    const update = job as unknown as PlanningJob;
+    if (state.job && update.id === state.job.id) applyJob(update);
+    else if (update.plan_date === state.day && (update.status === "queued" || update.status === "running")) {
+      // a re-plan started elsewhere (an order changed, a vehicle dropped out): follow it too
+      state.job = update;
+      redraw();
+      poll(update.id);
+    }
+  });
+  on("plan_updated", (payload) => {
+    if (payload.plan_date === state.day) scheduleReload();
+  });
+  on("stop_event", () => {
+    if (state.day === isoDate(new Date())) scheduleReload();
+  });
+  on("eta", (payload) => {
+    if (payload.plan_date !== state.day || !state.plan) return;
+    for (const route of state.plan.routes) {
+      const stop = route.stops.find((s) => s.id === payload.stop_id || s.job_key === payload.job_key);
+      if (stop) {
+        stop.eta = payload.eta;
+        if (payload.status === "planned" || payload.status === "arrived" || payload.status === "done" || payload.status === "skipped") stop.status = payload.status;
+      }
+    }
+    redraw({ keepMap: true });
+  });
+  on("late_risk", (payload) => {
+    const p = payload as Record<string, unknown>;
+    if (typeof p.plan_date === "string" && p.plan_date !== state.day) return;
+    const stops = Array.isArray(p.stops) ? (p.stops as Record<string, unknown>[]) : [p];
+    for (const s of stops) {
+      const key = String(s.job_key ?? s.stop_id ?? JSON.stringify(s));
+      state.pushedRisks.set(key, {
+        key,
+        name: String(s.name ?? s.label ?? s.job_key ?? ""),
+        vehicle: String(p.vehicle_name ?? s.vehicle_name ?? ""),
+        eta: typeof s.eta === "string" ? s.eta : null,
+        windowEnd: typeof s.window_end === "string" ? s.window_end : null,
+      });
+    }
+    redraw({ keepMap: true });
+  });
+  on("vehicle_position", (position) => {
+    state.positions.set(String(position.driver_id), position);
+    map?.update(state.positions, state.plan?.routes ?? []);
+  });
+}
+
+/** Stops whose expected arrival (ETA, else planned) is after the end of their last window. */
+function lateRisks(): LateRiskItem[] {
+  const items = new Map(state.pushedRisks);
+  for (const route of state.plan?.routes ?? []) {
+    for (const stop of route.stops) {
+      if (stop.status !== "planned") continue;
+      const last = stop.time_windows.at(-1)?.[1];
+      const expected = stop.eta ?? stop.planned_arrival;
+      if (!last || !expected) continue;
+      const [hh, mm] = last.split(":").map(Number);
+      const end = new Date(`${state.day}T00:00:00`);
+      end.setHours(hh ?? 0, mm ?? 0, 0, 0);
+      if (new Date(expected).getTime() > end.getTime()) {
+        items.set(stop.job_key, { key: stop.job_key, name: stop.name, vehicle: route.vehicle_name, eta: expected, windowEnd: last });
+      }
+    }
+  }
+  return [...items.values()];
+}
+
+// --- drawing --------------------------------------------------------------------------------
+
+function liveBadge(): HTMLElement {
+  return h("span", { class: `live live-${state.live ? "on" : "off"}`, "data-testid": "coordinator-live" }, t(state.live ? "coordinator.live" : "coordinator.notLive"));
+}
+
+function progressBlock(): HTMLElement | null {
+  const job = state.job;
+  if (!job) return null;
+  const pct = Math.round((job.status === "succeeded" ? 1 : job.progress || 0) * 100);
+  const status = t(`coordinator.job.${job.status}`);
+  return h(
+    "div",
+    { class: `progress-block job-${job.status}`, "data-testid": "plan-progress", role: "status" },
+    h("label", { for: "plan-progress-bar" }, `${status} – ${pct} %`),
+    h("progress", { id: "plan-progress-bar", max: 100, value: pct }),
+    job.message ? h("p", { class: "muted small" }, job.message) : null,
+  );
+}
+
+function drawProgress(): void {
+  const slot = container?.querySelector(".progress-slot");
+  if (slot) slot.replaceChildren(...[progressBlock()].filter((x): x is HTMLElement => x !== null));
+}
+
+function toolbar(): HTMLElement {
+  const running = state.job?.status === "queued" || state.job?.status === "running";
+  return h(
+    "div",
+    { class: "ctoolbar" },
+    h(
+      "div",
+      { class: "field field-inline" },
+      h("label", { for: "plan-date" }, t("coordinator.date")),
+      h("input", {
+        id: "plan-date",
+        type: "date",
+        value: state.day,
+        "data-testid": "plan-date",
+        onchange: (event: Event) => {
+          const value = (event.target as HTMLInputElement).value;
+          if (!value || value === state.day) return;
+          state.day = value;
+          state.plan = undefined;
+          state.job = null;
+          state.pushedRisks.clear();
+          redraw();
+          void loadPlan();
+        },
+      }),
+    ),
+    h(
+      "button",
+      { type: "button", class: "button button-primary", disabled: running, "data-testid": "plan-button", onclick: () => void plan() },
+      t(state.plan ? "coordinator.replan" : "coordinator.plan"),
+    ),
+    liveBadge(),
+  );
+}
+
+function summary(plan: Plan): HTMLElement {
+  const co2 = plan.routes.reduce((sum, r) => sum + (r.co2e_kg || 0), 0);
+  const item = (label: string, value: string, id: string) =>
+    h("div", { class: "csum-item", "data-testid": `plan-${id}` }, h("dt", {}, label), h("dd", {}, value));
+  return h(
+    "dl",
+    { class: "csummary" },
+    item(t("coordinator.version"), String(plan.version), "version"),
+    item(t("coordinator.routes"), String(plan.routes.length), "routes"),
+    item(t("coordinator.stops"), String(plan.stop_count), "stops"),
+    item(t("coordinator.km"), formatNumber(Math.round(plan.total_distance_m / 100) / 10), "km"),
+    item(t("coordinator.cost"), `${formatNumber(Math.round(plan.total_cost))} kr`, "cost"),
+    item(t("coordinator.co2"), `${formatNumber(Math.round(co2 * 10) / 10)} kg`, "co2"),
+    item(t("coordinator.unassignedCount"), String(plan.unassigned.length), "unassigned-count"),
+  );
+}
+
+function statusChip(stop: PlanStop): HTMLElement {
+  return h("span", { class: `chip cchip-${stop.status}`, "data-testid": "stop-status" }, t(`coordinator.status.${stop.status}`));
+}
+
+function routeCard(route: PlanRoute, index: number): HTMLElement {
+  const done = route.stops.filter((s) => s.status === "done" || s.status === "skipped").length;
+  return h(
+    "section",
+    { class: "card croute", "data-testid": "route", "data-route-id": route.id, style: `--route:${routeColour(index)}` },
+    h(
+      "header",
+      { class: "croute-head" },
+      h("span", { class: "swatch", "aria-hidden": "true" }),
+      h("h4", {}, t("coordinator.routeTitle", { vehicle: route.vehicle_name, trip: route.trip })),
+      h(
+        "p",
+        { class: "muted" },
+        t("coordinator.routeSummary", {
+          start: clock(route.planned_start),
+          end: clock(route.planned_end),
+          km: formatNumber(Math.round(route.distance_m / 100) / 10),
+          done,
+          n: route.stops.length,
+        }),
+      ),
+      h("button", { type: "button", class: "button button-small", onclick: () => map?.focus(route.id) }, t("coordinator.showOnMap")),
+    ),
+    h(
+      "div",
+      { class: "table-wrap" },
+      h(
+        "table",
+        { class: "ctable" },
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            h("th", { scope: "col" }, "#"),
+            h("th", { scope: "col" }, t("coordinator.stop")),
+            h("th", { scope: "col" }, t("coordinator.window")),
+            h("th", { scope: "col" }, t("coordinator.plannedArrival")),
+            h("th", { scope: "col" }, t("coordinator.eta")),
+            h("th", { scope: "col" }, t("coordinator.statusCol")),
+          ),
+        ),
+        h(
+          "tbody",
+          {},
+          route.stops.map((stop) =>
+            h(
+              "tr",
+              { "data-testid": "route-stop" },
+              h("td", {}, String(stop.sequence)),
+              h("td", {}, stop.name, stop.kind === "pickup" ? h("span", { class: "muted" }, ` (${t("coordinator.pickup")})`) : null),
+              h("td", {}, stop.time_windows.map(([a, b]) => `${a}–${b}`).join(", ") || t("common.none")),
+              h("td", {}, clock(stop.planned_arrival)),
+              h("td", {}, clock(stop.eta ?? null)),
+              h("td", {}, statusChip(stop)),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+function unassignedList(plan: Plan): HTMLElement {
+  return h(
+    "section",
+    { class: "card", "data-testid": "unassigned" },
+    h("h3", {}, t("coordinator.unassigned", { n: plan.unassigned.length })),
+    plan.unassigned.length
+      ? h(
+          "ul",
+          { class: "clist" },
+          plan.unassigned.map((job) =>
+            h(
+              "li",
+              { "data-testid": "unassigned-job", "data-reason": job.reason },
+              h("strong", {}, job.label || job.job_key),
+              h("span", {}, reasonText(job.reason)),
+            ),
+          ),
+        )
+      : h("p", {}, t("coordinator.allAssigned")),
+  );
+}
+
+function alerts(): HTMLElement {
+  const risks = lateRisks();
+  return h(
+    "section",
+    { class: "card calerts", "data-testid": "alerts", "aria-live": "polite" },
+    h("h3", {}, t("coordinator.alerts")),
+    state.alertsError ? errorBox(state.alertsError, () => void loadAlerts()) : null,
+    risks.length
+      ? h(
+          "ul",
+          { class: "clist" },
+          risks.map((risk) =>
+            h(
+              "li",
+              { class: "risk", "data-testid": "late-risk" },
+              h("strong", {}, t("coordinator.lateRisk", { name: risk.name })),
+              h("span", {}, t("coordinator.lateRiskDetail", { vehicle: risk.vehicle, eta: clock(risk.eta), end: risk.windowEnd ?? t("common.none") })),
+            ),
+          ),
+        )
+      : null,
+    state.flagged.length
+      ? h(
+          "ul",
+          { class: "clist" },
+          state.flagged.map((event) =>
+            h(
+              "li",
+              { "data-testid": "flagged-event" },
+              h("strong", {}, t("coordinator.flagged", { driver: event.driver, kind: event.kind, date: event.plan_date })),
+              h("span", {}, event.flag_reason),
+              h("button", { type: "button", class: "button button-small", onclick: () => void resolve("flagged", event.id) }, t("coordinator.resolve")),
+            ),
+          ),
+        )
+      : null,
+    state.deviations.length
+      ? h(
+          "ul",
+          { class: "clist" },
+          state.deviations.map((deviation) =>
+            h(
+              "li",
+              { "data-testid": "deviation" },
+              h("strong", {}, `${deviation.delivery_point_name} · ${deviation.plan_date}`),
+              h("span", {}, `${hasKey(`coordinator.deviation.${deviation.code}`) ? t(`coordinator.deviation.${deviation.code}` as never) : deviation.code}${deviation.description ? `: ${deviation.description}` : ""}`),
+              h("button", { type: "button", class: "button button-small", onclick: () => void resolve("deviation", deviation.id) }, t("coordinator.resolve")),
+            ),
+          ),
+        )
+      : null,
+    !risks.length && !state.flagged.length && !state.deviations.length && !state.alertsError
+      ? h("p", { "data-testid": "no-alerts" }, t("coordinator.noAlerts"))
+      : null,
+  );
+}
+
+function legend(): HTMLElement {
+  return h(
+    "ul",
+    { class: "clegend", "aria-label": t("coordinator.legend") },
+    (["planned", "arrived", "done", "skipped"] as const).map((status) =>
+      h("li", {}, h("span", { class: `cmap-marker cmap-stop cmap-${status} legend-dot`, "aria-hidden": "true" }, h("span", { style: "--route:#0a3a7a" }, status === "planned" ? "1" : status === "arrived" ? "1●" : status === "done" ? "1✓" : "1✕")), t(`coordinator.status.${status}`)),
+    ),
+    h("li", {}, h("span", { class: "legend-truck", "aria-hidden": "true" }, "🚚"), t("coordinator.vehicle")),
+  );
+}
+
+function body(): HTMLElement {
+  const plan = state.plan;
+  const parts: (HTMLElement | null)[] = [
+    toolbar(),
+    h("div", { class: "progress-slot" }, progressBlock()),
+    state.jobError ? h("div", { class: "alert alert-error", role: "alert", "data-testid": "plan-error" }, state.jobError) : null,
+  ];
+  if (plan === undefined) {
+    parts.push(loading());
+  } else if (state.planError) {
+    parts.push(errorBox(state.planError, () => void loadPlan()));
+  } else if (plan === null) {
+    parts.push(empty(t("coordinator.noPlan"), t("coordinator.noPlanHint")), alerts());
+  } else {
+    parts.push(
+      summary(plan),
+      h(
+        "div",
+        { class: "ctoday-grid" },
+        h(
+          "div",
+          { class: "cmap-col" },
+          h("div", { class: "cmap", "data-testid": "coordinator-map", role: "region", "aria-label": t("coordinator.mapLabel") }),
+          legend(),
+        ),
+        h("div", { class: "cside-col" }, alerts(), unassignedList(plan)),
+      ),
+      h("h3", { class: "section-title" }, t("coordinator.routesTitle")),
+      plan.routes.length
+        ? h("div", { class: "croutes" }, plan.routes.map(routeCard))
+        : empty(t("coordinator.noRoutes")),
+    );
+  }
+  return h("div", { class: "ctoday", "data-testid": "today" }, parts);
+}
+
+function redraw(options: { keepMap?: boolean } = {}): void {
+  if (!container?.isConnected) return;
+  const oldMap = container.querySelector<HTMLElement>(".cmap");
+  const next = body();
+  if (options.keepMap && oldMap && map) {
+    const slot = next.querySelector<HTMLElement>(".cmap");
+    slot?.replaceWith(oldMap);
+    container.replaceChildren(next);
+    return;
+  }
+  container.replaceChildren(next);
+  void attachMap();
+}
+
+async function attachMap(): Promise<void> {
+  const token = ++mapToken;
+  map?.destroy();
+  map = null;
+  const element = container?.querySelector<HTMLElement>(".cmap");
+  const plan = state.plan;
+  if (!element || !plan) return;
+  try {
+    if (!state.terminal) await loadTerminal();
+    const drawn = await drawRoutesMap(element, plan.routes, state.terminal);
+    if (token !== mapToken || !element.isConnected) {
+      drawn.destroy();
+      return;
+    }
+    map = drawn;
+    map.update(state.positions, plan.routes);
+  } catch (error) {
+    console.warn("map failed", error);
+    element.replaceChildren(h("p", { class: "alert alert-error" }, t("coordinator.mapFailed")));
+  }
+}
+
+/** The Today section; data is (re)loaded each time the section is shown. */
+export function todaySection(): HTMLElement {
+  startLive();
+  container = h("div", {});
+  const first = state.plan === undefined;
+  queueMicrotask(() => {
+    redraw();
+    if (first) void loadPlan();
+    else void loadPlan();
+    void loadAlerts();
+  });
+  return container;
+}
