@@ -55,6 +55,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     register_namespaces(socketio)
     register_error_handlers(app)
+    from samlast import security
+
+    security.init_app(app)
     init_api(app)
     app.register_blueprint(web_bp)
     register_cli(app)

@@ -63,6 +63,8 @@ def build_config(instance_path: Path) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        # Per user, on every POST/PUT/PATCH/DELETE under /api/ (samlast.security); "" disables.
+        "WRITE_RATE_LIMIT": os.environ.get("WRITE_RATE_LIMIT", "600 per minute"),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024))),
         "GEOCODING_ENABLED": _bool("GEOCODING_ENABLED", True),
         "GEOCODER_URL": os.environ.get("GEOCODER_URL", "nominatim.openstreetmap.org"),

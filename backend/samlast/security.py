@@ -1,0 +1,141 @@
+"""HTTP hardening: security headers (CSP fit for the PWA and ReDoc) and a per-user write limit.
+
+`init_app(app)` is called by create_app(). Settings (config.py):
+
+- ``WRITE_RATE_LIMIT``: e.g. ``"600 per minute"``; every POST/PUT/PATCH/DELETE under
+  ``/api/`` counts against the caller's user (their bearer token's user; the client
+  address without a token). Empty disables it. It is off while ``TESTING`` unless
+  ``WRITE_RATE_LIMIT_IN_TESTS`` is set (a test that checks the limit sets it).
+- ``RATELIMIT_ENABLED`` (Flask-Limiter's switch) turns it off together with the login limit.
+- ``MAX_CONTENT_LENGTH`` bounds every request body (413 beyond it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import sqlalchemy as sa
+from flask import Flask, current_app, request
+from flask.typing import ResponseReturnValue
+from limits import parse
+
+from samlast.errors import error_response
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+TILES = "https://tile.openstreetmap.org https://*.tile.openstreetmap.org"
+
+# The PWA: own scripts only (Vite emits no inline script), map tiles from OpenStreetMap,
+# photos from the camera as blob:/data:, Socket.IO on the same origin (ws/wss).
+APP_CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        f"img-src 'self' data: blob: {TILES}",
+        "font-src 'self' data:",
+        "connect-src 'self' {ws}",
+        "worker-src 'self'",
+        "manifest-src 'self'",
+        "media-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+# ReDoc (/api/docs) injects its styles and runs its search in a blob: worker.
+DOCS_CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob: https://cdn.redoc.ly",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "worker-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Permissions-Policy": (
+        "geolocation=(self), camera=(self), microphone=(), payment=(), usb=(), "
+        "interest-cohort=()"
+    ),
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def content_security_policy(path: str, host: str = "") -> str:
+    if path.rstrip("/") == "/api/docs":
+        return DOCS_CSP
+    # 'self' covers ws/wss of the same origin only in newer browsers: name them explicitly.
+    host = "".join(ch for ch in host if ch.isalnum() or ch in ".-:[]")
+    return APP_CSP.format(ws=f"ws://{host} wss://{host}" if host else "")
+
+
+def _set_headers(response):
+    response.headers.setdefault("Content-Security-Policy", content_security_policy(request.path, request.host))
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    return response
+
+
+def _write_limit_applies() -> str | None:
+    if request.method not in WRITE_METHODS or not request.path.startswith("/api/"):
+        return None
+    config = current_app.config
+    limit = (config.get("WRITE_RATE_LIMIT") or "").strip()
+    if not limit or not config.get("RATELIMIT_ENABLED", True):
+        return None
+    if current_app.testing and not config.get("WRITE_RATE_LIMIT_IN_TESTS"):
+        return None
+    return limit
+
+
+def _caller_key() -> str:
+    """The user behind the bearer token (all their devices share one budget), else the address."""
+    from samlast.api.security import bearer_token
+    from samlast.extensions import db
+    from samlast.models import AuthToken
+
+    token = bearer_token()
+    if token:
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        user_id = db.session.scalar(sa.select(AuthToken.user_id).where(AuthToken.token_hash == digest))
+        if user_id is not None:
+            return f"user:{user_id}"
+    return f"addr:{request.remote_addr or '-'}"
+
+
+def _check_write_limit() -> ResponseReturnValue | None:
+    limit_text = _write_limit_applies()
+    if limit_text is None:
+        return None
+    from samlast.extensions import limiter
+
+    item = parse(limit_text)
+    key = _caller_key()
+    if limiter.limiter.hit(item, "samlast-write", key):
+        return None
+    reset_at, _ = limiter.limiter.get_window_stats(item, "samlast-write", key)
+    response, status = error_response(429, f"Too many changes: at most {limit_text}. Try again shortly.")
+    import time
+
+    response.headers["Retry-After"] = str(max(1, int(reset_at - time.time())))
+    return response, status
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("WRITE_RATE_LIMIT", "600 per minute")
+    app.before_request(_check_write_limit)
+    app.after_request(_set_headers)
