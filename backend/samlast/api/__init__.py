@@ -14,7 +14,7 @@ class SamlastApi(Api):
 
 
 def init_api(app: Flask) -> Api:
-    from samlast.api import auth, driver, impact, imports, inventory, planning, portal
+    from samlast.api import auth, driver, feedback, impact, imports, inventory, planning, portal
 
     api = SamlastApi(
         app,
@@ -34,6 +34,7 @@ def init_api(app: Flask) -> Api:
     api.register_blueprint(planning.blp)
     api.register_blueprint(driver.blp)
     api.register_blueprint(impact.blp)
+    api.register_blueprint(feedback.blp)
     for blp in portal.blueprints():
         api.register_blueprint(blp)
     for blp in inventory.blueprints():

@@ -15,6 +15,7 @@ from samlast.models.delivery import (
 from samlast.models.delivery_point import DeliveryPoint, DeliveryPointKind, ReceivingWindow
 from samlast.models.geocode import GeocodeCache
 from samlast.models.impact import ImpactReport
+from samlast.models.learning import LearnedParameters
 from samlast.models.order import Order, OrderLine, OrderStatus
 from samlast.models.receipt import (
     Deviation,
@@ -62,6 +63,7 @@ __all__ = [
     "EnergyType",
     "GeocodeCache",
     "ImpactReport",
+    "LearnedParameters",
     "Municipality",
     "Order",
     "OrderLine",

@@ -1,37 +1,145 @@
-"""Expected arrival times for the rest of a route, from the driver's actual progress.
+"""Expected arrival times for the rest of a route, from the driver's progress and the learned model.
 
-The delay observed at the latest event (actual minus planned) is carried to
-every stop still ahead; a stop cannot be expected before now. The feedback
-issue replaces this with learned service and travel times.
+After each driver event the rest of the route is forecast forward from the
+event: an arrival adds the learned service time at that stop (service starts
+no earlier than the time window), a proof of delivery or departure starts
+the next leg at once. Each leg takes the base travel time times the learned
+travel factors for its departure time and area; planned breaks are taken on
+leaving the stop they follow in the plan; a vehicle early at a window waits.
+Stops whose expected arrival is after their last time window are reported to
+the coordinator as a ``late_risk``.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
+from samlast import planning as pl
 from samlast.extensions import db
-from samlast.models import DriverEvent, EventKind, Stop, StopStatus
+from samlast.models import DriverEvent, EventKind, Route, Stop, StopStatus
+from samlast.planning.learning import service_start_s
 
 
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def breaks_before(route: Route) -> dict[int, int]:
+    """Planned break seconds per stop sequence number, taken on leaving the stop before it."""
+    from samlast.services.planning import seconds_of
+
+    day = route.plan.plan_date
+    out: dict[int, int] = {}
+    previous_departure = seconds_of(day, route.planned_start)
+    for stop in route.stops:
+        start = seconds_of(day, stop.planned_service_start)
+        for item in route.breaks:
+            at = seconds_of(day, datetime.fromisoformat(item["start"]))
+            if previous_departure <= at < start:
+                out[stop.sequence] = out.get(stop.sequence, 0) + int(item["duration_s"])
+        previous_departure = seconds_of(day, stop.planned_departure)
+    return out
+
+
+def service_s(stop: Stop, model) -> int:
+    """Learned service seconds at `stop` (the point's defaults if nothing is learned)."""
+    from flask import current_app
+
+    from samlast.services.feedback import stop_pallets
+
+    per_pallet = current_app.config["PLANNING_SERVICE_PER_PALLET_S"]
+    fixed = stop.delivery_point.service_time_min * 60 if stop.delivery_point else 10 * 60
+    return model.service_s(stop.delivery_point_id, stop_pallets(stop), fixed, per_pallet)
+
+
+def forecast(route: Route, after: Stop, clock_s: int, model) -> list[tuple[Stop, int]]:
+    """Expected arrival (seconds since midnight) at each planned stop after `after`.
+
+    `clock_s` is when the vehicle leaves `after`.
+    """
+    from samlast.services.feedback import stop_windows
+
+    ahead = [s for s in route.stops if s.sequence > after.sequence and s.status == StopStatus.PLANNED]
+    if not ahead:
+        return []
+    places = [pl.Location(after.lat, after.lon)] + [pl.Location(s.lat, s.lon) for s in ahead]
+    base = pl.GeodesicTravelModel().matrix(places).durations_s
+    pauses = breaks_before(route)
+    out = []
+    for i, stop in enumerate(ahead):
+        clock_s += pauses.get(stop.sequence, 0)
+        clock_s += int(round(model.leg_s(places[i], places[i + 1], base[i][i + 1], clock_s)))
+        out.append((stop, clock_s))
+        clock_s = service_start_s(clock_s, stop_windows(stop)) + service_s(stop, model)
+    return out
+
+
 def update_after(event: DriverEvent) -> tuple[list[Stop], Stop | None]:
     """Recompute ETAs after `event`; returns (stops whose ETA was set, the next stop)."""
+    from samlast.services.feedback import current_model, stop_windows
+    from samlast.services.planning import at, seconds_of
+
     stop = event.stop
     if stop is None or event.flagged:
         return [], None
-    actual = _aware(event.recorded_at)
-    planned = stop.planned_arrival if event.kind == EventKind.ARRIVE else stop.planned_departure
-    delay: timedelta = actual - _aware(planned)
-    ahead = [s for s in stop.route.stops if s.sequence > stop.sequence and s.status == StopStatus.PLANNED]
-    for later in ahead:
-        later.eta = max(_aware(later.planned_arrival) + delay, actual)
+    route = stop.route
+    day = route.plan.plan_date
+    model = current_model()
+    now = seconds_of(day, _aware(event.recorded_at))
+    if event.kind == EventKind.ARRIVE:
+        leaving = service_start_s(now, stop_windows(stop)) + service_s(stop, model)
+    else:
+        leaving = now
+    expected = forecast(route, stop, leaving, model)
+    for later, arrival in expected:
+        later.eta = at(day, arrival)
     db.session.commit()
+    ahead = [s for s, _ in expected]
+    risky = stops_at_risk(route)
+    if risky:
+        from samlast.realtime.events import to_coordinators
+
+        to_coordinators("late_risk", late_risk_payload(route, risky))
     finished_here = event.kind in (EventKind.DELIVER, EventKind.PICKUP, EventKind.LEAVE)
     return ahead, (ahead[0] if ahead and finished_here else None)
+
+
+def stops_at_risk(route: Route) -> list[tuple[Stop, int]]:
+    """Planned stops expected after the end of their last window, with the lateness in seconds."""
+    from samlast.services.feedback import stop_windows
+    from samlast.services.planning import seconds_of
+
+    out = []
+    for stop in route.stops:
+        windows = stop_windows(stop)
+        if stop.status != StopStatus.PLANNED or not windows:
+            continue
+        expected = seconds_of(route.plan.plan_date, _aware(stop.eta or stop.planned_arrival))
+        late = expected - max(end for _, end in windows)
+        if late > 0:
+            out.append((stop, late))
+    return out
+
+
+def late_risk_payload(route: Route, risky: list[tuple[Stop, int]]) -> dict[str, Any]:
+    return {
+        "route_id": route.id,
+        "plan_date": route.plan.plan_date.isoformat(),
+        "vehicle_id": route.vehicle_id,
+        "driver_id": route.driver_id,
+        "stops": [
+            {
+                "stop_id": stop.id,
+                "job_key": stop.job_key,
+                "delivery_point_id": stop.delivery_point_id,
+                "eta": _aware(stop.eta or stop.planned_arrival).isoformat(),
+                "window_end": stop.time_windows[-1][1] if stop.time_windows else None,
+                "late_by_min": round(late / 60, 1),
+            }
+            for stop, late in risky
+        ],
+    }
 
 
 def eta_payload(stop: Stop) -> dict[str, Any]:

@@ -61,6 +61,7 @@ class DayProblem:
     jobs: dict[str, JobInfo]
     vehicles: dict[str, Vehicle]
     unplannable: list[dict] = field(default_factory=list)
+    learned_parameters_id: int | None = None
 
 
 def _seconds(moment: time) -> int:
@@ -138,7 +139,10 @@ def _orders_due(plan_date: date) -> list[Order]:
 
 def build_day_problem(terminal: Terminal, plan_date: date) -> DayProblem:
     """Translate the orders due on `plan_date` into the planner's problem."""
+    from samlast.services import feedback
+
     per_pallet_s = current_app.config["PLANNING_SERVICE_PER_PALLET_S"]
+    learned = feedback.current_model()
     by_point: dict[int, list[Order]] = defaultdict(list)
     for order in _orders_due(plan_date):
         by_point[order.delivery_point_id].append(order)
@@ -174,14 +178,15 @@ def build_day_problem(terminal: Terminal, plan_date: date) -> DayProblem:
             # The point receives goods on other weekdays only: say so rather than guess a time.
             unplannable.append({"job_key": key, "reason": NO_WINDOW_THAT_DAY, "label": point.name})
             continue
+        fixed_s, pallet_s = learned.service_model(point.id, point.service_time_min * 60, per_pallet_s)
         jobs.append(
             pl.Job.delivery_job(
                 key,
                 pl.Location(point.lat, point.lon),
                 {k: pl.Load(v[0], v[1]) for k, v in load.items()},
                 time_windows=tuple(windows),
-                service_fixed_s=point.service_time_min * 60,
-                service_per_pallet_s=per_pallet_s,
+                service_fixed_s=fixed_s,
+                service_per_pallet_s=pallet_s,
             )
         )
     jobs += _pickup_jobs(terminal, plan_date, infos, per_pallet_s)
@@ -191,7 +196,7 @@ def build_day_problem(terminal: Terminal, plan_date: date) -> DayProblem:
         vehicles=tuple(_planner_vehicle(v) for v in vehicles.values()),
         jobs=tuple(jobs),
     )
-    return DayProblem(problem, infos, vehicles, unplannable)
+    return DayProblem(problem, infos, vehicles, unplannable, learned.id)
 
 
 def _pickup_jobs(terminal: Terminal, plan_date: date, infos: dict[str, JobInfo], per_pallet_s: int) -> list[pl.Job]:
@@ -313,6 +318,7 @@ def _store(
         ]
         + day.unplannable,
         params={k: v for k, v in asdict(result.params).items()} if result.params else {},
+        learned_parameters_id=day.learned_parameters_id,
     )
     order_ids = [order_id for info in day.jobs.values() for order_id in info.order_ids]
     orders = {o.id: o for o in db.session.scalars(sa.select(Order).where(Order.id.in_(order_ids)))}
@@ -441,5 +447,7 @@ def _push(plan: Plan) -> None:
 
 
 def _travel_model() -> pl.TravelMatrixProvider:
+    from samlast.services import feedback
+
     url = current_app.config.get("OSRM_URL")
-    return pl.OsrmTravelModel(url) if url else pl.GeodesicTravelModel()
+    return pl.OsrmTravelModel(url) if url else feedback.current_model().travel_model()

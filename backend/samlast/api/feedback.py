@@ -1,0 +1,102 @@
+"""The feedback loop for coordinators: learned service and travel times, re-learning, late risks."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields
+
+from samlast.api.security import require_roles
+from samlast.models import Role
+from samlast.schemas.common import BaseSchema
+from samlast.services import feedback
+
+blp = Blueprint(
+    "feedback",
+    __name__,
+    url_prefix="/api/v1",
+    description="Service and travel times learned from driver events, used by the next plan and "
+    "the live ETAs. Routes expected to miss a time window are also pushed on /coordinator as "
+    "`late_risk`.",
+)
+
+
+class PointEstimateSchema(BaseSchema):
+    delivery_point_id = fields.Integer()
+    name = fields.String(allow_none=True)
+    fixed_s = fields.Float(metadata={"description": "Learned seconds per visit"})
+    per_pallet_s = fields.Float(metadata={"description": "Learned seconds per pallet place"})
+    n = fields.Integer(metadata={"description": "Visits the estimate is based on"})
+    outliers = fields.Integer(metadata={"description": "Visits down-weighted as outliers"})
+    default_fixed_s = fields.Integer(allow_none=True)
+    default_per_pallet_s = fields.Integer()
+
+
+class ParametersSchema(BaseSchema):
+    id = fields.Integer(allow_none=True)
+    version = fields.Integer(allow_none=True, metadata={"description": "null: nothing learned yet"})
+    created_at = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True)
+    travel = fields.Dict(allow_none=True, metadata={"description": "Travel factors with sample sizes"})
+    observations = fields.Dict()
+    points = fields.List(fields.Nested(PointEstimateSchema))
+
+
+class LateRiskStopSchema(BaseSchema):
+    stop_id = fields.Integer()
+    job_key = fields.String()
+    delivery_point_id = fields.Integer(allow_none=True)
+    eta = fields.String()
+    window_end = fields.String(allow_none=True)
+    late_by_min = fields.Float()
+
+
+class LateRiskSchema(BaseSchema):
+    route_id = fields.Integer()
+    plan_date = fields.String()
+    vehicle_id = fields.Integer()
+    driver_id = fields.Integer(allow_none=True)
+    stops = fields.List(fields.Nested(LateRiskStopSchema))
+
+
+class LateRiskQuerySchema(BaseSchema):
+    date = fields.Date(metadata={"description": "Defaults to today (local time)."})
+
+
+@blp.route("/feedback/parameters")
+class Parameters(MethodView):
+    @require_roles(Role.COORDINATOR)
+    @blp.response(200, ParametersSchema)
+    def get(self):
+        """The latest learned parameters, per delivery point with sample sizes."""
+        return feedback.parameters_view(feedback.latest())
+
+
+@blp.route("/feedback/learn")
+class Learn(MethodView):
+    @require_roles(Role.COORDINATOR)
+    @blp.response(201, ParametersSchema)
+    def post(self):
+        """Re-learn from every recorded route; stores and returns a new version."""
+        return feedback.parameters_view(feedback.learn())
+
+
+@blp.route("/feedback/points/<int:point_id>/reset")
+class ResetPoint(MethodView):
+    @require_roles(Role.COORDINATOR)
+    @blp.response(201, ParametersSchema)
+    def post(self, point_id):
+        """Forget one delivery point's estimate (new version); its earlier visits stay ignored."""
+        return feedback.parameters_view(feedback.reset_point(point_id))
+
+
+@blp.route("/feedback/late-risks")
+class LateRisks(MethodView):
+    @require_roles(Role.COORDINATOR)
+    @blp.arguments(LateRiskQuerySchema, location="query")
+    @blp.response(200, LateRiskSchema(many=True))
+    def get(self, args):
+        """Routes of a date with stops expected after the end of their time window."""
+        from samlast.services import delivery
+
+        return feedback.late_risks(args.get("date") or delivery.today())

@@ -1,0 +1,379 @@
+"""Learning service and travel times from what drivers actually did (pure).
+
+Plain observations in, plain parameter objects out: no Flask, no database.
+
+Service time at a delivery point
+--------------------------------
+Model ``service_s = a + b * pallets`` per point. The estimate is the
+maximum a-posteriori fit under a Huber likelihood and a Gaussian prior centred
+on the defaults ``(a0, b0)`` (the point's configured service time and the
+global per-pallet time)::
+
+    minimise  sum_i rho_c(r_i / s) * s**2  +  k_a (a - a0)**2  +  k_b (b - b0)**2
+    r_i = y_i - a - b x_i
+
+solved by iteratively reweighted least squares (Huber weights
+``w_i = min(1, c s / |r_i|)``, ``c = 1.345``). ``k_a`` and ``k_b`` are prior
+weights in *observations*: with ``n`` clean observations the fixed part is the
+credibility blend ``(n * mean + k_a * a0) / (n + k_a)``. An outlier (a
+driver's lunch, a forgotten "leave" tap) moves the estimate by at most about
+``c * s / (n + k_a)`` seconds. ``s`` is a robust scale pooled over all points
+(1.4826 x the median absolute deviation from each point's median), at least
+``min_scale_s``.
+
+Travel time
+-----------
+For every driven leg the log ratio ``z = ln(actual / predicted)`` of the
+actual leg time (departure from stop i to arrival at stop i+1) to the base
+model's time is decomposed as ``z = d + t(band of departure) + m(area)``
+(``m`` is the largest area term of origin and destination, as in
+:class:`~samlast.planning.travel.TravelFactors`). Each term is a Huber
+location estimate of the partial residuals, shrunk towards 0 (factor 1.0)
+with a prior weight in legs; three backfitting sweeps. The factors are
+``exp`` of the terms.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from .model import Location
+from .travel import AreaFactor, TimeBandFactor, TravelFactors
+
+HUBER_C = 1.345
+MAD_TO_SIGMA = 1.4826
+
+#: Time-of-day bands (seconds since midnight) for travel factors.
+DEFAULT_TIME_BANDS: tuple[tuple[int, int], ...] = (
+    (0, 7 * 3600),
+    (7 * 3600, 9 * 3600),
+    (9 * 3600, 11 * 3600),
+    (11 * 3600, 13 * 3600),
+    (13 * 3600, 24 * 3600),
+)
+
+
+@dataclass(frozen=True)
+class LearningConfig:
+    """Priors and robustness settings.
+
+    Parameters
+    ----------
+    service_prior_weight : float
+        ``k_a``: the default fixed service time counts as this many observations.
+    per_pallet_prior_weight : float
+        ``k_b``: the default per-pallet time counts as this many observations at
+        one pallet.
+    min_scale_s : float
+        Floor of the robust service-time residual scale, seconds.
+    travel_prior_weight : float
+        Each travel factor is shrunk towards 1.0 as if this many legs had ratio 1.
+    min_log_scale : float
+        Floor of the robust scale of log travel-time ratios.
+    time_bands : tuple of (int, int)
+        ``[start_s, end_s)`` bands of departure time.
+    """
+
+    service_prior_weight: float = 2.0
+    per_pallet_prior_weight: float = 4.0
+    min_scale_s: float = 60.0
+    travel_prior_weight: float = 5.0
+    min_log_scale: float = 0.05
+    time_bands: tuple[tuple[int, int], ...] = DEFAULT_TIME_BANDS
+
+
+@dataclass(frozen=True)
+class ServiceObservation:
+    """One stop: ``pallets`` handled, ``duration_s`` from service start to departure."""
+
+    point_id: int
+    pallets: float
+    duration_s: float
+
+
+@dataclass(frozen=True)
+class LegObservation:
+    """One driven leg: departure at ``depart_s`` (seconds since midnight), times in seconds."""
+
+    origin: Location
+    destination: Location
+    depart_s: int
+    actual_s: float
+    predicted_s: float
+
+
+@dataclass(frozen=True)
+class ServicePrior:
+    """Default service model of a point: seconds per visit and per pallet."""
+
+    fixed_s: float
+    per_pallet_s: float
+
+
+@dataclass(frozen=True)
+class ServiceEstimate:
+    """Learned service model of one point.
+
+    ``n`` observations were used, ``outliers`` of them with Huber weight < 0.5.
+    """
+
+    point_id: int
+    fixed_s: float
+    per_pallet_s: float
+    n: int
+    outliers: int = 0
+
+    def service_s(self, pallets: float) -> int:
+        return max(0, int(round(self.fixed_s + self.per_pallet_s * pallets)))
+
+
+@dataclass(frozen=True)
+class Area:
+    """A named lat/lon box (e.g. the extent of a municipality's delivery points)."""
+
+    name: str
+    min_lat: float
+    min_lon: float
+    max_lat: float
+    max_lon: float
+
+    def contains(self, loc: Location) -> bool:
+        return self.min_lat <= loc.lat <= self.max_lat and self.min_lon <= loc.lon <= self.max_lon
+
+
+@dataclass(frozen=True)
+class FactorEstimate:
+    """A multiplicative travel-time factor learned from ``n`` legs."""
+
+    factor: float = 1.0
+    n: int = 0
+
+
+@dataclass(frozen=True)
+class TravelEstimate:
+    """Learned travel corrections; see :meth:`travel_factors`.
+
+    ``reference_time_s`` is the median observed departure time (the planner's
+    matrices are time-independent and use the band of that time).
+    ``log_scale`` is the robust spread of log leg-time ratios.
+    """
+
+    default: FactorEstimate = field(default_factory=FactorEstimate)
+    time_bands: tuple[tuple[int, int, FactorEstimate], ...] = ()
+    areas: tuple[tuple[Area, FactorEstimate], ...] = ()
+    reference_time_s: int | None = None
+    log_scale: float = 0.0
+    n: int = 0
+
+    def travel_factors(self) -> TravelFactors:
+        return TravelFactors(
+            default=self.default.factor,
+            time_bands=tuple(TimeBandFactor(s, e, f.factor) for s, e, f in self.time_bands),
+            areas=tuple(
+                AreaFactor(a.min_lat, a.min_lon, a.max_lat, a.max_lon, f.factor) for a, f in self.areas
+            ),
+        )
+
+
+# ----------------------------------------------------------------- estimators
+
+
+def robust_scale(residuals: Sequence[float], floor: float) -> float:
+    """``1.4826 * median(|r - median(r)|)``, at least `floor` (same unit as `residuals`)."""
+    if len(residuals) < 2:
+        return floor
+    med = statistics.median(residuals)
+    return max(floor, MAD_TO_SIGMA * statistics.median(abs(r - med) for r in residuals))
+
+
+def _huber_weight(residual: float, scale: float, c: float = HUBER_C) -> float:
+    bound = c * scale
+    return 1.0 if abs(residual) <= bound else bound / abs(residual)
+
+
+def huber_location(
+    values: Sequence[float], scale: float, prior: float = 0.0, prior_weight: float = 0.0, iterations: int = 30
+) -> float:
+    """Huber M-estimate of location with `prior_weight` pseudo-observations at `prior`."""
+    if not values:
+        return prior
+    mu = statistics.median(values) if prior_weight == 0 else prior
+    for _ in range(iterations):
+        weights = [_huber_weight(v - mu, scale) for v in values]
+        new = (sum(w * v for w, v in zip(weights, values, strict=True)) + prior_weight * prior) / (
+            sum(weights) + prior_weight
+        )
+        if abs(new - mu) < 1e-9 * max(1.0, abs(mu)):
+            return new
+        mu = new
+    return mu
+
+
+def fit_service(
+    point_id: int,
+    observations: Sequence[ServiceObservation],
+    prior: ServicePrior,
+    scale_s: float,
+    config: LearningConfig = LearningConfig(),
+) -> ServiceEstimate:
+    """MAP fit of ``a + b * pallets`` for one point (see the module docstring)."""
+    ka, kb = config.service_prior_weight, config.per_pallet_prior_weight
+    a, b = prior.fixed_s, prior.per_pallet_s
+    if not observations:
+        return ServiceEstimate(point_id, a, b, 0)
+    weights = [1.0] * len(observations)
+    for _ in range(50):
+        weights = [_huber_weight(o.duration_s - a - b * o.pallets, scale_s) for o in observations]
+        # Normal equations of the weighted least squares with the Gaussian prior.
+        s00 = sum(weights) + ka
+        s01 = sum(w * o.pallets for w, o in zip(weights, observations, strict=True))
+        s11 = sum(w * o.pallets**2 for w, o in zip(weights, observations, strict=True)) + kb
+        r0 = sum(w * o.duration_s for w, o in zip(weights, observations, strict=True)) + ka * prior.fixed_s
+        r1 = sum(w * o.duration_s * o.pallets for w, o in zip(weights, observations, strict=True))
+        r1 += kb * prior.per_pallet_s
+        det = s00 * s11 - s01 * s01
+        new_a, new_b = (s11 * r0 - s01 * r1) / det, (s00 * r1 - s01 * r0) / det
+        done = abs(new_a - a) < 1e-6 and abs(new_b - b) < 1e-6
+        a, b = new_a, new_b
+        if done:
+            break
+    return ServiceEstimate(point_id, a, b, len(observations), sum(1 for w in weights if w < 0.5))
+
+
+def learn_service_times(
+    observations: Sequence[ServiceObservation],
+    priors: Mapping[int, ServicePrior],
+    config: LearningConfig = LearningConfig(),
+) -> dict[int, ServiceEstimate]:
+    """Service estimate per point that has observations and a prior."""
+    by_point: dict[int, list[ServiceObservation]] = {}
+    for obs in observations:
+        if obs.point_id in priors and obs.duration_s >= 0:
+            by_point.setdefault(obs.point_id, []).append(obs)
+    # Pooled scale: deviations from each point's median (needs two visits of a point).
+    deviations = []
+    for items in by_point.values():
+        if len(items) >= 2:
+            med = statistics.median(o.duration_s for o in items)
+            deviations += [o.duration_s - med for o in items]
+    scale = robust_scale(deviations, config.min_scale_s) if len(deviations) >= 4 else config.min_scale_s * 2
+    return {pid: fit_service(pid, items, priors[pid], scale, config) for pid, items in by_point.items()}
+
+
+def _band_of(bands: Sequence[tuple[int, int]], time_s: int) -> int | None:
+    return next((i for i, (s, e) in enumerate(bands) if s <= time_s < e), None)
+
+
+def learn_travel(
+    legs: Sequence[LegObservation],
+    areas: Sequence[Area] = (),
+    config: LearningConfig = LearningConfig(),
+) -> TravelEstimate:
+    """Learn travel factors from legs with positive actual and predicted times."""
+    legs = [g for g in legs if g.actual_s > 0 and g.predicted_s > 0]
+    if not legs:
+        return TravelEstimate()
+    z = [math.log(g.actual_s / g.predicted_s) for g in legs]
+    scale = robust_scale(z, config.min_log_scale)
+    k = config.travel_prior_weight
+    band_of = [_band_of(config.time_bands, g.depart_s) for g in legs]
+    touches = [[i for i, a in enumerate(areas) if a.contains(g.origin) or a.contains(g.destination)] for g in legs]
+    d, band_terms, area_terms = 0.0, [0.0] * len(config.time_bands), [0.0] * len(areas)
+
+    def area_term(j: int) -> float:
+        return max((area_terms[i] for i in touches[j]), default=0.0)
+
+    for _ in range(3):
+        d = huber_location([z[j] - (band_terms[b] if b is not None else 0) - area_term(j)
+                            for j, b in enumerate(band_of)], scale)
+        for i in range(len(band_terms)):
+            part = [z[j] - d - area_term(j) for j, b in enumerate(band_of) if b == i]
+            band_terms[i] = huber_location(part, scale, 0.0, k)
+        for i in range(len(area_terms)):
+            part = [z[j] - d - (band_terms[band_of[j]] if band_of[j] is not None else 0)
+                    for j in range(len(legs)) if i in touches[j]]
+            area_terms[i] = huber_location(part, scale, 0.0, k)
+    band_n = [sum(1 for b in band_of if b == i) for i in range(len(band_terms))]
+    area_n = [sum(1 for t in touches if i in t) for i in range(len(areas))]
+    return TravelEstimate(
+        default=FactorEstimate(math.exp(d), len(legs)),
+        time_bands=tuple(
+            (s, e, FactorEstimate(math.exp(band_terms[i]), band_n[i]))
+            for i, (s, e) in enumerate(config.time_bands)
+        ),
+        areas=tuple((a, FactorEstimate(math.exp(area_terms[i]), area_n[i])) for i, a in enumerate(areas)),
+        reference_time_s=int(statistics.median(g.depart_s for g in legs)),
+        log_scale=scale,
+        n=len(legs),
+    )
+
+
+# ----------------------------------------------------------- from driven routes
+
+
+@dataclass(frozen=True)
+class VisitRecord:
+    """What was recorded at one stop of a driven route (seconds since midnight).
+
+    ``windows`` are the stop's ``(start, end)`` time windows; ``left_s`` is the
+    "leave" tap (or the proof of delivery if there was none), ``away_s`` the
+    first recorded position at least 300 m from the stop after arrival, and
+    ``away_m`` its distance from the stop in metres.
+    """
+
+    point_id: int | None
+    location: Location
+    pallets: float
+    arrived_s: int | None
+    left_s: int | None
+    windows: tuple[tuple[int, int], ...] = ()
+    away_s: int | None = None
+    away_m: float = 0.0
+
+
+#: Speed (m/s) used to back-date a departure from a position seen away from the stop.
+AWAY_SPEED_MPS = 8.0
+
+
+def departure_s(visit: VisitRecord) -> int | None:
+    """Departure time: the "leave" tap, unless a position shows the vehicle left earlier."""
+    if visit.left_s is None:
+        return None
+    if visit.away_s is not None and visit.arrived_s is not None:
+        left_by = int(visit.away_s - visit.away_m / AWAY_SPEED_MPS)
+        if visit.arrived_s <= left_by < visit.left_s:
+            return left_by
+    return visit.left_s
+
+
+def service_start_s(arrived_s: int, windows: Sequence[tuple[int, int]]) -> int:
+    """A vehicle early at a window waits for it; between windows it waits for the next one."""
+    for start, end in sorted(windows):
+        if arrived_s <= end:
+            return max(arrived_s, start)
+    return arrived_s
+
+
+def observations_from_route(
+    visits: Sequence[VisitRecord], predict_s: Callable[[Location, Location], float]
+) -> tuple[list[ServiceObservation], list[LegObservation]]:
+    """Service observations per visited point and leg observations between consecutive visits.
+
+    `predict_s` is the base travel model (without learned factors), seconds.
+    """
+    services, legs = [], []
+    for i, visit in enumerate(visits):
+        leave = departure_s(visit)
+        if visit.arrived_s is None or leave is None:
+            continue
+        if visit.point_id is not None:
+            start = service_start_s(visit.arrived_s, visit.windows)
+            services.append(ServiceObservation(visit.point_id, visit.pallets, float(max(0, leave - start))))
+        if i + 1 < len(visits) and visits[i + 1].arrived_s is not None:
+            nxt = visits[i + 1]
+            legs.append(LegObservation(visit.location, nxt.location, leave, float(nxt.arrived_s - leave),
+                                       predict_s(visit.location, nxt.location)))
+    return services, legs

@@ -1,0 +1,312 @@
+"""The feedback loop: driver events -> learned parameters -> the next plan and live ETAs.
+
+Payload layout of :class:`~samlast.models.LearnedParameters` (JSON)::
+
+    {"config": {...LearningConfig...},
+     "services": {"<delivery point id>": {"fixed_s", "per_pallet_s", "n", "outliers"}},
+     "travel": {"default": {"factor", "n"}, "time_bands": [{"start_s", "end_s", "factor", "n"}],
+                "areas": [{"name", "min_lat", "min_lon", "max_lat", "max_lon", "factor", "n"}],
+                "reference_time_s", "log_scale", "n"},
+     "resets": {"<delivery point id>": "<ISO time>"},   # observations before are ignored
+     "observations": {"services", "legs", "routes"}}
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import selectinload
+
+from samlast import planning as pl
+from samlast.errors import NotFound
+from samlast.extensions import db
+from samlast.models import (
+    DeliveryPoint,
+    DriverEvent,
+    EventKind,
+    LearnedParameters,
+    Municipality,
+    Route,
+    Stop,
+    VehiclePosition,
+)
+from samlast.planning import learning as lrn
+
+#: A position this far (metres) from the stop shows the vehicle has left.
+AWAY_M = 300.0
+
+
+@dataclass(frozen=True)
+class LearnedModel:
+    """The current learned parameters in the planner's terms (empty: the defaults)."""
+
+    id: int | None = None
+    version: int | None = None
+    services: dict[int, lrn.ServiceEstimate] = field(default_factory=dict)
+    travel: lrn.TravelEstimate = field(default_factory=lrn.TravelEstimate)
+
+    def service_s(self, point_id: int | None, pallets: float, fixed_s: float, per_pallet_s: float) -> int:
+        """Service seconds at a point: learned if known, else the given defaults."""
+        estimate = self.services.get(point_id) if point_id is not None else None
+        if estimate is None:
+            return int(round(fixed_s + per_pallet_s * pallets))
+        return estimate.service_s(pallets)
+
+    def service_model(self, point_id: int, fixed_s: int, per_pallet_s: int) -> tuple[int, int]:
+        """``(fixed_s, per_pallet_s)`` for the planner's :class:`~samlast.planning.Visit`."""
+        estimate = self.services.get(point_id)
+        if estimate is None:
+            return fixed_s, per_pallet_s
+        return max(0, int(round(estimate.fixed_s))), max(0, int(round(estimate.per_pallet_s)))
+
+    def travel_model(self) -> pl.GeodesicTravelModel:
+        return pl.GeodesicTravelModel(
+            factors=self.travel.travel_factors(), reference_time_s=self.travel.reference_time_s
+        )
+
+    def leg_s(self, origin: pl.Location, destination: pl.Location, base_s: float, depart_s: int) -> float:
+        """Learned leg seconds from the base model's `base_s`, departing at `depart_s`."""
+        return base_s * self.travel.travel_factors().duration_factor(origin, destination, depart_s)
+
+
+# ------------------------------------------------------------------ payload
+
+
+def _payload(services: dict[int, lrn.ServiceEstimate], travel: lrn.TravelEstimate,
+             resets: dict[str, str], counts: dict[str, int]) -> dict[str, Any]:
+    return {
+        "config": asdict(lrn.LearningConfig()),
+        "services": {
+            str(pid): {"fixed_s": round(e.fixed_s, 1), "per_pallet_s": round(e.per_pallet_s, 1),
+                       "n": e.n, "outliers": e.outliers}
+            for pid, e in sorted(services.items())
+        },
+        "travel": {
+            "default": asdict(travel.default),
+            "time_bands": [{"start_s": s, "end_s": e, **asdict(f)} for s, e, f in travel.time_bands],
+            "areas": [{**asdict(a), **asdict(f)} for a, f in travel.areas],
+            "reference_time_s": travel.reference_time_s,
+            "log_scale": round(travel.log_scale, 4),
+            "n": travel.n,
+        },
+        "resets": resets,
+        "observations": counts,
+    }
+
+
+def model_from(row: LearnedParameters | None) -> LearnedModel:
+    if row is None:
+        return LearnedModel()
+    p = row.payload
+    services = {
+        int(pid): lrn.ServiceEstimate(int(pid), s["fixed_s"], s["per_pallet_s"], s["n"], s.get("outliers", 0))
+        for pid, s in p.get("services", {}).items()
+    }
+    t = p.get("travel", {})
+    travel = lrn.TravelEstimate(
+        default=lrn.FactorEstimate(**t.get("default", {})),
+        time_bands=tuple(
+            (b["start_s"], b["end_s"], lrn.FactorEstimate(b["factor"], b["n"])) for b in t.get("time_bands", [])
+        ),
+        areas=tuple(
+            (lrn.Area(a["name"], a["min_lat"], a["min_lon"], a["max_lat"], a["max_lon"]),
+             lrn.FactorEstimate(a["factor"], a["n"]))
+            for a in t.get("areas", [])
+        ),
+        reference_time_s=t.get("reference_time_s"),
+        log_scale=t.get("log_scale", 0.0),
+        n=t.get("n", 0),
+    )
+    return LearnedModel(row.id, row.version, services, travel)
+
+
+def latest() -> LearnedParameters | None:
+    return db.session.scalar(sa.select(LearnedParameters).order_by(LearnedParameters.version.desc()).limit(1))
+
+
+_cache: dict[int, LearnedModel] = {}
+
+
+def current_model() -> LearnedModel:
+    """The newest learned parameters (parsed once per version and process)."""
+    row = latest()
+    if row is None:
+        return LearnedModel()
+    if row.id not in _cache:
+        _cache.clear()
+        _cache[row.id] = model_from(row)
+    return _cache[row.id]
+
+
+def _store(reason: str, payload: dict[str, Any]) -> LearnedParameters:
+    previous = latest()
+    row = LearnedParameters(version=(previous.version + 1) if previous else 1, reason=reason, payload=payload)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+# ------------------------------------------------------------- observations
+
+
+def areas() -> list[lrn.Area]:
+    """One area per municipality: the box around its delivery points (padded ~0.5 km)."""
+    rows = db.session.execute(
+        sa.select(Municipality.name, sa.func.min(DeliveryPoint.lat), sa.func.min(DeliveryPoint.lon),
+                  sa.func.max(DeliveryPoint.lat), sa.func.max(DeliveryPoint.lon))
+        .join(DeliveryPoint, DeliveryPoint.municipality_id == Municipality.id)
+        .group_by(Municipality.name).order_by(Municipality.name)
+    ).all()
+    pad = 0.005
+    return [lrn.Area(n, a - pad, b - pad, c + pad, d + pad) for n, a, b, c, d in rows]
+
+
+def _metres(a: pl.Location, b: pl.Location) -> float:
+    dlat = math.radians(b.lat - a.lat)
+    dlon = math.radians(b.lon - a.lon) * math.cos(math.radians((a.lat + b.lat) / 2))
+    return 6_371_000 * math.hypot(dlat, dlon)
+
+
+def stop_windows(stop: Stop) -> tuple[tuple[int, int], ...]:
+    def secs(clock: str) -> int:
+        h, m = clock.split(":")[:2]
+        return int(h) * 3600 + int(m) * 60
+
+    return tuple((secs(a), secs(b)) for a, b in stop.time_windows)
+
+
+def stop_pallets(stop: Stop) -> float:
+    return sum(v.get("pallets", 0.0) for v in stop.load.values())
+
+
+def _route_visits(route: Route, events: list[DriverEvent], resets: dict[str, str]) -> list[lrn.VisitRecord]:
+    from samlast.services.planning import seconds_of
+
+    day = route.plan.plan_date
+    by_stop: dict[int, list[DriverEvent]] = defaultdict(list)
+    for event in events:
+        by_stop[event.stop_id].append(event)
+    times = [e.recorded_at for e in events]
+    positions = list(db.session.scalars(
+        sa.select(VehiclePosition).where(
+            VehiclePosition.user_id == events[0].user_id,
+            VehiclePosition.recorded_at >= min(times), VehiclePosition.recorded_at <= max(times))
+        .order_by(VehiclePosition.recorded_at)
+    )) if times else []
+    visits = []
+    for stop in route.stops:
+        mine = by_stop.get(stop.id, [])
+        arrived = min((e.recorded_at for e in mine if e.kind == EventKind.ARRIVE), default=None)
+        leave = max((e.recorded_at for e in mine if e.kind == EventKind.LEAVE), default=None)
+        done = max((e.recorded_at for e in mine if e.kind in (EventKind.DELIVER, EventKind.PICKUP)), default=None)
+        left = leave or done
+        point_id = stop.delivery_point_id
+        reset_at = resets.get(str(point_id)) if point_id else None
+        received = min((e.received_at for e in mine), default=None)
+        if reset_at and received is not None and received < datetime.fromisoformat(reset_at):
+            point_id = None  # the coordinator reset this point after this visit
+        here = pl.Location(stop.lat, stop.lon)
+        away = None
+        if arrived is not None and left is not None:
+            away = next((p for p in positions if arrived < p.recorded_at <= left
+                         and _metres(here, pl.Location(p.lat, p.lon)) >= AWAY_M), None)
+        visits.append(lrn.VisitRecord(
+            point_id=point_id, location=here, pallets=stop_pallets(stop),
+            arrived_s=seconds_of(day, arrived) if arrived else None,
+            left_s=seconds_of(day, left) if left else None,
+            windows=stop_windows(stop),
+            away_s=seconds_of(day, away.recorded_at) if away else None,
+            away_m=_metres(here, pl.Location(away.lat, away.lon)) if away else 0.0,
+        ))
+    return visits
+
+
+def collect_observations(resets: dict[str, str] | None = None, until: date | None = None):
+    """Service and leg observations from every stored, unflagged driver event."""
+    query = sa.select(DriverEvent).where(DriverEvent.flagged.is_(False), DriverEvent.route_id.is_not(None),
+                                         DriverEvent.stop_id.is_not(None))
+    if until is not None:
+        query = query.where(DriverEvent.plan_date <= until)
+    by_route: dict[int, list[DriverEvent]] = defaultdict(list)
+    for event in db.session.scalars(query.order_by(DriverEvent.id)):
+        by_route[event.route_id].append(event)
+    routes = db.session.scalars(
+        sa.select(Route).where(Route.id.in_(by_route)).options(selectinload(Route.stops))
+    ).all()
+    base = pl.GeodesicTravelModel()
+    services, legs = [], []
+    for route in routes:
+        visits = _route_visits(route, by_route[route.id], resets or {})
+        matrix = base.matrix([v.location for v in visits]).durations_s
+        index = {v.location: i for i, v in enumerate(visits)}
+        s, g = lrn.observations_from_route(visits, lambda a, b: matrix[index[a]][index[b]])
+        services += s
+        legs += g
+    return services, legs, len(routes)
+
+
+def priors() -> dict[int, lrn.ServicePrior]:
+    per_pallet = current_app.config["PLANNING_SERVICE_PER_PALLET_S"]
+    rows = db.session.execute(sa.select(DeliveryPoint.id, DeliveryPoint.service_time_min))
+    return {pid: lrn.ServicePrior(minutes * 60.0, float(per_pallet)) for pid, minutes in rows}
+
+
+def learn(until: date | None = None) -> LearnedParameters:
+    """Re-learn from every recorded route and store the next version."""
+    previous = latest()
+    resets = dict(previous.payload.get("resets", {})) if previous else {}
+    services, legs, routes = collect_observations(resets, until)
+    estimates = lrn.learn_service_times(services, priors())
+    travel = lrn.learn_travel(legs, areas())
+    counts = {"services": len(services), "legs": len(legs), "routes": routes}
+    return _store("learn", _payload(estimates, travel, resets, counts))
+
+
+def reset_point(point_id: int) -> LearnedParameters:
+    """A new version without `point_id`'s estimate; later learning ignores its older visits."""
+    if db.session.get(DeliveryPoint, point_id) is None:
+        raise NotFound(f"No delivery point {point_id}.")
+    previous = latest()
+    payload = dict(previous.payload) if previous else _payload({}, lrn.TravelEstimate(), {}, {})
+    payload["services"] = {k: v for k, v in payload.get("services", {}).items() if k != str(point_id)}
+    payload["resets"] = {**payload.get("resets", {}), str(point_id): datetime.now(UTC).isoformat()}
+    return _store(f"reset:{point_id}", payload)
+
+
+def parameters_view(row: LearnedParameters | None) -> dict[str, Any]:
+    """The coordinator's view: version, travel factors and per-point estimates with defaults."""
+    if row is None:
+        return {"id": None, "version": None, "created_at": None, "reason": None, "travel": None,
+                "observations": {}, "points": []}
+    per_pallet = current_app.config["PLANNING_SERVICE_PER_PALLET_S"]
+    ids = [int(k) for k in row.payload.get("services", {})]
+    points = {p.id: p for p in db.session.scalars(sa.select(DeliveryPoint).where(DeliveryPoint.id.in_(ids)))}
+    return {
+        "id": row.id, "version": row.version, "created_at": row.created_at.isoformat(), "reason": row.reason,
+        "travel": row.payload.get("travel"), "observations": row.payload.get("observations", {}),
+        "points": [
+            {"delivery_point_id": int(k), "name": points[int(k)].name if int(k) in points else None,
+             **v, "default_fixed_s": points[int(k)].service_time_min * 60 if int(k) in points else None,
+             "default_per_pallet_s": per_pallet}
+            for k, v in row.payload.get("services", {}).items()
+        ],
+    }
+
+
+def late_risks(plan_date: date) -> list[dict[str, Any]]:
+    """Stops of the current plans whose expected arrival is after their last time window."""
+    from samlast.services import delivery, eta
+
+    out = []
+    for plan in delivery.current_plans(plan_date):
+        for route in plan.routes:
+            risky = eta.stops_at_risk(route)
+            if risky:
+                out.append(eta.late_risk_payload(route, risky))
+    return out
