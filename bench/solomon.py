@@ -7,6 +7,10 @@ solver.
 
     .venv/bin/python bench/solomon.py --time-limit 10 --instances R101,C201
     .venv/bin/python bench/solomon.py --peers --json /tmp/solomon.json
+    .venv/bin/python bench/solomon.py --warm-start none   # OR-Tools alone
+
+The samlast planner's options default to the product's SolveParams defaults
+(PyVRP warm start, then OR-Tools guided local search).
 """
 
 from __future__ import annotations
@@ -103,8 +107,10 @@ def check(inst: Instance, routes: list[list[int]]) -> tuple[bool, float, str]:
 # ------------------------------------------------------------------- solvers
 
 
-#: Overridden by --first-solution / --metaheuristic.
-SAMLAST_OPTIONS: dict[str, str] = {}
+#: Overridden by --first-solution / --metaheuristic / --warm-start / --warm-share / --gls-lambda.
+SAMLAST_OPTIONS: dict[str, object] = {}
+#: How the last samlast solve started (Plan.first_solution_source).
+LAST_SOURCE: list[str] = []
 
 
 def solve_samlast(inst: Instance, limit: float, seed: int) -> list[list[int]]:
@@ -132,6 +138,7 @@ def solve_samlast(inst: Instance, limit: float, seed: int) -> list[list[int]]:
     problem = Problem(Location(depot[1] * SCALE, depot[2] * SCALE), vehicles, jobs)
     params = SolveParams(time_limit_s=limit, seed=seed, **SAMLAST_OPTIONS)
     plan = solve(problem, params, travel=EuclideanTravelModel())
+    LAST_SOURCE[:] = [plan.first_solution_source]
     return [[int(s.job_id) for s in route.stops] for route in plan.routes]
 
 
@@ -234,10 +241,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--peers", action="store_true", help="also run PyVRP and VROOM")
     ap.add_argument("--first-solution", help="SolveParams.first_solution for samlast")
     ap.add_argument("--metaheuristic", help="SolveParams.metaheuristic for samlast")
+    ap.add_argument("--warm-start", help="SolveParams.warm_start for samlast (pyvrp|none)")
+    ap.add_argument("--warm-share", type=float, help="SolveParams.warm_start_share")
+    ap.add_argument("--warm-iterations", type=int, help="SolveParams.warm_start_iterations")
+    ap.add_argument("--gls-lambda", type=float, help="SolveParams.gls_lambda")
     args = ap.parse_args(argv)
-    for key in ("first_solution", "metaheuristic"):
-        if getattr(args, key):
-            SAMLAST_OPTIONS[key] = getattr(args, key)
+    for key, field in (
+        ("first_solution", "first_solution"),
+        ("metaheuristic", "metaheuristic"),
+        ("warm_start", "warm_start"),
+        ("warm_share", "warm_start_share"),
+        ("warm_iterations", "warm_start_iterations"),
+        ("gls_lambda", "gls_lambda"),
+    ):
+        if getattr(args, key) is not None:
+            SAMLAST_OPTIONS[field] = getattr(args, key)
 
     names = [n.strip() for n in args.instances.split(",") if n.strip()]
     paths = [args.dir / f"{n}.txt" for n in names] or sorted(args.dir.glob("*.txt"))
@@ -253,6 +271,7 @@ def main(argv: list[str] | None = None) -> int:
         inst = read_instance(path)
         for name in solvers:
             t0 = time.monotonic()
+            LAST_SOURCE[:] = []
             routes = SOLVERS[name](inst, args.time_limit, args.seed)
             wall = time.monotonic() - t0
             ok, distance, why = check(inst, routes)
@@ -265,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"{inst.name:8} {name:16} {len(routes):3d} {distance:9.2f} "
                 f"{ref or math.nan:9.2f} {gap:6.2f} {'yes' if ok else 'NO ' + why:8} "
-                f"{wall:6.1f}",
+                f"{wall:6.1f} {''.join(LAST_SOURCE)}",
                 flush=True,
             )
             records.append(
@@ -276,6 +295,7 @@ def main(argv: list[str] | None = None) -> int:
                     "distance": None if not ok else round(distance, 4),
                     "vehicles": len(routes),
                     "wall_s": round(wall, 3),
+                    "first_solution_source": "".join(LAST_SOURCE) or None,
                 }
             )
     print()

@@ -6,7 +6,8 @@ No Flask and no database here. Typical use::
     plan = solve(problem, SolveParams(time_limit_s=30))
 
 See :func:`solve` for re-planning (``initial_plan``/``fixed``) and
-determinism. OR-Tools is imported only by :mod:`samlast.planning.solver`.
+determinism. OR-Tools is imported only by :mod:`samlast.planning.solver`,
+PyVRP (optional warm start) only by :mod:`samlast.planning.pyvrp_start`.
 """
 
 from .model import (
@@ -30,7 +31,13 @@ from .model import (
     Vehicle,
     Visit,
 )
-from .params import FIRST_SOLUTION_STRATEGIES, METAHEURISTICS, SolveCallbacks, SolveParams
+from .params import (
+    FIRST_SOLUTION_STRATEGIES,
+    METAHEURISTICS,
+    WARM_STARTS,
+    SolveCallbacks,
+    SolveParams,
+)
 from .solver import solve
 from .travel import (
     DEFAULT_SPEED_BANDS,
@@ -51,6 +58,7 @@ __all__ = [
     "DEFAULT_SPEED_BANDS",
     "FIRST_SOLUTION_STRATEGIES",
     "METAHEURISTICS",
+    "WARM_STARTS",
     "AreaFactor",
     "BreakRule",
     "Capacity",

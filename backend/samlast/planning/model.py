@@ -388,6 +388,12 @@ class Plan:
     penalties); ``total_cost`` is the sum of route costs in currency.
     ``status`` is the OR-Tools routing status name. ``params`` echoes the
     :class:`~samlast.planning.solver.SolveParams` used (seed included).
+    ``warm_started`` says whether ``initial_plan`` was loaded;
+    ``first_solution_source`` where the OR-Tools search started from:
+    ``"initial_plan"``, ``"pyvrp"``, ``"pyvrp_repaired:<n>"`` (PyVRP routes
+    with the *n* stops of vehicles whose trips OR-Tools rejected left out,
+    e.g. for breaks; the OR-Tools search re-inserted them) or ``"ortools"``
+    (the ``first_solution`` heuristic).
     """
 
     routes: tuple[Route, ...]
@@ -399,6 +405,7 @@ class Plan:
     wall_time_s: float
     params: object
     warm_started: bool = False
+    first_solution_source: str = "ortools"
 
     def route(self, vehicle_id: str, trip: int = 0) -> Route | None:
         for route in self.routes:

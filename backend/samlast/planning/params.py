@@ -15,6 +15,9 @@ FIRST_SOLUTION_STRATEGIES = (
     "automatic",
 )
 
+#: Warm starts accepted by :class:`SolveParams`.
+WARM_STARTS = ("pyvrp", "none")
+
 #: Improvement phases: an OR-Tools local-search metaheuristic, or
 #: "iterated_local_search" (ruin-and-recreate ILS, OR-Tools >= 9.12).
 METAHEURISTICS = (
@@ -54,6 +57,26 @@ class SolveParams:
         Internal integer cost units per currency unit.
     log_search : bool
         Let OR-Tools log its search to stderr.
+    warm_start : str
+        One of :data:`WARM_STARTS`. ``"pyvrp"``: PyVRP's iterated local
+        search runs first for ``warm_start_share`` of the time limit and its
+        routes become the OR-Tools first solution, which OR-Tools checks
+        against every constraint (PyVRP plans with room for a break;
+        the trips of a vehicle OR-Tools rejects are left out and their jobs
+        re-inserted by the OR-Tools search), then improves. Skipped (OR-Tools alone) when
+        re-planning from ``initial_plan``, for pickup-and-delivery jobs and
+        when a vehicle may need a driver break (OR-Tools cannot check
+        foreign routes with breaks fast enough; see ``bench/RESULTS.md``).
+        ``"none"``: OR-Tools ``first_solution`` heuristic only.
+    warm_start_share : float
+        Share of ``time_limit_s`` given to PyVRP, in (0, 1).
+    warm_start_iterations : int or None
+        Also stop PyVRP after this many iterations. With it binding (and
+        ``solution_limit`` for OR-Tools) a solve is reproducible on any
+        machine; with None the runtime share decides.
+    gls_lambda : float or None
+        OR-Tools ``guided_local_search_lambda_coefficient`` (None: the
+        OR-Tools default, 0.1).
     """
 
     time_limit_s: float = 10.0
@@ -64,12 +87,20 @@ class SolveParams:
     drop_penalty: int = 10**10
     cost_scale: float = 1000.0
     log_search: bool = False
+    warm_start: str = "pyvrp"
+    warm_start_share: float = 0.7
+    warm_start_iterations: int | None = None
+    gls_lambda: float | None = None
 
     def __post_init__(self) -> None:
         if self.first_solution not in FIRST_SOLUTION_STRATEGIES:
             raise ValueError(f"unknown first_solution {self.first_solution!r}")
         if self.metaheuristic not in METAHEURISTICS:
             raise ValueError(f"unknown metaheuristic {self.metaheuristic!r}")
+        if self.warm_start not in WARM_STARTS:
+            raise ValueError(f"unknown warm_start {self.warm_start!r}")
+        if not 0 < self.warm_start_share < 1:
+            raise ValueError("warm_start_share must be in (0, 1)")
         if self.time_limit_s <= 0:
             raise ValueError("time_limit_s must be positive")
 

@@ -124,6 +124,7 @@ def build_plan(
     wall_time_s: float,
     params: object,
     warm_started: bool,
+    first_solution_source: str = "ortools",
 ) -> Plan:
     routes = tuple(build_route(raw, loc, matrix) for raw in raw_routes)
     return Plan(
@@ -136,4 +137,5 @@ def build_plan(
         wall_time_s=wall_time_s,
         params=params,
         warm_started=warm_started,
+        first_solution_source=first_solution_source,
     )

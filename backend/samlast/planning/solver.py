@@ -120,19 +120,16 @@ class _Model:
         return [[conv(source[a][b]) for b in self.loc] for a in self.loc]
 
     def _build(self) -> None:
-        r, p = self.routing, self.params
+        r = self.routing
         self.dist = self._int_matrix(self.matrix.distances_m, lambda d: int(round(d)))
         self.dur = self._int_matrix(self.matrix.durations_s, lambda d: int(math.ceil(d - 1e-9)))
         cost_cb: dict[float, int] = {}
         for v, (vehicle, _) in enumerate(self.trips):
-            per_km = vehicle.cost_per_km
-            if per_km == 0 and vehicle.cost_per_hour == 0:
-                per_km = 1.0  # a cost-free fleet still gets sensible (short) routes
-            if per_km not in cost_cb:
-                coef = per_km / 1000.0 * p.cost_scale
+            coef = self._arc_cost_per_m(vehicle)
+            if coef not in cost_cb:
                 cost = [[int(round(d * coef)) for d in row] for row in self.dist]
-                cost_cb[per_km] = r.RegisterTransitMatrix(cost)
-            r.SetArcCostEvaluatorOfVehicle(cost_cb[per_km], v)
+                cost_cb[coef] = r.RegisterTransitMatrix(cost)
+            r.SetArcCostEvaluatorOfVehicle(cost_cb[coef], v)
         self._build_time()
         self._build_capacities()
         self._build_jobs()
@@ -152,8 +149,7 @@ class _Model:
         for v, (vehicle, trip) in enumerate(self.trips):
             self.time.CumulVar(r.Start(v)).SetRange(vehicle.shift_start, vehicle.shift_end)
             self.time.CumulVar(r.End(v)).SetRange(vehicle.shift_start, vehicle.shift_end)
-            coef = int(round(vehicle.cost_per_hour / 3600.0 * self.params.cost_scale))
-            self.time.SetSpanCostCoefficientForVehicle(coef, v)
+            self.time.SetSpanCostCoefficientForVehicle(self._span_cost_per_s(vehicle), v)
             if vehicle.max_route_duration is not None and vehicle.max_trips == 1:
                 self.time.SetSpanUpperBoundForVehicle(vehicle.max_route_duration, v)
             if trip > 0:
@@ -322,7 +318,8 @@ class _Model:
 
     # ------------------------------------------------------------------ solve
 
-    def search_parameters(self):
+    def search_parameters(self, started: float | None = None):
+        """Search parameters; the time limit is what is left since ``started``."""
         p = self.params
         sp = pywrapcp.DefaultRoutingSearchParameters()
         sp.first_solution_strategy = getattr(
@@ -344,7 +341,12 @@ class _Model:
             sp.local_search_metaheuristic = getattr(
                 routing_enums_pb2.LocalSearchMetaheuristic, p.metaheuristic.upper()
             )
-        sp.time_limit.FromMilliseconds(int(p.time_limit_s * 1000))
+        if p.gls_lambda is not None:
+            sp.guided_local_search_lambda_coefficient = p.gls_lambda
+        left = p.time_limit_s
+        if started is not None:
+            left -= time.monotonic() - started
+        sp.time_limit.FromMilliseconds(max(1, int(left * 1000)))
         if p.solution_limit is not None:
             sp.solution_limit = p.solution_limit
         sp.sat_parameters.random_seed = p.seed
@@ -352,29 +354,162 @@ class _Model:
         sp.log_search = p.log_search
         return sp
 
-    def solve(self, callbacks: SolveCallbacks, initial: Plan | None):
-        r, sp = self.routing, self.search_parameters()
-        started = time.monotonic()
+    def _arc_cost_per_m(self, vehicle: Vehicle) -> float:
+        per_km = vehicle.cost_per_km
+        if per_km == 0 and vehicle.cost_per_hour == 0:
+            per_km = 1.0  # a cost-free fleet still gets sensible (short) routes
+        return per_km / 1000.0 * self.params.cost_scale
+
+    def _span_cost_per_s(self, vehicle: Vehicle) -> int:
+        return int(round(vehicle.cost_per_hour / 3600.0 * self.params.cost_scale))
+
+    def _break_s(self, vehicle: Vehicle) -> int:
+        """Break time a trip of this vehicle may need (0 if never)."""
+        rule = self.problem.break_rule
+        needs = vehicle.break_rule and vehicle.shift_end - vehicle.shift_start > rule.max_driving_s
+        return rule.break_s * min(rule.max_breaks, 1) if needs else 0
+
+    def _needs_breaks(self) -> bool:
+        """True if some vehicle may need a break: then PyVRP is not used.
+
+        Measured on the demo cluster: OR-Tools' check of foreign routes
+        (ReadAssignmentFromRoutes) searches break positions second by second
+        and often runs into the time limit even for feasible routes, and a
+        shorter close-time limit also cripples the cold first-solution search.
+        """
+        return any(self._break_s(v) for v in self.problem.vehicles)
+
+    def pyvrp_routes(self, callbacks: SolveCallbacks, started: float) -> list[list[int]] | None:
+        """PyVRP's routes as OR-Tools routes (one index list per trip), or None."""
+        try:
+            from . import pyvrp_start  # lazily: pyvrp is a warm-start helper only
+        except ImportError:
+            logger.warning("warm_start='pyvrp' but PyVRP is not installed; cold start")
+            return None
+        p = self.params
+        jobs = [n.job for n in self.nodes[1:]]
+        if not jobs or not pyvrp_start.supports(jobs):
+            return None
+        dims = sorted(
+            {
+                (cls, unit)
+                for job in jobs
+                for cls, load in job.demand.items()
+                for unit in ("kg", "pallets")
+                if getattr(load, unit) > 0
+            }
+        )
+        vehicles = list(self.problem.vehicles)
+
+        def on_feasible(cost: int) -> None:
+            fraction = min(1.0, (time.monotonic() - started) / p.time_limit_s)
+            callbacks.on_progress(fraction, cost)
+
+        budget = p.time_limit_s * p.warm_start_share - (time.monotonic() - started)
+        result = pyvrp_start.solve_warm_start(
+            [pyvrp_start.WarmNode(n.job, n.action, n.visit, n.service_s) for n in self.nodes[1:]],
+            vehicles,
+            self.dist,
+            self.dur,
+            dimensions=dims,
+            quantity=_qty,
+            capacity=_cap,
+            arc_cost_per_m=[max(1, round(self._arc_cost_per_m(v))) for v in vehicles],
+            span_cost_per_s=[self._span_cost_per_s(v) for v in vehicles],
+            drop_penalty=p.drop_penalty,
+            break_s=[self._break_s(v) for v in vehicles],
+            seed=p.seed,
+            max_iterations=p.warm_start_iterations or 2**62,
+            max_runtime_s=max(0.05, budget),
+            on_feasible=on_feasible,
+            should_stop=callbacks.should_stop,
+        )
+        logger.info(
+            "pyvrp warm start: feasible %s, cost %d, %d iterations, %.2f s",
+            result.feasible,
+            result.cost,
+            result.iterations,
+            result.wall_s,
+        )
+        self.warm_stats = result
+        routes: list[list[int]] = [[] for _ in self.trips]
+        for (vi, trip), nodes in result.routes.items():
+            v = self.trip_index[(vehicles[vi].id, trip)]
+            routes[v] = [self.manager.NodeToIndex(node) for node in nodes]
+        return routes
+
+    def read_routes(self, routes: list[list[int]]):
+        """Assignment from routes, repairing what OR-Tools rejects.
+
+        OR-Tools checks the routes against the whole model (breaks included;
+        each read is bounded by the close-time limit, see :meth:`solve`). If
+        they fail together, each vehicle is checked on its own (vehicles are
+        independent) and the trips of a failing vehicle are left out: their
+        jobs start unperformed and the local search re-inserts them.
+        Returns (assignment or None, stops left out).
+        """
+        r = self.routing
+        assignment = r.ReadAssignmentFromRoutes(routes, True)
+        if assignment is not None:
+            return assignment, 0
+        kept: list[list[int]] = [[] for _ in self.trips]
+        cut = 0
+        first = 0
+        for vehicle in self.problem.vehicles:
+            trips = list(range(first, first + vehicle.max_trips))
+            first += vehicle.max_trips
+            if not any(routes[v] for v in trips):
+                continue
+            alone: list[list[int]] = [[] for _ in self.trips]
+            for v in trips:
+                alone[v] = routes[v]
+            if r.ReadAssignmentFromRoutes(alone, True) is not None:
+                for v in trips:
+                    kept[v] = routes[v]
+            else:
+                cut += sum(len(routes[v]) for v in trips)
+        return r.ReadAssignmentFromRoutes(kept, True), cut
+
+    def solve(self, callbacks: SolveCallbacks, initial: Plan | None, started: float):
+        r, p = self.routing, self.params
 
         def at_solution() -> None:
-            fraction = min(1.0, (time.monotonic() - started) / self.params.time_limit_s)
+            fraction = min(1.0, (time.monotonic() - started) / p.time_limit_s)
             callbacks.on_progress(fraction, r.CostVar().Value())
             if callbacks.should_stop():
                 self.solver.FinishCurrentSearch()
 
         r.AddAtSolutionCallback(at_solution)
-        r.CloseModelWithParameters(sp)
+        r.CloseModelWithParameters(self.search_parameters(started))
         warm = False
         solution = None
+        self.source = "ortools"
         if initial is not None:
             assignment = r.ReadAssignmentFromRoutes(self.initial_routes(initial), True)
             if assignment is None:
                 logger.warning("initial plan is not feasible for the new problem; cold start")
             else:
                 warm = True
-                solution = r.SolveFromAssignmentWithParameters(assignment, sp)
+                self.source = "initial_plan"
+                solution = r.SolveFromAssignmentWithParameters(
+                    assignment, self.search_parameters(started)
+                )
+                solution = solution or assignment  # no time left to improve it
+        elif p.warm_start == "pyvrp" and not self.pins and not self._needs_breaks():
+            routes = self.pyvrp_routes(callbacks, started)
+            if routes is not None and not callbacks.should_stop():
+                assignment, cut = self.read_routes(routes)
+                if assignment is None:
+                    logger.warning("pyvrp routes rejected by the model; cold start")
+                else:
+                    self.source = "pyvrp" if cut == 0 else f"pyvrp_repaired:{cut}"
+                    solution = r.SolveFromAssignmentWithParameters(
+                        assignment, self.search_parameters(started)
+                    )
+                    solution = solution or assignment
         if solution is None and not warm:
-            solution = r.SolveWithParameters(sp)
+            self.source = "ortools"
+            solution = r.SolveWithParameters(self.search_parameters(started))
         return solution, warm
 
     def raw_routes(self, solution) -> list[RawRoute]:
@@ -473,7 +608,7 @@ def solve(
     started = time.monotonic()
     matrix = travel.matrix(locations)
     model = _Model(problem, matrix, params, initial_plan, fixed)
-    solution, warm = model.solve(callbacks, initial_plan)
+    solution, warm = model.solve(callbacks, initial_plan, started)
     status = _STATUS.get(model.routing.status(), str(model.routing.status()))
     wall = time.monotonic() - started
     if solution is None:
@@ -497,4 +632,6 @@ def solve(
         status,
         wall,
     )
-    return build_plan(raw, model.loc, matrix, unassigned, objective, status, wall, params, warm)
+    return build_plan(
+        raw, model.loc, matrix, unassigned, objective, status, wall, params, warm, model.source
+    )

@@ -264,7 +264,7 @@ def test_deterministic_with_seed():
         for i in range(15)
     )
     problem = Problem(TERMINAL, (van("a"), van("b"), van("c")), jobs)
-    params = SolveParams(time_limit_s=30, seed=7, solution_limit=50)
+    params = SolveParams(time_limit_s=30, seed=7, solution_limit=50, warm_start_iterations=300)
     a, b = run(problem, params), run(problem, params)
 
     def signature(plan):
@@ -290,3 +290,77 @@ def test_progress_callback_and_plan_metadata():
     assert route.cost == pytest.approx(10.0 * 8 + 300.0 * route.duration_s / H)
     assert plan.status.startswith("ROUTING_")
     assert plan.wall_time_s > 0
+
+
+def _small_vrptw() -> Problem:
+    """Solomon-like: 24 customers in 4 clusters, tight windows, 4 small vans."""
+    jobs = []
+    for i in range(24):
+        cx, cy = [(8000, 0), (0, 8000), (-8000, 0), (0, -8000)][i % 4]
+        x, y = cx + (i * 7919) % 3000 - 1500, cy + (i * 104729) % 3000 - 1500
+        start = 7 * H + ((i * 37) % 6) * H
+        jobs.append(delivery(f"j{i}", x, y, pallets=2, windows=[TimeWindow(start, start + H)]))
+    vans = tuple(van(f"v{k}", ambient=12) for k in range(4))
+    return Problem(TERMINAL, vans, tuple(jobs))
+
+
+def test_pyvrp_warm_start_feasible_and_not_worse():
+    problem = _small_vrptw()
+    cold = run(problem, SolveParams(time_limit_s=2.0, warm_start="none"))
+    params = SolveParams(time_limit_s=2.0, seed=3, warm_start_iterations=2000)
+    warm = run(problem, params)
+    assert warm.first_solution_source == "pyvrp"
+    assert cold.first_solution_source == "ortools"
+    assert not warm.unassigned and not cold.unassigned
+    assert warm.total_cost <= cold.total_cost + 1e-6
+    check_loads(warm, problem)
+    jobs = {j.id: j for j in problem.jobs}
+    for route in warm.routes:
+        assert len(route.stops) * 2 <= 12  # 2 pallets each, 12 places
+        for stop in route.stops:
+            (w,) = jobs[stop.job_id].delivery.time_windows
+            assert w.start <= stop.service_start <= w.end
+            assert stop.arrival <= stop.service_start
+        assert route.start >= 6 * H and route.end <= 16 * H
+
+
+def test_pyvrp_warm_start_is_deterministic_with_iteration_cap():
+    problem = _small_vrptw()
+    params = SolveParams(time_limit_s=30, seed=5, solution_limit=20, warm_start_iterations=500)
+    a, b = run(problem, params), run(problem, params)
+    assert a.first_solution_source == b.first_solution_source == "pyvrp"
+    assert [(r.key, [s.job_id for s in r.stops]) for r in a.routes] == [
+        (r.key, [s.job_id for s in r.stops]) for r in b.routes
+    ]
+
+
+def test_pyvrp_warm_start_is_skipped_when_breaks_may_be_needed():
+    # Long service times force a break on long trips; PyVRP has no breaks and
+    # OR-Tools is too slow to check foreign routes with breaks, so the solver
+    # plans with OR-Tools alone. Two trips: the reload time must be kept.
+    rule = BreakRule()
+    jobs = tuple(
+        delivery(f"j{i}", 3000 * (i % 3 + 1), 3000 * (i // 3), pallets=3, service=2400)
+        for i in range(8)
+    )
+    truck = van(ambient=12, break_rule=True, shift_end=20 * H, max_trips=2, reload_s=1800)
+    problem = Problem(TERMINAL, (truck,), jobs, rule)
+    plan = run(problem, SolveParams(time_limit_s=2.0, warm_start_iterations=500))
+    assert plan.first_solution_source == "ortools"
+    assert not plan.unassigned
+    trips = sorted(plan.routes, key=lambda r: r.trip)
+    assert len(trips) == 2 and trips[1].start >= trips[0].end + 1800
+    for route in trips:
+        edges = [route.start]
+        for b in route.breaks:
+            edges += [b.start, b.start + b.duration_s]
+        edges.append(route.end)
+        stretches = [b - a for a, b in zip(edges[::2], edges[1::2], strict=True)]
+        assert max(stretches) <= rule.max_driving_s
+
+
+def test_warm_start_option_is_validated():
+    with pytest.raises(ValueError):
+        SolveParams(warm_start="lkh")
+    with pytest.raises(ValueError):
+        SolveParams(warm_start_share=1.0)

@@ -1,0 +1,269 @@
+"""PyVRP warm start for the OR-Tools model. The only module that imports pyvrp.
+
+PyVRP's iterated local search finds much better VRPTW routes than OR-Tools'
+first-solution heuristics plus guided local search in the same time (see
+``bench/RESULTS.md``). It is used here as a *helper*: its routes become the
+initial assignment of the OR-Tools model, which checks every constraint of
+the product (compartments, shifts, breaks, multiple trips, windows), repairs
+what PyVRP did not model and keeps improving. PyVRP never decides alone.
+
+What is mapped
+--------------
+* Each solver node (one per job visit) becomes a PyVRP client on the same
+  integer distance/duration matrices as the OR-Tools model.
+* Capacity: one PyVRP load dimension per (temperature class, kg|pallets)
+  with positive demand; a vehicle without a compartment has capacity 0 in
+  that dimension. Deliveries load at the terminal, pickups unload there.
+* Time windows: PyVRP has one window per client, so a job with several
+  windows gets its widest one (a restriction: PyVRP routes stay feasible).
+* Shifts: vehicle ``tw_early``/``tw_late``; ``max_route_duration`` is the
+  shift duration.
+* Breaks are not modelled by PyVRP; it plans with room for one break per
+  vehicle (earlier return, windows closing earlier by the break length),
+  and OR-Tools places the break.
+* Multiple trips: ``max_reloads = max_trips - 1`` at a reload depot at the
+  terminal whose service duration is ``reload_s``; PyVRP trip *k* becomes
+  OR-Tools trip *k* of the same vehicle.
+* Costs: the OR-Tools arc and span costs, in the same integer units; a job
+  is optional with a prize worth ten dedicated routes (at most
+  ``drop_penalty``).
+
+Not mapped: pickup-and-delivery jobs (the caller skips the warm start).
+Whatever PyVRP gets wrong for the product model, OR-Tools rejects; the
+caller repairs (cuts trip ends) or starts cold.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pyvrp
+from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
+
+from .model import Job, JobKind, StopAction, Vehicle, Visit
+
+#: PyVRP's "unconstrained" value; kept well below int64 so sums cannot overflow.
+_BIG = 2**40
+
+
+@dataclass(frozen=True)
+class WarmNode:
+    """One solver node (a job visit) as the warm start sees it."""
+
+    job: Job
+    action: StopAction
+    visit: Visit
+    service_s: int
+
+
+@dataclass(frozen=True)
+class WarmStartResult:
+    """PyVRP's routes in solver nodes, keyed by (vehicle index, trip)."""
+
+    routes: dict[tuple[int, int], list[int]]
+    cost: int
+    feasible: bool
+    iterations: int
+    wall_s: float
+
+
+def supports(jobs: Sequence[Job]) -> bool:
+    """True if PyVRP can represent these jobs (no pickup-and-delivery pairs)."""
+    return all(job.kind is not JobKind.PICKUP_DELIVERY for job in jobs)
+
+
+class _Stop:
+    """Stopping criterion: iteration cap, runtime cap, caller's cancel and progress."""
+
+    def __init__(
+        self,
+        max_iterations: int,
+        max_runtime_s: float,
+        on_feasible: Callable[[int], None],
+        should_stop: Callable[[], bool],
+    ):
+        self.iterations = 0
+        self._cap = MultipleCriteria([MaxIterations(max_iterations), MaxRuntime(max_runtime_s)])
+        self._best = None
+        self._on_feasible, self._should_stop = on_feasible, should_stop
+
+    def __call__(self, best_cost: float) -> bool:
+        # PyVRP passes cost(best): an int for a feasible solution, +inf otherwise.
+        if best_cost < float("inf") and (self._best is None or best_cost < self._best):
+            self._best = best_cost
+            self._on_feasible(int(best_cost))
+        if self._should_stop():
+            return True
+        done = self._cap(best_cost)
+        if not done:
+            self.iterations += 1
+        return done
+
+
+def solve_warm_start(
+    nodes: Sequence[WarmNode],
+    vehicles: Sequence[Vehicle],
+    dist: Sequence[Sequence[int]],
+    dur: Sequence[Sequence[int]],
+    *,
+    dimensions: Sequence[tuple[str, str]],
+    quantity: Callable[[float], int],
+    capacity: Callable[[float], int],
+    arc_cost_per_m: Sequence[int],
+    span_cost_per_s: Sequence[int],
+    drop_penalty: int,
+    break_s: Sequence[int] = (),
+    seed: int,
+    max_iterations: int,
+    max_runtime_s: float,
+    on_feasible: Callable[[int], None] = lambda cost: None,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> WarmStartResult:
+    """Solve the routing problem with PyVRP.
+
+    Parameters
+    ----------
+    nodes : sequence of WarmNode
+        Solver nodes 1..n (node 0 is the terminal).
+    vehicles : sequence of Vehicle
+        The fleet. A missing compartment is a zero capacity, so PyVRP keeps
+        jobs off vehicles that cannot carry them.
+    dist, dur : integer matrices over nodes 0..n
+        Exactly those of the OR-Tools model (metres rounded, seconds rounded up).
+    dimensions : sequence of (class, unit)
+        Load dimensions, in order.
+    quantity, capacity : callables
+        Convert a demand or capacity to the model's integers.
+    arc_cost_per_m, span_cost_per_s : per vehicle
+        The OR-Tools cost coefficients.
+    break_s : per vehicle
+        Length of the driver break the vehicle may need (0: none). PyVRP has
+        no breaks, so it plans with room for one: the vehicle returns
+        ``break_s`` before its shift end and every client window closes
+        ``max(break_s)`` earlier (never before it opens). Any of its routes
+        then stays feasible when OR-Tools inserts the break where the
+        working stretch would get too long and pushes the rest later.
+    max_iterations, max_runtime_s :
+        The search stops at whichever comes first. With the iteration cap
+        binding, the result depends only on the input and ``seed``.
+
+    Returns
+    -------
+    WarmStartResult
+        ``routes`` keys are (index into ``vehicles``, trip).
+    """
+    started = time.monotonic()
+    n = len(nodes)
+    locations = [pyvrp.Location(0, 0)] + [pyvrp.Location(0, 0) for _ in range(n)]
+    depots = [pyvrp.Depot(0)]
+    reload_s = sorted({v.reload_s for v in vehicles if v.max_trips > 1})
+    reload_depot = {}
+    for r in reload_s:
+        reload_depot[r] = len(depots)
+        depots.append(pyvrp.Depot(0, service_duration=r))
+
+    # A prize worth more than a dedicated route for the client, capped by the
+    # OR-Tools drop penalty: large enough that PyVRP drops only what it must,
+    # small enough not to swamp its penalty scaling.
+    longest_shift = max((v.shift_end - v.shift_start for v in vehicles), default=0)
+    max_arc = int(np.max(np.asarray(dist, dtype=np.int64))) if n else 0
+    dedicated = 2 * max_arc * max(arc_cost_per_m, default=1) + longest_shift * max(
+        span_cost_per_s, default=0
+    )
+    prize = int(min(drop_penalty, 10 * dedicated + 1000))
+
+    margin = max(break_s, default=0)
+    clients = []
+    for node in nodes:
+        amounts = [quantity(getattr(node.job.demand.get(c), u, 0.0)) for c, u in dimensions]
+        zero = [0] * len(dimensions)
+        pickup = node.action is StopAction.PICKUP
+        windows = node.visit.time_windows
+        widest = max(windows, key=lambda w: (w.end - w.start, -w.start)) if windows else None
+        clients.append(
+            pyvrp.Client(
+                location=len(clients) + 1,
+                delivery=zero if pickup else amounts,
+                pickup=amounts if pickup else zero,
+                service_duration=node.service_s,
+                tw_early=widest.start if widest else 0,
+                tw_late=max(widest.start, widest.end - margin) if widest else _BIG,
+                prize=prize,
+                required=False,
+            )
+        )
+
+    # Identical vehicles share a PyVRP vehicle type (less symmetry for the search).
+    types: dict[tuple, list[int]] = {}
+    for i, v in enumerate(vehicles):
+        caps = tuple(capacity(getattr(v.capacity(c), u)) for c, u in dimensions)
+        brk = break_s[i] if break_s else 0
+        key = (
+            v.shift_start,
+            max(v.shift_start, v.shift_end - brk),
+            caps,
+            arc_cost_per_m[i],
+            span_cost_per_s[i],
+            v.max_route_duration,
+            v.max_trips,
+            v.reload_s,
+        )
+        types.setdefault(key, []).append(i)
+    vehicle_types = []
+    for key, members in types.items():
+        shift_start, shift_end, caps, per_m, per_s, max_duration, trips, reload = key
+        extra = {}
+        if trips > 1:
+            extra = {"reload_depots": [reload_depot[reload]], "max_reloads": trips - 1}
+        vehicle_types.append(
+            pyvrp.VehicleType(
+                num_available=len(members),
+                capacity=list(caps),
+                start_depot=0,
+                end_depot=0,
+                tw_early=shift_start,
+                tw_late=shift_end,
+                shift_duration=max_duration if max_duration is not None else _BIG,
+                unit_distance_cost=per_m,
+                unit_duration_cost=per_s,
+                **extra,
+            )
+        )
+    data = pyvrp.ProblemData(
+        locations=locations,
+        clients=clients,
+        depots=depots,
+        vehicle_types=vehicle_types,
+        distance_matrices=[np.asarray(dist, dtype=np.int64)],
+        duration_matrices=[np.asarray(dur, dtype=np.int64)],
+    )
+    stop = _Stop(max_iterations, max_runtime_s, on_feasible, should_stop)
+    with warnings.catch_warnings():
+        # PyVRP warns when its penalties saturate (e.g. a job that fits no
+        # vehicle); OR-Tools decides feasibility, so this is not our concern.
+        warnings.simplefilter("ignore", pyvrp.exceptions.PenaltyBoundWarning)
+        result = pyvrp.solve(data, stop=stop, seed=seed, collect_stats=False, display=False)
+    best = result.best
+
+    routes: dict[tuple[int, int], list[int]] = {}
+    used = {t: 0 for t in range(len(vehicle_types))}
+    members = list(types.values())
+    for route in best.routes():
+        t = route.vehicle_type()
+        vehicle = members[t][used[t]]
+        used[t] += 1
+        for activity in route.schedule():
+            if activity.is_client():
+                routes.setdefault((vehicle, activity.trip), []).append(activity.idx + 1)
+    cost = int(result.cost()) if best.is_feasible() else -1
+    return WarmStartResult(
+        routes=routes,
+        cost=cost,
+        feasible=best.is_feasible(),
+        iterations=stop.iterations,
+        wall_s=time.monotonic() - started,
+    )
