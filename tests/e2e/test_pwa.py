@@ -89,10 +89,11 @@ def test_recipient_sees_only_own_delivery_point(page, server, artifacts):
     expect(points).to_contain_text("06:30–10:30")
     expect(page.locator("main")).not_to_contain_text("Ljungbacka")
 
-    orders = page.get_by_test_id("order")
-    expect(orders).to_have_count(2)  # O-1 today, O-3 tomorrow; O-2 goes to another kitchen
-    first = orders.first
-    expect(first).to_contain_text("Beställning O-1")
+    deliveries = page.get_by_test_id("delivery")
+    expect(deliveries).to_have_count(2)  # O-1 today, O-3 tomorrow; O-2 goes to another kitchen
+    first = deliveries.first
+    expect(first).to_contain_text("O-1")
+    expect(first.get_by_test_id("delivery-status")).to_have_text("Inte planerad än")
     expect(first.locator(".temp-label")).to_have_text(["Fryst", "Kylt", "Torrt"])
     expect(first.locator('[data-temperature="frozen"]')).to_contain_text("Fiskpinnar")
     expect(page.locator(".day-label").first).to_have_text("I dag")
@@ -101,6 +102,7 @@ def test_recipient_sees_only_own_delivery_point(page, server, artifacts):
 
 def test_producer_sees_own_supplier_and_orders(page, server):
     login(page, server, "agarden")
+    page.get_by_test_id("tab-orders").click()
     expect(page.get_by_test_id("supplier")).to_contain_text("Ågårdens potatis")
     expect(page.get_by_test_id("supplier")).to_contain_text("Lokal producent")
     expect(page.get_by_test_id("order")).to_have_count(2)
@@ -202,7 +204,7 @@ def test_text_contrast_is_at_least_7_to_1(page, server):
     ]
     ratios = page.evaluate(CONTRAST_JS, selectors)
     login(page, server, "kok-berga")
-    expect(page.get_by_test_id("order").first).to_be_visible()
+    expect(page.get_by_test_id("delivery").first).to_be_visible()
     more = [
         ".who-role",
         ".lang-button[aria-pressed='true']",

@@ -180,8 +180,8 @@ export const en = {
   // producer (owned by the producer view: views/producer.ts, producer/*) -------------------
   "producer.refresh": "Refresh",
   "producer.tab.slots": "Free slots",
-  "producer.tab.bookings": "My bookings",
-  "producer.tab.bookingsN": "My bookings ({n})",
+  "producer.tab.bookings": "Bookings",
+  "producer.tab.bookingsN": "Bookings ({n})",
   "producer.tab.orders": "Orders",
   "producer.week": "Week {n}",
   "producer.kind.farm_pickup": "Pickup at the farm",
@@ -216,6 +216,7 @@ export const en = {
   "producer.status.confirmed": "Confirmed",
   "producer.status.cancelled": "Cancelled",
   "producer.pallets": "{n} pallet places",
+  "producer.palletsOne": "1 pallet place",
   "producer.refs": "Orders: {refs}",
   "producer.confirmedPickup": "The vehicle comes around {time}",
   "producer.confirmedDropoff": "Drop the goods at {time}",

@@ -180,8 +180,8 @@ export const sv = {
   // producer (owned by the producer view: views/producer.ts, producer/*) -------------------
   "producer.refresh": "Uppdatera",
   "producer.tab.slots": "Lediga tider",
-  "producer.tab.bookings": "Mina bokningar",
-  "producer.tab.bookingsN": "Mina bokningar ({n})",
+  "producer.tab.bookings": "Bokningar",
+  "producer.tab.bookingsN": "Bokningar ({n})",
   "producer.tab.orders": "Beställningar",
   "producer.week": "Vecka {n}",
   "producer.kind.farm_pickup": "Hämtas på gården",
@@ -216,6 +216,7 @@ export const sv = {
   "producer.status.confirmed": "Bekräftad",
   "producer.status.cancelled": "Avbokad",
   "producer.pallets": "{n} pallplatser",
+  "producer.palletsOne": "1 pallplats",
   "producer.refs": "Beställningar: {refs}",
   "producer.confirmedPickup": "Bilen kommer ca {time}",
   "producer.confirmedDropoff": "Lämna varorna kl. {time}",

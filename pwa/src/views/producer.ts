@@ -155,7 +155,7 @@ function bookingCard(booking: Booking): HTMLElement {
         area?.name,
         t(`temp.${booking.temperature_class}`),
         t("common.kg", { kg: formatNumber(booking.kg) }),
-        t("producer.pallets", { n: formatNumber(booking.pallets) }),
+        booking.pallets === 1 ? t("producer.palletsOne") : t("producer.pallets", { n: formatNumber(booking.pallets) }),
       ]
         .filter(Boolean)
         .join(" · "),

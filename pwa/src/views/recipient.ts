@@ -279,7 +279,6 @@ function upcoming(): HTMLElement {
   for (const delivery of [...deliveries].sort((a, b) => a.date.localeCompare(b.date) || a.delivery_point_name.localeCompare(b.delivery_point_name))) {
     byDay.set(delivery.date, [...(byDay.get(delivery.date) ?? []), delivery]);
   }
-  const showPoint = points.length > 1 || new Set(deliveries.map((d) => d.delivery_point_id)).size > 1;
   return h(
     "div",
     {},
@@ -287,7 +286,7 @@ function upcoming(): HTMLElement {
     actionError ? h("p", { class: "alert alert-error", role: "alert" }, actionError) : null,
     byDay.size
       ? [...byDay.entries()].map(([day, list]) =>
-          h("section", { class: "day kitchen-day", "data-day": day }, h("h3", { class: "day-label" }, dayLabel(day)), list.map((d) => deliveryCard(d, showPoint))),
+          h("section", { class: "day kitchen-day", "data-day": day }, h("h3", { class: "day-label" }, dayLabel(day)), list.map((d) => deliveryCard(d, true))),
         )
       : empty(t("recipient.noOrders")),
     points.length ? h("h2", { class: "section-title" }, t(points.length > 1 ? "kitchen.myPoints" : "kitchen.myPoint")) : null,

@@ -1,0 +1,273 @@
+"""The kitchen view in headless Chromium against a real Flask server: the expected arrival moves
+live when the driver is late at the stop before, the "vehicle is near" notice, and receipt
+confirmed with one missing line, which the coordinator then sees as a deviation."""
+
+from __future__ import annotations
+
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import PASSWORD, PHONE, ROOT, Server, login
+
+pytestmark = pytest.mark.e2e
+
+TIMEZONE = "Europe/Stockholm"
+SCREENSHOT_DOC = ROOT / "docs" / "screenshots" / "kitchen-phone.png"
+
+
+class PortalServer(Server):
+    """Quick re-plans, and a late arrival does not start one (the ETA is what we watch)."""
+
+    def env(self) -> dict[str, str]:
+        env = super().env()
+        env.update(TIMEZONE=TIMEZONE, PLANNING_TIME_LIMIT_S="1", REPLAN_WHEN_LATE_MIN="100000")
+        return env
+
+
+@pytest.fixture
+def context(browser):
+    """A phone in Sweden: like conftest's `context`, with the server's time zone, so the
+    screenshots show the times a kitchen or a farmer would see."""
+    context = browser.new_context(
+        viewport=PHONE,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="sv-SE",
+        timezone_id=TIMEZONE,
+        service_workers="allow",
+    )
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+def server_today() -> str:
+    return datetime.now(ZoneInfo(TIMEZONE)).date().isoformat()
+
+
+def copy_server(server: Server, tmp_path_factory) -> PortalServer:
+    instance = tmp_path_factory.mktemp("instance")
+    shutil.copytree(server.instance, instance, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.log"))
+    own = PortalServer(instance=instance, token=server.token)
+    own.start()
+    return own
+
+
+def line(article, quantity, unit, kg, temperature):
+    return {
+        "article": article,
+        "quantity": quantity,
+        "unit": unit,
+        "weight_kg": kg,
+        "pallet_places": 0.1,
+        "temperature_class": temperature,
+    }
+
+
+def equip_vehicle(server: Server) -> None:
+    """Lastbil 1 gets all three compartments and `forare` as its driver."""
+    driver = next(u for u in server.api("GET", "/users/") if u["username"] == "forare")
+    vehicle = next(v for v in server.api("GET", "/vehicles/") if v["external_id"] == "V-1")
+    server.api(
+        "PATCH",
+        f"/vehicles/{vehicle['id']}",
+        {
+            "driver_id": driver["id"],
+            "compartments": [
+                {"temperature_class": t, "capacity_kg": 4000, "capacity_pallets": 8}
+                for t in ("frozen", "chilled", "ambient")
+            ],
+        },
+    )
+
+
+def plan(server: Server, day: str) -> None:
+    job = server.api("POST", "/planning/jobs", {"date": day, "time_limit_s": 1, "fresh": True})
+    deadline = time.monotonic() + 60
+    while job["status"] in ("queued", "running"):
+        assert time.monotonic() < deadline, job
+        time.sleep(0.2)
+        job = server.api("GET", f"/planning/jobs/{job['id']}")
+    assert job["status"] == "succeeded", (job.get("error"), job)
+
+
+def token_of(server: Server, username: str) -> str:
+    return server.api("POST", "/auth/login", {"username": username, "password": PASSWORD}, token="")[
+        "token"
+    ]
+
+
+@pytest.fixture
+def kitchen_server(server, tmp_path_factory) -> Iterator[PortalServer]:
+    """Today: one route with two kitchens (no receiving windows, so any weekday works); the
+    user `kok-andra` works at the route's second stop."""
+    own = copy_server(server, tmp_path_factory)
+    equip_vehicle(own)
+    day = server_today()
+    for order in own.api("GET", f"/orders/?date={day}"):
+        own.api("DELETE", f"/orders/{order['id']}")
+    points = {p["external_id"]: p for p in own.api("GET", "/delivery-points/")}
+    suppliers = {s["external_id"]: s for s in own.api("GET", "/suppliers/")}
+    municipality = points["DP-2"]["municipality_id"]
+    solgarden = own.api(
+        "POST",
+        "/delivery-points/",
+        {
+            "external_id": "DP-3",
+            "name": "Solgårdens förskola",
+            "kind": "preschool",
+            "municipality_id": municipality,
+            "address": "Solvägen 3, Eslöv",
+            "lat": 55.83,
+            "lon": 13.33,
+        },
+    )
+    own.api(
+        "POST",
+        "/orders/",
+        {
+            "external_id": "K-1",
+            "delivery_point_id": points["DP-2"]["id"],
+            "supplier_id": suppliers["S-2"]["id"],
+            "requested_date": day,
+            "lines": [line("Potatis", 4, "säck", 100, "ambient")],
+        },
+    )
+    own.api(
+        "POST",
+        "/orders/",
+        {
+            "external_id": "K-2",
+            "delivery_point_id": solgarden["id"],
+            "supplier_id": suppliers["S-1"]["id"],
+            "requested_date": day,
+            "lines": [
+                line("Fiskpinnar", 10, "kartong", 50, "frozen"),
+                line("Mjölk 1,5 %", 40, "liter", 41, "chilled"),
+                line("Vetemjöl", 5, "säck", 25, "ambient"),
+            ],
+        },
+    )
+    plan(own, day)
+    driver_token = token_of(own, "forare")
+    [route] = own.api("GET", f"/driver/routes?date={day}", token=driver_token)
+    stops = sorted(route["stops"], key=lambda s: s["sequence"])
+    assert len(stops) == 2, stops
+    second_point = int(stops[1]["job_key"].split(":")[1])
+    own.api(
+        "POST",
+        "/users/",
+        {
+            "username": "kok-andra",
+            "display_name": "Köket",
+            "role": "recipient",
+            "delivery_point_ids": [second_point],
+            "password": PASSWORD,
+        },
+    )
+    own.day = day  # type: ignore[attr-defined]
+    own.stops = stops  # type: ignore[attr-defined]
+    own.driver_token = driver_token  # type: ignore[attr-defined]
+    yield own
+    own.stop()
+
+
+def driver_event(server, kind: str, stop: dict, at: datetime, proof: dict | None = None) -> dict:
+    body = {
+        "client_id": uuid.uuid4().hex,
+        "kind": kind,
+        "plan_date": server.day,
+        "job_key": stop["job_key"],
+        "stop_id": stop["id"],
+        "recorded_at": at.isoformat(),
+    }
+    if proof is not None:
+        body["proof"] = proof
+    return server.api("POST", "/driver/events", body, token=server.driver_token)
+
+
+def full_proof(stop: dict) -> dict:
+    return {
+        "receiver_name": "Kim Köksson",
+        "lines": [
+            {"order_line_id": ln["order_line_id"], "delivered_quantity": ln["quantity"]}
+            for ln in stop["lines"]
+        ],
+    }
+
+
+def clock(page, iso: str) -> str:
+    """The time as the page formats it (the browser's time zone and the app's Swedish style)."""
+    return page.evaluate(
+        "iso => new Intl.DateTimeFormat('sv-SE', {hour: '2-digit', minute: '2-digit'}).format(new Date(iso))",
+        iso,
+    )
+
+
+def test_kitchen_sees_eta_move_live_and_confirms_receipt_with_a_missing_line(page, kitchen_server):
+    server = kitchen_server
+    first, second = server.stops
+    login(page, server, "kok-andra")
+    delivery = page.get_by_test_id("delivery")
+    expect(delivery).to_have_count(1)
+    expect(page.locator(".day-label").first).to_have_text("I dag")
+    expect(delivery.locator(".temp-label")).to_have_count(len({ln["temperature_class"] for ln in second["lines"]}))
+    expect(page.get_by_test_id("live")).to_have_text("Live")
+    expect(page.get_by_test_id("eta")).to_have_text(clock(page, second["planned_arrival"]))
+    expect(page.get_by_test_id("delivery-status")).to_have_text("Planerad")
+
+    # The driver arrives 25 minutes late at the stop before ours.
+    late = datetime.fromisoformat(first["planned_arrival"]) + timedelta(minutes=25)
+    driver_event(server, "arrive", first, late)
+    kitchen_token = token_of(server, "kok-andra")
+    [shown] = server.api("GET", "/recipient/deliveries", token=kitchen_token)
+    assert shown["eta"] != shown["planned_arrival"], shown
+    expect(page.get_by_test_id("eta")).to_have_text(clock(page, shown["eta"]))
+    assert clock(page, shown["eta"]) != clock(page, second["planned_arrival"])
+
+    # Done there: the vehicle is on its way to us.
+    driver_event(server, "deliver", first, late + timedelta(minutes=10), full_proof(first))
+    expect(page.get_by_test_id("vehicle-near")).to_contain_text("Bilen är på väg till er nu")
+    page.get_by_test_id("delivery").scroll_into_view_if_needed()
+    page.evaluate("window.scrollTo(0, document.querySelector('.kitchen').offsetTop)")
+    page.screenshot(path=str(SCREENSHOT_DOC))
+
+    # Handed over here; the kitchen checks the goods and one line is missing.
+    driver_event(server, "deliver", second, late + timedelta(minutes=40), full_proof(second))
+    page.get_by_test_id("refresh").click()
+    expect(page.get_by_test_id("delivery-status")).to_have_text("Levererad")
+    expect(page.get_by_test_id("receipt-pdf")).to_be_visible()
+    page.get_by_test_id("confirm-open").click()
+    form = page.get_by_test_id("confirm-form")
+    form.get_by_test_id("report-deviation").click()
+    form.get_by_test_id("confirm-submit").click()  # no name yet: told so
+    expect(page.locator("#confirm-name-error")).to_be_visible()
+    form.get_by_test_id("confirm-name").fill("Alva Andersson")
+    missing = second["lines"][0]
+    row = form.locator(f"[data-order-line-id='{missing['order_line_id']}']")
+    row.locator("select").select_option("missing")
+    expect(row.locator("input[id^=recv-]")).to_have_value("0")
+    row.locator("input[id^=note-]").fill("Kartongen kom inte")
+    form.get_by_test_id("confirm-submit").click()
+    expect(page.get_by_test_id("confirmed")).to_be_visible(timeout=15_000)
+    expect(page.get_by_test_id("pending-count")).to_have_count(0)
+
+    deviations = server.api("GET", "/deviations/")
+    mine = [d for d in deviations if d["order_line_id"] == missing["order_line_id"]]
+    assert len(mine) == 1, deviations
+    assert missing["article"] in mine[0]["description"] and "missing" in mine[0]["description"]
+    assert not [d for d in deviations if d["order_line_id"] in {ln["order_line_id"] for ln in second["lines"][1:]}]
+
+    # The name is offered next time on this shared device; the history lists the delivery.
+    page.get_by_test_id("tab-history").click()
+    expect(page.get_by_test_id("history-row")).to_have_count(len(second["lines"]))
+    expect(page.get_by_test_id("history-csv")).to_be_visible()
+    assert page.evaluate("JSON.parse(localStorage.getItem('samlast.kitchen.names'))") == ["Alva Andersson"]
