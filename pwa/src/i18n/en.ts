@@ -128,6 +128,7 @@ export const en = {
   "kitchen.early": "Planned {planned}, {min} min early",
   "kitchen.onTime": "On schedule",
   "kitchen.stopsBefore": "{n} stops before you",
+  "kitchen.nextStop": "You are the next stop",
   "kitchen.stopsBeforeOne": "1 stop before you",
   "kitchen.coming": "What is coming ({n} lines)",
   "kitchen.receiptPdf": "Driver's receipt (PDF)",

@@ -128,6 +128,7 @@ export const sv = {
   "kitchen.early": "Planerat {planned}, {min} min tidig",
   "kitchen.onTime": "Enligt plan",
   "kitchen.stopsBefore": "{n} stopp före er",
+  "kitchen.nextStop": "Ni är nästa stopp",
   "kitchen.stopsBeforeOne": "1 stopp före er",
   "kitchen.coming": "Det här kommer ({n} rader)",
   "kitchen.receiptPdf": "Förarens kvitto (PDF)",

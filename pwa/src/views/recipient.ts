@@ -178,7 +178,9 @@ function arrival(delivery: Delivery): HTMLElement | null {
             ? t("kitchen.early", { planned: clock(delivery.planned_arrival), min: -late })
             : t("kitchen.onTime"),
         delivery.stops_before !== undefined && delivery.status === "planned"
-          ? t(delivery.stops_before === 1 ? "kitchen.stopsBeforeOne" : "kitchen.stopsBefore", { n: delivery.stops_before })
+          ? delivery.stops_before === 0
+            ? t("kitchen.nextStop")
+            : t(delivery.stops_before === 1 ? "kitchen.stopsBeforeOne" : "kitchen.stopsBefore", { n: delivery.stops_before })
           : "",
       ]
         .filter(Boolean)
