@@ -183,5 +183,34 @@ def impact_command(date_from, date_to, json_path, time_limit, shapley_time_limit
         click.echo(f"Wrote {json_path}.")
 
 
+@samlast_cli.command("simulate")
+@click.option("--days", type=int, default=10, show_default=True, help="Weekdays to simulate.")
+@click.option("--vehicles", type=int, default=None, help="Active vehicles (default: all of the scale).")
+@click.option("--scale", type=float, default=0.3, show_default=True, help="Demo cluster scale.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the hidden truth.")
+@click.option("--time-limit", type=float, default=4.0, show_default=True, help="Solver seconds per day.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the per-day figures to this file.")
+@click.option("--database-url", default=None,
+              help="An EMPTY database for the simulation (default: a temporary SQLite file).")
+def simulate_command(days, vehicles, scale, seed, time_limit, json_path, database_url) -> None:
+    """Drive N simulated days through the driver API and learn after each (a digital twin)."""
+    import json
+
+    from samlast import simulate
+
+    options = simulate.SimulationOptions(days=days, vehicles=vehicles, scale=scale, seed=seed,
+                                         time_limit_s=time_limit)
+    try:
+        reports = simulate.run_isolated(options, database_url, echo=click.echo)
+    except simulate.SimulationError as exc:
+        raise click.ClickException(str(exc)) from None
+    if json_path:
+        json_path.write_text(json.dumps(simulate.as_json(options, reports), indent=2))
+        click.echo(f"Wrote {json_path}.")
+    if any(r.problems for r in reports):
+        raise click.ClickException("Invariants violated; see the PROBLEMS above.")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(samlast_cli)

@@ -130,18 +130,19 @@ def latest() -> LearnedParameters | None:
     return db.session.scalar(sa.select(LearnedParameters).order_by(LearnedParameters.version.desc()).limit(1))
 
 
-_cache: dict[int, LearnedModel] = {}
+_cache: dict[tuple[int, datetime], LearnedModel] = {}
 
 
 def current_model() -> LearnedModel:
-    """The newest learned parameters (parsed once per version and process)."""
+    """The newest learned parameters (parsed once per stored row and process)."""
     row = latest()
     if row is None:
         return LearnedModel()
-    if row.id not in _cache:
+    key = (row.id, row.created_at)  # ids can be reused after a database is emptied
+    if key not in _cache:
         _cache.clear()
-        _cache[row.id] = model_from(row)
-    return _cache[row.id]
+        _cache[key] = model_from(row)
+    return _cache[key]
 
 
 def _store(reason: str, payload: dict[str, Any]) -> LearnedParameters:

@@ -1,0 +1,274 @@
+"""The digital twin: plan each day, drive it through the driver app's API and sockets, learn, repeat.
+
+Per simulated day:
+
+1. plan the day with the newest learned parameters (the planning service,
+   as a planning job would);
+2. every simulated driver is connected on ``/driver`` and takes the routes
+   pushed there (``route_updated``); a coordinator listens on ``/coordinator``;
+3. the drivers' events (with proofs) and positions are sent in time order to
+   ``POST /api/v1/driver/events`` / ``/positions`` through the Flask test
+   client; ~2 % of the events are sent twice, as a replayed outbox would;
+4. the figures are taken and the invariants checked, then
+   ``POST /api/v1/feedback/learn`` learns from everything driven so far.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from werkzeug.security import generate_password_hash
+
+from samlast.extensions import db, socketio
+from samlast.models import (
+    DeliveryPoint,
+    DriverEvent,
+    Order,
+    Plan,
+    Role,
+    Stop,
+    StopStatus,
+    User,
+    Vehicle,
+)
+from samlast.simulate.driver import drive
+from samlast.simulate.truth import Truth
+
+PASSWORD = "simulated-driver"
+
+
+class SimulationError(RuntimeError):
+    """The simulation could not run (e.g. no orders on enough days)."""
+
+
+@dataclass(frozen=True)
+class SimulationOptions:
+    """``days`` weekdays of the demo cluster at ``scale`` with ``vehicles`` (None: all)."""
+
+    days: int = 10
+    vehicles: int | None = None
+    scale: float = 0.3
+    seed: int = 1
+    time_limit_s: float = 4.0
+    duplicate_p: float = 0.02
+    learn: bool = True
+
+
+@dataclass
+class DayReport:
+    """Figures of one simulated day (times in minutes or hours as named)."""
+
+    day: int
+    date: str
+    parameters_version: int | None
+    routes: int
+    stops: int
+    unassigned: int
+    eta_error_departure_min: float
+    eta_error_live_min: float
+    inside_window_share: float
+    planned_duration_h: float
+    actual_duration_h: float
+    late_risk_pushes: int
+    events_sent: int
+    events_stored: int
+    replays: int
+    problems: list[str] = field(default_factory=list)
+
+
+def setup_world(options: SimulationOptions) -> list[date]:
+    """Persist the demo cluster at `options.scale` with one driver per active vehicle."""
+    from samlast.demo.generator import generate_cluster
+    from samlast.services import demo
+
+    demo._persist(generate_cluster(seed=2026, scale=options.scale))
+    coordinator = User(username="sim-coordinator", role=Role.COORDINATOR)
+    coordinator.password_hash = generate_password_hash(PASSWORD, method=demo.DEMO_HASH_METHOD)
+    db.session.add(coordinator)
+    vehicles = db.session.scalars(sa.select(Vehicle).order_by(Vehicle.external_id)).all()
+    for index, vehicle in enumerate(vehicles):
+        if options.vehicles is not None and index >= options.vehicles:
+            vehicle.active = False
+            continue
+        driver = User(username=f"sim-driver-{index + 1}", role=Role.DRIVER)
+        driver.password_hash = generate_password_hash(PASSWORD, method=demo.DEMO_HASH_METHOD)
+        db.session.add(driver)
+        db.session.flush()
+        vehicle.driver_id = driver.id
+    db.session.commit()
+    dates = sorted(db.session.scalars(sa.select(Order.requested_date).distinct()))
+    if len(dates) < options.days:
+        raise SimulationError(f"The demo has orders on {len(dates)} days; asked for {options.days}.")
+    return dates[: options.days]
+
+
+def _token(username: str) -> dict[str, str]:
+    from samlast.services import auth
+
+    return {"Authorization": f"Bearer {auth.login(username, PASSWORD, ttl_hours=24)[0]}"}
+
+
+def _areas() -> list[tuple[float, float, float, float]]:
+    from samlast.services import feedback
+
+    return [(a.min_lat, a.min_lon, a.max_lat, a.max_lon) for a in feedback.areas()]
+
+
+def run_simulation(app, options: SimulationOptions, echo=lambda line: None) -> list[DayReport]:
+    """Run the twin inside `app`'s context on a database the simulation may fill."""
+    from samlast.services import planning
+
+    dates = setup_world(options)
+    defaults = {p.id: p.service_time_min * 60.0 for p in db.session.scalars(sa.select(DeliveryPoint))}
+    truth = Truth.draw(options.seed, defaults, _areas())
+    coordinator = _token("sim-coordinator")
+    drivers = {u.id: u for u in db.session.scalars(sa.select(User).where(User.role == Role.DRIVER))}
+    headers = {uid: _token(u.username) for uid, u in drivers.items()}
+    client = app.test_client()
+    sockets = {uid: socketio.test_client(app, namespace="/driver", auth={"token": h["Authorization"][7:]})
+               for uid, h in headers.items()}
+    watcher = socketio.test_client(app, namespace="/coordinator", auth={"token": coordinator["Authorization"][7:]})
+    rng = random.Random(f"samlast-sim-replays:{options.seed}")
+    reports = []
+    try:
+        for number, day in enumerate(dates, start=1):
+            for sock in (*sockets.values(), watcher):
+                sock.get_received(sock_namespace(sock, watcher))
+            plan = planning.plan_day(planning.default_terminal(), day, time_limit_s=options.time_limit_s,
+                                     seed=options.seed)
+            report = _run_day(number, day, plan, truth, client, sockets, watcher, headers, rng, options)
+            if options.learn:
+                learned = client.post("/api/v1/feedback/learn", headers=coordinator)
+                if learned.status_code != 201:
+                    report.problems.append(f"learning failed: {learned.status_code} {learned.json}")
+            reports.append(report)
+            echo(format_day(report))
+    finally:
+        for sock in (*sockets.values(), watcher):
+            sock.disconnect(namespace=sock_namespace(sock, watcher))
+    return reports
+
+
+def sock_namespace(sock, watcher) -> str:
+    return "/coordinator" if sock is watcher else "/driver"
+
+
+def _run_day(number, day, plan, truth, client, sockets, watcher, headers, rng, options) -> DayReport:
+    from samlast.services.planning import at, seconds_of
+
+    problems: list[str] = []
+    pushed: dict[int, dict[str, Any]] = {}
+    for uid, sock in sockets.items():
+        for message in sock.get_received("/driver"):
+            if message["name"] == "route_updated":
+                route = message["args"][0]["route"]
+                if route["plan_date"] == day.isoformat():
+                    pushed[route["id"]] = route
+    planned_ids = {r.id for r in plan.routes if r.driver_id is not None}
+    if set(pushed) != planned_ids:
+        problems.append(f"routes pushed {sorted(pushed)} != planned {sorted(planned_ids)}")
+    driver_of = {r.id: r.driver_id for r in plan.routes}
+    driven = []
+    for uid in sockets:
+        mine = [route for rid, route in pushed.items() if driver_of.get(rid) == uid]
+        driven += [(uid, d) for d in drive(mine, day, truth, seconds_of, lambda d, s: at(d, int(s)).isoformat())]
+    actions = sorted(((a.at_s, i, uid, a) for i, (uid, d) in enumerate(driven) for a in d.actions),
+                     key=lambda item: (item[0], item[1]))
+    arrival_of = {s.stop_id: s for _, d in driven for s in d.stops}
+    planned_at = {s.stop_id: s.planned_arrival_s for _, d in driven for s in d.stops}
+    last_eta: dict[int, int] = {}
+    live_errors, risk_pushes, sent, replays = [], 0, set(), 0
+    for _, _, uid, action in actions:
+        if action.arrival:
+            guess = last_eta.get(action.stop_id, planned_at[action.stop_id])
+            live_errors.append(abs(guess - arrival_of[action.stop_id].actual_arrival_s) / 60)
+        response = client.post(action.path, json=action.body, headers=headers[uid])
+        expected = 201 if "kind" in action.body else 200
+        if response.status_code != expected:
+            problems.append(f"{action.path} answered {response.status_code}: {response.json}")
+            continue
+        if "kind" not in action.body:
+            continue
+        sent.add(action.body["client_id"])
+        if response.json["flagged"]:
+            problems.append(f"event flagged: {response.json['flag_reason']}")
+        if rng.random() < options.duplicate_p:
+            again = client.post(action.path, json=action.body, headers=headers[uid])
+            replays += 1
+            if again.status_code != 200 or not again.json["replay"]:
+                problems.append(f"replay answered {again.status_code}")
+        for message in watcher.get_received("/coordinator"):
+            if message["name"] == "eta":
+                payload = message["args"][0]
+                last_eta[payload["stop_id"]] = seconds_of(day, datetime.fromisoformat(payload["eta"]))
+            elif message["name"] == "late_risk":
+                risk_pushes += 1
+    problems += _check_invariants(plan, sent)
+    stops = [s for _, d in driven for s in d.stops]
+    stored = db.session.scalar(sa.select(sa.func.count()).select_from(DriverEvent)
+                               .where(DriverEvent.plan_date == day)) or 0
+    mean = (lambda xs: round(statistics.fmean(xs), 2) if xs else 0.0)
+    return DayReport(
+        day=number, date=day.isoformat(),
+        parameters_version=_version(plan), routes=len(plan.routes), stops=len(stops),
+        unassigned=len(plan.unassigned),
+        eta_error_departure_min=mean([abs(s.planned_arrival_s - s.actual_arrival_s) / 60 for s in stops]),
+        eta_error_live_min=mean(live_errors),
+        inside_window_share=round(sum(s.inside_window for s in stops) / len(stops), 4) if stops else 1.0,
+        planned_duration_h=round(sum(d.planned_s for _, d in driven) / 3600, 2),
+        actual_duration_h=round(sum(d.actual_s for _, d in driven) / 3600, 2),
+        late_risk_pushes=risk_pushes, events_sent=len(sent), events_stored=stored, replays=replays,
+        problems=problems,
+    )
+
+
+def _version(plan: Plan) -> int | None:
+    from samlast.models import LearnedParameters
+
+    if plan.learned_parameters_id is None:
+        return None
+    return db.session.get(LearnedParameters, plan.learned_parameters_id).version
+
+
+def _check_invariants(plan: Plan, sent: set[str]) -> list[str]:
+    """Every planned stop ends done with its events; every event sent is stored exactly once."""
+    problems = []
+    db.session.expire_all()
+    rows = db.session.execute(
+        sa.select(DriverEvent.client_id, DriverEvent.stop_id, DriverEvent.kind)
+        .where(DriverEvent.plan_date == plan.plan_date)
+    ).all()
+    stored_ids = [r.client_id for r in rows]
+    if len(stored_ids) != len(set(stored_ids)):
+        problems.append("a client_id is stored twice")
+    if set(stored_ids) != sent:
+        problems.append(f"events sent {len(sent)} != stored {len(stored_ids)}")
+    kinds: dict[int, set[str]] = {}
+    for row in rows:
+        kinds.setdefault(row.stop_id, set()).add(row.kind.value)
+    for route in plan.routes:
+        for stop in route.stops:
+            stop = db.session.get(Stop, stop.id)
+            have = kinds.get(stop.id, set())
+            if stop.status != StopStatus.DONE or "arrive" not in have or "leave" not in have:
+                problems.append(f"stop {stop.job_key} ended {stop.status.value} with events {sorted(have)}")
+    return problems
+
+
+def format_day(r: DayReport) -> str:
+    ok = "ok" if not r.problems else f"{len(r.problems)} PROBLEMS: {'; '.join(r.problems[:3])}"
+    return (f"day {r.day:2d} {r.date} params v{r.parameters_version or 0:<2} {r.routes} routes "
+            f"{r.stops:3d} stops ({r.unassigned} unassigned) | ETA error at departure "
+            f"{r.eta_error_departure_min:5.1f} min, live {r.eta_error_live_min:5.1f} min | inside window "
+            f"{r.inside_window_share:6.1%} | duration planned {r.planned_duration_h:5.1f} h, actual "
+            f"{r.actual_duration_h:5.1f} h | events {r.events_stored}/{r.events_sent} "
+            f"(+{r.replays} replays) | {ok}")
+
+
+def as_json(options: SimulationOptions, reports: list[DayReport]) -> dict[str, Any]:
+    return {"options": asdict(options), "days": [asdict(r) for r in reports]}
