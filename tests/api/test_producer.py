@@ -68,12 +68,15 @@ def test_free_slots_show_capacity_and_cutoff(client, farmers, slots, clock):
     assert farm["cutoff"].startswith(f"{MONDAY}T14:00")
 
 
-def test_book_change_cancel_before_cutoff(client, farmers, slots, clock):
+def test_book_change_cancel_before_cutoff(client, farmers, slots, clock, world):
     booked = _book(client, farmers[0], slots[0])
     assert booked.status_code == 201, booked.json
     booking_id = booked.json["id"]
-    changed = client.patch(f"/api/v1/producer/bookings/{booking_id}", json={"kg": 900}, headers=farmers[0])
+    changed = client.patch(f"/api/v1/producer/bookings/{booking_id}", json={"kg": 900, "product_area_id": world.dairy_area.id}, headers=farmers[0])
     assert changed.status_code == 200 and changed.json["kg"] == 900
+    assert changed.json["product_area_id"] == world.dairy_area.id
+    bad_area = client.patch(f"/api/v1/producer/bookings/{booking_id}", json={"product_area_id": 999999}, headers=farmers[0])
+    assert bad_area.status_code == 422 and "product_area_id" in bad_area.json["error"]["fields"]
     slot = db.session.scalar(sa.select(PickupSlot))
     db.session.refresh(slot)
     assert slot.booked_kg == 900

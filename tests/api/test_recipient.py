@@ -85,6 +85,11 @@ def test_eta_is_pushed_when_the_driver_is_late_at_the_previous_stop(app, client,
     client.post("/api/v1/driver/events", json=body, headers=driver)
     near = [m for m in listener.get_received("/recipient") if m["name"] == "vehicle_near"]
     assert near and near[0]["args"][0]["job_key"] == stop["job_key"]
+
+    # The hand-over at the kitchen's own stop reaches the kitchen at once.
+    handed = client.post("/api/v1/driver/events", json=event("deliver", stop, proof=full_proof(stop)), headers=driver)
+    [status] = [m["args"][0] for m in listener.get_received("/recipient") if m["name"] == "stop_status"]
+    assert status["status"] == "done" and status["proof_id"] == handed.json["proof_id"]
     listener.disconnect(namespace="/recipient")
 
 
@@ -170,7 +175,7 @@ def test_web_push_subscription_and_vehicle_near_notice(app, client, route, kitch
     client.post("/api/v1/driver/events", json=event("deliver", first, proof=full_proof(first)), headers=driver)
     push.drain()
     assert len(sent) == 1 and sent[0]["subscription_info"]["endpoint"] == sub["endpoint"]
-    assert stop["job_key"] in sent[0]["data"]
+    assert stop["job_key"] in sent[0]["data"] and "Leveransen är nära" in sent[0]["data"]
 
 
 def test_recipient_endpoints_are_scoped(client, make_user, route):

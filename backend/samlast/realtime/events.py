@@ -56,6 +56,22 @@ def progress_after(event) -> None:
     from samlast.realtime.recipient import point_room
     from samlast.services import eta, push
 
+    here = event.stop
+    if here is not None and here.delivery_point_id and not event.flagged:
+        # The kitchen being served sees the hand-over at once (to confirm receipt).
+        socketio.emit(
+            "stop_status",
+            {
+                "stop_id": here.id,
+                "job_key": here.job_key,
+                "delivery_point_id": here.delivery_point_id,
+                "plan_date": event.plan_date.isoformat(),
+                "status": here.status.value,
+                "proof_id": event.proof.id if event.proof else None,
+            },
+            namespace="/recipient",
+            to=point_room(here.delivery_point_id),
+        )
     ahead, next_stop = eta.update_after(event)
     for stop in ahead:
         payload = eta.eta_payload(stop)
@@ -65,7 +81,4 @@ def progress_after(event) -> None:
     if next_stop is not None and next_stop.delivery_point_id:
         payload = eta.eta_payload(next_stop)
         socketio.emit("vehicle_near", payload, namespace="/recipient", to=point_room(next_stop.delivery_point_id))
-        push.notify_delivery_point(
-            next_stop.delivery_point_id,
-            {"type": "vehicle_near", "title": "Leveransen är nära", "body": "Bilen är på väg till er nu.", **payload},
-        )
+        push.notify_delivery_point(next_stop.delivery_point_id, {"type": "vehicle_near", **payload})

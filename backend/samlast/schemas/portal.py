@@ -167,6 +167,7 @@ class BookingInputSchema(BaseSchema):
 
 
 class BookingChangeSchema(BaseSchema):
+    product_area_id = fields.Integer(allow_none=True)
     kg = fields.Float(validate=validate.Range(min=0, min_inclusive=False, max=30000))
     pallets = fields.Float(validate=validate.Range(min=0, max=40))
     temperature_class = fields.Enum(TemperatureClass, by_value=True)

@@ -189,7 +189,10 @@ def change_booking(user: User, booking: Booking, data: dict[str, Any]) -> Bookin
     if (delta_kg or delta_pallets) and not _reserve(booking.slot, delta_kg, delta_pallets):
         db.session.rollback()
         raise Conflict("Not enough room left in this slot.", {"kg": ["Exceeds the free capacity."]})
-    for name in ("kg", "pallets", "note", "order_refs", "temperature_class"):
+    if data.get("product_area_id") is not None and db.session.get(ProductArea, data["product_area_id"]) is None:
+        db.session.rollback()
+        raise ValidationFailed("Unknown product area.", {"product_area_id": ["No such product area."]})
+    for name in ("kg", "pallets", "note", "order_refs", "temperature_class", "product_area_id"):
         if name in data:
             setattr(booking, name, data[name])
     db.session.commit()

@@ -63,6 +63,21 @@ def subscribe(user: User, endpoint: str, p256dh: str, auth: str) -> PushSubscrip
     return subscription
 
 
+# Notice texts by the user's language; the app's own strings live in the PWA's tables.
+NOTICE_TEXT = {
+    "vehicle_near": {
+        "sv": ("Leveransen är nära", "Bilen är på väg till er nu."),
+        "en": ("Your delivery is near", "The vehicle is on its way to you now."),
+    }
+}
+
+
+def _localised(payload: dict, locale: str) -> dict:
+    texts = NOTICE_TEXT.get(payload.get("type", ""), {})
+    title, body = texts.get(locale) or texts.get("sv") or ("Samlast", "")
+    return {"title": title, "body": body, **payload}
+
+
 def _send(app, subscription_id: int, payload: dict) -> bool:
     from pywebpush import WebPushException, webpush
 
@@ -76,7 +91,7 @@ def _send(app, subscription_id: int, payload: dict) -> bool:
                     "endpoint": subscription.endpoint,
                     "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth},
                 },
-                data=json.dumps(payload),
+                data=json.dumps(_localised(payload, subscription_user_locale(subscription))),
                 vapid_private_key=str(ensure_vapid_keys()),
                 vapid_claims={"sub": app.config["VAPID_SUBJECT"]},
                 timeout=5,
@@ -93,6 +108,11 @@ def _send(app, subscription_id: int, payload: dict) -> bool:
         finally:
             db.session.remove()
         return False
+
+
+def subscription_user_locale(subscription: PushSubscription) -> str:
+    user = db.session.get(User, subscription.user_id)
+    return user.locale if user is not None else "sv"
 
 
 def notify_delivery_point(delivery_point_id: int, payload: dict) -> list:
