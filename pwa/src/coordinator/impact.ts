@@ -92,7 +92,7 @@ function poll(id: string): void {
   }, 1_000);
 }
 
-async function start(form: HTMLFormElement): Promise<void> {
+function remember(form: HTMLFormElement): void {
   const data = new FormData(form);
   state.form = {
     name: String(data.get("name") ?? ""),
@@ -101,6 +101,10 @@ async function start(form: HTMLFormElement): Promise<void> {
     timeLimit: String(data.get("time_limit_s") ?? "2"),
     shapley: data.get("shapley") === "on",
   };
+}
+
+async function start(form: HTMLFormElement): Promise<void> {
+  remember(form);
   state.startError = null;
   const limit = Number(state.form.timeLimit.replace(",", "."));
   try {
@@ -130,6 +134,9 @@ function startForm(): HTMLElement {
     {
       class: "card cimpact-form no-print",
       "data-testid": "impact-form",
+      // keep what was typed when the section redraws (a finished report, a language switch)
+      oninput: (event: Event) => remember(event.currentTarget as HTMLFormElement),
+      onchange: (event: Event) => remember(event.currentTarget as HTMLFormElement),
       onsubmit: (event: Event) => {
         event.preventDefault();
         void start(event.target as HTMLFormElement);

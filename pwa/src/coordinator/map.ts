@@ -12,6 +12,8 @@ let leaflet: Promise<Leaflet> | null = null;
 
 /** One colour per route; dark enough for white text (>= 4.5:1) and told apart by number too. */
 export const ROUTE_COLOURS = ["#0a3a7a", "#a3000b", "#006b3c", "#6a1b9a", "#8a4b00", "#00626e", "#b0004f", "#3d4f00"];
+export const TRUCK_SVG =
+  '<svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true"><path fill="currentColor" d="M2 5h12v10H2zM15 8h4l3 4v3h-7zM6 19a2 2 0 1 1 0-4 2 2 0 0 1 0 4zm12 0a2 2 0 1 1 0-4 2 2 0 0 1 0 4z"/></svg>';
 export const routeColour = (index: number) => ROUTE_COLOURS[index % ROUTE_COLOURS.length] ?? "#0a3a7a";
 
 const STATUS_MARK: Record<string, string> = { planned: "", arrived: "●", done: "✓", skipped: "✕" };
@@ -94,7 +96,7 @@ export async function drawRoutesMap(
           const marker = L.marker([position.lat, position.lon], {
             icon: L.divIcon({
               className: "cmap-marker cmap-vehicle",
-              html: `<span style="--route:${colour}" aria-hidden="true">🚚</span>`,
+              html: `<span style="--route:${colour};color:${colour}">${TRUCK_SVG}</span>`,
               iconSize: [38, 38],
             }),
             title: label,

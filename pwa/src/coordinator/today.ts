@@ -7,8 +7,8 @@ import { h } from "../ui/dom";
 import { isoDate } from "../util/dates";
 import * as api from "./api";
 import type { FlaggedEvent, Deviation, Plan, PlanningJob, PlanRoute, PlanStop, Terminal } from "./api";
-import { drawRoutesMap, routeColour, type RoutesMap } from "./map";
-import { on, type VehiclePosition } from "./socket";
+import { drawRoutesMap, routeColour, TRUCK_SVG, type RoutesMap } from "./map";
+import { coordinatorLive, on, type VehiclePosition } from "./socket";
 
 interface LateRiskItem {
   key: string;
@@ -228,6 +228,7 @@ function lateRisks(): LateRiskItem[] {
 // --- drawing --------------------------------------------------------------------------------
 
 function liveBadge(): HTMLElement {
+  state.live = coordinatorLive();
   return h("span", { class: `live live-${state.live ? "on" : "off"}`, "data-testid": "coordinator-live" }, t(state.live ? "coordinator.live" : "coordinator.notLive"));
 }
 
@@ -241,7 +242,7 @@ function progressBlock(): HTMLElement | null {
     { class: `progress-block job-${job.status}`, "data-testid": "plan-progress", role: "status" },
     h("label", { for: "plan-progress-bar" }, `${status} – ${pct} %`),
     h("progress", { id: "plan-progress-bar", max: 100, value: pct }),
-    job.message ? h("p", { class: "muted small" }, job.message) : null,
+    job.message && job.status !== "succeeded" ? h("p", { class: "small" }, job.message) : null,
   );
 }
 
@@ -315,7 +316,7 @@ function routeCard(route: PlanRoute, index: number): HTMLElement {
       "header",
       { class: "croute-head" },
       h("span", { class: "swatch", "aria-hidden": "true" }),
-      h("h4", {}, t("coordinator.routeTitle", { vehicle: route.vehicle_name, trip: route.trip })),
+      h("h4", {}, t("coordinator.routeTitle", { vehicle: route.vehicle_name, trip: route.trip + 1 })),
       h(
         "p",
         { class: "muted" },
@@ -449,6 +450,12 @@ function alerts(): HTMLElement {
   );
 }
 
+function legendTruck(): HTMLElement {
+  const span = h("span", { style: "--route:#0a3a7a;color:#0a3a7a" });
+  span.innerHTML = TRUCK_SVG;
+  return span;
+}
+
 function legend(): HTMLElement {
   return h(
     "ul",
@@ -456,7 +463,7 @@ function legend(): HTMLElement {
     (["planned", "arrived", "done", "skipped"] as const).map((status) =>
       h("li", {}, h("span", { class: `cmap-marker cmap-stop cmap-${status} legend-dot`, "aria-hidden": "true" }, h("span", { style: "--route:#0a3a7a" }, status === "planned" ? "1" : status === "arrived" ? "1●" : status === "done" ? "1✓" : "1✕")), t(`coordinator.status.${status}`)),
     ),
-    h("li", {}, h("span", { class: "legend-truck", "aria-hidden": "true" }, "🚚"), t("coordinator.vehicle")),
+    h("li", {}, h("span", { class: "cmap-marker cmap-vehicle legend-dot", "aria-hidden": "true" }, legendTruck()), t("coordinator.vehicle")),
   );
 }
 
