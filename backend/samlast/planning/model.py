@@ -83,26 +83,53 @@ def _check_classes(mapping: Mapping[str, Load], what: str) -> None:
 
 @dataclass(frozen=True)
 class BreakRule:
-    """Driver break rule (EU 561/2006 by default).
+    """Driver driving-time rule (EU 561/2006 by default).
+
+    The regulation asks for a break of at least ``break_s`` after at most
+    ``max_driving_s`` of *driving* (art. 7) and at most
+    ``max_daily_driving_s`` of driving per day (art. 6). Service and waiting
+    time do not count as driving.
+
+    The solver enforces it for vehicles with ``Vehicle.break_rule`` like this:
+
+    * no trip drives more than ``max_driving_s`` (a driving-time dimension
+      per trip: travel time only);
+    * between two trips of the vehicle the terminal stop lasts at least
+      ``max(reload_s, break_s)``; the driver takes the break while the
+      vehicle is reloaded, and the plan reports it as a
+      :class:`PlannedBreak` at the start of that gap (on the following trip);
+    * the driving of all trips of the day together is at most
+      ``max_daily_driving_s`` (a constraint across trips, added only when
+      ``max_trips * max_driving_s`` could exceed it: with the default two
+      trips of 4.5 h the 9 h hold by construction).
+
+    This is legal because the driving between two breaks is exactly the
+    driving of one trip (<= 4.5 h), and every trip after the first is
+    preceded by a break of ``break_s``. It is stricter than the regulation
+    only in that a break is never taken *during* a trip, so a single
+    destination more than ``max_driving_s`` of driving away (there and
+    back) cannot be served by a break-rule vehicle; such a job is reported
+    as ``DRIVING_TIME_LIMIT``. In a municipal cluster (trips of tens of
+    kilometres) this never binds, and breaks at the terminal keep the
+    routing model as cheap as one without breaks.
 
     Parameters
     ----------
     max_driving_s : int
-        Longest stretch, in seconds, without a break. The solver counts the
-        whole working time (driving, service and waiting) towards it, which is
-        stricter than the regulation's driving time and therefore always legal.
+        Longest driving time, in seconds, without a break (per trip).
     break_s : int
         Break duration in seconds.
-    max_breaks : int
-        Breaks the solver may place per trip. One break allows trips of up to
-        ``2 * max_driving_s + break_s`` (9 h 45 min), which covers the 9 h
-        daily driving limit; more optional breaks make OR-Tools' first
-        solution search thrash, so raise it only if trips are that long.
+    max_daily_driving_s : int
+        Longest driving time, in seconds, over all trips of a day.
     """
 
     max_driving_s: int = 4 * 3600 + 30 * 60
     break_s: int = 45 * 60
-    max_breaks: int = 1
+    max_daily_driving_s: int = 9 * 3600
+
+    def __post_init__(self) -> None:
+        if min(self.max_driving_s, self.break_s, self.max_daily_driving_s) <= 0:
+            raise ValueError(f"break rule durations must be positive: {self}")
 
 
 @dataclass(frozen=True)
@@ -129,11 +156,13 @@ class Vehicle:
         Upper bound in seconds on the time between the first departure and the
         last return of the day (all trips together).
     break_rule : bool
-        Whether :class:`BreakRule` breaks must be planned for this vehicle.
+        Whether the driver is bound by the problem's :class:`BreakRule`
+        (driving per trip and per day, break at the terminal between trips).
     max_trips : int
         How many times the vehicle may leave the terminal in one day.
     reload_s : int
-        Time at the terminal, in seconds, between two trips.
+        Time at the terminal, in seconds, between two trips (at least the
+        rule's ``break_s`` for a break-rule vehicle).
     """
 
     id: str
@@ -336,7 +365,12 @@ class Stop:
 
 @dataclass(frozen=True)
 class PlannedBreak:
-    """A driver break: ``start`` seconds since midnight, ``duration_s`` seconds."""
+    """A driver break: ``start`` seconds since midnight, ``duration_s`` seconds.
+
+    The solver places breaks at the terminal between two trips (see
+    :class:`BreakRule`): the break is listed on the trip it precedes and
+    starts when the previous trip returns, i.e. before that trip's ``start``.
+    """
 
     start: int
     duration_s: int
@@ -371,6 +405,9 @@ class UnassignedReason(StrEnum):
     NO_VEHICLE_COMPARTMENT = "no_vehicle_compartment"
     TOO_HEAVY_FOR_ANY_VEHICLE = "too_heavy_for_any_vehicle"
     TIME_WINDOW_UNREACHABLE = "time_window_unreachable"
+    #: Terminal -> job -> terminal alone drives longer than the break rule's
+    #: ``max_driving_s`` and only break-rule vehicles could otherwise serve it.
+    DRIVING_TIME_LIMIT = "driving_time_limit"
     NO_CAPACITY_OR_TIME_LEFT = "no_capacity_or_time_left"
 
 
@@ -392,7 +429,8 @@ class Plan:
     ``first_solution_source`` where the OR-Tools search started from:
     ``"initial_plan"``, ``"pyvrp"``, ``"pyvrp_repaired:<n>"`` (PyVRP routes
     with the *n* stops of vehicles whose trips OR-Tools rejected left out,
-    e.g. for breaks; the OR-Tools search re-inserted them) or ``"ortools"``
+    e.g. a trip driving longer than the break rule allows; the OR-Tools
+    search re-inserted them) or ``"ortools"``
     (the ``first_solution`` heuristic).
     """
 

@@ -4,7 +4,7 @@ PyVRP's iterated local search finds much better VRPTW routes than OR-Tools'
 first-solution heuristics plus guided local search in the same time (see
 ``bench/RESULTS.md``). It is used here as a *helper*: its routes become the
 initial assignment of the OR-Tools model, which checks every constraint of
-the product (compartments, shifts, breaks, multiple trips, windows), repairs
+the product (compartments, shifts, driving limits, multiple trips, windows), repairs
 what PyVRP did not model and keeps improving. PyVRP never decides alone.
 
 What is mapped
@@ -18,12 +18,14 @@ What is mapped
   windows gets its widest one (a restriction: PyVRP routes stay feasible).
 * Shifts: vehicle ``tw_early``/``tw_late``; ``max_route_duration`` is the
   shift duration.
-* Breaks are not modelled by PyVRP; it plans with room for one break per
-  vehicle (earlier return, windows closing earlier by the break length),
-  and OR-Tools places the break.
 * Multiple trips: ``max_reloads = max_trips - 1`` at a reload depot at the
   terminal whose service duration is ``reload_s``; PyVRP trip *k* becomes
   OR-Tools trip *k* of the same vehicle.
+* Driver breaks are taken at the terminal between trips (see
+  :class:`~.model.BreakRule`): the caller passes vehicles whose ``reload_s``
+  is already the trip gap ``max(reload_s, break_s)``, so nothing else is
+  needed. The per-trip driving limit (4.5 h) is not mapped; OR-Tools
+  checks it and the caller repairs the rare vehicle that exceeds it.
 * Costs: the OR-Tools arc and span costs, in the same integer units; a job
   is optional with a prize worth ten dedicated routes (at most
   ``drop_penalty``).
@@ -116,7 +118,6 @@ def solve_warm_start(
     arc_cost_per_m: Sequence[int],
     span_cost_per_s: Sequence[int],
     drop_penalty: int,
-    break_s: Sequence[int] = (),
     seed: int,
     max_iterations: int,
     max_runtime_s: float,
@@ -140,13 +141,6 @@ def solve_warm_start(
         Convert a demand or capacity to the model's integers.
     arc_cost_per_m, span_cost_per_s : per vehicle
         The OR-Tools cost coefficients.
-    break_s : per vehicle
-        Length of the driver break the vehicle may need (0: none). PyVRP has
-        no breaks, so it plans with room for one: the vehicle returns
-        ``break_s`` before its shift end and every client window closes
-        ``max(break_s)`` earlier (never before it opens). Any of its routes
-        then stays feasible when OR-Tools inserts the break where the
-        working stretch would get too long and pushes the rest later.
     max_iterations, max_runtime_s :
         The search stops at whichever comes first. With the iteration cap
         binding, the result depends only on the input and ``seed``.
@@ -176,7 +170,6 @@ def solve_warm_start(
     )
     prize = int(min(drop_penalty, 10 * dedicated + 1000))
 
-    margin = max(break_s, default=0)
     clients = []
     for node in nodes:
         amounts = [quantity(getattr(node.job.demand.get(c), u, 0.0)) for c, u in dimensions]
@@ -191,7 +184,7 @@ def solve_warm_start(
                 pickup=amounts if pickup else zero,
                 service_duration=node.service_s,
                 tw_early=widest.start if widest else 0,
-                tw_late=max(widest.start, widest.end - margin) if widest else _BIG,
+                tw_late=widest.end if widest else _BIG,
                 prize=prize,
                 required=False,
             )
@@ -201,10 +194,9 @@ def solve_warm_start(
     types: dict[tuple, list[int]] = {}
     for i, v in enumerate(vehicles):
         caps = tuple(capacity(getattr(v.capacity(c), u)) for c, u in dimensions)
-        brk = break_s[i] if break_s else 0
         key = (
             v.shift_start,
-            max(v.shift_start, v.shift_end - brk),
+            v.shift_end,
             caps,
             arc_cost_per_m[i],
             span_cost_per_s[i],

@@ -8,9 +8,10 @@ still dropped competes with other jobs for capacity or time.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
-from .model import Job, Problem, UnassignedReason, Vehicle, Visit
+from .model import BreakRule, Job, Problem, UnassignedReason, Vehicle, Visit
 
 
 def has_compartments(vehicle: Vehicle, job: Job) -> bool:
@@ -59,6 +60,25 @@ def reachable(
     return t + durations_s[here][0] <= vehicle.shift_end
 
 
+def drivable(
+    vehicle: Vehicle,
+    rule: BreakRule,
+    job: Job,
+    durations_s: Sequence[Sequence[float]],
+    node_of_visit: Sequence[int],
+) -> bool:
+    """True if terminal -> job visits -> terminal fits the vehicle's driving limit per trip.
+
+    Travel times are rounded up per arc, as in the solver. Vehicles without
+    the break rule have no driving limit.
+    """
+    if not vehicle.break_rule:
+        return True
+    path = [0, *node_of_visit, 0]
+    driving = sum(math.ceil(durations_s[a][b] - 1e-9) for a, b in zip(path, path[1:], strict=False))
+    return driving <= rule.max_driving_s
+
+
 def diagnose(
     problem: Problem,
     job: Job,
@@ -76,6 +96,10 @@ def diagnose(
     vehicles = [v for v in vehicles if fits(v, job)]
     if not vehicles:
         return UnassignedReason.TOO_HEAVY_FOR_ANY_VEHICLE
-    if not any(reachable(v, job, durations_s, node_of_visit) for v in vehicles):
+    vehicles = [v for v in vehicles if reachable(v, job, durations_s, node_of_visit)]
+    if not vehicles:
         return UnassignedReason.TIME_WINDOW_UNREACHABLE
+    rule = problem.break_rule
+    if not any(drivable(v, rule, job, durations_s, node_of_visit) for v in vehicles):
+        return UnassignedReason.DRIVING_TIME_LIMIT
     return None

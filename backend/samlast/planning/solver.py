@@ -8,16 +8,22 @@ Modelling choices
   (OR-Tools vehicles sharing one shift). Trip k+1 may only leave the
   terminal ``reload_s`` after trip k returned, if it is used at all.
 * Compartments: one capacity dimension per (temperature class, kg|pallets)
-  that some job needs. Pure-delivery classes accumulate the delivered amount;
-  otherwise the dimension tracks the real on-board load (deliveries
-  negative, pickups positive) with a free start load forced to equal the
-  route's deliveries. Jobs are restricted to vehicles having the needed
-  compartments.
-* Breaks: optional 45-minute break intervals per trip and
-  ``SetBreakDistanceDurationOfVehicle`` so that no stretch of working time
-  (driving, service and waiting) exceeds ``BreakRule.max_driving_s``.
+  that some job needs (:func:`.dimensions.add_capacities`). Jobs are
+  restricted to vehicles having the needed compartments.
+* Driver breaks (EU 561/2006, :class:`~.model.BreakRule`): a driving-time
+  dimension (travel time only) caps every trip of a break-rule vehicle at
+  4.5 h of driving, and the break is taken *at the terminal between trips*:
+  the gap before trip k+1 is at least ``max(reload_s, break_s)`` and the plan
+  reports a 45-min :class:`~.model.PlannedBreak` at its start. No driver
+  therefore drives more than 4.5 h without a 45-min break, which is what the
+  regulation asks; the daily 9 h is a constraint across trips when needed.
+  Unlike break intervals inside routes, this adds one ordinary dimension, so
+  OR-Tools checks foreign (PyVRP) routes and searches as fast as without
+  breaks.
 * Every visit has a disjunction with ``drop_penalty``; dropped jobs get a
   reason from :mod:`.reasons`.
+* First solution: a previous plan, PyVRP's routes (:mod:`.initial_routes`)
+  or the OR-Tools ``first_solution`` heuristic.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from dataclasses import dataclass
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2, routing_ils_pb2
 
+from . import dimensions, initial_routes
 from .model import (
     Job,
     JobKind,
@@ -48,9 +55,6 @@ from .travel import GeodesicTravelModel, TravelMatrix, TravelMatrixProvider
 
 logger = logging.getLogger(__name__)
 
-#: Quantities are scaled to integers with this factor (0.01 kg / 0.01 pallet).
-QTY_SCALE = 100
-
 
 @dataclass(frozen=True)
 class _Node:
@@ -58,14 +62,6 @@ class _Node:
     action: StopAction
     visit: Visit
     service_s: int
-
-
-def _qty(value: float) -> int:
-    return int(round(value * QTY_SCALE))
-
-
-def _cap(value: float) -> int:
-    return int(math.floor(value * QTY_SCALE + 1e-9))
 
 
 class _Model:
@@ -108,7 +104,6 @@ class _Model:
         self.manager = pywrapcp.RoutingIndexManager(len(self.nodes), len(self.trips), 0)
         self.routing = pywrapcp.RoutingModel(self.manager)
         self.solver = self.routing.solver()
-        self.breaks: dict[int, list] = {}
         self.pins = self._pins(initial, fixed or {})
         self.pinned = {node for _, _, stops in self.pins for node, _ in stops}
         self._build()
@@ -125,103 +120,15 @@ class _Model:
         self.dur = self._int_matrix(self.matrix.durations_s, lambda d: int(math.ceil(d - 1e-9)))
         cost_cb: dict[float, int] = {}
         for v, (vehicle, _) in enumerate(self.trips):
-            coef = self._arc_cost_per_m(vehicle)
+            coef = self.arc_cost_per_m(vehicle)
             if coef not in cost_cb:
                 cost = [[int(round(d * coef)) for d in row] for row in self.dist]
                 cost_cb[coef] = r.RegisterTransitMatrix(cost)
             r.SetArcCostEvaluatorOfVehicle(cost_cb[coef], v)
-        self._build_time()
-        self._build_capacities()
+        dimensions.add_time(self)
+        dimensions.add_capacities(self)
+        dimensions.add_driving(self)
         self._build_jobs()
-        self._build_breaks()
-
-    def _build_time(self) -> None:
-        r = self.routing
-        service = [0] + [n.service_s for n in self.nodes[1:]]
-        transit = [
-            [self.dur[a][b] + service[a] for b in range(len(self.nodes))]
-            for a in range(len(self.nodes))
-        ]
-        self.horizon = max(v.shift_end for v, _ in self.trips) + 1
-        cb = r.RegisterTransitMatrix(transit)
-        r.AddDimension(cb, self.horizon, self.horizon, False, "time")
-        self.time = r.GetDimensionOrDie("time")
-        for v, (vehicle, trip) in enumerate(self.trips):
-            self.time.CumulVar(r.Start(v)).SetRange(vehicle.shift_start, vehicle.shift_end)
-            self.time.CumulVar(r.End(v)).SetRange(vehicle.shift_start, vehicle.shift_end)
-            self.time.SetSpanCostCoefficientForVehicle(self._span_cost_per_s(vehicle), v)
-            if vehicle.max_route_duration is not None and vehicle.max_trips == 1:
-                self.time.SetSpanUpperBoundForVehicle(vehicle.max_route_duration, v)
-            if trip > 0:
-                prev = v - 1
-                self.solver.Add(
-                    self.time.CumulVar(r.Start(v))
-                    >= self.time.CumulVar(r.End(prev)) + vehicle.reload_s * r.ActiveVehicleVar(v)
-                )
-            if trip == vehicle.max_trips - 1 and vehicle.max_trips > 1:
-                first = v - trip
-                if vehicle.max_route_duration is not None:
-                    self.solver.Add(
-                        self.time.CumulVar(r.End(v)) - self.time.CumulVar(r.Start(first))
-                        <= vehicle.max_route_duration
-                    )
-        for i, node in enumerate(self.nodes[1:], start=1):
-            windows = sorted(node.visit.time_windows, key=lambda w: w.start)
-            if not windows or i in self.pinned:
-                continue
-            var = self.time.CumulVar(self.manager.NodeToIndex(i))
-            var.SetRange(windows[0].start, windows[-1].end)
-            for a, b in zip(windows, windows[1:], strict=False):
-                if b.start - a.end > 1:
-                    var.RemoveInterval(a.end + 1, b.start - 1)
-
-    def _build_capacities(self) -> None:
-        r = self.routing
-        keys = sorted(
-            {
-                (cls, unit)
-                for n in self.nodes[1:]
-                for cls, load in n.job.demand.items()
-                for unit in ("kg", "pallets")
-                if getattr(load, unit) > 0
-            }
-        )
-        self.capacity_dims = []
-        for cls, unit in keys:
-            kinds = {n.job.kind for n in self.nodes[1:] if getattr(n.job.demand.get(cls), unit, 0)}
-            caps = [_cap(getattr(v.capacity(cls), unit)) for v, _ in self.trips]
-            name = f"load_{cls}_{unit}"
-
-            def amount(n: _Node, cls=cls, unit=unit) -> int:
-                return _qty(getattr(n.job.demand.get(cls), unit, 0.0))
-
-            if kinds == {JobKind.DELIVERY}:
-                demand = [0] + [amount(n) for n in self.nodes[1:]]
-                cb = r.RegisterUnaryTransitVector(demand)
-                r.AddDimensionWithVehicleCapacity(cb, 0, caps, True, name)
-                continue
-            net = [0] + [
-                -amount(n) if n.action is StopAction.DELIVERY else amount(n) for n in self.nodes[1:]
-            ]
-            net_cb = r.RegisterUnaryTransitVector(net)
-            r.AddDimensionWithVehicleCapacity(net_cb, 0, caps, False, name)
-            dim = r.GetDimensionOrDie(name)
-            # The start load must equal what is delivered from the terminal:
-            # end load = start - deliveries + terminal pickups = terminal pickups.
-            picked = [0] + [
-                amount(n) if n.job.kind is JobKind.PICKUP else 0 for n in self.nodes[1:]
-            ]
-            if any(picked):
-                pname = f"picked_{cls}_{unit}"
-                big = [sum(picked)] * len(self.trips)
-                cb = r.RegisterUnaryTransitVector(picked)
-                r.AddDimensionWithVehicleCapacity(cb, 0, big, True, pname)
-                pdim = r.GetDimensionOrDie(pname)
-                for v in range(len(self.trips)):
-                    self.solver.Add(dim.CumulVar(r.End(v)) == pdim.CumulVar(r.End(v)))
-            else:
-                for v in range(len(self.trips)):
-                    dim.CumulVar(r.End(v)).SetValue(0)
 
     def _build_jobs(self) -> None:
         r = self.routing
@@ -244,30 +151,6 @@ class _Model:
             self.solver.Add(r.VehicleVar(p) == r.VehicleVar(d))
             self.solver.Add(r.ActiveVar(p) == r.ActiveVar(d))
             self.solver.Add(self.time.CumulVar(p) <= self.time.CumulVar(d))
-
-    def _build_breaks(self) -> None:
-        rule = self.problem.break_rule
-        visit_transits = [0] * self.routing.Size()
-        for i, node in enumerate(self.nodes[1:], start=1):
-            visit_transits[self.manager.NodeToIndex(i)] = node.service_s
-        for v, (vehicle, _) in enumerate(self.trips):
-            shift = vehicle.shift_end - vehicle.shift_start
-            count = min(rule.max_breaks, shift // rule.max_driving_s) if vehicle.break_rule else 0
-            if count == 0:
-                continue
-            intervals = [
-                self.solver.FixedDurationIntervalVar(
-                    vehicle.shift_start,
-                    vehicle.shift_end - rule.break_s,
-                    rule.break_s,
-                    True,
-                    f"break_{v}_{k}",
-                )
-                for k in range(count)
-            ]
-            self.time.SetBreakIntervalsOfVehicle(intervals, v, visit_transits)
-            self.time.SetBreakDistanceDurationOfVehicle(rule.max_driving_s, rule.break_s, v)
-            self.breaks[v] = intervals
 
     # ------------------------------------------------------------ re-planning
 
@@ -303,18 +186,6 @@ class _Model:
                 r.VehicleVar(index).SetValue(v)
                 self.time.CumulVar(index).SetValue(service_start)
                 prev = index
-
-    def initial_routes(self, initial: Plan) -> list[list[int]]:
-        routes: list[list[int]] = [[] for _ in self.trips]
-        for route in initial.routes:
-            v = self.trip_index.get(route.key)
-            if v is None:
-                continue
-            for stop in route.stops:
-                node = self.node_of.get((stop.job_id, stop.action))
-                if node is not None:
-                    routes[v].append(self.manager.NodeToIndex(node))
-        return routes
 
     # ------------------------------------------------------------------ solve
 
@@ -354,121 +225,14 @@ class _Model:
         sp.log_search = p.log_search
         return sp
 
-    def _arc_cost_per_m(self, vehicle: Vehicle) -> float:
+    def arc_cost_per_m(self, vehicle: Vehicle) -> float:
         per_km = vehicle.cost_per_km
         if per_km == 0 and vehicle.cost_per_hour == 0:
             per_km = 1.0  # a cost-free fleet still gets sensible (short) routes
         return per_km / 1000.0 * self.params.cost_scale
 
-    def _span_cost_per_s(self, vehicle: Vehicle) -> int:
+    def span_cost_per_s(self, vehicle: Vehicle) -> int:
         return int(round(vehicle.cost_per_hour / 3600.0 * self.params.cost_scale))
-
-    def _break_s(self, vehicle: Vehicle) -> int:
-        """Break time a trip of this vehicle may need (0 if never)."""
-        rule = self.problem.break_rule
-        needs = vehicle.break_rule and vehicle.shift_end - vehicle.shift_start > rule.max_driving_s
-        return rule.break_s * min(rule.max_breaks, 1) if needs else 0
-
-    def _needs_breaks(self) -> bool:
-        """True if some vehicle may need a break: then PyVRP is not used.
-
-        Measured on the demo cluster: OR-Tools' check of foreign routes
-        (ReadAssignmentFromRoutes) searches break positions second by second
-        and often runs into the time limit even for feasible routes, and a
-        shorter close-time limit also cripples the cold first-solution search.
-        """
-        return any(self._break_s(v) for v in self.problem.vehicles)
-
-    def pyvrp_routes(self, callbacks: SolveCallbacks, started: float) -> list[list[int]] | None:
-        """PyVRP's routes as OR-Tools routes (one index list per trip), or None."""
-        try:
-            from . import pyvrp_start  # lazily: pyvrp is a warm-start helper only
-        except ImportError:
-            logger.warning("warm_start='pyvrp' but PyVRP is not installed; cold start")
-            return None
-        p = self.params
-        jobs = [n.job for n in self.nodes[1:]]
-        if not jobs or not pyvrp_start.supports(jobs):
-            return None
-        dims = sorted(
-            {
-                (cls, unit)
-                for job in jobs
-                for cls, load in job.demand.items()
-                for unit in ("kg", "pallets")
-                if getattr(load, unit) > 0
-            }
-        )
-        vehicles = list(self.problem.vehicles)
-
-        def on_feasible(cost: int) -> None:
-            fraction = min(1.0, (time.monotonic() - started) / p.time_limit_s)
-            callbacks.on_progress(fraction, cost)
-
-        budget = p.time_limit_s * p.warm_start_share - (time.monotonic() - started)
-        result = pyvrp_start.solve_warm_start(
-            [pyvrp_start.WarmNode(n.job, n.action, n.visit, n.service_s) for n in self.nodes[1:]],
-            vehicles,
-            self.dist,
-            self.dur,
-            dimensions=dims,
-            quantity=_qty,
-            capacity=_cap,
-            arc_cost_per_m=[max(1, round(self._arc_cost_per_m(v))) for v in vehicles],
-            span_cost_per_s=[self._span_cost_per_s(v) for v in vehicles],
-            drop_penalty=p.drop_penalty,
-            break_s=[self._break_s(v) for v in vehicles],
-            seed=p.seed,
-            max_iterations=p.warm_start_iterations or 2**62,
-            max_runtime_s=max(0.05, budget),
-            on_feasible=on_feasible,
-            should_stop=callbacks.should_stop,
-        )
-        logger.info(
-            "pyvrp warm start: feasible %s, cost %d, %d iterations, %.2f s",
-            result.feasible,
-            result.cost,
-            result.iterations,
-            result.wall_s,
-        )
-        self.warm_stats = result
-        routes: list[list[int]] = [[] for _ in self.trips]
-        for (vi, trip), nodes in result.routes.items():
-            v = self.trip_index[(vehicles[vi].id, trip)]
-            routes[v] = [self.manager.NodeToIndex(node) for node in nodes]
-        return routes
-
-    def read_routes(self, routes: list[list[int]]):
-        """Assignment from routes, repairing what OR-Tools rejects.
-
-        OR-Tools checks the routes against the whole model (breaks included;
-        each read is bounded by the close-time limit, see :meth:`solve`). If
-        they fail together, each vehicle is checked on its own (vehicles are
-        independent) and the trips of a failing vehicle are left out: their
-        jobs start unperformed and the local search re-inserts them.
-        Returns (assignment or None, stops left out).
-        """
-        r = self.routing
-        assignment = r.ReadAssignmentFromRoutes(routes, True)
-        if assignment is not None:
-            return assignment, 0
-        kept: list[list[int]] = [[] for _ in self.trips]
-        cut = 0
-        first = 0
-        for vehicle in self.problem.vehicles:
-            trips = list(range(first, first + vehicle.max_trips))
-            first += vehicle.max_trips
-            if not any(routes[v] for v in trips):
-                continue
-            alone: list[list[int]] = [[] for _ in self.trips]
-            for v in trips:
-                alone[v] = routes[v]
-            if r.ReadAssignmentFromRoutes(alone, True) is not None:
-                for v in trips:
-                    kept[v] = routes[v]
-            else:
-                cut += sum(len(routes[v]) for v in trips)
-        return r.ReadAssignmentFromRoutes(kept, True), cut
 
     def solve(self, callbacks: SolveCallbacks, initial: Plan | None, started: float):
         r, p = self.routing, self.params
@@ -485,7 +249,8 @@ class _Model:
         solution = None
         self.source = "ortools"
         if initial is not None:
-            assignment = r.ReadAssignmentFromRoutes(self.initial_routes(initial), True)
+            routes = initial_routes.from_plan(self, initial)
+            assignment = r.ReadAssignmentFromRoutes(routes, True)
             if assignment is None:
                 logger.warning("initial plan is not feasible for the new problem; cold start")
             else:
@@ -495,10 +260,10 @@ class _Model:
                     assignment, self.search_parameters(started)
                 )
                 solution = solution or assignment  # no time left to improve it
-        elif p.warm_start == "pyvrp" and not self.pins and not self._needs_breaks():
-            routes = self.pyvrp_routes(callbacks, started)
+        elif p.warm_start == "pyvrp" and not self.pins:
+            routes = initial_routes.from_pyvrp(self, callbacks, started)
             if routes is not None and not callbacks.should_stop():
-                assignment, cut = self.read_routes(routes)
+                assignment, cut = initial_routes.read(self, routes)
                 if assignment is None:
                     logger.warning("pyvrp routes rejected by the model; cold start")
                 else:
@@ -513,7 +278,10 @@ class _Model:
         return solution, warm
 
     def raw_routes(self, solution) -> list[RawRoute]:
+        """Used trips with service starts; a break-rule driver's break opens each trip gap."""
         r, out = self.routing, []
+        rule = self.problem.break_rule
+        returned: dict[str, int] = {}  # vehicle id -> end of its last used trip so far
         for v, (vehicle, trip) in enumerate(self.trips):
             index = solution.Value(r.NextVar(r.Start(v)))
             if r.IsEnd(index):
@@ -533,21 +301,13 @@ class _Model:
                     )
                 )
                 index = solution.Value(r.NextVar(index))
-            breaks = [
-                (solution.StartValue(iv), solution.DurationValue(iv))
-                for iv in self.breaks.get(v, [])
-                if solution.PerformedValue(iv)
-            ]
-            out.append(
-                RawRoute(
-                    vehicle,
-                    trip,
-                    solution.Value(self.time.CumulVar(r.Start(v))),
-                    solution.Value(self.time.CumulVar(r.End(v))),
-                    stops,
-                    breaks,
-                )
-            )
+            start = solution.Value(self.time.CumulVar(r.Start(v)))
+            end = solution.Value(self.time.CumulVar(r.End(v)))
+            breaks = []
+            if vehicle.id in returned and dimensions.takes_breaks(vehicle, rule):
+                breaks.append((returned[vehicle.id], rule.break_s))
+            returned[vehicle.id] = end
+            out.append(RawRoute(vehicle, trip, start, end, stops, breaks))
         return out
 
 

@@ -160,34 +160,93 @@ def test_mixed_deliveries_and_pickups_track_real_load():
     assert first_pickup == 2
 
 
-def test_breaks_on_long_day():
+def trip_driving_s(route) -> float:
+    """Driving time of a trip, recomputed from the travel model (not the solver)."""
+    places = [TERMINAL] + [s.location for s in route.stops] + [TERMINAL]
+    matrix = TRAVEL.matrix(places).durations_s
+    return sum(matrix[k][k + 1] for k in range(len(places) - 1))
+
+
+def check_break_rule(plan: Plan, problem: Problem) -> None:
+    """Independent check of the EU 561 model: driving per trip/day, breaks in trip gaps."""
+    rule = problem.break_rule
+    vehicles = {v.id: v for v in problem.vehicles}
+    by_vehicle = {}
+    for route in plan.routes:
+        by_vehicle.setdefault(route.vehicle_id, []).append(route)
+    for vid, trips in by_vehicle.items():
+        vehicle = vehicles[vid]
+        trips.sort(key=lambda r: r.trip)
+        assert sum(trip_driving_s(r) for r in trips) <= rule.max_daily_driving_s
+        for route in trips:
+            assert trip_driving_s(route) <= rule.max_driving_s, route.key
+        assert not trips[0].breaks
+        for before, after in zip(trips, trips[1:], strict=False):
+            gap = max(vehicle.reload_s, rule.break_s)
+            assert after.start >= before.end + gap
+            assert [(b.start, b.duration_s) for b in after.breaks] == [(before.end, rule.break_s)]
+
+
+def test_break_rule_long_day_two_trips_with_break_at_terminal():
+    # Two clusters 60 km out: one trip through both drives ~17 500 s > 4.5 h,
+    # so the driver must come back in between (a longer total distance).
     rule = BreakRule()
-    jobs = tuple(
-        delivery(
-            f"j{i}",
-            3000 * (i % 3 + 1),
-            3000 * (i // 3),
-            service=2400,
-            windows=[TimeWindow(6 * H + i * H, 7 * H + i * H)],
-        )
-        for i in range(8)
+    east = [(60000, 0), (60000, 1000), (61000, 0)]
+    north_east = [(60000, 40000), (60000, 41000), (61000, 40000)]
+    jobs = tuple(delivery(f"a{i}", x, y) for i, (x, y) in enumerate(east)) + tuple(
+        delivery(f"b{i}", x, y) for i, (x, y) in enumerate(north_east)
     )
-    problem = Problem(TERMINAL, (van(break_rule=True, shift_end=18 * H),), jobs, rule)
+    # 90 km out: 18 000 s of driving there and back, more than any trip may drive.
+    far = delivery("far", 90000, 0)
+    truck = van(break_rule=True, shift_end=20 * H, max_trips=2, reload_s=1200)
+    problem = Problem(TERMINAL, (truck,), jobs + (far,), rule)
     plan = run(problem)
+    assert served(plan) == {j.id for j in jobs}
+    assert [(u.job_id, u.reason) for u in plan.unassigned] == [
+        ("far", UnassignedReason.DRIVING_TIME_LIMIT)
+    ]
+    trips = sorted(plan.routes, key=lambda r: r.trip)
+    assert len(trips) == 2
+    assert {s.job_id[0] for s in trips[0].stops} != {s.job_id[0] for s in trips[1].stops}
+    assert trips[1].start - trips[0].end >= rule.break_s
+    assert trips[1].breaks[0].start == trips[0].end
+    check_break_rule(plan, problem)
+
+    # Without the rule one trip through both clusters is cheaper (the limit binds),
+    # and the far job is served.
+    free = Problem(TERMINAL, (van(shift_end=20 * H, max_trips=2, reload_s=1200),), jobs + (far,))
+    unrestricted = run(free)
+    assert not unrestricted.unassigned
+    assert max(trip_driving_s(r) for r in unrestricted.routes) > rule.max_driving_s
+    assert all(not r.breaks for r in unrestricted.routes)
+
+
+def test_daily_driving_limit_across_trips():
+    # Three jobs 30 km out in different directions: one trip each (2 h of
+    # driving per trip allowed), 3.5 h per day allows only two of them.
+    rule = BreakRule(max_driving_s=2 * H, break_s=45 * 60, max_daily_driving_s=int(3.5 * H))
+    jobs = (
+        delivery("e", 30000, 0),
+        delivery("nw", -15000, 25981),
+        delivery("sw", -15000, -25981),
+    )
+    truck = van(break_rule=True, shift_end=20 * H, max_trips=3, reload_s=600)
+    problem = Problem(TERMINAL, (truck,), jobs, rule)
+    plan = run(problem)
+    assert len(plan.routes) == 2 and all(len(r.stops) == 1 for r in plan.routes)
+    assert [u.reason for u in plan.unassigned] == [UnassignedReason.NO_CAPACITY_OR_TIME_LEFT]
+    check_break_rule(plan, problem)
+
+
+def test_short_shift_needs_no_break_between_trips():
+    # A 4 h shift can never drive 4.5 h: trips are only separated by the reload.
+    jobs = tuple(delivery(f"j{i}", 4000, 1000 * i, pallets=4) for i in range(4))
+    truck = van(ambient=10, break_rule=True, shift_end=10 * H, max_trips=2, reload_s=600)
+    plan = run(Problem(TERMINAL, (truck,), jobs))
     assert not plan.unassigned
-    (route,) = plan.routes
-    assert route.duration_s > rule.max_driving_s
-    assert route.breaks and all(b.duration_s == rule.break_s for b in route.breaks)
-    # No stretch of work between route start, breaks and route end exceeds the limit.
-    edges = [route.start]
-    for b in route.breaks:
-        edges += [b.start, b.start + b.duration_s]
-    edges.append(route.end)
-    stretches = [b - a for a, b in zip(edges[::2], edges[1::2], strict=True)]
-    assert max(stretches) <= rule.max_driving_s
-    for b in route.breaks:  # never during service
-        for s in route.stops:
-            assert b.start + b.duration_s <= s.service_start or b.start >= s.departure
+    trips = sorted(plan.routes, key=lambda r: r.trip)
+    assert len(trips) == 2 and all(not r.breaks for r in trips)
+    assert trips[1].start >= trips[0].end + 600
 
 
 def test_unassigned_jobs_have_reasons():
@@ -334,10 +393,9 @@ def test_pyvrp_warm_start_is_deterministic_with_iteration_cap():
     ]
 
 
-def test_pyvrp_warm_start_is_skipped_when_breaks_may_be_needed():
-    # Long service times force a break on long trips; PyVRP has no breaks and
-    # OR-Tools is too slow to check foreign routes with breaks, so the solver
-    # plans with OR-Tools alone. Two trips: the reload time must be kept.
+def test_pyvrp_warm_start_used_for_break_rule_fleet():
+    # 24 pallets on a 12-place truck: two trips. PyVRP gets the trip gap
+    # (max(reload, break)) as its reload time, so OR-Tools accepts its routes.
     rule = BreakRule()
     jobs = tuple(
         delivery(f"j{i}", 3000 * (i % 3 + 1), 3000 * (i // 3), pallets=3, service=2400)
@@ -346,17 +404,27 @@ def test_pyvrp_warm_start_is_skipped_when_breaks_may_be_needed():
     truck = van(ambient=12, break_rule=True, shift_end=20 * H, max_trips=2, reload_s=1800)
     problem = Problem(TERMINAL, (truck,), jobs, rule)
     plan = run(problem, SolveParams(time_limit_s=2.0, warm_start_iterations=500))
-    assert plan.first_solution_source == "ortools"
+    assert plan.first_solution_source == "pyvrp"
     assert not plan.unassigned
     trips = sorted(plan.routes, key=lambda r: r.trip)
-    assert len(trips) == 2 and trips[1].start >= trips[0].end + 1800
-    for route in trips:
-        edges = [route.start]
-        for b in route.breaks:
-            edges += [b.start, b.start + b.duration_s]
-        edges.append(route.end)
-        stretches = [b - a for a, b in zip(edges[::2], edges[1::2], strict=True)]
-        assert max(stretches) <= rule.max_driving_s
+    assert len(trips) == 2 and trips[1].start >= trips[0].end + rule.break_s
+    # Work (service included) exceeds 4.5 h, driving does not: no break inside a trip.
+    assert trips[0].end - trips[0].start + trips[1].end - trips[1].start > rule.max_driving_s
+    check_break_rule(plan, problem)
+
+
+def test_pyvrp_trip_driving_too_long_is_repaired():
+    # PyVRP knows no driving limit and plans one trip through both clusters;
+    # the solver cuts the trip's end and OR-Tools moves those jobs to trip 2.
+    east = [(60000, 0), (60000, 1000)]
+    north_east = [(60000, 40000), (60000, 41000)]
+    jobs = tuple(delivery(f"j{i}", x, y) for i, (x, y) in enumerate(east + north_east))
+    truck = van(break_rule=True, shift_end=20 * H, max_trips=2, reload_s=1200)
+    problem = Problem(TERMINAL, (truck,), jobs)
+    plan = run(problem, SolveParams(time_limit_s=2.0, warm_start_iterations=300))
+    assert plan.first_solution_source.startswith("pyvrp_repaired:")
+    assert not plan.unassigned and len(plan.routes) == 2
+    check_break_rule(plan, problem)
 
 
 def test_warm_start_option_is_validated():
