@@ -122,6 +122,14 @@ class SolveCallbacks:
             Internal objective of the solution (lower is better).
         """
 
+    def on_phase(self, phase: str) -> None:
+        """A search phase begins: ``"pyvrp"`` (warm start) or ``"ortools"``.
+
+        ``on_progress`` calls after ``"ortools"`` report solutions of the
+        full model (every product constraint checked); during ``"pyvrp"``
+        they report PyVRP's own feasible solutions.
+        """
+
     def should_stop(self) -> bool:
         """Return True to end the search early and keep the best plan so far."""
         return False

@@ -249,6 +249,7 @@ class _Model:
         solution = None
         self.source = "ortools"
         if initial is not None:
+            callbacks.on_phase("ortools")
             routes = initial_routes.from_plan(self, initial)
             assignment = r.ReadAssignmentFromRoutes(routes, True)
             if assignment is None:
@@ -261,8 +262,10 @@ class _Model:
                 )
                 solution = solution or assignment  # no time left to improve it
         elif p.warm_start == "pyvrp" and not self.pins:
+            callbacks.on_phase("pyvrp")
             routes = initial_routes.from_pyvrp(self, callbacks, started)
             if routes is not None and not callbacks.should_stop():
+                callbacks.on_phase("ortools")
                 assignment, cut = initial_routes.read(self, routes)
                 if assignment is None:
                     logger.warning("pyvrp routes rejected by the model; cold start")
@@ -274,6 +277,7 @@ class _Model:
                     solution = solution or assignment
         if solution is None and not warm:
             self.source = "ortools"
+            callbacks.on_phase("ortools")
             solution = r.SolveWithParameters(self.search_parameters(started))
         return solution, warm
 
