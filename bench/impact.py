@@ -6,6 +6,7 @@ stores) and runs `samlast.impact.analyse` on its two weeks of orders:
 
     .venv/bin/python bench/impact.py --json /tmp/impact_demo.json
     .venv/bin/python bench/impact.py --scale 0.2 --time-limit 1 --no-shapley   # quick look
+    .venv/bin/python bench/impact.py --wholesalers-at-terminal --no-shapley     # sensitivity
 
 Prints the summary tables and the wall time; `--json` writes every figure.
 Nothing here is tuned to any published claim: the figures are what the
@@ -15,6 +16,7 @@ generated orders, the documented default factors and the planner give.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import time
@@ -44,12 +46,26 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-shapley", action="store_true")
     parser.add_argument("--pattern", default="fixed_2_per_week")
+    parser.add_argument(
+        "--wholesalers-at-terminal",
+        action="store_true",
+        help="sensitivity: place every wholesaler at the terminal, so neither scenario counts "
+        "the long haul from the wholesaler's depot to the cluster",
+    )
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
 
     started = time.monotonic()
     cluster = generate_cluster(seed=args.seed, scale=args.scale)
     data = from_demo_cluster(cluster)
+    if args.wholesalers_at_terminal:
+        data = dataclasses.replace(
+            data,
+            suppliers=tuple(
+                dataclasses.replace(s, location=data.terminal) if s.kind == "wholesaler" else s
+                for s in data.suppliers
+            ),
+        )
     print(
         f"{cluster.name}: {len(data.points)} delivery points, {len(data.suppliers)} suppliers, "
         f"{len(data.orders)} orders, {len(data.fleet)} terminal vehicles, "
