@@ -145,10 +145,18 @@ function sameRoute(a: DriverRoute, b: DriverRoute): boolean {
 // --- live: socket, outbox, positions -------------------------------------------------------
 
 let startedFor: number | null = null;
+let listening = false;
 
 function startLive(userId: number): void {
+  void startOutbox(userId); // idempotent; also restarts it after a new login
   if (startedFor === userId) return;
   startedFor = userId;
+  if (!listening) listen();
+  startSocket();
+}
+
+function listen(): void {
+  listening = true;
   onOutboxChange((outbox) => {
     state.outbox = outbox;
     redraw("status");
@@ -171,6 +179,9 @@ function startLive(userId: number): void {
   onSessionChange(() => {
     if (!getSession()) stopLive();
   });
+}
+
+function startSocket(): void {
   connectDriverSocket({
     connected() {
       state.live = true;
@@ -196,7 +207,6 @@ function startLive(userId: number): void {
       void setDay({ planDate: plan_date, routes: day.routes.filter((r) => r.id !== route_id) }, true);
     },
   });
-  void startOutbox(userId);
 }
 
 function stopLive(): void {
