@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 
 from samlast.api.security import COORDINATOR, current_user, require_roles
 from samlast.errors import DomainError
+from samlast.realtime import auth as realtime_auth
 from samlast.extensions import limiter
 from samlast.schemas.common import MessageSchema
 from samlast.schemas.users import LoginSchema, TokenSchema, UserSchema
@@ -51,6 +52,7 @@ class Logout(MethodView):
     @blp.response(200, MessageSchema)
     def post(self):
         auth_service.revoke_token(g.current_token)
+        realtime_auth.disconnect_sessions(token=g.current_token)
         return {"message": "Logged out."}
 
 
@@ -69,4 +71,11 @@ class RevokeTokens(MethodView):
     def post(self, user_id):
         user = inventory.get_or_404(inventory.USERS, user_id)
         count = auth_service.revoke_all_tokens(user)
+        # A lost phone: cut its sockets here; other processes cut them on their next message,
+        # and the driver's room is closed everywhere (via the message queue) so no push reaches it.
+        realtime_auth.disconnect_sessions(user_id=user.id)
+        from samlast.extensions import socketio
+        from samlast.realtime.driver import driver_room
+
+        socketio.close_room(driver_room(user.id), namespace="/driver")
         return {"message": f"Revoked {count} token(s) of {user.username}."}

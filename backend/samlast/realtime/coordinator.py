@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_socketio import Namespace, join_room
 
 from samlast.models import Role
-from samlast.realtime.auth import user_from_auth
+from samlast.realtime.auth import accept, forget, user_from_auth
 
 COORDINATORS_ROOM = "coordinators"
 
@@ -15,4 +15,8 @@ class CoordinatorNamespace(Namespace):
         user = user_from_auth(auth)
         if user is None or user.role != Role.COORDINATOR:
             raise ConnectionRefusedError("unauthorized")
+        accept(user, auth)
         join_room(COORDINATORS_ROOM)
+
+    def on_disconnect(self, reason=None):
+        forget()

@@ -8,7 +8,7 @@ from marshmallow import ValidationError
 
 from samlast.extensions import db
 from samlast.models import Role, Route, User
-from samlast.realtime.auth import user_from_auth
+from samlast.realtime.auth import accept, forget, session_user, user_from_auth
 
 # Socket id -> user id of the drivers connected to this process.
 _connected: dict[str, int] = {}
@@ -24,17 +24,18 @@ class DriverNamespace(Namespace):
         if user is None or user.role != Role.DRIVER:
             raise ConnectionRefusedError("unauthorized")
         _connected[request.sid] = user.id
+        accept(user, auth)
         join_room(driver_room(user.id))
         # A driver who was away gets the current version at once.
         emit("routes", _routes_payload(user))
 
     def on_disconnect(self, reason=None):
         _connected.pop(request.sid, None)
+        forget()
 
     def _user(self) -> User | None:
-        user_id = _connected.get(request.sid)
-        user = db.session.get(User, user_id) if user_id else None
-        return user if user is not None and user.active else None
+        # Re-checks the token: a revoked or expired one cuts the connection.
+        return session_user()
 
     def on_route_ack(self, data):
         user = self._user()

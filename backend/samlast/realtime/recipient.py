@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_socketio import Namespace, join_room
 
 from samlast.models import Role
-from samlast.realtime.auth import user_from_auth
+from samlast.realtime.auth import accept, forget, user_from_auth
 
 
 def point_room(delivery_point_id: int) -> str:
@@ -17,5 +17,9 @@ class RecipientNamespace(Namespace):
         user = user_from_auth(auth)
         if user is None or user.role != Role.RECIPIENT:
             raise ConnectionRefusedError("unauthorized")
+        accept(user, auth)
         for point_id in user.delivery_point_ids:
             join_room(point_room(point_id))
+
+    def on_disconnect(self, reason=None):
+        forget()
