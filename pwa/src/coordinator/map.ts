@@ -15,6 +15,8 @@ export const ROUTE_COLOURS = ["#0a3a7a", "#a3000b", "#006b3c", "#6a1b9a", "#8a4b
 export const TRUCK_SVG =
   '<svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true"><path fill="currentColor" d="M2 5h12v10H2zM15 8h4l3 4v3h-7zM6 19a2 2 0 1 1 0-4 2 2 0 0 1 0 4zm12 0a2 2 0 1 1 0-4 2 2 0 0 1 0 4z"/></svg>';
 export const routeColour = (index: number) => ROUTE_COLOURS[index % ROUTE_COLOURS.length] ?? "#0a3a7a";
+/** The CSS class that sets --route (style attributes are blocked by the Content-Security-Policy). */
+export const routeClass = (index: number) => (index < 0 ? "rc-none" : `rc-${index % ROUTE_COLOURS.length}`);
 
 const STATUS_MARK: Record<string, string> = { planned: "", arrived: "●", done: "✓", skipped: "✕" };
 
@@ -59,7 +61,7 @@ export async function drawRoutesMap(
       const marker = L.marker([stop.lat, stop.lon], {
         icon: L.divIcon({
           className: `cmap-marker cmap-stop cmap-${stop.status}`,
-          html: `<span style="--route:${colour}">${stop.sequence}${STATUS_MARK[stop.status] ?? ""}</span>`,
+          html: `<span class="${routeClass(index)}">${stop.sequence}${STATUS_MARK[stop.status] ?? ""}</span>`,
           iconSize: [34, 34],
         }),
         title: label,
@@ -81,7 +83,6 @@ export async function drawRoutesMap(
     update(positions, current) {
       for (const [key, position] of positions) {
         const index = current.findIndex((route) => route.id === position.route_id);
-        const colour = index >= 0 ? routeColour(index) : "#111111";
         const route = index >= 0 ? current[index] : undefined;
         const label = t("coordinator.vehicleAt", {
           vehicle: route?.vehicle_name ?? t("coordinator.vehicle"),
@@ -96,7 +97,7 @@ export async function drawRoutesMap(
           const marker = L.marker([position.lat, position.lon], {
             icon: L.divIcon({
               className: "cmap-marker cmap-vehicle",
-              html: `<span style="--route:${colour};color:${colour}">${TRUCK_SVG}</span>`,
+              html: `<span class="${routeClass(index)}">${TRUCK_SVG}</span>`,
               iconSize: [38, 38],
             }),
             title: label,

@@ -7,7 +7,7 @@ import { h } from "../ui/dom";
 import { isoDate } from "../util/dates";
 import * as api from "./api";
 import type { FlaggedEvent, Deviation, Plan, PlanningJob, PlanRoute, PlanStop, Terminal } from "./api";
-import { drawRoutesMap, routeColour, TRUCK_SVG, type RoutesMap } from "./map";
+import { drawRoutesMap, routeClass, TRUCK_SVG, type RoutesMap } from "./map";
 import { coordinatorLive, on, type VehiclePosition } from "./socket";
 
 interface LateRiskItem {
@@ -311,7 +311,7 @@ function routeCard(route: PlanRoute, index: number): HTMLElement {
   const done = route.stops.filter((s) => s.status === "done" || s.status === "skipped").length;
   return h(
     "section",
-    { class: "card croute", "data-testid": "route", "data-route-id": route.id, style: `--route:${routeColour(index)}` },
+    { class: `card croute ${routeClass(index)}`, "data-testid": "route", "data-route-id": route.id },
     h(
       "header",
       { class: "croute-head" },
@@ -451,7 +451,7 @@ function alerts(): HTMLElement {
 }
 
 function legendTruck(): HTMLElement {
-  const span = h("span", { style: "--route:#0a3a7a;color:#0a3a7a" });
+  const span = h("span", { class: "rc-0" });
   span.innerHTML = TRUCK_SVG;
   return span;
 }
@@ -461,7 +461,7 @@ function legend(): HTMLElement {
     "ul",
     { class: "clegend", "aria-label": t("coordinator.legend") },
     (["planned", "arrived", "done", "skipped"] as const).map((status) =>
-      h("li", {}, h("span", { class: `cmap-marker cmap-stop cmap-${status} legend-dot`, "aria-hidden": "true" }, h("span", { style: "--route:#0a3a7a" }, status === "planned" ? "1" : status === "arrived" ? "1●" : status === "done" ? "1✓" : "1✕")), t(`coordinator.status.${status}`)),
+      h("li", {}, h("span", { class: `cmap-marker cmap-stop cmap-${status} legend-dot`, "aria-hidden": "true" }, h("span", { class: "rc-0" }, status === "planned" ? "1" : status === "arrived" ? "1●" : status === "done" ? "1✓" : "1✕")), t(`coordinator.status.${status}`)),
     ),
     h("li", {}, h("span", { class: "cmap-marker cmap-vehicle legend-dot", "aria-hidden": "true" }, legendTruck()), t("coordinator.vehicle")),
   );
