@@ -59,6 +59,7 @@ class StopSchema(BaseSchema):
     planned_arrival = fields.DateTime()
     planned_service_start = fields.DateTime()
     planned_departure = fields.DateTime()
+    eta = fields.DateTime(allow_none=True, metadata={"description": "Expected arrival from actual progress"})
     time_windows = fields.List(fields.List(fields.String()), metadata={"example": [["06:30", "10:30"]]})
     load = fields.Dict(keys=fields.String(), values=fields.Nested(LoadSchema))
     order_ids = fields.Function(lambda stop: [order.id for order in stop.orders])
