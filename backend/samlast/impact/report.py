@@ -232,6 +232,8 @@ def analyse(
     weeks = sorted(
         {week_of(data.start + timedelta(days=i)) for i in range((data.end - data.start).days + 1)}
     )
+    ordered = {week_of(o.day) for o in data.orders if data.start <= o.day <= data.end}
+    empty_weeks = [w for w in weeks if w not in ordered]
     patterns, runs = {}, {}
     for name, plan in schedules.items():
         run = run_distribution(
@@ -292,7 +294,15 @@ def analyse(
             "Coordinated figures include the suppliers' trunk trips to the terminal.",
             "Trip km, CO2e and cost are split between municipalities by stops on a route "
             "and by kg on a trunk trip.",
-        ],
+        ]
+        + (
+            [
+                f"No orders in the week(s) starting {', '.join(empty_weeks)}; the weekly "
+                f"averages still divide by the period's {len(weeks)} weeks."
+            ]
+            if empty_weeks
+            else []
+        ),
         "wall_time_s": round(time.monotonic() - started, 2),
     }
 

@@ -155,3 +155,30 @@ def test_a_load_no_vehicle_can_carry_is_driven_out_and_back():
     )
     (trip,) = result.trips
     assert trip.fallback and trip.distance_m == pytest.approx(10000.0)
+
+
+def test_a_period_without_orders_gives_an_empty_report():
+    data = cluster()
+    empty = ImpactInput(data.terminal, data.points, data.suppliers, (), data.fleet, MONDAY, MONDAY)
+    result = analyse(empty, PARAMS, travel=TRAVEL)
+    assert result["baseline"]["total"]["deliveries"] == 0
+    assert result["comparison"]["deliveries"]["change"] is None
+    assert result["cost_split"]["table"] == []
+
+
+def test_weeks_without_orders_are_named_in_the_notes(report):
+    assert not any("No orders" in note for note in report["notes"])
+    data = cluster()
+    longer = ImpactInput(
+        data.terminal,
+        data.points,
+        data.suppliers,
+        data.orders,
+        data.fleet,
+        MONDAY,
+        date(2026, 12, 13),
+    )
+    result = analyse(longer, ImpactParams(time_limit_s=0.5, shapley=False), travel=TRAVEL)
+    assert result["horizon"]["weeks"] == ["2026-11-30", "2026-12-07"]
+    assert any("2026-12-07" in note for note in result["notes"])
+    assert result["baseline"]["per_week"]["deliveries"] == 2  # 4 deliveries over 2 weeks
