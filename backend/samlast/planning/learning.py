@@ -19,7 +19,10 @@ credibility blend ``(n * mean + k_a * a0) / (n + k_a)``. An outlier (a
 driver's lunch, a forgotten "leave" tap) moves the estimate by at most about
 ``c * s / (n + k_a)`` seconds. ``s`` is a robust scale pooled over all points
 (1.4826 x the median absolute deviation from each point's median), at least
-``min_scale_s``.
+``min_scale_s``. The prior itself is empirical Bayes: the defaults are first
+scaled by the pooled robust ratio of observed to default service time over
+all points (:func:`population_priors`), so rarely visited points are shrunk
+towards what is typical, not towards a default that is known to be off.
 
 Travel time
 -----------
@@ -243,6 +246,28 @@ def fit_service(
     return ServiceEstimate(point_id, a, b, len(observations), sum(1 for w in weights if w < 0.5))
 
 
+def population_priors(
+    observations: Sequence[ServiceObservation], priors: Mapping[int, ServicePrior]
+) -> dict[int, ServicePrior]:
+    """Empirical Bayes: scale every default by the pooled ratio of observed to default time.
+
+    ``ratio = exp(Huber location of ln(y_i / (a0_p + b0 x_i)))`` over all
+    visits of all points (robust to outliers, scale >= 0.05). If the defaults
+    are 30 % too short everywhere, a point visited once is shrunk towards
+    1.3 x its default rather than towards the default itself.
+    """
+    logs = [
+        math.log(o.duration_s / expected)
+        for o in observations
+        if o.point_id in priors and o.duration_s > 0
+        and (expected := priors[o.point_id].fixed_s + priors[o.point_id].per_pallet_s * o.pallets) > 0
+    ]
+    if len(logs) < 5:
+        return dict(priors)
+    ratio = math.exp(huber_location(logs, robust_scale(logs, 0.05)))
+    return {pid: ServicePrior(p.fixed_s * ratio, p.per_pallet_s * ratio) for pid, p in priors.items()}
+
+
 def learn_service_times(
     observations: Sequence[ServiceObservation],
     priors: Mapping[int, ServicePrior],
@@ -253,6 +278,7 @@ def learn_service_times(
     for obs in observations:
         if obs.point_id in priors and obs.duration_s >= 0:
             by_point.setdefault(obs.point_id, []).append(obs)
+    priors = population_priors(observations, priors)
     # Pooled scale: deviations from each point's median (needs two visits of a point).
     deviations = []
     for items in by_point.values():

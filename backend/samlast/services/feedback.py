@@ -8,6 +8,7 @@ Payload layout of :class:`~samlast.models.LearnedParameters` (JSON)::
                 "areas": [{"name", "min_lat", "min_lon", "max_lat", "max_lon", "factor", "n"}],
                 "reference_time_s", "log_scale", "n"},
      "resets": {"<delivery point id>": "<ISO time>"},   # observations before are ignored
+     "arrival": {"margin_s", "n"},                        # planning margin before windows close
      "observations": {"services", "legs", "routes"}}
 """
 
@@ -50,6 +51,8 @@ class LearnedModel:
     version: int | None = None
     services: dict[int, lrn.ServiceEstimate] = field(default_factory=dict)
     travel: lrn.TravelEstimate = field(default_factory=lrn.TravelEstimate)
+    #: Seconds the planner keeps free before a time window closes (see :func:`window_margin`).
+    window_margin_s: int = 0
 
     def service_s(self, point_id: int | None, pallets: float, fixed_s: float, per_pallet_s: float) -> int:
         """Service seconds at a point: learned if known, else the given defaults."""
@@ -123,7 +126,7 @@ def model_from(row: LearnedParameters | None) -> LearnedModel:
         log_scale=t.get("log_scale", 0.0),
         n=t.get("n", 0),
     )
-    return LearnedModel(row.id, row.version, services, travel)
+    return LearnedModel(row.id, row.version, services, travel, p.get("arrival", {}).get("margin_s", 0))
 
 
 def latest() -> LearnedParameters | None:
@@ -241,15 +244,35 @@ def collect_observations(resets: dict[str, str] | None = None, until: date | Non
         sa.select(Route).where(Route.id.in_(by_route)).options(selectinload(Route.stops))
     ).all()
     base = pl.GeodesicTravelModel()
-    services, legs = [], []
+    services, legs, deviations = [], [], []
     for route in routes:
+        arrivals = {e.stop_id: e.recorded_at for e in by_route[route.id] if e.kind == EventKind.ARRIVE}
+        day = route.plan.plan_date
+        deviations += [(day, (arrivals[s.id] - s.planned_arrival).total_seconds())
+                       for s in route.stops if s.id in arrivals]
         visits = _route_visits(route, by_route[route.id], resets or {})
         matrix = base.matrix([v.location for v in visits]).durations_s
         index = {v.location: i for i, v in enumerate(visits)}
         s, g = lrn.observations_from_route(visits, lambda a, b: matrix[index[a]][index[b]])
         services += s
         legs += g
-    return services, legs, len(routes)
+    return services, legs, len(routes), deviations
+
+
+def window_margin(deviations: list[tuple[date, float]]) -> dict[str, Any]:
+    """Planning margin before a window closes: one robust standard deviation of arrival errors.
+
+    ``margin_s = 1.4826 * MAD(actual - planned arrival)`` over the stops of the
+    latest driven day (planned with the newest parameters), at most 30 min, 0
+    with fewer than 10 stops. The planner plans with each
+    window's end moved this much earlier (never before its start), so noise
+    that the learned means cannot predict rarely pushes an arrival past a window.
+    """
+    latest_day = max((d for d, _ in deviations), default=None)
+    recent = [x for d, x in deviations if d == latest_day]
+    if len(recent) < 10:
+        return {"margin_s": 0, "n": len(recent)}
+    return {"margin_s": int(min(1800, lrn.robust_scale(recent, 0.0))), "n": len(recent)}
 
 
 def priors() -> dict[int, lrn.ServicePrior]:
@@ -262,11 +285,13 @@ def learn(until: date | None = None) -> LearnedParameters:
     """Re-learn from every recorded route and store the next version."""
     previous = latest()
     resets = dict(previous.payload.get("resets", {})) if previous else {}
-    services, legs, routes = collect_observations(resets, until)
+    services, legs, routes, deviations = collect_observations(resets, until)
     estimates = lrn.learn_service_times(services, priors())
     travel = lrn.learn_travel(legs, areas())
     counts = {"services": len(services), "legs": len(legs), "routes": routes}
-    return _store("learn", _payload(estimates, travel, resets, counts))
+    payload = _payload(estimates, travel, resets, counts)
+    payload["arrival"] = window_margin(deviations)
+    return _store("learn", payload)
 
 
 def reset_point(point_id: int) -> LearnedParameters:

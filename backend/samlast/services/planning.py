@@ -179,12 +179,13 @@ def build_day_problem(terminal: Terminal, plan_date: date) -> DayProblem:
             unplannable.append({"job_key": key, "reason": NO_WINDOW_THAT_DAY, "label": point.name})
             continue
         fixed_s, pallet_s = learned.service_model(point.id, point.service_time_min * 60, per_pallet_s)
+        margin = learned.window_margin_s  # learned arrival spread: keep it free before a window closes
         jobs.append(
             pl.Job.delivery_job(
                 key,
                 pl.Location(point.lat, point.lon),
                 {k: pl.Load(v[0], v[1]) for k, v in load.items()},
-                time_windows=tuple(windows),
+                time_windows=tuple(pl.TimeWindow(w.start, max(w.start, w.end - margin)) for w in windows),
                 service_fixed_s=fixed_s,
                 service_per_pallet_s=pallet_s,
             )

@@ -1,0 +1,95 @@
+"""Benchmark of the feedback loop with the simulator (digital twin) on the demo cluster.
+
+    .venv/bin/python bench/feedback.py [--days 10] [--scale 0.3] [--time-limit 4] [--seed 1]
+        [--json PATH] [--png bench/feedback_eta_error.png]
+
+Runs ``flask samlast simulate`` in-process on a temporary database, prints the
+per-day table and the targets (after the last day, mean absolute ETA error at
+departure >= 50 % lower than on day 1; share of stops inside their time window
+>= 95 %), and plots the daily ETA error (matplotlib). Days on which the
+planner returned no routes are reported and left out of the targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "backend"))
+
+
+def plot(days: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    driven = [d for d in days if d["stops"]]
+    x = [d["day"] for d in driven]
+    fig, ax = plt.subplots(figsize=(7, 4), dpi=120)
+    ax.plot(x, [d["eta_error_departure_min"] for d in driven], "o-", label="ETA error at departure (plan)")
+    ax.plot(x, [d["eta_error_live_min"] for d in driven], "s--", label="ETA error during the day (last ETA)")
+    ax.set_xlabel("simulated day (learning after each)")
+    ax.set_ylabel("mean absolute error, minutes")
+    ax.set_title("Samlast feedback loop: ETA error by day (simulator)")
+    ax2 = ax.twinx()
+    ax2.plot(x, [100 * d["inside_window_share"] for d in driven], "^:", color="tab:green",
+             label="stops inside time window (%)")
+    ax2.set_ylabel("inside time window, %")
+    ax2.set_ylim(50, 100)
+    lines = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
+    labels = ax.get_legend_handles_labels()[1] + ax2.get_legend_handles_labels()[1]
+    ax.legend(lines, labels, loc="center right", fontsize=8)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--days", type=int, default=10)
+    parser.add_argument("--scale", type=float, default=0.3)
+    parser.add_argument("--vehicles", type=int, default=None)
+    parser.add_argument("--time-limit", type=float, default=4.0)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--png", type=Path, default=ROOT / "bench" / "feedback_eta_error.png")
+    args = parser.parse_args()
+
+    from samlast import simulate
+
+    options = simulate.SimulationOptions(days=args.days, vehicles=args.vehicles, scale=args.scale,
+                                         seed=args.seed, time_limit_s=args.time_limit)
+    started = time.perf_counter()
+    reports = simulate.run_isolated(options)
+    wall = time.perf_counter() - started
+    result = simulate.as_json(options, reports)
+    days = result["days"]
+    driven = [d for d in days if d["stops"]]
+    first, last = driven[0], driven[-1]
+    reduction = 1 - last["eta_error_departure_min"] / first["eta_error_departure_min"]
+    result["summary"] = {
+        "wall_s": round(wall, 1),
+        "days_without_routes": [d["day"] for d in days if not d["stops"]],
+        "eta_error_departure_first_min": first["eta_error_departure_min"],
+        "eta_error_departure_last_min": last["eta_error_departure_min"],
+        "eta_error_reduction": round(reduction, 3),
+        "inside_window_last": last["inside_window_share"],
+        "target_eta_reduction_met": reduction >= 0.5,
+        "target_inside_window_met": last["inside_window_share"] >= 0.95,
+        "invariants_ok": not any(d["problems"] for d in days),
+    }
+    print(json.dumps(result["summary"], indent=2))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2))
+    plot(days, args.png)
+    print(f"Wrote {args.png}")
+    return 0 if result["summary"]["invariants_ok"] else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
