@@ -1,6 +1,6 @@
 // The coordinator's live feed: Socket.IO namespace /coordinator, authenticated with the API
 // token. Planning progress, plan changes, stop events, vehicle positions, ETAs, late risks.
-import { io, type Socket } from "socket.io-client";
+import { openLive, type LiveChannel } from "../data/live";
 import { getSession } from "../state/session";
 
 export interface VehiclePosition {
@@ -22,7 +22,7 @@ export type CoordinatorEvents = {
 };
 
 const handlers: { [K in keyof CoordinatorEvents]?: Set<CoordinatorEvents[K]> } = {};
-let socket: Socket | null = null;
+let channel: LiveChannel | null = null;
 let socketToken = "";
 
 export function on<K extends keyof CoordinatorEvents>(event: K, handler: CoordinatorEvents[K]): () => void {
@@ -45,32 +45,19 @@ function fire<K extends keyof CoordinatorEvents>(event: K, ...args: Parameters<C
 /** Connect once per session (idempotent); socket.io-client reconnects by itself. */
 export function connectCoordinatorSocket(): void {
   const token = getSession()?.token ?? "";
-  if (socket && token === socketToken) return;
+  if (channel && token === socketToken) return;
   disconnectCoordinatorSocket();
   socketToken = token;
-  const s = io("/coordinator", {
-    path: "/socket.io",
-    auth: (cb) => cb({ token: getSession()?.token ?? "" }),
-    reconnectionDelay: 1_000,
-    reconnectionDelayMax: 10_000,
-    timeout: 10_000,
-  });
-  s.on("connect", () => fire("connection", true));
-  s.on("disconnect", () => fire("connection", false));
-  s.on("connect_error", () => {
-    fire("connection", false);
-    if (!s.active) setTimeout(() => (getSession() ? s.connect() : undefined), 15_000);
-  });
+  const events: Record<string, (payload: never) => void> = {};
   for (const name of ["planning_job", "plan_updated", "stop_event", "vehicle_position", "eta", "late_risk"] as const) {
-    s.on(name, (payload: unknown) => fire(name, payload as never));
+    events[name] = (payload: never) => fire(name, payload);
   }
-  socket = s;
+  channel = openLive("/coordinator", events, (live) => fire("connection", live));
 }
 
 export function disconnectCoordinatorSocket(): void {
-  socket?.removeAllListeners();
-  socket?.disconnect();
-  socket = null;
+  channel?.close();
+  channel = null;
 }
 
-export const coordinatorLive = () => socket?.connected ?? false;
+export const coordinatorLive = () => channel?.connected() ?? false;

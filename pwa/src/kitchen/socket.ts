@@ -1,8 +1,7 @@
-// The kitchen's live channel: Socket.IO namespace /recipient, authenticated with the API token.
-// The server puts the socket in one room per delivery point of the user and sends `eta` (a new
-// expected arrival) and `vehicle_near` (the vehicle has left the stop before ours).
-import { io, type Socket } from "socket.io-client";
-import { getSession } from "../state/session";
+// The kitchen's live channel: Socket.IO namespace /recipient. The server puts the socket in one
+// room per delivery point of the user and sends `eta` (a new expected arrival), `vehicle_near`
+// (the vehicle has left the stop before ours) and `stop_status` (our own stop reached or served).
+import { openLive, type LiveChannel } from "../data/live";
 
 export interface EtaPayload {
   stop_id: number;
@@ -15,37 +14,35 @@ export interface EtaPayload {
   stops_before: number;
 }
 
+export interface StopStatusPayload {
+  stop_id: number;
+  job_key: string;
+  delivery_point_id: number;
+  plan_date: string;
+  status: string;
+  proof_id: number | null;
+}
+
 export interface RecipientSocketHandlers {
   connected(): void;
   disconnected(): void;
   eta(payload: EtaPayload): void;
   vehicleNear(payload: EtaPayload): void;
+  stopStatus(payload: StopStatusPayload): void;
 }
 
-let socket: Socket | null = null;
+let channel: LiveChannel | null = null;
 
 export function connectRecipientSocket(handlers: RecipientSocketHandlers): void {
   disconnectRecipientSocket();
-  const s = io("/recipient", {
-    path: "/socket.io",
-    auth: (cb) => cb({ token: getSession()?.token ?? "" }),
-    reconnectionDelay: 1_000,
-    reconnectionDelayMax: 10_000,
-    timeout: 10_000,
-  });
-  s.on("connect", handlers.connected);
-  s.on("disconnect", handlers.disconnected);
-  s.on("connect_error", () => {
-    handlers.disconnected();
-    if (!s.active) setTimeout(() => s.connect(), 15_000);
-  });
-  s.on("eta", handlers.eta);
-  s.on("vehicle_near", handlers.vehicleNear);
-  socket = s;
+  channel = openLive(
+    "/recipient",
+    { eta: handlers.eta, vehicle_near: handlers.vehicleNear, stop_status: handlers.stopStatus },
+    (live) => (live ? handlers.connected() : handlers.disconnected()),
+  );
 }
 
 export function disconnectRecipientSocket(): void {
-  socket?.removeAllListeners();
-  socket?.disconnect();
-  socket = null;
+  channel?.close();
+  channel = null;
 }

@@ -143,6 +143,10 @@ export function startKitchen(userId: number): void {
       };
       redraw("all");
     },
+    stopStatus() {
+      // Our stop was reached or served: fetch the delivery so the confirm button appears now.
+      void refreshDeliveries();
+    },
   });
   kitchen.queue = queuedItems();
   void startQueue(userId);
