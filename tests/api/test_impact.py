@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import time as clock
 
 import pytest
@@ -60,6 +63,14 @@ def test_coordinator_runs_a_report_and_reads_the_result(client, coordinator, day
     assert listed.status_code == 200
     assert [r["id"] for r in listed.json] == [started["id"]]
     assert "result" not in listed.json[0]
+
+    pdf = client.get(f"/api/v1/impact/reports/{started['id']}/report.pdf", headers=coordinator)
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    exported = client.get(f"/api/v1/impact/reports/{started['id']}/report.csv", headers=coordinator)
+    rows = list(csv.DictReader(io.StringIO(exported.get_data(as_text=True))))
+    deliveries = next(r for r in rows if r["section"] == "per_week" and r["item"] == "deliveries")
+    assert float(deliveries["free_delivery"]) == result["comparison"]["deliveries"]["free_delivery"]
+    assert {r["section"] for r in rows} >= {"municipality:Eslöv", "cost_split:Hörby"}
 
 
 def test_driver_may_not_run_reports(client, make_user, world):

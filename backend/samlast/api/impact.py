@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from samlast.api.security import COORDINATOR, current_user, require_roles
-from samlast.errors import NotFound
+from samlast.errors import Conflict, NotFound
 from samlast.extensions import db
 from samlast.models import ImpactReport, Terminal
 from samlast.schemas.impact import (
@@ -16,7 +17,7 @@ from samlast.schemas.impact import (
     ImpactReportSummarySchema,
     ImpactRequestSchema,
 )
-from samlast.services import impact, planning
+from samlast.services import impact, impact_export, planning
 
 blp = Blueprint(
     "impact",
@@ -78,3 +79,38 @@ class ImpactReportItem(MethodView):
         if report is None:
             raise NotFound(f"No impact report {report_id}.")
         return report
+
+
+def _finished(report_id: str) -> ImpactReport:
+    report = db.session.get(ImpactReport, report_id)
+    if report is None:
+        raise NotFound(f"No impact report {report_id}.")
+    if not report.result:
+        raise Conflict("The report has no result yet.")
+    return report
+
+
+@blp.route("/reports/<report_id>/report.pdf")
+class ImpactReportPdf(MethodView):
+    @require_roles(*COORDINATOR)
+    @blp.response(200, description="The report as PDF for the council", content_type="application/pdf")
+    def get(self, report_id):
+        report = _finished(report_id)
+        return Response(
+            impact_export.report_pdf(report.name or report.id, report.result),
+            mimetype="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="samlast-impact-{report.id}.pdf"'},
+        )
+
+
+@blp.route("/reports/<report_id>/report.csv")
+class ImpactReportCsv(MethodView):
+    @require_roles(*COORDINATOR)
+    @blp.response(200, description="Every headline figure as CSV", content_type="text/csv")
+    def get(self, report_id):
+        report = _finished(report_id)
+        return Response(
+            impact_export.report_csv(report.result),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="samlast-impact-{report.id}.csv"'},
+        )
