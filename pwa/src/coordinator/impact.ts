@@ -8,6 +8,7 @@ import { addDays, isoDate, parseIsoDate } from "../util/dates";
 import * as api from "./api";
 import type { CostSplitRow, ImpactReport, ImpactResult } from "./api";
 import { barChart, BASELINE_COLOUR, COORDINATED_COLOUR } from "./charts";
+import { openPdf } from "../data/download";
 import { downloadCsv, reportCsv } from "./export";
 
 const state = {
@@ -398,7 +399,17 @@ function exports(report: ImpactReport, result: ImpactResult): HTMLElement {
       { type: "button", class: "button", "data-testid": "export-csv", onclick: () => downloadCsv(`samlast-effekter-${report.date_from}-${report.date_to}.csv`, reportCsv(report, result)) },
       t("coordinator.impact.csv"),
     ),
-    h("button", { type: "button", class: "button", "data-testid": "export-pdf", onclick: () => window.print() }, t("coordinator.impact.print")),
+    h(
+      "button",
+      {
+        type: "button",
+        class: "button",
+        "data-testid": "export-pdf-server",
+        onclick: () => void openPdf(`/impact/reports/${report.id}/report.pdf`, `samlast-effekter-${report.id}.pdf`),
+      },
+      t("coordinator.impact.pdf"),
+    ),
+    h("button", { type: "button", class: "button button-secondary", "data-testid": "export-pdf", onclick: () => window.print() }, t("coordinator.impact.print")),
   );
 }
 

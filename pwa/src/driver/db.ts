@@ -23,6 +23,7 @@ export interface LocalStop {
   skipped?: boolean; // proof with deviation nobody_there / refused
   leftAt?: string;
   flagReason?: string; // the server kept the record but flagged it for the coordinator
+  receiptPath?: string; // the stored proof's PDF receipt, once the server has it
 }
 
 /** A route change not yet dismissed by the driver. */

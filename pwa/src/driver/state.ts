@@ -164,14 +164,12 @@ function listen(): void {
   onOutboxSent((item, answer) => {
     if (item.type !== "event") return;
     const result = answer as DriverEventResult;
-    if (result?.flagged) {
-      const local = state.local.get(item.body.job_key);
-      if (local) {
-        local.flagReason = result.flag_reason;
-        void driverDb().then((db) => db.put("local", local));
-        redraw("body");
-      }
-    }
+    const local = state.local.get(item.body.job_key);
+    if (!local || !(result?.flagged || result?.receipt_url)) return;
+    if (result.flagged) local.flagReason = result.flag_reason;
+    if (result.receipt_url) local.receiptPath = result.receipt_url.replace(/^\/api\/v1/, "");
+    void driverDb().then((db) => db.put("local", local));
+    redraw("body");
   });
   onConnectivityChange((online) => {
     if (online) flushSoon();

@@ -1,6 +1,7 @@
 // The driver's "Dagens rutt": the day's stops as a list and on a map, one stop with all that
 // is needed to work it, and the proof form. Works with no network at all: the route is kept in
 // IndexedDB and every action goes to the outbox (data/outbox.ts) before it is sent.
+import { openPdf } from "../data/download";
 import type { User } from "../api/types";
 import { TEMPERATURE_CLASSES } from "../api/types";
 import { discardParked, retryParked } from "../data/outbox";
@@ -315,6 +316,18 @@ function stopScreen(route: DriverRoute, stop: DriverStop): HTMLElement {
       statusChip(stop),
     ),
     local?.flagReason ? h("div", { class: "alert alert-error", role: "alert" }, t("driver.flagged", { reason: local.flagReason })) : null,
+    local?.receiptPath
+      ? h(
+          "button",
+          {
+            type: "button",
+            class: "button button-secondary",
+            "data-testid": "receipt",
+            onclick: () => void openPdf(local.receiptPath ?? "", `kvitto-${stop.job_key}.pdf`).catch(() => undefined),
+          },
+          t("driver.receipt"),
+        )
+      : null,
     h(
       "dl",
       { class: "info" },

@@ -8,7 +8,7 @@ import { discardQueued, retryQueued } from "../data/queue";
 import { loadRecipientData, loadRecipientHistory, type RecipientData } from "../data/queries";
 import { hasKey, intlLocale, t } from "../i18n";
 import { confirmForm, newConfirmDraft, type ConfirmDraft } from "../kitchen/confirm";
-import { downloadFile, openPdf } from "../kitchen/download";
+import { downloadFile, openPdf } from "../data/download";
 import "../kitchen/kitchen.css";
 import { pushPermission, pushSupported, subscribePush, type PushState } from "../kitchen/push";
 import { dismissNear, kitchen, queuedConfirmation, refreshDeliveries, setDeliveries, setKitchenRedraw, startKitchen } from "../kitchen/state";
