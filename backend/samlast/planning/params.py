@@ -61,12 +61,14 @@ class SolveParams:
         One of :data:`WARM_STARTS`. ``"pyvrp"``: PyVRP's iterated local
         search runs first for ``warm_start_share`` of the time limit and its
         routes become the OR-Tools first solution, which OR-Tools checks
-        against every constraint (PyVRP plans with room for a break;
-        the trips of a vehicle OR-Tools rejects are left out and their jobs
-        re-inserted by the OR-Tools search), then improves. Skipped (OR-Tools alone) when
-        re-planning from ``initial_plan``, for pickup-and-delivery jobs and
-        when a vehicle may need a driver break (OR-Tools cannot check
-        foreign routes with breaks fast enough; see ``bench/RESULTS.md``).
+        against every constraint, then improves. PyVRP gets each vehicle's
+        trip gap (reload and, for break-rule drivers, the 45-min break at
+        the terminal) but not the 4.5 h driving limit per trip: a trip that
+        drives longer loses its last stops, a vehicle OR-Tools still rejects
+        loses its trips, and the OR-Tools search re-inserts those jobs
+        (``Plan.first_solution_source``). Used for break-rule fleets too;
+        skipped (OR-Tools alone) when re-planning from ``initial_plan`` and
+        for pickup-and-delivery jobs.
         ``"none"``: OR-Tools ``first_solution`` heuristic only.
     warm_start_share : float
         Share of ``time_limit_s`` given to PyVRP, in (0, 1).

@@ -55,6 +55,9 @@ from .travel import GeodesicTravelModel, TravelMatrix, TravelMatrixProvider
 
 logger = logging.getLogger(__name__)
 
+#: Least time, in seconds, for reading a starting solution (see ``_Model.solve``).
+READ_FLOOR_S = 1.0
+
 
 @dataclass(frozen=True)
 class _Node:
@@ -189,8 +192,8 @@ class _Model:
 
     # ------------------------------------------------------------------ solve
 
-    def search_parameters(self, started: float | None = None):
-        """Search parameters; the time limit is what is left since ``started``."""
+    def search_parameters(self, started: float | None = None, floor_s: float = 0.0):
+        """Search parameters; the time limit is what is left since ``started`` (>= ``floor_s``)."""
         p = self.params
         sp = pywrapcp.DefaultRoutingSearchParameters()
         sp.first_solution_strategy = getattr(
@@ -217,6 +220,7 @@ class _Model:
         left = p.time_limit_s
         if started is not None:
             left -= time.monotonic() - started
+        left = max(left, floor_s)
         sp.time_limit.FromMilliseconds(max(1, int(left * 1000)))
         if p.solution_limit is not None:
             sp.solution_limit = p.solution_limit
@@ -244,7 +248,12 @@ class _Model:
                 self.solver.FinishCurrentSearch()
 
         r.AddAtSolutionCallback(at_solution)
-        r.CloseModelWithParameters(self.search_parameters(started))
+        # The close-time limit also bounds ReadAssignmentFromRoutes. When matrix
+        # and model building used up the limit (re-planning ~600 stops in 2 s on
+        # a loaded machine), still allow READ_FLOOR_S to load the previous plan
+        # or PyVRP's routes: the wall time then exceeds the limit a little,
+        # but the answer is that plan instead of none.
+        r.CloseModelWithParameters(self.search_parameters(started, READ_FLOOR_S))
         warm = False
         solution = None
         self.source = "ortools"

@@ -336,14 +336,20 @@ def test_deterministic_with_seed():
 def test_progress_callback_and_plan_metadata():
     seen = []
 
+    phases = []
+
     class Recorder(SolveCallbacks):
         def on_progress(self, fraction, best_cost):
             seen.append((fraction, best_cost))
+
+        def on_phase(self, phase):
+            phases.append(phase)
 
     jobs = tuple(delivery(f"j{i}", 1000 * i, 0) for i in range(1, 5))
     plan = solve(Problem(TERMINAL, (van(),), jobs), FAST, travel=TRAVEL, callbacks=Recorder())
     assert seen and all(0.0 <= f <= 1.0 for f, _ in seen)
     assert seen[-1][1] == plan.objective
+    assert phases == ["pyvrp", "ortools"]
     (route,) = plan.routes
     assert route.distance_m == pytest.approx(2 * 4000)
     assert route.cost == pytest.approx(10.0 * 8 + 300.0 * route.duration_s / H)
