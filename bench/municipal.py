@@ -233,6 +233,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--replan-limit", type=float, default=2.0, help="re-plan, seconds")
     ap.add_argument("--warm-start", default=None, help="SolveParams.warm_start (pyvrp|none)")
     ap.add_argument("--solver-seed", type=int, default=1)
+    ap.add_argument(
+        "--vehicles", type=int, help="use only the first N vehicles (long days: 2 trips, breaks)"
+    )
     ap.add_argument("--json", type=Path, help="write the records here")
     args = ap.parse_args(argv)
 
@@ -240,8 +243,10 @@ def main(argv: list[str] | None = None) -> int:
     cluster = generate_cluster(seed=args.seed, scale=args.scale)
     day = args.date or busiest_day(cluster)
     problem, no_window = day_problem(cluster, day)
+    if args.vehicles:
+        problem = pl.Problem(problem.terminal, problem.vehicles[: args.vehicles], problem.jobs)
     print(
-        f"scale {args.scale}: {len(cluster.delivery_points)} points, {len(cluster.vehicles)} "
+        f"scale {args.scale}: {len(cluster.delivery_points)} points, {len(problem.vehicles)} "
         f"vehicles; {day} ({day:%A}): {len(problem.jobs)} stops, "
         f"{sum(j.pallets for j in problem.jobs):.1f} pallets, {len(no_window)} without a "
         f"window that day; generated in {time.monotonic() - t0:.1f} s",
