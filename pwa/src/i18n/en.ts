@@ -400,6 +400,7 @@ export const en = {
   "coordinator.reason.time_window_unreachable": "No vehicle can get there within the receiving hours.",
   "coordinator.reason.no_capacity_or_time_left": "The vehicles are full or have no time left in their shifts.",
   "coordinator.reason.no_vehicle_compartment": "No vehicle has the right compartment (frozen, chilled or ambient).",
+  "coordinator.reason.driving_time_limit": "The trip there and back needs more than 4.5 hours of driving without a break.",
   "coordinator.reason.unknown": "Could not be planned ({reason}).",
   "coordinator.alerts": "To handle",
   "coordinator.noAlerts": "No warnings or deviations right now.",

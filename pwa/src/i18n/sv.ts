@@ -400,6 +400,7 @@ export const sv = {
   "coordinator.reason.time_window_unreachable": "Inget fordon hinner fram inom mottagningstiden.",
   "coordinator.reason.no_capacity_or_time_left": "Fordonen är fulla eller har inte tid kvar under passet.",
   "coordinator.reason.no_vehicle_compartment": "Inget fordon har rätt temperaturutrymme (fryst, kylt eller torrt).",
+  "coordinator.reason.driving_time_limit": "Resan dit och tillbaka kräver mer än 4,5 timmars körning utan rast.",
   "coordinator.reason.unknown": "Kunde inte planeras ({reason}).",
   "coordinator.alerts": "Att hantera",
   "coordinator.noAlerts": "Inga varningar eller avvikelser just nu.",
