@@ -32,8 +32,9 @@ test-postgres: setup
 
 setup: $(PY_STAMP) $(PWA_INDEX)
 
+# chromium for the browser tests, redis-server for the multi-process tests (tests/integration).
 system-packages:
-	@bash scripts/install-system-packages.sh chromium
+	@bash scripts/install-system-packages.sh chromium redis-server
 
 $(PY_STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

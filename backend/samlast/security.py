@@ -18,6 +18,8 @@ import sqlalchemy as sa
 from flask import Flask, current_app, request
 from flask.typing import ResponseReturnValue
 from limits import parse
+from sqlalchemy.exc import DataError
+from werkzeug.routing import IntegerConverter
 
 from samlast.errors import error_response
 
@@ -65,8 +67,7 @@ HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "Permissions-Policy": (
-        "geolocation=(self), camera=(self), microphone=(), payment=(), usb=(), "
-        "interest-cohort=()"
+        "geolocation=(self), camera=(self), microphone=(), payment=(), usb=(), interest-cohort=()"
     ),
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
@@ -82,11 +83,15 @@ def content_security_policy(path: str, host: str = "") -> str:
 
 
 def _set_headers(response):
-    response.headers.setdefault("Content-Security-Policy", content_security_policy(request.path, request.host))
+    response.headers.setdefault(
+        "Content-Security-Policy", content_security_policy(request.path, request.host)
+    )
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
     if request.is_secure:
-        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        response.headers.setdefault(
+            "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+        )
     return response
 
 
@@ -111,7 +116,9 @@ def _caller_key() -> str:
     token = bearer_token()
     if token:
         digest = hashlib.sha256(token.encode()).hexdigest()
-        user_id = db.session.scalar(sa.select(AuthToken.user_id).where(AuthToken.token_hash == digest))
+        user_id = db.session.scalar(
+            sa.select(AuthToken.user_id).where(AuthToken.token_hash == digest)
+        )
         if user_id is not None:
             return f"user:{user_id}"
     return f"addr:{request.remote_addr or '-'}"
@@ -128,14 +135,39 @@ def _check_write_limit() -> ResponseReturnValue | None:
     if limiter.limiter.hit(item, "samlast-write", key):
         return None
     reset_at, _ = limiter.limiter.get_window_stats(item, "samlast-write", key)
-    response, status = error_response(429, f"Too many changes: at most {limit_text}. Try again shortly.")
+    response, status = error_response(
+        429, f"Too many changes: at most {limit_text}. Try again shortly."
+    )
     import time
 
     response.headers["Retry-After"] = str(max(1, int(reset_at - time.time())))
     return response, status
 
 
+# Numbers beyond what the database stores (ids, offsets) are a client error, never a 500.
+MAX_DB_INT = 2**31 - 1
+
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:...>` in URLs matches only ids the database can hold (PostgreSQL integer)."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002  (werkzeug's signature)
+        kwargs.setdefault("max", MAX_DB_INT)
+        super().__init__(map, *args, **kwargs)
+
+
+def _out_of_range(exc: Exception):
+    from samlast.extensions import db
+
+    db.session.rollback()
+    return error_response(422, "A number in the request is out of range.")
+
+
 def init_app(app: Flask) -> None:
+    """Call before the blueprints are registered (the int converter applies to later routes)."""
     app.config.setdefault("WRITE_RATE_LIMIT", "600 per minute")
+    app.url_map.converters["int"] = BoundedIntConverter
+    app.register_error_handler(OverflowError, _out_of_range)
+    app.register_error_handler(DataError, _out_of_range)
     app.before_request(_check_write_limit)
     app.after_request(_set_headers)

@@ -54,7 +54,12 @@ MATRIX: dict[tuple[str, str], tuple[set, int | dict]] = {
     ("GET", "/api/v1/impact/reports"): ({C}, 200),
     ("POST", "/api/v1/impact/reports"): ({C}, 422),
     ("GET", "/api/v1/impact/reports/<report_id>"): ({C}, 404),
-    ("POST", "/api/v1/imports/<any(delivery_points, suppliers, vehicles, orders):kind>"): ({C}, 422),
+    ("GET", "/api/v1/impact/reports/<report_id>/report.pdf"): ({C}, 404),
+    ("GET", "/api/v1/impact/reports/<report_id>/report.csv"): ({C}, 404),
+    ("POST", "/api/v1/imports/<any(delivery_points, suppliers, vehicles, orders):kind>"): (
+        {C},
+        422,
+    ),
     ("POST", "/api/v1/planning/jobs"): ({C}, 422),
     ("GET", "/api/v1/planning/jobs/<job_id>"): ({C}, 404),
     ("GET", "/api/v1/plans/"): ({C}, 422),
@@ -93,7 +98,8 @@ for _name, (_readers, _key) in CRUD.items():
     MATRIX[("PATCH", f"/api/v1/{_name}/<int:object_id>")] = ({C}, 200)
     # Deleting master data that others point at is refused (409); the rest is deleted.
     MATRIX[("DELETE", f"/api/v1/{_name}/<int:object_id>")] = (
-        {C}, 204 if _name in {"product-areas", "orders", "vehicles", "users"} else 409,
+        {C},
+        204 if _name in {"product-areas", "orders", "vehicles", "users"} else 409,
     )
 
 
@@ -125,16 +131,45 @@ def fast_password_hashing(monkeypatch):
 def scene(world, make_user):
     from samlast.models import Order, OrderLine, TemperatureClass
 
-    order = Order(external_id="A", delivery_point=world.school, supplier=world.farm, requested_date=MONDAY,
-                  lines=[OrderLine(line_no=1, article="Mjölk", quantity=1, unit="l", weight_kg=1,
-                                   temperature_class=TemperatureClass.CHILLED)])
-    template = SlotTemplate(terminal=world.terminal, name="Gård tisdag", kind=SlotKind.FARM_PICKUP, weekday=1,
-                            start=time(9), end=time(12), capacity_kg=1000, capacity_pallets=2)
+    order = Order(
+        external_id="A",
+        delivery_point=world.school,
+        supplier=world.farm,
+        requested_date=MONDAY,
+        lines=[
+            OrderLine(
+                line_no=1,
+                article="Mjölk",
+                quantity=1,
+                unit="l",
+                weight_kg=1,
+                temperature_class=TemperatureClass.CHILLED,
+            )
+        ],
+    )
+    template = SlotTemplate(
+        terminal=world.terminal,
+        name="Gård tisdag",
+        kind=SlotKind.FARM_PICKUP,
+        weekday=1,
+        start=time(9),
+        end=time(12),
+        capacity_kg=1000,
+        capacity_pallets=2,
+    )
     from samlast.models import EnergyType, Vehicle
 
-    vehicle = Vehicle(external_id="V-9", name="Bil", terminal=world.terminal, energy_type=EnergyType.DIESEL,
-                      co2e_kg_per_km=0.8, cost_per_km=10, cost_per_hour=500, shift_start=time(6),
-                      shift_end=time(14))
+    vehicle = Vehicle(
+        external_id="V-9",
+        name="Bil",
+        terminal=world.terminal,
+        energy_type=EnergyType.DIESEL,
+        co2e_kg_per_km=0.8,
+        cost_per_km=10,
+        cost_per_hour=500,
+        shift_start=time(6),
+        shift_end=time(14),
+    )
     db.session.add_all([order, template, vehicle])
     db.session.commit()
     users = {
@@ -146,9 +181,17 @@ def scene(world, make_user):
     other, _ = make_user(D, "otto")
     booking = _booking(template, world.farm.id)
     ids = {
-        "cluster": world.cluster.id, "municipality": world.eslov.id, "terminal": world.terminal.id,
-        "area": world.dairy_area.id, "school": world.school.id, "farm": world.farm.id, "order": order.id,
-        "vehicle": vehicle.id, "other_user": other.id, "template": template.id, "booking": booking.id,
+        "cluster": world.cluster.id,
+        "municipality": world.eslov.id,
+        "terminal": world.terminal.id,
+        "area": world.dairy_area.id,
+        "school": world.school.id,
+        "farm": world.farm.id,
+        "order": order.id,
+        "vehicle": vehicle.id,
+        "other_user": other.id,
+        "template": template.id,
+        "booking": booking.id,
     }
     return {"headers": {role: h for role, (_, h) in users.items()} | {ANON: {}}, "ids": ids}
 
@@ -156,12 +199,24 @@ def scene(world, make_user):
 def _booking(template, supplier_id):
     from samlast.models import Booking, BookingStatus, PickupSlot
 
-    slot = PickupSlot(template=template, slot_date=FUTURE_TUESDAY, capacity_kg=1000, capacity_pallets=2,
-                      booked_kg=10, booked_pallets=0)
+    slot = PickupSlot(
+        template=template,
+        slot_date=FUTURE_TUESDAY,
+        capacity_kg=1000,
+        capacity_pallets=2,
+        booked_kg=10,
+        booked_pallets=0,
+    )
     from samlast.models import TemperatureClass
 
-    booking = Booking(slot=slot, supplier_id=supplier_id, kg=10, pallets=0, status=BookingStatus.BOOKED,
-                      temperature_class=TemperatureClass.AMBIENT)
+    booking = Booking(
+        slot=slot,
+        supplier_id=supplier_id,
+        kg=10,
+        pallets=0,
+        status=BookingStatus.BOOKED,
+        temperature_class=TemperatureClass.AMBIENT,
+    )
     db.session.add(booking)
     db.session.commit()
     return booking
@@ -174,8 +229,12 @@ def probe_path(rule: str, ids: dict) -> str:
         "user_id": ids["other_user"],
         "point_id": ids["school"],
         "booking_id": ids["booking"],
-        "event_id": MISSING, "deviation_id": MISSING, "proof_id": MISSING, "plan_id": MISSING,
-        "report_id": "missing", "job_id": "missing",
+        "event_id": MISSING,
+        "deviation_id": MISSING,
+        "proof_id": MISSING,
+        "plan_id": MISSING,
+        "report_id": "missing",
+        "job_id": "missing",
     }
     path = rule.replace("<any(delivery_points, suppliers, vehicles, orders):kind>", "orders")
     for name, value in values.items():
@@ -189,7 +248,9 @@ def probe_body(method: str, rule: str) -> dict:
     if method in {"GET", "DELETE"}:
         return {}
     if method == "PATCH":
-        return {"json": {"kg": 20} if "bookings" in rule else {"note": "x"} if "orders" in rule else {}}
+        return {
+            "json": {"kg": 20} if "bookings" in rule else {"note": "x"} if "orders" in rule else {}
+        }
     return {"json": {}}
 
 
@@ -205,10 +266,14 @@ def test_matrix(client, scene, method, rule, monkeypatch):
     allowed, status = MATRIX[(method, rule)]
     path = probe_path(rule, scene["ids"])
     for role in ROLES:
-        expected = (status.get(role) if isinstance(status, dict) else status) if role in allowed else (
-            401 if role is ANON else 403
+        expected = (
+            (status.get(role) if isinstance(status, dict) else status)
+            if role in allowed
+            else (401 if role is ANON else 403)
         )
-        response = client.open(path, method=method, headers=scene["headers"][role], **probe_body(method, rule))
+        response = client.open(
+            path, method=method, headers=scene["headers"][role], **probe_body(method, rule)
+        )
         label = role.value if role else "anonymous"
         assert response.status_code == expected, f"{label}: {response.get_data(as_text=True)[:300]}"
         if expected in (401, 403):
@@ -223,10 +288,16 @@ def delivered(client, day, world, make_user):
     """MONDAY planned and the first stop delivered with proof by the route's driver."""
     planning.plan_day(world.terminal, MONDAY, time_limit_s=1)
     owner = db.session.get(User, day.driver_id)
-    headers = {"Authorization": f"Bearer {auth.login(owner.username, 'correct horse battery', 1)[0]}"}
+    headers = {
+        "Authorization": f"Bearer {auth.login(owner.username, 'correct horse battery', 1)[0]}"
+    }
     [route] = client.get(f"/api/v1/driver/routes?date={MONDAY}", headers=headers).json
     stop = route["stops"][0]
-    answer = client.post("/api/v1/driver/events", json=event("deliver", stop, proof=full_proof(stop)), headers=headers)
+    answer = client.post(
+        "/api/v1/driver/events",
+        json=event("deliver", stop, proof=full_proof(stop)),
+        headers=headers,
+    )
     assert answer.status_code == 201, answer.json
     return {"owner": headers, "route": route, "stop": stop, "proof_id": answer.json["proof_id"]}
 
@@ -242,28 +313,48 @@ def test_other_driver_cannot_see_route_or_proof(client, delivered, make_user):
     # An event for another driver's stop is kept but flagged and does not change the stop.
     stop = delivered["route"]["stops"][1]
     answer = client.post("/api/v1/driver/events", json=event("arrive", stop), headers=other)
-    assert answer.status_code == 201 and answer.json["flagged"] is True and answer.json["stop_status"] == "planned"
+    assert (
+        answer.status_code == 201
+        and answer.json["flagged"] is True
+        and answer.json["stop_status"] == "planned"
+    )
     # Nor can another driver take over a client id (replay of someone else's record).
     replayed = event("arrive", stop)
-    assert client.post("/api/v1/driver/events", json=replayed, headers=delivered["owner"]).status_code == 201
+    assert (
+        client.post("/api/v1/driver/events", json=replayed, headers=delivered["owner"]).status_code
+        == 201
+    )
     assert client.post("/api/v1/driver/events", json=replayed, headers=other).status_code == 409
 
 
 def test_other_kitchen_cannot_see_or_confirm(client, delivered, make_user, world):
     point_id = int(delivered["stop"]["job_key"].split(":")[1])
     other_point = world.care_home if point_id == world.school.id else world.school
-    _, own = make_user(R, "own-kitchen", delivery_points=[db.session.get(type(world.school), point_id)])
+    _, own = make_user(
+        R, "own-kitchen", delivery_points=[db.session.get(type(world.school), point_id)]
+    )
     _, other = make_user(R, "other-kitchen", delivery_points=[other_point])
     proof = delivered["proof_id"]
     assert client.get(f"/api/v1/proofs/{proof}", headers=own).status_code == 200
     assert client.get(f"/api/v1/proofs/{proof}", headers=other).status_code == 404
     assert client.get(f"/api/v1/proofs/{proof}/receipt.pdf", headers=other).status_code == 404
     assert client.get(f"/api/v1/delivery-points/{point_id}", headers=other).status_code == 404
-    assert client.get(f"/api/v1/recipient/history?delivery_point_id={point_id}&from={MONDAY}&to={MONDAY}",
-                      headers=other).status_code in (403, 404)
-    body = {"client_id": uuid.uuid4().hex, "delivery_point_id": point_id, "plan_date": MONDAY.isoformat(),
-            "recorded_at": f"{MONDAY}T09:00:00+01:00", "accept_all": True, "confirmed_by_name": "X"}
-    assert client.post("/api/v1/recipient/confirmations", json=body, headers=other).status_code in (403, 404)
+    assert client.get(
+        f"/api/v1/recipient/history?delivery_point_id={point_id}&from={MONDAY}&to={MONDAY}",
+        headers=other,
+    ).status_code in (403, 404)
+    body = {
+        "client_id": uuid.uuid4().hex,
+        "delivery_point_id": point_id,
+        "plan_date": MONDAY.isoformat(),
+        "recorded_at": f"{MONDAY}T09:00:00+01:00",
+        "accept_all": True,
+        "confirmed_by_name": "X",
+    }
+    assert client.post("/api/v1/recipient/confirmations", json=body, headers=other).status_code in (
+        403,
+        404,
+    )
     assert client.post("/api/v1/recipient/confirmations", json=body, headers=own).status_code == 201
 
 
@@ -287,7 +378,9 @@ NAMESPACES = {"/driver": {D}, "/recipient": {R}, "/coordinator": {C}}
 def test_socketio_namespaces_per_role(app, scene, namespace):
     for role in ROLES:
         token = scene["headers"][role].get("Authorization", " ").split(" ")[1] or None
-        client = socketio.test_client(app, namespace=namespace, auth={"token": token} if token else None)
+        client = socketio.test_client(
+            app, namespace=namespace, auth={"token": token} if token else None
+        )
         try:
             assert client.is_connected(namespace) == (role in NAMESPACES[namespace]), role
         finally:
@@ -298,19 +391,24 @@ def test_socketio_namespaces_per_role(app, scene, namespace):
 def test_socketio_driver_events_are_scoped(app, delivered, make_user, monkeypatch):
     monkeypatch.setattr("samlast.services.delivery.today", lambda: MONDAY)
     _, other = make_user(D, "snoop")
-    client = socketio.test_client(app, namespace="/driver", auth={"token": other["Authorization"].split()[1]})
+    client = socketio.test_client(
+        app, namespace="/driver", auth={"token": other["Authorization"].split()[1]}
+    )
     try:
         [routes] = [m["args"][0] for m in client.get_received("/driver") if m["name"] == "routes"]
         assert routes["routes"] == []
         route_id = delivered["route"]["id"]
-        assert client.emit("route_ack", {"route_id": route_id, "version": 1}, namespace="/driver",
-                           callback=True) == {"ok": False, "error": "not_found"}
+        assert client.emit(
+            "route_ack", {"route_id": route_id, "version": 1}, namespace="/driver", callback=True
+        ) == {"ok": False, "error": "not_found"}
         assert client.emit("get_routes", {}, namespace="/driver", callback=True)["routes"] == []
     finally:
         client.disconnect(namespace="/driver")
 
 
-def test_revoked_token_is_refused_and_disconnected(app, client, delivered, coordinator, monkeypatch):
+def test_revoked_token_is_refused_and_disconnected(
+    app, client, delivered, coordinator, monkeypatch
+):
     """A lost phone: after revoke-tokens its socket is cut and it cannot connect again."""
     monkeypatch.setattr("samlast.services.delivery.today", lambda: MONDAY)
     token = delivered["owner"]["Authorization"].split()[1]
@@ -322,7 +420,9 @@ def test_revoked_token_is_refused_and_disconnected(app, client, delivered, coord
     # Cut at once (this process) or at the latest on its next message (any process).
     if phone.is_connected("/driver"):
         assert phone.emit("get_routes", {}, namespace="/driver", callback=True) == {
-            "ok": False, "error": "unauthorized"}
+            "ok": False,
+            "error": "unauthorized",
+        }
     assert not phone.is_connected("/driver")
     again = socketio.test_client(app, namespace="/driver", auth={"token": token})
     assert not again.is_connected("/driver")

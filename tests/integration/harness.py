@@ -46,9 +46,21 @@ class Redis:
         self.url = f"redis://127.0.0.1:{self.port}/0"
         server = shutil.which("redis-server") or "/usr/bin/redis-server"
         self.proc = subprocess.Popen(
-            [server, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(workdir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                server,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(workdir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
 
         def ping() -> bool:
@@ -109,7 +121,11 @@ def base_env(workdir: Path, db_url: str, redis_url: str | None, **extra: str) ->
 def run_seed(env: dict[str, str], *args: str) -> dict:
     out = subprocess.run(
         [sys.executable, "-m", "tests.integration.seed", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     if out.returncode != 0:
         raise RuntimeError(f"seed failed:\n{out.stdout}\n{out.stderr}")
@@ -120,8 +136,14 @@ def run_seed(env: dict[str, str], *args: str) -> dict:
 class Server:
     """gunicorn with gunicorn.conf.py on a loopback port; kill() and start() again."""
 
-    def __init__(self, name: str, env: dict[str, str], workdir: Path, threads: int = 64,
-                 port: int | None = None):
+    def __init__(
+        self,
+        name: str,
+        env: dict[str, str],
+        workdir: Path,
+        threads: int = 64,
+        port: int | None = None,
+    ):
         self.name, self.env, self.threads = name, env, threads
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -132,9 +154,21 @@ class Server:
         log = open(self.log_path, "ab")  # noqa: SIM115  (kept open for the process)
         env = {**self.env, "GUNICORN_ACCESS_LOG": "", "GUNICORN_LOG_LEVEL": "warning"}
         self.proc = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{self.port}",
-             "--threads", str(self.threads), "samlast.wsgi:app"],
-            cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True,
+            [
+                str(BIN / "gunicorn"),
+                "-c",
+                str(ROOT / "gunicorn.conf.py"),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--threads",
+                str(self.threads),
+                "samlast.wsgi:app",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
         )
         log.close()
         if wait:
@@ -157,7 +191,9 @@ class Server:
             except Exception:  # not listening yet
                 pass
             if time.monotonic() > deadline:
-                raise TimeoutError(f"{self.name} did not start:\n{self.log_path.read_text()[-3000:]}")
+                raise TimeoutError(
+                    f"{self.name} did not start:\n{self.log_path.read_text()[-3000:]}"
+                )
             time.sleep(0.1)
 
     def kill(self, sig: int = signal.SIGKILL) -> None:
@@ -186,8 +222,14 @@ class Worker:
 
     def __init__(self, env: dict[str, str], workdir: Path):
         log = open(workdir / "worker.log", "ab")  # noqa: SIM115
-        self.proc = subprocess.Popen([str(BIN / "flask"), "samlast", "worker"], cwd=ROOT, env=env,
-                                     stdout=log, stderr=log, start_new_session=True)
+        self.proc = subprocess.Popen(
+            [str(BIN / "flask"), "samlast", "worker"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+        )
         log.close()
 
     def stop(self) -> None:

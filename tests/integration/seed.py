@@ -61,7 +61,9 @@ def seed(drivers: int, points: int, plan: bool, time_limit_s: float) -> dict:
     with app.app_context():
         db.create_all()
         today = datetime.now(planning.tz()).date()
-        cheap = generate_password_hash("not-used-" + secrets.token_hex(8), method="pbkdf2:sha256:1000")
+        cheap = generate_password_hash(
+            "not-used-" + secrets.token_hex(8), method="pbkdf2:sha256:1000"
+        )
 
         def user(name: str, role: Role, **links) -> User:
             account = User(username=name, role=role, password_hash=cheap, **links)
@@ -71,13 +73,21 @@ def seed(drivers: int, points: int, plan: bool, time_limit_s: float) -> dict:
         cluster = Cluster(name="Integration")
         town = Municipality(name="Eslöv", cluster=cluster, population=33092)
         terminal = Terminal(name="Terminal", cluster=cluster, lat=55.839, lon=13.303)
-        supplier = Supplier(external_id="S-1", name="Grossisten", kind=SupplierKind.WHOLESALER,
-                            lat=55.6, lon=13.0)
-        farm = Supplier(external_id="S-2", name="Gården", kind=SupplierKind.LOCAL_PRODUCER,
-                        lat=55.9, lon=13.5)
+        supplier = Supplier(
+            external_id="S-1", name="Grossisten", kind=SupplierKind.WHOLESALER, lat=55.6, lon=13.0
+        )
+        farm = Supplier(
+            external_id="S-2", name="Gården", kind=SupplierKind.LOCAL_PRODUCER, lat=55.9, lon=13.5
+        )
         dps = [
-            DeliveryPoint(external_id=f"DP-{i}", name=f"Kök {i}", kind=DeliveryPointKind.SCHOOL_KITCHEN,
-                          municipality=town, lat=55.80 + 0.01 * i, lon=13.25 + 0.01 * i)
+            DeliveryPoint(
+                external_id=f"DP-{i}",
+                name=f"Kök {i}",
+                kind=DeliveryPointKind.SCHOOL_KITCHEN,
+                municipality=town,
+                lat=55.80 + 0.01 * i,
+                lon=13.25 + 0.01 * i,
+            )
             for i in range(points)
         ]
         db.session.add_all([cluster, terminal, supplier, farm, *dps])
@@ -87,18 +97,45 @@ def seed(drivers: int, points: int, plan: bool, time_limit_s: float) -> dict:
         driver_users = [user(f"driver{i}", Role.DRIVER) for i in range(drivers)]
         db.session.flush()
         vehicles = [
-            Vehicle(external_id=f"V-{i}", name=f"Bil {i}", terminal=terminal, energy_type=EnergyType.HVO100,
-                    co2e_kg_per_km=0.25, cost_per_km=14, cost_per_hour=500, shift_start=time(0, 0),
-                    shift_end=time(23, 0), driver_id=driver.id,
-                    compartments=[VehicleCompartment(temperature_class=TemperatureClass.CHILLED,
-                                                     capacity_kg=3000, capacity_pallets=10)])
+            Vehicle(
+                external_id=f"V-{i}",
+                name=f"Bil {i}",
+                terminal=terminal,
+                energy_type=EnergyType.HVO100,
+                co2e_kg_per_km=0.25,
+                cost_per_km=14,
+                cost_per_hour=500,
+                shift_start=time(0, 0),
+                shift_end=time(23, 0),
+                driver_id=driver.id,
+                compartments=[
+                    VehicleCompartment(
+                        temperature_class=TemperatureClass.CHILLED,
+                        capacity_kg=3000,
+                        capacity_pallets=10,
+                    )
+                ],
+            )
             for i, driver in enumerate(driver_users)
         ]
         orders = [
-            Order(external_id=f"O-{point.external_id}", delivery_point=point, supplier=supplier,
-                  requested_date=today,
-                  lines=[OrderLine(line_no=1, article="Mjölk", quantity=10, unit="l", weight_kg=10,
-                                   pallet_places=0.1, temperature_class=TemperatureClass.CHILLED)])
+            Order(
+                external_id=f"O-{point.external_id}",
+                delivery_point=point,
+                supplier=supplier,
+                requested_date=today,
+                lines=[
+                    OrderLine(
+                        line_no=1,
+                        article="Mjölk",
+                        quantity=10,
+                        unit="l",
+                        weight_kg=10,
+                        pallet_places=0.1,
+                        temperature_class=TemperatureClass.CHILLED,
+                    )
+                ],
+            )
             for point in dps[:-1]
         ]
         db.session.add_all([*vehicles, *orders])

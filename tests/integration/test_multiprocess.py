@@ -23,7 +23,15 @@ import requests
 import socketio
 import sqlalchemy as sa
 
-from tests.integration.harness import Redis, Server, Worker, base_env, database_url, run_seed, wait_until
+from tests.integration.harness import (
+    Redis,
+    Server,
+    Worker,
+    base_env,
+    database_url,
+    run_seed,
+    wait_until,
+)
 
 
 @pytest.fixture(scope="module")
@@ -60,17 +68,27 @@ class DriverClient:
     def __init__(self, url: str, token: str):
         self.received: list[tuple[str, dict, float]] = []
         self.lock = threading.Lock()
-        self.sio = socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1,
-                                   randomization_factor=0.2)
+        self.sio = socketio.Client(
+            reconnection=True,
+            reconnection_delay=0.2,
+            reconnection_delay_max=1,
+            randomization_factor=0.2,
+        )
         for name in ("routes", "route_updated", "route_removed"):
             self.sio.on(name, self._recorder(name), namespace="/driver")
-        self.sio.connect(url, auth={"token": token}, namespaces=["/driver"], transports=["websocket"],
-                         wait_timeout=15)
+        self.sio.connect(
+            url,
+            auth={"token": token},
+            namespaces=["/driver"],
+            transports=["websocket"],
+            wait_timeout=15,
+        )
 
     def _recorder(self, name):
         def record(data):
             with self.lock:
                 self.received.append((name, data, time.monotonic()))
+
         return record
 
     def events(self, name: str) -> list[dict]:
@@ -95,11 +113,23 @@ def test_route_change_through_b_reaches_driver_on_a(cluster):
             "delivery_point_id": seed["free_point_id"],
             "supplier_id": seed["supplier_id"],
             "requested_date": seed["today"],
-            "lines": [{"article": "Ägg", "quantity": 5, "unit": "fp", "weight_kg": 5,
-                       "pallet_places": 0.05, "temperature_class": "chilled"}],
+            "lines": [
+                {
+                    "article": "Ägg",
+                    "quantity": 5,
+                    "unit": "fp",
+                    "weight_kg": 5,
+                    "pallet_places": 0.05,
+                    "temperature_class": "chilled",
+                }
+            ],
         }
-        response = requests.post(f"{b.url}/api/v1/orders/", json=order,
-                                  headers=auth(seed["coordinator"]["token"]), timeout=30)
+        response = requests.post(
+            f"{b.url}/api/v1/orders/",
+            json=order,
+            headers=auth(seed["coordinator"]["token"]),
+            timeout=30,
+        )
         assert response.status_code == 201, response.text
 
         [update] = wait_until(lambda: driver.events("route_updated"), 60, "route_updated on A")
@@ -125,15 +155,21 @@ def test_kill_a_while_syncing_loses_and_doubles_nothing(cluster):
         while not stop.is_set():
             client_id = uuid.uuid4().hex
             n += 1
-            body = {"client_id": client_id, "kind": "arrive", "plan_date": seed["today"],
-                    "job_key": f"sync-test:{n}", "recorded_at": datetime.now(UTC).isoformat()}
+            body = {
+                "client_id": client_id,
+                "kind": "arrive",
+                "plan_date": seed["today"],
+                "job_key": f"sync-test:{n}",
+                "recorded_at": datetime.now(UTC).isoformat(),
+            }
             with lock:
                 attempted[client_id] = token
             # Like the PWA's outbox: the same client_id is retried until it is acknowledged.
             while not stop.is_set():
                 try:
-                    answer = session.post(f"{a.url}/api/v1/driver/events", json=body, headers=auth(token),
-                                          timeout=5)
+                    answer = session.post(
+                        f"{a.url}/api/v1/driver/events", json=body, headers=auth(token), timeout=5
+                    )
                 except requests.RequestException:
                     time.sleep(0.05)
                     continue
@@ -150,8 +186,11 @@ def test_kill_a_while_syncing_loses_and_doubles_nothing(cluster):
     try:
         for driver in drivers:
             wait_until(lambda d=driver: d.events("routes"), 15, "routes on connect")
-        threads = [threading.Thread(target=post_loop, args=(d["token"],), daemon=True)
-                   for d in seed["drivers"] for _ in range(2)]
+        threads = [
+            threading.Thread(target=post_loop, args=(d["token"],), daemon=True)
+            for d in seed["drivers"]
+            for _ in range(2)
+        ]
         for thread in threads:
             thread.start()
         wait_until(lambda: len(accepted) >= 20, 30, "events accepted before the kill")
@@ -159,7 +198,9 @@ def test_kill_a_while_syncing_loses_and_doubles_nothing(cluster):
         before_restart = len(accepted)
         time.sleep(0.5)
         a.start()
-        wait_until(lambda: len(accepted) >= before_restart + 20, 30, "events accepted after the restart")
+        wait_until(
+            lambda: len(accepted) >= before_restart + 20, 30, "events accepted after the restart"
+        )
         stop.set()
         for thread in threads:
             thread.join(10)
@@ -168,15 +209,26 @@ def test_kill_a_while_syncing_loses_and_doubles_nothing(cluster):
         # Every driver reconnected by itself and got its current routes again.
         for driver in drivers:
             wait_until(lambda d=driver: len(d.events("routes")) >= 2, 30, "routes after reconnect")
-        owner = next(d for d, s in zip(drivers, seed["drivers"], strict=True) if str(s["id"]) in seed["routes"])
+        owner = next(
+            d
+            for d, s in zip(drivers, seed["drivers"], strict=True)
+            if str(s["id"]) in seed["routes"]
+        )
         assert owner.events("routes")[-1]["routes"], "the route's driver got an empty route list"
 
         engine = sa.create_engine(db_url.replace("postgresql://", "postgresql+psycopg://", 1))
         try:
+
             def stored() -> list[str]:
                 with engine.connect() as conn:
-                    return list(conn.scalars(sa.text(
-                        "SELECT client_id FROM driver_event WHERE job_key LIKE 'sync-test:%'")))
+                    return list(
+                        conn.scalars(
+                            sa.text(
+                                "SELECT client_id FROM driver_event "
+                                "WHERE job_key LIKE 'sync-test:%'"
+                            )
+                        )
+                    )
 
             rows = stored()
             assert len(rows) == len(set(rows))
@@ -186,17 +238,33 @@ def test_kill_a_while_syncing_loses_and_doubles_nothing(cluster):
             # Replay every acknowledged record (as a phone that never saw the answer would), on B.
             session = requests.Session()
             for client_id, token in accepted.items():
-                body = {"client_id": client_id, "kind": "arrive", "plan_date": seed["today"],
-                        "job_key": "sync-test:replay", "recorded_at": datetime.now(UTC).isoformat()}
-                answer = session.post(f"{b.url}/api/v1/driver/events", json=body, headers=auth(token), timeout=10)
+                body = {
+                    "client_id": client_id,
+                    "kind": "arrive",
+                    "plan_date": seed["today"],
+                    "job_key": "sync-test:replay",
+                    "recorded_at": datetime.now(UTC).isoformat(),
+                }
+                answer = session.post(
+                    f"{b.url}/api/v1/driver/events", json=body, headers=auth(token), timeout=10
+                )
                 assert answer.status_code == 200 and answer.json()["replay"] is True, answer.text
             assert sorted(stored()) == sorted(rows)
-            # Records that were in flight at the kill and never acknowledged are stored at most once.
+            # In flight at the kill and never acknowledged: stored at most once.
             for client_id in set(attempted) - set(accepted):
-                body = {"client_id": client_id, "kind": "arrive", "plan_date": seed["today"],
-                        "job_key": "sync-test:late", "recorded_at": datetime.now(UTC).isoformat()}
-                answer = session.post(f"{b.url}/api/v1/driver/events", json=body,
-                                      headers=auth(attempted[client_id]), timeout=10)
+                body = {
+                    "client_id": client_id,
+                    "kind": "arrive",
+                    "plan_date": seed["today"],
+                    "job_key": "sync-test:late",
+                    "recorded_at": datetime.now(UTC).isoformat(),
+                }
+                answer = session.post(
+                    f"{b.url}/api/v1/driver/events",
+                    json=body,
+                    headers=auth(attempted[client_id]),
+                    timeout=10,
+                )
                 assert answer.status_code in (200, 201), answer.text
             final = stored()
             assert len(final) == len(set(final)) == len(set(attempted))

@@ -4,11 +4,26 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_smorest import Api
+from marshmallow import Schema, fields
 
 from samlast.errors import http_exception_response
 
 
+class ErrorDetailSchema(Schema):
+    code = fields.String(metadata={"description": "Machine-readable, e.g. validation_error"})
+    message = fields.String()
+    fields = fields.Dict(metadata={"description": "Messages per field (or row)"})
+
+
+class ErrorSchema(Schema):
+    """The one error shape every endpoint answers with (samlast.errors)."""
+
+    error = fields.Nested(ErrorDetailSchema, required=True)
+
+
 class SamlastApi(Api):
+    ERROR_SCHEMA = ErrorSchema
+
     def handle_http_exception(self, error):
         return http_exception_response(error)
 

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from samlast.models import BookingStatus, DeviationCode, SlotKind, TemperatureClass
 from samlast.schemas.common import BaseSchema, ClockTime, name_field, positive
 
 
+# Calendar dates the portal can mean; far-off years have no sensible local time (cut-offs).
+DATE_RANGE = validate.Range(date(2000, 1, 1), date(2200, 12, 31))
+
+
 class DateRangeSchema(BaseSchema):
-    from_ = fields.Date(data_key="from", attribute="from")
-    to = fields.Date()
+    from_ = fields.Date(data_key="from", attribute="from", validate=DATE_RANGE)
+    to = fields.Date(validate=DATE_RANGE)
     delivery_point_id = fields.Integer()
 
     @validates_schema

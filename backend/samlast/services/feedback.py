@@ -149,11 +149,21 @@ def current_model() -> LearnedModel:
 
 
 def _store(reason: str, payload: dict[str, Any]) -> LearnedParameters:
-    previous = latest()
-    row = LearnedParameters(version=(previous.version + 1) if previous else 1, reason=reason, payload=payload)
-    db.session.add(row)
-    db.session.commit()
-    return row
+    from sqlalchemy.exc import IntegrityError
+
+    # Two requests at once may pick the same next version (unique): the loser takes the next one.
+    for attempt in range(5):
+        previous = latest()
+        row = LearnedParameters(version=(previous.version + 1) if previous else 1, reason=reason, payload=payload)
+        db.session.add(row)
+        try:
+            db.session.commit()
+            return row
+        except IntegrityError:
+            db.session.rollback()
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable")
 
 
 # ------------------------------------------------------------- observations

@@ -46,6 +46,8 @@ def _bars(title: str, labels: list[str], free: list[float], coordinated: list[fl
     drawing = Drawing(170 * mm, 62 * mm)
     chart = VerticalBarChart()
     chart.x, chart.y, chart.width, chart.height = 14 * mm, 10 * mm, 120 * mm, 42 * mm
+    if not labels:  # nothing ordered in the period: an empty chart, not a crash in reportlab
+        labels, free, coordinated = ["-"], [0.0], [0.0]
     chart.data = [free, coordinated]
     chart.categoryAxis.categoryNames = labels
     chart.categoryAxis.labels.fontSize = 7

@@ -74,16 +74,27 @@ def _read_rows(data: bytes, errors: _Errors) -> list[dict[str, str]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = data.decode("cp1252")  # Excel's default on Swedish Windows
+        try:
+            text = data.decode("cp1252")  # Excel's default on Swedish Windows
+        except UnicodeDecodeError:
+            errors.add(1, "", "The file is not a text (CSV) file in UTF-8 or Windows-1252.")
+            return []
+    if "\x00" in text:
+        errors.add(1, "", "The file is not a text (CSV) file.")
+        return []
     if not text.strip():
         errors.add(1, "", "The file is empty.")
         return []
-    first_line = text.splitlines()[0]
+    first_line = next(iter(text.splitlines()), "")
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    if reader.fieldnames:
-        reader.fieldnames = [name.strip().lower() for name in reader.fieldnames]
-    return list(reader)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        if reader.fieldnames:
+            reader.fieldnames = [name.strip().lower() for name in reader.fieldnames]
+        return list(reader)
+    except csv.Error as exc:
+        errors.add(reader.line_num or 1, "", f"The file is not valid CSV: {exc}.")
+        return []
 
 
 def _check_header(kind: str, rows: list[dict[str, str]], errors: _Errors) -> None:
