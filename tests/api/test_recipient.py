@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import uuid
 from datetime import datetime, timedelta
 
@@ -175,7 +176,8 @@ def test_web_push_subscription_and_vehicle_near_notice(app, client, route, kitch
     client.post("/api/v1/driver/events", json=event("deliver", first, proof=full_proof(first)), headers=driver)
     push.drain()
     assert len(sent) == 1 and sent[0]["subscription_info"]["endpoint"] == sub["endpoint"]
-    assert stop["job_key"] in sent[0]["data"] and "Leveransen är nära" in sent[0]["data"]
+    notice = json.loads(sent[0]["data"])
+    assert notice["job_key"] == stop["job_key"] and notice["title"] == "Leveransen är nära"
 
 
 def test_recipient_endpoints_are_scoped(client, make_user, route):

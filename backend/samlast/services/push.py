@@ -91,7 +91,7 @@ def _send(app, subscription_id: int, payload: dict) -> bool:
                     "endpoint": subscription.endpoint,
                     "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth},
                 },
-                data=json.dumps(_localised(payload, subscription_user_locale(subscription))),
+                data=json.dumps(_localised(payload, subscription_user_locale(subscription)), ensure_ascii=False),
                 vapid_private_key=str(ensure_vapid_keys()),
                 vapid_claims={"sub": app.config["VAPID_SUBJECT"]},
                 timeout=5,
