@@ -280,6 +280,9 @@ def main() -> None:
         "--database-url", default="", help="default: SQLite (WAL) in the temp folder"
     )
     parser.add_argument("--no-redis", action="store_true", help="single process, no message queue")
+    parser.add_argument(
+        "--servers", type=int, default=1, help="gunicorn processes (drivers round-robin; Redis)"
+    )
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     if args.drivers < 1 or args.drivers > 2000 or args.seconds <= 0 or args.seconds > 3600:
@@ -289,25 +292,33 @@ def main() -> None:
     redis = None if args.no_redis else Redis(workdir)
     db_url = args.database_url or f"sqlite:///{workdir / 'load.db'}"
     env = base_env(workdir, db_url, redis.url if redis else None, PLANNING_RUNNER="thread")
-    server = Server("load-server", env, workdir, threads=args.threads or args.drivers + 64)
+    if args.servers > 1 and args.no_redis:
+        parser.error("--servers > 1 needs Redis")
+    threads = args.threads or args.drivers + 64
+    servers = [
+        Server(f"load-server-{k}", env, workdir, threads=threads) for k in range(args.servers)
+    ]
     stats = Stats()
     drivers: list[Driver] = []
     report: dict = {
         "command": " ".join(sys.argv),
+        "servers": args.servers,
         "drivers_requested": args.drivers,
         "seconds": args.seconds,
         "cpus": os.cpu_count(),
         "load_before": os.getloadavg(),
     }
     try:
-        server.start(wait=False)
+        for server in servers:
+            server.start(wait=False)
         print(f"Seeding {args.drivers} drivers ...", flush=True)
         seed = run_seed(
             env, "--drivers", str(args.drivers), "--points", "4", "--plan", "--time-limit", "1"
         )
-        server.wait_ready()
-        pid = server.worker_pid()
-        rss_before = rss_kb(pid)
+        for server in servers:
+            server.wait_ready()
+        pids = [server.worker_pid() for server in servers]
+        rss_before = sum(rss_kb(pid) for pid in pids)
         proof = {
             "receiver_name": "Kim Köksson",
             "signature": _data_url("PNG", (300, 120)),
@@ -317,7 +328,7 @@ def main() -> None:
             "note": "bench",
         }
         drivers = [
-            Driver(i, user, args, stats, server.url, seed["today"], proof)
+            Driver(i, user, args, stats, servers[i % len(servers)].url, seed["today"], proof)
             for i, user in enumerate(seed["drivers"])
         ]
         print(f"Connecting {len(drivers)} drivers ...", flush=True)
@@ -326,7 +337,7 @@ def main() -> None:
             connected = sum(pool.map(lambda d: d.connect(), drivers))
         report["connect_s"] = round(time.monotonic() - started, 1)
         time.sleep(1)
-        rss_connected = rss_kb(pid)
+        rss_connected = sum(rss_kb(pid) for pid in pids)
         report["connected"] = connected
         report["server_rss_mb_before"] = round(rss_before / 1024, 1)
         report["server_rss_mb_connected"] = round(rss_connected / 1024, 1)
@@ -352,7 +363,7 @@ def main() -> None:
             print(f"push {k}: {result}", flush=True)
         stop.wait(max(0.0, run_started + args.seconds - time.monotonic()))
         report["load_during"] = os.getloadavg()
-        report["server_rss_mb_end"] = round(rss_kb(pid) / 1024, 1)
+        report["server_rss_mb_end"] = round(sum(rss_kb(pid) for pid in pids) / 1024, 1)
         stop.set()
         for thread in threads:
             thread.join(40)
@@ -401,7 +412,8 @@ def main() -> None:
         for driver in drivers:
             with contextlib.suppress(Exception):  # already gone
                 driver.sio.disconnect()
-        server.stop()
+        for server in servers:
+            server.stop()
         if redis:
             redis.stop()
     report["load_after"] = os.getloadavg()
