@@ -115,6 +115,9 @@ def kitchen_server(server, tmp_path_factory) -> Iterator[PortalServer]:
     for order in own.api("GET", f"/orders/?date={day}"):
         own.api("DELETE", f"/orders/{order['id']}")
     points = {p["external_id"]: p for p in own.api("GET", "/delivery-points/")}
+    # The kitchen must see exactly today's delivery: clear this point's orders on other days.
+    for order in own.api("GET", f"/orders/?delivery_point_id={points['DP-2']['id']}"):
+        own.api("DELETE", f"/orders/{order['id']}")
     suppliers = {s["external_id"]: s for s in own.api("GET", "/suppliers/")}
     municipality = points["DP-2"]["municipality_id"]
     solgarden = own.api(
