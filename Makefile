@@ -16,7 +16,7 @@ NPM_STAMP := pwa/node_modules/.installed
 PWA_INDEX := pwa/dist/index.html
 PWA_SOURCES := $(shell find pwa/src pwa/public -type f 2>/dev/null) pwa/index.html pwa/vite.config.ts pwa/tsconfig.json pwa/package.json
 
-.PHONY: run test test-postgres setup system-packages db demo lint bench clean
+.PHONY: run test test-postgres setup system-packages db demo lint bench screenshots clean
 
 run: setup db demo
 	@echo "Samlast is starting on http://$(HOST):$(PORT) (Ctrl-C stops it)."
@@ -55,6 +55,10 @@ db: $(PY_STAMP)
 
 demo: db
 	$(BIN)/flask samlast demo --plan-today
+
+# Refresh the README's screenshots (docs/screenshots/) from the browser tests.
+screenshots: setup system-packages
+	UPDATE_SCREENSHOTS=1 $(BIN)/pytest tests/e2e
 
 lint: $(PY_STAMP)
 	$(BIN)/ruff check backend tests bench

@@ -386,6 +386,21 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
+DOC_SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+
+def save_screenshot(page, name: str) -> Path:
+    """Screenshot into test-artifacts/; also into docs/screenshots/ (the README's pictures)
+    when UPDATE_SCREENSHOTS=1, so an ordinary test run leaves the checkout unchanged."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / name
+    page.screenshot(path=str(path))
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        DOC_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, DOC_SCREENSHOTS / name)
+    return path
+
+
 def login(page, server: Server, username: str, password: str = PASSWORD) -> None:
     page.goto(server.url + "/")
     page.get_by_label("Användarnamn").fill(username)

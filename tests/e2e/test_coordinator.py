@@ -13,12 +13,11 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import ROOT, Server, login
+from .conftest import Server, login, save_screenshot
 
 pytestmark = pytest.mark.e2e
 
 DESKTOP = {"width": 1440, "height": 900}
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 TOMORROW = date.today() + timedelta(days=1)
 
 
@@ -148,8 +147,7 @@ def test_impact_analysis_shows_charts_and_cost_split(desk, coord_server):
 
     page.get_by_test_id("impact-result").evaluate("(el) => window.scrollTo(0, el.offsetTop - 8)")
     page.wait_for_timeout(300)  # charts drawn
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "impact-desktop.png"))
+    save_screenshot(page, "impact-desktop.png")
 
 
 def test_today_shows_routes_and_unassigned_for_a_planned_date(desk, coord_server):
@@ -183,8 +181,7 @@ def test_today_shows_routes_and_unassigned_for_a_planned_date(desk, coord_server
     expect(page.get_by_test_id("coordinator-live")).to_have_text("Live")
     page.get_by_test_id("plan-progress").evaluate("(el) => window.scrollTo(0, el.offsetTop - 8)")
     page.wait_for_timeout(300)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "coordinator-desktop.png"))
+    save_screenshot(page, "coordinator-desktop.png")
 
 
 BAD_POINTS = (

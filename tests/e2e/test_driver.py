@@ -8,18 +8,16 @@ import shutil
 import time
 from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import ROOT, Server, login
+from .conftest import Server, login, save_screenshot
 
 pytestmark = pytest.mark.e2e
 
 TIMEZONE = "Europe/Stockholm"
-SCREENSHOT_DOC = ROOT / "docs" / "screenshots" / "driver-stop-phone.png"
 
 
 def today() -> str:
@@ -183,10 +181,7 @@ def test_proof_recorded_offline_is_stored_once_after_the_server_returns(
     expect(page.get_by_test_id("pending-count")).to_have_text("2 väntar på att skickas")
     expect(page.get_by_test_id("offline")).to_be_visible()
     page.get_by_test_id("stop-detail").evaluate("el => el.scrollIntoView()")
-    shot = artifacts / "driver-stop-phone.png"
-    page.screenshot(path=str(shot))
-    SCREENSHOT_DOC.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(shot, SCREENSHOT_DOC)
+    save_screenshot(page, "driver-stop-phone.png")
 
     # Closed and reopened with the server still down: the service worker starts the app,
     # IndexedDB has the route, the stop's status and the outbox.

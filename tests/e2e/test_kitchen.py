@@ -14,12 +14,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import PASSWORD, PHONE, ROOT, Server, login
+from .conftest import PASSWORD, PHONE, Server, login, save_screenshot
 
 pytestmark = pytest.mark.e2e
 
 TIMEZONE = "Europe/Stockholm"
-SCREENSHOT_DOC = ROOT / "docs" / "screenshots" / "kitchen-phone.png"
 
 
 class PortalServer(Server):
@@ -241,7 +240,7 @@ def test_kitchen_sees_eta_move_live_and_confirms_receipt_with_a_missing_line(pag
     expect(page.get_by_test_id("vehicle-near")).to_contain_text("Bilen är på väg till er nu")
     page.get_by_test_id("delivery").scroll_into_view_if_needed()
     page.evaluate("window.scrollTo(0, document.querySelector('.kitchen').offsetTop)")
-    page.screenshot(path=str(SCREENSHOT_DOC))
+    save_screenshot(page, "kitchen-phone.png")
 
     # Handed over here; the kitchen checks the goods and one line is missing.
     driver_event(server, "deliver", second, late + timedelta(minutes=40), full_proof(second))

@@ -11,13 +11,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import ROOT, login
+from .conftest import login, save_screenshot
 from .test_kitchen import TIMEZONE, PortalServer, copy_server, equip_vehicle, line, plan
 from .test_kitchen import context  # noqa: F401 (the Swedish phone)
 
 pytestmark = pytest.mark.e2e
 
-SCREENSHOT_DOC = ROOT / "docs" / "screenshots" / "producer-phone.png"
 
 
 @pytest.fixture
@@ -129,4 +128,4 @@ def test_producer_books_a_slot_and_sees_it_confirmed_after_planning(page, produc
     local = datetime.fromisoformat(stored["confirmed_time"]).astimezone(ZoneInfo(TIMEZONE))
     assert 9 <= local.hour < 12, local
     page.evaluate("window.scrollTo(0, document.querySelector('.producer').offsetTop)")
-    page.screenshot(path=str(SCREENSHOT_DOC))
+    save_screenshot(page, "producer-phone.png")
