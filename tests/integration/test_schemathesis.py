@@ -51,8 +51,10 @@ def test_schemathesis_finds_no_server_errors_or_schema_mismatches(tmp_path):
             f"Authorization: Bearer {seed['coordinator']['token']}",
             "--exclude-path-regex",
             EXCLUDED,
+            # One worker: with two, schemathesis itself once failed with an internal
+            # "SystemError: AST constructor recursion depth mismatch" (CPython 3.11.7).
             "--workers",
-            "2",
+            "1",
             "--request-timeout",
             "20",
             "--generation-database",
