@@ -274,3 +274,44 @@ def test_kill_a_while_syncing_loses_and_doubles_nothing(cluster):
         stop.set()
         for driver in drivers:
             driver.close()
+
+
+def test_revoking_on_b_cuts_the_phone_on_a(cluster):
+    """A lost phone connected to process A is revoked through process B."""
+    seed, a, b = cluster["seed"], cluster["a"], cluster["b"]
+    lost = seed["drivers"][-1]
+    phone = socketio.Client(reconnection=False)
+    phone.connect(
+        a.url,
+        auth={"token": lost["token"]},
+        namespaces=["/driver"],
+        transports=["websocket"],
+        wait_timeout=15,
+    )
+    try:
+        assert phone.call("get_routes", {}, namespace="/driver", timeout=10)["ok"] is True
+        answer = requests.post(
+            f"{b.url}/api/v1/auth/users/{lost['id']}/revoke-tokens",
+            headers=auth(seed["coordinator"]["token"]),
+            timeout=10,
+        )
+        assert answer.status_code == 200, answer.text
+        refused = phone.call("get_routes", {}, namespace="/driver", timeout=10)
+        assert refused == {"ok": False, "error": "unauthorized"}
+        wait_until(lambda: not phone.connected, 10, "the revoked phone to be disconnected")
+        again = socketio.Client(reconnection=False)
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            again.connect(
+                a.url,
+                auth={"token": lost["token"]},
+                namespaces=["/driver"],
+                transports=["websocket"],
+                wait_timeout=10,
+            )
+        response = requests.get(
+            f"{a.url}/api/v1/driver/routes", headers=auth(lost["token"]), timeout=10
+        )
+        assert response.status_code == 401
+    finally:
+        if phone.connected:
+            phone.disconnect()

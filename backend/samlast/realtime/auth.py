@@ -44,13 +44,21 @@ def forget() -> None:
 
 
 def session_user() -> User | None:
-    """The connection's user while its token is still valid; otherwise cut the connection."""
-    from flask_socketio import disconnect
+    """The connection's user while its token is still valid; otherwise cut the connection
+    (just after this message's "unauthorized" answer has gone out)."""
+    from samlast.extensions import socketio
 
-    user_id, token = _sessions.get((request.namespace, request.sid), (None, ""))
+    key = (request.namespace, request.sid)
+    user_id, token = _sessions.get(key, (None, ""))
     user = auth_service.user_for_token(token) if token else None
     if user is None or user.id != user_id:
-        disconnect()
+        _sessions.pop(key, None)
+
+        def cut(sid: str = request.sid, namespace: str = request.namespace) -> None:
+            socketio.sleep(0.2)
+            socketio.server.disconnect(sid, namespace=namespace)
+
+        socketio.start_background_task(cut)
         return None
     return user
 
