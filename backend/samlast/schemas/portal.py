@@ -9,7 +9,6 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from samlast.models import BookingStatus, DeviationCode, SlotKind, TemperatureClass
 from samlast.schemas.common import BaseSchema, ClockTime, name_field, positive
 
-
 # Calendar dates the portal can mean; far-off years have no sensible local time (cut-offs).
 DATE_RANGE = validate.Range(date(2000, 1, 1), date(2200, 12, 31))
 
