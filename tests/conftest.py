@@ -36,7 +36,7 @@ from samlast.models import (
     User,
 )
 from samlast.services import auth as auth_service
-from samlast.services import jobs
+from samlast.services import jobs, receipts
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -78,6 +78,7 @@ def clean_database(app) -> Iterator[None]:
     with app.app_context():
         yield
         jobs.drain()
+        receipts.drain()
         db.session.rollback()
         db.session.remove()
         with db.engine.begin() as connection:

@@ -7,7 +7,7 @@ import pytest
 
 from samlast.extensions import db
 from samlast.models import DriverEvent, Plan, ProofOfDelivery, ProofPhoto, Role, StopStatus, Stop, VehiclePosition
-from samlast.services import planning
+from samlast.services import planning, receipts
 from tests.conftest import MONDAY, count
 from tests.driver_helpers import event, full_proof, image_data_url
 
@@ -67,6 +67,9 @@ def test_arrive_and_proof_of_delivery_are_stored_once(client, planned):
     assert photo.content_type == "image/jpeg" and max(photo.width, photo.height) == 1600
     assert db.session.get(Stop, stop["id"]).status == StopStatus.DONE
 
+    receipts.drain()  # rendered after the answer, off the request path
+    db.session.refresh(proof)
+    assert proof.receipt_pdf.startswith(b"%PDF")
     receipt = client.get(stored.json["receipt_url"], headers=planned)
     assert receipt.status_code == 200 and receipt.mimetype == "application/pdf"
     assert receipt.data.startswith(b"%PDF")

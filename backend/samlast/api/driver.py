@@ -22,7 +22,7 @@ from samlast.schemas.driver import (
     PositionBatchSchema,
     RouteQuerySchema,
 )
-from samlast.services import delivery, lateness
+from samlast.services import delivery, lateness, receipts
 
 blp = Blueprint(
     "driver",
@@ -160,7 +160,7 @@ class ProofReceipt(MethodView):
     def get(self, proof_id):
         proof = _proof_or_404(proof_id)
         return Response(
-            proof.receipt_pdf,
+            receipts.receipt_pdf(proof),
             mimetype="application/pdf",
             headers={"Content-Disposition": f'inline; filename="kvitto-{proof.id}.pdf"'},
         )

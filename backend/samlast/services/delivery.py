@@ -1,7 +1,7 @@
 """Recording what drivers do: arrivals, proofs of delivery, departures, positions.
 
 Idempotent by the client's id: a replay returns the first answer unchanged.
-The proof, its lines, photos, signature and the PDF receipt are committed in
+The proof, its lines, photos and signature are committed in
 one transaction before the answer is sent, so an acknowledged proof is stored.
 """
 
@@ -194,8 +194,6 @@ def record_event(user: User, data: dict[str, Any]) -> tuple[dict[str, Any], bool
             if STATUS_RANK[target] >= STATUS_RANK[stop.status]:
                 stop.status = target
         db.session.flush()
-        if proof is not None:
-            proof.receipt_pdf = receipts.render_receipt(proof, event, current_app.config["TIMEZONE"])
         event.response = {
             "event_id": event.id,
             "client_id": event.client_id,
@@ -219,6 +217,8 @@ def record_event(user: User, data: dict[str, Any]) -> tuple[dict[str, Any], bool
     except Exception:
         db.session.rollback()
         raise
+    if proof is not None:
+        receipts.render_later(proof.id)
     return event.response, False
 
 
