@@ -22,6 +22,7 @@ COPY backend/ backend/
 RUN pip install --no-cache-dir .
 COPY migrations/ migrations/
 COPY scripts/boot.sh scripts/boot.sh
+COPY gunicorn.conf.py ./
 COPY --from=pwa /build/pwa/dist pwa/dist
 RUN mkdir -p instance && chown samlast:samlast instance
 USER samlast
