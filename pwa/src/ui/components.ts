@@ -1,7 +1,7 @@
 // Building blocks shared by the views: states (loading, empty, error, saved copy) and orders.
 import { ApiError, NetworkError } from "../api/client";
 import { TEMPERATURE_CLASSES, type Order, type OrderLine } from "../api/types";
-import { intlLocale, t } from "../i18n";
+import { intlLocale, t, type MessageKey } from "../i18n";
 import { parseIsoDate, isoDate, addDays } from "../util/dates";
 import { h } from "./dom";
 
@@ -127,6 +127,44 @@ export function ordersByDay(
       { class: "day", "data-day": day },
       h("h3", { class: "day-label" }, dayLabel(day)),
       orders.map((order) => orderCard(order, counterpart(order))),
+    ),
+  );
+}
+
+
+/** A record the server refused: kept aside (never blocking the queue) with retry and discard. */
+export interface ParkedRecord {
+  seq?: number;
+  label: string;
+  parked?: { message: string } | null;
+}
+
+export function parkedAlert(
+  item: ParkedRecord,
+  keys: { title: MessageKey; retry: MessageKey; discard: MessageKey; confirm: MessageKey },
+  retry: (seq: number) => void,
+  discard: (seq: number) => void,
+): HTMLElement {
+  return h(
+    "div",
+    { class: "alert alert-error", role: "alert", "data-testid": "parked" },
+    h("p", { class: "alert-title" }, t(keys.title, { what: item.label })),
+    h("p", {}, item.parked?.message ?? ""),
+    h(
+      "div",
+      { class: "button-row" },
+      h("button", { type: "button", class: "button", onclick: () => retry(item.seq ?? 0) }, t(keys.retry)),
+      h(
+        "button",
+        {
+          type: "button",
+          class: "button button-secondary",
+          onclick: () => {
+            if (confirm(t(keys.confirm))) discard(item.seq ?? 0);
+          },
+        },
+        t(keys.discard),
+      ),
     ),
   );
 }

@@ -12,7 +12,7 @@ import { allStops, dismissChange, effectiveStatus, findStop, loadDriverDay, reco
 import type { DriverLine, DriverRoute, DriverStop, EventKind } from "../driver/types";
 import "../driver/driver.css";
 import { intlLocale, t } from "../i18n";
-import { empty, formatNumber } from "../ui/components";
+import { empty, formatNumber, parkedAlert } from "../ui/components";
 import { h } from "../ui/dom";
 import type { View } from "./types";
 
@@ -135,27 +135,11 @@ function drawStatus(): void {
     ),
     pending > 0 && lastError ? h("p", { class: "muted small" }, t("driver.willRetry")) : null,
     ...parked.map((item) =>
-      h(
-        "div",
-        { class: "alert alert-error", role: "alert", "data-testid": "parked" },
-        h("p", { class: "alert-title" }, t("driver.parkedTitle", { what: item.label })),
-        h("p", {}, item.parked?.message ?? ""),
-        h(
-          "div",
-          { class: "button-row" },
-          h("button", { type: "button", class: "button", onclick: () => void retryParked(item.seq ?? 0) }, t("driver.parkedRetry")),
-          h(
-            "button",
-            {
-              type: "button",
-              class: "button button-secondary",
-              onclick: () => {
-                if (confirm(t("driver.parkedDiscardConfirm"))) void discardParked(item.seq ?? 0);
-              },
-            },
-            t("driver.parkedDiscard"),
-          ),
-        ),
+      parkedAlert(
+        item,
+        { title: "driver.parkedTitle", retry: "driver.parkedRetry", discard: "driver.parkedDiscard", confirm: "driver.parkedDiscardConfirm" },
+        (seq) => void retryParked(seq),
+        (seq) => void discardParked(seq),
       ),
     ),
   ];

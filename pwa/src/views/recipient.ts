@@ -13,7 +13,7 @@ import "../kitchen/kitchen.css";
 import { pushPermission, pushSupported, subscribePush, type PushState } from "../kitchen/push";
 import { dismissNear, kitchen, queuedConfirmation, refreshDeliveries, setDeliveries, setKitchenRedraw, startKitchen } from "../kitchen/state";
 import { deliveryKey, type Delivery, type ExpectedLine, type HistoryRow } from "../kitchen/types";
-import { dayLabel, empty, errorBox, errorMessage, formatNumber, loading, savedCopyNote } from "../ui/components";
+import { dayLabel, empty, errorBox, errorMessage, formatNumber, loading, parkedAlert, savedCopyNote } from "../ui/components";
 import { h } from "../ui/dom";
 import type { View } from "./types";
 
@@ -126,27 +126,11 @@ function drawStatus(): void {
         ? h("p", { class: "pending", role: "status", "data-testid": "pending-count" }, t(waiting.length === 1 ? "kitchen.pendingOne" : "kitchen.pending", { n: waiting.length }))
         : null,
       ...parked.map((item) =>
-        h(
-          "div",
-          { class: "alert alert-error", role: "alert", "data-testid": "parked" },
-          h("p", { class: "alert-title" }, t("kitchen.parked", { what: item.label })),
-          h("p", {}, item.parked?.message ?? ""),
-          h(
-            "div",
-            { class: "button-row" },
-            h("button", { type: "button", class: "button", onclick: () => void retryQueued(item.seq ?? 0) }, t("kitchen.parkedRetry")),
-            h(
-              "button",
-              {
-                type: "button",
-                class: "button button-secondary",
-                onclick: () => {
-                  if (confirm(t("kitchen.parkedDiscardConfirm"))) void discardQueued(item.seq ?? 0);
-                },
-              },
-              t("kitchen.parkedDiscard"),
-            ),
-          ),
+        parkedAlert(
+          item,
+          { title: "kitchen.parked", retry: "kitchen.parkedRetry", discard: "kitchen.parkedDiscard", confirm: "kitchen.parkedDiscardConfirm" },
+          (seq) => void retryQueued(seq),
+          (seq) => void discardQueued(seq),
         ),
       ),
   ];
