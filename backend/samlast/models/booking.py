@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from samlast.models.base import Base, TemperatureClass, Timestamped, UTCDateTime, enum_column, utcnow
+from samlast.models.base import Base, TemperatureClass, Timestamped, UTCDateTime, enum_column
 from samlast.models.cluster import Terminal
 from samlast.models.supplier import ProductArea, Supplier
 

@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 

@@ -11,15 +11,13 @@ from the planner's, and records progress on the row.
 from __future__ import annotations
 
 import logging
-import threading
 import time as clock
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date, time
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from samlast import impact
@@ -39,26 +37,18 @@ from samlast.models import (
     Vehicle,
 )
 from samlast.models.base import utcnow
+from samlast.services.background import Worker
 
 log = logging.getLogger(__name__)
 
 MAX_DAYS = 62
-_executor: ThreadPoolExecutor | None = None
-_executor_lock = threading.Lock()
-
-
-def _thread_executor() -> ThreadPoolExecutor:
-    global _executor
-    with _executor_lock:
-        if _executor is None:
-            _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="impact")
-        return _executor
+# Impact runs have their own thread, so they never wait behind (or delay) day planning.
+_analyst = Worker("impact")
 
 
 def drain(timeout_s: float = 300.0) -> None:
     """Wait until queued impact runs have finished (tests, shutdown)."""
-    if _executor is not None:
-        _executor.submit(lambda: None).result(timeout=timeout_s)
+    _analyst.drain(timeout_s)
 
 
 def _s(moment: time) -> int:
@@ -217,18 +207,9 @@ def start_report(report: ImpactReport) -> ImpactReport:
     if current_app.config["PLANNING_RUNNER"] == "inline":
         run_report(report.id)
     else:
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
-        _thread_executor().submit(_run_in_app, app, report.id)
+        _analyst.submit(run_report, report.id)
     db.session.refresh(report)
     return report
-
-
-def _run_in_app(app: Flask, report_id: str) -> None:
-    with app.app_context():
-        try:
-            run_report(report_id)
-        finally:
-            db.session.remove()
 
 
 def _update(report_id: str, **values: Any) -> None:

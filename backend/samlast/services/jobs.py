@@ -9,33 +9,24 @@ Progress is written to the job row and pushed to coordinators over Socket.IO.
 from __future__ import annotations
 
 import logging
-import threading
 import time as clock
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import current_app
 
 from samlast.extensions import db
 from samlast.models import JobStatus, PlanningJob, Terminal, User
 from samlast.models.base import utcnow
 from samlast.realtime import events
 from samlast.services import planning
+from samlast.services.background import Worker
 
 log = logging.getLogger(__name__)
 
 QUEUE_NAME = "planning"
-_executor: ThreadPoolExecutor | None = None
-_executor_lock = threading.Lock()
-
-
-def _thread_executor() -> ThreadPoolExecutor:
-    global _executor
-    with _executor_lock:
-        if _executor is None:
-            _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="planner")
-        return _executor
+# One planning run at a time: the solver uses a whole core.
+_planner = Worker("planner")
 
 
 def job_payload(job: PlanningJob) -> dict:
@@ -79,24 +70,14 @@ def enqueue_planning(
             job_timeout=int(job.time_limit_s * 4 + 120),
         )
     else:
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
-        _thread_executor().submit(_run_in_app, app, job.id)
+        _planner.submit(run_planning_job, job.id)
     db.session.refresh(job)
     return job
 
 
 def drain(timeout_s: float = 120.0) -> None:
     """Wait until the in-process worker has finished what was queued (tests, shutdown)."""
-    if _executor is not None:
-        _executor.submit(lambda: None).result(timeout=timeout_s)
-
-
-def _run_in_app(app: Flask, job_id: str) -> None:
-    with app.app_context():
-        try:
-            run_planning_job(job_id)
-        finally:
-            db.session.remove()
+    _planner.drain(timeout_s)
 
 
 def _update(job_id: str, **values) -> None:

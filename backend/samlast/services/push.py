@@ -6,7 +6,6 @@ import base64
 import json
 import logging
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -16,12 +15,12 @@ from flask import current_app
 from samlast.extensions import db
 from samlast.models import PushSubscription, User
 from samlast.models.user import user_delivery_point
+from samlast.services.background import Worker
 
 log = logging.getLogger(__name__)
 _key_lock = threading.Lock()
 # Push services can be slow or unreachable: never make a driver's request wait for them.
-_sender = ThreadPoolExecutor(max_workers=2, thread_name_prefix="webpush")
-_pending: list = []
+_sender = Worker("webpush", threads=2)
 
 
 def _private_key_path() -> Path:
@@ -78,36 +77,33 @@ def _localised(payload: dict, locale: str) -> dict:
     return {"title": title, "body": body, **payload}
 
 
-def _send(app, subscription_id: int, payload: dict) -> bool:
+def _send(subscription_id: int, payload: dict) -> bool:
     from pywebpush import WebPushException, webpush
 
-    with app.app_context():
-        subscription = db.session.get(PushSubscription, subscription_id)
-        if subscription is None:
-            return False
-        try:
-            webpush(
-                subscription_info={
-                    "endpoint": subscription.endpoint,
-                    "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth},
-                },
-                data=json.dumps(_localised(payload, subscription_user_locale(subscription)), ensure_ascii=False),
-                vapid_private_key=str(ensure_vapid_keys()),
-                vapid_claims={"sub": app.config["VAPID_SUBJECT"]},
-                timeout=5,
-            )
-            return True
-        except WebPushException as exc:
-            status = getattr(exc.response, "status_code", None)
-            if status in (404, 410):  # the browser dropped the subscription
-                db.session.delete(subscription)
-                db.session.commit()
-            log.warning("Web Push failed (%s): %s", status, exc)
-        except Exception as exc:  # network trouble must never break recording a delivery
-            log.warning("Web Push failed: %s", exc)
-        finally:
-            db.session.remove()
+    subscription = db.session.get(PushSubscription, subscription_id)
+    if subscription is None:
         return False
+    try:
+        webpush(
+            subscription_info={
+                "endpoint": subscription.endpoint,
+                "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth},
+            },
+            data=json.dumps(_localised(payload, subscription_user_locale(subscription)), ensure_ascii=False),
+            vapid_private_key=str(ensure_vapid_keys()),
+            vapid_claims={"sub": current_app.config["VAPID_SUBJECT"]},
+            timeout=5,
+        )
+        return True
+    except WebPushException as exc:
+        status = getattr(exc.response, "status_code", None)
+        if status in (404, 410):  # the browser dropped the subscription
+            db.session.delete(subscription)
+            db.session.commit()
+        log.warning("Web Push failed (%s): %s", status, exc)
+    except Exception as exc:  # network trouble must never break recording a delivery
+        log.warning("Web Push failed: %s", exc)
+    return False
 
 
 def subscription_user_locale(subscription: PushSubscription) -> str:
@@ -122,13 +118,9 @@ def notify_delivery_point(delivery_point_id: int, payload: dict) -> list:
         .join(user_delivery_point, user_delivery_point.c.user_id == PushSubscription.user_id)
         .where(user_delivery_point.c.delivery_point_id == delivery_point_id)
     ).all()
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    futures = [_sender.submit(_send, app, subscription_id, payload) for subscription_id in ids]
-    _pending.extend(futures)
-    return futures
+    return [_sender.submit(_send, subscription_id, payload) for subscription_id in ids]
 
 
 def drain(timeout_s: float = 30.0) -> None:
     """Wait for queued notices (tests and shutdown)."""
-    while _pending:
-        _pending.pop().result(timeout=timeout_s)
+    _sender.drain(timeout_s)

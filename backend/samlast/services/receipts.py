@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import io
 import logging
-from concurrent.futures import Future, ThreadPoolExecutor
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app
+from flask import current_app
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -17,11 +16,11 @@ from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Tabl
 
 from samlast.extensions import db
 from samlast.models import DriverEvent, ProofOfDelivery
+from samlast.services.background import Worker
 
 log = logging.getLogger(__name__)
 # Rendering takes ~20 ms of CPU: do it after the proof is committed and acknowledged.
-_renderer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="receipts")
-_pending: list[Future] = []
+_renderer = Worker("receipts")
 
 DEVIATION_LABELS = {
     "missing": "Saknas / Missing",
@@ -109,26 +108,21 @@ def receipt_pdf(proof: ProofOfDelivery) -> bytes:
     return proof.receipt_pdf
 
 
-def _render_and_store(app: Flask, proof_id: int) -> None:
-    with app.app_context():
-        try:
-            proof = db.session.get(ProofOfDelivery, proof_id)
-            if proof is not None and proof.receipt_pdf is None:
-                proof.receipt_pdf = render_receipt(proof, proof.event, app.config["TIMEZONE"])
-                db.session.commit()
-        except Exception:  # the GET renders it on demand if this failed
-            log.exception("Rendering the receipt of proof %s failed", proof_id)
-            db.session.rollback()
-        finally:
-            db.session.remove()
+def _render_and_store(proof_id: int) -> None:
+    try:
+        proof = db.session.get(ProofOfDelivery, proof_id)
+        if proof is not None and proof.receipt_pdf is None:
+            proof.receipt_pdf = render_receipt(proof, proof.event, current_app.config["TIMEZONE"])
+            db.session.commit()
+    except Exception:  # the GET renders it on demand if this failed
+        log.exception("Rendering the receipt of proof %s failed", proof_id)
+        db.session.rollback()
 
 
 def render_later(proof_id: int) -> None:
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    _pending.append(_renderer.submit(_render_and_store, app, proof_id))
+    _renderer.submit(_render_and_store, proof_id)
 
 
 def drain(timeout_s: float = 30.0) -> None:
     """Wait for queued renders (tests and shutdown)."""
-    while _pending:
-        _pending.pop().result(timeout=timeout_s)
+    _renderer.drain(timeout_s)
