@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from samlast.errors import Conflict, ValidationFailed
+from samlast.errors import ValidationFailed
 from samlast.extensions import db
 from samlast.models import (
     DeviationCode,
@@ -32,7 +32,7 @@ from samlast.models import (
     User,
     VehiclePosition,
 )
-from samlast.services import images, planning, receipts
+from samlast.services import idempotency, images, planning, receipts
 
 log = logging.getLogger(__name__)
 
@@ -157,11 +157,9 @@ def _point_of(job_key: str) -> int | None:
 
 def record_event(user: User, data: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     """Store one driver event; returns (answer, replay). A replay changes nothing."""
-    existing = db.session.scalar(sa.select(DriverEvent).where(DriverEvent.client_id == data["client_id"]))
-    if existing is not None:
-        if existing.user_id != user.id:
-            raise Conflict("This client id was already used by another device.", {"client_id": ["Already used."]})
-        return {**existing.response, "replay": True}, True
+    replay = idempotency.replayed_answer(DriverEvent, data["client_id"], user)
+    if replay is not None:
+        return replay, True
 
     stop = current_stop(data["plan_date"], data["job_key"])
     flag = _flag(stop, user)
@@ -208,11 +206,7 @@ def record_event(user: User, data: dict[str, Any]) -> tuple[dict[str, Any], bool
         db.session.commit()
     except IntegrityError:
         # The same client id raced in on another connection: answer with the stored one.
-        db.session.rollback()
-        stored = db.session.scalar(sa.select(DriverEvent).where(DriverEvent.client_id == data["client_id"]))
-        if stored is None:
-            raise
-        return {**stored.response, "replay": True}, True
+        return idempotency.after_race(DriverEvent, data["client_id"]), True
     except Exception:
         db.session.rollback()
         raise

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from samlast.errors import Conflict, NotFound, ValidationFailed
+from samlast.errors import NotFound, ValidationFailed
 from samlast.extensions import db
 from samlast.models import (
     Deviation,
@@ -28,7 +28,7 @@ from samlast.models import (
     Stop,
     User,
 )
-from samlast.services import delivery, images
+from samlast.services import delivery, idempotency, images
 
 
 def _points(user: User, delivery_point_id: int | None) -> list[int]:
@@ -132,11 +132,9 @@ def _stops_by_point_and_date(points: list[int], start: date, end: date) -> dict[
 
 def confirm(user: User, data: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     """Store a confirmation of receipt (idempotent by client_id); returns (answer, replay)."""
-    existing = db.session.scalar(sa.select(ReceiptConfirmation).where(ReceiptConfirmation.client_id == data["client_id"]))
-    if existing is not None:
-        if existing.user_id != user.id:
-            raise Conflict("This client id was already used.", {"client_id": ["Already used."]})
-        return {**existing.response, "replay": True}, True
+    replay = idempotency.replayed_answer(ReceiptConfirmation, data["client_id"], user)
+    if replay is not None:
+        return replay, True
     point_id = data["delivery_point_id"]
     _points(user, point_id)
     order_lines = {
@@ -212,11 +210,7 @@ def confirm(user: User, data: dict[str, Any]) -> tuple[dict[str, Any], bool]:
         }
         db.session.commit()
     except IntegrityError:
-        db.session.rollback()
-        stored = db.session.scalar(sa.select(ReceiptConfirmation).where(ReceiptConfirmation.client_id == data["client_id"]))
-        if stored is None:
-            raise
-        return {**stored.response, "replay": True}, True
+        return idempotency.after_race(ReceiptConfirmation, data["client_id"]), True
     return confirmation.response, False
 
 

@@ -1,6 +1,6 @@
 // Building blocks shared by the views: states (loading, empty, error, saved copy) and orders.
 import { ApiError, NetworkError } from "../api/client";
-import { TEMPERATURE_CLASSES, type Order, type OrderLine } from "../api/types";
+import { TEMPERATURE_CLASSES, type Order } from "../api/types";
 import { intlLocale, t, type MessageKey } from "../i18n";
 import { parseIsoDate, isoDate, addDays } from "../util/dates";
 import { h } from "./dom";
@@ -66,7 +66,16 @@ export function dayLabel(day: string): string {
   }).format(parseIsoDate(day));
 }
 
-function linesByTemperature(lines: OrderLine[]): HTMLElement[] {
+/** A line of goods as every role sees it: article, amount, temperature class. */
+export interface GoodsLine {
+  article: string;
+  quantity: number;
+  unit: string;
+  temperature_class: string;
+}
+
+/** Lines grouped Fryst / Kylt / Torrt; `detail` adds e.g. supplier and order after the article. */
+export function linesByTemperature<L extends GoodsLine>(lines: L[], detail?: (line: L) => string): HTMLElement[] {
   return TEMPERATURE_CLASSES.flatMap((temperature) => {
     const group = lines.filter((line) => line.temperature_class === temperature);
     if (!group.length) return [];
@@ -82,7 +91,12 @@ function linesByTemperature(lines: OrderLine[]): HTMLElement[] {
             h(
               "li",
               {},
-              h("span", { class: "line-article" }, line.article),
+              h(
+                "span",
+                { class: "line-article" },
+                line.article,
+                detail ? h("span", { class: "line-supplier" }, ` · ${detail(line)}`) : null,
+              ),
               h("span", { class: "line-qty" }, `${formatNumber(line.quantity)} ${line.unit}`),
             ),
           ),

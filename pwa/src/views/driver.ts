@@ -3,7 +3,6 @@
 // IndexedDB and every action goes to the outbox (data/outbox.ts) before it is sent.
 import { openPdf } from "../data/download";
 import type { User } from "../api/types";
-import { TEMPERATURE_CLASSES } from "../api/types";
 import { discardParked, retryParked } from "../data/outbox";
 import type { DriverDay } from "../data/route";
 import { drawMap } from "../driver/map";
@@ -12,7 +11,7 @@ import { allStops, dismissChange, effectiveStatus, findStop, loadDriverDay, reco
 import type { DriverLine, DriverRoute, DriverStop, EventKind } from "../driver/types";
 import "../driver/driver.css";
 import { intlLocale, t } from "../i18n";
-import { empty, formatNumber, parkedAlert } from "../ui/components";
+import { empty, formatNumber, linesByTemperature, parkedAlert } from "../ui/components";
 import { h } from "../ui/dom";
 import type { View } from "./types";
 
@@ -94,29 +93,7 @@ function navigationLinks(stop: DriverStop): HTMLElement {
 }
 
 function goods(lines: DriverLine[]): HTMLElement[] {
-  return TEMPERATURE_CLASSES.flatMap((temperature) => {
-    const group = lines.filter((line) => line.temperature_class === temperature);
-    if (!group.length) return [];
-    return [
-      h(
-        "section",
-        { class: `temp-group temp-${temperature}`, "data-temperature": temperature },
-        h("h4", { class: "temp-label" }, t(`temp.${temperature}`)),
-        h(
-          "ul",
-          { class: "lines" },
-          group.map((line) =>
-            h(
-              "li",
-              {},
-              h("span", { class: "line-article" }, line.article, h("span", { class: "line-supplier" }, ` · ${line.supplier_name}`)),
-              h("span", { class: "line-qty" }, `${formatNumber(line.quantity)} ${line.unit}`),
-            ),
-          ),
-        ),
-      ),
-    ];
-  });
+  return linesByTemperature(lines, (line) => line.supplier_name);
 }
 
 // --- status bar: pending records, refused records, live --------------------------------

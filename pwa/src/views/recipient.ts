@@ -3,7 +3,6 @@
 // confirmation of receipt after the driver's hand-over (kept in an outbox when offline), the
 // driver's PDF receipt, a "vehicle is near" notice, and 30 days of history with a CSV export.
 import type { DeliveryPoint, User } from "../api/types";
-import { TEMPERATURE_CLASSES } from "../api/types";
 import { discardQueued, retryQueued } from "../data/queue";
 import { loadRecipientData, loadRecipientHistory, type RecipientData } from "../data/queries";
 import { hasKey, intlLocale, t } from "../i18n";
@@ -13,7 +12,7 @@ import "../kitchen/kitchen.css";
 import { pushPermission, pushSupported, subscribePush, type PushState } from "../kitchen/push";
 import { dismissNear, kitchen, queuedConfirmation, refreshDeliveries, setDeliveries, setKitchenRedraw, startKitchen } from "../kitchen/state";
 import { deliveryKey, type Delivery, type ExpectedLine, type HistoryRow } from "../kitchen/types";
-import { dayLabel, empty, errorBox, errorMessage, formatNumber, loading, parkedAlert, savedCopyNote } from "../ui/components";
+import { dayLabel, empty, errorBox, errorMessage, formatNumber, linesByTemperature, loading, parkedAlert, savedCopyNote } from "../ui/components";
 import { h } from "../ui/dom";
 import type { View } from "./types";
 
@@ -50,34 +49,7 @@ function minutesLate(delivery: Delivery): number {
 }
 
 function goods(lines: ExpectedLine[]): HTMLElement[] {
-  return TEMPERATURE_CLASSES.flatMap((temperature) => {
-    const group = lines.filter((line) => line.temperature_class === temperature);
-    if (!group.length) return [];
-    return [
-      h(
-        "section",
-        { class: `temp-group temp-${temperature}`, "data-temperature": temperature },
-        h("h4", { class: "temp-label" }, t(`temp.${temperature}`)),
-        h(
-          "ul",
-          { class: "lines" },
-          group.map((line) =>
-            h(
-              "li",
-              {},
-              h(
-                "span",
-                { class: "line-article" },
-                line.article,
-                h("span", { class: "line-supplier" }, ` · ${line.supplier_name} · ${line.order_external_id}`),
-              ),
-              h("span", { class: "line-qty" }, `${formatNumber(line.quantity)} ${line.unit}`),
-            ),
-          ),
-        ),
-      ),
-    ];
-  });
+  return linesByTemperature(lines, (line) => `${line.supplier_name} · ${line.order_external_id}`);
 }
 
 // --- status: live, push, outbox, vehicle near ------------------------------------------------

@@ -1,0 +1,34 @@
+"""Writes from devices carry a client-generated id: the first answer is stored with the row and
+returned unchanged to every replay, so an outbox can resend safely."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from samlast.errors import Conflict
+from samlast.extensions import db
+from samlast.models import User
+
+
+def replayed_answer(model: type, client_id: str, user: User | None = None) -> dict[str, Any] | None:
+    """The stored answer for `client_id` marked as a replay, or None if it is new.
+
+    With `user`, an id already used by another user is a conflict rather than a replay.
+    """
+    stored = db.session.scalar(sa.select(model).where(model.client_id == client_id))
+    if stored is None:
+        return None
+    if user is not None and stored.user_id != user.id:
+        raise Conflict("This client id was already used by another device.", {"client_id": ["Already used."]})
+    return {**stored.response, "replay": True}
+
+
+def after_race(model: type, client_id: str) -> dict[str, Any]:
+    """After a unique-key failure: the row the other request stored first, or re-raise."""
+    db.session.rollback()
+    answer = replayed_answer(model, client_id)
+    if answer is None:
+        raise
+    return answer
