@@ -34,11 +34,23 @@ class Action:
 
 @dataclass
 class DrivenStop:
+    """What happened at one stop; the last fields explain a late arrival.
+
+    ``position`` is the stop's place in its trip (1-based), ``outliers_before_s``
+    the seconds of lunches and detours the driver had on the day before arriving
+    here (this leg's detour included).
+    """
+
     stop_id: int
     planned_arrival_s: int
     actual_arrival_s: float
     last_window_end_s: int | None
     inside_window: bool
+    vehicle: str = ""
+    trip: int = 1
+    position: int = 0
+    job_key: str = ""
+    outliers_before_s: float = 0.0
 
 
 @dataclass
@@ -72,6 +84,7 @@ def drive(routes: list[dict[str, Any]], day: date, truth: Truth, to_seconds, to_
     """Drive one driver's routes (sorted by planned start); `to_seconds`/`to_iso` convert times."""
     out = []
     free_at = 0.0
+    outliers_s = 0.0
     for route in sorted(routes, key=lambda r: r["planned_start"]):
         start = _secs(route["planned_start"], day, to_seconds)
         end = _secs(route["planned_end"], day, to_seconds)
@@ -82,12 +95,13 @@ def drive(routes: list[dict[str, Any]], day: date, truth: Truth, to_seconds, to_
         here = terminal
         previous_departure = start
         pending_leave: Action | None = None
-        for stop in route["stops"]:
+        for position, stop in enumerate(route["stops"], start=1):
             place = pl.Location(stop["lat"], stop["lon"])
             planned_start = _secs(stop["planned_arrival"], day, to_seconds)
             # Breaks placed in the plan between the previous stop and this one are taken on leaving.
             clock += sum(d for b, d in breaks if previous_departure <= b < planned_start)
             leg = truth.leg_s(here, place, clock)
+            outliers_s += truth.last_outlier_s
             position_at = clock + min(60.0, leg / 2)
             fraction = min(0.5, 60.0 / leg) if leg > 0 else 0.0
             driven.actions.append(Action(position_at, "/api/v1/driver/positions", {"positions": [{
@@ -108,7 +122,10 @@ def drive(routes: list[dict[str, Any]], day: date, truth: Truth, to_seconds, to_
             done = begin + service
             last_end = max((e for _, e in windows), default=None)
             driven.stops.append(DrivenStop(stop["id"], planned_start, arrival, last_end,
-                                           last_end is None or arrival <= last_end))
+                                           last_end is None or arrival <= last_end,
+                                           route.get("vehicle_name", ""), route.get("trip", 1), position,
+                                           stop["job_key"], outliers_s))
+            outliers_s += truth.last_outlier_s  # a lunch here delays the stops after it
             base = {"plan_date": day.isoformat(), "job_key": stop["job_key"], "stop_id": stop["id"],
                     "lat": stop["lat"], "lon": stop["lon"]}
             kind = "deliver" if stop["kind"] == "delivery" else "pickup"
@@ -124,6 +141,7 @@ def drive(routes: list[dict[str, Any]], day: date, truth: Truth, to_seconds, to_
             here, clock = place, done
             previous_departure = _secs(stop["planned_departure"], day, to_seconds)
         clock += truth.leg_s(here, terminal, clock)
+        outliers_s += truth.last_outlier_s
         if pending_leave is not None:
             pending_leave.at_s = clock - 30
             driven.actions.append(pending_leave)

@@ -79,6 +79,8 @@ class DayReport:
     events_stored: int
     replays: int
     problems: list[str] = field(default_factory=list)
+    #: Stops reached after their last window: where in the trip, how late, lunches/detours before.
+    late_stops: list[dict[str, Any]] = field(default_factory=list)
 
 
 def setup_world(options: SimulationOptions) -> list[date]:
@@ -223,8 +225,20 @@ def _run_day(number, day, plan, truth, client, sockets, watcher, headers, rng, o
         planned_duration_h=round(sum(d.planned_s for _, d in driven) / 3600, 2),
         actual_duration_h=round(sum(d.actual_s for _, d in driven) / 3600, 2),
         late_risk_pushes=risk_pushes, events_sent=len(sent), events_stored=stored, replays=replays,
-        problems=problems,
+        problems=problems, late_stops=[_late(s) for s in stops if not s.inside_window],
     )
+
+
+def _late(stop) -> dict[str, Any]:
+    clock = (lambda seconds: f"{int(seconds) // 3600:02d}:{int(seconds) % 3600 // 60:02d}")
+    return {
+        "job_key": stop.job_key, "vehicle": stop.vehicle, "trip": stop.trip, "position": stop.position,
+        "planned_arrival": clock(stop.planned_arrival_s), "actual_arrival": clock(stop.actual_arrival_s),
+        "window_end": clock(stop.last_window_end_s),
+        "late_min": round((stop.actual_arrival_s - stop.last_window_end_s) / 60, 1),
+        "planned_slack_min": round((stop.last_window_end_s - stop.planned_arrival_s) / 60, 1),
+        "outliers_before_min": round(stop.outliers_before_s / 60, 1),
+    }
 
 
 def _version(plan: Plan) -> int | None:

@@ -61,6 +61,8 @@ class Truth:
     forgotten_leave_p: float = 0.03
     detour_p: float = 0.02
     base: pl.GeodesicTravelModel = field(default_factory=pl.GeodesicTravelModel)
+    #: Extra seconds of the last lunch or detour drawn by :meth:`service_s` / :meth:`leg_s` (0: none).
+    last_outlier_s: float = 0.0
 
     @classmethod
     def draw(cls, seed: int, default_fixed_s: dict[int, float],
@@ -79,9 +81,8 @@ class Truth:
         fixed = default_fixed_s * self.service_factor.get(point_id, 1.0)
         seconds = (fixed + self.per_pallet_s * pallets) * math.exp(self.rng.gauss(0, self.service_noise))
         lunch = self.rng.random() < self.lunch_p
-        if lunch:
-            seconds += self.rng.uniform(25, 40) * 60
-        return seconds, lunch
+        self.last_outlier_s = self.rng.uniform(25, 40) * 60 if lunch else 0.0
+        return seconds + self.last_outlier_s, lunch
 
     def leg_s(self, origin: pl.Location, destination: pl.Location, depart_s: float) -> float:
         """True driving seconds from `origin` to `destination` leaving at `depart_s`."""
@@ -93,9 +94,9 @@ class Truth:
             default=1.0,
         )
         seconds = base * band * area * math.exp(self.rng.gauss(0, self.travel_noise))
-        if self.rng.random() < self.detour_p:
-            seconds += self.rng.uniform(5, 15) * 60
-        return seconds
+        detour = self.rng.random() < self.detour_p
+        self.last_outlier_s = self.rng.uniform(5, 15) * 60 if detour else 0.0
+        return seconds + self.last_outlier_s
 
     def forgets_leave(self) -> bool:
         return self.rng.random() < self.forgotten_leave_p
