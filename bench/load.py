@@ -21,7 +21,11 @@ driver's room the way a planning job in an RQ worker does it (samlast.realtime.e
 routes_changed in a separate process, through Redis); measured from the first emit to
 the moment the last driver got it.
 
-Reported: drivers connected and held, proof latency p50/p95/p99, position ack latency,
+With Redis, an RQ worker (`flask samlast worker`) renders the PDF receipts, as in production.
+
+Reported: drivers connected and held, proof latency p50/p95/p99 as the client sees it and the
+server's own time (its Server-Timing header), position ack latency, CPU used by the server, the
+RQ worker and the bench's clients (share of one core),
 fan-out times, server RSS per connection, errors, lost records (acknowledged but not in
 the database), and the machine's load average. Stops by itself after --seconds.
 """
@@ -52,7 +56,7 @@ import requests  # noqa: E402
 import socketio  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 from PIL import Image  # noqa: E402
-from tests.integration.harness import Redis, Server, base_env, run_seed  # noqa: E402
+from tests.integration.harness import Redis, Server, Worker, base_env, run_seed  # noqa: E402
 
 
 def _data_url(fmt: str, size: tuple[int, int]) -> str:
@@ -73,6 +77,21 @@ def percentile(values: list[float], q: float) -> float | None:
     return ordered[index]
 
 
+def cpu_s(pid: int) -> float:
+    """User + system CPU seconds a process has used so far (/proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_timing_ms(response) -> float | None:
+    """The app's own time from the `Server-Timing: app;dur=...` header."""
+    for part in response.headers.get("Server-Timing", "").split(","):
+        name, _, params = part.strip().partition(";")
+        if name == "app" and params.startswith("dur="):
+            return float(params[4:])
+    return None
+
+
 def rss_kb(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -84,6 +103,7 @@ class Stats:
     def __init__(self):
         self.lock = threading.Lock()
         self.proof_ms: list[float] = []
+        self.proof_server_ms: list[float] = []
         self.position_ms: list[float] = []
         self.errors: list[str] = []
         self.accepted: set[str] = set()
@@ -203,8 +223,11 @@ class Driver:
         if answer.status_code not in (200, 201):
             self.stats.error(f"proof driver {self.index}: {answer.status_code} {answer.text[:200]}")
             return
+        server_ms = server_timing_ms(answer)
         with self.stats.lock:
             self.stats.proof_ms.append(elapsed)
+            if server_ms is not None:
+                self.stats.proof_server_ms.append(server_ms)
             self.stats.accepted.add(client_id)
 
 
@@ -298,6 +321,8 @@ def main() -> None:
     servers = [
         Server(f"load-server-{k}", env, workdir, threads=threads) for k in range(args.servers)
     ]
+    # With Redis, PDF receipts are rendered by an RQ worker process (as in production).
+    worker = None
     stats = Stats()
     drivers: list[Driver] = []
     report: dict = {
@@ -317,6 +342,8 @@ def main() -> None:
         )
         for server in servers:
             server.wait_ready()
+        if redis:
+            worker = Worker(env, workdir)
         pids = [server.worker_pid() for server in servers]
         rss_before = sum(rss_kb(pid) for pid in pids)
         proof = {
@@ -350,6 +377,11 @@ def main() -> None:
 
         stop = threading.Event()
         threads = [threading.Thread(target=d.run, args=(stop,), daemon=True) for d in drivers]
+        cpu_before = {
+            "server": sum(cpu_s(pid) for pid in pids),
+            "rq_worker": cpu_s(worker.proc.pid) if worker else 0.0,
+            "bench_clients": time.process_time(),
+        }
         run_started = time.monotonic()
         for thread in threads:
             thread.start()
@@ -363,6 +395,16 @@ def main() -> None:
             print(f"push {k}: {result}", flush=True)
         stop.wait(max(0.0, run_started + args.seconds - time.monotonic()))
         report["load_during"] = os.getloadavg()
+        run_s = time.monotonic() - run_started
+        cpu_after = {
+            "server": sum(cpu_s(pid) for pid in pids),
+            "rq_worker": cpu_s(worker.proc.pid) if worker else 0.0,
+            "bench_clients": time.process_time(),
+        }
+        # Share of one core each used during the run: the server process is GIL-bound to one.
+        report["cpu_core_share"] = {
+            name: round((cpu_after[name] - cpu_before[name]) / run_s, 2) for name in cpu_before
+        }
         report["server_rss_mb_end"] = round(sum(rss_kb(pid) for pid in pids) / 1024, 1)
         stop.set()
         for thread in threads:
@@ -394,6 +436,11 @@ def main() -> None:
                 "p99": ms(stats.proof_ms, 99),
                 "max": ms(stats.proof_ms, 100),
             },
+            proof_server_ms={
+                "p50": ms(stats.proof_server_ms, 50),
+                "p95": ms(stats.proof_server_ms, 95),
+                "p99": ms(stats.proof_server_ms, 99),
+            },
             position_ack_ms={
                 "p50": ms(stats.position_ms, 50),
                 "p95": ms(stats.position_ms, 95),
@@ -414,6 +461,8 @@ def main() -> None:
                 driver.sio.disconnect()
         for server in servers:
             server.stop()
+        if worker:
+            worker.stop()
         if redis:
             redis.stop()
     report["load_after"] = os.getloadavg()

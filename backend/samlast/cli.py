@@ -100,19 +100,31 @@ def plan_command(plan_date, time_limit: float | None, terminal_id: int | None, f
 
 
 @samlast_cli.command("worker")
-def worker_command() -> None:
-    """Run an RQ worker for planning jobs (needs REDIS_URL)."""
+@click.option(
+    "--queues",
+    default="receipts,planning",
+    show_default=True,
+    help="Comma-separated RQ queues, in priority order (a receipt takes ~20 ms, a plan minutes).",
+)
+def worker_command(queues: str) -> None:
+    """Run an RQ worker for PDF receipts and planning jobs (needs REDIS_URL)."""
     from flask import current_app
     from redis import Redis
     from rq import SimpleWorker
 
-    from samlast.services.jobs import QUEUE_NAME
+    from samlast.services.jobs import QUEUE_NAME as PLANNING
+    from samlast.services.receipts import QUEUE_NAME as RECEIPTS
 
     url = current_app.config["REDIS_URL"]
     if not url:
         raise click.ClickException("Set REDIS_URL to run a worker.")
+    names = [name.strip() for name in queues.split(",") if name.strip()]
+    unknown = sorted(set(names) - {PLANNING, RECEIPTS})
+    if not names or unknown:
+        listed = ", ".join(unknown) or "(none)"
+        raise click.ClickException(f"Unknown queue(s) {listed}: use {RECEIPTS},{PLANNING}.")
     # SimpleWorker runs jobs in this process, inside the app context this command has.
-    SimpleWorker([QUEUE_NAME], connection=Redis.from_url(url)).work()
+    SimpleWorker(names, connection=Redis.from_url(url)).work()
 
 
 @samlast_cli.command("create-user")

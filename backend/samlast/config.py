@@ -76,6 +76,8 @@ def build_config(instance_path: Path) -> dict[str, Any]:
         "TIMEZONE": os.environ.get("TIMEZONE", "Europe/Stockholm"),
         "PLANNING_TIME_LIMIT_S": float(os.environ.get("PLANNING_TIME_LIMIT_S", "10")),
         "PLANNING_RUNNER": os.environ.get("PLANNING_RUNNER", "rq" if redis_url else "thread"),
+        # PDF receipts after a proof: "rq" (worker process), "thread" (in-process) or "inline".
+        "RECEIPT_RUNNER": os.environ.get("RECEIPT_RUNNER", "rq" if redis_url else "thread"),
         "PLANNING_MAX_TRIPS": int(os.environ.get("PLANNING_MAX_TRIPS", "2")),
         "PLANNING_RELOAD_MIN": int(os.environ.get("PLANNING_RELOAD_MIN", "20")),
         "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT", "mailto:admin@samlast.invalid"),

@@ -13,9 +13,10 @@
 from __future__ import annotations
 
 import hashlib
+import time
 
 import sqlalchemy as sa
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from flask.typing import ResponseReturnValue
 from limits import parse
 from sqlalchemy.exc import DataError
@@ -82,7 +83,16 @@ def content_security_policy(path: str, host: str = "") -> str:
     return APP_CSP.format(ws=f"ws://{host} wss://{host}" if host else "")
 
 
+def _start_clock() -> None:
+    g.request_started = time.perf_counter()
+
+
 def _set_headers(response):
+    started = g.get("request_started")
+    if started is not None:
+        # Server-Timing: the time spent in the app, so a client (bench/load.py, the browser's
+        # dev tools) can tell server work from network and queueing.
+        response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
     response.headers.setdefault(
         "Content-Security-Policy", content_security_policy(request.path, request.host)
     )
@@ -138,8 +148,6 @@ def _check_write_limit() -> ResponseReturnValue | None:
     response, status = error_response(
         429, f"Too many changes: at most {limit_text}. Try again shortly."
     )
-    import time
-
     response.headers["Retry-After"] = str(max(1, int(reset_at - time.time())))
     return response, status
 
@@ -169,5 +177,6 @@ def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntConverter
     app.register_error_handler(OverflowError, _out_of_range)
     app.register_error_handler(DataError, _out_of_range)
+    app.before_request(_start_clock)
     app.before_request(_check_write_limit)
     app.after_request(_set_headers)

@@ -5,14 +5,28 @@ from __future__ import annotations
 from flask import has_app_context
 
 
-def run_planning_job_task(job_id: str) -> None:
-    from samlast.services import jobs
-
+def _in_app(task, *args) -> None:
     if has_app_context():
-        jobs.run_planning_job(job_id)
+        task(*args)
         return
     # A plain `rq worker` has no app: make one for this job (no app exists at import).
     from samlast import create_app
 
     with create_app().app_context():
-        jobs.run_planning_job(job_id)
+        task(*args)
+
+
+def run_planning_job_task(job_id: str) -> None:
+    from samlast.services import jobs
+
+    _in_app(jobs.run_planning_job, job_id)
+
+
+def render_receipt_task(proof_id: int) -> None:
+    from samlast.extensions import db
+    from samlast.services import receipts
+
+    try:
+        _in_app(receipts.render_and_store, proof_id)
+    finally:
+        db.session.remove()  # the worker process runs many jobs in one app context

@@ -209,3 +209,14 @@ def test_changes_to_unplanned_days_do_not_plan(client, coordinator, day, world):
     )
     assert response.status_code == 200
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Plan)) == 0
+
+
+def test_cli_worker_needs_redis_and_known_queues(app, runner):
+    result = runner.invoke(args=["samlast", "worker"])
+    assert result.exit_code != 0 and "Set REDIS_URL" in result.output
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"  # never contacted: bad queues fail first
+    try:
+        result = runner.invoke(args=["samlast", "worker", "--queues", "receipts,pizza"])
+        assert result.exit_code != 0 and "Unknown queue(s) pizza" in result.output
+    finally:
+        app.config["REDIS_URL"] = None

@@ -49,7 +49,14 @@ def cluster(tmp_path_factory):
         seed = run_seed(env, "--drivers", "3", "--points", "4", "--plan")
         with ThreadPoolExecutor(2) as pool:
             list(pool.map(lambda s: s.wait_ready(), servers))
-        yield {"seed": seed, "a": servers[0], "b": servers[1], "db_url": db_url, "worker": worker}
+        yield {
+            "seed": seed,
+            "a": servers[0],
+            "b": servers[1],
+            "db_url": db_url,
+            "worker": worker,
+            "workdir": workdir,
+        }
     finally:
         for server in servers:
             server.stop()
@@ -315,3 +322,46 @@ def test_revoking_on_b_cuts_the_phone_on_a(cluster):
     finally:
         if phone.connected:
             phone.disconnect()
+
+
+def test_receipt_is_rendered_by_the_rq_worker(cluster):
+    """With Redis, the PDF receipt is rendered in the worker process, not in the server."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    seed, b, db_url = cluster["seed"], cluster["b"], cluster["db_url"]
+    buffer = io.BytesIO()
+    Image.new("RGB", (120, 40), (255, 255, 255)).save(buffer, format="PNG")
+    signature = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    body = {
+        "client_id": uuid.uuid4().hex,
+        "kind": "deliver",
+        "plan_date": seed["today"],
+        "job_key": "receipt-test:1",
+        "recorded_at": datetime.now(UTC).isoformat(),
+        "proof": {"receiver_name": "Kim", "signature": signature, "photos": [], "lines": []},
+    }
+    token = seed["drivers"][0]["token"]
+    answer = requests.post(
+        f"{b.url}/api/v1/driver/events", json=body, headers=auth(token), timeout=10
+    )
+    assert answer.status_code == 201, answer.text
+    # The server reports its own time, so a client can tell it from the network and queueing.
+    assert answer.headers["Server-Timing"].startswith("app;dur=")
+    engine = sa.create_engine(db_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    query = sa.text("SELECT receipt_pdf FROM proof_of_delivery WHERE id = :id")
+
+    def rendered():
+        with engine.connect() as conn:
+            pdf = conn.scalar(query, {"id": answer.json()["proof_id"]})
+        return pdf if pdf else None
+
+    try:
+        # Nobody asks for the receipt: only the worker can have rendered it.
+        pdf = wait_until(rendered, 30, "the worker rendering the receipt")
+        assert bytes(pdf).startswith(b"%PDF")
+        assert "render_receipt_task" in (cluster["workdir"] / "worker.log").read_text()
+    finally:
+        engine.dispose()

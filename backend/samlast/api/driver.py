@@ -67,10 +67,10 @@ class DriverPositions(MethodView):
     @blp.arguments(PositionBatchSchema)
     @blp.response(200, AcceptedSchema)
     def post(self, data):
-        user = current_user()
-        stored = delivery.record_positions(user, data["positions"])
+        user_id = current_user().id
+        stored = delivery.record_positions(current_user(), data["positions"])
         for position in stored:
-            events.vehicle_position(user, position)
+            events.vehicle_position(user_id, position)
         return {"stored": len(stored)}
 
 

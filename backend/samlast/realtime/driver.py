@@ -68,9 +68,10 @@ class DriverNamespace(Namespace):
             position = PositionInputSchema().load(data if isinstance(data, dict) else {})
         except ValidationError as exc:
             return {"ok": False, "error": "validation_error", "fields": exc.messages}
+        user_id = user.id
         stored = delivery.record_positions(user, [position])
         for item in stored:
-            events.vehicle_position(user, item)
+            events.vehicle_position(user_id, item)
         return {"ok": True, "stored": len(stored)}
 
 

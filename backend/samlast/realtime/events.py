@@ -26,15 +26,16 @@ def plan_updated(plan) -> None:
     )
 
 
-def vehicle_position(user, position) -> None:
+def vehicle_position(user_id: int, position: dict[str, Any]) -> None:
+    """`position`: a stored position as plain data (services.delivery.record_positions)."""
     to_coordinators(
         "vehicle_position",
         {
-            "driver_id": user.id,
-            "route_id": position.route_id,
-            "lat": position.lat,
-            "lon": position.lon,
-            "recorded_at": position.recorded_at.isoformat(),
+            "driver_id": user_id,
+            "route_id": position.get("route_id"),
+            "lat": position["lat"],
+            "lon": position["lon"],
+            "recorded_at": position["recorded_at"].isoformat(),
         },
     )
 

@@ -7,6 +7,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from samlast.extensions import db
 from samlast.models import AuthToken, User
@@ -45,7 +46,11 @@ def login(username: str, password: str, ttl_hours: int, device: str = "") -> tup
 
 def user_for_token(plain: str) -> User | None:
     """The active user holding this unexpired, unrevoked token, or None."""
-    token = db.session.scalar(sa.select(AuthToken).where(AuthToken.token_hash == _hash(plain)))
+    token = db.session.scalar(
+        sa.select(AuthToken)
+        .where(AuthToken.token_hash == _hash(plain))
+        .options(joinedload(AuthToken.user))  # one query: every request and socket event asks
+    )
     if token is None or token.revoked_at is not None:
         return None
     now = utcnow()

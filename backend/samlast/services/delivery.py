@@ -203,6 +203,7 @@ def record_event(user: User, data: dict[str, Any]) -> tuple[dict[str, Any], bool
             "receipt_url": f"/api/v1/proofs/{proof.id}/receipt.pdf" if proof else None,
             "replay": False,
         }
+        answer, proof_id = event.response, proof.id if proof else None
         db.session.commit()
     except IntegrityError:
         # The same client id raced in on another connection: answer with the stored one.
@@ -210,12 +211,13 @@ def record_event(user: User, data: dict[str, Any]) -> tuple[dict[str, Any], bool
     except Exception:
         db.session.rollback()
         raise
-    if proof is not None:
-        receipts.render_later(proof.id)
-    return event.response, False
+    if proof_id is not None:
+        receipts.render_later(proof_id)
+    return answer, False
 
 
-def record_positions(user: User, positions: list[dict[str, Any]]) -> list[VehiclePosition]:
+def record_positions(user: User, positions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Store new positions (a resent one is skipped); returns the stored ones as plain data."""
     stored = []
     for item in positions:
         recorded = item["recorded_at"].astimezone(UTC)
@@ -225,9 +227,8 @@ def record_positions(user: User, positions: list[dict[str, Any]]) -> list[Vehicl
             )
         )
         if duplicate is None:
-            position = VehiclePosition(user_id=user.id, **{**item, "recorded_at": recorded})
-            db.session.add(position)
-            stored.append(position)
+            db.session.add(VehiclePosition(user_id=user.id, **{**item, "recorded_at": recorded}))
+            stored.append({**item, "recorded_at": recorded})
     db.session.commit()
     return stored
 

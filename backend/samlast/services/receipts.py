@@ -19,7 +19,9 @@ from samlast.models import DriverEvent, ProofOfDelivery
 from samlast.services.background import Worker
 
 log = logging.getLogger(__name__)
-# Rendering takes ~20 ms of CPU: do it after the proof is committed and acknowledged.
+QUEUE_NAME = "receipts"
+# Rendering takes ~20 ms of CPU: do it after the proof is committed and acknowledged, and with
+# Redis in an RQ worker process, so it never competes with requests for the server's GIL.
 _renderer = Worker("receipts")
 
 DEVIATION_LABELS = {
@@ -108,7 +110,8 @@ def receipt_pdf(proof: ProofOfDelivery) -> bytes:
     return proof.receipt_pdf
 
 
-def _render_and_store(proof_id: int) -> None:
+def render_and_store(proof_id: int) -> None:
+    """Render and store one receipt if it is missing; never raises (the GET renders on demand)."""
     try:
         proof = db.session.get(ProofOfDelivery, proof_id)
         if proof is not None and proof.receipt_pdf is None:
@@ -120,7 +123,21 @@ def _render_and_store(proof_id: int) -> None:
 
 
 def render_later(proof_id: int) -> None:
-    _renderer.submit(_render_and_store, proof_id)
+    """Render by `RECEIPT_RUNNER`: "rq" (`flask samlast worker`), "thread" or "inline"."""
+    runner = current_app.config["RECEIPT_RUNNER"]
+    if runner == "inline":
+        render_and_store(proof_id)
+    elif runner == "rq":
+        from redis import Redis
+        from rq import Queue
+
+        try:
+            queue = Queue(QUEUE_NAME, connection=Redis.from_url(current_app.config["REDIS_URL"]))
+            queue.enqueue("samlast.tasks.render_receipt_task", proof_id, job_timeout=120)
+        except Exception:  # Redis away: the proof is stored, the GET renders the receipt
+            log.exception("Could not queue the receipt of proof %s", proof_id)
+    else:
+        _renderer.submit(render_and_store, proof_id)
 
 
 def drain(timeout_s: float = 30.0) -> None:
