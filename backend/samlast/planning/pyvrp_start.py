@@ -50,6 +50,9 @@ from .model import Job, JobKind, StopAction, Vehicle, Visit
 
 #: PyVRP's "unconstrained" value; kept well below int64 so sums cannot overflow.
 _BIG = 2**40
+#: Share of the budget the all-jobs-required search gets to find a feasible plan before the
+#: jobs become optional (prize-collecting).
+REQUIRED_FIRST_SHARE = 0.25
 
 
 @dataclass(frozen=True)
@@ -87,9 +90,13 @@ class _Stop:
         max_runtime_s: float,
         on_feasible: Callable[[int], None],
         should_stop: Callable[[], bool],
+        give_up: tuple[int, float] | None = None,
     ):
         self.iterations = 0
         self._cap = MultipleCriteria([MaxIterations(max_iterations), MaxRuntime(max_runtime_s)])
+        # (iterations, seconds): stop at whichever comes first if nothing feasible was found.
+        self._give_up = give_up
+        self._started = time.monotonic()
         self._best = None
         self._on_feasible, self._should_stop = on_feasible, should_stop
 
@@ -100,6 +107,10 @@ class _Stop:
             self._on_feasible(int(best_cost))
         if self._should_stop():
             return True
+        if self._give_up is not None and self._best is None:
+            iterations, seconds = self._give_up
+            if self.iterations >= iterations or time.monotonic() - self._started >= seconds:
+                return True
         done = self._cap(best_cost)
         if not done:
             self.iterations += 1
@@ -170,24 +181,24 @@ def solve_warm_start(
     )
     prize = int(min(drop_penalty, 10 * dedicated + 1000))
 
-    clients = []
-    for node in nodes:
+    def make_clients(required: bool) -> list:
+        return [_client(node, i + 1, required) for i, node in enumerate(nodes)]
+
+    def _client(node: WarmNode, location: int, required: bool):
         amounts = [quantity(getattr(node.job.demand.get(c), u, 0.0)) for c, u in dimensions]
         zero = [0] * len(dimensions)
         pickup = node.action is StopAction.PICKUP
         windows = node.visit.time_windows
         widest = max(windows, key=lambda w: (w.end - w.start, -w.start)) if windows else None
-        clients.append(
-            pyvrp.Client(
-                location=len(clients) + 1,
-                delivery=zero if pickup else amounts,
-                pickup=amounts if pickup else zero,
-                service_duration=node.service_s,
-                tw_early=widest.start if widest else 0,
-                tw_late=widest.end if widest else _BIG,
-                prize=prize,
-                required=False,
-            )
+        return pyvrp.Client(
+            location=location,
+            delivery=zero if pickup else amounts,
+            pickup=amounts if pickup else zero,
+            service_duration=node.service_s,
+            tw_early=widest.start if widest else 0,
+            tw_late=widest.end if widest else _BIG,
+            prize=prize,
+            required=required,
         )
 
     # Identical vehicles share a PyVRP vehicle type (less symmetry for the search).
@@ -225,20 +236,43 @@ def solve_warm_start(
                 **extra,
             )
         )
-    data = pyvrp.ProblemData(
-        locations=locations,
-        clients=clients,
-        depots=depots,
-        vehicle_types=vehicle_types,
-        distance_matrices=[np.asarray(dist, dtype=np.int64)],
-        duration_matrices=[np.asarray(dur, dtype=np.int64)],
+
+    def problem(required: bool) -> pyvrp.ProblemData:
+        return pyvrp.ProblemData(
+            locations=locations,
+            clients=make_clients(required),
+            depots=depots,
+            vehicle_types=vehicle_types,
+            distance_matrices=[np.asarray(dist, dtype=np.int64)],
+            duration_matrices=[np.asarray(dur, dtype=np.int64)],
+        )
+
+    def run(data: pyvrp.ProblemData, stop: _Stop):
+        with warnings.catch_warnings():
+            # PyVRP warns when its penalties saturate (e.g. a job that fits no
+            # vehicle); OR-Tools decides feasibility, so this is not our concern.
+            warnings.simplefilter("ignore", pyvrp.exceptions.PenaltyBoundWarning)
+            return pyvrp.solve(data, stop=stop, seed=seed, collect_stats=False, display=False)
+
+    # Every job required first: PyVRP searches a fixed client set much better than a
+    # prize-collecting one (Solomon RC103 at 5 s: 4.0 % -> 2.5 % above the optimum). If
+    # that finds nothing feasible early (more work than the fleet can do), jobs become
+    # optional with a prize for the rest of the budget.
+    give_up_iterations = max(1, int(max_iterations * REQUIRED_FIRST_SHARE))
+    required_stop = _Stop(
+        max_iterations,
+        max_runtime_s,
+        on_feasible,
+        should_stop,
+        give_up=(give_up_iterations, max_runtime_s * REQUIRED_FIRST_SHARE),
     )
-    stop = _Stop(max_iterations, max_runtime_s, on_feasible, should_stop)
-    with warnings.catch_warnings():
-        # PyVRP warns when its penalties saturate (e.g. a job that fits no
-        # vehicle); OR-Tools decides feasibility, so this is not our concern.
-        warnings.simplefilter("ignore", pyvrp.exceptions.PenaltyBoundWarning)
-        result = pyvrp.solve(data, stop=stop, seed=seed, collect_stats=False, display=False)
+    result = run(problem(True), required_stop)
+    iterations = required_stop.iterations
+    if not result.best.is_feasible() and not should_stop():
+        remaining_s = max(0.05, max_runtime_s - (time.monotonic() - started))
+        stop = _Stop(max(1, max_iterations - iterations), remaining_s, on_feasible, should_stop)
+        result = run(problem(False), stop)
+        iterations += stop.iterations
     best = result.best
 
     routes: dict[tuple[int, int], list[int]] = {}
@@ -256,6 +290,6 @@ def solve_warm_start(
         routes=routes,
         cost=cost,
         feasible=best.is_feasible(),
-        iterations=stop.iterations,
+        iterations=iterations,
         wall_s=time.monotonic() - started,
     )

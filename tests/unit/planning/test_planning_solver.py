@@ -399,6 +399,43 @@ def test_pyvrp_warm_start_is_deterministic_with_iteration_cap():
     ]
 
 
+def test_pyvrp_warm_start_falls_back_to_optional_jobs_when_the_fleet_is_too_small(monkeypatch):
+    # Four 2-pallet jobs, one van with 6 places and one trip: the all-required search
+    # cannot be feasible, so PyVRP goes on with optional jobs; OR-Tools drops one.
+    from samlast.planning import pyvrp_start
+
+    phases = []
+    real_solve = pyvrp_start.pyvrp.solve
+
+    def recording_solve(data, **kw):
+        phases.append(all(client.required for client in data.clients()))
+        return real_solve(data, **kw)
+
+    monkeypatch.setattr(pyvrp_start.pyvrp, "solve", recording_solve)
+    jobs = tuple(delivery(f"j{i}", 4000 * (i + 1), 0, pallets=2) for i in range(4))
+    problem = Problem(TERMINAL, (van(ambient=6),), jobs)
+    plan = run(problem, SolveParams(time_limit_s=2.0, warm_start_iterations=400))
+    assert phases == [True, False]
+    assert plan.first_solution_source.startswith("pyvrp")
+    assert len(served(plan)) == 3 and len(plan.unassigned) == 1
+
+
+def test_pyvrp_warm_start_needs_one_phase_when_every_job_fits(monkeypatch):
+    from samlast.planning import pyvrp_start
+
+    phases = []
+    real_solve = pyvrp_start.pyvrp.solve
+
+    def recording_solve(data, **kw):
+        phases.append(all(client.required for client in data.clients()))
+        return real_solve(data, **kw)
+
+    monkeypatch.setattr(pyvrp_start.pyvrp, "solve", recording_solve)
+    plan = run(_small_vrptw(), SolveParams(time_limit_s=2.0, warm_start_iterations=400))
+    assert phases == [True]
+    assert plan.first_solution_source == "pyvrp" and not plan.unassigned
+
+
 def test_pyvrp_warm_start_used_for_break_rule_fleet():
     # 24 pallets on a 12-place truck: two trips. PyVRP gets the trip gap
     # (max(reload, break)) as its reload time, so OR-Tools accepts its routes.
