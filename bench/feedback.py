@@ -79,11 +79,17 @@ def main() -> int:
         "eta_error_departure_last_min": last["eta_error_departure_min"],
         "eta_error_reduction": round(reduction, 3),
         "inside_window_last": last["inside_window_share"],
+        # Stability: the last five driven days, and what was not served (never counted as inside).
+        "inside_window_last5": [d["inside_window_share"] for d in driven[-5:]],
+        "inside_window_last5_min": min(d["inside_window_share"] for d in driven[-5:]),
+        "served_per_day": [d["stops"] for d in days],
+        "unassigned_per_day": [d["unassigned"] for d in days],
+        "late_stops_per_day": [len(d["late_stops"]) for d in days],
         "target_eta_reduction_met": reduction >= 0.5,
         "target_inside_window_met": last["inside_window_share"] >= 0.95,
         "invariants_ok": not any(d["problems"] for d in days),
     }
-    print(json.dumps(result["summary"], indent=2))
+    print(json.dumps(result["summary"]))
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
     plot(days, args.png)

@@ -33,7 +33,18 @@ model's time is decomposed as ``z = d + t(band of departure) + m(area)``
 :class:`~samlast.planning.travel.TravelFactors`). Each term is a Huber
 location estimate of the partial residuals, shrunk towards 0 (factor 1.0)
 with a prior weight in legs; three backfitting sweeps. The factors are
-``exp`` of the terms.
+``exp`` of the terms. The solver's matrices cannot depend on the time of
+day; they get the bands averaged over the day
+(:meth:`TravelEstimate.planning_factors`).
+
+Planning for the time windows
+-----------------------------
+The robust estimates describe a typical visit. Two more terms keep a plan
+made of them inside its windows: :func:`outlier_excess`, the mean time per
+visit that lunches and detours add (the plan counts it, so arrivals do not
+drift later along a route), and :func:`learn_arrival_margin`, a margin before
+each window closes that grows with the hours the vehicle has been out, from
+a high quantile of the recent arrival deviations.
 """
 
 from __future__ import annotations
@@ -159,8 +170,9 @@ class FactorEstimate:
 class TravelEstimate:
     """Learned travel corrections; see :meth:`travel_factors`.
 
-    ``reference_time_s`` is the median observed departure time (the planner's
-    matrices are time-independent and use the band of that time).
+    ``reference_time_s`` is the median observed departure time (kept for the
+    record; the planner's time-independent matrices use
+    :meth:`planning_factors`).
     ``log_scale`` is the robust spread of log leg-time ratios.
     """
 
@@ -175,10 +187,29 @@ class TravelEstimate:
         return TravelFactors(
             default=self.default.factor,
             time_bands=tuple(TimeBandFactor(s, e, f.factor) for s, e, f in self.time_bands),
-            areas=tuple(
-                AreaFactor(a.min_lat, a.min_lon, a.max_lat, a.max_lon, f.factor) for a, f in self.areas
-            ),
+            areas=self._area_factors(),
         )
+
+    def _area_factors(self) -> tuple[AreaFactor, ...]:
+        return tuple(AreaFactor(a.min_lat, a.min_lon, a.max_lat, a.max_lon, f.factor) for a, f in self.areas)
+
+    def day_band_factor(self) -> float:
+        """The time bands' factors averaged over the day, weighted by the legs driven in each band."""
+        weighted = [(f.factor, f.n) for _, _, f in self.time_bands if f.n > 0]
+        if not weighted:
+            return 1.0
+        return sum(f * n for f, n in weighted) / sum(n for _, n in weighted)
+
+    def planning_factors(self) -> TravelFactors:
+        """Time-independent factors for the solver's matrices.
+
+        The solver's matrices cannot depend on the time of day, so every leg
+        gets the day's average time-band factor (:meth:`day_band_factor`), not
+        the band of one reference time: with the band of the median departure
+        (mid-morning) every leg driven in the morning rush was planned too
+        short, and arrivals drifted later along each route.
+        """
+        return TravelFactors(default=self.default.factor * self.day_band_factor(), areas=self._area_factors())
 
 
 # ----------------------------------------------------------------- estimators
@@ -403,3 +434,123 @@ def observations_from_route(
             legs.append(LegObservation(visit.location, nxt.location, leave, float(nxt.arrived_s - leave),
                                        predict_s(visit.location, nxt.location)))
     return services, legs
+
+
+# ------------------------------------------------------- time lost to outliers
+
+
+@dataclass(frozen=True)
+class OutlierExcess:
+    """Mean seconds per visit that the robust estimates leave out (lunches, detours), from ``n`` visits.
+
+    ``service_s`` is the mean service residual, ``leg_s`` the mean residual
+    of the leg to the next stop; ``per_visit_s`` their sum, never negative.
+    """
+
+    service_s: float = 0.0
+    leg_s: float = 0.0
+    n: int = 0
+
+    @property
+    def per_visit_s(self) -> float:
+        return max(0.0, self.service_s + self.leg_s)
+
+
+def outlier_excess(
+    services: Sequence[ServiceObservation],
+    estimates: Mapping[int, ServiceEstimate],
+    legs: Sequence[LegObservation],
+    travel: TravelEstimate,
+    cap_s: float = 3600.0,
+) -> OutlierExcess:
+    """Mean minus robust fit: the time per visit that a plan made of the estimates misses on average.
+
+    The Huber estimates track typical visits, which is right for the solver's
+    order and for the next stop's ETA, but over a day a lunch at one stop in
+    thirty and a detour on one leg in fifty add up: a plan that ignores them
+    drifts later along every route. The mean residual of the service times
+    (observed minus estimated) plus that of the legs (observed minus the base
+    time times the learned factors) is that expected loss per visit. A
+    forgotten "leave" tap lengthens one service and shortens the next leg by
+    the same time, so the sum is unaffected; each residual is clipped to
+    ``+-cap_s`` against stray records.
+    """
+    clip = (lambda r: max(-cap_s, min(cap_s, r)))
+    service_res = [clip(o.duration_s - estimates[o.point_id].service_s(o.pallets))
+                   for o in services if o.point_id in estimates]
+    factors = travel.travel_factors()
+    leg_res = [clip(g.actual_s - g.predicted_s * factors.duration_factor(g.origin, g.destination, g.depart_s))
+               for g in legs if g.actual_s > 0 and g.predicted_s > 0]
+    if not service_res:
+        return OutlierExcess()
+    return OutlierExcess(statistics.fmean(service_res), statistics.fmean(leg_res) if leg_res else 0.0,
+                         len(service_res))
+
+
+# ------------------------------------------------------------ arrival margin
+
+
+@dataclass(frozen=True)
+class ArrivalDeviation:
+    """One driven stop: actual minus planned arrival, and how long the vehicle had been out.
+
+    ``elapsed_s`` runs from the vehicle's shift start to the stop's planned
+    arrival (delays carry over from one trip to the next, so not from the
+    trip's start).
+    """
+
+    elapsed_s: float
+    deviation_s: float
+
+
+@dataclass(frozen=True)
+class ArrivalMargin:
+    """Planning margin before a time window closes, growing with the time the vehicle has been out.
+
+    ``margin_s(elapsed) = min(max_s, fixed_s + per_hour_s * elapsed / 3600)``:
+    lunches, detours and the residual bias of the learned means add up along
+    a vehicle's day, so a stop reached five hours after the shift start needs
+    more room before its window closes than the first stop of the day.
+    """
+
+    fixed_s: float = 0.0
+    per_hour_s: float = 0.0
+    max_s: float = 0.0
+    n: int = 0
+    quantile: float | None = None
+
+    def margin_s(self, elapsed_s: float) -> int:
+        grown = self.fixed_s + self.per_hour_s * max(0.0, elapsed_s) / 3600
+        return int(round(max(0.0, min(self.max_s, grown))))
+
+
+def _quantile(values: Sequence[float], q: float) -> float:
+    """Linear-interpolation quantile (``statistics.quantiles`` needs two points and excludes ends)."""
+    ordered = sorted(values)
+    position = q * (len(ordered) - 1)
+    low = math.floor(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def learn_arrival_margin(
+    deviations: Sequence[ArrivalDeviation],
+    quantile: float = 0.9,
+    min_elapsed_s: float = 1800.0,
+    max_s: float = 3600.0,
+    min_n: int = 10,
+) -> ArrivalMargin:
+    """Margin that grows linearly with elapsed time: the `quantile` of lateness per hour out.
+
+    ``per_hour_s`` is the `quantile` of ``deviation_s / hours`` over the
+    driven stops (``hours = max(elapsed_s, min_elapsed_s) / 3600``; early
+    arrivals count as negative lateness). Outliers are kept on purpose: the
+    margin exists for the lunch or the detour that no mean predicts. A stop
+    planned ``margin_s(elapsed)`` before its window closes is then reached in
+    time with about that probability. No margin with fewer than `min_n` stops.
+    """
+    if len(deviations) < min_n:
+        return ArrivalMargin(n=len(deviations))
+    rates = [d.deviation_s / (max(d.elapsed_s, min_elapsed_s) / 3600) for d in deviations]
+    per_hour = max(0.0, _quantile(rates, quantile))
+    return ArrivalMargin(0.0, per_hour, max_s, len(deviations), quantile)

@@ -8,7 +8,8 @@ Payload layout of :class:`~samlast.models.LearnedParameters` (JSON)::
                 "areas": [{"name", "min_lat", "min_lon", "max_lat", "max_lon", "factor", "n"}],
                 "reference_time_s", "log_scale", "n"},
      "resets": {"<delivery point id>": "<ISO time>"},   # observations before are ignored
-     "arrival": {"margin_s", "n"},                        # planning margin before windows close
+     "arrival": {"fixed_s", "per_hour_s", "max_s", "n", "quantile", "days"},  # margin before windows close
+     "excess": {"service_s", "leg_s", "n"},             # mean time per visit lost to lunches, detours
      "observations": {"services", "legs", "routes"}}
 """
 
@@ -51,8 +52,10 @@ class LearnedModel:
     version: int | None = None
     services: dict[int, lrn.ServiceEstimate] = field(default_factory=dict)
     travel: lrn.TravelEstimate = field(default_factory=lrn.TravelEstimate)
-    #: Seconds the planner keeps free before a time window closes (see :func:`window_margin`).
-    window_margin_s: int = 0
+    #: Time the planner keeps free before a window closes, by time out (see :func:`window_margin`).
+    arrival_margin: lrn.ArrivalMargin = field(default_factory=lrn.ArrivalMargin)
+    #: Mean time per visit lost to lunches and detours; the plan counts it, so the plan does not drift late.
+    excess: lrn.OutlierExcess = field(default_factory=lrn.OutlierExcess)
 
     def service_s(self, point_id: int | None, pallets: float, fixed_s: float, per_pallet_s: float) -> int:
         """Service seconds at a point: learned if known, else the given defaults."""
@@ -69,9 +72,8 @@ class LearnedModel:
         return max(0, int(round(estimate.fixed_s))), max(0, int(round(estimate.per_pallet_s)))
 
     def travel_model(self) -> pl.GeodesicTravelModel:
-        return pl.GeodesicTravelModel(
-            factors=self.travel.travel_factors(), reference_time_s=self.travel.reference_time_s
-        )
+        """The solver's (time-independent) model: the day's average time-band factor on every leg."""
+        return pl.GeodesicTravelModel(factors=self.travel.planning_factors())
 
     def leg_s(self, origin: pl.Location, destination: pl.Location, base_s: float, depart_s: int) -> float:
         """Learned leg seconds from the base model's `base_s`, departing at `depart_s`."""
@@ -126,7 +128,17 @@ def model_from(row: LearnedParameters | None) -> LearnedModel:
         log_scale=t.get("log_scale", 0.0),
         n=t.get("n", 0),
     )
-    return LearnedModel(row.id, row.version, services, travel, p.get("arrival", {}).get("margin_s", 0))
+    return LearnedModel(row.id, row.version, services, travel, arrival_margin(p.get("arrival", {})),
+                        lrn.OutlierExcess(**p.get("excess", {})))
+
+
+def arrival_margin(payload: dict[str, Any]) -> lrn.ArrivalMargin:
+    """The stored margin; older versions stored one constant ``margin_s``."""
+    if "per_hour_s" not in payload:
+        constant = payload.get("margin_s", 0)
+        return lrn.ArrivalMargin(constant, 0.0, constant, payload.get("n", 0))
+    return lrn.ArrivalMargin(payload["fixed_s"], payload["per_hour_s"], payload["max_s"], payload["n"],
+                             payload.get("quantile"))
 
 
 def latest() -> LearnedParameters | None:
@@ -241,8 +253,22 @@ def _route_visits(route: Route, events: list[DriverEvent], resets: dict[str, str
     return visits
 
 
+@dataclass(frozen=True)
+class DrivenDeviation:
+    """A stop's arrival deviation on `day`; `learned`: its plan used learned parameters."""
+
+    day: date
+    learned: bool
+    deviation: lrn.ArrivalDeviation
+
+
 def collect_observations(resets: dict[str, str] | None = None, until: date | None = None):
-    """Service and leg observations from every stored, unflagged driver event."""
+    """Service and leg observations from every stored, unflagged driver event.
+
+    Returns ``(services, legs, routes driven, deviations)``; the deviations
+    (:class:`DrivenDeviation`) are actual minus planned arrival per stop.
+    """
+    from samlast.services.planning import seconds_of
     query = sa.select(DriverEvent).where(DriverEvent.flagged.is_(False), DriverEvent.route_id.is_not(None),
                                          DriverEvent.stop_id.is_not(None))
     if until is not None:
@@ -258,8 +284,14 @@ def collect_observations(resets: dict[str, str] | None = None, until: date | Non
     for route in routes:
         arrivals = {e.stop_id: e.recorded_at for e in by_route[route.id] if e.kind == EventKind.ARRIVE}
         day = route.plan.plan_date
-        deviations += [(day, (arrivals[s.id] - s.planned_arrival).total_seconds())
-                       for s in route.stops if s.id in arrivals]
+        shift_start = route.vehicle.shift_start
+        out_since = shift_start.hour * 3600 + shift_start.minute * 60
+        learned = route.plan.learned_parameters_id is not None
+        deviations += [
+            DrivenDeviation(day, learned, lrn.ArrivalDeviation(
+                seconds_of(day, s.planned_arrival) - out_since, (arrivals[s.id] - s.planned_arrival).total_seconds()))
+            for s in route.stops if s.id in arrivals
+        ]
         visits = _route_visits(route, by_route[route.id], resets or {})
         matrix = base.matrix([v.location for v in visits]).durations_s
         index = {v.location: i for i, v in enumerate(visits)}
@@ -269,20 +301,32 @@ def collect_observations(resets: dict[str, str] | None = None, until: date | Non
     return services, legs, len(routes), deviations
 
 
-def window_margin(deviations: list[tuple[date, float]]) -> dict[str, Any]:
-    """Planning margin before a window closes: one robust standard deviation of arrival errors.
+#: Days of driving the arrival margin is learned from, and its quantile and cap.
+MARGIN_DAYS = 5
+MARGIN_QUANTILE = 0.9
+MARGIN_MAX_S = 3600
 
-    ``margin_s = 1.4826 * MAD(actual - planned arrival)`` over the stops of the
-    latest driven day (planned with the newest parameters), at most 30 min, 0
-    with fewer than 10 stops. The planner plans with each
-    window's end moved this much earlier (never before its start), so noise
-    that the learned means cannot predict rarely pushes an arrival past a window.
+
+def window_margin(deviations: list[DrivenDeviation]) -> dict[str, Any]:
+    """Planning margin before a window closes, growing with the time the vehicle has been out.
+
+    From the arrival deviations of the latest :data:`MARGIN_DAYS` driven days
+    whose plans used learned parameters (the days planned with the defaults
+    only while there are fewer than 10 such stops; their deviations are
+    mostly the defaults' bias), :func:`~samlast.planning.learning.learn_arrival_margin`
+    takes the 90 % quantile of lateness per hour since the shift start,
+    lunches and detours included, at most :data:`MARGIN_MAX_S`. The planner
+    moves each window's end that much earlier for the hours a vehicle needs to
+    get there (never before the window's start), so the delays that add up
+    along a day rarely push an arrival past a window.
     """
-    latest_day = max((d for d, _ in deviations), default=None)
-    recent = [x for d, x in deviations if d == latest_day]
-    if len(recent) < 10:
-        return {"margin_s": 0, "n": len(recent)}
-    return {"margin_s": int(min(1800, lrn.robust_scale(recent, 0.0))), "n": len(recent)}
+    learned = [d for d in deviations if d.learned]
+    pool = learned if len(learned) >= 10 else deviations
+    days = sorted({d.day for d in pool})[-MARGIN_DAYS:]
+    recent = [d.deviation for d in pool if d.day in days]
+    margin = lrn.learn_arrival_margin(recent, MARGIN_QUANTILE, max_s=MARGIN_MAX_S)
+    return {"fixed_s": margin.fixed_s, "per_hour_s": round(margin.per_hour_s, 1), "max_s": margin.max_s,
+            "n": margin.n, "quantile": margin.quantile, "days": [d.isoformat() for d in days]}
 
 
 def priors() -> dict[int, lrn.ServicePrior]:
@@ -301,6 +345,8 @@ def learn(until: date | None = None) -> LearnedParameters:
     counts = {"services": len(services), "legs": len(legs), "routes": routes}
     payload = _payload(estimates, travel, resets, counts)
     payload["arrival"] = window_margin(deviations)
+    excess = lrn.outlier_excess(services, estimates, legs, travel)
+    payload["excess"] = {"service_s": round(excess.service_s, 1), "leg_s": round(excess.leg_s, 1), "n": excess.n}
     return _store("learn", payload)
 
 

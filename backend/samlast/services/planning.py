@@ -151,6 +151,10 @@ def build_day_problem(terminal: Terminal, plan_date: date) -> DayProblem:
     infos: dict[str, JobInfo] = {}
     unplannable: list[dict] = []
     weekday = plan_date.weekday()
+    vehicles = _vehicles(terminal)
+    # The learned margin grows with the time a vehicle has been out when it reaches the stop; a stop
+    # served just before its window closes has been out that long since the earliest shift start.
+    out_since = min((_seconds(v.shift_start) for v in vehicles.values()), default=0)
     for orders in by_point.values():
         point = orders[0].delivery_point
         load: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
@@ -179,19 +183,21 @@ def build_day_problem(terminal: Terminal, plan_date: date) -> DayProblem:
             unplannable.append({"job_key": key, "reason": NO_WINDOW_THAT_DAY, "label": point.name})
             continue
         fixed_s, pallet_s = learned.service_model(point.id, point.service_time_min * 60, per_pallet_s)
-        margin = learned.window_margin_s  # learned arrival spread: keep it free before a window closes
+        fixed_s += int(round(learned.excess.per_visit_s))  # the day's expected lunches and detours
+        margin = learned.arrival_margin.margin_s  # keep it free before a window closes
         jobs.append(
             pl.Job.delivery_job(
                 key,
                 pl.Location(point.lat, point.lon),
                 {k: pl.Load(v[0], v[1]) for k, v in load.items()},
-                time_windows=tuple(pl.TimeWindow(w.start, max(w.start, w.end - margin)) for w in windows),
+                time_windows=tuple(
+                    pl.TimeWindow(w.start, max(w.start, w.end - margin(w.end - out_since))) for w in windows
+                ),
                 service_fixed_s=fixed_s,
                 service_per_pallet_s=pallet_s,
             )
         )
     jobs += _pickup_jobs(terminal, plan_date, infos, per_pallet_s)
-    vehicles = _vehicles(terminal)
     problem = pl.Problem(
         terminal=pl.Location(terminal.lat, terminal.lon),
         vehicles=tuple(_planner_vehicle(v) for v in vehicles.values()),
