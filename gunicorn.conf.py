@@ -34,3 +34,14 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Behind a TLS-terminating proxy on the same host: trust its X-Forwarded-* headers.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 proc_name = "samlast"
+
+# Hundreds of mostly waiting threads: each database or Redis round trip gives the GIL away and
+# has to get it back. With CPython's default 5 ms switch interval a request with ~20 round trips
+# can wait ~100 ms behind one busy thread (the "convoy effect"); 1 ms keeps the waits short.
+switch_interval_ms = float(os.environ.get("GUNICORN_SWITCH_INTERVAL_MS", "1"))
+
+
+def post_worker_init(worker):
+    import sys
+
+    sys.setswitchinterval(switch_interval_ms / 1000)

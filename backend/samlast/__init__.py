@@ -40,6 +40,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from samlast.extensions import db, limiter, migrate, socketio
     from samlast.web import bp as web_bp
 
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite") and ":memory:" not in uri and uri.rstrip("/") != "sqlite:":
+        from samlast.sqlite_writer import QueuedWriterConnection
+
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
+        options["connect_args"] = {
+            **options.get("connect_args", {}),
+            "factory": QueuedWriterConnection,
+        }
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

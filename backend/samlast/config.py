@@ -56,7 +56,13 @@ def build_config(instance_path: Path) -> dict[str, Any]:
         "SAMLAST_ENV": os.environ.get("SAMLAST_ENV", "development"),
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Connections per process: every request and Socket.IO event holds one for its
+        # transaction, so the default 5 + 10 queues requests behind each other under load.
+        "SQLALCHEMY_ENGINE_OPTIONS": {
+            "pool_pre_ping": True,
+            "pool_size": int(os.environ.get("DATABASE_POOL_SIZE", "20")),
+            "max_overflow": int(os.environ.get("DATABASE_MAX_OVERFLOW", "20")),
+        },
         "REDIS_URL": redis_url,
         "TOKEN_TTL_HOURS": int(os.environ.get("TOKEN_TTL_HOURS", str(24 * 30))),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import io
+
 import sqlalchemy as sa
+from PIL import Image
 import pytest
 
 from samlast.extensions import db
@@ -61,14 +65,14 @@ def test_arrive_and_proof_of_delivery_are_stored_once(client, planned):
 
     proof = db.session.get(ProofOfDelivery, stored.json["proof_id"])
     assert proof.receiver_name == "Kim Köksson" and proof.crates_returned == 3
-    assert proof.signature_png.startswith(b"\x89PNG")
     assert proof.lines[0].deviation.value == "missing"  # delivered one less than ordered
-    photo = db.session.scalar(sa.select(ProofPhoto))
-    assert photo.content_type == "image/jpeg" and max(photo.width, photo.height) == 1600
     assert db.session.get(Stop, stop["id"]).status == StopStatus.DONE
 
-    receipts.drain()  # rendered after the answer, off the request path
+    receipts.drain()  # images re-encoded and receipt rendered after the answer
     db.session.refresh(proof)
+    assert proof.images_sanitized and proof.signature_png.startswith(b"\x89PNG")
+    photo = db.session.scalar(sa.select(ProofPhoto))
+    assert photo.content_type == "image/jpeg" and max(photo.width, photo.height) == 1600
     assert proof.receipt_pdf.startswith(b"%PDF")
     receipt = client.get(stored.json["receipt_url"], headers=planned)
     assert receipt.status_code == 200 and receipt.mimetype == "application/pdf"
@@ -180,3 +184,32 @@ def test_drivers_only(client, planned, coordinator):
 
 def test_image_helper_is_png():
     assert image_data_url().startswith("data:image/png;base64,")
+
+
+def test_proof_photo_is_re_encoded_without_its_location(client, planned):
+    stop = _route(client, planned)["stops"][0]
+    buffer = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x8825] = {2: (55.0, 50.0, 0.0), 4: (13.0, 20.0, 0.0)}  # GPS position
+    Image.new("RGB", (640, 480), (90, 90, 90)).save(buffer, format="JPEG", exif=exif)
+    assert b"Exif" in buffer.getvalue()
+    proof = {**full_proof(stop), "photos": [
+        "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode()
+    ]}
+    stored = client.post("/api/v1/driver/events", json=event("deliver", stop, proof=proof), headers=planned)
+    assert stored.status_code == 201, stored.json
+    receipts.drain()
+    photo = db.session.scalar(sa.select(ProofPhoto))
+    db.session.refresh(photo)
+    assert photo.data.startswith(b"\xff\xd8") and b"Exif" not in photo.data
+    assert (photo.width, photo.height) == (640, 480)
+
+
+def test_truncated_photo_is_refused_in_the_request(client, planned):
+    stop = _route(client, planned)["stops"][0]
+    whole = base64.b64decode(image_data_url("JPEG", (800, 600)).split(",", 1)[1])
+    cut = "data:image/jpeg;base64," + base64.b64encode(whole[: len(whole) // 2]).decode()
+    body = event("deliver", stop, proof={**full_proof(stop), "photos": [cut]})
+    answer = client.post("/api/v1/driver/events", json=body, headers=planned)
+    assert answer.status_code == 422 and "proof.photos.0" in answer.json["error"]["fields"]
+    assert count(DriverEvent) == 0 and count(ProofOfDelivery) == 0

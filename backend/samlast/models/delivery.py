@@ -83,6 +83,9 @@ class ProofOfDelivery(Base):
     roll_cages_returned: Mapped[int] = mapped_column(default=0)
     pallets_returned: Mapped[int] = mapped_column(default=0)
     receipt_pdf: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    # False while signature_png and the photos are the checked uploads as sent; the worker
+    # (services.receipts.finish_proof) re-encodes them. Nothing serves them before that.
+    images_sanitized: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     event: Mapped[DriverEvent] = relationship(back_populates="proof")

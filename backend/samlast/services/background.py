@@ -52,3 +52,21 @@ def _in_app(app: Flask, task: Callable[..., Any], *args: Any) -> Any:
             return task(*args)
         finally:
             db.session.remove()
+
+
+_queues: dict[tuple[str, str], Any] = {}
+_queues_lock = threading.Lock()
+
+
+def rq_queue(name: str):
+    """The RQ queue `name` on REDIS_URL, with one connection pool per process: a new Redis
+    client per job would open a new TCP connection on every proof of delivery."""
+    from redis import Redis
+    from rq import Queue
+
+    url = current_app.config["REDIS_URL"]
+    with _queues_lock:
+        queue = _queues.get((url, name))
+        if queue is None:
+            queue = _queues[(url, name)] = Queue(name, connection=Redis.from_url(url))
+        return queue

@@ -108,13 +108,20 @@ def _proof(event: DriverEvent, stop: Stop | None, data: dict[str, Any]) -> Proof
         roll_cages_returned=data["returns"].get("roll_cages", 0),
         pallets_returned=data["returns"].get("pallets", 0),
     )
+    # Checked here (type by content, size, readable); re-encoded by the worker that renders
+    # the receipt (receipts.finish_proof), so the driver's phone gets its answer sooner.
     if data.get("signature"):
         raw = images.decode_data_url(data["signature"], "proof.signature")
-        proof.signature_png, _, _, _ = images.reencode(raw, "proof.signature", as_png=True)
+        images.check(raw, "proof.signature")
+        proof.signature_png = raw
     for index, photo in enumerate(data["photos"]):
         name = f"proof.photos.{index}"
-        content, content_type, width, height = images.reencode(images.decode_data_url(photo, name), name)
-        proof.photos.append(ProofPhoto(content_type=content_type, width=width, height=height, data=content))
+        raw = images.decode_data_url(photo, name)
+        content_type, width, height = images.check(raw, name)
+        proof.photos.append(
+            ProofPhoto(content_type=content_type, width=width, height=height, data=raw)
+        )
+    proof.images_sanitized = False
     line_ids = [line["order_line_id"] for line in data["lines"]]
     known = {
         line.id: line

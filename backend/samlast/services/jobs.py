@@ -20,7 +20,7 @@ from samlast.models import JobStatus, PlanningJob, Terminal, User
 from samlast.models.base import utcnow
 from samlast.realtime import events
 from samlast.services import planning
-from samlast.services.background import Worker
+from samlast.services.background import Worker, rq_queue
 
 log = logging.getLogger(__name__)
 
@@ -60,11 +60,7 @@ def enqueue_planning(
     if runner == "inline":
         run_planning_job(job.id)
     elif runner == "rq":
-        from redis import Redis
-        from rq import Queue
-
-        queue = Queue(QUEUE_NAME, connection=Redis.from_url(current_app.config["REDIS_URL"]))
-        queue.enqueue(
+        rq_queue(QUEUE_NAME).enqueue(
             "samlast.tasks.run_planning_job_task",
             job.id,
             job_timeout=int(job.time_limit_s * 4 + 120),

@@ -14,14 +14,17 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from samlast.errors import ValidationFailed
 from samlast.extensions import db
 from samlast.models import DriverEvent, ProofOfDelivery
-from samlast.services.background import Worker
+from samlast.services import images
+from samlast.services.background import Worker, rq_queue
 
 log = logging.getLogger(__name__)
 QUEUE_NAME = "receipts"
-# Rendering takes ~20 ms of CPU: do it after the proof is committed and acknowledged, and with
-# Redis in an RQ worker process, so it never competes with requests for the server's GIL.
+# Re-encoding the images and rendering the receipt take ~30 ms of CPU: do it after the proof
+# is committed and acknowledged, and with Redis in an RQ worker process, so it never competes
+# with requests for the server's GIL.
 _renderer = Worker("receipts")
 
 DEVIATION_LABELS = {
@@ -45,15 +48,24 @@ def render_receipt(proof: ProofOfDelivery, event: DriverEvent, timezone: str) ->
     if when.tzinfo is None:
         when = when.replace(tzinfo=ZoneInfo("UTC"))
     local = when.astimezone(ZoneInfo(timezone))
-    title = "Leveranskvitto / Proof of delivery" if event.kind.value == "deliver" else "Upphämtning / Pickup receipt"
+    title = (
+        "Leveranskvitto / Proof of delivery"
+        if event.kind.value == "deliver"
+        else "Upphämtning / Pickup receipt"
+    )
     story = [
         Paragraph(_esc(title), styles["Title"]),
         Paragraph(f"<b>{_esc(place.name if place else event.job_key)}</b>", styles["Heading2"]),
         Paragraph(_esc(getattr(place, "address", "") or ""), styles["Normal"]),
         Spacer(1, 4 * mm),
         Paragraph(f"Tid / Time: {local:%Y-%m-%d %H:%M} ({_esc(timezone)})", styles["Normal"]),
-        Paragraph(f"Förare / Driver: {_esc(event.user.display_name or event.user.username)}", styles["Normal"]),
-        Paragraph(f"Kvitto nr / Receipt no: {proof.id} &middot; {_esc(event.client_id)}", styles["Normal"]),
+        Paragraph(
+            f"Förare / Driver: {_esc(event.user.display_name or event.user.username)}",
+            styles["Normal"],
+        ),
+        Paragraph(
+            f"Kvitto nr / Receipt no: {proof.id} &middot; {_esc(event.client_id)}", styles["Normal"]
+        ),
         Spacer(1, 6 * mm),
     ]
     rows = [["Artikel / Article", "Beställt", "Levererat", "Temp °C", "Avvikelse / Deviation"]]
@@ -92,9 +104,18 @@ def render_receipt(proof: ProofOfDelivery, event: DriverEvent, timezone: str) ->
     if proof.note:
         story.append(Paragraph(f"Notering / Note: {_esc(proof.note)}", styles["Normal"]))
     story.append(Spacer(1, 5 * mm))
-    story.append(Paragraph(f"Mottagen av / Received by: <b>{_esc(proof.receiver_name or '-')}</b>", styles["Normal"]))
+    story.append(
+        Paragraph(
+            f"Mottagen av / Received by: <b>{_esc(proof.receiver_name or '-')}</b>",
+            styles["Normal"],
+        )
+    )
     if proof.signature_png:
-        story.append(Image(io.BytesIO(proof.signature_png), width=70 * mm, height=28 * mm, kind="proportional"))
+        story.append(
+            Image(
+                io.BytesIO(proof.signature_png), width=70 * mm, height=28 * mm, kind="proportional"
+            )
+        )
     buffer = io.BytesIO()
     SimpleDocTemplate(
         buffer, pagesize=A4, title=title, author="Samlast", leftMargin=18 * mm, rightMargin=18 * mm
@@ -102,23 +123,55 @@ def render_receipt(proof: ProofOfDelivery, event: DriverEvent, timezone: str) ->
     return buffer.getvalue()
 
 
-def receipt_pdf(proof: ProofOfDelivery) -> bytes:
-    """The stored receipt, rendered and stored now if the background render has not run yet."""
+def sanitize_images(proof: ProofOfDelivery) -> None:
+    """Re-encode the signature and photos as accepted (checked) in the request.
+
+    An upload that passed the check but cannot be re-encoded is dropped and logged: the
+    proof itself (receiver, lines, returns, time) stays.
+    """
+    if proof.images_sanitized:
+        return
+    if proof.signature_png:
+        try:
+            proof.signature_png = images.reencode(proof.signature_png, "signature", as_png=True)[0]
+        except ValidationFailed:
+            log.warning("Proof %s: unreadable signature dropped", proof.id)
+            proof.signature_png = None
+    for photo in list(proof.photos):
+        try:
+            photo.data, photo.content_type, photo.width, photo.height = images.reencode(
+                photo.data, "photo"
+            )
+        except ValidationFailed:
+            log.warning("Proof %s: unreadable photo %s dropped", proof.id, photo.id)
+            proof.photos.remove(photo)
+    proof.images_sanitized = True
+
+
+def finish_proof(proof: ProofOfDelivery) -> None:
+    """Re-encode the images and render the receipt, whichever is still missing."""
+    sanitize_images(proof)
     if proof.receipt_pdf is None:
         proof.receipt_pdf = render_receipt(proof, proof.event, current_app.config["TIMEZONE"])
+
+
+def receipt_pdf(proof: ProofOfDelivery) -> bytes:
+    """The stored receipt, finished now if the worker has not got to it yet."""
+    if proof.receipt_pdf is None or not proof.images_sanitized:
+        finish_proof(proof)
         db.session.commit()
     return proof.receipt_pdf
 
 
 def render_and_store(proof_id: int) -> None:
-    """Render and store one receipt if it is missing; never raises (the GET renders on demand)."""
+    """Finish one proof (images, receipt); never raises (the GET finishes it on demand)."""
     try:
         proof = db.session.get(ProofOfDelivery, proof_id)
-        if proof is not None and proof.receipt_pdf is None:
-            proof.receipt_pdf = render_receipt(proof, proof.event, current_app.config["TIMEZONE"])
+        if proof is not None and (proof.receipt_pdf is None or not proof.images_sanitized):
+            finish_proof(proof)
             db.session.commit()
-    except Exception:  # the GET renders it on demand if this failed
-        log.exception("Rendering the receipt of proof %s failed", proof_id)
+    except Exception:  # the GET finishes it on demand if this failed
+        log.exception("Finishing proof %s failed", proof_id)
         db.session.rollback()
 
 
@@ -128,12 +181,10 @@ def render_later(proof_id: int) -> None:
     if runner == "inline":
         render_and_store(proof_id)
     elif runner == "rq":
-        from redis import Redis
-        from rq import Queue
-
         try:
-            queue = Queue(QUEUE_NAME, connection=Redis.from_url(current_app.config["REDIS_URL"]))
-            queue.enqueue("samlast.tasks.render_receipt_task", proof_id, job_timeout=120)
+            rq_queue(QUEUE_NAME).enqueue(
+                "samlast.tasks.render_receipt_task", proof_id, job_timeout=120
+            )
         except Exception:  # Redis away: the proof is stored, the GET renders the receipt
             log.exception("Could not queue the receipt of proof %s", proof_id)
     else:
