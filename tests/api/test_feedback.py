@@ -39,6 +39,7 @@ def test_learn_from_driven_route_then_reset_one_point(client, day, world, coordi
     headers = _driver_headers(day)
     empty = client.get("/api/v1/feedback/parameters", headers=coordinator)
     assert empty.status_code == 200 and empty.json["version"] is None and empty.json["points"] == []
+    assert empty.json["arrival_margin"] is None
     _drive(client, headers, _route(client, headers))
 
     assert client.post("/api/v1/feedback/learn", headers=headers).status_code == 403
@@ -52,6 +53,9 @@ def test_learn_from_driven_route_then_reset_one_point(client, day, world, coordi
     # One 25 min visit against a 10 min default, prior weight 2: pulled a good part of the way.
     assert school["n"] == 1 and 600 < school["fixed_s"] < 1500
     assert body["travel"]["n"] == 1
+    # Two stops are too few for a window margin (none yet); the time lost per visit is shown.
+    assert body["arrival_margin"]["n"] == 2 and body["arrival_margin"]["max_s"] == 0
+    assert body["excess"]["n"] == 2 and body["excess"]["service_s"] > 0
     assert client.get("/api/v1/feedback/parameters", headers=coordinator).json == body
 
     reset = client.post(f"/api/v1/feedback/points/{world.school.id}/reset", headers=coordinator)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from samlast.extensions import db
-from samlast.models import LearnedParameters
+from samlast.models import LearnedParameters, ReceivingWindow
 from samlast.planning import learning as lrn
 from samlast.services import feedback, planning
 from tests.conftest import MONDAY
@@ -22,22 +22,38 @@ def _store(arrival: dict, travel=None) -> None:
 
 
 def _windows(world) -> dict[str, tuple]:
+    """Per job: its hard windows and its soft latest start (the margin in the last window)."""
     problem = planning.build_day_problem(world.terminal, MONDAY).problem
-    return {job.id: tuple((w.start, w.end) for w in job.visits()[0][1].time_windows) for job in problem.jobs}
+    visits = {job.id: job.visits()[0][1] for job in problem.jobs}
+    return {key: (tuple((w.start, w.end) for w in v.time_windows), v.soft_latest_s) for key, v in visits.items()}
 
 
-def test_window_end_moves_earlier_by_the_margin_for_the_hours_out(day, world):
+def test_margin_is_a_soft_latest_start_growing_with_the_hours_out(day, world):
     school = f"dp:{world.school.id}"
-    assert _windows(world)[school] == ((6.5 * HOUR, 10.5 * HOUR),)  # nothing learned: the real window
+    window = ((6.5 * HOUR, 10.5 * HOUR),)
+    assert _windows(world)[school] == (window, None)  # nothing learned: the real window, no margin
     # 10 min per hour out: the school's window closes 4.5 h after the 06:00 shift start -> 45 min margin.
+    # The window itself stays: a job is never dropped for the margin alone.
     _store({"fixed_s": 0.0, "per_hour_s": 600.0, "max_s": HOUR, "n": 50, "quantile": 0.9})
-    assert _windows(world)[school] == ((6.5 * HOUR, 10.5 * HOUR - 2700),)
+    assert _windows(world)[school] == (window, 10.5 * HOUR - 2700)
     # Capped, and never before the window's start.
     _store({"fixed_s": 0.0, "per_hour_s": 3 * HOUR, "max_s": 5 * HOUR, "n": 50, "quantile": 0.9})
-    assert _windows(world)[school] == ((6.5 * HOUR, 6.5 * HOUR),)
+    assert _windows(world)[school] == (window, 6.5 * HOUR)
     # A version stored before the margin grew (one constant) still plans.
     _store({"margin_s": 600, "n": 30})
-    assert _windows(world)[school] == ((6.5 * HOUR, 10.5 * HOUR - 600),)
+    assert _windows(world)[school] == (window, 10.5 * HOUR - 600)
+
+
+def test_margin_is_hard_in_a_window_with_a_later_one_after_it(day, world):
+    world.care_home.receiving_windows = [
+        ReceivingWindow(weekday=0, start=time(7, 0), end=time(9, 0)),
+        ReceivingWindow(weekday=0, start=time(13, 0), end=time(15, 0)),
+    ]
+    db.session.commit()
+    _store({"margin_s": 600, "n": 30})
+    care_home = f"dp:{world.care_home.id}"
+    # Missing the morning margin only moves the stop to the afternoon, so there it is hard.
+    assert _windows(world)[care_home] == (((7 * HOUR, 9 * HOUR - 600), (13 * HOUR, 15 * HOUR)), 15 * HOUR - 600)
 
 
 def test_the_solver_gets_day_average_travel_factors(day, world):

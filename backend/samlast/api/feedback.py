@@ -38,6 +38,13 @@ class ParametersSchema(BaseSchema):
     created_at = fields.String(allow_none=True)
     reason = fields.String(allow_none=True)
     travel = fields.Dict(allow_none=True, metadata={"description": "Travel factors with sample sizes"})
+    arrival_margin = fields.Dict(allow_none=True, metadata={
+        "description": "Preferred time left before a window closes: min(max_s, fixed_s + per_hour_s × hours "
+        "since the shift start), the `quantile` of lateness over the driven `days` (n stops). The planner "
+        "may use it at a cost; it never drops a job for it."})
+    excess = fields.Dict(allow_none=True, metadata={
+        "description": "Mean seconds per visit (service_s) and per leg (leg_s) lost to lunches and detours, "
+        "which the robust estimates leave out; service_s is added to every planned visit"})
     observations = fields.Dict()
     points = fields.List(fields.Nested(PointEstimateSchema))
 

@@ -86,11 +86,15 @@ def add_time(m: _Model) -> None:
         windows = sorted(node.visit.time_windows, key=lambda w: w.start)
         if not windows or i in m.pinned:
             continue
-        var = time.CumulVar(m.manager.NodeToIndex(i))
+        index = m.manager.NodeToIndex(i)
+        var = time.CumulVar(index)
         var.SetRange(windows[0].start, windows[-1].end)
         for a, b in zip(windows, windows[1:], strict=False):
             if b.start - a.end > 1:
                 var.RemoveInterval(a.end + 1, b.start - 1)
+        soft = node.visit.soft_latest_s
+        if soft is not None and soft < windows[-1].end:
+            time.SetCumulVarSoftUpperBound(index, soft, m.params.soft_latest_cost_per_s)
 
 
 def add_capacities(m: _Model) -> None:

@@ -220,12 +220,18 @@ class Visit:
         Service time in seconds per visit (parking, paperwork).
     service_per_pallet_s : int
         Additional service time in seconds per pallet place handled.
+    soft_latest_s : int or None
+        Preferred latest service start: starting later (still inside a
+        window) is allowed but costs ``SolveParams.soft_latest_cost_per_s``
+        per second. The planner's safety margin before a window closes,
+        kept soft so that a job is never dropped for the margin alone.
     """
 
     location: Location
     time_windows: tuple[TimeWindow, ...] = ()
     service_fixed_s: int = 0
     service_per_pallet_s: int = 0
+    soft_latest_s: int | None = None
 
     def service_s(self, pallets: float) -> int:
         return int(round(self.service_fixed_s + self.service_per_pallet_s * pallets))
@@ -290,8 +296,9 @@ class Job:
         time_windows: tuple[TimeWindow, ...] = (),
         service_fixed_s: int = 0,
         service_per_pallet_s: int = 0,
+        soft_latest_s: int | None = None,
     ) -> Job:
-        visit = Visit(location, tuple(time_windows), service_fixed_s, service_per_pallet_s)
+        visit = Visit(location, tuple(time_windows), service_fixed_s, service_per_pallet_s, soft_latest_s)
         return cls(id, JobKind.DELIVERY, dict(demand), delivery=visit)
 
     @classmethod

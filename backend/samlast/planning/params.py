@@ -79,6 +79,12 @@ class SolveParams:
     gls_lambda : float or None
         OR-Tools ``guided_local_search_lambda_coefficient`` (None: the
         OR-Tools default, 0.1).
+    soft_latest_cost_per_s : int
+        Cost, in internal units, of each second a service starts after its
+        visit's ``soft_latest_s``. The default (2 currency units a second) is
+        over ten times a demo truck's cost per hour, yet far below
+        ``drop_penalty``: the planner gives up kilometres to keep the margin
+        but never drops a job for it.
     """
 
     time_limit_s: float = 10.0
@@ -93,6 +99,7 @@ class SolveParams:
     warm_start_share: float = 0.7
     warm_start_iterations: int | None = None
     gls_lambda: float | None = None
+    soft_latest_cost_per_s: int = 2000
 
     def __post_init__(self) -> None:
         if self.first_solution not in FIRST_SOLUTION_STRATEGIES:

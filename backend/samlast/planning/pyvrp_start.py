@@ -190,13 +190,19 @@ def solve_warm_start(
         pickup = node.action is StopAction.PICKUP
         windows = node.visit.time_windows
         widest = max(windows, key=lambda w: (w.end - w.start, -w.start)) if windows else None
+        late = widest.end if widest else _BIG
+        soft = node.visit.soft_latest_s
+        if widest and soft is not None and widest.end == max(w.end for w in windows):
+            # The warm start keeps the margin as a hard end; OR-Tools then inserts, inside the
+            # margin at a cost, the jobs this leaves out.
+            late = max(widest.start, min(late, soft))
         return pyvrp.Client(
             location=location,
             delivery=zero if pickup else amounts,
             pickup=amounts if pickup else zero,
             service_duration=node.service_s,
             tw_early=widest.start if widest else 0,
-            tw_late=widest.end if widest else _BIG,
+            tw_late=late,
             prize=prize,
             required=required,
         )

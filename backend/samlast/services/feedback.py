@@ -316,9 +316,11 @@ def window_margin(deviations: list[DrivenDeviation]) -> dict[str, Any]:
     mostly the defaults' bias), :func:`~samlast.planning.learning.learn_arrival_margin`
     takes the 90 % quantile of lateness per hour since the shift start,
     lunches and detours included, at most :data:`MARGIN_MAX_S`. The planner
-    moves each window's end that much earlier for the hours a vehicle needs to
-    get there (never before the window's start), so the delays that add up
-    along a day rarely push an arrival past a window.
+    aims to start each visit that much before its window closes, for the hours
+    a vehicle needs to get there (never before the window's start), so the
+    delays that add up along a day rarely push an arrival past a window. The
+    margin is soft in a visit's last window (``Visit.soft_latest_s``): a job is
+    planned inside it at a cost rather than dropped.
     """
     learned = [d for d in deviations if d.learned]
     pool = learned if len(learned) >= 10 else deviations
@@ -362,16 +364,17 @@ def reset_point(point_id: int) -> LearnedParameters:
 
 
 def parameters_view(row: LearnedParameters | None) -> dict[str, Any]:
-    """The coordinator's view: version, travel factors and per-point estimates with defaults."""
+    """The coordinator's view: version, travel factors, window margin, per-point estimates with defaults."""
     if row is None:
         return {"id": None, "version": None, "created_at": None, "reason": None, "travel": None,
-                "observations": {}, "points": []}
+                "arrival_margin": None, "excess": None, "observations": {}, "points": []}
     per_pallet = current_app.config["PLANNING_SERVICE_PER_PALLET_S"]
     ids = [int(k) for k in row.payload.get("services", {})]
     points = {p.id: p for p in db.session.scalars(sa.select(DeliveryPoint).where(DeliveryPoint.id.in_(ids)))}
     return {
         "id": row.id, "version": row.version, "created_at": row.created_at.isoformat(), "reason": row.reason,
-        "travel": row.payload.get("travel"), "observations": row.payload.get("observations", {}),
+        "travel": row.payload.get("travel"), "arrival_margin": row.payload.get("arrival"),
+        "excess": row.payload.get("excess"), "observations": row.payload.get("observations", {}),
         "points": [
             {"delivery_point_id": int(k), "name": points[int(k)].name if int(k) in points else None,
              **v, "default_fixed_s": points[int(k)].service_time_min * 60 if int(k) in points else None,

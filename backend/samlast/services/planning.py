@@ -184,17 +184,16 @@ def build_day_problem(terminal: Terminal, plan_date: date) -> DayProblem:
             continue
         fixed_s, pallet_s = learned.service_model(point.id, point.service_time_min * 60, per_pallet_s)
         fixed_s += int(round(learned.excess.per_visit_s))  # the day's expected lunches and detours
-        margin = learned.arrival_margin.margin_s  # keep it free before a window closes
+        windows, soft_latest_s = _with_margin(windows, learned.arrival_margin.margin_s, out_since)
         jobs.append(
             pl.Job.delivery_job(
                 key,
                 pl.Location(point.lat, point.lon),
                 {k: pl.Load(v[0], v[1]) for k, v in load.items()},
-                time_windows=tuple(
-                    pl.TimeWindow(w.start, max(w.start, w.end - margin(w.end - out_since))) for w in windows
-                ),
+                time_windows=windows,
                 service_fixed_s=fixed_s,
                 service_per_pallet_s=pallet_s,
+                soft_latest_s=soft_latest_s,
             )
         )
     jobs += _pickup_jobs(terminal, plan_date, infos, per_pallet_s)
@@ -204,6 +203,27 @@ def build_day_problem(terminal: Terminal, plan_date: date) -> DayProblem:
         jobs=tuple(jobs),
     )
     return DayProblem(problem, infos, vehicles, unplannable, learned.id)
+
+
+def _with_margin(
+    windows: list[pl.TimeWindow], margin_s: Callable[[float], int], out_since: int
+) -> tuple[tuple[pl.TimeWindow, ...], int | None]:
+    """Keep the learned margin free before a window closes: hard before a later window, soft in the last.
+
+    A margin on a window with another one after it only moves the stop to the later window; on the
+    last (or only) window a hard margin would drop the job, so there the margin is a preferred
+    latest start that the solver may exceed at a cost.
+    """
+    if not windows:
+        return (), None
+    ordered = sorted(windows, key=lambda w: w.start)
+
+    def margin_end(w: pl.TimeWindow) -> int:
+        return max(w.start, w.end - margin_s(w.end - out_since))
+
+    hard = [pl.TimeWindow(w.start, margin_end(w)) for w in ordered[:-1]] + [ordered[-1]]
+    soft = margin_end(ordered[-1])
+    return tuple(hard), (soft if soft < ordered[-1].end else None)
 
 
 def _pickup_jobs(terminal: Terminal, plan_date: date, infos: dict[str, JobInfo], per_pallet_s: int) -> list[pl.Job]:

@@ -95,6 +95,30 @@ def test_time_windows_respected_including_second_window():
     assert d.service_start >= 12 * H
 
 
+def _soft(id, x, soft_latest_s=None):
+    return Job.delivery_job(
+        id, Location(x, 0.0), {"ambient": Load(kg=100.0, pallets=1.0)}, (TimeWindow(7 * H, 9 * H),),
+        service_fixed_s=300, soft_latest_s=soft_latest_s,
+    )
+
+
+@pytest.mark.parametrize("warm_start", ["pyvrp", "none"])
+def test_soft_latest_start_orders_the_stops_and_never_drops_a_job(warm_start):
+    # a and b lie 6 km either side of the terminal: whichever comes second starts at 07:25.
+    params = SolveParams(time_limit_s=1.0, solution_limit=200, warm_start=warm_start)
+    for early, other in (("a", "b"), ("b", "a")):
+        jobs = (_soft("a", 6000, 7 * H + 600 if early == "a" else None),
+                _soft("b", -6000, 7 * H + 600 if early == "b" else None))
+        plan = run(Problem(TERMINAL, (van(),), jobs), params)
+        starts = {s.job_id: s.service_start for r in plan.routes for s in r.stops}
+        assert starts[early] <= 7 * H + 600 < starts[other] <= 9 * H
+    # Both want 07:10, only one can have it: the other is late for its margin, but served in its window.
+    both = (_soft("a", 6000, 7 * H + 600), _soft("b", -6000, 7 * H + 600))
+    plan = run(Problem(TERMINAL, (van(),), both), params)
+    assert not plan.unassigned
+    assert sorted(s.service_start for r in plan.routes for s in r.stops) == [7 * H, 7 * H + 1500]
+
+
 def test_compartments_and_capacity_per_class():
     chilled_van = van("chilled_van", chilled=4, ambient=4)
     freezer = van("freezer", frozen=2, ambient=4)
