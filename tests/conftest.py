@@ -18,14 +18,12 @@ from samlast import create_app
 from samlast.extensions import db, limiter
 from samlast.models import (
     Cluster,
-    EnergyType,
-    Order,
-    OrderLine,
-    Vehicle,
-    VehicleCompartment,
     DeliveryPoint,
     DeliveryPointKind,
+    EnergyType,
     Municipality,
+    Order,
+    OrderLine,
     ProductArea,
     ReceivingWindow,
     Role,
@@ -34,6 +32,8 @@ from samlast.models import (
     TemperatureClass,
     Terminal,
     User,
+    Vehicle,
+    VehicleCompartment,
 )
 from samlast.services import auth as auth_service
 from samlast.services import jobs, receipts

@@ -5,12 +5,12 @@ from __future__ import annotations
 import base64
 import io
 
+import pytest
 import sqlalchemy as sa
 from PIL import Image
-import pytest
 
 from samlast.extensions import db
-from samlast.models import DriverEvent, Plan, ProofOfDelivery, ProofPhoto, Role, StopStatus, Stop, VehiclePosition
+from samlast.models import DriverEvent, Plan, ProofOfDelivery, ProofPhoto, Role, Stop, StopStatus, VehiclePosition
 from samlast.services import planning, receipts
 from tests.conftest import MONDAY, count
 from tests.driver_helpers import event, full_proof, image_data_url

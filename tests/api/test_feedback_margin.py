@@ -59,7 +59,10 @@ def test_margin_is_hard_in_a_window_with_a_later_one_after_it(day, world):
 def test_the_solver_gets_day_average_travel_factors(day, world):
     travel = lrn.TravelEstimate(
         default=lrn.FactorEstimate(1.1, 40),
-        time_bands=((7 * HOUR, 9 * HOUR, lrn.FactorEstimate(1.4, 30)), (9 * HOUR, 11 * HOUR, lrn.FactorEstimate(1.0, 10))),
+        time_bands=(
+            (7 * HOUR, 9 * HOUR, lrn.FactorEstimate(1.4, 30)),
+            (9 * HOUR, 11 * HOUR, lrn.FactorEstimate(1.0, 10)),
+        ),
         reference_time_s=10 * HOUR,
     )
     _store({"margin_s": 0, "n": 0}, travel)

@@ -167,7 +167,10 @@ def test_vehicles_import_builds_compartments(world):
 
 
 def test_orders_import_groups_lines_and_reimport_replaces_them(world):
-    header = "order_external_id,delivery_point,supplier,requested_date,article,product_area,quantity,unit,weight_kg,pallet_places,temperature_class\n"
+    header = (
+        "order_external_id,delivery_point,supplier,requested_date,article,product_area,"
+        "quantity,unit,weight_kg,pallet_places,temperature_class\n"
+    )
     text = header + (
         "O-1,DP-1,S-1,2026-12-01,Mjölk,Mejeri,20,l,20,0.1,\n"
         "O-1,DP-1,S-1,2026-12-01,Glass,,5,st,10,0.05,frozen\n"
@@ -177,7 +180,7 @@ def test_orders_import_groups_lines_and_reimport_replaces_them(world):
     assert result.ok, result.errors
     assert (result.created, result.updated) == (2, 0)
     order = db.session.scalar(sa.select(Order).where(Order.external_id == "O-1"))
-    assert [(l.line_no, l.article, l.temperature_class) for l in order.lines] == [
+    assert [(line.line_no, line.article, line.temperature_class) for line in order.lines] == [
         (1, "Mjölk", TemperatureClass.CHILLED), (2, "Glass", TemperatureClass.FROZEN),
     ]  # fmt: skip
     assert order.lines[0].product_area.name == "Mejeri"
@@ -185,7 +188,7 @@ def test_orders_import_groups_lines_and_reimport_replaces_them(world):
     assert (again.created, again.updated) == (0, 1)
     db.session.expire_all()
     order = db.session.scalar(sa.select(Order).where(Order.external_id == "O-1"))
-    assert [(l.article, l.quantity) for l in order.lines] == [("Mjölk", 25.0)]
+    assert [(line.article, line.quantity) for line in order.lines] == [("Mjölk", 25.0)]
 
 
 def test_orders_import_errors(world):

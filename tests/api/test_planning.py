@@ -19,7 +19,6 @@ from samlast.models import (
     TemperatureClass,
 )
 from samlast.services import planning
-
 from tests.conftest import MONDAY
 
 

@@ -72,10 +72,16 @@ def test_book_change_cancel_before_cutoff(client, farmers, slots, clock, world):
     booked = _book(client, farmers[0], slots[0])
     assert booked.status_code == 201, booked.json
     booking_id = booked.json["id"]
-    changed = client.patch(f"/api/v1/producer/bookings/{booking_id}", json={"kg": 900, "product_area_id": world.dairy_area.id}, headers=farmers[0])
+    changed = client.patch(
+        f"/api/v1/producer/bookings/{booking_id}",
+        json={"kg": 900, "product_area_id": world.dairy_area.id},
+        headers=farmers[0],
+    )
     assert changed.status_code == 200 and changed.json["kg"] == 900
     assert changed.json["product_area_id"] == world.dairy_area.id
-    bad_area = client.patch(f"/api/v1/producer/bookings/{booking_id}", json={"product_area_id": 999999}, headers=farmers[0])
+    bad_area = client.patch(
+        f"/api/v1/producer/bookings/{booking_id}", json={"product_area_id": 999999}, headers=farmers[0]
+    )
     assert bad_area.status_code == 422 and "product_area_id" in bad_area.json["error"]["fields"]
     slot = db.session.scalar(sa.select(PickupSlot))
     db.session.refresh(slot)
@@ -92,7 +98,8 @@ def test_cutoff_is_enforced(client, farmers, slots, clock):
     clock(datetime.combine(MONDAY, time(14, 0)))
     late = _book(client, farmers[0], slots[0])
     assert late.status_code == 409 and "date" in late.json["error"]["fields"]
-    assert client.patch(f"/api/v1/producer/bookings/{booked['id']}", json={"kg": 10}, headers=farmers[0]).status_code == 409
+    patched = client.patch(f"/api/v1/producer/bookings/{booked['id']}", json={"kg": 10}, headers=farmers[0])
+    assert patched.status_code == 409
     assert client.delete(f"/api/v1/producer/bookings/{booked['id']}", headers=farmers[0]).status_code == 409
     assert db.session.get(Booking, booked["id"]).kg == 400
 
@@ -102,7 +109,8 @@ def test_producer_sees_and_changes_only_own_bookings(client, farmers, slots, clo
     theirs = _book(client, farmers[1], slots[1]).json
     assert [b["id"] for b in client.get("/api/v1/producer/bookings", headers=farmers[0]).json] == [mine["id"]]
     assert client.get(f"/api/v1/producer/bookings/{theirs['id']}", headers=farmers[0]).status_code == 404
-    assert client.patch(f"/api/v1/producer/bookings/{theirs['id']}", json={"kg": 1}, headers=farmers[0]).status_code == 404
+    patched = client.patch(f"/api/v1/producer/bookings/{theirs['id']}", json={"kg": 1}, headers=farmers[0])
+    assert patched.status_code == 404
     assert client.delete(f"/api/v1/producer/bookings/{theirs['id']}", headers=farmers[0]).status_code == 404
     forged = client.post("/api/v1/producer/bookings", json={"template_id": slots[0].id, "date": TUESDAY.isoformat(),
                          "kg": 1, "pallets": 0, "supplier_id": theirs["supplier_id"]}, headers=farmers[0])

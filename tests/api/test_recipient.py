@@ -100,7 +100,9 @@ def test_other_kitchens_do_not_hear_the_eta(app, client, route, kitchen, make_us
     first_point = int(driver_route["stops"][0]["job_key"].split(":")[1])
     _, other = make_user(Role.RECIPIENT, delivery_points=[db.session.get(type(world.school), first_point)])
     listener = socketio.test_client(app, namespace="/recipient", auth={"token": other["Authorization"].split()[1]})
-    client.post("/api/v1/driver/events", json=event("arrive", driver_route["stops"][0], at="T10:30:00+01:00"), headers=driver)
+    client.post(
+        "/api/v1/driver/events", json=event("arrive", driver_route["stops"][0], at="T10:30:00+01:00"), headers=driver
+    )
     assert [m for m in listener.get_received("/recipient") if m["name"] == "eta"] == []
     listener.disconnect(namespace="/recipient")
 
@@ -150,7 +152,9 @@ def test_confirmation_validation(client, kitchen, world):
 def test_history_and_csv_export(client, route, kitchen):
     driver, _ = route
     headers, stop = kitchen
-    client.post("/api/v1/driver/events", json=event("deliver", stop, proof=full_proof(stop, short_line=1)), headers=driver)
+    client.post(
+        "/api/v1/driver/events", json=event("deliver", stop, proof=full_proof(stop, short_line=1)), headers=driver
+    )
     _confirm(client, headers, stop, accept_all=True)
     rows = client.get(f"/api/v1/recipient/history?from={MONDAY}&to={MONDAY}", headers=headers).json
     assert len(rows) == len(stop["lines"])

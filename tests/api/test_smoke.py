@@ -26,7 +26,14 @@ def test_unknown_api_path_is_json_404(client):
 def test_create_delivery_point_validation_names_field(client, coordinator, world):
     response = client.post(
         "/api/v1/delivery-points/",
-        json={"external_id": "X", "name": "", "kind": "school_kitchen", "municipality_id": world.eslov.id, "lat": 95, "lon": 13},
+        json={
+            "external_id": "X",
+            "name": "",
+            "kind": "school_kitchen",
+            "municipality_id": world.eslov.id,
+            "lat": 95,
+            "lon": 13,
+        },
         headers=coordinator,
     )
     assert response.status_code == 422

@@ -12,8 +12,15 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import login, save_screenshot
-from .test_kitchen import TIMEZONE, PortalServer, copy_server, equip_vehicle, line, plan
-from .test_kitchen import context  # noqa: F401 (the Swedish phone)
+from .test_kitchen import (
+    TIMEZONE,
+    PortalServer,
+    context,  # noqa: F401 (the Swedish phone)
+    copy_server,
+    equip_vehicle,
+    line,
+    plan,
+)
 
 pytestmark = pytest.mark.e2e
 

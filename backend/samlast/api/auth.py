@@ -8,8 +8,8 @@ from flask_smorest import Blueprint
 
 from samlast.api.security import COORDINATOR, current_user, require_roles
 from samlast.errors import DomainError
-from samlast.realtime import auth as realtime_auth
 from samlast.extensions import limiter
+from samlast.realtime import auth as realtime_auth
 from samlast.schemas.common import MessageSchema
 from samlast.schemas.users import LoginSchema, TokenSchema, UserSchema
 from samlast.services import auth as auth_service

@@ -292,10 +292,7 @@ def _lines(rng: random.Random, supplier_key: str, targets: dict[str, float],
         shares = [rng.uniform(0.5, 1.5) for _ in picks]
         for (article, unit, unit_kg), share in zip(picks, shares, strict=True):
             part = target * share / sum(shares)
-            if unit == "kg":
-                quantity = max(0.5, round(part * 2) / 2)
-            else:
-                quantity = float(max(1, round(part / unit_kg)))
+            quantity = max(0.5, round(part * 2) / 2) if unit == "kg" else float(max(1, round(part / unit_kg)))
             weight = round(quantity * unit_kg, 2)
             pallets = max(0.01, round(weight / area.kg_per_pallet, 2))
             lines.append(DemoOrderLine(len(lines) + 1, article, area_name, quantity, unit,

@@ -475,7 +475,9 @@ def outlier_excess(
     the same time, so the sum is unaffected; each residual is clipped to
     ``+-cap_s`` against stray records.
     """
-    clip = (lambda r: max(-cap_s, min(cap_s, r)))
+    def clip(r: float) -> float:
+        return max(-cap_s, min(cap_s, r))
+
     service_res = [clip(o.duration_s - estimates[o.point_id].service_s(o.pallets))
                    for o in services if o.point_id in estimates]
     factors = travel.travel_factors()

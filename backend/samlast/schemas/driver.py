@@ -45,7 +45,9 @@ class DriverStopSchema(BaseSchema):
     planned_departure = fields.DateTime()
     time_windows = fields.List(fields.List(fields.String()))
     place = fields.Function(
-        lambda stop: DriverPlaceSchema().dump(stop.delivery_point or stop.supplier) if (stop.delivery_point or stop.supplier) else {}
+        lambda stop: DriverPlaceSchema().dump(stop.delivery_point or stop.supplier)
+        if (stop.delivery_point or stop.supplier)
+        else {}
     )
     lines = fields.Function(
         lambda stop: DriverLineSchema(many=True).dump([line for order in stop.orders for line in order.lines])

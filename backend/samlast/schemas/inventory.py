@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import fields, validate, validates_schema, ValidationError
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from samlast.models import DeliveryPointKind, SupplierKind, TemperatureClass
 from samlast.schemas.common import (

@@ -100,7 +100,9 @@ def free_slots(start: date, end: date) -> list[dict[str, Any]]:
                     "capacity_kg": capacity_kg,
                     "capacity_pallets": capacity_pallets,
                     "cutoff": closes,
-                    "bookable": moment < closes and capacity_kg - booked_kg > 0 and capacity_pallets - booked_pallets > 0,
+                    "bookable": (
+                        moment < closes and capacity_kg - booked_kg > 0 and capacity_pallets - booked_pallets > 0
+                    ),
                 }
             )
         day += timedelta(days=1)

@@ -131,7 +131,8 @@ def _proof(event: DriverEvent, stop: Stop | None, data: dict[str, Any]) -> Proof
         order_line = known.get(line["order_line_id"])
         if order_line is None:
             raise ValidationFailed(
-                "Unknown order line.", {f"proof.lines.{index}.order_line_id": [f"No order line {line['order_line_id']}."]}
+                "Unknown order line.",
+                {f"proof.lines.{index}.order_line_id": [f"No order line {line['order_line_id']}."]},
             )
         deviation = line.get("deviation")
         if deviation is None and line["delivered_quantity"] < order_line.quantity:

@@ -295,7 +295,7 @@ def collect_observations(resets: dict[str, str] | None = None, until: date | Non
         visits = _route_visits(route, by_route[route.id], resets or {})
         matrix = base.matrix([v.location for v in visits]).durations_s
         index = {v.location: i for i, v in enumerate(visits)}
-        s, g = lrn.observations_from_route(visits, lambda a, b: matrix[index[a]][index[b]])
+        s, g = lrn.observations_from_route(visits, lambda a, b, m=matrix, ix=index: m[ix[a]][ix[b]])
         services += s
         legs += g
     return services, legs, len(routes), deviations

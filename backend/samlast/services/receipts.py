@@ -7,7 +7,6 @@ import logging
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
@@ -98,7 +97,7 @@ def render_receipt(proof: ProofOfDelivery, event: DriverEvent, timezone: str) ->
     if any(returned):
         story.append(
             Paragraph(
-                "Returer / Returns: backar %d, rullburar %d, pallar %d" % returned, styles["Normal"]
+                "Returer / Returns: backar {:d}, rullburar {:d}, pallar {:d}".format(*returned), styles["Normal"]
             )
         )
     if proof.note:

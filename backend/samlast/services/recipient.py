@@ -170,12 +170,16 @@ def confirm(user: User, data: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     for line_id, order_line in order_lines.items():
         driver_says = _delivered(proof, line_id)
         line = given.get(line_id)
-        received = line["received_quantity"] if line else (driver_says if driver_says is not None else order_line.quantity)
+        received = (
+            line["received_quantity"] if line else (driver_says if driver_says is not None else order_line.quantity)
+        )
         code = line.get("deviation") if line else None
         if code is None and received < order_line.quantity:
             code = DeviationCode.MISSING
         confirmation.lines.append(
-            ReceiptLine(order_line_id=line_id, received_quantity=received, deviation=code, note=line["note"] if line else "")
+            ReceiptLine(
+                order_line_id=line_id, received_quantity=received, deviation=code, note=line["note"] if line else ""
+            )
         )
         if code is not None or (driver_says is not None and abs(driver_says - received) > 1e-9):
             disagreement = driver_says is not None and abs(driver_says - received) > 1e-9
@@ -222,7 +226,11 @@ def history(user: User, start: date, end: date, delivery_point_id: int | None = 
     query = (
         sa.select(ProofOfDelivery, DriverEvent)
         .join(DriverEvent)
-        .where(DriverEvent.plan_date >= start, DriverEvent.plan_date <= end, ProofOfDelivery.delivery_point_id.is_not(None))
+        .where(
+            DriverEvent.plan_date >= start,
+            DriverEvent.plan_date <= end,
+            ProofOfDelivery.delivery_point_id.is_not(None),
+        )
         .order_by(DriverEvent.plan_date, ProofOfDelivery.id)
     )
     if points is not None:
@@ -230,7 +238,10 @@ def history(user: User, start: date, end: date, delivery_point_id: int | None = 
     rows = []
     for proof, event in db.session.execute(query):
         confirmation = db.session.scalar(
-            sa.select(ReceiptConfirmation).where(ReceiptConfirmation.proof_id == proof.id).order_by(ReceiptConfirmation.id.desc()).limit(1)
+            sa.select(ReceiptConfirmation)
+            .where(ReceiptConfirmation.proof_id == proof.id)
+            .order_by(ReceiptConfirmation.id.desc())
+            .limit(1)
         )
         received = {line.order_line_id: line for line in confirmation.lines} if confirmation else {}
         for line in proof.lines:

@@ -165,7 +165,7 @@ def _run_day(number, day, plan, truth, client, sockets, watcher, headers, rng, o
 
     problems: list[str] = []
     pushed: dict[int, dict[str, Any]] = {}
-    for uid, sock in sockets.items():
+    for sock in sockets.values():
         for message in sock.get_received("/driver"):
             if message["name"] == "route_updated":
                 route = message["args"][0]["route"]
@@ -214,7 +214,9 @@ def _run_day(number, day, plan, truth, client, sockets, watcher, headers, rng, o
     stops = [s for _, d in driven for s in d.stops]
     stored = db.session.scalar(sa.select(sa.func.count()).select_from(DriverEvent)
                                .where(DriverEvent.plan_date == day)) or 0
-    mean = (lambda xs: round(statistics.fmean(xs), 2) if xs else 0.0)
+    def mean(xs: list[float]) -> float:
+        return round(statistics.fmean(xs), 2) if xs else 0.0
+
     return DayReport(
         day=number, date=day.isoformat(),
         parameters_version=_version(plan), routes=len(plan.routes), stops=len(stops),
@@ -230,7 +232,9 @@ def _run_day(number, day, plan, truth, client, sockets, watcher, headers, rng, o
 
 
 def _late(stop) -> dict[str, Any]:
-    clock = (lambda seconds: f"{int(seconds) // 3600:02d}:{int(seconds) % 3600 // 60:02d}")
+    def clock(seconds: float) -> str:
+        return f"{int(seconds) // 3600:02d}:{int(seconds) % 3600 // 60:02d}"
+
     return {
         "job_key": stop.job_key, "vehicle": stop.vehicle, "trip": stop.trip, "position": stop.position,
         "planned_arrival": clock(stop.planned_arrival_s), "actual_arrival": clock(stop.actual_arrival_s),
