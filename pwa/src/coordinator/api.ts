@@ -1,5 +1,5 @@
 // The coordinator's reads and writes: plans and planning jobs, master-data lists, CSV
-// imports, deviations to resolve and impact reports. Shapes follow /api/openapi.json.
+// imports, deviations to resolve, impact reports and learned times. Shapes follow /api/openapi.json.
 import { API_BASE, ApiError, get, NetworkError, post } from "../api/client";
 import { reportFetchFailed, reportFetchOk } from "../state/connectivity";
 import { getSession } from "../state/session";
@@ -269,3 +269,54 @@ export interface ImpactRequest {
 export const startImpact = (body: ImpactRequest) => post<ImpactReport>("/impact/reports", body);
 export const impactReports = () => get<ImpactReport[]>("/impact/reports?limit=20");
 export const impactReport = (id: string) => get<ImpactReport>(`/impact/reports/${encodeURIComponent(id)}`);
+
+// --- learned times (the feedback loop) ---------------------------------------------------
+
+export interface LearnedFactor {
+  factor: number;
+  n: number;
+}
+
+export interface LearnedTravel {
+  default: LearnedFactor;
+  time_bands: (LearnedFactor & { start_s: number; end_s: number })[];
+  areas?: (LearnedFactor & { name: string })[];
+  n?: number;
+}
+
+export interface LearnedMargin {
+  fixed_s: number;
+  per_hour_s: number;
+  max_s: number;
+  n: number;
+  quantile?: number | null;
+  days?: string[];
+}
+
+export interface LearnedPoint {
+  delivery_point_id: number;
+  name: string | null;
+  fixed_s: number;
+  per_pallet_s: number;
+  n: number;
+  outliers: number;
+  default_fixed_s: number | null;
+  default_per_pallet_s: number;
+}
+
+/** GET /feedback/parameters; `version` null: nothing learned yet. */
+export interface LearnedParameters {
+  id: number | null;
+  version: number | null;
+  created_at: string | null;
+  reason: string | null;
+  travel: LearnedTravel | null;
+  arrival_margin: LearnedMargin | null;
+  excess: { service_s: number; leg_s: number; n: number } | null;
+  observations: { services?: number; legs?: number; routes?: number };
+  points: LearnedPoint[];
+}
+
+export const learnedParameters = () => get<LearnedParameters>("/feedback/parameters");
+export const relearn = () => post<LearnedParameters>("/feedback/learn");
+export const resetLearnedPoint = (id: number) => post<LearnedParameters>(`/feedback/points/${id}/reset`);

@@ -1,9 +1,11 @@
 // The coordinator's desk: tabs "I dag" (routes on a map, live progress, deviations, plan /
-// re-plan), "Register" (lists with search and CSV import) and "Effekter" (impact analysis
-// with charts, cost split and exports). The cluster's key numbers stay on top.
+// re-plan), "Register" (lists with search and CSV import), "Effekter" (impact analysis
+// with charts, cost split and exports) and "Inlärda tider" (what the planner learned from
+// the drivers' times, with reset per delivery point). The cluster's key numbers stay on top.
 import { loadCoordinatorOverview, type CoordinatorOverview } from "../data/queries";
 import "../coordinator/coordinator.css";
 import { impactSection } from "../coordinator/impact";
+import { learnedSection } from "../coordinator/learned";
 import { listsSection } from "../coordinator/lists";
 import { connectCoordinatorSocket } from "../coordinator/socket";
 import { todaySection } from "../coordinator/today";
@@ -12,8 +14,8 @@ import { formatKg } from "../ui/components";
 import { h } from "../ui/dom";
 import type { View } from "./types";
 
-type Tab = "today" | "lists" | "impact";
-const TABS: readonly Tab[] = ["today", "lists", "impact"];
+type Tab = "today" | "lists" | "impact" | "learned";
+const TABS: readonly Tab[] = ["today", "lists", "impact", "learned"];
 const HASH = "#coordinator/";
 
 function currentTab(): Tab {
@@ -36,6 +38,7 @@ function stat(id: string, label: MessageKey, value: number, detail?: string): HT
 function section(tab: Tab): HTMLElement {
   if (tab === "lists") return listsSection();
   if (tab === "impact") return impactSection();
+  if (tab === "learned") return learnedSection();
   return todaySection();
 }
 
