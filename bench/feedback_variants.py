@@ -72,6 +72,7 @@ def main() -> int:
             variants = [
                 ("no margin", without_margin(problem), params),
                 ("OR-Tools alone", problem, dataclasses.replace(params, warm_start="none")),
+                ("PyVRP prize-collecting", problem, dataclasses.replace(params, warm_start_fallback="optional")),
             ]
             variants += [
                 (f"margin weight {w}", problem, dataclasses.replace(params, soft_latest_cost_per_s=w)) for w in weights

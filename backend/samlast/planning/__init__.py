@@ -34,6 +34,7 @@ from .model import (
 from .params import (
     FIRST_SOLUTION_STRATEGIES,
     METAHEURISTICS,
+    WARM_START_FALLBACKS,
     WARM_STARTS,
     SolveCallbacks,
     SolveParams,
@@ -58,6 +59,7 @@ __all__ = [
     "DEFAULT_SPEED_BANDS",
     "FIRST_SOLUTION_STRATEGIES",
     "METAHEURISTICS",
+    "WARM_START_FALLBACKS",
     "WARM_STARTS",
     "AreaFactor",
     "BreakRule",

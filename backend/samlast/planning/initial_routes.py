@@ -89,6 +89,7 @@ def from_pyvrp(m: _Model, callbacks: SolveCallbacks, started: float) -> list[lis
         max_runtime_s=max(0.05, budget),
         on_feasible=on_feasible,
         should_stop=callbacks.should_stop,
+        optional_fallback=p.warm_start_fallback == "optional",
     )
     logger.info(
         "pyvrp warm start: feasible %s, cost %d, %d iterations, %.2f s",
@@ -98,6 +99,8 @@ def from_pyvrp(m: _Model, callbacks: SolveCallbacks, started: float) -> list[lis
         result.wall_s,
     )
     m.warm_stats = result
+    if not result.feasible and p.warm_start_fallback == "ortools":
+        return None
     routes: list[list[int]] = [[] for _ in m.trips]
     for (vi, trip), nodes in result.routes.items():
         v = m.trip_index[(vehicles[vi].id, trip)]

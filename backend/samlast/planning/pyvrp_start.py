@@ -134,6 +134,7 @@ def solve_warm_start(
     max_runtime_s: float,
     on_feasible: Callable[[int], None] = lambda cost: None,
     should_stop: Callable[[], bool] = lambda: False,
+    optional_fallback: bool = True,
 ) -> WarmStartResult:
     """Solve the routing problem with PyVRP.
 
@@ -155,6 +156,9 @@ def solve_warm_start(
     max_iterations, max_runtime_s :
         The search stops at whichever comes first. With the iteration cap
         binding, the result depends only on the input and ``seed``.
+    optional_fallback :
+        Go on with optional (prize-collecting) jobs when the all-required
+        search finds nothing feasible; if False, return that result.
 
     Returns
     -------
@@ -263,7 +267,8 @@ def solve_warm_start(
     # Every job required first: PyVRP searches a fixed client set much better than a
     # prize-collecting one (Solomon RC103 at 5 s: 4.0 % -> 2.5 % above the optimum). If
     # that finds nothing feasible early (more work than the fleet can do), jobs become
-    # optional with a prize for the rest of the budget.
+    # optional with a prize for the rest of the budget, or (``optional_fallback=False``)
+    # the infeasible result goes back and the caller plans without PyVRP.
     give_up_iterations = max(1, int(max_iterations * REQUIRED_FIRST_SHARE))
     required_stop = _Stop(
         max_iterations,
@@ -274,7 +279,7 @@ def solve_warm_start(
     )
     result = run(problem(True), required_stop)
     iterations = required_stop.iterations
-    if not result.best.is_feasible() and not should_stop():
+    if not result.best.is_feasible() and optional_fallback and not should_stop():
         remaining_s = max(0.05, max_runtime_s - (time.monotonic() - started))
         stop = _Stop(max(1, max_iterations - iterations), remaining_s, on_feasible, should_stop)
         result = run(problem(False), stop)

@@ -423,9 +423,17 @@ def test_pyvrp_warm_start_is_deterministic_with_iteration_cap():
     ]
 
 
-def test_pyvrp_warm_start_falls_back_to_optional_jobs_when_the_fleet_is_too_small(monkeypatch):
+@pytest.mark.parametrize(
+    ("fallback", "phases_run", "source"),
+    [("ortools", [True], "ortools"), ("optional", [True, False], "pyvrp")],
+)
+def test_when_not_every_job_fits_pyvrp_hands_over_to_ortools_or_goes_on_with_optional_jobs(
+    monkeypatch, fallback, phases_run, source
+):
     # Four 2-pallet jobs, one van with 6 places and one trip: the all-required search
-    # cannot be feasible, so PyVRP goes on with optional jobs; OR-Tools drops one.
+    # cannot be feasible. By default OR-Tools then plans from scratch with the rest of the
+    # budget (it inserts more jobs than it can add to PyVRP's prize-collecting routes on
+    # overloaded days); "optional" lets PyVRP go on with optional jobs. Either way one is dropped.
     from samlast.planning import pyvrp_start
 
     phases = []
@@ -438,9 +446,10 @@ def test_pyvrp_warm_start_falls_back_to_optional_jobs_when_the_fleet_is_too_smal
     monkeypatch.setattr(pyvrp_start.pyvrp, "solve", recording_solve)
     jobs = tuple(delivery(f"j{i}", 4000 * (i + 1), 0, pallets=2) for i in range(4))
     problem = Problem(TERMINAL, (van(ambient=6),), jobs)
-    plan = run(problem, SolveParams(time_limit_s=2.0, warm_start_iterations=400))
-    assert phases == [True, False]
-    assert plan.first_solution_source.startswith("pyvrp")
+    params = SolveParams(time_limit_s=2.0, warm_start_iterations=400, warm_start_fallback=fallback)
+    plan = run(problem, params)
+    assert phases == phases_run
+    assert plan.first_solution_source.startswith(source)
     assert len(served(plan)) == 3 and len(plan.unassigned) == 1
 
 
@@ -492,6 +501,11 @@ def test_pyvrp_trip_driving_too_long_is_repaired():
     assert plan.first_solution_source.startswith("pyvrp_repaired:")
     assert not plan.unassigned and len(plan.routes) == 2
     check_break_rule(plan, problem)
+
+
+def test_warm_start_fallback_is_validated():
+    with pytest.raises(ValueError, match="warm_start_fallback"):
+        SolveParams(warm_start_fallback="greedy")
 
 
 def test_warm_start_option_is_validated():
