@@ -86,9 +86,9 @@ class SolveParams:
         every job required, finds nothing feasible in its first quarter
         (more work than the fleet can do in the windows). ``"ortools"``:
         OR-Tools plans from its own first solution with the rest of the
-        budget; on the simulator's overloaded days it left 12 and 14 stops
-        unassigned where PyVRP's prize-collecting routes left 21 and 33,
-        because OR-Tools' local search inserts few jobs into foreign routes.
+        budget; on two overloaded simulated days it left 12 stops unassigned
+        each, where PyVRP's prize-collecting routes left 21 and 29 (OR-Tools'
+        local search inserts few jobs into foreign routes; bench/RESULTS.md).
         ``"optional"``: PyVRP goes on with optional jobs (prize-collecting)
         and OR-Tools improves its routes.
     soft_latest_cost_per_s : int

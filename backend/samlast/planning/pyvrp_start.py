@@ -197,8 +197,8 @@ def solve_warm_start(
         late = widest.end if widest else _BIG
         soft = node.visit.soft_latest_s
         if widest and soft is not None and widest.end == max(w.end for w in windows):
-            # The warm start keeps the margin as a hard end; OR-Tools then inserts, inside the
-            # margin at a cost, the jobs this leaves out.
+            # PyVRP has no soft windows: it keeps the margin as a hard end. If not every job fits
+            # that way, OR-Tools (which prices the margin) plans instead, see warm_start_fallback.
             late = max(widest.start, min(late, soft))
         return pyvrp.Client(
             location=location,
