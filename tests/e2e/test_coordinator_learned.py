@@ -13,7 +13,7 @@ import sys
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import PASSWORD, ROOT, Server, login
+from .conftest import PASSWORD, ROOT, Server, login, save_screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -111,6 +111,7 @@ def test_learned_parameters_reset_one_point_and_relearn(desk, own_server):
     expect(berga.get_by_test_id("learned-point-pallet")).to_have_text("95")
     expect(berga.locator("td").nth(2)).to_have_text("10")  # the point's default minutes
     expect(berga.locator("td").nth(4)).to_have_text("90")  # PLANNING_SERVICE_PER_PALLET_S
+    save_screenshot(page, "learned-desktop.png")
 
     # English switch
     page.get_by_test_id("lang-en").click()
