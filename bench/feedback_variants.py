@@ -2,7 +2,8 @@
 
 Runs the feedback simulator (same twin as ``bench/feedback.py``) and, for every day planned with a
 learned window margin, solves the same problem again: without the margin, with OR-Tools alone (no
-PyVRP warm start) and with other margin weights. Prints per variant: unassigned stops and their
+PyVRP warm start), with PyVRP's prize-collecting fallback (with the usual and a 100× smaller drop
+penalty) and with other margin weights. Prints per variant: unassigned stops and their
 reasons, vehicles and trips used, km, and the stops planned inside the margin (minutes past their
 preferred latest start).
 
@@ -73,6 +74,8 @@ def main() -> int:
                 ("no margin", without_margin(problem), params),
                 ("OR-Tools alone", problem, dataclasses.replace(params, warm_start="none")),
                 ("PyVRP prize-collecting", problem, dataclasses.replace(params, warm_start_fallback="optional")),
+                ("prize-coll., drop 1e8", problem,
+                 dataclasses.replace(params, warm_start_fallback="optional", drop_penalty=10**8)),
             ]
             variants += [
                 (f"margin weight {w}", problem, dataclasses.replace(params, soft_latest_cost_per_s=w)) for w in weights
