@@ -185,10 +185,10 @@ def solve_warm_start(
     )
     prize = int(min(drop_penalty, 10 * dedicated + 1000))
 
-    def make_clients(required: bool, margin: bool) -> list:
-        return [_client(node, i + 1, required, margin) for i, node in enumerate(nodes)]
+    def make_clients(required: bool) -> list:
+        return [_client(node, i + 1, required) for i, node in enumerate(nodes)]
 
-    def _client(node: WarmNode, location: int, required: bool, margin: bool):
+    def _client(node: WarmNode, location: int, required: bool):
         amounts = [quantity(getattr(node.job.demand.get(c), u, 0.0)) for c, u in dimensions]
         zero = [0] * len(dimensions)
         pickup = node.action is StopAction.PICKUP
@@ -196,8 +196,9 @@ def solve_warm_start(
         widest = max(windows, key=lambda w: (w.end - w.start, -w.start)) if windows else None
         late = widest.end if widest else _BIG
         soft = node.visit.soft_latest_s
-        if margin and widest and soft is not None and widest.end == max(w.end for w in windows):
-            # PyVRP has no soft windows: the margin is a hard end here (see the phases below).
+        if widest and soft is not None and widest.end == max(w.end for w in windows):
+            # PyVRP has no soft windows: it keeps the margin as a hard end. If not every job fits
+            # that way, OR-Tools (which prices the margin) plans instead, see warm_start_fallback.
             late = max(widest.start, min(late, soft))
         return pyvrp.Client(
             location=location,
@@ -246,10 +247,10 @@ def solve_warm_start(
             )
         )
 
-    def problem(required: bool, margin: bool = True) -> pyvrp.ProblemData:
+    def problem(required: bool) -> pyvrp.ProblemData:
         return pyvrp.ProblemData(
             locations=locations,
-            clients=make_clients(required, margin),
+            clients=make_clients(required),
             depots=depots,
             vehicle_types=vehicle_types,
             distance_matrices=[np.asarray(dist, dtype=np.int64)],
@@ -264,30 +265,20 @@ def solve_warm_start(
             return pyvrp.solve(data, stop=stop, seed=seed, collect_stats=False, display=False)
 
     # Every job required first: PyVRP searches a fixed client set much better than a
-    # prize-collecting one (Solomon RC103 at 5 s: 4.0 % -> 2.5 % above the optimum), with the
-    # planning margins as hard window ends. If that finds nothing feasible early, every job
-    # required again in the real windows, so OR-Tools starts from routes that serve every job
-    # and prices the margins there (from scratch it left 2 of 114 jobs of such a day out).
-    # If that fails too (more work than the fleet can do), jobs become optional with a prize
-    # for the rest of the budget, or (``optional_fallback=False``) the infeasible result goes
-    # back and the caller plans without PyVRP.
+    # prize-collecting one (Solomon RC103 at 5 s: 4.0 % -> 2.5 % above the optimum). If
+    # that finds nothing feasible early (more work than the fleet can do), jobs become
+    # optional with a prize for the rest of the budget, or (``optional_fallback=False``)
+    # the infeasible result goes back and the caller plans without PyVRP.
     give_up_iterations = max(1, int(max_iterations * REQUIRED_FIRST_SHARE))
-    give_up_s = max_runtime_s * REQUIRED_FIRST_SHARE
-    has_margin = any(node.visit.soft_latest_s is not None for node in nodes)
-    iterations = 0
-    for margin in (True, False) if has_margin else (True,):
-        remaining_s = max(0.05, max_runtime_s - (time.monotonic() - started))
-        required_stop = _Stop(
-            max(1, max_iterations - iterations),
-            remaining_s,
-            on_feasible,
-            should_stop,
-            give_up=(give_up_iterations, give_up_s),
-        )
-        result = run(problem(True, margin), required_stop)
-        iterations += required_stop.iterations
-        if result.best.is_feasible() or should_stop():
-            break
+    required_stop = _Stop(
+        max_iterations,
+        max_runtime_s,
+        on_feasible,
+        should_stop,
+        give_up=(give_up_iterations, max_runtime_s * REQUIRED_FIRST_SHARE),
+    )
+    result = run(problem(True), required_stop)
+    iterations = required_stop.iterations
     if not result.best.is_feasible() and optional_fallback and not should_stop():
         remaining_s = max(0.05, max_runtime_s - (time.monotonic() - started))
         stop = _Stop(max(1, max_iterations - iterations), remaining_s, on_feasible, should_stop)

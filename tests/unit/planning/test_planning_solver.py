@@ -453,25 +453,6 @@ def test_when_not_every_job_fits_pyvrp_hands_over_to_ortools_or_goes_on_with_opt
     assert len(served(plan)) == 3 and len(plan.unassigned) == 1
 
 
-def test_pyvrp_drops_the_margins_before_it_gives_up_on_required_jobs(monkeypatch):
-    # Both stops want 07:10 and only one can have it: with the margins as hard window ends PyVRP
-    # finds nothing, with the real windows it does; OR-Tools then starts from those routes.
-    from samlast.planning import pyvrp_start
-
-    phases = []
-    real_solve = pyvrp_start.pyvrp.solve
-
-    def recording_solve(data, **kw):
-        phases.append((all(c.required for c in data.clients()), max(c.tw_late for c in data.clients())))
-        return real_solve(data, **kw)
-
-    monkeypatch.setattr(pyvrp_start.pyvrp, "solve", recording_solve)
-    both = (_soft("a", 6000, 7 * H + 600), _soft("b", -6000, 7 * H + 600))
-    plan = run(Problem(TERMINAL, (van(),), both), SolveParams(time_limit_s=2.0, warm_start_iterations=400))
-    assert phases == [(True, 7 * H + 600), (True, 9 * H)]
-    assert plan.first_solution_source == "pyvrp" and not plan.unassigned
-
-
 def test_pyvrp_warm_start_needs_one_phase_when_every_job_fits(monkeypatch):
     from samlast.planning import pyvrp_start
 
