@@ -3,7 +3,8 @@
 Runs the feedback simulator (same twin as ``bench/feedback.py``) and, for every day planned with a
 learned window margin, solves the same problem again: without the margin, with OR-Tools alone (no
 PyVRP warm start), with PyVRP's prize-collecting fallback (with the usual and a 100× smaller drop
-penalty) and with other margin weights. Prints per variant: unassigned stops and their
+penalty), with other margin weights and (``--extra-margin-min``) with every margin made larger.
+Prints per variant: unassigned stops and their
 reasons, vehicles and trips used, km, and the stops planned inside the margin (minutes past their
 preferred latest start).
 
@@ -33,6 +34,21 @@ def without_margin(problem: pl.Problem) -> pl.Problem:
     return dataclasses.replace(problem, jobs=tuple(plain(j) for j in problem.jobs))
 
 
+def tighter_margin(problem: pl.Problem, extra_s: int) -> pl.Problem:
+    """The same problem with every soft latest start `extra_s` earlier (not before its window opens)."""
+
+    def tighten(job: pl.Job) -> pl.Job:
+        visit = job.delivery
+        if visit is None or visit.soft_latest_s is None:
+            return job
+        opens = max((w.start for w in visit.time_windows if w.end >= visit.soft_latest_s), default=0)
+        return dataclasses.replace(
+            job, delivery=dataclasses.replace(visit, soft_latest_s=max(opens, visit.soft_latest_s - extra_s))
+        )
+
+    return dataclasses.replace(problem, jobs=tuple(tighten(j) for j in problem.jobs))
+
+
 def describe(tag: str, problem: pl.Problem, plan: pl.Plan) -> str:
     soft = {j.id: j.delivery.soft_latest_s for j in problem.jobs if j.delivery is not None}
     over = [
@@ -57,6 +73,8 @@ def main() -> int:
     parser.add_argument("--time-limit", type=float, default=15.0)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--weights", default="500,100,20", help="other soft_latest_cost_per_s values")
+    parser.add_argument("--extra-margin-min", type=int, default=0,
+                        help="also solve with every margin this much larger (product, OR-Tools alone)")
     args = parser.parse_args()
 
     from samlast import simulate
@@ -80,6 +98,13 @@ def main() -> int:
             variants += [
                 (f"margin weight {w}", problem, dataclasses.replace(params, soft_latest_cost_per_s=w)) for w in weights
             ]
+            if args.extra_margin_min:
+                tight = tighter_margin(problem, args.extra_margin_min * 60)
+                variants += [
+                    (f"margin +{args.extra_margin_min} min", tight, params),
+                    (f"margin +{args.extra_margin_min}, OR-Tools", tight,
+                     dataclasses.replace(params, warm_start="none")),
+                ]
             for tag, variant, variant_params in variants:
                 print(describe(tag, variant, product_solve(variant, variant_params, **kw)), flush=True)
         return plan
