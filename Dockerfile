@@ -6,6 +6,8 @@ WORKDIR /build/pwa
 COPY pwa/package.json pwa/package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY pwa/ ./
+# The PWA and the server share one table of words per language.
+COPY backend/samlast/i18n/ /build/backend/samlast/i18n/
 RUN npm run build
 
 FROM python:3.11-slim-bookworm

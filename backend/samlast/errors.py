@@ -1,11 +1,26 @@
-"""Domain errors and the one JSON error shape: {"error": {"code", "message", "fields"}}."""
+"""Domain errors and the one JSON error shape.
+
+Every error has a stable ``code`` and its ``params``; its ``message`` (and each field's
+messages) is the table text of that code in the reader's language, negotiated from the
+request's Accept-Language (the PWA sends the user's choice; Swedish by default):
+
+    {"error": {"code": "booking.slot_full", "params": {"free_kg": 120},
+               "message": "Det finns inte plats ...", "fields": {"kg": ["..."]}}}
+
+The message of code ``c`` is the table key ``err.c``; a field message is a table key
+(``field.*``) or one of marshmallow's own messages (see samlast.i18n.validation).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, current_app, jsonify
 from werkzeug.exceptions import HTTPException
+
+from samlast.i18n import DEFAULT_LOCALE, Message
+from samlast.i18n.validation import render_messages
+from samlast.i18n.web import request_locale
 
 HTTP_CODES = {
     400: "bad_request",
@@ -21,17 +36,38 @@ HTTP_CODES = {
     500: "internal_error",
 }
 
+FieldMessages = dict[str, Any]
+
 
 class DomainError(Exception):
-    """Raised by services; the API layer turns it into a 4xx JSON answer."""
+    """Raised by services; the API layer turns it into a 4xx JSON answer.
+
+    `code` names the error for good (its text is the table key ``err.<code>``), `params`
+    fill the text's placeholders, `fields` map a field (or "rows") to its messages.
+    """
 
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, fields: dict[str, Any] | None = None):
-        super().__init__(message)
-        self.message = message
+    def __init__(
+        self, code: str | None = None, params: dict[str, Any] | None = None, fields: FieldMessages | None = None
+    ):
+        self.code = code or type(self).code
+        self.params = params or {}
         self.fields = fields or {}
+        super().__init__(self.code)
+
+    @property
+    def message(self) -> Message:
+        return Message(f"err.{self.code}", **self.params)
+
+    def render(self, locale: str = DEFAULT_LOCALE) -> str:
+        return self.message.render(locale)
+
+
+class Unauthorized(DomainError):
+    status = 401
+    code = "unauthorized"
 
 
 class ValidationFailed(DomainError):
@@ -54,12 +90,23 @@ class Conflict(DomainError):
     code = "conflict"
 
 
-def error_response(status: int, message: str, fields: dict[str, Any] | None = None, code=None):
+def _strict() -> bool:
+    # In tests a message without a text is an error, so a missing translation fails a test.
+    return bool(current_app.config.get("STRICT_I18N") or current_app.testing)
+
+
+def error_response(
+    status: int, code: str | None = None, params: dict[str, Any] | None = None, fields: FieldMessages | None = None
+):
+    code = code or HTTP_CODES.get(status, "error")
+    message = Message(f"err.{code}", **(params or {}))
+    locale = request_locale()
     body = {
         "error": {
-            "code": code or HTTP_CODES.get(status, "error"),
-            "message": message,
-            "fields": fields or {},
+            "code": code,
+            "params": message.json_params,
+            "message": message.render(locale),
+            "fields": render_messages(fields or {}, locale, strict=_strict()),
         }
     }
     return jsonify(body), status
@@ -71,9 +118,7 @@ def _flatten_webargs_messages(messages: Any) -> dict[str, Any]:
         return {}
     flat: dict[str, Any] = {}
     for location, value in messages.items():
-        if location in {"json", "query", "form", "files", "headers", "view_args"} and isinstance(
-            value, dict
-        ):
+        if location in {"json", "query", "form", "files", "headers", "view_args"} and isinstance(value, dict):
             flat.update(value)
         else:
             flat[location] = value
@@ -84,13 +129,14 @@ def http_exception_response(exc: HTTPException):
     data = getattr(exc, "data", None) or {}
     fields = _flatten_webargs_messages(data.get("messages"))
     status = exc.code or 500
+    code, params = HTTP_CODES.get(status, "error"), {}
     if fields and status == 422:
-        message = "The request has invalid fields: " + ", ".join(sorted(fields)) + "."
+        params = {"count": len(fields)}
     elif status == 400 and "json" in fields:
-        message = "The request body is not valid JSON."
-    else:
-        message = data.get("message") or exc.description or exc.name
-    response, status = error_response(status, message, fields)
+        code = "invalid_json"
+    elif data.get("code"):  # raised with abort(status, code=..., params=...)
+        code, params = data["code"], data.get("params", {})
+    response, status = error_response(status, code, params, fields)
     # Keep the exception's own headers (e.g. Allow on a 405), but not its HTML content type.
     for name, value in exc.get_headers():
         if name.lower() != "content-type":
@@ -103,7 +149,7 @@ def http_exception_response(exc: HTTPException):
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def handle_domain_error(exc: DomainError):
-        return error_response(exc.status, exc.message, exc.fields, exc.code)
+        return error_response(exc.status, exc.code, exc.params, exc.fields)
 
     @app.errorhandler(HTTPException)
     def handle_http_exception(exc: HTTPException):
@@ -112,4 +158,4 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):
         app.logger.exception("Unhandled error")
-        return error_response(500, "Internal server error.")
+        return error_response(500)

@@ -23,6 +23,7 @@ from sqlalchemy.exc import DataError
 from werkzeug.routing import IntegerConverter
 
 from samlast.errors import error_response
+from samlast.i18n import Message
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -145,9 +146,8 @@ def _check_write_limit() -> ResponseReturnValue | None:
     if limiter.limiter.hit(item, "samlast-write", key):
         return None
     reset_at, _ = limiter.limiter.get_window_stats(item, "samlast-write", key)
-    response, status = error_response(
-        429, f"Too many changes: at most {limit_text}. Try again shortly."
-    )
+    per = Message(f"unit.{item.GRANULARITY.name}")
+    response, status = error_response(429, "write_rate_limited", {"limit": item.amount, "per": per})
     response.headers["Retry-After"] = str(max(1, int(reset_at - time.time())))
     return response, status
 
@@ -168,7 +168,7 @@ def _out_of_range(exc: Exception):
     from samlast.extensions import db
 
     db.session.rollback()
-    return error_response(422, "A number in the request is out of range.")
+    return error_response(422, "number_out_of_range")
 
 
 def init_app(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""Every error answer has one JSON shape: {"error": {"code", "message", "fields"}}."""
+"""Every error answer has one JSON shape: {"error": {"code", "params", "message", "fields"}}."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def assert_shape(response, status: int, code: str) -> dict:
     body = response.json
     assert set(body) == {"error"}
     error = body["error"]
-    assert set(error) == {"code", "message", "fields"}
+    assert set(error) == {"code", "params", "message", "fields"}
     assert error["code"] == code
     assert isinstance(error["message"], str) and error["message"].strip()
     assert "<" not in error["message"]  # no HTML from werkzeug's default pages
@@ -56,14 +56,26 @@ def test_403(client, make_user):
     ],
 )
 def test_404(client, coordinator, path):
-    assert_shape(client.get(path, headers=coordinator), 404, "not_found")
+    code = "record.not_found" if path.endswith("987654") else "not_found"
+    assert_shape(client.get(path, headers=coordinator), 404, code)
 
 
 def test_404_for_missing_object_names_it(client, coordinator):
     error = assert_shape(
-        client.get("/api/v1/clusters/987654", headers=coordinator), 404, "not_found"
+        client.get("/api/v1/clusters/987654", headers=coordinator), 404, "record.not_found"
     )
-    assert "987654" in error["message"]
+    assert error["message"] == "Kluster med id 987654 finns inte."
+    assert error["params"] == {"what": {"key": "noun.cluster", "params": {}}, "id": 987654}
+
+
+def test_message_is_in_the_language_asked_for(client, coordinator):
+    english = {**coordinator, "Accept-Language": "en-GB,en;q=0.9"}
+    error = assert_shape(client.get("/api/v1/clusters/987654", headers=english), 404, "record.not_found")
+    assert error["message"] == "cluster with id 987654 does not exist."
+    response = client.post(CLUSTERS, json={"name": ""}, headers=english)
+    assert assert_shape(response, 422, "validation_error")["fields"]["name"] == ["Must be 1–120 characters."]
+    swedish = client.post(CLUSTERS, json={"name": ""}, headers={**coordinator, "Accept-Language": "sv-SE"})
+    assert swedish.json["error"]["fields"]["name"] == ["Måste vara 1–120 tecken."]
 
 
 @pytest.mark.parametrize(
@@ -90,7 +102,9 @@ def test_422_names_fields_and_lists_them_in_the_message(client, coordinator):
     error = assert_shape(response, 422, "validation_error")
     assert set(error["fields"]) == {"name", "extra"}
     assert all(isinstance(msgs, list) and msgs for msgs in error["fields"].values())
-    assert "name" in error["message"] and "extra" in error["message"]
+    assert error["params"] == {"count": 2}
+    assert error["message"] == "2 fält har fel värde. Rätta det som är markerat."
+    assert error["fields"]["extra"] == ["Okänt fält."]
 
 
 def test_422_from_query_arguments(client, coordinator):
@@ -120,9 +134,9 @@ def test_422_for_nested_fields_keeps_the_path(client, coordinator, world):
 
 def test_409(client, coordinator, world):
     error = assert_shape(
-        client.delete(f"/api/v1/clusters/{world.cluster.id}", headers=coordinator), 409, "conflict"
+        client.delete(f"/api/v1/clusters/{world.cluster.id}", headers=coordinator), 409, "record.in_use"
     )
-    assert "cluster" in error["message"]
+    assert error["message"].startswith("Kluster krockar")
 
 
 @pytest.mark.parametrize("body", ["{", '{"name": "X",}', "{'name': 'X'}", "nul"])
@@ -130,7 +144,7 @@ def test_malformed_json_body(client, coordinator, body):
     response = client.post(
         CLUSTERS, data=body, content_type="application/json", headers=coordinator
     )
-    error = assert_shape(response, 400, "bad_request")
+    error = assert_shape(response, 400, "invalid_json")
     assert "JSON" in error["message"]
     assert count(Cluster) == 0
 

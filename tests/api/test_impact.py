@@ -97,7 +97,7 @@ def test_bad_dates_give_422_naming_the_field(client, coordinator, world, body, f
 def test_unknown_report_is_404(client, coordinator):
     response = client.get("/api/v1/impact/reports/nope", headers=coordinator)
     assert response.status_code == 404
-    assert response.json["error"]["code"] == "not_found"
+    assert response.json["error"]["code"] == "impact.report_not_found"
 
 
 def test_cli_prints_the_summary_and_writes_json(runner, day, world, tmp_path):

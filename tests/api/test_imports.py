@@ -50,10 +50,22 @@ def test_file_with_several_errors_names_rows_and_columns_and_changes_nothing(cli
     response = _post(client, coordinator, "delivery_points", text)
     assert response.status_code == 422
     error = response.json["error"]
-    assert error["code"] == "validation_error"
-    located = {(row["row"], row["column"]) for row in error["fields"]["rows"]}
-    assert {(3, "kind"), (4, "lat"), (4, "windows")} <= located
-    assert "nothing was imported" in error["message"]
+    assert error["code"] == "import.failed"
+    # Every error of the file in one answer, each with the cell as written.
+    located = {(row["row"], row["column"], row["value"]) for row in error["fields"]["rows"]}
+    assert located == {
+        (3, "kind", "castle"),
+        (4, "municipality", "Atlantis"),
+        (4, "lat", "95"),
+        (4, "windows", "fri 10:00-09:00"),
+        (5, "external_id", "E-1"),
+    }
+    assert error["message"] == "5 fel på 3 rader; inget lästes in."
+    by_column = {row["column"]: row for row in error["fields"]["rows"]}
+    assert by_column["municipality"]["message"] == "Okänd kommun."
+    assert by_column["lat"]["message"] == "Måste vara mellan -90 och 90."
+    assert by_column["external_id"]["message"] == "Finns redan på rad 2."
+    assert by_column["kind"]["message"].startswith("Måste vara något av: school_kitchen")
     assert count(DeliveryPoint) == before
 
 
@@ -70,8 +82,9 @@ def test_reference_and_duplicate_errors_are_reported_with_rows(world):
 def test_missing_required_column_is_reported_on_header_row(world):
     result = imports.import_csv("delivery_points", b"external_id,name\nE-1,Skolan\n")
     assert not result.ok
+    # The missing columns once, on the header; the row's other errors in the same report.
     assert {(e.row, e.column) for e in result.errors} == {
-        (1, "kind"), (1, "municipality"),
+        (1, "kind"), (1, "municipality"), (2, "lat"),
     }  # fmt: skip
 
 
@@ -107,7 +120,8 @@ def test_missing_coordinates_without_geocoding_fails_listing_rows(app, world):
     result = imports.import_csv("delivery_points", text.encode())
     assert not result.ok
     assert [(e.row, e.column) for e in result.errors] == [(2, "lat"), (4, "lat")]
-    assert "Fill in lat and lon" in result.errors[0].message
+    assert result.errors[0].message.key == "import.geocoding_unavailable"
+    assert result.errors[0].value == "Gatan 1, Eslöv, Sweden"
     assert count(DeliveryPoint) == 2  # only the world's
 
 
@@ -202,6 +216,7 @@ def test_orders_import_errors(world):
     result = imports.import_csv("orders", text.encode())
     assert {(e.row, e.column) for e in result.errors} == {
         (2, "delivery_point"), (3, "requested_date"), (4, "temperature_class"), (5, "quantity"),
+        (5, "delivery_point"),  # differs from row 4 of the same order, read although row 5 has an error
     }  # fmt: skip
     assert count(Order) == 0
 

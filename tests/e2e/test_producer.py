@@ -105,8 +105,10 @@ def test_producer_books_a_slot_and_sees_it_confirmed_after_planning(page, produc
     form.get_by_test_id("bk-kg").fill("5000")  # more than is free: the API says so
     form.get_by_test_id("bk-pallets").fill("1")
     form.get_by_test_id("booking-submit").click()
-    expect(form.get_by_test_id("form-error")).to_have_text("Not enough room left in this slot.")
-    expect(form.get_by_test_id("error-kg")).to_have_text("Exceeds the free capacity.")
+    expect(form.get_by_test_id("form-error")).to_have_text(
+        "Det finns inte plats kvar i tidsluckan: 1\u00a0000 kg och 2 pallplatser är lediga."
+    )
+    expect(form.get_by_test_id("error-kg")).to_have_text("Mer än det som är ledigt (1\u00a0000 kg).")
 
     form.get_by_test_id("bk-kg").fill("300")
     form.get_by_test_id("bk-refs").fill("O-3, O-9")

@@ -38,7 +38,7 @@ def test_wrong_password_shows_the_api_error(page, server, artifacts):
     page.get_by_label("Lösenord", exact=True).fill("not the password")
     page.get_by_role("button", name="Logga in").click()
 
-    expect(page.get_by_test_id("login-error")).to_have_text("Wrong username or password.")
+    expect(page.get_by_test_id("login-error")).to_have_text("Fel användarnamn eller lösenord.")
     expect(page.get_by_label("Lösenord", exact=True)).to_have_value("")
     page.screenshot(path=str(artifacts / "login-phone.png"), full_page=True)
 

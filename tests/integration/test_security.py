@@ -68,7 +68,8 @@ def test_write_limit_per_user(app, client, make_user, coordinator, monkeypatch):
     assert statuses[:3] != [429] * 3 and statuses[3] == 429
     limited = client.post(f"{API}/clusters/", json=body, headers=coordinator)
     assert (
-        limited.json["error"]["code"] == "too_many_requests"
+        limited.json["error"]["code"] == "write_rate_limited"
+        and limited.json["error"]["message"].startswith("För många ändringar: högst 3 per minut.")
         and int(limited.headers["Retry-After"]) >= 1
     )
     # Reads are not counted, and another user has their own budget.

@@ -10,9 +10,10 @@ from samlast.errors import http_exception_response
 
 
 class ErrorDetailSchema(Schema):
-    code = fields.String(metadata={"description": "Machine-readable, e.g. validation_error"})
-    message = fields.String()
-    fields = fields.Dict(metadata={"description": "Messages per field (or row)"})
+    code = fields.String(metadata={"description": "Stable, machine-readable, e.g. booking.slot_full"})
+    params = fields.Dict(metadata={"description": "The values in the message, e.g. {\"free_kg\": 120}"})
+    message = fields.String(metadata={"description": "In the language of Accept-Language (Swedish by default)"})
+    fields = fields.Dict(metadata={"description": "Messages per field (or row), in the same language"})
 
 
 class ErrorSchema(Schema):

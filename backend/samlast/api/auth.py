@@ -42,7 +42,7 @@ class Login(MethodView):
                 data.get("device", ""),
             )
         except auth_service.InvalidCredentials:
-            raise BadLogin("Wrong username or password.") from None
+            raise BadLogin() from None
         return {"token": plain, "expires_at": token.expires_at, "user": token.user}
 
 

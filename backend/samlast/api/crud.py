@@ -17,6 +17,7 @@ from marshmallow import Schema
 from samlast.api.security import COORDINATOR, current_user, require_roles
 from samlast.errors import NotFound
 from samlast.extensions import db
+from samlast.i18n import Message
 from samlast.models import Role, User
 from samlast.schemas.common import ListQuerySchema
 from samlast.services import inventory
@@ -55,7 +56,7 @@ def crud_blueprint(
         query = scope(current_user(), sa.select(resource.model).where(resource.model.id == object_id))
         obj = db.session.scalar(query)
         if obj is None:
-            raise NotFound(f"No {resource.label} with id {object_id}.")
+            raise NotFound("record.not_found", {"what": Message(f"noun.{resource.noun}"), "id": object_id})
         return obj
 
     @blp.route("/")

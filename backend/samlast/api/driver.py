@@ -126,7 +126,7 @@ def _proof_or_404(proof_id: int) -> ProofOfDelivery:
         _scoped_proofs(sa.select(ProofOfDelivery).join(DriverEvent).where(ProofOfDelivery.id == proof_id))
     )
     if proof is None:
-        raise NotFound(f"No proof of delivery {proof_id}.")
+        raise NotFound("proof.not_found", {"id": proof_id})
     return proof
 
 
@@ -198,7 +198,7 @@ class ResolveEvent(MethodView):
     def post(self, event_id):
         event = db.session.get(DriverEvent, event_id)
         if event is None:
-            raise NotFound(f"No driver event {event_id}.")
+            raise NotFound("driver_event.not_found", {"id": event_id})
         event.resolved = True
         db.session.commit()
         return event

@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 from samlast.api.security import COORDINATOR, current_user, require_roles
 from samlast.errors import Conflict, NotFound
 from samlast.extensions import db
+from samlast.i18n import Message
 from samlast.models import ImpactReport, Terminal
 from samlast.schemas.impact import (
     ImpactListQuerySchema,
@@ -41,7 +42,7 @@ class ImpactReports(MethodView):
         else:
             terminal = db.session.get(Terminal, terminal_id)
             if terminal is None:
-                raise NotFound(f"No terminal with id {terminal_id}.")
+                raise NotFound("record.not_found", {"what": Message("noun.terminal"), "id": terminal_id})
         parameters = {
             k: data.get(k)
             for k in ("time_limit_s", "shapley_time_limit_s", "shapley", "primary_pattern")
@@ -77,16 +78,16 @@ class ImpactReportItem(MethodView):
         """One report with its progress and, when done, the full result."""
         report = db.session.get(ImpactReport, report_id)
         if report is None:
-            raise NotFound(f"No impact report {report_id}.")
+            raise NotFound("impact.report_not_found")
         return report
 
 
 def _finished(report_id: str) -> ImpactReport:
     report = db.session.get(ImpactReport, report_id)
     if report is None:
-        raise NotFound(f"No impact report {report_id}.")
+        raise NotFound("impact.report_not_found")
     if not report.result:
-        raise Conflict("The report has no result yet.")
+        raise Conflict("impact.no_result_yet")
     return report
 
 

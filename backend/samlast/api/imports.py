@@ -9,6 +9,8 @@ from marshmallow import fields
 
 from samlast.api.security import COORDINATOR, require_roles
 from samlast.errors import ValidationFailed
+from samlast.i18n import Message
+from samlast.i18n.web import request_locale
 from samlast.schemas.common import BaseSchema
 from samlast.services import imports
 
@@ -29,6 +31,14 @@ class ImportResultSchema(BaseSchema):
     message = fields.String()
 
 
+def _row_errors(result: imports.ImportResult) -> list[dict]:
+    """Each error with its row, column, the cell as written and what is wrong with it."""
+    return [
+        {"row": e.row, "column": e.column, "value": e.value, "code": e.message.key, "message": e.message}
+        for e in result.errors
+    ]
+
+
 class ImportFileSchema(BaseSchema):
     file = fields.Raw(metadata={"type": "string", "format": "binary"})
 
@@ -42,14 +52,14 @@ class Import(MethodView):
         upload = files.get("file")
         data = upload.read() if upload is not None else request.get_data()
         if not data:
-            raise ValidationFailed("Send a CSV file.", {"file": ["Missing file."]})
+            raise ValidationFailed("import.no_file", {}, {"file": [Message("field.required")]})
         result = imports.import_csv(kind, data)
         if not result.ok:
-            rows = [{"row": e.row, "column": e.column, "message": e.message} for e in result.errors]
-            raise ValidationFailed(result.summary, {"rows": rows})
+            summary = result.summary
+            raise ValidationFailed("import.failed", summary.params, {"rows": _row_errors(result)})
         return {
             "kind": kind,
             "created": result.created,
             "updated": result.updated,
-            "message": result.summary,
+            "message": result.summary.render(request_locale()),
         }

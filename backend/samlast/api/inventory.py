@@ -28,7 +28,7 @@ def _scope_delivery_points(user: User, query: sa.Select) -> sa.Select:
         return query
     if user.role == Role.RECIPIENT:
         return query.where(DeliveryPoint.id.in_(user.delivery_point_ids))
-    raise Forbidden("Your role may not read delivery points.")
+    raise Forbidden()
 
 
 def _scope_suppliers(user: User, query: sa.Select) -> sa.Select:
@@ -36,7 +36,7 @@ def _scope_suppliers(user: User, query: sa.Select) -> sa.Select:
         return query
     if user.role == Role.PRODUCER:
         return query.where(Supplier.id == user.supplier_id)
-    raise Forbidden("Your role may not read suppliers.")
+    raise Forbidden()
 
 
 def _scope_orders(user: User, query: sa.Select) -> sa.Select:
@@ -46,7 +46,7 @@ def _scope_orders(user: User, query: sa.Select) -> sa.Select:
         return query.where(Order.delivery_point_id.in_(user.delivery_point_ids))
     if user.role == Role.PRODUCER:
         return query.where(Order.supplier_id == user.supplier_id)
-    raise Forbidden("Your role may not read orders.")
+    raise Forbidden()
 
 
 def _filter_orders(args: dict, query: sa.Select) -> sa.Select:

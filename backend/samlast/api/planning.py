@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from samlast.api.security import COORDINATOR, current_user, require_roles
 from samlast.errors import NotFound
 from samlast.extensions import db
+from samlast.i18n import Message
 from samlast.models import Plan, PlanningJob, Terminal
 from samlast.schemas.planning import (
     PlanningJobSchema,
@@ -33,7 +34,7 @@ def _terminal(terminal_id: int | None) -> Terminal:
         return planning.default_terminal()
     terminal = db.session.get(Terminal, terminal_id)
     if terminal is None:
-        raise NotFound(f"No terminal with id {terminal_id}.")
+        raise NotFound("record.not_found", {"what": Message("noun.terminal"), "id": terminal_id})
     return terminal
 
 
@@ -61,7 +62,7 @@ class PlanningJobItem(MethodView):
     def get(self, job_id):
         job = db.session.get(PlanningJob, job_id)
         if job is None:
-            raise NotFound(f"No planning job {job_id}.")
+            raise NotFound("planning.job_not_found")
         return job
 
 
@@ -90,7 +91,7 @@ class CurrentPlan(MethodView):
         terminal = _terminal(args.get("terminal_id"))
         plan = planning.current_plan(terminal.id, args["date"])
         if plan is None:
-            raise NotFound(f"No plan for {args['date'].isoformat()} yet.")
+            raise NotFound("planning.no_plan", {"date": args["date"].isoformat()})
         return plan
 
 
@@ -101,5 +102,5 @@ class PlanItem(MethodView):
     def get(self, plan_id):
         plan = db.session.get(Plan, plan_id)
         if plan is None:
-            raise NotFound(f"No plan with id {plan_id}.")
+            raise NotFound("planning.plan_not_found", {"id": plan_id})
         return plan

@@ -119,7 +119,7 @@ class ResolveDeviation(MethodView):
     def post(self, deviation_id):
         deviation = db.session.get(Deviation, deviation_id)
         if deviation is None:
-            raise NotFound(f"No deviation {deviation_id}.")
+            raise NotFound("deviation.not_found", {"id": deviation_id})
         deviation.status, deviation.resolved_at = DeviationStatus.RESOLVED, utcnow()
         db.session.commit()
         return deviation

@@ -6,9 +6,9 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import abort, g, request
+from flask import g, request
 
-from samlast.errors import Forbidden
+from samlast.errors import Forbidden, Unauthorized
 from samlast.models import Role, User
 from samlast.services import auth as auth_service
 
@@ -36,9 +36,9 @@ def require_roles(*roles: Role) -> Callable:
             token = bearer_token()
             user = auth_service.user_for_token(token) if token else None
             if user is None:
-                abort(401, description="Log in first: a valid bearer token is required.")
+                raise Unauthorized()
             if roles and user.role not in roles:
-                raise Forbidden("Your role may not do this.")
+                raise Forbidden()
             g.current_user = user
             g.current_token = token
             return view(*args, **kwargs)

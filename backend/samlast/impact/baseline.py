@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 
 from samlast import planning as pl
+from samlast.i18n import Message
 from samlast.impact.model import ImpactInput, ImpactParams, ImpactSupplier
 from samlast.impact.routing import (
     SINGLE_CLASS,
@@ -157,7 +158,7 @@ def run_baseline(
         hours = sum(t.duration_s for t in result.trips) / 3600.0
         run.supplier_hours[supplier_id] = max(run.supplier_hours.get(supplier_id, 0.0), hours)
         _mark_outside(run.deliveries, first, supplier_id, result.outside_window)
-        step(f"Free delivery: {supplier.name}, {day.isoformat()}")
+        step(Message("progress.impact.baseline", supplier=supplier.name, date=day.isoformat()))
     total_km = sum(t.km for t in run.trips)
     if total_km:
         run.notes.append(

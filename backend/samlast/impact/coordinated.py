@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from samlast import planning as pl
+from samlast.i18n import Message
 from samlast.impact.baseline import ScenarioRun, supplier_days
 from samlast.impact.model import ImpactInput, ImpactOrder, ImpactParams, PatternSpec
 from samlast.impact.patterns import choose_days, delivery_date
@@ -246,5 +247,9 @@ def run_distribution(
                     outside_window=job.id in result.outside_window,
                 )
             )
-        step(f"Coordinated ({plan.pattern}): {day.isoformat()}")
+        step(
+            Message(
+                "progress.impact.coordinated", pattern=Message(f"impact.pattern.{plan.pattern}"), date=day.isoformat()
+            )
+        )
     return run

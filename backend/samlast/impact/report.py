@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from samlast import planning as pl
+from samlast.i18n import Message
 from samlast.impact import factors
 from samlast.impact.baseline import run_baseline, supplier_days
 from samlast.impact.coordinated import Schedule, run_distribution, run_trunk, schedule
@@ -37,7 +38,7 @@ class _Steps:
     def __init__(self, total: int, progress: ProgressFn):
         self.total, self.done, self.progress = max(1, total), 0, progress
 
-    def __call__(self, message: str) -> None:
+    def __call__(self, message: Message) -> None:
         self.done += 1
         self.progress(min(0.99, self.done / self.total), message)
 
@@ -209,7 +210,7 @@ def analyse(
     params = params or ImpactParams()
     report_progress = progress or (lambda fraction, message: None)
     started = time.monotonic()
-    report_progress(0.0, "Computing distances")
+    report_progress(0.0, Message("progress.impact.distances"))
     locations = (
         [data.terminal] + [s.location for s in data.suppliers] + [p.location for p in data.points]
     )
@@ -268,7 +269,7 @@ def analyse(
         for name, p in patterns.items()
     }
     split = _cost_split(data, params, matrix, primary, runs[params.primary_pattern], step)
-    report_progress(1.0, "Done")
+    report_progress(1.0, Message("progress.done"))
     return {
         "horizon": {"start": data.start.isoformat(), "end": data.end.isoformat(), "weeks": weeks},
         "inputs": {

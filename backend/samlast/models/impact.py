@@ -32,7 +32,9 @@ class ImpactReport(Base):
         enum_column(JobStatus, "impact_status"), default=JobStatus.QUEUED
     )
     progress: Mapped[float] = mapped_column(default=0.0)
+    # A table key (samlast/i18n) and its parameters: shown in each reader's language.
     message: Mapped[str] = mapped_column(sa.Text, default="")
+    message_params: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON, default=dict)
     result: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     requested_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user_account.id", ondelete="SET NULL")

@@ -59,7 +59,9 @@ class PlanningJob(Base):
         enum_column(JobStatus, "job_status"), default=JobStatus.QUEUED
     )
     progress: Mapped[float] = mapped_column(default=0.0)
+    # A table key (samlast/i18n) and its parameters: shown in each reader's language.
     message: Mapped[str] = mapped_column(sa.Text, default="")
+    message_params: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON, default=dict)
     plan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("plan.id", ondelete="SET NULL"))
     requested_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user_account.id", ondelete="SET NULL")

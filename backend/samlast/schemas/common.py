@@ -7,11 +7,34 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from samlast.i18n import Message, has, text
+from samlast.i18n.web import request_locale
+
 
 class BaseSchema(Schema):
     class Meta:
         unknown = RAISE
         ordered = True
+
+
+class TextOf(fields.Field):
+    """A stored message (table key in `attribute`, parameters in `params_attribute`) as the
+    reader's text; the key and parameters are sent too (`<name>_key`, `<name>_params` fields)
+    so a pushed copy can be rendered by the PWA in its own language."""
+
+    def __init__(self, params_attribute: str, **kwargs: Any):
+        self.params_attribute = params_attribute
+        kwargs.setdefault("dump_only", True)
+        kwargs.setdefault("metadata", {}).setdefault("description", "Text in the language of Accept-Language")
+        super().__init__(**kwargs)
+
+    def _serialize(self, value: str | None, attr, obj, **kwargs):
+        if not value:
+            return ""
+        params = getattr(obj, self.params_attribute, None) if not isinstance(obj, dict) else obj.get(
+            self.params_attribute
+        )
+        return text(value, params or {}, request_locale()) if has(value) else value
 
 
 class ClockTime(fields.Field):
@@ -30,12 +53,12 @@ class ClockTime(fields.Field):
         if isinstance(value, time):
             return value
         if not isinstance(value, str):
-            raise ValidationError("Give a time as HH:MM, e.g. 06:30.")
+            raise ValidationError(Message("field.not_time"))
         try:
             hours, minutes = value.strip().split(":")
             return time(int(hours), int(minutes))
         except (ValueError, TypeError):
-            raise ValidationError("Give a time as HH:MM, e.g. 06:30.") from None
+            raise ValidationError(Message("field.not_time")) from None
 
 
 def lat_field(**kwargs: Any) -> fields.Float:
@@ -54,7 +77,7 @@ def external_id_field(**kwargs: Any) -> fields.String:
     return fields.String(
         validate=[
             validate.Length(min=1, max=64),
-            validate.Regexp(r"^\S+$", error="An external id has no spaces."),
+            validate.Regexp(r"^\S+$", error=Message("field.no_spaces")),
         ],
         **kwargs,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from samlast.i18n import Message
 from samlast.models import DeviationCode, EventKind, StopKind, StopStatus, TemperatureClass
 from samlast.schemas.common import BaseSchema, lat_field, lon_field
 
@@ -110,7 +111,7 @@ class ProofInputSchema(BaseSchema):
     def _who_received(self, data, **kwargs):
         nobody = data.get("deviation") in (DeviationCode.NOBODY_THERE, DeviationCode.REFUSED)
         if not nobody and not data.get("receiver_name", "").strip():
-            raise ValidationError("Name the person who received the goods.", "receiver_name")
+            raise ValidationError(Message("field.receiver_name_required"), "receiver_name")
 
 
 class DriverEventInputSchema(BaseSchema):
@@ -130,7 +131,7 @@ class DriverEventInputSchema(BaseSchema):
     @validates_schema
     def _proof_where_needed(self, data, **kwargs):
         if data.get("kind") in (EventKind.DELIVER, EventKind.PICKUP) and not data.get("proof"):
-            raise ValidationError("A delivery or pickup needs its proof.", "proof")
+            raise ValidationError(Message("field.proof_required"), "proof")
 
 
 class DriverEventResultSchema(BaseSchema):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from samlast.i18n import Message
 from samlast.models import EnergyType, TemperatureClass
 from samlast.schemas.common import BaseSchema, ClockTime, external_id_field, name_field, positive
 
@@ -35,7 +36,7 @@ class VehicleSchema(BaseSchema):
     @validates_schema
     def _checks(self, data, **kwargs):
         if "shift_start" in data and "shift_end" in data and data["shift_start"] >= data["shift_end"]:
-            raise ValidationError("Must be later than shift_start.", "shift_end")
+            raise ValidationError(Message("field.later_than", other=Message("label.shift_start")), "shift_end")
         classes = [c["temperature_class"] for c in data.get("compartments", [])]
         if len(classes) != len(set(classes)):
-            raise ValidationError("One compartment per temperature class.", "compartments")
+            raise ValidationError(Message("field.one_compartment_per_class"), "compartments")

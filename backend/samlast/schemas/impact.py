@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from samlast.i18n import Message
 from samlast.impact.model import AS_ORDERED, BY_KIND, FIXED_2
 from samlast.models import JobStatus
-from samlast.schemas.common import BaseSchema
+from samlast.schemas.common import BaseSchema, TextOf
 
 MAX_DAYS = 62
 PATTERNS = (AS_ORDERED.name, FIXED_2.name, BY_KIND.name)
@@ -38,9 +39,9 @@ class ImpactRequestSchema(BaseSchema):
         start, end = data.get("date_from"), data.get("date_to")
         if start and end:
             if end < start:
-                raise ValidationError("Must be on or after date_from.", "date_to")
+                raise ValidationError(Message("field.not_before_start"), "date_to")
             if (end - start).days + 1 > MAX_DAYS:
-                raise ValidationError(f"At most {MAX_DAYS} days after date_from.", "date_to")
+                raise ValidationError(Message("field.max_days", max=MAX_DAYS), "date_to")
 
 
 class ImpactReportSummarySchema(BaseSchema):
@@ -52,7 +53,9 @@ class ImpactReportSummarySchema(BaseSchema):
     parameters = fields.Dict()
     status = fields.Enum(JobStatus, by_value=True)
     progress = fields.Float(metadata={"description": "0 to 1"})
-    message = fields.String()
+    message = TextOf("message_params")
+    message_key = fields.String(attribute="message", dump_only=True)
+    message_params = fields.Dict(dump_only=True)
     headline = fields.Function(
         lambda report: (report.result or {}).get("comparison"),
         metadata={"description": "Per average week: free delivery, coordinated, relative change."},

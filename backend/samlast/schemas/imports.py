@@ -12,6 +12,7 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 
+from samlast.i18n import Message
 from samlast.models import DeliveryPointKind, EnergyType, SupplierKind, TemperatureClass
 from samlast.schemas.common import ClockTime, external_id_field, lat_field, lon_field, positive
 
@@ -29,17 +30,17 @@ def parse_windows(text: str) -> list[dict[str, Any]]:
     for part in filter(None, (p.strip() for p in text.lower().split(";"))):
         match = re.fullmatch(_DAYS + r"\s+(?P<spans>.+)", part)
         if not match or match["first"] not in WEEKDAYS:
-            raise ValidationError(f"Cannot read {part!r}; write e.g. 'mon-fri 06:30-10:30'.")
+            raise ValidationError(Message("field.windows_unreadable", part=part))
         last = match["last"] or match["first"]
         if last not in WEEKDAYS or WEEKDAYS[last] < WEEKDAYS[match["first"]]:
-            raise ValidationError(f"Unknown day range in {part!r}.")
+            raise ValidationError(Message("field.windows_days", part=part))
         spans = re.findall(_SPAN, match["spans"])
         if not spans or re.sub(_SPAN, "", match["spans"]).strip():
-            raise ValidationError(f"Cannot read the times in {part!r}; write HH:MM-HH:MM.")
+            raise ValidationError(Message("field.windows_times", part=part))
         for start_text, end_text in spans:
             start, end = (_clock(start_text), _clock(end_text))
             if start >= end:
-                raise ValidationError(f"{start_text}-{end_text} ends before it starts.")
+                raise ValidationError(Message("field.window_reversed", span=f"{start_text}-{end_text}"))
             for day in range(WEEKDAYS[match["first"]], WEEKDAYS[last] + 1):
                 windows.append({"weekday": day, "start": start, "end": end})
     return windows
@@ -48,7 +49,7 @@ def parse_windows(text: str) -> list[dict[str, Any]]:
 def _clock(text: str) -> time:
     hours, minutes = (int(x) for x in text.split(":"))
     if not (0 <= hours <= 23 and 0 <= minutes <= 59):
-        raise ValidationError(f"{text} is not a time of day.")
+        raise ValidationError(Message("field.not_a_clock", value=text))
     return time(hours, minutes)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from samlast.i18n import Message
 from samlast.models import DeliveryPointKind, SupplierKind, TemperatureClass
 from samlast.schemas.common import (
     BaseSchema,
@@ -41,7 +42,7 @@ class TerminalSchema(BaseSchema):
     @validates_schema
     def _opening_hours(self, data, **kwargs):
         if "opens_at" in data and "closes_at" in data and data["opens_at"] >= data["closes_at"]:
-            raise ValidationError("Must be later than opens_at.", "closes_at")
+            raise ValidationError(Message("field.later_than", other=Message("label.opens_at")), "closes_at")
 
 
 class ReceivingWindowSchema(BaseSchema):
@@ -56,7 +57,7 @@ class ReceivingWindowSchema(BaseSchema):
     @validates_schema
     def _start_before_end(self, data, **kwargs):
         if "start" in data and "end" in data and data["start"] >= data["end"]:
-            raise ValidationError("Must be later than start.", "end")
+            raise ValidationError(Message("field.later_than", other=Message("label.start")), "end")
 
 
 class DeliveryPointSchema(BaseSchema):

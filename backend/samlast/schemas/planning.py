@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from samlast.models import JobStatus, StopKind, StopStatus
-from samlast.schemas.common import BaseSchema
+from samlast.schemas.common import BaseSchema, TextOf
 
 
 class PlanRequestSchema(BaseSchema):
@@ -28,7 +28,9 @@ class PlanningJobSchema(BaseSchema):
     time_limit_s = fields.Float()
     status = fields.Enum(JobStatus, by_value=True)
     progress = fields.Float(metadata={"description": "0 to 1"})
-    message = fields.String()
+    message = TextOf("message_params")
+    message_key = fields.String(attribute="message", dump_only=True)
+    message_params = fields.Dict(dump_only=True)
     plan_id = fields.Integer(allow_none=True)
     created_at = fields.DateTime()
     started_at = fields.DateTime(allow_none=True)

@@ -6,6 +6,7 @@ from datetime import date
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from samlast.i18n import Message
 from samlast.models import BookingStatus, DeviationCode, SlotKind, TemperatureClass
 from samlast.schemas.common import BaseSchema, ClockTime, name_field, positive
 
@@ -21,7 +22,7 @@ class DateRangeSchema(BaseSchema):
     @validates_schema
     def _order(self, data, **kwargs):
         if data.get("from") and data.get("to") and data["to"] < data["from"]:
-            raise ValidationError("Must not be before from.", "to")
+            raise ValidationError(Message("field.not_before_start"), "to")
 
 
 class ExpectedLineSchema(BaseSchema):
@@ -71,7 +72,7 @@ class ConfirmationInputSchema(BaseSchema):
     @validates_schema
     def _something(self, data, **kwargs):
         if not data.get("accept_all") and not data.get("lines"):
-            raise ValidationError("Accept all, or give the received quantity per line.", "lines")
+            raise ValidationError(Message("field.receipt_lines_required"), "lines")
 
 
 class ConfirmationResultSchema(BaseSchema):
@@ -119,7 +120,7 @@ class PushSubscriptionSchema(BaseSchema):
     @validates_schema
     def _keys(self, data, **kwargs):
         if not {"p256dh", "auth"} <= set(data.get("keys", {})):
-            raise ValidationError("Needs p256dh and auth.", "keys")
+            raise ValidationError(Message("field.push_keys"), "keys")
 
 
 class VapidKeySchema(BaseSchema):

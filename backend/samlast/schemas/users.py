@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
+from samlast.i18n import Message
 from samlast.models import Role
 from samlast.schemas.common import BaseSchema
 
@@ -14,7 +15,7 @@ class UserSchema(BaseSchema):
         required=True,
         validate=[
             validate.Length(min=3, max=80),
-            validate.Regexp(r"^[a-z0-9._-]+$", error="Use a-z, 0-9, dot, dash or underscore."),
+            validate.Regexp(r"^[a-z0-9._-]+$", error=Message("field.username_chars")),
         ],
     )
     display_name = fields.String(validate=validate.Length(max=120))

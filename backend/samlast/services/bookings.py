@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from samlast.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from samlast.extensions import db
+from samlast.i18n import Message
 from samlast.models import (
     Booking,
     BookingStatus,
@@ -66,7 +67,11 @@ def _slot_row(template: SlotTemplate, slot_date: date) -> PickupSlot:
 def free_slots(start: date, end: date) -> list[dict[str, Any]]:
     """Every offered slot between two dates with what is left and whether it can be booked."""
     if (end - start).days > MAX_DAYS_AHEAD:
-        raise ValidationFailed("Ask for at most 8 weeks.", {"to": [f"At most {MAX_DAYS_AHEAD} days after from."]})
+        raise ValidationFailed(
+            "booking.range_too_long",
+            {"max_days": MAX_DAYS_AHEAD},
+            {"to": [Message("field.max_days", max=MAX_DAYS_AHEAD)]},
+        )
     templates = db.session.scalars(sa.select(SlotTemplate).where(SlotTemplate.active.is_(True))).all()
     existing = {
         (s.template_id, s.slot_date): s
@@ -123,42 +128,63 @@ def _reserve(slot: PickupSlot, kg: float, pallets: float) -> bool:
     return result.rowcount == 1
 
 
+def _room_left_error(slot_id: int, kg: float, pallets: float) -> Conflict:
+    """The slot is full: name each quantity that does not fit and what is left of it."""
+    slot = db.session.get(PickupSlot, slot_id)
+    free_kg = round(slot.capacity_kg - slot.booked_kg, 3)
+    free_pallets = round(slot.capacity_pallets - slot.booked_pallets, 3)
+    fields = {}
+    if kg > free_kg + 0.0001:
+        fields["kg"] = [Message("field.slot_kg_left", free=max(free_kg, 0.0))]
+    if pallets > free_pallets + 0.0001:
+        fields["pallets"] = [Message("field.slot_pallets_left", free=max(free_pallets, 0.0))]
+    return Conflict("booking.slot_full", {"free_kg": max(free_kg, 0.0), "free_pallets": max(free_pallets, 0.0)}, fields)
+
+
 def _check_open(template: SlotTemplate, slot_date: date) -> None:
     closes = cutoff(template, slot_date)
     if now() >= closes:
         raise Conflict(
-            f"Booking for {slot_date.isoformat()} closed at {closes:%Y-%m-%d %H:%M}.", {"date": ["Past the cut-off."]}
+            "booking.closed",
+            {"date": slot_date.isoformat(), "closed_at": f"{closes:%Y-%m-%d %H:%M}"},
+            {"date": [Message("field.past_cutoff")]},
         )
 
 
 def _supplier_of(user: User, supplier_id: int | None) -> Supplier:
     if user.role == Role.PRODUCER:
         if supplier_id not in (None, user.supplier_id):
-            raise Forbidden("A producer books for their own farm only.")
+            raise Forbidden("booking.own_farm_only")
         return user.supplier
     if supplier_id is None:
-        raise ValidationFailed("Name the supplier to book for.", {"supplier_id": ["Required for coordinators."]})
+        raise ValidationFailed("booking.supplier_required", {}, {"supplier_id": [Message("field.required")]})
     supplier = db.session.get(Supplier, supplier_id)
     if supplier is None:
-        raise ValidationFailed("Unknown supplier.", {"supplier_id": [f"No supplier {supplier_id}."]})
+        raise ValidationFailed(
+            "booking.unknown_supplier", {}, {"supplier_id": [Message("field.unknown_reference", id=supplier_id)]}
+        )
     return supplier
 
 
 def create_booking(user: User, data: dict[str, Any]) -> Booking:
     template = db.session.get(SlotTemplate, data["template_id"])
     if template is None or not template.active:
-        raise ValidationFailed("Unknown slot.", {"template_id": ["No such active slot."]})
+        raise ValidationFailed("booking.unknown_slot", {}, {"template_id": [Message("field.no_such_slot")]})
     if template.weekday != data["date"].weekday():
-        raise ValidationFailed("The slot is not offered that day.", {"date": ["Wrong weekday for this slot."]})
+        raise ValidationFailed("booking.wrong_weekday", {}, {"date": [Message("field.wrong_weekday")]})
     supplier = _supplier_of(user, data.get("supplier_id"))
     _check_open(template, data["date"])
     area = db.session.get(ProductArea, data["product_area_id"]) if data.get("product_area_id") else None
     if data.get("product_area_id") and area is None:
-        raise ValidationFailed("Unknown product area.", {"product_area_id": ["No such product area."]})
+        raise ValidationFailed(
+            "booking.unknown_product_area",
+            {},
+            {"product_area_id": [Message("field.unknown_reference", id=data["product_area_id"])]},
+        )
     slot = _slot_row(template, data["date"])
     if not _reserve(slot, data["kg"], data["pallets"]):
         db.session.rollback()
-        raise Conflict("Not enough room left in this slot.", {"kg": ["Exceeds the free capacity."]})
+        raise _room_left_error(slot.id, data["kg"], data["pallets"])
     booking = Booking(
         slot_id=slot.id,
         supplier=supplier,
@@ -178,22 +204,27 @@ def create_booking(user: User, data: dict[str, Any]) -> Booking:
 def get_booking(user: User, booking_id: int) -> Booking:
     booking = db.session.get(Booking, booking_id)
     if booking is None or (user.role == Role.PRODUCER and booking.supplier_id != user.supplier_id):
-        raise NotFound(f"No booking {booking_id}.")
+        raise NotFound("booking.not_found", {"id": booking_id})
     return booking
 
 
 def change_booking(user: User, booking: Booking, data: dict[str, Any]) -> Booking:
     if booking.status != BookingStatus.BOOKED:
-        raise Conflict("A cancelled booking cannot be changed.")
+        raise Conflict("booking.cancelled")
     _check_open(booking.slot.template, booking.slot.slot_date)
     kg, pallets = data.get("kg", booking.kg), data.get("pallets", booking.pallets)
     delta_kg, delta_pallets = kg - booking.kg, pallets - booking.pallets
     if (delta_kg or delta_pallets) and not _reserve(booking.slot, delta_kg, delta_pallets):
+        slot_id = booking.slot_id
         db.session.rollback()
-        raise Conflict("Not enough room left in this slot.", {"kg": ["Exceeds the free capacity."]})
+        raise _room_left_error(slot_id, delta_kg, delta_pallets)
     if data.get("product_area_id") is not None and db.session.get(ProductArea, data["product_area_id"]) is None:
         db.session.rollback()
-        raise ValidationFailed("Unknown product area.", {"product_area_id": ["No such product area."]})
+        raise ValidationFailed(
+            "booking.unknown_product_area",
+            {},
+            {"product_area_id": [Message("field.unknown_reference", id=data["product_area_id"])]},
+        )
     for name in ("kg", "pallets", "note", "order_refs", "temperature_class", "product_area_id"):
         if name in data:
             setattr(booking, name, data[name])

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from samlast.errors import ValidationFailed
 from samlast.extensions import db
+from samlast.i18n import Message
 from samlast.models import (
     DeviationCode,
     DriverEvent,
@@ -131,8 +132,9 @@ def _proof(event: DriverEvent, stop: Stop | None, data: dict[str, Any]) -> Proof
         order_line = known.get(line["order_line_id"])
         if order_line is None:
             raise ValidationFailed(
-                "Unknown order line.",
-                {f"proof.lines.{index}.order_line_id": [f"No order line {line['order_line_id']}."]},
+                "proof.unknown_order_line",
+                {"id": line["order_line_id"]},
+                {f"proof.lines.{index}.order_line_id": [Message("field.unknown_reference", id=line["order_line_id"])]},
             )
         deviation = line.get("deviation")
         if deviation is None and line["delivered_quantity"] < order_line.quantity:

@@ -28,6 +28,7 @@ from sqlalchemy.orm import selectinload
 from samlast import planning as pl
 from samlast.errors import NotFound
 from samlast.extensions import db
+from samlast.i18n import Message
 from samlast.models import (
     DeliveryPoint,
     DriverEvent,
@@ -355,7 +356,7 @@ def learn(until: date | None = None) -> LearnedParameters:
 def reset_point(point_id: int) -> LearnedParameters:
     """A new version without `point_id`'s estimate; later learning ignores its older visits."""
     if db.session.get(DeliveryPoint, point_id) is None:
-        raise NotFound(f"No delivery point {point_id}.")
+        raise NotFound("record.not_found", {"what": Message("noun.delivery_point"), "id": point_id})
     previous = latest()
     payload = dict(previous.payload) if previous else _payload({}, lrn.TravelEstimate(), {}, {})
     payload["services"] = {k: v for k, v in payload.get("services", {}).items() if k != str(point_id)}

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from samlast.errors import Conflict
 from samlast.extensions import db
+from samlast.i18n import Message
 from samlast.models import User
 
 
@@ -21,7 +22,7 @@ def replayed_answer(model: type, client_id: str, user: User | None = None) -> di
     if stored is None:
         return None
     if user is not None and stored.user_id != user.id:
-        raise Conflict("This client id was already used by another device.", {"client_id": ["Already used."]})
+        raise Conflict("client_id_taken", {}, {"client_id": [Message("field.client_id_taken")]})
     return {**stored.response, "replay": True}
 
 

@@ -10,6 +10,7 @@ import warnings
 from PIL import Image, UnidentifiedImageError
 
 from samlast.errors import ValidationFailed
+from samlast.i18n import Message
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_SIDE_PX = 1600
@@ -19,18 +20,15 @@ ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
 def decode_data_url(value: str, field_name: str) -> bytes:
     header, _, payload = value.partition(",")
     if not header.startswith("data:image/") or ";base64" not in header:
-        raise ValidationFailed(
-            "Send images as base64 data URLs.", {field_name: ["Not an image data URL."]}
-        )
+        raise ValidationFailed("image.not_data_url", {}, {field_name: [Message("field.image_not_data_url")]})
     try:
         raw = base64.b64decode(payload, validate=True)
     except (binascii.Error, ValueError):
-        raise ValidationFailed(
-            "The image is not valid base64.", {field_name: ["Invalid base64."]}
-        ) from None
+        raise ValidationFailed("image.not_base64", {}, {field_name: [Message("field.image_unreadable")]}) from None
     if len(raw) > MAX_IMAGE_BYTES:
+        mb = round(MAX_IMAGE_BYTES / 1_000_000, 1)
         raise ValidationFailed(
-            "The image is too large.", {field_name: [f"Over {MAX_IMAGE_BYTES} bytes."]}
+            "image.too_large", {"max_mb": mb}, {field_name: [Message("field.image_too_large", max_mb=mb)]}
         )
     return raw
 
@@ -48,8 +46,9 @@ def _open(raw: bytes, field_name: str, *, decode_scale: int = 1) -> tuple[Image.
             image = Image.open(io.BytesIO(raw))
             if image.format not in ACCEPTED_FORMATS:
                 raise ValidationFailed(
-                    "Only JPEG, PNG and WebP images are accepted.",
-                    {field_name: [f"{image.format} not accepted."]},
+                    "image.format",
+                    {"format": image.format},
+                    {field_name: [Message("field.image_format", format=image.format)]},
                 )
             fmt, size = image.format, image.size
             if decode_scale > 1 and fmt == "JPEG":
@@ -61,9 +60,7 @@ def _open(raw: bytes, field_name: str, *, decode_scale: int = 1) -> tuple[Image.
         Image.DecompressionBombError,
         Image.DecompressionBombWarning,
     ):
-        raise ValidationFailed(
-            "The file is not a readable image.", {field_name: ["Not an image."]}
-        ) from None
+        raise ValidationFailed("image.unreadable", {}, {field_name: [Message("field.image_unreadable")]}) from None
     return image, fmt, size
 
 

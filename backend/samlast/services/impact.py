@@ -22,8 +22,9 @@ from sqlalchemy.orm import selectinload
 
 from samlast import impact
 from samlast import planning as pl
-from samlast.errors import ValidationFailed
+from samlast.errors import DomainError, ValidationFailed
 from samlast.extensions import db
+from samlast.i18n import Message
 from samlast.impact.factors import is_heavy
 from samlast.models import (
     DeliveryPoint,
@@ -58,13 +59,10 @@ def _s(moment: time) -> int:
 def check_dates(date_from: date, date_to: date) -> None:
     """Raise ValidationFailed naming the field if the period is empty or too long."""
     if date_to < date_from:
-        raise ValidationFailed(
-            "The period ends before it starts.", {"date_to": ["Must be on or after date_from."]}
-        )
+        raise ValidationFailed("impact.period_reversed", {}, {"date_to": [Message("field.not_before_start")]})
     if (date_to - date_from).days + 1 > MAX_DAYS:
         raise ValidationFailed(
-            f"The period may be at most {MAX_DAYS} days.",
-            {"date_to": [f"At most {MAX_DAYS} days after date_from."]},
+            "impact.period_too_long", {"max_days": MAX_DAYS}, {"date_to": [Message("field.max_days", max=MAX_DAYS)]}
         )
 
 
@@ -150,10 +148,7 @@ def build_input(terminal: Terminal, date_from: date, date_to: date) -> impact.Im
         for v in vehicles
     )
     if not fleet and orders:
-        raise ValidationFailed(
-            "The terminal has no active vehicle to plan the coordinated routes.",
-            {"terminal_id": ["No active vehicle."]},
-        )
+        raise ValidationFailed("impact.no_vehicle", {}, {"terminal_id": [Message("field.no_active_vehicle")]})
     return impact.ImpactInput(
         terminal=pl.Location(terminal.lat, terminal.lon),
         points=tuple(points),
@@ -172,7 +167,7 @@ def params_from(values: dict[str, Any]) -> impact.ImpactParams:
     try:
         return impact.ImpactParams(**kwargs)
     except ValueError as exc:
-        raise ValidationFailed(str(exc)) from None
+        raise ValidationFailed("impact.bad_parameters", {"detail": str(exc)}) from None
 
 
 def create_report(
@@ -189,13 +184,13 @@ def create_report(
     parameters = {k: v for k, v in (parameters or {}).items() if v is not None}
     params_from(parameters)
     report = ImpactReport(
-        name=name or f"{date_from.isoformat()} to {date_to.isoformat()}",
+        name=name or f"{date_from.isoformat()} – {date_to.isoformat()}",
         date_from=date_from,
         date_to=date_to,
         terminal_id=terminal.id,
         parameters=parameters,
         requested_by_id=user.id if user else None,
-        message="Waiting to start",
+        message="progress.impact.waiting",
     )
     db.session.add(report)
     db.session.commit()
@@ -232,31 +227,33 @@ def run_report(report_id: str, progress=None) -> None:
     if report is None or report.status != JobStatus.QUEUED:
         log.warning("Impact report %s is missing or already started", report_id)
         return
-    _update(report_id, status=JobStatus.RUNNING, started_at=utcnow(), message="Started")
+    _update(report_id, status=JobStatus.RUNNING, started_at=utcnow(), message="progress.started", message_params={})
     last = [0.0]
 
-    def on_progress(fraction: float, message: str) -> None:
+    def on_progress(fraction: float, message: Message) -> None:
         if progress is not None:
             progress(fraction, message)
         now = clock.monotonic()
         if now - last[0] >= 0.5:
             last[0] = now
-            _update(report_id, progress=round(fraction, 3), message=message[:500])
+            _update(report_id, progress=round(fraction, 3), message=message.key, message_params=message.json_params)
 
     try:
         terminal = db.session.get(Terminal, report.terminal_id) if report.terminal_id else None
         if terminal is None:
-            raise ValidationFailed("The report's terminal no longer exists.")
+            raise ValidationFailed("impact.terminal_gone")
         data = build_input(terminal, report.date_from, report.date_to)
         params = params_from(report.parameters or {})
         result = impact.analyse(data, params, travel=_travel_model(), progress=on_progress)
     except Exception as exc:  # the row must end in a recorded state whatever went wrong
         log.exception("Impact report %s failed", report_id)
         db.session.rollback()
+        failure = exc.message if isinstance(exc, DomainError) else Message("progress.impact.failed")
         _update(
             report_id,
             status=JobStatus.FAILED,
-            message=f"Impact analysis failed: {exc}"[:500],
+            message=failure.key,
+            message_params=failure.json_params,
             finished_at=utcnow(),
         )
     else:
@@ -267,22 +264,27 @@ def run_report(report_id: str, progress=None) -> None:
             progress=1.0,
             result=result,
             finished_at=utcnow(),
-            message=_headline(result),
+            message="progress.impact.done",
+            message_params=_headline(result),
         )
     db.session.expire_all()
 
 
-def _headline(result: dict[str, Any]) -> str:
+def _headline(result: dict[str, Any]) -> dict[str, Any]:
+    """Parameters of the finished report's one-line summary (changes in whole per cent)."""
     c = result["comparison"]
 
     def pct(key: str) -> str:
         ch = c[key]["change"]
-        return "n/a" if ch is None else f"{ch:+.0%}"
+        return "–" if ch is None else f"{ch * 100:+.0f}"
 
-    return (
-        f"Deliveries {pct('deliveries')}, km {pct('vehicle_km')}, "
-        f"CO2e {pct('co2e_kg')}, cost {pct('cost_sek')} ({result['primary_pattern']})"
-    )
+    return {
+        "deliveries": pct("deliveries"),
+        "km": pct("vehicle_km"),
+        "co2e": pct("co2e_kg"),
+        "cost": pct("cost_sek"),
+        "pattern": Message(f"impact.pattern.{result['primary_pattern']}").as_json(),
+    }
 
 
 def _travel_model() -> pl.TravelMatrixProvider:

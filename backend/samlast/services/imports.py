@@ -18,6 +18,8 @@ import sqlalchemy as sa
 from marshmallow import ValidationError
 
 from samlast.extensions import db
+from samlast.i18n import Message
+from samlast.i18n.validation import as_message
 from samlast.models import (
     DeliveryPoint,
     Municipality,
@@ -40,9 +42,12 @@ MAX_ERRORS = 200
 
 @dataclass(frozen=True)
 class RowError:
+    """One error of a file: the spreadsheet row (header = 1), the column, what is wrong, the cell."""
+
     row: int
     column: str
-    message: str
+    message: Message
+    value: str = ""
 
 
 @dataclass
@@ -57,17 +62,21 @@ class ImportResult:
         return not self.errors
 
     @property
-    def summary(self) -> str:
+    def summary(self) -> Message:
         if self.ok:
-            return f"Imported {self.created} new and updated {self.updated} {self.kind}."
+            return Message(
+                "import.done", created=self.created, updated=self.updated, what=Message(f"import.kind.{self.kind}")
+            )
         rows = sorted({e.row for e in self.errors})
-        listed = ", ".join(str(r) for r in rows[:30]) + (" ..." if len(rows) > 30 else "")
-        return f"{len(self.errors)} error(s) in row(s) {listed}; nothing was imported."
+        return Message("import.failed", errors=len(self.errors), rows=len(rows))
 
 
 class _Errors(list):
-    def add(self, row: int, column: str, message: str) -> None:
-        self.append(RowError(row, column, message))
+    def add(self, row: int, column: str, message: Message, value: Any = "") -> None:
+        self.append(RowError(row, column, message, "" if value is None else str(value)))
+
+    def on(self, row: int, columns: set[str]) -> bool:
+        return any(e.row == row and e.column in columns for e in self)
 
 
 def _read_rows(data: bytes, errors: _Errors) -> list[dict[str, str]]:
@@ -77,13 +86,13 @@ def _read_rows(data: bytes, errors: _Errors) -> list[dict[str, str]]:
         try:
             text = data.decode("cp1252")  # Excel's default on Swedish Windows
         except UnicodeDecodeError:
-            errors.add(1, "", "The file is not a text (CSV) file in UTF-8 or Windows-1252.")
+            errors.add(1, "", Message("import.not_text_encoding"))
             return []
     if "\x00" in text:
-        errors.add(1, "", "The file is not a text (CSV) file.")
+        errors.add(1, "", Message("import.not_text"))
         return []
     if not text.strip():
-        errors.add(1, "", "The file is empty.")
+        errors.add(1, "", Message("import.empty"))
         return []
     first_line = next(iter(text.splitlines()), "")
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
@@ -93,19 +102,23 @@ def _read_rows(data: bytes, errors: _Errors) -> list[dict[str, str]]:
             reader.fieldnames = [name.strip().lower() for name in reader.fieldnames]
         return list(reader)
     except csv.Error as exc:
-        errors.add(reader.line_num or 1, "", f"The file is not valid CSV: {exc}.")
+        errors.add(reader.line_num or 1, "", Message("import.not_csv", detail=str(exc)))
         return []
 
 
-def _check_header(kind: str, rows: list[dict[str, str]], errors: _Errors) -> None:
+def _check_header(kind: str, rows: list[dict[str, str]], errors: _Errors) -> set[str]:
+    """Report each required column missing from the header; returns those columns."""
     schema = ROW_SCHEMAS[kind]()
     header = set(rows[0]) if rows else set()
-    for name, schema_field in schema.fields.items():
-        if schema_field.required and name not in header:
-            errors.add(1, name, "Required column is missing from the header.")
+    missing = {name for name, schema_field in schema.fields.items() if schema_field.required and name not in header}
+    for name in sorted(missing):
+        errors.add(1, name, Message("import.column_missing"))
+    return missing
 
 
-def _parse(kind: str, rows: list[dict[str, str]], errors: _Errors) -> list[tuple[int, dict]]:
+def _parse(kind: str, rows: list[dict[str, str]], errors: _Errors, missing: set[str]) -> list[tuple[int, dict]]:
+    """Every row with the values that could be read: a row with errors still has its other
+    cells checked against the database, so one report lists every error of the file."""
     schema = ROW_SCHEMAS[kind]()
     parsed = []
     for number, row in enumerate(rows, start=2):
@@ -113,7 +126,11 @@ def _parse(kind: str, rows: list[dict[str, str]], errors: _Errors) -> list[tuple
             parsed.append((number, schema.load(row)))
         except ValidationError as exc:
             for column, messages in sorted(exc.messages_dict.items()):
-                errors.add(number, column, " ".join(_flatten(messages)))
+                if column in missing:
+                    continue  # said once, on the header
+                for message in _flatten(messages):
+                    errors.add(number, column, as_message(message), row.get(column))
+            parsed.append((number, exc.valid_data or {}))
     return parsed
 
 
@@ -137,32 +154,37 @@ def _existing(model: type, rows: list[tuple[int, dict]], key: str = "external_id
 def _duplicates(rows: list[tuple[int, dict]], errors: _Errors, key: str = "external_id") -> None:
     seen: dict[str, int] = {}
     for number, data in rows:
+        if key not in data:
+            continue
         if data[key] in seen:
-            errors.add(number, key, f"{data[key]!r} also appears on row {seen[data[key]]}.")
+            errors.add(number, key, Message("import.duplicate", row=seen[data[key]]), data[key])
         seen.setdefault(data[key], number)
+
+
+_PLACE = {"lat", "lon", "address"}
 
 
 def _fill_coordinates(rows: list[tuple[int, dict]], errors: _Errors, place: Callable) -> None:
     """Geocode rows without lat/lon; on failure name every row that needs coordinates."""
-    needing = [(n, d) for n, d in rows if "lat" not in d or "lon" not in d]
+    needing = [(n, d) for n, d in rows if ("lat" not in d or "lon" not in d) and not errors.on(n, _PLACE)]
     if not needing:
         return
     without_address = [n for n, d in needing if not d.get("address")]
     for number in without_address:
-        errors.add(number, "lat", "Give lat and lon, or an address to look up.")
+        errors.add(number, "lat", Message("import.coordinates_or_address"))
     queries = {n: f"{d['address']}, {place(d)}, Sweden" for n, d in needing if d.get("address")}
     if errors or not queries:
         return
     try:
         found = geocoding.geocode_many(queries.values())
-    except geocoding.GeocodingUnavailable as exc:
+    except geocoding.GeocodingUnavailable:
         for number in queries:
-            errors.add(number, "lat", f"Fill in lat and lon: the address could not be looked up ({exc})")
+            errors.add(number, "lat", Message("import.geocoding_unavailable"), queries[number])
         return
     for number, data in needing:
         coordinates = found.get(queries[number])
         if coordinates is None:
-            errors.add(number, "address", f"Address {data['address']!r} was not found.")
+            errors.add(number, "address", Message("import.address_not_found"), data["address"])
         else:
             data["lat"], data["lon"] = coordinates
 
@@ -183,8 +205,8 @@ def _upsert(model: type, existing: dict, data: dict, result: ImportResult) -> An
 def _import_delivery_points(rows, errors: _Errors, result: ImportResult) -> None:
     municipalities = {m.name.lower(): m for m in db.session.scalars(sa.select(Municipality))}
     for number, data in rows:
-        if data["municipality"].lower() not in municipalities:
-            errors.add(number, "municipality", f"Unknown municipality {data['municipality']!r}.")
+        if "municipality" in data and data["municipality"].lower() not in municipalities:
+            errors.add(number, "municipality", Message("import.unknown_municipality"), data["municipality"])
     _duplicates(rows, errors)
     _fill_coordinates(rows, errors, place=lambda d: d["municipality"])
     if errors:
@@ -200,9 +222,9 @@ def _import_delivery_points(rows, errors: _Errors, result: ImportResult) -> None
 def _import_suppliers(rows, errors: _Errors, result: ImportResult) -> None:
     areas = {a.name.lower(): a for a in db.session.scalars(sa.select(ProductArea))}
     for number, data in rows:
-        unknown = [n for n in data["product_areas"] if n.lower() not in areas]
+        unknown = [n for n in data.get("product_areas", []) if n.lower() not in areas]
         if unknown:
-            errors.add(number, "product_areas", f"Unknown product areas: {', '.join(unknown)}.")
+            errors.add(number, "product_areas", Message("import.unknown_product_area"), "|".join(unknown))
     _duplicates(rows, errors)
     _fill_coordinates(rows, errors, place=lambda d: "")
     if errors:
@@ -217,12 +239,13 @@ def _import_suppliers(rows, errors: _Errors, result: ImportResult) -> None:
 def _import_vehicles(rows, errors: _Errors, result: ImportResult) -> None:
     terminals = {t.name.lower(): t for t in db.session.scalars(sa.select(Terminal))}
     for number, data in rows:
-        if data["terminal"].lower() not in terminals:
-            errors.add(number, "terminal", f"Unknown terminal {data['terminal']!r}.")
-        if data["shift_start"] >= data["shift_end"]:
-            errors.add(number, "shift_end", "The shift must end after it starts.")
-        if not any(data[f"{c.value}_kg"] > 0 for c in TemperatureClass):
-            errors.add(number, "ambient_kg", "Give the capacity of at least one compartment.")
+        if "terminal" in data and data["terminal"].lower() not in terminals:
+            errors.add(number, "terminal", Message("import.unknown_terminal"), data["terminal"])
+        if "shift_start" in data and "shift_end" in data and data["shift_start"] >= data["shift_end"]:
+            errors.add(number, "shift_end", Message("import.shift_order"), f"{data['shift_end']:%H:%M}")
+        capacities = [data.get(f"{c.value}_kg") for c in TemperatureClass]
+        if None not in capacities and not any(kg > 0 for kg in capacities):
+            errors.add(number, "ambient_kg", Message("import.no_capacity"))
     _duplicates(rows, errors)
     if errors:
         return
@@ -246,24 +269,26 @@ def _import_orders(rows, errors: _Errors, result: ImportResult) -> None:
     heads: dict[str, tuple[int, dict]] = {}
     lines: dict[str, list[dict]] = {}
     for number, data in rows:
-        if data["delivery_point"] not in points:
-            errors.add(number, "delivery_point", f"Unknown delivery point {data['delivery_point']!r}.")
-        if data["supplier"] not in suppliers:
-            errors.add(number, "supplier", f"Unknown supplier {data['supplier']!r}.")
+        if "delivery_point" in data and data["delivery_point"] not in points:
+            errors.add(number, "delivery_point", Message("import.unknown_delivery_point"), data["delivery_point"])
+        if "supplier" in data and data["supplier"] not in suppliers:
+            errors.add(number, "supplier", Message("import.unknown_supplier"), data["supplier"])
         area = areas.get(data.get("product_area", "").lower())
         if data.get("product_area") and area is None:
-            errors.add(number, "product_area", f"Unknown product area {data['product_area']!r}.")
+            errors.add(number, "product_area", Message("import.unknown_product_area"), data["product_area"])
         data["product_area"] = area
         if "temperature_class" not in data:
             if area is None:
-                errors.add(number, "temperature_class", "Give a temperature class or product area.")
+                errors.add(number, "temperature_class", Message("import.temperature_or_area"))
             else:
                 data["temperature_class"] = area.temperature_class
+        if "order_external_id" not in data:
+            continue
         first = heads.setdefault(data["order_external_id"], (number, data))
         lines.setdefault(data["order_external_id"], []).append(data)
         for key in ("delivery_point", "supplier", "requested_date"):
-            if first[1][key] != data[key]:
-                errors.add(number, key, f"Differs from row {first[0]} of the same order.")
+            if key in first[1] and key in data and first[1][key] != data[key]:
+                errors.add(number, key, Message("import.differs_from_row", row=first[0]), data[key])
     if errors:
         return
     existing = _lookup(Order, Order.external_id, set(heads))
@@ -307,12 +332,11 @@ def import_csv(kind: str, data: bytes) -> ImportResult:
     errors = _Errors()
     rows = _read_rows(data, errors)
     if not errors and not rows:
-        errors.add(2, "", "The file has a header but no rows.")
-    if not errors:
-        _check_header(kind, rows, errors)
-    if not errors:
-        # Rows that parsed are still checked against the database, so one report lists all.
-        parsed = _parse(kind, rows, errors)
+        errors.add(2, "", Message("import.no_rows"))
+    if rows:
+        missing = _check_header(kind, rows, errors)
+        # Rows with errors are still checked against the database, so one report lists all.
+        parsed = _parse(kind, rows, errors, missing)
         try:
             IMPORTERS[kind](parsed, errors, result)
         except Exception:

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from samlast.errors import Conflict, NotFound, ValidationFailed
 from samlast.extensions import db
+from samlast.i18n import Message
 from samlast.models import (
     Cluster,
     DeliveryPoint,
@@ -48,6 +49,11 @@ class Resource:
     on_change: Callable[[Any, dict[str, Any]], None] | None = None
     watch: tuple[str, ...] = ()
 
+    @property
+    def noun(self) -> str:
+        """The table key suffix of the resource's name (noun.delivery_point)."""
+        return self.label.replace(" ", "_")
+
     def snapshot(self, obj: Any) -> dict[str, Any]:
         return {name: getattr(obj, name, None) for name in self.watch}
 
@@ -59,7 +65,7 @@ class Resource:
 def get_or_404(resource: Resource, object_id: int) -> Any:
     obj = db.session.get(resource.model, object_id)
     if obj is None:
-        raise NotFound(f"No {resource.label} with id {object_id}.")
+        raise NotFound("record.not_found", {"what": Message(f"noun.{resource.noun}"), "id": object_id})
     return obj
 
 
@@ -68,9 +74,9 @@ def _check_references(resource: Resource, data: dict[str, Any]) -> None:
     for name, model in resource.references.items():
         value = data.get(name)
         if value is not None and db.session.get(model, value) is None:
-            errors[name] = [f"No {model.__name__} with id {value}."]
+            errors[name] = [Message("field.unknown_reference", id=value)]
     if errors:
-        raise ValidationFailed("Unknown references: " + ", ".join(sorted(errors)) + ".", errors)
+        raise ValidationFailed("record.unknown_references", {"count": len(errors)}, errors)
 
 
 def _check_unique(resource: Resource, data: dict[str, Any], current_id: int | None) -> None:
@@ -82,10 +88,9 @@ def _check_unique(resource: Resource, data: dict[str, Any], current_id: int | No
         if current_id is not None:
             query = query.where(resource.model.id != current_id)
         if db.session.scalar(query) is not None:
-            used = f"{data[column.name]!r} is already used by another {resource.label}."
-            errors[column.name] = [used]
+            errors[column.name] = [Message("field.already_used", value=data[column.name])]
     if errors:
-        raise ValidationFailed("Values must be unique: " + ", ".join(sorted(errors)) + ".", errors)
+        raise ValidationFailed("record.not_unique", {"count": len(errors)}, errors)
 
 
 def assign(resource: Resource, obj: Any, data: dict[str, Any]) -> None:
@@ -107,9 +112,7 @@ def _commit(resource: Resource) -> None:
         db.session.commit()
     except IntegrityError as exc:
         db.session.rollback()
-        raise Conflict(
-            f"The {resource.label} conflicts with existing data or is still in use."
-        ) from exc
+        raise Conflict("record.in_use", {"what": Message(f"noun.{resource.noun}")}) from exc
 
 
 def create(resource: Resource, data: dict[str, Any]) -> Any:
@@ -131,9 +134,7 @@ def update(resource: Resource, obj: Any, data: dict[str, Any]) -> Any:
         assign(resource, obj, data)
     except IntegrityError as exc:  # a flush while replacing nested rows
         db.session.rollback()
-        raise Conflict(
-            f"The {resource.label} conflicts with existing data or is still in use."
-        ) from exc
+        raise Conflict("record.in_use", {"what": Message(f"noun.{resource.noun}")}) from exc
     except Exception:
         db.session.rollback()
         raise
@@ -166,7 +167,9 @@ def _rows_by_id(model: type, ids: Sequence[int], field_name: str) -> list[Any]:
     missing = sorted(set(ids) - {row.id for row in rows})
     if missing:
         raise ValidationFailed(
-            f"Unknown {model.__name__} ids: {missing}.", {field_name: [f"Unknown ids {missing}."]}
+            "record.unknown_references",
+            {"count": len(missing)},
+            {field_name: [Message("field.unknown_reference", id=missing)]},
         )
     return sorted(rows, key=lambda row: ids.index(row.id))
 
@@ -209,20 +212,15 @@ def _set_user_points(user: User, ids: list[int]) -> None:
 
 def _validate_user(user: User) -> None:
     if not user.password_hash:
-        raise ValidationFailed("A new user needs a password.", {"password": ["Required."]})
+        raise ValidationFailed("user.password_required", {}, {"password": [Message("field.required")]})
     if user.role == Role.PRODUCER and user.supplier_id is None:
-        raise ValidationFailed(
-            "A producer is linked to one supplier.", {"supplier_id": ["Required for producers."]}
-        )
+        raise ValidationFailed("user.producer_needs_supplier", {}, {"supplier_id": [Message("field.required")]})
     if user.role != Role.PRODUCER and user.supplier_id is not None:
         raise ValidationFailed(
-            "Only producers are linked to a supplier.", {"supplier_id": ["Only for producers."]}
+            "user.supplier_only_for_producers", {}, {"supplier_id": [Message("field.only_producers")]}
         )
     if user.role == Role.RECIPIENT and not user.delivery_points:
-        raise ValidationFailed(
-            "A recipient is linked to at least one delivery point.",
-            {"delivery_point_ids": ["Required for recipients."]},
-        )
+        raise ValidationFailed("user.recipient_needs_point", {}, {"delivery_point_ids": [Message("field.required")]})
 
 
 def _later(first: str, second: str) -> Callable[[Any], None]:
@@ -238,9 +236,8 @@ def _later(first: str, second: str) -> Callable[[Any], None]:
     def check(obj: Any) -> None:
         start, end = value(obj, first), value(obj, second)
         if start is not None and end is not None and start >= end:
-            raise ValidationFailed(
-                f"{second} must be later than {first}.", {second: [f"Must be later than {first}."]}
-            )
+            later = Message("field.later_than", other=Message(f"label.{first}"))
+            raise ValidationFailed("record.invalid", {"count": 1}, {second: [later]})
 
     return check
 

@@ -15,7 +15,9 @@ from datetime import date
 import sqlalchemy as sa
 from flask import current_app
 
+from samlast.errors import DomainError
 from samlast.extensions import db
+from samlast.i18n import Message
 from samlast.models import JobStatus, PlanningJob, Terminal, User
 from samlast.models.base import utcnow
 from samlast.realtime import events
@@ -51,7 +53,7 @@ def enqueue_planning(
         fresh=fresh,
         time_limit_s=time_limit_s or current_app.config["PLANNING_TIME_LIMIT_S"],
         requested_by_id=user.id if user else None,
-        message="Waiting for the planner",
+        message="progress.planning.waiting",
     )
     db.session.add(job)
     db.session.commit()
@@ -90,20 +92,27 @@ def run_planning_job(job_id: str) -> None:
         return
     job.status = JobStatus.RUNNING
     job.started_at = utcnow()
-    job.message = "Started"
+    job.message, job.message_params = "progress.started", {}
     db.session.commit()
     events.to_coordinators("planning_job", job_payload(job))
     last_report = [0.0]
 
-    def progress(fraction: float, message: str) -> None:
+    def progress(fraction: float, message: Message) -> None:
         now = clock.monotonic()
         if now - last_report[0] < 0.5:
             return
         last_report[0] = now
-        _update(job_id, progress=round(fraction, 3), message=message)
+        _update(job_id, progress=round(fraction, 3), message=message.key, message_params=message.json_params)
         events.to_coordinators(
             "planning_job",
-            {"id": job_id, "status": "running", "progress": round(fraction, 3), "message": message},
+            {
+                "id": job_id,
+                "status": "running",
+                "progress": round(fraction, 3),
+                "message": message.render(),
+                "message_key": message.key,
+                "message_params": message.json_params,
+            },
         )
 
     try:
@@ -113,7 +122,14 @@ def run_planning_job(job_id: str) -> None:
     except Exception as exc:  # the job must end in a recorded state whatever went wrong
         log.exception("Planning job %s failed", job_id)
         db.session.rollback()
-        _update(job_id, status=JobStatus.FAILED, message=f"Planning failed: {exc}", finished_at=utcnow())
+        failure = exc.message if isinstance(exc, DomainError) else Message("progress.planning.failed")
+        _update(
+            job_id,
+            status=JobStatus.FAILED,
+            message=failure.key,
+            message_params=failure.json_params,
+            finished_at=utcnow(),
+        )
     else:
         unassigned = len(plan.unassigned)
         _update(
@@ -122,7 +138,8 @@ def run_planning_job(job_id: str) -> None:
             progress=1.0,
             plan_id=plan.id,
             finished_at=utcnow(),
-            message=f"Plan version {plan.version}: {len(plan.routes)} routes, {unassigned} unassigned",
+            message="progress.planning.done",
+            message_params={"version": plan.version, "routes": len(plan.routes), "unassigned": unassigned},
         )
         events.plan_updated(plan)
     db.session.expire_all()

@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload
 from samlast import planning as pl
 from samlast.errors import NotFound
 from samlast.extensions import db
+from samlast.i18n import Message
 from samlast.models import (
     DeliveryPoint,
     Order,
@@ -92,7 +93,7 @@ def seconds_of(plan_date: date, moment: datetime) -> int:
 def default_terminal() -> Terminal:
     terminal = db.session.scalar(sa.select(Terminal).order_by(Terminal.id))
     if terminal is None:
-        raise NotFound("No terminal exists yet; create one first.")
+        raise NotFound("planning.no_terminal")
     return terminal
 
 
@@ -412,7 +413,7 @@ def _confirm_bookings(plan_date: date, terminal: Terminal, plan: Plan) -> None:
             booking.confirmed_time = stop.planned_service_start if stop else None
 
 
-ProgressFn = Callable[[float, str], None]
+ProgressFn = Callable[[float, Message], None]
 
 
 class _Progress(pl.SolveCallbacks):
@@ -420,7 +421,7 @@ class _Progress(pl.SolveCallbacks):
         self.report = report
 
     def on_progress(self, fraction: float, best_cost: int) -> None:
-        self.report(0.1 + 0.85 * min(fraction, 1.0), "Searching for shorter routes")
+        self.report(0.1 + 0.85 * min(fraction, 1.0), Message("progress.planning.searching"))
 
 
 def plan_day(
@@ -434,13 +435,13 @@ def plan_day(
 ) -> Plan:
     """Plan `plan_date` and store the result as the next version; returns the stored plan."""
     report = progress or (lambda fraction, message: None)
-    report(0.02, "Reading orders and vehicles")
+    report(0.02, Message("progress.planning.reading"))
     day = build_day_problem(terminal, plan_date)
     previous = current_plan(terminal.id, plan_date)
     initial, fixed = (None, None)
     if previous is not None and not fresh:
         initial, fixed = _as_planner_plan(previous, day)
-    report(0.08, f"Planning {len(day.problem.jobs)} stops with {len(day.vehicles)} vehicles")
+    report(0.08, Message("progress.planning.planning", stops=len(day.problem.jobs), vehicles=len(day.vehicles)))
     if not day.problem.vehicles:
         day.unplannable += [
             {"job_key": job.id, "reason": NO_ACTIVE_VEHICLE, "label": day.jobs[job.id].label}
@@ -460,7 +461,7 @@ def plan_day(
         initial_plan=initial,
         fixed=fixed or None,
     )
-    report(0.97, "Storing the plan")
+    report(0.97, Message("progress.planning.storing"))
     plan = _store(terminal, plan_date, day, result, previous)
     _push(plan)
     return plan

@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from samlast.errors import NotFound, ValidationFailed
 from samlast.extensions import db
+from samlast.i18n import Message
 from samlast.models import (
     Deviation,
     DeviationCode,
@@ -35,7 +36,7 @@ def _points(user: User, delivery_point_id: int | None) -> list[int]:
     points = user.delivery_point_ids
     if delivery_point_id is not None:
         if delivery_point_id not in points:
-            raise NotFound(f"No delivery point {delivery_point_id} of yours.")
+            raise NotFound("recipient.not_your_point", {"id": delivery_point_id})
         return [delivery_point_id]
     return points
 
@@ -146,12 +147,20 @@ def confirm(user: User, data: dict[str, Any]) -> tuple[dict[str, Any], bool]:
         )
     }
     if not order_lines:
-        raise ValidationFailed("Nothing was ordered for that day.", {"plan_date": ["No orders to confirm."]})
+        raise ValidationFailed(
+            "recipient.nothing_ordered",
+            {"date": data["plan_date"].isoformat()},
+            {"plan_date": [Message("field.no_orders_that_day")]},
+        )
     proof = _latest_proof(point_id, data["plan_date"])
     given = {line["order_line_id"]: line for line in data["lines"]}
     unknown = sorted(set(given) - set(order_lines))
     if unknown:
-        raise ValidationFailed("Lines not in that day's orders.", {"lines": [f"Unknown order lines {unknown}."]})
+        raise ValidationFailed(
+            "recipient.unknown_lines",
+            {"count": len(unknown)},
+            {"lines": [Message("field.unknown_reference", id=unknown)]},
+        )
     for index, photo in enumerate(data["photos"]):
         images.reencode(images.decode_data_url(photo, f"photos.{index}"), f"photos.{index}")
     confirmation = ReceiptConfirmation(

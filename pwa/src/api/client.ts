@@ -1,6 +1,7 @@
 // The one place that talks HTTP to the Samlast API. Every error becomes an ApiError
 // (the server answered) or a NetworkError (it did not).
 import { reportFetchFailed, reportFetchOk } from "../state/connectivity";
+import { getLocale } from "../i18n";
 import { getSession, setSession } from "../state/session";
 import type { ApiErrorBody } from "./types";
 
@@ -33,6 +34,17 @@ export function onSessionExpired(handler: () => void): void {
   sessionExpiredHandler = handler;
 }
 
+/**
+ * Headers of every API request: the token, and the user's language, in which the server
+ * writes its messages (errors, progress, PDFs, CSV headers).
+ */
+export function apiHeaders({ auth = true }: { auth?: boolean } = {}): Record<string, string> {
+  const headers: Record<string, string> = { Accept: "application/json", "Accept-Language": getLocale() };
+  const session = getSession();
+  if (auth && session) headers.Authorization = `Bearer ${session.token}`;
+  return headers;
+}
+
 function isErrorBody(body: unknown): body is ApiErrorBody {
   return (
     typeof body === "object" &&
@@ -48,10 +60,9 @@ export async function request<T>(
   body?: unknown,
   { auth = true }: { auth?: boolean } = {},
 ): Promise<T> {
-  const headers: Record<string, string> = { Accept: "application/json" };
+  const headers = apiHeaders({ auth });
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const session = getSession();
-  if (auth && session) headers.Authorization = `Bearer ${session.token}`;
 
   let response: Response;
   try {

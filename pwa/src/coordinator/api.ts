@@ -1,8 +1,8 @@
 // The coordinator's reads and writes: plans and planning jobs, master-data lists, CSV
 // imports, deviations to resolve, impact reports and learned times. Shapes follow /api/openapi.json.
-import { API_BASE, ApiError, get, NetworkError, post } from "../api/client";
+import { API_BASE, ApiError, apiHeaders, get, NetworkError, post } from "../api/client";
+import type { Param } from "../i18n";
 import { reportFetchFailed, reportFetchOk } from "../state/connectivity";
-import { getSession } from "../state/session";
 
 export type StopStatus = "planned" | "arrived" | "done" | "skipped";
 export type JobStatus = "queued" | "running" | "succeeded" | "failed";
@@ -73,7 +73,10 @@ export interface PlanningJob {
   plan_date?: string;
   status: JobStatus;
   progress: number;
+  /** The server's text in the language asked for; message_key/params render it in the current one. */
   message: string;
+  message_key?: string;
+  message_params?: Record<string, Param>;
   plan_id?: number | null;
 }
 
@@ -175,9 +178,7 @@ export interface ImportRowError {
 export async function importCsv(kind: ListKind, file: Blob, filename: string): Promise<ImportResult> {
   const body = new FormData();
   body.append("file", file, filename);
-  const headers: Record<string, string> = { Accept: "application/json" };
-  const session = getSession();
-  if (session) headers.Authorization = `Bearer ${session.token}`;
+  const headers = apiHeaders();
   let response: Response;
   try {
     response = await fetch(`${API_BASE}/imports/${kind}`, { method: "POST", headers, body, cache: "no-store" });
@@ -251,6 +252,8 @@ export interface ImpactReport {
   status: JobStatus;
   progress: number;
   message: string;
+  message_key?: string;
+  message_params?: Record<string, Param>;
   created_at: string;
   finished_at?: string | null;
   parameters?: Record<string, unknown>;

@@ -1,7 +1,7 @@
 // "Effekter": free delivery (today) against coordinated distribution for a period. Starts the
 // analysis (progress bar), then shows the headline figures, charts per week and per
 // municipality, the cost split between municipalities, and exports as CSV or print / PDF.
-import { intlLocale, t, type MessageKey } from "../i18n";
+import { intlLocale, serverText, t, type MessageKey } from "../i18n";
 import { empty, errorBox, errorMessage, loading } from "../ui/components";
 import { h } from "../ui/dom";
 import { addDays, isoDate, parseIsoDate } from "../util/dates";
@@ -173,7 +173,7 @@ function progressBlock(): HTMLElement | null {
     { class: `progress-block job-${report.status}`, role: "status", "data-testid": "impact-progress" },
     h("label", { for: "impact-progress-bar" }, `${t(`coordinator.job.${report.status}`)} – ${value} %`),
     h("progress", { id: "impact-progress-bar", max: 100, value }),
-    report.message ? h("p", { class: "muted small" }, report.message) : null,
+    report.message ? h("p", { class: "muted small" }, serverText(report)) : null,
   );
 }
 

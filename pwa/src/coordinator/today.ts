@@ -1,7 +1,7 @@
 // "I dag": the day's routes on a map and as tables, live vehicle positions, late-risk warnings,
 // deviations to resolve, the plan / re-plan button with its progress, and the jobs that could
 // not be planned with the reason in plain words.
-import { hasKey, intlLocale, t } from "../i18n";
+import { hasKey, intlLocale, serverText, t } from "../i18n";
 import { empty, errorBox, errorMessage, formatNumber, loading } from "../ui/components";
 import { h } from "../ui/dom";
 import { isoDate } from "../util/dates";
@@ -242,7 +242,7 @@ function progressBlock(): HTMLElement | null {
     { class: `progress-block job-${job.status}`, "data-testid": "plan-progress", role: "status" },
     h("label", { for: "plan-progress-bar" }, `${status} – ${pct} %`),
     h("progress", { id: "plan-progress-bar", max: 100, value: pct }),
-    job.message && job.status !== "succeeded" ? h("p", { class: "small" }, job.message) : null,
+    job.message && job.status !== "succeeded" ? h("p", { class: "small" }, serverText(job)) : null,
   );
 }
 

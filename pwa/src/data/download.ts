@@ -1,13 +1,12 @@
 // Files behind the bearer token (the PDF receipt, the CSV export): a plain link cannot send
 // the Authorization header, so fetch the file and hand the browser an object URL.
-import { API_BASE, ApiError, NetworkError } from "../api/client";
-import { getSession } from "../state/session";
+import { API_BASE, ApiError, NetworkError, apiHeaders } from "../api/client";
 
 async function fetchFile(path: string): Promise<Blob> {
   let response: Response;
   try {
     response = await fetch(API_BASE + path, {
-      headers: { Authorization: `Bearer ${getSession()?.token ?? ""}` },
+      headers: apiHeaders(),
       cache: "no-store",
     });
   } catch (error) {

@@ -1,9 +1,18 @@
 // Translation lookup: t(key, params). Swedish is the default; the choice is kept per device.
-import { en } from "./en";
-import { sv, type MessageKey, type Messages } from "./sv";
+// The tables are the server's too (backend/samlast/i18n/*.json): one table per language for every
+// word the user reads, so a server message (error, progress, report) is translated the same way.
+// Placeholders are written {name}; tests/unit/test_i18n.py checks both tables have the same keys
+// and placeholders.
+import enTable from "../../../backend/samlast/i18n/en.json";
+import svTable from "../../../backend/samlast/i18n/sv.json";
+
+export type MessageKey = keyof typeof svTable;
+export type Messages = Record<MessageKey, string>;
+const sv: Messages = svTable;
+// Assigning the English table to Messages makes the compiler reject a missing key.
+const en: Messages = enTable;
 
 export type Locale = "sv" | "en";
-export type { MessageKey };
 
 const TABLES: Record<Locale, Messages> = { sv, en };
 const STORAGE_KEY = "samlast.locale";
@@ -50,12 +59,41 @@ export function hasKey(key: string): key is MessageKey {
   return key in sv;
 }
 
-export function t(key: MessageKey, params?: Record<string, string | number>): string {
+/** A message the server sent as a table key with parameters (a parameter may be one too). */
+export interface KeyedMessage {
+  key: string;
+  params?: Record<string, Param>;
+}
+export type Param = string | number | KeyedMessage;
+
+function formatParam(value: Param): string {
+  if (typeof value === "object") return message(value);
+  // Whole numbers (years, ids, counts) as they are; fractions the reader's way (0,5 in Swedish).
+  if (typeof value === "number" && !Number.isInteger(value)) {
+    return new Intl.NumberFormat(intlLocale(), { maximumFractionDigits: 2 }).format(value);
+  }
+  return String(value);
+}
+
+export function t(key: MessageKey, params?: Record<string, Param>): string {
   const template = TABLES[current][key] ?? sv[key];
   if (!params) return template;
   return template.replace(/\{(\w+)\}/g, (match, name: string) =>
-    name in params ? String(params[name]) : match,
+    name in params ? formatParam(params[name]!) : match,
   );
+}
+
+/**
+ * A server message in the reader's language: its key's text if the tables have it, else
+ * `fallback` (the server's own rendering, in the language the request asked for).
+ */
+export function message(value: KeyedMessage, fallback = ""): string {
+  return hasKey(value.key) ? t(value.key, value.params) : fallback || value.key;
+}
+
+/** A job's or report's stored message in the current language (its key), else the server's text. */
+export function serverText(item: { message: string; message_key?: string; message_params?: Record<string, Param> }): string {
+  return item.message_key ? message({ key: item.message_key, params: item.message_params ?? {} }, item.message) : item.message;
 }
 
 document.documentElement.lang = current;
