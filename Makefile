@@ -14,7 +14,7 @@ export CHROMIUM_PATH ?= $(shell command -v chromium 2>/dev/null || echo /usr/bin
 PY_STAMP := $(VENV)/.installed
 NPM_STAMP := pwa/node_modules/.installed
 PWA_INDEX := pwa/dist/index.html
-PWA_SOURCES := $(shell find pwa/src pwa/public -type f 2>/dev/null) $(wildcard backend/samlast/i18n/*.json) pwa/index.html pwa/vite.config.ts pwa/tsconfig.json pwa/package.json
+PWA_SOURCES := $(shell find pwa/src pwa/public pwa/test -type f 2>/dev/null) $(wildcard backend/samlast/i18n/*.json) pwa/index.html pwa/vite.config.ts pwa/tsconfig.json pwa/package.json
 
 .PHONY: run test test-postgres setup system-packages db demo lint bench screenshots clean
 
@@ -23,6 +23,7 @@ run: setup db demo
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: setup system-packages
+	cd pwa && npm test --silent
 	$(BIN)/pytest
 
 # The same suite against PostgreSQL; needs TEST_DATABASE_URL (see scripts/start-postgres.sh).

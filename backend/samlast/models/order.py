@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import enum
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from samlast.models.base import Base, TemperatureClass, Timestamped, enum_column
+from samlast.models.base import Base, TemperatureClass, Timestamped, UTCDateTime, enum_column
 from samlast.models.delivery_point import DeliveryPoint
 from samlast.models.supplier import ProductArea, Supplier
 
@@ -34,6 +34,9 @@ class Order(Timestamped, Base):
         enum_column(OrderStatus, "order_status"), default=OrderStatus.OPEN
     )
     note: Mapped[str] = mapped_column(sa.Text, default="")
+    # When goods of the order were first handed over (a proof of delivery naming its lines): a fact,
+    # after which the order can no longer be changed or removed.
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     delivery_point: Mapped[DeliveryPoint] = relationship()
     supplier: Mapped[Supplier] = relationship()

@@ -27,6 +27,7 @@ class OrderSchema(BaseSchema):
     supplier_id = fields.Integer(required=True)
     requested_date = fields.Date(required=True)
     status = fields.Enum(OrderStatus, by_value=True)
+    delivered_at = fields.DateTime(dump_only=True, allow_none=True)
     note = fields.String()
     lines = fields.List(
         fields.Nested(OrderLineSchema), required=True, validate=validate.Length(min=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from marshmallow import fields, validate
 
 from samlast.i18n import Message
@@ -25,6 +26,11 @@ class UserSchema(BaseSchema):
     delivery_point_ids = fields.List(fields.Integer())
     active = fields.Boolean()
     locale = fields.String(validate=validate.OneOf(["sv", "en"]))
+    time_zone = fields.Function(
+        lambda _user: current_app.config["TIMEZONE"],
+        dump_only=True,
+        metadata={"description": "The cluster's time zone, in which every time of a plan is shown"},
+    )
 
 
 class LoginSchema(BaseSchema):

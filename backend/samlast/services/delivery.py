@@ -200,6 +200,8 @@ def record_event(user: User, data: dict[str, Any]) -> tuple[dict[str, Any], bool
                 target = StopStatus.SKIPPED
             if STATUS_RANK[target] >= STATUS_RANK[stop.status]:
                 stop.status = target
+        if proof is not None and stop is not None and not flag:
+            _mark_delivered(proof, event.recorded_at)
         db.session.flush()
         event.response = {
             "event_id": event.id,
@@ -224,6 +226,14 @@ def record_event(user: User, data: dict[str, Any]) -> tuple[dict[str, Any], bool
     if proof_id is not None:
         receipts.render_later(proof_id)
     return answer, False
+
+
+def _mark_delivered(proof: ProofOfDelivery, moment: datetime) -> None:
+    """Orders whose goods were handed over (a line with a quantity) are delivered from now on."""
+    for line in proof.lines:
+        order = line.order_line.order if line.order_line is not None else None
+        if order is not None and line.delivered_quantity > 0 and order.delivered_at is None:
+            order.delivered_at = moment
 
 
 def record_positions(user: User, positions: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -48,6 +48,8 @@ class Resource:
     # Called after a committed change with the object and the watched values before it.
     on_change: Callable[[Any, dict[str, Any]], None] | None = None
     watch: tuple[str, ...] = ()
+    # The error code when a row is a record of what happened and may no longer change, else None.
+    locked: Callable[[Any], str | None] | None = None
 
     @property
     def noun(self) -> str:
@@ -128,7 +130,13 @@ def create(resource: Resource, data: dict[str, Any]) -> Any:
     return obj
 
 
+def _check_unlocked(resource: Resource, obj: Any) -> None:
+    if resource.locked is not None and (reason := resource.locked(obj)) is not None:
+        raise Conflict(reason)
+
+
 def update(resource: Resource, obj: Any, data: dict[str, Any]) -> Any:
+    _check_unlocked(resource, obj)
     before = resource.snapshot(obj)
     try:
         assign(resource, obj, data)
@@ -144,6 +152,7 @@ def update(resource: Resource, obj: Any, data: dict[str, Any]) -> Any:
 
 
 def delete(resource: Resource, obj: Any) -> None:
+    _check_unlocked(resource, obj)
     before = resource.snapshot(obj)
     db.session.delete(obj)
     _commit(resource)
@@ -280,6 +289,7 @@ ORDERS = Resource(
     search_column="external_id",
     on_change=_replan_for_order,
     watch=("requested_date",),
+    locked=lambda order: "order.delivered" if order.delivered_at is not None else None,
 )
 VEHICLES = Resource(
     Vehicle,

@@ -13,6 +13,8 @@ export interface User {
   delivery_point_ids: number[];
   active: boolean;
   locale?: string | null;
+  /** The cluster's time zone: every time of a plan is shown in it. */
+  time_zone?: string;
 }
 
 export interface LoginResponse {

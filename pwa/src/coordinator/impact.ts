@@ -10,6 +10,8 @@ import type { CostSplitRow, ImpactReport, ImpactResult } from "./api";
 import { barChart, BASELINE_COLOUR, COORDINATED_COLOUR } from "./charts";
 import { openPdf } from "../data/download";
 import { downloadCsv, reportCsv } from "./export";
+import { zoneDate } from "../util/time";
+import { parseDecimal } from "../util/numbers";
 
 const state = {
   reports: undefined as ImpactReport[] | undefined,
@@ -19,7 +21,7 @@ const state = {
   form: {
     name: "",
     from: isoDate(addDays(new Date(), -6)),
-    to: isoDate(new Date()),
+    to: zoneDate(),
     timeLimit: "2",
     shapley: true,
   },
@@ -107,7 +109,7 @@ function remember(form: HTMLFormElement): void {
 async function start(form: HTMLFormElement): Promise<void> {
   remember(form);
   state.startError = null;
-  const limit = Number(state.form.timeLimit.replace(",", "."));
+  const limit = parseDecimal(state.form.timeLimit) ?? Number.NaN;
   try {
     const report = await api.startImpact({
       name: state.form.name,
@@ -151,7 +153,7 @@ function startForm(): HTMLElement {
       field("impact-name", "coordinator.impact.name", h("input", { id: "impact-name", name: "name", type: "text", value: state.form.name, maxlength: 160 })),
       field("impact-from", "coordinator.impact.from", h("input", { id: "impact-from", name: "date_from", type: "date", value: state.form.from, required: true, "data-testid": "impact-from" })),
       field("impact-to", "coordinator.impact.to", h("input", { id: "impact-to", name: "date_to", type: "date", value: state.form.to, required: true, "data-testid": "impact-to" })),
-      field("impact-limit", "coordinator.impact.timeLimit", h("input", { id: "impact-limit", name: "time_limit_s", type: "number", min: "0.1", max: "120", step: "0.1", value: state.form.timeLimit, "data-testid": "impact-limit" })),
+      field("impact-limit", "coordinator.impact.timeLimit", h("input", { id: "impact-limit", name: "time_limit_s", type: "text", inputmode: "decimal", value: state.form.timeLimit, "data-testid": "impact-limit" })),
     ),
     h(
       "label",

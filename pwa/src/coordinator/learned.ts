@@ -8,6 +8,7 @@ import { h } from "../ui/dom";
 import * as api from "./api";
 import type { LearnedFactor, LearnedMargin, LearnedParameters, LearnedPoint } from "./api";
 import { fmt } from "./impact";
+import { formatDateTime } from "../util/time";
 
 const state = {
   data: undefined as LearnedParameters | undefined,
@@ -103,7 +104,7 @@ function summary(data: LearnedParameters): HTMLElement {
   const item = (label: string, value: string, id: string) =>
     h("div", { class: "csum-item", "data-testid": `learned-${id}` }, h("dt", {}, label), h("dd", {}, value));
   const created = data.created_at
-    ? new Intl.DateTimeFormat(intlLocale(), { dateStyle: "medium", timeStyle: "short" }).format(new Date(data.created_at))
+    ? formatDateTime(data.created_at)
     : t("common.none");
   const count = (n: number | undefined) => String(n ?? 0);
   return h(

@@ -6,6 +6,7 @@ import type * as LeafletNS from "leaflet";
 import { t } from "../i18n";
 import type { PlanRoute, Terminal } from "./api";
 import type { VehiclePosition } from "./socket";
+import { formatClock } from "../util/time";
 
 type Leaflet = typeof LeafletNS;
 let leaflet: Promise<Leaflet> | null = null;
@@ -86,7 +87,7 @@ export async function drawRoutesMap(
         const route = index >= 0 ? current[index] : undefined;
         const label = t("coordinator.vehicleAt", {
           vehicle: route?.vehicle_name ?? t("coordinator.vehicle"),
-          time: new Date(position.recorded_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }),
+          time: formatClock(position.recorded_at),
         });
         const existing = vehicles.get(key);
         if (existing) {

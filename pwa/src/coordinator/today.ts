@@ -1,14 +1,14 @@
 // "I dag": the day's routes on a map and as tables, live vehicle positions, late-risk warnings,
 // deviations to resolve, the plan / re-plan button with its progress, and the jobs that could
 // not be planned with the reason in plain words.
-import { hasKey, intlLocale, serverText, t } from "../i18n";
+import { hasKey, serverText, t } from "../i18n";
 import { empty, errorBox, errorMessage, formatNumber, loading } from "../ui/components";
 import { h } from "../ui/dom";
-import { isoDate } from "../util/dates";
 import * as api from "./api";
 import type { FlaggedEvent, Deviation, Plan, PlanningJob, PlanRoute, PlanStop, Terminal } from "./api";
 import { drawRoutesMap, routeClass, TRUCK_SVG, type RoutesMap } from "./map";
 import { coordinatorLive, on, type VehiclePosition } from "./socket";
+import { formatClock, zoneDate, zoneStamp } from "../util/time";
 
 interface LateRiskItem {
   key: string;
@@ -19,7 +19,7 @@ interface LateRiskItem {
 }
 
 const state = {
-  day: isoDate(new Date()),
+  day: zoneDate(),
   plan: undefined as Plan | null | undefined,
   planError: null as unknown,
   job: null as PlanningJob | null,
@@ -40,8 +40,7 @@ let pollTimer: number | undefined;
 let reloadTimer: number | undefined;
 let started = false;
 
-const clock = (iso: string | null | undefined) =>
-  iso ? new Intl.DateTimeFormat(intlLocale(), { hour: "2-digit", minute: "2-digit" }).format(new Date(iso)) : t("common.none");
+const clock = (iso: string | null | undefined) => (iso ? formatClock(iso) : t("common.none"));
 
 function reasonText(reason: string): string {
   const key = `coordinator.reason.${reason}`;
@@ -170,7 +169,7 @@ function startLive(): void {
     if (payload.plan_date === state.day) scheduleReload();
   });
   on("stop_event", () => {
-    if (state.day === isoDate(new Date())) scheduleReload();
+    if (state.day === zoneDate()) scheduleReload();
   });
   on("eta", (payload) => {
     if (payload.plan_date !== state.day || !state.plan) return;
@@ -214,10 +213,8 @@ function lateRisks(): LateRiskItem[] {
       const last = stop.time_windows.at(-1)?.[1];
       const expected = stop.eta ?? stop.planned_arrival;
       if (!last || !expected) continue;
-      const [hh, mm] = last.split(":").map(Number);
-      const end = new Date(`${state.day}T00:00:00`);
-      end.setHours(hh ?? 0, mm ?? 0, 0, 0);
-      if (new Date(expected).getTime() > end.getTime()) {
+      // Window ends are clock times of the cluster's zone; compare in that zone, not the device's.
+      if (zoneStamp(expected) > `${state.day} ${last}`) {
         items.set(stop.job_key, { key: stop.job_key, name: stop.name, vehicle: route.vehicle_name, eta: expected, windowEnd: last });
       }
     }

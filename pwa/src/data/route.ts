@@ -5,8 +5,8 @@ import { get, NetworkError } from "../api/client";
 import { loadDay, saveDay, type StoredDay } from "../driver/db";
 import type { DriverRoute } from "../driver/types";
 import { getSession } from "../state/session";
-import { isoDate } from "../util/dates";
 import type { Loaded } from "./fetch";
+import { zoneDate } from "../util/time";
 
 export type { DriverRoute as Route, DriverStop as RouteStop } from "../driver/types";
 
@@ -22,7 +22,7 @@ export interface RouteSource {
 
 export const noRouteSource: RouteSource = {
   async routeFor(date) {
-    return { data: { planDate: date ?? isoDate(new Date()), routes: [] }, savedAt: null };
+    return { data: { planDate: date ?? zoneDate(), routes: [] }, savedAt: null };
   },
 };
 
@@ -49,7 +49,7 @@ export const apiRouteSource: RouteSource = {
     try {
       const routes = await get<DriverRoute[]>(`/driver/routes${date ? `?date=${date}` : ""}`);
       const stored = await loadDay(userId).catch(() => null);
-      const planDate = routes[0]?.plan_date ?? date ?? stored?.planDate ?? isoDate(new Date());
+      const planDate = routes[0]?.plan_date ?? date ?? stored?.planDate ?? zoneDate();
       const day = await storeDay(userId, planDate, routes);
       return { data: { planDate: day.planDate, routes: day.routes }, savedAt: null };
     } catch (error) {

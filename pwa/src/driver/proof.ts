@@ -7,6 +7,7 @@ import { formatNumber } from "../ui/components";
 import { h } from "../ui/dom";
 import { downscalePhoto, drawStrokes, signaturePng, type Stroke } from "./images";
 import { DEVIATIONS, NOBODY_SIGNS, type Deviation, type DriverStop, type ProofInput } from "./types";
+import { parseDecimal } from "../util/numbers";
 
 export const MAX_PHOTOS = 5;
 const SIGNATURE_HEIGHT = 180;
@@ -53,12 +54,6 @@ export function newDraft(stop: DriverStop): ProofDraft {
 
 const needsTemperature = (temperature: string) => temperature === "frozen" || temperature === "chilled";
 
-function parseNumber(value: string): number | null {
-  const cleaned = value.trim().replace(",", ".").replace("−", "-");
-  if (!cleaned) return null;
-  const number = Number(cleaned);
-  return Number.isFinite(number) ? number : null;
-}
 
 /** Check the draft; fills draft.errors and returns the proof to send, or null. */
 export function buildProof(stop: DriverStop, draft: ProofDraft): ProofInput | null {
@@ -68,9 +63,9 @@ export function buildProof(stop: DriverStop, draft: ProofDraft): ProofInput | nu
   if (!nobody && !draft.strokes.length) errors.signature = t("driver.proof.signatureRequired");
   const lines = stop.lines.map((line) => {
     const input = draft.lines.get(line.order_line_id);
-    const delivered = parseNumber(input?.delivered ?? "");
+    const delivered = parseDecimal(input?.delivered ?? "");
     if (delivered === null || delivered < 0) errors[`line-${line.order_line_id}`] = t("driver.proof.quantityInvalid");
-    const temperature = parseNumber(input?.temperature ?? "");
+    const temperature = parseDecimal(input?.temperature ?? "");
     if (input?.temperature.trim() && (temperature === null || temperature < -40 || temperature > 40)) {
       errors[`temp-${line.order_line_id}`] = t("driver.proof.temperatureInvalid");
     }
@@ -270,10 +265,9 @@ function lineRows(stop: DriverStop, draft: ProofDraft): HTMLElement[] {
           const qty = h("input", {
             id: `qty-${id}`,
             class: "input input-number",
-            type: "number",
+            type: "text",
             inputmode: "decimal",
-            min: 0,
-            step: "any",
+            autocomplete: "off",
             value: input.delivered,
             "data-testid": `qty-${id}`,
           });
@@ -282,10 +276,8 @@ function lineRows(stop: DriverStop, draft: ProofDraft): HTMLElement[] {
             ? h("input", {
                 id: `temp-${id}`,
                 class: "input input-number",
-                type: "number",
-                step: "0.1",
-                min: -40,
-                max: 40,
+                type: "text",
+                autocomplete: "off",
                 value: input.temperature,
                 placeholder: temperature === "frozen" ? "-18" : "4",
                 "data-testid": `temp-${id}`,

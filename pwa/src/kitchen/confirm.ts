@@ -11,6 +11,7 @@ import { formatNumber } from "../ui/components";
 import { h } from "../ui/dom";
 import { CONFIRMATION_PATH, recentNames, rememberName } from "./state";
 import { KITCHEN_DEVIATIONS, type ConfirmationBody, type Delivery, type ExpectedLine, type KitchenDeviation } from "./types";
+import { parseDecimal } from "../util/numbers";
 
 export const MAX_PHOTOS = 5;
 
@@ -54,8 +55,8 @@ export interface ConfirmHandlers {
 }
 
 function parseQty(value: string): number | null {
-  const number = Number(value.replace(",", ".").trim());
-  return value.trim() !== "" && Number.isFinite(number) && number >= 0 ? number : null;
+  const number = parseDecimal(value);
+  return number !== null && number >= 0 ? number : null;
 }
 
 function validate(draft: ConfirmDraft, detailed: boolean): boolean {

@@ -7,6 +7,7 @@ import { t } from "../i18n";
 import { errorMessage } from "../ui/components";
 import { h } from "../ui/dom";
 import type { Booking, BookingInput, FreeSlot } from "./types";
+import { parseDecimal } from "../util/numbers";
 
 export interface FormDraft {
   productAreaId: string;
@@ -35,7 +36,7 @@ export function draftFor(booking: Booking | null, areas: ProductArea[]): FormDra
   };
 }
 
-const number = (value: string) => Number(value.replace(",", ".").trim());
+const number = (value: string) => parseDecimal(value) ?? Number.NaN;
 
 function localErrors(draft: FormDraft): Record<string, string> {
   const errors: Record<string, string> = {};

@@ -4,6 +4,7 @@ import { TEMPERATURE_CLASSES, type Order } from "../api/types";
 import { intlLocale, t, type MessageKey } from "../i18n";
 import { parseIsoDate, isoDate, addDays } from "../util/dates";
 import { h } from "./dom";
+import { formatDateTime, zoneDate } from "../util/time";
 
 export function loading(): HTMLElement {
   return h("p", { class: "state state-loading", role: "status" }, t("common.loading"));
@@ -37,10 +38,7 @@ export function errorBox(error: unknown, retry?: () => void): HTMLElement {
 
 export function savedCopyNote(savedAt: number | null): HTMLElement | null {
   if (savedAt === null) return null;
-  const time = new Intl.DateTimeFormat(intlLocale(), {
-    dateStyle: "short",
-    timeStyle: "short",
-  }).format(new Date(savedAt));
+  const time = formatDateTime(savedAt);
   return h("p", { class: "note-saved", "data-testid": "saved-copy" }, t("offline.savedAt", { time }));
 }
 
@@ -56,9 +54,9 @@ export function formatNumber(value: number): string {
 
 /** "I dag", "I morgon" or e.g. "torsdag 27 nov." */
 export function dayLabel(day: string): string {
-  const now = new Date();
-  if (day === isoDate(now)) return t("common.today");
-  if (day === isoDate(addDays(now, 1))) return t("common.tomorrow");
+  const today = zoneDate();
+  if (day === today) return t("common.today");
+  if (day === isoDate(addDays(parseIsoDate(today), 1))) return t("common.tomorrow");
   return new Intl.DateTimeFormat(intlLocale(), {
     weekday: "long",
     day: "numeric",

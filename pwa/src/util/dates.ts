@@ -1,4 +1,5 @@
-// Calendar dates as the API writes them (YYYY-MM-DD), in the device's local time zone.
+// Calendar dates as the API writes them (YYYY-MM-DD); today is the cluster's today (util/time).
+import { zoneDate } from "./time";
 
 export function isoDate(date: Date): string {
   const y = date.getFullYear();
@@ -13,8 +14,8 @@ export function addDays(date: Date, days: number): Date {
   return copy;
 }
 
-/** Today and the following days: nextDays(7) is today plus six more. */
-export function nextDays(count: number, from = new Date()): string[] {
+/** Today (in the cluster's zone) and the following days: nextDays(7) is today plus six more. */
+export function nextDays(count: number, from = parseIsoDate(zoneDate())): string[] {
   return Array.from({ length: count }, (_, i) => isoDate(addDays(from, i)));
 }
 

@@ -10,10 +10,11 @@ import { newDraft, proofForm } from "../driver/proof";
 import { allStops, dismissChange, effectiveStatus, findStop, loadDriverDay, record, setRedraw, state } from "../driver/state";
 import type { DriverLine, DriverRoute, DriverStop, EventKind } from "../driver/types";
 import "../driver/driver.css";
-import { intlLocale, t } from "../i18n";
+import { t } from "../i18n";
 import { empty, formatNumber, linesByTemperature, parkedAlert } from "../ui/components";
 import { h } from "../ui/dom";
 import type { View } from "./types";
+import { formatClock } from "../util/time";
 
 type Screen = { name: "list" } | { name: "map" } | { name: "stop"; jobKey: string } | { name: "proof"; jobKey: string };
 
@@ -58,8 +59,7 @@ setRedraw((what) => {
 // --- small pieces -----------------------------------------------------------------------
 
 function clock(iso: string | null): string {
-  if (!iso) return "";
-  return new Intl.DateTimeFormat(intlLocale(), { hour: "2-digit", minute: "2-digit" }).format(new Date(iso));
+  return iso ? formatClock(iso) : "";
 }
 
 function windows(stop: DriverStop): string {

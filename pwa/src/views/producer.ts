@@ -5,7 +5,7 @@
 import { request } from "../api/client";
 import type { Order, User } from "../api/types";
 import { loadProducerBookings, loadProducerData, type ProducerData } from "../data/queries";
-import { intlLocale, t } from "../i18n";
+import { t } from "../i18n";
 import "../kitchen/kitchen.css";
 import { applyError, bookingForm, draftFor, formBody, type FormDraft } from "../producer/form";
 import type { Booking, FreeSlot } from "../producer/types";
@@ -13,6 +13,7 @@ import { dayLabel, empty, errorMessage, formatNumber, ordersByDay } from "../ui/
 import { h } from "../ui/dom";
 import { parseIsoDate } from "../util/dates";
 import type { View } from "./types";
+import { formatClock, formatDayTime, zoneDate } from "../util/time";
 
 type Tab = "slots" | "bookings" | "orders";
 type Screen = { name: "tabs" } | { name: "book"; slot: FreeSlot } | { name: "edit"; booking: Booking };
@@ -30,13 +31,10 @@ let busy = false;
 // --- small pieces -----------------------------------------------------------------------------
 
 function clock(iso: string | null): string {
-  if (!iso) return "";
-  return new Intl.DateTimeFormat(intlLocale(), { hour: "2-digit", minute: "2-digit" }).format(new Date(iso));
+  return iso ? formatClock(iso) : "";
 }
 
-function moment(iso: string): string {
-  return new Intl.DateTimeFormat(intlLocale(), { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }).format(new Date(iso));
-}
+const moment = formatDayTime;
 
 const closed = (cutoff: string) => Date.now() >= Date.parse(cutoff);
 
@@ -232,7 +230,7 @@ function bookingsTab(): HTMLElement {
   const bookings = data?.bookings ?? [];
   if (!bookings.length) return empty(t("producer.noBookings"), t("producer.noBookingsHint"));
   // Coming first (soonest on top), then past and cancelled ones.
-  const today = new Date().toISOString().slice(0, 10);
+  const today = zoneDate();
   const sorted = [...bookings].sort((a, b) => {
     const rank = (x: Booking) => (x.status === "cancelled" ? 2 : x.date < today ? 1 : 0);
     return rank(a) - rank(b) || (rank(a) === 0 ? a.date.localeCompare(b.date) : b.date.localeCompare(a.date));

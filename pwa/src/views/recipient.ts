@@ -5,7 +5,7 @@
 import type { DeliveryPoint, User } from "../api/types";
 import { discardQueued, retryQueued } from "../data/queue";
 import { loadRecipientData, loadRecipientHistory, type RecipientData } from "../data/queries";
-import { hasKey, intlLocale, t } from "../i18n";
+import { hasKey, t } from "../i18n";
 import { confirmForm, newConfirmDraft, type ConfirmDraft } from "../kitchen/confirm";
 import { downloadFile, openPdf } from "../data/download";
 import "../kitchen/kitchen.css";
@@ -15,6 +15,7 @@ import { deliveryKey, type Delivery, type ExpectedLine, type HistoryRow } from "
 import { dayLabel, empty, errorBox, errorMessage, formatNumber, linesByTemperature, loading, parkedAlert, savedCopyNote } from "../ui/components";
 import { h } from "../ui/dom";
 import type { View } from "./types";
+import { formatClock } from "../util/time";
 
 let root: HTMLElement | null = null;
 let statusEl: HTMLElement | null = null;
@@ -39,8 +40,7 @@ setKitchenRedraw((what) => {
 // --- small pieces -----------------------------------------------------------------------
 
 function clock(iso: string | null | undefined): string {
-  if (!iso) return "";
-  return new Intl.DateTimeFormat(intlLocale(), { hour: "2-digit", minute: "2-digit" }).format(new Date(iso));
+  return iso ? formatClock(iso) : "";
 }
 
 function minutesLate(delivery: Delivery): number {
