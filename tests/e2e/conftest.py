@@ -74,6 +74,7 @@ class Server:
             LOGIN_RATE_LIMIT="1000 per minute",
             SECRET_KEY="e2e-not-secret",
             PYTHONUNBUFFERED="1",
+            STRICT_I18N="1",  # a message without a text fails the request instead of showing a code
         )
         env.update(self.extra_env)
         return env
@@ -366,6 +367,8 @@ def context(browser):
         is_mobile=True,
         has_touch=True,
         locale="sv-SE",
+        # The device clock in UTC: every time of a plan must still show in the cluster's zone.
+        timezone_id="UTC",
         service_workers="allow",
     )
     context.set_default_timeout(10_000)
