@@ -79,6 +79,13 @@ class _Model:
         fixed: Mapping[tuple[str, int], int] | None = None,
     ):
         self.problem, self.matrix, self.params = problem, matrix, params
+        # A pinned stop already happened: its job is modelled even if it would not be planned today.
+        pinned_jobs = {
+            stop.job_id
+            for key, count in (fixed or {}).items()
+            if initial is not None and (route := initial.route(*key)) is not None
+            for stop in route.stops[:count]
+        }
         self.trips: list[tuple[Vehicle, int]] = [
             (v, k) for v in problem.vehicles for k in range(v.max_trips)
         ]
@@ -92,7 +99,7 @@ class _Model:
             ids = list(range(n_loc, n_loc + len(job.visits())))
             n_loc += len(ids)
             self._job_nodes[job.id] = ids
-            reason = diagnose(problem, job, matrix.durations_s, ids)
+            reason = None if job.id in pinned_jobs else diagnose(problem, job, matrix.durations_s, ids)
             if reason is not None:
                 self.unassigned[job.id] = reason
                 continue
@@ -178,7 +185,13 @@ class _Model:
         return pins
 
     def _apply_pins(self) -> None:
-        """Keep done/under-way stops: same trip, same order, same times (windows not applied)."""
+        """Keep done/under-way stops: same trip, same order (windows not applied).
+
+        A pinned stop's service start is a lower bound, not a value: it is when the stop was
+        actually served, which the model's travel times may not reproduce exactly (a driver
+        faster than the model, stops taken out of the planned order); the rest of the trip
+        then starts from there.
+        """
         r = self.routing
         for v, start, stops in self.pins:
             self.time.CumulVar(r.Start(v)).SetValue(start)
@@ -187,7 +200,7 @@ class _Model:
                 index = self.manager.NodeToIndex(node)
                 self.solver.Add(r.NextVar(prev) == index)
                 r.VehicleVar(index).SetValue(v)
-                self.time.CumulVar(index).SetValue(service_start)
+                self.time.CumulVar(index).SetMin(service_start)
                 prev = index
 
     # ------------------------------------------------------------------ solve
@@ -238,7 +251,7 @@ class _Model:
     def span_cost_per_s(self, vehicle: Vehicle) -> int:
         return int(round(vehicle.cost_per_hour / 3600.0 * self.params.cost_scale))
 
-    def solve(self, callbacks: SolveCallbacks, initial: Plan | None, started: float):
+    def solve(self, callbacks: SolveCallbacks, initial: Plan | None, started: float, warm_start: bool = True):
         r, p = self.routing, self.params
 
         def at_solution() -> None:
@@ -257,7 +270,7 @@ class _Model:
         warm = False
         solution = None
         self.source = "ortools"
-        if initial is not None:
+        if initial is not None and warm_start:
             callbacks.on_phase("ortools")
             routes = initial_routes.from_plan(self, initial)
             assignment = r.ReadAssignmentFromRoutes(routes, True)
@@ -335,6 +348,7 @@ def solve(
     travel: TravelMatrixProvider | None = None,
     initial_plan: Plan | None = None,
     fixed: Mapping[tuple[str, int], int] | None = None,
+    warm_start: bool = True,
 ) -> Plan:
     """Plan routes for a day.
 
@@ -354,8 +368,13 @@ def solve(
         False.
     fixed : mapping (vehicle_id, trip) -> int, optional
         Re-planning during the day: the first *n* stops of that route of
-        ``initial_plan`` (done or under way) keep their vehicle, order and
-        service start times; windows are not re-checked for them.
+        ``initial_plan`` (done or under way) keep their vehicle, trip and
+        order, are served no earlier than their ``service_start`` (when they
+        were actually served), and are modelled even if the problem would
+        not plan them now (windows, capacity checks before solving).
+    warm_start : bool
+        Load ``initial_plan`` as the first solution (default). False plans
+        from scratch and uses ``initial_plan`` only for the ``fixed`` stops.
 
     Returns
     -------
@@ -381,7 +400,7 @@ def solve(
     started = time.monotonic()
     matrix = travel.matrix(locations)
     model = _Model(problem, matrix, params, initial_plan, fixed)
-    solution, warm = model.solve(callbacks, initial_plan, started)
+    solution, warm = model.solve(callbacks, initial_plan, started, warm_start)
     status = _STATUS.get(model.routing.status(), str(model.routing.status()))
     wall = time.monotonic() - started
     if solution is None:

@@ -3,11 +3,18 @@
 The database is translated into the planner's plain data (one consolidated
 delivery job per delivery point and day), the pure planner solves it, and the
 result is stored as a new plan version. Re-planning warm-starts from the
-current plan and keeps stops that are done or under way fixed.
+current plan (unless asked to plan from scratch).
+
+Stops that were reached (arrived, done, skipped) are facts. Whatever the re-plan,
+fresh or not, they stay on their vehicle's trip, first, in the order the vehicle
+visited them, with their status and planned times; the rest of the trip continues
+from them. A fact whose vehicle is no longer planned (broken down) or whose order
+has since gone keeps its place as well.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -34,6 +41,8 @@ from samlast.models import (
     Terminal,
     Vehicle,
 )
+
+log = logging.getLogger(__name__)
 
 # A stop is fixed on re-planning once the driver has reached it.
 FIXED_STATUSES = (StopStatus.ARRIVED, StopStatus.DONE, StopStatus.SKIPPED)
@@ -272,32 +281,131 @@ def current_plan(terminal_id: int, plan_date: date) -> Plan | None:
     )
 
 
-def _as_planner_plan(plan: Plan, day: DayProblem) -> tuple[pl.Plan, dict[tuple[str, int], int]]:
-    """The stored plan in the planner's terms, and how many leading stops per route are fixed."""
+RouteKey = tuple[int, int]  # (vehicle id, trip)
+
+
+@dataclass
+class Facts:
+    """The stops of a day that happened, per (vehicle, trip), in the order they were visited.
+
+    `pinned` are on trips the planner still plans (the trip continues from them); `carried`
+    are on trips it cannot plan any more (the vehicle is inactive): those are stored as they are.
+    """
+
+    pinned: dict[RouteKey, list[Stop]] = field(default_factory=dict)
+    carried: dict[RouteKey, list[Stop]] = field(default_factory=dict)
+    visited_at: dict[str, datetime] = field(default_factory=dict)
+
+    @property
+    def keys(self) -> set[str]:
+        return {s.job_key for stops in (*self.pinned.values(), *self.carried.values()) for s in stops}
+
+
+def _facts(previous: Plan | None, day: DayProblem) -> Facts:
+    facts = Facts()
+    if previous is None:
+        return facts
+    happened = [s for route in previous.routes for s in route.stops if s.status in FIXED_STATUSES]
+    if not happened:
+        return facts
+    from samlast.models import DriverEvent
+
+    rows = db.session.execute(
+        sa.select(DriverEvent.job_key, sa.func.min(DriverEvent.recorded_at))
+        .where(
+            DriverEvent.plan_date == previous.plan_date,
+            DriverEvent.job_key.in_([s.job_key for s in happened]),
+            DriverEvent.flagged.is_(False),
+        )
+        .group_by(DriverEvent.job_key)
+    )
+    facts.visited_at = {key: at_utc(moment) for key, moment in rows}
+    planned_trips = {(int(v.id), k) for v in day.problem.vehicles for k in range(v.max_trips)}
+    for route in previous.routes:
+        stops = [s for s in route.stops if s.status in FIXED_STATUSES]
+        if not stops:
+            continue
+        # In the order the vehicle visited them; a stop without an event keeps its planned place.
+        stops.sort(key=lambda s: (facts.visited_at.get(s.job_key, s.planned_service_start), s.sequence))
+        key = (route.vehicle_id, route.trip)
+        (facts.pinned if key in planned_trips else facts.carried)[key] = stops
+    return facts
+
+
+def at_utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=ZoneInfo("UTC"))
+
+
+def _with_facts(day: DayProblem, facts: Facts) -> None:
+    """Make the problem fit the facts: a pinned fact's job is in it (rebuilt from the stored stop
+    if its order has gone since), a carried fact's job is not (it must not be planned again)."""
+    carried = {s.job_key for stops in facts.carried.values() for s in stops}
+    present = {job.id for job in day.problem.jobs}
+    added = []
+    for stop in (s for stops in facts.pinned.values() for s in stops):
+        if stop.job_key in present:
+            continue
+        service_s = max(0, int((stop.planned_departure - stop.planned_service_start).total_seconds()))
+        load = {k: pl.Load(v["kg"], v["pallets"]) for k, v in stop.load.items()}
+        make = pl.Job.delivery_job if stop.kind == StopKind.DELIVERY else pl.Job.pickup_job
+        added.append(make(stop.job_key, pl.Location(stop.lat, stop.lon), load, service_fixed_s=service_s))
+        day.jobs.setdefault(stop.job_key, _job_info(stop))
+    jobs = tuple(job for job in day.problem.jobs if job.id not in carried) + tuple(added)
+    day.problem = pl.Problem(day.problem.terminal, day.problem.vehicles, jobs)
+    day.unplannable = [u for u in day.unplannable if u["job_key"] not in facts.keys]
+
+
+def _job_info(stop: Stop) -> JobInfo:
+    return JobInfo(
+        key=stop.job_key,
+        kind=stop.kind,
+        delivery_point_id=stop.delivery_point_id,
+        supplier_id=stop.supplier_id,
+        order_ids=[o.id for o in stop.orders],
+        load=stop.load,
+        windows=stop.time_windows,
+        label=stop.delivery_point.name if stop.delivery_point else (stop.supplier.name if stop.supplier else ""),
+        booking_id=stop.booking_id,
+    )
+
+
+def _planner_stop(stop: Stop, plan_date: date, service_start: int | None = None) -> pl.Stop:
+    delivery = stop.kind == StopKind.DELIVERY
+    return pl.Stop(
+        job_id=stop.job_key,
+        job_kind=pl.JobKind.DELIVERY if delivery else pl.JobKind.PICKUP,
+        action=pl.StopAction.DELIVERY if delivery else pl.StopAction.PICKUP,
+        location=pl.Location(stop.lat, stop.lon),
+        arrival=seconds_of(plan_date, stop.planned_arrival),
+        service_start=seconds_of(plan_date, stop.planned_service_start) if service_start is None else service_start,
+        departure=seconds_of(plan_date, stop.planned_departure),
+        load_after={},
+    )
+
+
+def _as_planner_plan(
+    plan: Plan, day: DayProblem, facts: Facts, *, keep_rest: bool
+) -> tuple[pl.Plan, dict[tuple[str, int], int]]:
+    """The stored plan in the planner's terms: each trip's facts first, in the order visited (served
+    no earlier than they were), then, unless planning from scratch, the rest as planned."""
     routes, fixed = [], {}
+    shifts = {v.id: (v.shift_start, v.shift_end) for v in day.problem.vehicles}
     for route in plan.routes:
+        key = (route.vehicle_id, route.trip)
+        happened = facts.pinned.get(key, [])
+        if not happened and not keep_rest:
+            continue
+        start, end = shifts.get(str(route.vehicle_id), (0, 24 * 3600))
         stops = []
-        for stop in route.stops:
-            stops.append(
-                pl.Stop(
-                    job_id=stop.job_key,
-                    job_kind=pl.JobKind.DELIVERY if stop.kind == StopKind.DELIVERY else pl.JobKind.PICKUP,
-                    action=pl.StopAction.DELIVERY if stop.kind == StopKind.DELIVERY else pl.StopAction.PICKUP,
-                    location=pl.Location(stop.lat, stop.lon),
-                    arrival=seconds_of(plan.plan_date, stop.planned_arrival),
-                    service_start=seconds_of(plan.plan_date, stop.planned_service_start),
-                    departure=seconds_of(plan.plan_date, stop.planned_departure),
-                    load_after={},
-                )
-            )
-        key = (str(route.vehicle_id), route.trip)
-        done = 0
-        for stop in route.stops:
-            if stop.status not in FIXED_STATUSES:
-                break
-            done += 1
-        if done and str(route.vehicle_id) in day.vehicles:
-            fixed[key] = done
+        for stop in happened:
+            visited = facts.visited_at.get(stop.job_key)
+            served = seconds_of(plan.plan_date, visited) if visited is not None else None
+            # A phone clock far off (outside the shift) is not trusted as a time; its order is kept.
+            stops.append(_planner_stop(stop, plan.plan_date, served if served and start <= served <= end else None))
+        if keep_rest:
+            stops += [_planner_stop(s, plan.plan_date) for s in route.stops if s.status not in FIXED_STATUSES]
+        if happened:
+            fixed[(str(route.vehicle_id), route.trip)] = len(happened)
         routes.append(
             pl.Route(
                 vehicle_id=str(route.vehicle_id),
@@ -324,13 +432,46 @@ def _as_planner_plan(plan: Plan, day: DayProblem) -> tuple[pl.Plan, dict[tuple[s
     return initial, fixed
 
 
+def _copy(stop: Stop, sequence: int) -> Stop:
+    """A fact in the new version: the same stop, status and planned times, only renumbered."""
+    return Stop(
+        sequence=sequence,
+        **{
+            name: getattr(stop, name)
+            for name in (
+                "job_key", "kind", "status", "delivery_point_id", "supplier_id", "booking_id", "lat", "lon",
+                "planned_arrival", "planned_service_start", "planned_departure", "time_windows", "load",
+                "load_after", "eta",
+            )
+        },
+        orders=list(stop.orders),
+    )  # fmt: skip
+
+
+def _driven_m(terminal: Terminal, stops: list[Stop], travel: pl.TravelMatrixProvider) -> tuple[float, int]:
+    """Metres and seconds of terminal -> stops in order -> terminal (a trip stored without the planner)."""
+    places = [pl.Location(terminal.lat, terminal.lon)] + [pl.Location(s.lat, s.lon) for s in stops]
+    matrix = travel.matrix(places)
+    legs = list(range(len(places))) + [0]
+    pairs = list(zip(legs, legs[1:], strict=False))
+    return sum(matrix.distances_m[a][b] for a, b in pairs), int(sum(matrix.durations_s[a][b] for a, b in pairs))
+
+
 def _store(
-    terminal: Terminal, plan_date: date, day: DayProblem, result: pl.Plan, previous: Plan | None
+    terminal: Terminal,
+    plan_date: date,
+    day: DayProblem,
+    result: pl.Plan,
+    previous: Plan | None,
+    facts: Facts | None = None,
+    travel: pl.TravelMatrixProvider | None = None,
 ) -> Plan:
+    facts = facts or Facts()
     previous_routes = {(r.vehicle_id, r.trip): r for r in previous.routes} if previous else {}
     previous_status = {
         s.job_key: s.status for r in previous_routes.values() for s in r.stops
     }
+    happened = facts.keys
     plan = Plan(
         terminal_id=terminal.id,
         plan_date=plan_date,
@@ -343,6 +484,7 @@ def _store(
         unassigned=[
             {"job_key": u.job_id, "reason": u.reason.value, "label": day.jobs[u.job_id].label}
             for u in result.unassigned
+            if u.job_id not in happened
         ]
         + day.unplannable,
         params={k: v for k, v in asdict(result.params).items()} if result.params else {},
@@ -350,10 +492,15 @@ def _store(
     )
     order_ids = [order_id for info in day.jobs.values() for order_id in info.order_ids]
     orders = {o.id: o for o in db.session.scalars(sa.select(Order).where(Order.id.in_(order_ids)))}
+    stored_keys = set()
     for planned in result.routes:
         vehicle = day.vehicles[planned.vehicle_id]
+        key = (vehicle.id, planned.trip)
+        stored_keys.add(key)
+        own_facts = facts.pinned.get(key, [])
         route = Route(
             vehicle=vehicle,
+            vehicle_id=vehicle.id,
             driver_id=vehicle.driver_id,
             trip=planned.trip,
             planned_start=at(plan_date, planned.start),
@@ -364,7 +511,10 @@ def _store(
             co2e_kg=round(planned.distance_m / 1000 * vehicle.co2e_kg_per_km, 3),
             breaks=[{"start": at(plan_date, b.start).isoformat(), "duration_s": b.duration_s} for b in planned.breaks],
         )
-        for sequence, planned_stop in enumerate(planned.stops, start=1):
+        for sequence, fact in enumerate(own_facts, start=1):
+            route.stops.append(_copy(fact, sequence))
+        rest = [s for s in planned.stops if s.job_id not in happened]
+        for sequence, planned_stop in enumerate(rest, start=len(own_facts) + 1):
             info = day.jobs[planned_stop.job_id]
             route.stops.append(
                 Stop(
@@ -386,17 +536,46 @@ def _store(
                     orders=[orders[order_id] for order_id in info.order_ids],
                 )
             )
-        before = previous_routes.get((vehicle.id, planned.trip))
+        if [s.job_id for s in planned.stops[: len(own_facts)]] != [s.job_key for s in own_facts]:
+            # The planner could not keep the facts in front (it never should): the stored trip
+            # still does, and its km are the driven order's.
+            log.error("planner moved facts of %s on %s; stored as driven", key, plan_date)
+            _measure(route, vehicle, terminal, travel)
+        plan.routes.append(route)
+    for key, stops in {**facts.pinned, **facts.carried}.items():
+        if key in stored_keys:
+            continue
+        # A trip of facts only: its vehicle is no longer planned, or the planner dropped the trip.
+        first = previous_routes[key]
+        route = Route(
+            vehicle_id=key[0], driver_id=first.driver_id, trip=key[1], planned_start=first.planned_start,
+            planned_end=stops[-1].planned_departure, breaks=[],
+            stops=[_copy(stop, sequence) for sequence, stop in enumerate(stops, start=1)],
+        )  # fmt: skip
+        _measure(route, first.vehicle, terminal, travel)
+        plan.routes.append(route)
+    for route in plan.routes:
+        before = previous_routes.get((route.vehicle_id, route.trip))
         if before is None:
             route.version = 1
         else:
             same = [s.job_key for s in before.stops] == [s.job_key for s in route.stops]
             route.version = before.version if same else before.version + 1
-        plan.routes.append(route)
+    plan.total_distance_m = round(sum(r.distance_m for r in plan.routes), 1)
+    plan.total_cost = round(sum(r.cost for r in plan.routes), 2)
     db.session.add(plan)
     _confirm_bookings(plan_date, terminal, plan)
     db.session.commit()
     return plan
+
+
+def _measure(route: Route, vehicle: Vehicle, terminal: Terminal, travel: pl.TravelMatrixProvider | None) -> None:
+    """Distance, time, cost and CO2e of a trip stored as driven rather than as the planner built it."""
+    metres, seconds = _driven_m(terminal, list(route.stops), travel or _travel_model())
+    route.distance_m = round(metres, 1)
+    route.duration_s = seconds
+    route.cost = round(metres / 1000 * vehicle.cost_per_km + seconds / 3600 * vehicle.cost_per_hour, 2)
+    route.co2e_kg = round(metres / 1000 * vehicle.co2e_kg_per_km, 3)
 
 
 def _confirm_bookings(plan_date: date, terminal: Terminal, plan: Plan) -> None:
@@ -438,21 +617,24 @@ def plan_day(
     report(0.02, Message("progress.planning.reading"))
     day = build_day_problem(terminal, plan_date)
     previous = current_plan(terminal.id, plan_date)
+    facts = _facts(previous, day)
+    _with_facts(day, facts)
     initial, fixed = (None, None)
-    if previous is not None and not fresh:
-        initial, fixed = _as_planner_plan(previous, day)
+    if previous is not None and (facts.pinned or not fresh):
+        initial, fixed = _as_planner_plan(previous, day, facts, keep_rest=not fresh)
     report(0.08, Message("progress.planning.planning", stops=len(day.problem.jobs), vehicles=len(day.vehicles)))
+    travel = _travel_model()
     if not day.problem.vehicles:
         day.unplannable += [
             {"job_key": job.id, "reason": NO_ACTIVE_VEHICLE, "label": day.jobs[job.id].label}
             for job in day.problem.jobs
+            if job.id not in facts.keys
         ]
         day.problem = pl.Problem(day.problem.terminal, (), ())
         empty = pl.Plan((), (), 0, 0.0, 0.0, "NO_VEHICLES", 0.0, None)
-        plan = _store(terminal, plan_date, day, empty, previous)
+        plan = _store(terminal, plan_date, day, empty, previous, facts, travel)
         _push(plan)
         return plan
-    travel = _travel_model()
     result = pl.solve(
         day.problem,
         pl.SolveParams(time_limit_s=time_limit_s, seed=seed),
@@ -460,9 +642,10 @@ def plan_day(
         travel=travel,
         initial_plan=initial,
         fixed=fixed or None,
+        warm_start=not fresh,
     )
     report(0.97, Message("progress.planning.storing"))
-    plan = _store(terminal, plan_date, day, result, previous)
+    plan = _store(terminal, plan_date, day, result, previous, facts, travel)
     _push(plan)
     return plan
 

@@ -7,10 +7,15 @@ from typing import Any
 import sqlalchemy as sa
 
 from samlast.extensions import db
-from samlast.models import Plan
+from samlast.models import Plan, StopStatus
 
 
-def _diff(old_keys: list[str], new_keys: list[str]) -> dict[str, Any]:
+def _diff(old_keys: list[str], new_keys: list[str], happened: set[str]) -> dict[str, Any]:
+    """Added, removed and reordered stops, leaving out the ones that already happened: a re-plan
+    never moves those, so a notice must not announce them (they may sit earlier on the new route,
+    in the order driven)."""
+    old_keys = [k for k in old_keys if k not in happened]
+    new_keys = [k for k in new_keys if k not in happened]
     kept_old = [k for k in old_keys if k in new_keys]
     kept_new = [k for k in new_keys if k in old_keys]
     return {
@@ -32,6 +37,7 @@ def route_changes(plan: Plan) -> list[dict[str, Any]]:
         )
     )
     before = {(r.vehicle_id, r.trip): r for r in previous.routes} if previous else {}
+    happened = {s.job_key for r in plan.routes for s in r.stops if s.status != StopStatus.PLANNED}
     messages = []
     seen = set()
     for route in plan.routes:
@@ -48,7 +54,7 @@ def route_changes(plan: Plan) -> list[dict[str, Any]]:
                 "driver_id": route.driver_id,
                 "payload": {
                     "route": DriverRouteSchema().dump(route),
-                    "changes": _diff(old_keys, [s.job_key for s in route.stops]),
+                    "changes": _diff(old_keys, [s.job_key for s in route.stops], happened),
                 },
             }
         )

@@ -6,6 +6,8 @@ so 6 km is 600 s of driving.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from samlast.planning import (
@@ -329,6 +331,33 @@ def test_warm_start_keeps_completed_stops_fixed():
     ]
     assert again.start == route.start
     assert "urgent" in served(plan) and not plan.unassigned
+
+
+@pytest.mark.parametrize("after_s", [90 * 60, 1], ids=["90 min late", "faster than the model drives"])
+def test_fixed_stops_served_late_or_out_of_their_window_stay_and_the_trip_continues_after_them(after_s):
+    first = run(_replanning_problem())
+    route = max(first.routes, key=lambda r: len(r.stops))
+    done = route.stops[:2]
+    # The driver took them in the other order, the second one `after_s` after leaving the first
+    # (late, or sooner than the model's travel time), and its window has since been moved to the
+    # afternoon: they happened, so they stay, and the trip goes on from them.
+    late = done[1].departure + after_s
+    driven = replace(first, routes=tuple(
+        replace(r, stops=(done[1], replace(done[0], service_start=late), *r.stops[2:])) if r.key == route.key else r
+        for r in first.routes
+    ))  # fmt: skip
+    moved = tuple(
+        replace(job, delivery=replace(job.delivery, time_windows=(TimeWindow(13 * H, 14 * H),)))
+        if job.id == done[0].job_id else job
+        for job in _replanning_problem().jobs
+    )  # fmt: skip
+    problem = replace(_replanning_problem(), jobs=moved)
+    plan = run(problem, initial_plan=driven, fixed={route.key: 2}, warm_start=False)
+    again = plan.route(*route.key)
+    assert [s.job_id for s in again.stops[:2]] == [done[1].job_id, done[0].job_id]
+    assert again.stops[1].service_start >= late
+    assert all(s.service_start >= again.stops[1].departure for s in again.stops[2:])
+    assert not plan.warm_started and not plan.unassigned
 
 
 def test_fixed_requires_initial_plan():
