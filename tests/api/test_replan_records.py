@@ -67,7 +67,9 @@ def _deliver(client, headers, stop: dict, at: str) -> None:
 
 
 def _replan(client, coordinator, **options) -> dict:
-    response = client.post("/api/v1/planning/jobs", json={"date": DAY, "time_limit_s": 1, **options}, headers=coordinator)
+    response = client.post(
+        "/api/v1/planning/jobs", json={"date": DAY, "time_limit_s": 1, **options}, headers=coordinator
+    )
     assert response.status_code == 202, response.json
     deadline = clock.monotonic() + 120
     while clock.monotonic() < deadline:
