@@ -21,3 +21,9 @@ Object.assign(globalThis, { localStorage: new MemoryStorage() });
 if (typeof document === "undefined") {
   Object.assign(globalThis, { document: { documentElement: { lang: "sv" } } });
 }
+if (typeof navigator === "undefined") {
+  Object.assign(globalThis, { navigator: { onLine: true } });
+}
+if (typeof window === "undefined") {
+  Object.assign(globalThis, { window: Object.assign(globalThis, { addEventListener() {}, removeEventListener() {} }) });
+}
