@@ -384,7 +384,7 @@ function stopScreen(route: DriverRoute, stop: DriverStop): HTMLElement {
       "header",
       { class: "stop-detail-head" },
       h("span", { class: "stop-seq" }, String(stop.sequence)),
-      h("div", {}, h("h3", {}, stopName(stop)), h("p", { class: "muted" }, `${t(`driver.kind.${stop.kind}`)} · ${tripName(route)}`)),
+      h("div", {}, h("h3", {}, stopName(stop)), h("p", { class: "muted" }, dotted([t(`driver.kind.${stop.kind}`), tripName(route)]))),
       statusChip(stop),
     ),
     h("p", { class: "stop-times", "data-testid": "stop-times" }, dotted(stopTimeParts(stop, true))),
