@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { dayChange, isEmptyChange, tripName } from "../src/driver/changes";
-import { flagReason, handedLines, inputNumber, routeTimes, stopName, stopTimes, tripNumber } from "../src/driver/present";
+import { flagReason, handedLines, inputNumber, receiptFileName, routeTimes, stopName, stopTimes, tripNumber } from "../src/driver/present";
 import { buildProof, newDraft, quantityError, temperatureError } from "../src/driver/proofdata";
 import type { DriverLine, DriverRoute, DriverStop } from "../src/driver/types";
 import { setLocale } from "../src/i18n";
@@ -78,6 +78,7 @@ describe("trips and times as the driver reads them", () => {
   it("names a stop by its place, never by its job key", () => {
     expect(stopName(stop("dp:7", 3, "Ljungbacka"))).toBe("Ljungbacka");
     expect(stopName(stop("dp:7", 3, null))).toBe("Stopp 3");
+    expect(receiptFileName(stop("dp:7", 3, "Förskolan Ekorren/Kävlinge"))).toBe("kvitto-Forskolan-Ekorren-Kavlinge.pdf");
   });
 });
 

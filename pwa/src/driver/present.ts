@@ -14,6 +14,12 @@ export function stopName(stop: Pick<DriverStop, "place" | "sequence">): string {
   return stop.place.name?.trim() || t("driver.stopN", { n: stop.sequence });
 }
 
+/** "kvitto-Bergaskolan-kok.pdf": the place's name, not the stop's job key ("dp:12" is no file name). */
+export function receiptFileName(stop: Pick<DriverStop, "place" | "sequence">): string {
+  const name = stopName(stop).normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  return `${t("driver.receiptFile")}-${name || stop.sequence}.pdf`;
+}
+
 /** "07:00–11:00" or "07:00–09:00, 13:00–14:00"; "" without a window. */
 export function windowsText(stop: Pick<DriverStop, "time_windows">): string {
   return stop.time_windows.map(([from, to]) => `${from}–${to}`).join(", ");

@@ -109,7 +109,7 @@ async function setDay(day: DriverDay, removedRoutes: DriverRoute[] = []): Promis
   const stored = await storeDay(state.userId, day.planDate, day.routes);
   noteChange(before, stored, removedRoutes);
   if (!before || before.planDate !== stored.planDate) {
-    state.local = await localStops(state.userId, stored.planDate).catch(() => new Map());
+    state.local = await loadLocal(state.userId, stored.planDate);
   }
   state.day = { planDate: stored.planDate, routes: stored.routes };
   for (const route of stored.routes) void ackRoute(route.id, route.version).catch(() => {});
@@ -143,15 +143,11 @@ function listen(): void {
   onOutboxSent((item, answer) => {
     if (item.type !== "event") return;
     const result = answer as DriverEventResult;
-    const local = state.local.get(item.body.job_key);
-    if (!local || item.body.plan_date !== local.planDate) return;
-    const proof = item.body.kind === "deliver" || item.body.kind === "pickup";
-    if (!(proof || result?.flagged || result?.receipt_url)) return;
-    if (proof) local.proofSentAt = new Date().toISOString();
-    if (result?.flagged) local.flagReason = flagReason(result.flag_reason);
-    if (result?.receipt_url) local.receiptPath = result.receipt_url.replace(/^\/api\/v1/, "");
-    void driverDb().then((db) => db.put("local", local));
-    redraw("body");
+    const patch: Partial<LocalStop> = {};
+    if (item.body.kind === "deliver" || item.body.kind === "pickup") patch.proofSentAt = new Date().toISOString();
+    if (result?.flagged) patch.flagReason = flagReason(result.flag_reason);
+    if (result?.receipt_url) patch.receiptPath = result.receipt_url.replace(/^\/api\/v1/, "");
+    if (Object.keys(patch).length) void patchLocal(item.userId, item.body, patch);
   });
   onConnectivityChange((online) => {
     if (online) flushSoon();
@@ -278,6 +274,39 @@ function updateTracking(): void {
 
 // --- loading and recording -----------------------------------------------------------------
 
+/**
+ * What the server answered for a stop's record, kept with the stop (IndexedDB and memory). The
+ * outbox may deliver an answer while the stops are being read at app start: the patch is kept
+ * until then too (loadLocal), so "sent" is never lost and the stop never says "waiting" wrongly.
+ */
+const answered = new Map<string, Partial<LocalStop>>();
+
+async function patchLocal(userId: number, body: DriverEventBody, patch: Partial<LocalStop>): Promise<void> {
+  const key = localKey(userId, body.plan_date, body.job_key);
+  answered.set(key, { ...answered.get(key), ...patch });
+  try {
+    const db = await driverDb();
+    const tx = db.transaction("local", "readwrite");
+    const stored = await tx.store.get(key);
+    if (stored) await tx.store.put({ ...stored, ...patch });
+    await tx.done;
+  } catch (error) {
+    console.warn("Could not keep the server's answer with the stop", error);
+  }
+  const current = state.local.get(body.job_key);
+  if (current?.key === key) state.local.set(body.job_key, { ...current, ...patch });
+  redraw("body");
+}
+
+async function loadLocal(userId: number, planDate: string): Promise<Map<string, LocalStop>> {
+  const local = await localStops(userId, planDate).catch(() => new Map<string, LocalStop>());
+  for (const [jobKey, stop] of local) {
+    const patch = answered.get(stop.key);
+    if (patch) local.set(jobKey, { ...stop, ...patch });
+  }
+  return local;
+}
+
 export async function loadDriverDay(userId: number): Promise<Loaded<DriverDay>> {
   if (state.userId !== userId) {
     state.userId = userId;
@@ -289,7 +318,7 @@ export async function loadDriverDay(userId: number): Promise<Loaded<DriverDay>> 
   startLive(userId);
   const loaded = await routeSource.routeFor(null);
   if (loaded.savedAt === null) noteChange(before, loaded.data);
-  state.local = await localStops(userId, loaded.data.planDate).catch(() => new Map());
+  state.local = await loadLocal(userId, loaded.data.planDate);
   state.day = loaded.data;
   if (loaded.savedAt === null) for (const route of loaded.data.routes) void ackRoute(route.id, route.version).catch(() => {});
   updateTracking();

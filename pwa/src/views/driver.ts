@@ -8,7 +8,7 @@ import type { DriverDay } from "../data/route";
 import { tripName } from "../driver/changes";
 import type { LocalStop } from "../driver/db";
 import { drawMap } from "../driver/map";
-import { flagReason, handedLines, routeTimes, stopName, stopTimeParts, type HandedLine } from "../driver/present";
+import { flagReason, handedLines, receiptFileName, routeTimes, stopName, stopTimeParts, type HandedLine } from "../driver/present";
 import { newDraft, proofForm } from "../driver/proof";
 import { allStops, dismissChange, effectiveStatus, findStop, loadDriverDay, record, setRedraw, state } from "../driver/state";
 import type { DriverLine, DriverRoute, DriverStop, EventKind } from "../driver/types";
@@ -411,7 +411,7 @@ function stopScreen(route: DriverRoute, stop: DriverStop): HTMLElement {
             type: "button",
             class: "button button-secondary button-block",
             "data-testid": "receipt",
-            onclick: () => void openPdf(local.receiptPath ?? "", `kvitto-${stop.job_key}.pdf`).catch(() => undefined),
+            onclick: () => void openPdf(local.receiptPath ?? "", receiptFileName(stop)).catch(() => undefined),
           },
           t("driver.receipt"),
         )
