@@ -157,6 +157,12 @@ def test_proof_recorded_offline_is_stored_once_after_the_server_returns(
     page.get_by_test_id("arrive").click()
     expect(page.get_by_test_id("pending-count")).to_have_text("1 väntar på att skickas")
     expect(page.get_by_test_id("stop-status")).to_have_text("Framme")
+    # Offline banner, records waiting and the "saved" note on top: Deliver is still on screen.
+    expect(page.get_by_test_id("offline")).to_be_visible()
+    expect(page.get_by_test_id("flash")).to_be_visible()
+    save_screenshot(page, "driver-stop-offline-phone.png")
+    box = page.get_by_test_id("deliver").bounding_box()
+    assert box is not None and box["y"] + box["height"] <= PHONE["height"], box
 
     page.get_by_test_id("deliver").click()
     form = page.get_by_test_id("proof-form")

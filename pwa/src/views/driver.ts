@@ -17,6 +17,7 @@ import { TEMPERATURE_CLASSES } from "../api/types";
 import { t } from "../i18n";
 import { empty, formatNumber, linesByTemperature, parkedAlert } from "../ui/components";
 import { h } from "../ui/dom";
+import { isOnline } from "../state/connectivity";
 import type { View } from "./types";
 import { formatClock } from "../util/time";
 
@@ -188,7 +189,7 @@ function sharingChip(): HTMLElement {
   return h(
     "span",
     { class: `live sharing sharing-${on ? "on" : "off"}`, "data-testid": "sharing", "data-sharing": state.sharing },
-    t(on ? "driver.sharing.on" : "driver.sharing.off"),
+    t(on ? "driver.sharing.on" : state.sharing === "denied" ? "driver.sharing.notAllowed" : "driver.sharing.off"),
   );
 }
 
@@ -209,8 +210,8 @@ function drawStatus(): void {
         h("span", { class: `live live-${state.live ? "on" : "off"}`, "data-testid": "live" }, t(state.live ? "driver.live" : "driver.notLive")),
       ),
     ),
-    pending > 0 && lastError ? h("p", { class: "muted small" }, t("driver.willRetry")) : null,
-    state.sharing === "denied" ? h("p", { class: "muted small", "data-testid": "sharing-denied" }, t("driver.sharing.denied")) : null,
+    // Offline, the banner above already says why nothing is sent; online, say that it will be.
+    pending > 0 && lastError && isOnline() ? h("p", { class: "muted small", "data-testid": "will-retry" }, t("driver.willRetry")) : null,
     ...parked.map((item) =>
       parkedAlert(
         item,
@@ -320,6 +321,7 @@ function listScreen(day: DriverDay): HTMLElement {
   return h(
     "div",
     { class: "route-list" },
+    state.sharing === "denied" ? h("p", { class: "note-saved", "data-testid": "sharing-denied" }, t("driver.sharing.denied")) : null,
     tabs("list"),
     day.routes.map((route) => h("section", { class: "route" }, routeHeader(route), h("ol", { class: "stops" }, route.stops.map(stopCard)))),
   );
