@@ -416,3 +416,11 @@ def test_a_stop_on_a_phone_online_from_the_list_to_what_was_handed_over(
     expect(page.get_by_test_id("sharing")).to_have_text("Position not shared")
     _fits_the_phone(page, "stop in English")
     page.get_by_test_id("lang-sv").click()
+
+    # Leaving: said on the route list, where the driver lands, and not on the next stop opened.
+    page.get_by_test_id("leave").click()
+    expect(page.get_by_test_id("flash")).to_have_text("Avfärd från Bergaskolan kök sparad.")
+    expect(page.get_by_test_id("stop").first.get_by_test_id("stop-status")).to_have_text("Klar")
+    page.get_by_test_id("stop").first.click()
+    expect(page.get_by_test_id("stop-detail")).to_be_visible()
+    expect(page.get_by_test_id("flash")).to_have_count(0)

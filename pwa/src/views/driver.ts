@@ -317,10 +317,18 @@ function stopCard(stop: DriverStop): HTMLElement {
   );
 }
 
+/** The note of the last action, shown once, on the screen the driver lands on. */
+function flashNote(): HTMLElement | null {
+  const flash = state.flash;
+  state.flash = null;
+  return flash ? h("p", { class: "flash", role: "status", "data-testid": "flash" }, flash) : null;
+}
+
 function listScreen(day: DriverDay): HTMLElement {
   return h(
     "div",
     { class: "route-list" },
+    flashNote(),
     state.sharing === "denied" ? h("p", { class: "note-saved", "data-testid": "sharing-denied" }, t("driver.sharing.denied")) : null,
     tabs("list"),
     day.routes.map((route) => h("section", { class: "route" }, routeHeader(route), h("ol", { class: "stops" }, route.stops.map(stopCard)))),
@@ -365,7 +373,7 @@ function stopScreen(route: DriverRoute, stop: DriverStop): HTMLElement {
   const act = (kind: "arrive" | "leave") => async () => {
     try {
       await record(stop, kind, label(kind));
-      state.flash = t(kind === "arrive" ? "driver.flash.arrived" : "driver.flash.left");
+      state.flash = kind === "arrive" ? t("driver.flash.arrived") : t("driver.flash.leftFrom", { name: stopName(stop) });
       if (kind === "leave") go({ name: "list" });
       else drawBody();
     } catch {
@@ -373,15 +381,14 @@ function stopScreen(route: DriverRoute, stop: DriverStop): HTMLElement {
       drawBody();
     }
   };
-  const flash = state.flash;
-  state.flash = null;
+  const flash = flashNote();
   const info = (labelKey: Parameters<typeof t>[0], value: string | null | undefined) =>
     value ? h("div", { class: "info-row" }, h("dt", {}, t(labelKey)), h("dd", {}, value)) : null;
   return h(
     "article",
     { class: "stop-detail", "data-testid": "stop-detail", "data-job-key": stop.job_key },
     backButton({ name: "list" }, t("driver.backToRoute")),
-    flash ? h("p", { class: "flash", role: "status", "data-testid": "flash" }, flash) : null,
+    flash,
     h(
       "header",
       { class: "stop-detail-head" },
