@@ -244,9 +244,15 @@ function setSharing(): void {
 
 function startTracking(): void {
   if (watchId !== null || !("geolocation" in navigator)) return;
-  denied = false;
+  // Refused once: the indicator says so until a position comes (the driver may allow it later).
   watchId = navigator.geolocation.watchPosition(
-    (fix) => void onPosition(fix),
+    (fix) => {
+      if (denied) {
+        denied = false;
+        setSharing();
+      }
+      void onPosition(fix);
+    },
     (error) => {
       // Refused by the driver or the phone: nothing is sent (the route works without positions).
       // Unavailable for a while (tunnel, indoors): keep watching.
