@@ -4,7 +4,9 @@ a route change pushed live over the /driver socket (see conftest.py for the serv
 
 from __future__ import annotations
 
+import re
 import shutil
+import sqlite3
 import time
 from collections.abc import Iterator
 from datetime import datetime
@@ -13,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import Server, login, save_screenshot
+from .conftest import PASSWORD, PHONE, Server, login, save_screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -155,6 +157,12 @@ def test_proof_recorded_offline_is_stored_once_after_the_server_returns(
     page.get_by_test_id("arrive").click()
     expect(page.get_by_test_id("pending-count")).to_have_text("1 väntar på att skickas")
     expect(page.get_by_test_id("stop-status")).to_have_text("Framme")
+    # Offline banner, records waiting and the "saved" note on top: Deliver is still on screen.
+    expect(page.get_by_test_id("offline")).to_be_visible()
+    expect(page.get_by_test_id("flash")).to_be_visible()
+    save_screenshot(page, "driver-stop-offline-phone.png")
+    box = page.get_by_test_id("deliver").bounding_box()
+    assert box is not None and box["y"] + box["height"] <= PHONE["height"], box
 
     page.get_by_test_id("deliver").click()
     form = page.get_by_test_id("proof-form")
@@ -176,7 +184,7 @@ def test_proof_recorded_offline_is_stored_once_after_the_server_returns(
     _draw_signature(page)
     form.get_by_test_id("proof-submit").click()
 
-    expect(page.get_by_test_id("flash")).to_contain_text("Kvittensen är sparad")
+    expect(page.get_by_test_id("proof-state")).to_contain_text("Kvittensen är sparad på telefonen")
     expect(page.get_by_test_id("stop-status")).to_have_text("Klar")
     expect(page.get_by_test_id("pending-count")).to_have_text("2 väntar på att skickas")
     expect(page.get_by_test_id("offline")).to_be_visible()
@@ -196,6 +204,8 @@ def test_proof_recorded_offline_is_stored_once_after_the_server_returns(
     expect(page.get_by_test_id("all-sent")).to_be_visible(timeout=60_000)
     expect(page.get_by_test_id("pending-count")).to_have_count(0)
     expect(page.get_by_test_id("live")).to_have_text("Live", timeout=20_000)
+    page.get_by_test_id("stop").first.click()  # the stop now says the server has the proof
+    expect(page.get_by_test_id("proof-state")).to_contain_text("Servern tog emot den")
 
     proofs = server.api("GET", f"/proofs/?date={today()}")
     assert len(proofs) == 1, proofs
@@ -235,8 +245,182 @@ def test_route_change_appears_live_without_reload(page, driver_server):
 
     banner = page.get_by_test_id("route-change")
     expect(banner).to_contain_text("Rutten ändrad: 1 stopp tillagt", timeout=30_000)
-    expect(banner).to_contain_text("Ljungbacka äldreboende")
+    expect(banner).to_contain_text("Nytt: Ljungbacka äldreboende")
     expect(page.get_by_test_id("stop")).to_have_count(2)
     expect(page.get_by_test_id("stop").filter(has_text="Ljungbacka äldreboende")).to_be_visible()
+    _fits_the_phone(page, "route change")
+    save_screenshot(page, "driver-route-change-phone.png")
     page.get_by_test_id("route-change-ok").click()
     expect(banner).to_have_count(0)
+
+
+# A raw code on screen: snake_case (nobody_there, school_kitchen) or a job key (dp:12).
+RAW_CODE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b|\b(?:dp|sup|pu):\d+")
+
+
+def _fits_the_phone(page, where: str) -> None:
+    """No sideways scrolling, no raw code on the screen, every button at least 48 px high."""
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] == widths[1] == PHONE["width"], (where, widths)
+    text = page.locator("body").inner_text()
+    assert not RAW_CODE.findall(text), (where, RAW_CODE.findall(text))
+    small = page.evaluate(
+        """() => [...document.querySelectorAll('button, a.button, label.button, input:not([type=file])')]
+            .filter((el) => el.offsetParent !== null && el.getBoundingClientRect().height < 48)
+            .map((el) => el.textContent.trim() || el.id)"""
+    )
+    assert small == [], (where, small)
+
+
+def _planned_arrival(server: Server) -> datetime:
+    token = server.api("POST", "/auth/login", {"username": "forare", "password": PASSWORD})["token"]
+    [route] = server.api("GET", "/driver/routes", token=token)
+    [stop] = route["stops"]
+    assert route["trip"] == 0, route["trip"]  # the planner's first trip; people read "tur 1"
+    return datetime.fromisoformat(stop["planned_arrival"])
+
+
+def _positions(server: Server) -> int:
+    with sqlite3.connect(server.instance / "samlast.db") as db:
+        return db.execute("SELECT count(*) FROM vehicle_position").fetchone()[0]
+
+
+def test_a_stop_on_a_phone_online_from_the_list_to_what_was_handed_over(
+    page, context, driver_server, artifacts
+):
+    server = driver_server
+    context.grant_permissions(["geolocation"], origin=server.url)
+    context.set_geolocation({"latitude": 55.84, "longitude": 13.31, "accuracy": 10})
+    planned = _planned_arrival(server)
+    local = planned.astimezone(ZoneInfo(TIMEZONE)).strftime("%H:%M")
+    utc = planned.astimezone(ZoneInfo("UTC")).strftime("%H:%M")
+    assert local != utc
+
+    _open_route(page, server)
+
+    # The list: the trip counted from 1, every time labelled and in the cluster's zone.
+    expect(page.get_by_test_id("route-title")).to_have_text("Lastbil 1, tur 1")
+    times = page.get_by_test_id("stop").first.get_by_test_id("stop-times")
+    expect(times).to_have_text(f"Planerad {local} · Fönster 06:30–10:30")
+    expect(page.get_by_test_id("route-summary")).to_contain_text("Start ")
+    expect(page.get_by_test_id("route-summary")).to_contain_text("0 av 1 klara")
+    # Not under way yet: the position is not shared, and the screen says so.
+    expect(page.get_by_test_id("sharing")).to_have_text("Position delas inte")
+    _fits_the_phone(page, "list")
+    save_screenshot(page, "driver-list-phone.png")
+    page.get_by_test_id("tab-map").click()
+    expect(page.get_by_test_id("map-stop")).to_have_count(1, timeout=15_000)
+    _fits_the_phone(page, "map")
+    page.get_by_test_id("tab-list").click()
+
+    # The stop: Arrive and Deliver on the first screen of a 390 × 844 phone, no scrolling.
+    page.get_by_test_id("stop").first.click()
+    detail = page.get_by_test_id("stop-detail")
+    expect(detail.get_by_test_id("stop-times")).to_have_text(
+        f"Planerad ankomst {local} · Fönster 06:30–10:30"
+    )
+    expect(detail).not_to_contain_text(f"Planerad ankomst {utc}")
+    expect(detail).to_contain_text("Leverans · Lastbil 1, tur 1")
+    assert page.evaluate("window.scrollY") == 0
+    for button in ("arrive", "deliver"):
+        box = page.get_by_test_id(button).bounding_box()
+        assert box is not None and box["y"] >= 0, (button, box)
+        assert box["y"] + box["height"] <= PHONE["height"], (button, box)
+    expect(detail.get_by_test_id("goods-title")).to_have_text("Att lämna")
+    _fits_the_phone(page, "stop")
+    save_screenshot(page, "driver-stop-before-phone.png")
+
+    page.get_by_test_id("arrive").click()
+    expect(page.get_by_test_id("sharing")).to_have_text("Position delas")
+    deadline = time.monotonic() + 20
+    while _positions(server) == 0:  # what the indicator says is true: the server gets positions
+        assert time.monotonic() < deadline, "no position reached the server"
+        time.sleep(0.3)
+
+    # The proof: numbers with a decimal comma, hints that cannot be taken for values.
+    page.get_by_test_id("deliver").click()
+    form = page.get_by_test_id("proof-form")
+    expect(form).to_be_visible()
+    _fits_the_phone(page, "proof")
+    frozen = form.locator("[data-temperature=frozen]")
+    chilled = form.locator("[data-temperature=chilled]")
+    ambient = form.locator("[data-temperature=ambient]")
+    for field in (frozen.locator("input[id^=temp-]"), chilled.locator("input[id^=qty-]")):
+        expect(field).to_have_attribute("type", "text")
+        expect(field).to_have_attribute("inputmode", "decimal")
+    temperature = frozen.locator("input[id^=temp-]")
+    assert temperature.get_attribute("placeholder") is None
+    expect(temperature).to_have_value("")
+    expect(frozen.locator(".field-hint")).to_have_text("t.ex. −18")
+    save_screenshot(page, "driver-proof-phone.png")
+
+    page.get_by_test_id("receiver").fill("Kim Köksson")
+    quantity = ambient.locator("input[id^=qty-]")
+    quantity.fill("fyra")
+    quantity.blur()
+    refused = ambient.locator(".field-error")
+    expect(refused).to_have_text("”fyra” är inte ett antal. Skriv med siffror, t.ex. 4 eller 0,5.")
+    expect(quantity).to_have_attribute("aria-invalid", "true")
+    quantity.fill("4")  # one sack short
+    quantity.blur()
+    expect(refused).to_have_count(0)
+    temperature.fill("−18,5")
+    chilled.locator("input[id^=temp-]").fill("4,5")
+    chilled.locator("input[id^=qty-]").fill("0,5")
+    _draw_signature(page)
+    form.get_by_test_id("proof-submit").click()
+
+    # Online: the stop says the server has the proof, not only that the phone kept it.
+    state = page.get_by_test_id("proof-state")
+    expect(state).to_contain_text("Kvittensen är skickad. Servern tog emot den", timeout=20_000)
+    expect(page.get_by_test_id("all-sent")).to_be_visible()
+    expect(page.get_by_test_id("stop-status")).to_have_text("Klar")
+
+    # What was handed over, not what was to be handed over.
+    detail = page.get_by_test_id("stop-detail")
+    expect(detail.get_by_test_id("goods-title")).to_have_text("Lämnat")
+    flour = detail.get_by_test_id("handed-line").filter(has_text="Vetemjöl")
+    expect(flour.get_by_test_id("handed-qty")).to_have_text("4 säck")
+    expect(flour).to_contain_text("beställt 5 säck · 1 säck saknas")
+    milk = detail.get_by_test_id("handed-line").filter(has_text="Mjölk")
+    expect(milk.get_by_test_id("handed-qty")).to_have_text("0,5 liter")
+    expect(milk).to_contain_text("39,5 liter saknas")
+    fish = detail.get_by_test_id("handed-line").filter(has_text="Fiskpinnar")
+    expect(fish.get_by_test_id("handed-qty")).to_have_text("10 kartong")
+    expect(fish).not_to_contain_text("beställt")
+    _fits_the_phone(page, "stop after the proof")
+    detail.get_by_test_id("goods-title").scroll_into_view_if_needed()
+    save_screenshot(page, "driver-after-proof-phone.png")
+
+    [proof] = server.api("GET", f"/proofs/?date={today()}")
+    by_article = {line["article"]: line for line in proof["lines"]}
+    assert by_article["Mjölk 1,5 %"]["delivered_quantity"] == 0.5
+    assert by_article["Mjölk 1,5 %"]["temperature_c"] == 4.5
+    assert by_article["Fiskpinnar"]["temperature_c"] == -18.5
+    assert by_article["Vetemjöl"]["delivered_quantity"] == 4
+
+    # Still there after a reload (the phone keeps what it sent).
+    page.reload()
+    expect(page.get_by_test_id("handed-line").filter(has_text="Vetemjöl")).to_contain_text("1 säck saknas")
+    # The last stop is done: the route is no longer under way and the position no longer shared.
+    expect(page.get_by_test_id("sharing")).to_have_text("Position delas inte")
+
+    # In English, the same screen in English words.
+    page.get_by_test_id("lang-en").click()
+    expect(page.get_by_test_id("stop-times")).to_have_text(
+        f"Planned arrival {local} · Window 06:30–10:30"
+    )
+    expect(page.get_by_test_id("goods-title")).to_have_text("Handed over")
+    expect(page.get_by_test_id("sharing")).to_have_text("Position not shared")
+    _fits_the_phone(page, "stop in English")
+    page.get_by_test_id("lang-sv").click()
+
+    # Leaving: said on the route list, where the driver lands, and not on the next stop opened.
+    page.get_by_test_id("leave").click()
+    expect(page.get_by_test_id("flash")).to_have_text("Avfärd från Bergaskolan kök sparad.")
+    expect(page.get_by_test_id("stop").first.get_by_test_id("stop-status")).to_have_text("Klar")
+    page.get_by_test_id("stop").first.click()
+    expect(page.get_by_test_id("stop-detail")).to_be_visible()
+    expect(page.get_by_test_id("flash")).to_have_count(0)

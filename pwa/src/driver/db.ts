@@ -2,7 +2,9 @@
 // this device, and the outbox. Kept apart from the read cache ("samlast"), which is cleared at
 // logout: records in the outbox must survive a logout, a reload and a closed app.
 import { openDB, type DBSchema, type IDBPDatabase } from "idb";
-import type { DriverEventBody, DriverRoute, PositionBody, RouteChanges } from "./types";
+import type { DayChange } from "./changes";
+import type { HandOver } from "./present";
+import type { DriverEventBody, DriverRoute, PositionBody } from "./types";
 
 /** The routes of one day as last received (API or socket), per user. */
 export interface StoredDay {
@@ -22,19 +24,15 @@ export interface LocalStop {
   doneAt?: string; // proof recorded (deliver / pickup)
   skipped?: boolean; // proof with deviation nobody_there / refused
   leftAt?: string;
+  handOver?: HandOver; // what the proof said was handed over (or collected), line by line
+  proofSentAt?: string; // when the server acknowledged the proof (ISO)
   flagReason?: string; // the server kept the record but flagged it for the coordinator
   receiptPath?: string; // the stored proof's PDF receipt, once the server has it
 }
 
 /** A route change not yet dismissed by the driver. */
-export interface StoredChange {
+export interface StoredChange extends DayChange {
   userId: number;
-  routeId: number;
-  version: number;
-  changes: RouteChanges;
-  added: string[]; // place names
-  removed: string[];
-  removedRoute: boolean;
   at: number;
 }
 
@@ -115,7 +113,9 @@ export async function localStops(userId: number, planDate: string): Promise<Map<
 }
 
 export async function loadChange(userId: number): Promise<StoredChange | null> {
-  return (await (await driverDb()).get("changes", userId)) ?? null;
+  const change = await (await driverDb()).get("changes", userId);
+  // A change kept by an older version of the app (without names) is not shown.
+  return change && change.names && Array.isArray(change.moved) ? change : null;
 }
 
 export async function saveChange(change: StoredChange | null, userId: number): Promise<void> {

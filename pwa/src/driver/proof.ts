@@ -1,94 +1,15 @@
 // Proof of delivery (or of a pickup): who received, what was handed over line by line,
 // temperatures, deviations, returns, photos and a signature drawn with a finger.
-// All input lives in a ProofDraft, so the form can be redrawn (language switch) without loss.
+// All input lives in a ProofDraft (proofdata.ts), so the form can be redrawn without loss.
 import { TEMPERATURE_CLASSES } from "../api/types";
 import { t } from "../i18n";
 import { formatNumber } from "../ui/components";
 import { h } from "../ui/dom";
-import { downscalePhoto, drawStrokes, signaturePng, type Stroke } from "./images";
-import { DEVIATIONS, NOBODY_SIGNS, type Deviation, type DriverStop, type ProofInput } from "./types";
-import { parseDecimal } from "../util/numbers";
+import { downscalePhoto, drawStrokes, type Stroke } from "./images";
+import { buildProof, MAX_PHOTOS, needsTemperature, quantityError, SIGNATURE_HEIGHT, temperatureError, type ProofDraft } from "./proofdata";
+import { DEVIATIONS, type Deviation, type DriverStop, type ProofInput } from "./types";
 
-export const MAX_PHOTOS = 5;
-const SIGNATURE_HEIGHT = 180;
-
-interface LineDraft {
-  delivered: string;
-  temperature: string;
-  deviation: Deviation | "";
-  note: string;
-}
-
-export interface ProofDraft {
-  jobKey: string;
-  receiver: string;
-  deviation: Deviation | "";
-  note: string;
-  lines: Map<number, LineDraft>;
-  returns: { crates: number; roll_cages: number; pallets: number };
-  photos: string[];
-  strokes: Stroke[];
-  signatureWidth: number;
-  errors: Record<string, string>;
-}
-
-export function newDraft(stop: DriverStop): ProofDraft {
-  return {
-    jobKey: stop.job_key,
-    receiver: "",
-    deviation: "",
-    note: "",
-    lines: new Map(
-      stop.lines.map((line) => [
-        line.order_line_id,
-        { delivered: String(line.quantity), temperature: "", deviation: "", note: "" },
-      ]),
-    ),
-    returns: { crates: 0, roll_cages: 0, pallets: 0 },
-    photos: [],
-    strokes: [],
-    signatureWidth: 0,
-    errors: {},
-  };
-}
-
-const needsTemperature = (temperature: string) => temperature === "frozen" || temperature === "chilled";
-
-
-/** Check the draft; fills draft.errors and returns the proof to send, or null. */
-export function buildProof(stop: DriverStop, draft: ProofDraft): ProofInput | null {
-  const errors: Record<string, string> = {};
-  const nobody = draft.deviation !== "" && NOBODY_SIGNS.includes(draft.deviation);
-  if (!nobody && !draft.receiver.trim()) errors.receiver = t("driver.proof.receiverRequired");
-  if (!nobody && !draft.strokes.length) errors.signature = t("driver.proof.signatureRequired");
-  const lines = stop.lines.map((line) => {
-    const input = draft.lines.get(line.order_line_id);
-    const delivered = parseDecimal(input?.delivered ?? "");
-    if (delivered === null || delivered < 0) errors[`line-${line.order_line_id}`] = t("driver.proof.quantityInvalid");
-    const temperature = parseDecimal(input?.temperature ?? "");
-    if (input?.temperature.trim() && (temperature === null || temperature < -40 || temperature > 40)) {
-      errors[`temp-${line.order_line_id}`] = t("driver.proof.temperatureInvalid");
-    }
-    return {
-      order_line_id: line.order_line_id,
-      delivered_quantity: nobody ? 0 : (delivered ?? 0),
-      temperature_c: needsTemperature(line.temperature_class) ? temperature : null,
-      deviation: input?.deviation || null,
-      note: input?.note ?? "",
-    };
-  });
-  draft.errors = errors;
-  if (Object.keys(errors).length) return null;
-  return {
-    receiver_name: draft.receiver.trim(),
-    signature: draft.strokes.length ? signaturePng(draft.strokes, draft.signatureWidth || 320, SIGNATURE_HEIGHT) : null,
-    photos: [...draft.photos],
-    deviation: draft.deviation || null,
-    note: draft.note,
-    lines,
-    returns: { ...draft.returns },
-  };
-}
+export { newDraft, type ProofDraft } from "./proofdata";
 
 function deviationSelect(id: string, value: string, onChange: (value: Deviation | "") => void, testId: string): HTMLSelectElement {
   const select = h(
@@ -103,7 +24,46 @@ function deviationSelect(id: string, value: string, onChange: (value: Deviation 
 
 function fieldError(draft: ProofDraft, key: string): HTMLElement | null {
   const message = draft.errors[key];
-  return message ? h("p", { class: "field-error", id: `proof-${key}-error`, role: "alert" }, message) : null;
+  return message ? h("p", { class: "field-error", id: `proof-${key}-error`, role: "alert", "data-testid": `error-${key}` }, message) : null;
+}
+
+/** An input that says at once (when the driver leaves it) whether it reads as a number. */
+function numberInput(
+  draft: ProofDraft,
+  key: string,
+  attrs: { id: string; value: string; testId: string; describedBy?: string },
+  check: (text: string) => string | null,
+  store: (text: string) => void,
+): HTMLInputElement {
+  const input = h("input", {
+    id: attrs.id,
+    class: "input input-number",
+    type: "text",
+    inputmode: "decimal",
+    autocomplete: "off",
+    enterkeyhint: "next",
+    value: attrs.value,
+    "aria-invalid": draft.errors[key] ? "true" : null,
+    "aria-describedby": [attrs.describedBy, draft.errors[key] ? `proof-${key}-error` : null].filter(Boolean).join(" ") || null,
+    "data-testid": attrs.testId,
+  });
+  input.addEventListener("input", () => store(input.value));
+  input.addEventListener("change", () => {
+    const message = check(input.value);
+    const field = input.closest(".field");
+    field?.querySelector(".field-error")?.remove();
+    if (message) {
+      draft.errors[key] = message;
+      input.after(h("p", { class: "field-error", id: `proof-${key}-error`, role: "alert", "data-testid": `error-${key}` }, message));
+      input.setAttribute("aria-invalid", "true");
+    } else {
+      delete draft.errors[key];
+      input.removeAttribute("aria-invalid");
+    }
+    input.setAttribute("aria-describedby", [attrs.describedBy, message ? `proof-${key}-error` : null].filter(Boolean).join(" "));
+    if (!input.getAttribute("aria-describedby")) input.removeAttribute("aria-describedby");
+  });
+  return input;
 }
 
 function stepper(label: string, testId: string, get: () => number, set: (n: number) => void): HTMLElement {
@@ -262,38 +222,31 @@ function lineRows(stop: DriverStop, draft: ProofDraft): HTMLElement[] {
         group.map((line) => {
           const input = draft.lines.get(line.order_line_id)!;
           const id = line.order_line_id;
-          const qty = h("input", {
-            id: `qty-${id}`,
-            class: "input input-number",
-            type: "text",
-            inputmode: "decimal",
-            autocomplete: "off",
-            value: input.delivered,
-            "data-testid": `qty-${id}`,
-          });
-          qty.addEventListener("input", () => (input.delivered = qty.value));
+          const qty = numberInput(
+            draft,
+            `line-${id}`,
+            { id: `qty-${id}`, value: input.delivered, testId: `qty-${id}` },
+            quantityError,
+            (text) => (input.delivered = text),
+          );
+          // No placeholder: a grey "-18" in the box reads as a temperature already measured.
           const temp = needsTemperature(temperature)
-            ? h("input", {
-                id: `temp-${id}`,
-                class: "input input-number",
-                type: "text",
-                autocomplete: "off",
-                value: input.temperature,
-                placeholder: temperature === "frozen" ? "-18" : "4",
-                "data-testid": `temp-${id}`,
-              })
+            ? numberInput(
+                draft,
+                `temp-${id}`,
+                { id: `temp-${id}`, value: input.temperature, testId: `temp-${id}`, describedBy: `temp-${id}-hint` },
+                temperatureError,
+                (text) => (input.temperature = text),
+              )
             : null;
-          temp?.addEventListener("input", () => (input.temperature = temp.value));
-          const note = h("input", {
-            id: `line-note-${id}`,
-            class: "input",
-            type: "text",
-            value: input.note,
-            placeholder: t("driver.proof.lineNote"),
-            "aria-label": t("driver.proof.lineNote"),
-            hidden: !input.deviation,
-          });
+          const note = h("input", { id: `line-note-${id}`, class: "input", type: "text", value: input.note });
           note.addEventListener("input", () => (input.note = note.value));
+          const noteField = h(
+            "div",
+            { class: "line-note", hidden: !input.deviation },
+            h("label", { for: `line-note-${id}` }, t("driver.proof.lineNote")),
+            note,
+          );
           return h(
             "div",
             { class: "proof-line", "data-testid": "proof-line", "data-line": id },
@@ -308,7 +261,14 @@ function lineRows(stop: DriverStop, draft: ProofDraft): HTMLElement[] {
               { class: "proof-line-inputs" },
               h("div", { class: "field" }, h("label", { for: `qty-${id}` }, t("driver.proof.delivered", { unit: line.unit })), qty, fieldError(draft, `line-${id}`)),
               temp
-                ? h("div", { class: "field" }, h("label", { for: `temp-${id}` }, t("driver.proof.temperature")), temp, fieldError(draft, `temp-${id}`))
+                ? h(
+                    "div",
+                    { class: "field" },
+                    h("label", { for: `temp-${id}` }, t("driver.proof.temperature")),
+                    temp,
+                    h("p", { class: "field-hint", id: `temp-${id}-hint` }, t("driver.proof.temperatureHint", { example: temperature === "frozen" ? "−18" : "4" })),
+                    fieldError(draft, `temp-${id}`),
+                  )
                 : null,
             ),
             h(
@@ -317,9 +277,9 @@ function lineRows(stop: DriverStop, draft: ProofDraft): HTMLElement[] {
               h("label", { for: `dev-${id}` }, t("driver.proof.lineDeviation")),
               deviationSelect(`dev-${id}`, input.deviation, (value) => {
                 input.deviation = value;
-                note.hidden = !value;
+                noteField.hidden = !value;
               }, `dev-${id}`),
-              note,
+              noteField,
             ),
           );
         }),

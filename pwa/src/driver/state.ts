@@ -6,9 +6,12 @@ import { routeSource, storeDay, type DriverDay } from "../data/route";
 import { ackRoute, connectDriverSocket, disconnectDriverSocket, sendPosition, socketConnected } from "../data/socket";
 import { onConnectivityChange } from "../state/connectivity";
 import { onSessionChange, getSession } from "../state/session";
+import { dayChange, isEmptyChange } from "./changes";
 import { driverDb, loadChange, loadDay, localKey, localStops, saveChange, type LocalStop, type StoredChange } from "./db";
-import type { ProofDraft } from "./proof";
+import { flagReason, type HandOver } from "./present";
+import type { ProofDraft } from "./proofdata";
 import {
+  NOBODY_SIGNS,
   newClientId,
   nowWithOffset,
   type DriverEventBody,
@@ -24,6 +27,12 @@ const POSITION_EVERY_MS = 30_000;
 const POSITION_EVERY_M = 200;
 const RANK: Record<StopStatus, number> = { planned: 0, arrived: 1, skipped: 2, done: 2 };
 
+/**
+ * Is the phone's position being sent? "on" while a route is under way (arrived at a stop, not
+ * all stops done) and the phone gives positions; "denied" when the phone refuses them.
+ */
+export type Sharing = "on" | "off" | "denied" | "unsupported";
+
 export interface DriverState {
   userId: number;
   day: DriverDay | null;
@@ -31,6 +40,7 @@ export interface DriverState {
   outbox: OutboxState;
   change: StoredChange | null;
   live: boolean;
+  sharing: Sharing;
   draft: ProofDraft | null;
   draftStop: DriverStop | null;
   flash: string | null;
@@ -43,6 +53,7 @@ export const state: DriverState = {
   outbox: outboxState(),
   change: null,
   live: false,
+  sharing: "off",
   draft: null,
   draftStop: null,
   flash: null,
@@ -78,46 +89,13 @@ export function findStop(jobKey: string): { route: DriverRoute; stop: DriverStop
 
 // --- route changes --------------------------------------------------------------------------
 
-function names(day: DriverDay | null): Map<string, string> {
-  return new Map(
-    (day?.routes ?? []).flatMap((route) => route.stops.map((stop) => [stop.job_key, stop.place.name ?? stop.job_key] as const)),
-  );
-}
-
 /** What changed from `before` to `after` (same day), merged into the banner not yet dismissed. */
-function noteChange(before: DriverDay | null, after: DriverDay, removedRoute = false): void {
+function noteChange(before: DriverDay | null, after: DriverDay, removedRoutes: DriverRoute[] = []): void {
   if (!before || before.planDate !== after.planDate) return;
-  const old = names(before);
-  const now = names(after);
-  const added = [...now.keys()].filter((key) => !old.has(key));
-  const removed = [...old.keys()].filter((key) => !now.has(key));
-  const keptOld = [...old.keys()].filter((key) => now.has(key));
-  const keptNew = [...now.keys()].filter((key) => old.has(key));
-  const reordered = keptOld.join("|") !== keptNew.join("|");
-  if (!added.length && !removed.length && !reordered && !removedRoute) return;
-  const previous = state.change;
-  const addedKeys = new Set([...(previous?.changes.added ?? []).filter((k) => !removed.includes(k)), ...added]);
-  const removedKeys = new Set([...(previous?.changes.removed ?? []).filter((k) => !added.includes(k)), ...removed]);
-  const allNames = new Map([...old, ...now, ...(previous ? zip(previous) : [])]);
-  const change: StoredChange = {
-    userId: state.userId,
-    routeId: after.routes[0]?.id ?? 0,
-    version: after.routes[0]?.version ?? 0,
-    changes: { added: [...addedKeys], removed: [...removedKeys], reordered: reordered || (previous?.changes.reordered ?? false) },
-    added: [...addedKeys].map((key) => allNames.get(key) ?? key),
-    removed: [...removedKeys].map((key) => allNames.get(key) ?? key),
-    removedRoute: removedRoute || (previous?.removedRoute ?? false),
-    at: Date.now(),
-  };
-  state.change = change;
-  void saveChange(change, state.userId).catch(() => {});
-}
-
-function zip(change: StoredChange): [string, string][] {
-  return [
-    ...change.changes.added.map((key, i): [string, string] => [key, change.added[i] ?? key]),
-    ...change.changes.removed.map((key, i): [string, string] => [key, change.removed[i] ?? key]),
-  ];
+  const merged = dayChange(before.routes, after.routes, state.change, removedRoutes);
+  if (!merged) return;
+  state.change = isEmptyChange(merged) ? null : { ...merged, userId: state.userId, at: Date.now() };
+  void saveChange(state.change, state.userId).catch(() => {});
 }
 
 export function dismissChange(): void {
@@ -126,15 +104,16 @@ export function dismissChange(): void {
   redraw("change");
 }
 
-async function setDay(day: DriverDay, removedRoute = false): Promise<void> {
+async function setDay(day: DriverDay, removedRoutes: DriverRoute[] = []): Promise<void> {
   const before = state.day;
   const stored = await storeDay(state.userId, day.planDate, day.routes);
-  noteChange(before, stored, removedRoute);
+  noteChange(before, stored, removedRoutes);
   if (!before || before.planDate !== stored.planDate) {
-    state.local = await localStops(state.userId, stored.planDate).catch(() => new Map());
+    state.local = await loadLocal(state.userId, stored.planDate);
   }
   state.day = { planDate: stored.planDate, routes: stored.routes };
   for (const route of stored.routes) void ackRoute(route.id, route.version).catch(() => {});
+  updateTracking();
   redraw(state.draft ? "change" : "all");
 }
 
@@ -164,12 +143,11 @@ function listen(): void {
   onOutboxSent((item, answer) => {
     if (item.type !== "event") return;
     const result = answer as DriverEventResult;
-    const local = state.local.get(item.body.job_key);
-    if (!local || !(result?.flagged || result?.receipt_url)) return;
-    if (result.flagged) local.flagReason = result.flag_reason;
-    if (result.receipt_url) local.receiptPath = result.receipt_url.replace(/^\/api\/v1/, "");
-    void driverDb().then((db) => db.put("local", local));
-    redraw("body");
+    const patch: Partial<LocalStop> = {};
+    if (item.body.kind === "deliver" || item.body.kind === "pickup") patch.proofSentAt = new Date().toISOString();
+    if (result?.flagged) patch.flagReason = flagReason(result.flag_reason);
+    if (result?.receipt_url) patch.receiptPath = result.receipt_url.replace(/^\/api\/v1/, "");
+    if (Object.keys(patch).length) void patchLocal(item.userId, item.body, patch);
   });
   onConnectivityChange((online) => {
     if (online) flushSoon();
@@ -202,7 +180,8 @@ function startSocket(): void {
     routeRemoved({ route_id, plan_date }) {
       const day = state.day;
       if (!day || day.planDate !== plan_date) return;
-      void setDay({ planDate: plan_date, routes: day.routes.filter((r) => r.id !== route_id) }, true);
+      const gone = day.routes.filter((r) => r.id === route_id);
+      void setDay({ planDate: plan_date, routes: day.routes.filter((r) => r.id !== route_id) }, gone);
     },
   });
 }
@@ -254,21 +233,85 @@ async function onPosition(fix: GeolocationPosition): Promise<void> {
   if (!(socketConnected() && (await sendPosition(body)))) await queuePosition(state.userId, body);
 }
 
+let denied = false;
+
+function setSharing(): void {
+  const sharing: Sharing = !("geolocation" in navigator) ? "unsupported" : denied ? "denied" : watchId !== null ? "on" : "off";
+  if (sharing === state.sharing) return;
+  state.sharing = sharing;
+  redraw("status");
+}
+
 function startTracking(): void {
-  if (watchId !== null || !("geolocation" in navigator) || !routeInProgress()) return;
+  if (watchId !== null || !("geolocation" in navigator)) return;
+  // Refused once: the indicator says so until a position comes (the driver may allow it later).
   watchId = navigator.geolocation.watchPosition(
-    (fix) => void onPosition(fix),
-    () => {}, // denied or unavailable: the route works without positions
+    (fix) => {
+      if (denied) {
+        denied = false;
+        setSharing();
+      }
+      void onPosition(fix);
+    },
+    (error) => {
+      // Refused by the driver or the phone: nothing is sent (the route works without positions).
+      // Unavailable for a while (tunnel, indoors): keep watching.
+      if (error.code !== error.PERMISSION_DENIED) return;
+      denied = true;
+      stopTracking();
+    },
     { enableHighAccuracy: true, maximumAge: 10_000, timeout: 60_000 },
   );
+  setSharing();
 }
 
 function stopTracking(): void {
   if (watchId !== null) navigator.geolocation.clearWatch(watchId);
   watchId = null;
+  lastSent = null;
+  setSharing();
+}
+
+/** Share the position while a route is under way, and only then. */
+function updateTracking(): void {
+  if (routeInProgress()) startTracking();
+  else stopTracking();
 }
 
 // --- loading and recording -----------------------------------------------------------------
+
+/**
+ * What the server answered for a stop's record, kept with the stop (IndexedDB and memory). The
+ * outbox may deliver an answer while the stops are being read at app start: the patch is kept
+ * until then too (loadLocal), so "sent" is never lost and the stop never says "waiting" wrongly.
+ */
+const answered = new Map<string, Partial<LocalStop>>();
+
+async function patchLocal(userId: number, body: DriverEventBody, patch: Partial<LocalStop>): Promise<void> {
+  const key = localKey(userId, body.plan_date, body.job_key);
+  answered.set(key, { ...answered.get(key), ...patch });
+  try {
+    const db = await driverDb();
+    const tx = db.transaction("local", "readwrite");
+    const stored = await tx.store.get(key);
+    if (stored) await tx.store.put({ ...stored, ...patch });
+    await tx.done;
+  } catch (error) {
+    console.warn("Could not keep the server's answer with the stop", error);
+  }
+  const current = state.local.get(body.job_key);
+  if (current?.key === key) state.local.set(body.job_key, { ...current, ...patch });
+  redraw("body");
+}
+
+async function loadLocal(userId: number, planDate: string): Promise<Map<string, LocalStop>> {
+  const local = await localStops(userId, planDate).catch(() => new Map<string, LocalStop>());
+  for (const [jobKey, stop] of local) {
+    const patch = answered.get(stop.key);
+    if (patch) local.set(jobKey, { ...stop, ...patch });
+  }
+  return local;
+}
 
 export async function loadDriverDay(userId: number): Promise<Loaded<DriverDay>> {
   if (state.userId !== userId) {
@@ -281,17 +324,37 @@ export async function loadDriverDay(userId: number): Promise<Loaded<DriverDay>> 
   startLive(userId);
   const loaded = await routeSource.routeFor(null);
   if (loaded.savedAt === null) noteChange(before, loaded.data);
-  state.local = await localStops(userId, loaded.data.planDate).catch(() => new Map());
+  state.local = await loadLocal(userId, loaded.data.planDate);
   state.day = loaded.data;
   if (loaded.savedAt === null) for (const route of loaded.data.routes) void ackRoute(route.id, route.version).catch(() => {});
-  startTracking();
+  updateTracking();
   return loaded;
 }
 
+/** What the proof says was handed over, kept with the stop to show after the proof. */
+function handOver(proof?: ProofInput): HandOver | undefined {
+  if (!proof) return undefined;
+  return {
+    deviation: proof.deviation ?? null,
+    lines: proof.lines.map((line) => ({
+      order_line_id: line.order_line_id,
+      delivered_quantity: line.delivered_quantity,
+      deviation: line.deviation ?? null,
+    })),
+  };
+}
+
+const proofPatch = (at: string, proof?: ProofInput): Partial<LocalStop> => ({
+  doneAt: at,
+  skipped: !!proof?.deviation && NOBODY_SIGNS.includes(proof.deviation),
+  handOver: handOver(proof),
+  proofSentAt: undefined,
+});
+
 const KIND_PATCH: Record<EventKind, (at: string, proof?: ProofInput) => Partial<LocalStop>> = {
   arrive: (at) => ({ arrivedAt: at }),
-  deliver: (at, proof) => ({ doneAt: at, skipped: !!proof?.deviation && ["nobody_there", "refused"].includes(proof.deviation) }),
-  pickup: (at, proof) => ({ doneAt: at, skipped: !!proof?.deviation && ["nobody_there", "refused"].includes(proof.deviation) }),
+  deliver: proofPatch,
+  pickup: proofPatch,
   leave: (at) => ({ leftAt: at }),
 };
 
@@ -323,5 +386,5 @@ export async function record(stop: DriverStop, kind: EventKind, label: string, p
     redraw("all");
     throw error;
   }
-  if (kind === "arrive") startTracking();
+  updateTracking();
 }

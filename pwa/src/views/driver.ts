@@ -5,14 +5,19 @@ import { openPdf } from "../data/download";
 import type { User } from "../api/types";
 import { discardParked, retryParked } from "../data/outbox";
 import type { DriverDay } from "../data/route";
+import { tripName } from "../driver/changes";
+import type { LocalStop } from "../driver/db";
 import { drawMap } from "../driver/map";
+import { flagReason, handedLines, receiptFileName, routeTimes, stopName, stopTimeParts, type HandedLine } from "../driver/present";
 import { newDraft, proofForm } from "../driver/proof";
 import { allStops, dismissChange, effectiveStatus, findStop, loadDriverDay, record, setRedraw, state } from "../driver/state";
 import type { DriverLine, DriverRoute, DriverStop, EventKind } from "../driver/types";
 import "../driver/driver.css";
+import { TEMPERATURE_CLASSES } from "../api/types";
 import { t } from "../i18n";
 import { empty, formatNumber, linesByTemperature, parkedAlert } from "../ui/components";
 import { h } from "../ui/dom";
+import { isOnline } from "../state/connectivity";
 import type { View } from "./types";
 import { formatClock } from "../util/time";
 
@@ -58,12 +63,9 @@ setRedraw((what) => {
 
 // --- small pieces -----------------------------------------------------------------------
 
-function clock(iso: string | null): string {
-  return iso ? formatClock(iso) : "";
-}
-
-function windows(stop: DriverStop): string {
-  return stop.time_windows.map(([from, to]) => `${from}–${to}`).join(", ");
+/** "a · b · c", broken between the parts only (a time and its label stay on one line). */
+function dotted(parts: string[]): (HTMLElement | string)[] {
+  return parts.flatMap((part, index) => [index ? " · " : "", h("span", { class: "nowrap" }, part)]).filter(Boolean);
 }
 
 function statusChip(stop: DriverStop): HTMLElement {
@@ -96,7 +98,100 @@ function goods(lines: DriverLine[]): HTMLElement[] {
   return linesByTemperature(lines, (line) => line.supplier_name);
 }
 
-// --- status bar: pending records, refused records, live --------------------------------
+/** "4 säck" and under it "beställt 5 säck · 1 säck saknas · Skadad": what the proof said. */
+function handedLine(item: HandedLine): HTMLElement {
+  const { line } = item;
+  const qty = (n: number) => `${formatNumber(n)} ${line.unit}`;
+  const notes = [
+    item.short ? h("span", { class: "line-short" }, t("driver.handed.short", { qty: qty(item.short) })) : null,
+    item.extra ? h("span", { class: "line-short" }, t("driver.handed.extra", { qty: qty(item.extra) })) : null,
+    item.deviation ? h("span", { class: "line-short" }, t(`driver.deviation.${item.deviation}`)) : null,
+  ].filter((note): note is HTMLSpanElement => note !== null);
+  const changed = item.short > 0 || item.extra > 0;
+  return h(
+    "li",
+    { class: `handed-line${notes.length ? " handed-deviation" : ""}`, "data-testid": "handed-line", "data-line": line.order_line_id },
+    h(
+      "span",
+      { class: "line-article" },
+      line.article,
+      h("span", { class: "line-supplier" }, ` · ${line.supplier_name}`),
+      changed || notes.length
+        ? h(
+            "span",
+            { class: "handed-notes" },
+            t("driver.handed.ordered", { qty: qty(item.ordered) }),
+            ...notes.flatMap((note) => [" · ", note]),
+          )
+        : null,
+    ),
+    h("span", { class: "line-qty", "data-testid": "handed-qty" }, qty(item.delivered)),
+  );
+}
+
+function handedGoods(items: HandedLine[]): HTMLElement[] {
+  return TEMPERATURE_CLASSES.flatMap((temperature) => {
+    const group = items.filter((item) => item.line.temperature_class === temperature);
+    if (!group.length) return [];
+    return [
+      h(
+        "section",
+        { class: `temp-group temp-${temperature}`, "data-temperature": temperature },
+        h("h4", { class: "temp-label" }, t(`temp.${temperature}`)),
+        h("ul", { class: "lines" }, group.map(handedLine)),
+      ),
+    ];
+  });
+}
+
+/** What to hand over before the proof; after it, what was actually handed over (or collected). */
+function stopGoods(stop: DriverStop, local: LocalStop | undefined, finished: boolean): HTMLElement[] {
+  const pickup = stop.kind === "pickup";
+  const handOver = local?.handOver;
+  if (handOver) {
+    const nobody = local?.skipped && handOver.deviation;
+    return [
+      h("h4", { class: "section-title", "data-testid": "goods-title" }, t(pickup ? "driver.handed.titlePickup" : "driver.handed.title")),
+      nobody ? h("p", { class: "alert alert-error", "data-testid": "handed-none" }, t("driver.handed.none", { reason: t(`driver.deviation.${handOver.deviation!}`) })) : null,
+      ...(stop.lines.length ? handedGoods(handedLines(stop, handOver)) : [h("p", { class: "muted" }, t("driver.noLines"))]),
+    ].filter((part): part is HTMLElement => part !== null);
+  }
+  // Done on another device (or before this version of the app): what was ordered, no more.
+  const title = finished ? "driver.ordered" : pickup ? "driver.toCollect" : "driver.toHandOver";
+  return [
+    h("h4", { class: "section-title", "data-testid": "goods-title" }, t(title)),
+    ...(stop.lines.length ? goods(stop.lines) : [h("p", { class: "muted" }, t("driver.noLines"))]),
+  ];
+}
+
+/** Saved on the phone, waiting for coverage; or received by the server (with the time). */
+function proofState(stop: DriverStop, local: LocalStop | undefined): HTMLElement | null {
+  if (!local?.doneAt) return null;
+  const pickup = stop.kind === "pickup";
+  if (local.proofSentAt) {
+    return h(
+      "p",
+      { class: "proof-state proof-sent", role: "status", "data-testid": "proof-state" },
+      `✓ ${t(pickup ? "driver.proofState.sentPickup" : "driver.proofState.sent", { time: formatClock(local.proofSentAt) })}`,
+    );
+  }
+  return h(
+    "p",
+    { class: "proof-state proof-pending", role: "status", "data-testid": "proof-state" },
+    t(pickup ? "driver.proofState.pendingPickup" : "driver.proofState.pending"),
+  );
+}
+
+// --- status bar: pending records, refused records, position, live ----------------------
+
+function sharingChip(): HTMLElement {
+  const on = state.sharing === "on";
+  return h(
+    "span",
+    { class: `live sharing sharing-${on ? "on" : "off"}`, "data-testid": "sharing", "data-sharing": state.sharing },
+    t(on ? "driver.sharing.on" : state.sharing === "denied" ? "driver.sharing.notAllowed" : "driver.sharing.off"),
+  );
+}
 
 function drawStatus(): void {
   if (!statusEl) return;
@@ -107,10 +202,16 @@ function drawStatus(): void {
       { class: "sync-row" },
       pending > 0
         ? h("p", { class: "pending", role: "status", "data-testid": "pending-count" }, t(pending === 1 ? "driver.pendingOne" : "driver.pending", { n: pending }))
-        : h("p", { class: "synced", "data-testid": "all-sent" }, t("driver.allSent")),
-      h("span", { class: `live live-${state.live ? "on" : "off"}`, "data-testid": "live" }, t(state.live ? "driver.live" : "driver.notLive")),
+        : h("p", { class: "synced", "data-testid": "all-sent" }, `✓ ${t("driver.allSent")}`),
+      h(
+        "span",
+        { class: "chips" },
+        sharingChip(),
+        h("span", { class: `live live-${state.live ? "on" : "off"}`, "data-testid": "live" }, t(state.live ? "driver.live" : "driver.notLive")),
+      ),
     ),
-    pending > 0 && lastError ? h("p", { class: "muted small" }, t("driver.willRetry")) : null,
+    // Offline, the banner above already says why nothing is sent; online, say that it will be.
+    pending > 0 && lastError && isOnline() ? h("p", { class: "muted small", "data-testid": "will-retry" }, t("driver.willRetry")) : null,
     ...parked.map((item) =>
       parkedAlert(
         item,
@@ -130,19 +231,30 @@ function drawChange(): void {
     changeEl.replaceChildren();
     return;
   }
-  const parts = [
-    change.added.length ? t(change.added.length === 1 ? "driver.change.addedOne" : "driver.change.added", { n: change.added.length }) : "",
-    change.removed.length ? t(change.removed.length === 1 ? "driver.change.removedOne" : "driver.change.removed", { n: change.removed.length }) : "",
-    change.changes.reordered ? t("driver.change.reordered") : "",
-    change.removedRoute ? t("driver.change.routeRemoved") : "",
+  const name = (key: string) => change.names[key] ?? t("driver.change.unknownStop");
+  const count = (list: unknown[], one: Parameters<typeof t>[0], many: Parameters<typeof t>[0]) =>
+    list.length ? t(list.length === 1 ? one : many, { n: list.length }) : "";
+  const summary = [
+    count(change.added, "driver.change.addedOne", "driver.change.added"),
+    count(change.removed, "driver.change.removedOne", "driver.change.removed"),
+    count(change.moved, "driver.change.movedOne", "driver.change.moved"),
+    count(change.removedTrips, "driver.change.tripRemovedOne", "driver.change.tripRemoved"),
   ].filter(Boolean);
+  const moved = change.moved.map((key) => {
+    const found = findStop(key);
+    return found ? t("driver.change.movedStop", { name: found.stop.place.name ? stopName(found.stop) : name(key), n: found.stop.sequence }) : name(key);
+  });
+  const detail = (key: Parameters<typeof t>[0], names: string[]) =>
+    names.length ? h("p", {}, t(key, { names: names.join(", ") })) : null;
   changeEl.replaceChildren(
     h(
       "div",
       { class: "change-banner", role: "alert", "data-testid": "route-change" },
-      h("p", { class: "alert-title" }, t("driver.change.title", { what: parts.join(", ") })),
-      change.added.length ? h("p", {}, t("driver.change.addedNames", { names: change.added.join(", ") })) : null,
-      change.removed.length ? h("p", {}, t("driver.change.removedNames", { names: change.removed.join(", ") })) : null,
+      h("p", { class: "alert-title" }, t("driver.change.title", { what: summary.join(", ") })),
+      detail("driver.change.addedNames", change.added.map(name)),
+      detail("driver.change.removedNames", change.removed.map(name)),
+      detail("driver.change.movedNames", moved),
+      detail("driver.change.tripRemovedNames", change.removedTrips),
       h("button", { type: "button", class: "button", onclick: dismissChange, "data-testid": "route-change-ok" }, t("driver.change.ok")),
     ),
   );
@@ -164,17 +276,15 @@ function routeHeader(route: DriverRoute): HTMLElement {
   return h(
     "div",
     { class: "route-head", "data-testid": "route", "data-route-id": route.id },
-    h("h3", {}, t("driver.routeTitle", { vehicle: route.vehicle_name, trip: route.trip })),
+    h("h3", { "data-testid": "route-title" }, tripName(route)),
     h(
       "p",
-      { class: "muted" },
-      t("driver.routeSummary", {
-        start: clock(route.planned_start),
-        end: clock(route.planned_end),
-        km: formatNumber(Math.round(route.distance_m / 100) / 10),
-        done,
-        n: route.stops.length,
-      }),
+      { class: "muted", "data-testid": "route-summary" },
+      dotted([
+        ...routeTimes(route),
+        t("driver.routeDistance", { km: formatNumber(Math.round(route.distance_m / 100) / 10) }),
+        t("driver.routeDone", { done, n: route.stops.length }),
+      ]),
     ),
   );
 }
@@ -197,8 +307,9 @@ function stopCard(stop: DriverStop): HTMLElement {
       h(
         "span",
         { class: "stop-main" },
-        h("span", { class: "stop-name" }, stop.place.name ?? stop.job_key),
-        h("span", { class: "stop-meta" }, [t(`driver.kind.${stop.kind}`), clock(stop.planned_arrival), windows(stop)].filter(Boolean).join(" · ")),
+        h("span", { class: "stop-name" }, stopName(stop)),
+        stop.kind === "pickup" ? h("span", { class: "stop-kind" }, t("driver.kind.pickup")) : null,
+        h("span", { class: "stop-meta", "data-testid": "stop-times" }, dotted(stopTimeParts(stop))),
         stop.place.address ? h("span", { class: "stop-address" }, stop.place.address) : null,
       ),
       statusChip(stop),
@@ -206,10 +317,19 @@ function stopCard(stop: DriverStop): HTMLElement {
   );
 }
 
+/** The note of the last action, shown once, on the screen the driver lands on. */
+function flashNote(): HTMLElement | null {
+  const flash = state.flash;
+  state.flash = null;
+  return flash ? h("p", { class: "flash", role: "status", "data-testid": "flash" }, flash) : null;
+}
+
 function listScreen(day: DriverDay): HTMLElement {
   return h(
     "div",
     { class: "route-list" },
+    flashNote(),
+    state.sharing === "denied" ? h("p", { class: "note-saved", "data-testid": "sharing-denied" }, t("driver.sharing.denied")) : null,
     tabs("list"),
     day.routes.map((route) => h("section", { class: "route" }, routeHeader(route), h("ol", { class: "stops" }, route.stops.map(stopCard)))),
   );
@@ -222,7 +342,7 @@ function mapScreen(day: DriverDay): HTMLElement {
     const stops = allStops().map(({ stop }) => ({
       jobKey: stop.job_key,
       sequence: stop.sequence,
-      name: stop.place.name ?? stop.job_key,
+      name: stopName(stop),
       lat: stop.lat,
       lon: stop.lon,
       status: effectiveStatus(stop),
@@ -248,11 +368,12 @@ function stopScreen(route: DriverRoute, stop: DriverStop): HTMLElement {
   const finished = status === "done" || status === "skipped";
   const left = !!local?.leftAt;
   const place = stop.place;
-  const label = (kind: EventKind) => `${t(`driver.event.${kind}`)} · ${place.name ?? stop.job_key}`;
+  const pickup = stop.kind === "pickup";
+  const label = (kind: EventKind) => `${t(`driver.event.${kind}`)} · ${stopName(stop)}`;
   const act = (kind: "arrive" | "leave") => async () => {
     try {
       await record(stop, kind, label(kind));
-      state.flash = t(kind === "arrive" ? "driver.flash.arrived" : "driver.flash.left");
+      state.flash = kind === "arrive" ? t("driver.flash.arrived") : t("driver.flash.leftFrom", { name: stopName(stop) });
       if (kind === "leave") go({ name: "list" });
       else drawBody();
     } catch {
@@ -260,41 +381,54 @@ function stopScreen(route: DriverRoute, stop: DriverStop): HTMLElement {
       drawBody();
     }
   };
-  const flash = state.flash;
-  state.flash = null;
+  const flash = flashNote();
   const info = (labelKey: Parameters<typeof t>[0], value: string | null | undefined) =>
     value ? h("div", { class: "info-row" }, h("dt", {}, t(labelKey)), h("dd", {}, value)) : null;
   return h(
     "article",
     { class: "stop-detail", "data-testid": "stop-detail", "data-job-key": stop.job_key },
     backButton({ name: "list" }, t("driver.backToRoute")),
-    flash ? h("p", { class: "flash", role: "status", "data-testid": "flash" }, flash) : null,
+    flash,
     h(
       "header",
       { class: "stop-detail-head" },
       h("span", { class: "stop-seq" }, String(stop.sequence)),
-      h("div", {}, h("h3", {}, place.name ?? stop.job_key), h("p", { class: "muted" }, `${t(`driver.kind.${stop.kind}`)} · ${route.vehicle_name}`)),
+      h("div", {}, h("h3", {}, stopName(stop)), h("p", { class: "muted" }, dotted([t(`driver.kind.${stop.kind}`), tripName(route)]))),
       statusChip(stop),
     ),
-    local?.flagReason ? h("div", { class: "alert alert-error", role: "alert" }, t("driver.flagged", { reason: local.flagReason })) : null,
+    h("p", { class: "stop-times", "data-testid": "stop-times" }, dotted(stopTimeParts(stop, true))),
+    place.address ? h("p", { class: "stop-address-line", "data-testid": "stop-address" }, place.address) : null,
+    proofState(stop, local),
+    local?.flagReason
+      ? h("div", { class: "alert alert-error", role: "alert" }, t("driver.flagged", { reason: t(`driver.flag.${flagReason(local.flagReason)}`) }))
+      : null,
+    h(
+      "div",
+      { class: "actions" },
+      h("button", { type: "button", class: "button button-big button-block", "data-testid": "arrive", disabled: arrived || finished, onclick: act("arrive") }, arrived ? `✓ ${t("driver.arrived")}` : t("driver.arrive")),
+      h(
+        "button",
+        { type: "button", class: "button button-primary button-big button-block", "data-testid": "deliver", disabled: finished, onclick: () => go({ name: "proof", jobKey: stop.job_key }) },
+        finished ? `✓ ${t(pickup ? "driver.pickedUp" : "driver.delivered")}` : t(pickup ? "driver.pickup" : "driver.deliver"),
+      ),
+      h("button", { type: "button", class: "button button-big button-block", "data-testid": "leave", disabled: !finished || left, onclick: act("leave") }, left ? `✓ ${t("driver.left")}` : t("driver.leave")),
+    ),
     local?.receiptPath
       ? h(
           "button",
           {
             type: "button",
-            class: "button button-secondary",
+            class: "button button-secondary button-block",
             "data-testid": "receipt",
-            onclick: () => void openPdf(local.receiptPath ?? "", `kvitto-${stop.job_key}.pdf`).catch(() => undefined),
+            onclick: () => void openPdf(local.receiptPath ?? "", receiptFileName(stop)).catch(() => undefined),
           },
           t("driver.receipt"),
         )
       : null,
+    navigationLinks(stop),
     h(
       "dl",
       { class: "info" },
-      info("driver.address", place.address),
-      info("driver.timeWindow", windows(stop)),
-      info("driver.planned", [clock(stop.planned_arrival), clock(stop.planned_departure)].filter(Boolean).join("–")),
       info("driver.access", place.access_notes),
       info("driver.unloading", place.unloading_place),
       info("driver.maxLength", place.max_vehicle_length_m ? `${formatNumber(place.max_vehicle_length_m)} m` : null),
@@ -303,20 +437,7 @@ function stopScreen(route: DriverRoute, stop: DriverStop): HTMLElement {
     place.contact_phone
       ? h("a", { class: "button button-secondary button-block", href: `tel:${place.contact_phone.replace(/\s+/g, "")}` }, t("driver.call", { phone: place.contact_phone }))
       : null,
-    navigationLinks(stop),
-    h(
-      "div",
-      { class: "actions" },
-      h("button", { type: "button", class: "button button-big button-block", "data-testid": "arrive", disabled: arrived || finished, onclick: act("arrive") }, arrived ? `✓ ${t("driver.arrived")}` : t("driver.arrive")),
-      h(
-        "button",
-        { type: "button", class: "button button-primary button-big button-block", "data-testid": "deliver", disabled: finished, onclick: () => go({ name: "proof", jobKey: stop.job_key }) },
-        finished ? `✓ ${t(stop.kind === "pickup" ? "driver.pickedUp" : "driver.delivered")}` : t(stop.kind === "pickup" ? "driver.pickup" : "driver.deliver"),
-      ),
-      h("button", { type: "button", class: "button button-big button-block", "data-testid": "leave", disabled: !finished || left, onclick: act("leave") }, left ? `✓ ${t("driver.left")}` : t("driver.leave")),
-    ),
-    h("h4", { class: "section-title" }, t(stop.kind === "pickup" ? "driver.toCollect" : "driver.toHandOver")),
-    stop.lines.length ? goods(stop.lines) : h("p", { class: "muted" }, t("driver.noLines")),
+    ...stopGoods(stop, local, finished),
   );
 }
 
@@ -342,11 +463,10 @@ function proofScreen(jobKey: string): HTMLElement {
       },
       submit: (proof) => {
         const kind = stop.kind === "pickup" ? "pickup" : "deliver";
-        void record(stop, kind, `${t(`driver.event.${kind}`)} · ${stop.place.name ?? jobKey}`, proof)
+        void record(stop, kind, `${t(`driver.event.${kind}`)} · ${stopName(stop)}`, proof)
           .then(() => {
             state.draft = null;
             state.draftStop = null;
-            state.flash = t("driver.flash.proofSaved");
             go({ name: "stop", jobKey });
           })
           .catch(() => {
