@@ -179,7 +179,9 @@ describe("route changes said with the stops' names", () => {
 
 describe("the server's reason for a flag", () => {
   it("is read as a key, not shown in English", () => {
-    expect(flagReason("The stop is no longer in the current plan.")).toBe("notInPlan");
+    expect(flagReason("flag.not_in_plan")).toBe("notInPlan");
+    expect(flagReason("flag.other_driver")).toBe("otherDriver");
+    expect(flagReason("The stop is no longer in the current plan.")).toBe("notInPlan"); // stored before codes
     expect(flagReason("The stop is on another driver's route in the current plan.")).toBe("otherDriver");
     expect(flagReason("Something new")).toBe("other");
   });

@@ -102,9 +102,11 @@ def test_event_for_a_stop_planned_away_is_kept_and_flagged(client, planned, coor
     body["job_key"] = "dp:999999"
     response = client.post("/api/v1/driver/events", json=body, headers=planned)
     assert response.status_code == 201
-    assert response.json["flagged"] and "no longer" in response.json["flag_reason"]
+    assert response.json["flagged"] and response.json["flag_reason"] == "flag.not_in_plan"
     flagged = client.get("/api/v1/driver-events/flagged", headers=coordinator).json
     assert [e["client_id"] for e in flagged] == [body["client_id"]]
+    assert flagged[0]["flag_code"] == "flag.not_in_plan"
+    assert flagged[0]["flag_reason"] == "Stoppet finns inte längre i den aktuella planen."
     resolved = client.post(f"/api/v1/driver-events/{flagged[0]['id']}/resolve", headers=coordinator)
     assert resolved.json["resolved"] is True
     assert client.get("/api/v1/driver-events/flagged", headers=coordinator).json == []
@@ -137,6 +139,8 @@ def test_nobody_there_skips_the_stop_without_a_name(client, planned):
     proof = {"deviation": "nobody_there", "note": "Låst", "lines": []}
     response = client.post("/api/v1/driver/events", json=event("deliver", stop, proof=proof), headers=planned)
     assert response.status_code == 201 and response.json["stop_status"] == "skipped"
+    stored = client.get(f"/api/v1/proofs/{response.json['proof_id']}", headers=planned).json
+    assert (stored["deviation"], stored["note"]) == ("nobody_there", "Låst")  # a code of its own, not in the note
 
 
 def test_client_id_of_another_driver_is_a_conflict(client, planned, make_user):

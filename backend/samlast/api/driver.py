@@ -13,7 +13,7 @@ from samlast.errors import NotFound
 from samlast.extensions import db
 from samlast.models import DriverEvent, ProofOfDelivery, Role
 from samlast.realtime import events
-from samlast.schemas.common import BaseSchema
+from samlast.schemas.common import BaseSchema, TextOf
 from samlast.schemas.driver import (
     AcceptedSchema,
     DriverEventInputSchema,
@@ -96,6 +96,7 @@ class ProofOutSchema(BaseSchema):
     supplier_id = fields.Integer(allow_none=True)
     receiver_name = fields.String()
     note = fields.String()
+    deviation = fields.String(allow_none=True, metadata={"description": "nobody_there, refused, ... or null"})
     has_signature = fields.Function(lambda proof: proof.signature_png is not None)
     photo_count = fields.Function(lambda proof: len(proof.photos))
     crates_returned = fields.Integer()
@@ -174,7 +175,8 @@ class FlaggedEventSchema(BaseSchema):
     job_key = fields.String()
     driver = fields.Function(lambda e: e.user.username)
     recorded_at = fields.DateTime()
-    flag_reason = fields.String()
+    flag_code = fields.String(attribute="flag_reason")
+    flag_reason = TextOf("flag_params")
     resolved = fields.Boolean()
     proof_id = fields.Function(lambda e: e.proof.id if e.proof else None)
 

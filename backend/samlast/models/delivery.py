@@ -79,6 +79,8 @@ class ProofOfDelivery(Base):
     receiver_name: Mapped[str] = mapped_column(sa.String(120), default="")
     signature_png: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     note: Mapped[str] = mapped_column(sa.Text, default="")
+    # The stop-level deviation the driver chose (a DeviationCode value: nobody there, refused).
+    deviation: Mapped[str | None] = mapped_column(sa.String(40))
     crates_returned: Mapped[int] = mapped_column(default=0)
     roll_cages_returned: Mapped[int] = mapped_column(default=0)
     pallets_returned: Mapped[int] = mapped_column(default=0)

@@ -91,10 +91,11 @@ def today() -> date:
 
 
 def _flag(stop: Stop | None, user: User) -> str:
+    """Why a record is kept but set apart for the coordinator, as a table key ("" if it is not)."""
     if stop is None:
-        return "The stop is no longer in the current plan."
+        return "flag.not_in_plan"
     if stop.route.driver_id != user.id:
-        return "The stop is on another driver's route in the current plan."
+        return "flag.other_driver"
     return ""
 
 
@@ -152,7 +153,7 @@ def _proof(event: DriverEvent, stop: Stop | None, data: dict[str, Any]) -> Proof
             )
         )
     if data.get("deviation"):
-        proof.note = f"[{data['deviation'].value}] {proof.note}".strip()
+        proof.deviation = data["deviation"].value
     return proof
 
 

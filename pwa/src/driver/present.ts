@@ -98,11 +98,12 @@ export function handedLines(stop: Pick<DriverStop, "lines">, handOver: HandOver)
 }
 
 /**
- * The server says why it flagged a record in English words (services/delivery.py); the driver
- * reads a key of the word table instead: "notInPlan", "otherDriver" or "other".
+ * Why the server flagged a record (a code such as "flag.not_in_plan", services/delivery.py), as
+ * the driver's word-table key: "notInPlan", "otherDriver" or "other".
  */
 export function flagReason(reason: string): "notInPlan" | "otherDriver" | "other" {
-  if (reason === "notInPlan" || /no longer in the current plan/i.test(reason)) return "notInPlan";
-  if (reason === "otherDriver" || /another driver/i.test(reason)) return "otherDriver";
+  // A table key since the server stores codes; the English sentence of older records too.
+  if (reason === "notInPlan" || reason === "flag.not_in_plan" || /no longer in the current plan/i.test(reason)) return "notInPlan";
+  if (reason === "otherDriver" || reason === "flag.other_driver" || /another driver/i.test(reason)) return "otherDriver";
   return "other";
 }
