@@ -34,6 +34,7 @@ from samlast.models import (
     Terminal,
     Vehicle,
 )
+from samlast.services import unassigned as unassigned_jobs
 
 # A stop is fixed on re-planning once the driver has reached it.
 FIXED_STATUSES = (StopStatus.ARRIVED, StopStatus.DONE, StopStatus.SKIPPED)
@@ -340,11 +341,8 @@ def _store(
         wall_time_s=round(result.wall_time_s, 3),
         total_distance_m=round(result.total_distance_m, 1),
         total_cost=round(result.total_cost, 2),
-        unassigned=[
-            {"job_key": u.job_id, "reason": u.reason.value, "label": day.jobs[u.job_id].label}
-            for u in result.unassigned
-        ]
-        + day.unplannable,
+        # each with its reason in numbers (the load against the largest compartment, ...)
+        unassigned=unassigned_jobs.entries(day, result, plan_date, _travel_model),
         params={k: v for k, v in asdict(result.params).items()} if result.params else {},
         learned_parameters_id=day.learned_parameters_id,
     )
