@@ -140,11 +140,11 @@ def test_unassigned_reason_is_served_in_numbers_in_the_readers_language(client, 
     assert job["params"]["amount"] == 9000 and job["params"]["capacity"] == 2000
     nbsp = "\u00a0"
     assert job["message"] == (
-        f"9{nbsp}000 kg kylvaror, men största fordonets kylutrymme tar 2{nbsp}000 kg — "
+        f"9{nbsp}000{nbsp}kg kylvaror, men största fordonets kylutrymme tar 2{nbsp}000{nbsp}kg — "
         "flytta en del till en annan dag eller lägg till ett större fordon."
     )
     english = client.get(url, headers={**coordinator, "Accept-Language": "en"}).json["unassigned"][0]
-    assert english["message"].startswith("9,000 kg of chilled goods, but the largest vehicle's chilled compartment")
+    assert english["message"].startswith("9,000\u00a0kg of chilled goods, but the largest vehicle's chilled compartment")
 
 
 def test_unreachable_window_says_when_a_vehicle_could_be_there(day, world):

@@ -136,9 +136,13 @@ class ReasonDetail:
     values: dict[str, float | int | str | list[str]] = field(default_factory=dict)
 
 
-def clock(seconds: float) -> str:
-    """Seconds since midnight as "HH:MM" (after midnight as 24:10 and on)."""
-    minutes = int(seconds // 60)
+def clock(seconds: float, *, up: bool = False) -> str:
+    """Seconds since midnight as "HH:MM" (after midnight as 24:10 and on).
+
+    ``up`` rounds up to the minute: an arrival half a minute after a window closes must not
+    read as the minute it closes.
+    """
+    minutes = math.ceil(seconds / 60 - 1e-9) if up else int(seconds // 60)
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
@@ -202,7 +206,7 @@ def _window_detail(
     if back:
         returned, vehicle = min(back, key=lambda item: item[0] - item[1].shift_end)
         if returned > vehicle.shift_end:
-            return ReasonDetail("shift_end", {"back": clock(returned), "shift_end": clock(vehicle.shift_end)})
+            return ReasonDetail("shift_end", {"back": clock(returned, up=True), "shift_end": clock(vehicle.shift_end)})
         return None
     if late:
         arrival, vehicle, visit, drive = min(late, key=lambda item: item[0])
@@ -210,7 +214,7 @@ def _window_detail(
             "window",
             {
                 "window": _windows_text(visit),
-                "arrival": clock(arrival),
+                "arrival": clock(arrival, up=True),
                 "shift_start": clock(vehicle.shift_start),
                 "drive_min": math.ceil(drive / 60),
             },

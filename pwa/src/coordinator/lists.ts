@@ -57,6 +57,13 @@ function windows(row: Row): string | Node {
   return h("span", { class: "cwindows" }, groups.map((group) => h("span", { class: "nowrap" }, group)));
 }
 
+function cutoff(row: Row): string {
+  const time = str(row.cutoff_time);
+  if (row.cutoff_days_before === 0) return t("coordinator.cutoffSameDay", { time });
+  if (row.cutoff_days_before === 1) return t("coordinator.cutoffOne", { time });
+  return t("coordinator.cutoff", { days: str(row.cutoff_days_before), time });
+}
+
 /** Open, delivered (with the time of hand-over) or cancelled, as a badge. */
 function orderStatus(row: Row): HTMLElement {
   const badge = (kind: string, text: string) => h("span", { class: `chip ochip-${kind}`, "data-testid": "order-status" }, text);
@@ -117,7 +124,7 @@ const COLUMNS: Record<ListKind, Column[]> = {
     { label: "coordinator.col.weekday", value: (r) => weekday(r.weekday) },
     { label: "coordinator.col.time", value: (r) => `${str(r.start)}–${str(r.end)}`, nowrap: true },
     { label: "coordinator.col.capacity", value: (r) => `${num(r.capacity_kg)} kg, ${t("coordinator.pallets", { n: num(r.capacity_pallets) })}` },
-    { label: "coordinator.col.cutoff", value: (r) => t("coordinator.cutoff", { days: str(r.cutoff_days_before), time: str(r.cutoff_time) }) },
+    { label: "coordinator.col.cutoff", value: cutoff },
     { label: "coordinator.col.active", value: (r) => t(r.active === false ? "coordinator.no" : "coordinator.yes") },
   ],
 };

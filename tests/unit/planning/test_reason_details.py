@@ -123,4 +123,15 @@ def test_left_out_with_room_to_spare_is_for_want_of_time():
 
 def test_clock_writes_hours_and_minutes():
     assert clock(6 * 3600 + 5 * 60 + 59) == "06:05"
+    assert clock(6 * 3600 + 5 * 60 + 59, up=True) == clock(6 * 3600 + 6 * 60, up=True) == "06:06"
     assert clock(24 * 3600 + 600) == "24:10"
+
+
+def test_arrival_and_drive_minutes_agree_when_the_drive_is_not_whole_minutes():
+    # 29.5 minutes' drive from a 05:30 shift start: "06:00 (05:30, 30 min)", never "05:59 (05:30, 30 min)".
+    job = _job({"chilled": Load(50, 1)}, windows=(TimeWindow(4 * 3600, 4 * 3600 + 1800),))
+    vehicles = (_vehicle("v", shift=(5 * 3600 + 1800, 15 * 3600), chilled=Capacity(3000, 8)),)
+    matrix = [[0.0, 1770.0], [1770.0, 0.0]]
+    _, detail = _why(Problem(HERE, vehicles, (job,)), job, matrix)
+    assert detail is not None
+    assert (detail.values["arrival"], detail.values["drive_min"]) == ("06:00", 30)
