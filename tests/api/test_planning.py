@@ -144,7 +144,7 @@ def test_unassigned_reason_is_served_in_numbers_in_the_readers_language(client, 
         "flytta en del till en annan dag eller lägg till ett större fordon."
     )
     english = client.get(url, headers={**coordinator, "Accept-Language": "en"}).json["unassigned"][0]
-    assert english["message"].startswith("9,000\u00a0kg of chilled goods, but the largest vehicle's chilled compartment")
+    assert english["message"].startswith("9,000\u00a0kg of chilled goods, but the largest vehicle's chilled")
 
 
 def test_unreachable_window_says_when_a_vehicle_could_be_there(day, world):
