@@ -146,9 +146,17 @@ function main(user: User | null): HTMLElement {
   );
 }
 
+/** Every page's title, in one place: the view's part (a tab, a screen) or the view, then the app. */
+function setPageTitle(): void {
+  const user = getSession()?.user ?? null;
+  const view = user ? viewFor(user) : null;
+  const key = !user ? "login.title" : view ? (view.pageTitle?.() ?? view.title) : "app.name";
+  document.title = `${t(key)} – ${t("app.name")}`;
+}
+
 export function render(): void {
   const user = getSession()?.user ?? null;
-  document.title = user ? `${t(viewFor(user)?.title ?? "app.name")} – Samlast` : `${t("login.title")} – Samlast`;
+  setPageTitle();
   root.replaceChildren(header(user), offlineBanner(), main(user));
 }
 
@@ -177,6 +185,9 @@ async function refreshUser(): Promise<void> {
 
 export function startApp(element: HTMLElement): void {
   root = element;
+  // A view's tabs and screens change the address without a redraw of the shell.
+  window.addEventListener("hashchange", setPageTitle);
+  window.addEventListener("popstate", setPageTitle);
   onLocaleChange(render);
   onConnectivityChange((online) => {
     const banner = root.querySelector<HTMLElement>(".offline-banner");

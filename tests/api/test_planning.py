@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time as clock
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import pytest
 import sqlalchemy as sa
@@ -93,19 +93,82 @@ def test_point_without_window_that_weekday_is_listed_unassigned(day, world):
     db.session.commit()
     plan = planning.plan_day(world.terminal, tuesday, time_limit_s=1)
     assert plan.routes == []
+    # The day it is not received and the days it is, as words of the tables (Monday = 0).
     assert plan.unassigned == [
-        {"job_key": f"dp:{world.school.id}", "reason": "no_receiving_window_that_day", "label": world.school.name}
+        {
+            "job_key": f"dp:{world.school.id}",
+            "reason": "no_receiving_window_that_day",
+            "label": world.school.name,
+            "message_key": "unassigned.no_window_that_day",
+            "params": {
+                "weekday": {"key": "unassigned.weekdays.1"},
+                "days": [{"key": "unassigned.weekdays.0"}],
+            },
+        }
     ]
 
 
 def test_too_heavy_order_is_unassigned_with_reason(day, world):
     order = db.session.scalar(sa.select(Order).where(Order.delivery_point_id == world.care_home.id))
-    order.lines[0].weight_kg = 50_000
+    order.lines[0].weight_kg = 9_000
     db.session.commit()
     plan = planning.plan_day(world.terminal, MONDAY, time_limit_s=1)
-    assert {"job_key": f"dp:{world.care_home.id}", "reason": "too_heavy_for_any_vehicle",
-            "label": world.care_home.name} in plan.unassigned
+    # 9 000 kg of chilled goods against the only vehicle's 2 000 kg chilled compartment.
+    assert {
+        "job_key": f"dp:{world.care_home.id}",
+        "reason": "too_heavy_for_any_vehicle",
+        "label": world.care_home.name,
+        "message_key": "unassigned.too_heavy",
+        "params": {
+            "goods": {"key": "unassigned.goods.chilled"},
+            "space": {"key": "unassigned.space.chilled"},
+            "amount": 9000.0,
+            "capacity": 2000.0,
+        },
+    } in plan.unassigned
     assert [s.delivery_point_id for r in plan.routes for s in r.stops] == [world.school.id]
+
+
+def test_unassigned_reason_is_served_in_numbers_in_the_readers_language(client, coordinator, day, world):
+    order = db.session.scalar(sa.select(Order).where(Order.delivery_point_id == world.care_home.id))
+    order.lines[0].weight_kg = 9_000
+    db.session.commit()
+    planning.plan_day(world.terminal, MONDAY, time_limit_s=1)
+    url = f"/api/v1/plans/current?date={MONDAY.isoformat()}"
+    [job] = client.get(url, headers=coordinator).json["unassigned"]
+    assert job["reason"] == "too_heavy_for_any_vehicle" and job["message_key"] == "unassigned.too_heavy"
+    assert job["params"]["amount"] == 9000 and job["params"]["capacity"] == 2000
+    nbsp = "\u00a0"
+    assert job["message"] == (
+        f"9{nbsp}000{nbsp}kg kylvaror, men största fordonets kylutrymme tar 2{nbsp}000{nbsp}kg — "
+        "flytta en del till en annan dag eller lägg till ett större fordon."
+    )
+    english = client.get(url, headers={**coordinator, "Accept-Language": "en"}).json["unassigned"][0]
+    assert english["message"].startswith("9,000\u00a0kg of chilled goods, but the largest vehicle's chilled")
+
+
+def test_unreachable_window_says_when_a_vehicle_could_be_there(day, world):
+    # Goods received 05:00-05:30 only; the shift starts at 06:00.
+    world.school.receiving_windows[0].start = time(5, 0)
+    world.school.receiving_windows[0].end = time(5, 30)
+    db.session.commit()
+    plan = planning.plan_day(world.terminal, MONDAY, time_limit_s=1)
+    [entry] = [u for u in plan.unassigned if u["job_key"] == f"dp:{world.school.id}"]
+    assert entry["reason"] == "time_window_unreachable" and entry["message_key"] == "unassigned.window"
+    params = entry["params"]
+    assert params["window"] == "05:00–05:30" and params["shift_start"] == "06:00"
+    # The school is about 500 m from the terminal: a minute or two of driving.
+    assert 1 <= params["drive_min"] <= 5
+    assert "06:00" <= params["arrival"] <= "06:05"
+
+
+def test_stored_plan_without_numbers_is_still_served_with_its_reason(client, coordinator, day, world):
+    plan = planning.plan_day(world.terminal, MONDAY, time_limit_s=1)
+    plan.unassigned = [{"job_key": "dp:9", "reason": "too_heavy_for_any_vehicle", "label": "Gamla köket"}]
+    db.session.commit()
+    [job] = client.get(f"/api/v1/plans/current?date={MONDAY.isoformat()}", headers=coordinator).json["unassigned"]
+    assert job["message_key"] == "coordinator.reason.too_heavy_for_any_vehicle" and job["params"] == {}
+    assert job["message"] == "Leveransen är för tung eller för stor för alla fordon."
 
 
 def test_cli_plan_prints_progress_and_summary(runner, day):
@@ -199,6 +262,7 @@ def test_vehicle_dropout_replans_its_days(app, client, coordinator, day, world, 
     current = planning.current_plan(world.terminal.id, MONDAY)
     assert current.version == 2 and current.routes == []
     assert {u["reason"] for u in current.unassigned} == {"no_active_vehicle"}
+    assert {u["message_key"] for u in current.unassigned} == {"unassigned.no_active_vehicle"}
     assert len(current.unassigned) == 2
 
 

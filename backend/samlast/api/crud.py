@@ -26,6 +26,12 @@ from samlast.services.inventory import Resource
 Scope = Callable[[User, sa.Select], sa.Select]
 Filter = Callable[[dict, sa.Select], sa.Select]
 
+#: A list answers one page (limit/offset); this header gives the number of rows of every page together.
+TOTAL_HEADER = "X-Total-Count"
+_TOTAL_DOC = {
+    TOTAL_HEADER: {"description": "Rows matching the query, all pages together", "schema": {"type": "integer"}}
+}
+
 
 def coordinator_only(user: User, query: sa.Select) -> sa.Select:
     return query
@@ -63,13 +69,15 @@ def crud_blueprint(
     class Collection(MethodView):
         @require_roles(*read_roles)
         @blp.arguments(list_args, location="query")
-        @blp.response(200, schema_cls(many=True))
+        @blp.response(200, schema_cls(many=True), headers=_TOTAL_DOC)
         def get(self, args):
             query = inventory.list_query(resource, args.get("q"))
             if list_filter is not None:
                 query = list_filter(args, query)
             query = scope(current_user(), query)
-            return db.session.scalars(query.limit(args["limit"]).offset(args["offset"])).all()
+            total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+            rows = db.session.scalars(query.limit(args["limit"]).offset(args["offset"])).all()
+            return rows, {TOTAL_HEADER: str(total)}
 
         @require_roles(*COORDINATOR)
         @blp.arguments(schema_cls)

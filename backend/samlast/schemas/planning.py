@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
+from samlast.i18n import has, text
+from samlast.i18n.web import request_locale
 from samlast.models import JobStatus, StopKind, StopStatus
 from samlast.schemas.common import BaseSchema, TextOf
 
@@ -90,10 +92,29 @@ class RouteSchema(BaseSchema):
     stops = fields.List(fields.Nested(StopSchema))
 
 
+def _unassigned_key(entry: dict) -> str:
+    # Plans stored before the numbers were have the reason's text without them.
+    return entry.get("message_key") or f"coordinator.reason.{entry['reason']}"
+
+
+def _unassigned_text(entry: dict) -> str:
+    key = _unassigned_key(entry)
+    return text(key, entry.get("params") or {}, request_locale()) if has(key) else entry["reason"]
+
+
 class UnassignedSchema(BaseSchema):
     job_key = fields.String()
-    reason = fields.String()
+    reason = fields.String(metadata={"description": "Stable code, e.g. too_heavy_for_any_vehicle"})
     label = fields.String()
+    message = fields.Function(
+        _unassigned_text,
+        metadata={"description": "The reason in numbers and what to do, in the language of Accept-Language"},
+    )
+    message_key = fields.Function(_unassigned_key, metadata={"description": "Table key of `message`"})
+    params = fields.Function(
+        lambda entry: entry.get("params") or {},
+        metadata={"description": "The numbers of `message` (kg, pallet places, clock times; words as table keys)"},
+    )
 
 
 class PlanSummarySchema(BaseSchema):

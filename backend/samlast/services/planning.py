@@ -41,6 +41,7 @@ from samlast.models import (
     Terminal,
     Vehicle,
 )
+from samlast.services import unassigned as unassigned_jobs
 
 log = logging.getLogger(__name__)
 
@@ -481,12 +482,13 @@ def _store(
         wall_time_s=round(result.wall_time_s, 3),
         total_distance_m=round(result.total_distance_m, 1),
         total_cost=round(result.total_cost, 2),
+        # each with its reason in numbers (the load against the largest compartment, ...); a job
+        # that already happened is kept as a fact, never listed as left out
         unassigned=[
-            {"job_key": u.job_id, "reason": u.reason.value, "label": day.jobs[u.job_id].label}
-            for u in result.unassigned
-            if u.job_id not in happened
-        ]
-        + day.unplannable,
+            entry
+            for entry in unassigned_jobs.entries(day, result, plan_date, lambda: travel or _travel_model())
+            if entry["job_key"] not in happened
+        ],
         params={k: v for k, v in asdict(result.params).items()} if result.params else {},
         learned_parameters_id=day.learned_parameters_id,
     )

@@ -90,6 +90,8 @@ export interface Order {
   supplier_id: number;
   requested_date: string; // YYYY-MM-DD
   status: "open" | "cancelled";
+  /** When the goods were handed over (the order is locked from then on); null while open. */
+  delivered_at?: string | null;
   note?: string | null;
   lines: OrderLine[];
   total_weight_kg: number;

@@ -48,8 +48,14 @@ export interface PlanRoute {
 
 export interface Unassigned {
   job_key: string;
+  /** Stable code, e.g. "too_heavy_for_any_vehicle" (also the fallback text's key). */
   reason: string;
   label: string;
+  /** The table text that says the reason in numbers and what to do, with its numbers. */
+  message_key?: string;
+  params?: Record<string, Param | Param[]>;
+  /** The same, as the server wrote it in the language asked for. */
+  message?: string;
 }
 
 export interface Plan {
@@ -154,11 +160,56 @@ export const IMPORTABLE: ReadonlySet<ListKind> = new Set(["orders", "delivery_po
 export type Row = Record<string, unknown>;
 
 export function listRows(kind: ListKind, q: string, extra: Record<string, string> = {}): Promise<Row[]> {
+  return get<Row[]>(listPath(kind, q, extra));
+}
+
+function listPath(kind: ListKind, q: string, extra: Record<string, string | number>): string {
   const params = new URLSearchParams();
   if (q.trim()) params.set("q", q.trim());
-  for (const [k, v] of Object.entries(extra)) if (v) params.set(k, v);
+  for (const [k, v] of Object.entries(extra)) if (v !== "") params.set(k, String(v));
   const query = params.toString();
-  return get<Row[]>(`/${kind.replace(/_/g, "-")}/${query ? `?${query}` : ""}`);
+  return `/${kind.replace(/_/g, "-")}/${query ? `?${query}` : ""}`;
+}
+
+/** One page of a list and how many rows all pages hold (the X-Total-Count header). */
+export interface ListPage {
+  rows: Row[];
+  total: number;
+}
+
+export async function listPage(
+  kind: ListKind,
+  q: string,
+  extra: Record<string, string>,
+  limit: number,
+  offset: number,
+): Promise<ListPage> {
+  const path = listPath(kind, q, { ...extra, limit, offset });
+  let response: Response;
+  try {
+    response = await fetch(API_BASE + path, { headers: apiHeaders(), cache: "no-store" });
+  } catch (error) {
+    reportFetchFailed();
+    throw new NetworkError(error);
+  }
+  reportFetchOk();
+  const total = Number(response.headers.get("X-Total-Count"));
+  if (!response.ok || !Number.isFinite(total)) {
+    // Let the shared client read the error (it also ends an expired session) and throw it.
+    const rows = await get<Row[]>(path);
+    return { rows, total: offset + rows.length };
+  }
+  return { rows: (await response.json()) as Row[], total };
+}
+
+/** Every row of a list, page by page (names for the ids in other lists). */
+export async function listAll(kind: ListKind): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (;;) {
+    const page = await listPage(kind, "", {}, 2000, rows.length);
+    rows.push(...page.rows);
+    if (!page.rows.length || rows.length >= page.total) return rows;
+  }
 }
 
 export interface ImportResult {
@@ -171,6 +222,9 @@ export interface ImportResult {
 export interface ImportRowError {
   row: number;
   column: string;
+  /** The cell as written in the file ("" when empty or when the error is not about one cell). */
+  value?: string;
+  code?: string;
   message: string;
 }
 

@@ -1,15 +1,22 @@
-// "Register": orders, delivery points, suppliers, vehicles and slot templates as searchable
-// tables, with CSV import. An import is all or nothing: on error the server's row / column /
-// message report is shown as a table and nothing has been imported.
+// "Listor": orders, delivery points, suppliers, vehicles and slot templates as searchable
+// tables, a page at a time with the total, and CSV import. An import is all or nothing: on
+// error every error of the file is shown as a table (row, column, the cell as written, what
+// is wrong) and nothing has been imported.
 import { hasKey, t, type MessageKey } from "../i18n";
 import { empty, errorBox, errorMessage, formatNumber, loading } from "../ui/components";
 import { h } from "../ui/dom";
+import { formatClock, formatDateTime, zoneDate } from "../util/time";
 import * as api from "./api";
 import type { ImportRowError, ListKind, Row } from "./api";
 
+/** Rows per page: a page stays quick to draw on a phone; the total is always shown. */
+export const PAGE_SIZE = 200;
+
 interface Column {
   label: MessageKey;
-  value: (row: Row) => string;
+  value: (row: Row) => string | Node;
+  /** Short values that read badly broken over lines (ids, dates, weights, statuses). */
+  nowrap?: boolean;
 }
 
 const lookups = {
@@ -26,10 +33,48 @@ const translated = (prefix: string, v: unknown) => {
   return hasKey(key) ? t(key) : str(v);
 };
 
-function windows(row: Row): string {
+/** "Mån–Fre 07:00–11:00, Lör 08:00–10:00": the days with the same hours together, one group per line. */
+function windows(row: Row): string | Node {
   const list = Array.isArray(row.receiving_windows) ? (row.receiving_windows as { weekday: number; start: string; end: string }[]) : [];
   if (!list.length) return t("common.none");
-  return list.map((w) => `${t(`weekday.${w.weekday}` as MessageKey).slice(0, 3)} ${w.start}–${w.end}`).join(", ");
+  const day = (d: number) => t(`weekday.${d}` as MessageKey).slice(0, 3);
+  const byHours = new Map<string, number[]>();
+  for (const w of [...list].sort((a, b) => a.weekday - b.weekday)) {
+    const hours = `${w.start}–${w.end}`;
+    byHours.set(hours, [...(byHours.get(hours) ?? []), w.weekday]);
+  }
+  const groups = [...byHours].map(([hours, days]) => {
+    const runs: string[] = [];
+    let first = days[0]!;
+    days.forEach((d, i) => {
+      const next = days[i + 1];
+      if (next === d + 1) return;
+      runs.push(d === first ? day(d) : d === first + 1 ? `${day(first)}, ${day(d)}` : `${day(first)}–${day(d)}`);
+      first = next ?? d;
+    });
+    return `${runs.join(", ")} ${hours}`;
+  });
+  return h("span", { class: "cwindows" }, groups.map((group) => h("span", { class: "nowrap" }, group)));
+}
+
+function cutoff(row: Row): string {
+  const time = str(row.cutoff_time);
+  if (row.cutoff_days_before === 0) return t("coordinator.cutoffSameDay", { time });
+  if (row.cutoff_days_before === 1) return t("coordinator.cutoffOne", { time });
+  return t("coordinator.cutoff", { days: str(row.cutoff_days_before), time });
+}
+
+/** Open, delivered (with the time of hand-over) or cancelled, as a badge. */
+function orderStatus(row: Row): HTMLElement {
+  const badge = (kind: string, text: string) => h("span", { class: `chip ochip-${kind}`, "data-testid": "order-status" }, text);
+  if (row.status === "cancelled") return badge("cancelled", t("order.status.cancelled"));
+  if (typeof row.delivered_at === "string" && row.delivered_at) {
+    const at = row.delivered_at;
+    // The time alone when handed over on the day asked for, else the date too.
+    const time = zoneDate(at) === row.requested_date ? formatClock(at) : formatDateTime(at);
+    return badge("delivered", t("coordinator.orderStatus.delivered", { time }));
+  }
+  return badge("open", translated("order.status", row.status));
 }
 
 function compartments(row: Row): string {
@@ -39,16 +84,16 @@ function compartments(row: Row): string {
 
 const COLUMNS: Record<ListKind, Column[]> = {
   orders: [
-    { label: "coordinator.col.externalId", value: (r) => str(r.external_id) },
-    { label: "coordinator.col.date", value: (r) => str(r.requested_date) },
+    { label: "coordinator.col.externalId", value: (r) => str(r.external_id), nowrap: true },
+    { label: "coordinator.col.date", value: (r) => str(r.requested_date), nowrap: true },
     { label: "coordinator.col.deliveryPoint", value: (r) => lookups.points.get(Number(r.delivery_point_id)) ?? str(r.delivery_point_id) },
     { label: "coordinator.col.supplier", value: (r) => lookups.suppliers.get(Number(r.supplier_id)) ?? str(r.supplier_id) },
     { label: "coordinator.col.lines", value: (r) => String(Array.isArray(r.lines) ? r.lines.length : 0) },
-    { label: "coordinator.col.weight", value: (r) => `${num(r.total_weight_kg)} kg` },
-    { label: "coordinator.col.status", value: (r) => translated("order.status", r.status) },
+    { label: "coordinator.col.weight", value: (r) => `${num(r.total_weight_kg)} kg`, nowrap: true },
+    { label: "coordinator.col.status", value: orderStatus, nowrap: true },
   ],
   delivery_points: [
-    { label: "coordinator.col.externalId", value: (r) => str(r.external_id) },
+    { label: "coordinator.col.externalId", value: (r) => str(r.external_id), nowrap: true },
     { label: "coordinator.col.name", value: (r) => str(r.name) },
     { label: "coordinator.col.kind", value: (r) => translated("dpKind", r.kind) },
     { label: "coordinator.col.municipality", value: (r) => lookups.municipalities.get(Number(r.municipality_id)) ?? str(r.municipality_id) },
@@ -56,7 +101,7 @@ const COLUMNS: Record<ListKind, Column[]> = {
     { label: "coordinator.col.windows", value: windows },
   ],
   suppliers: [
-    { label: "coordinator.col.externalId", value: (r) => str(r.external_id) },
+    { label: "coordinator.col.externalId", value: (r) => str(r.external_id), nowrap: true },
     { label: "coordinator.col.name", value: (r) => str(r.name) },
     { label: "coordinator.col.kind", value: (r) => translated("supplierKind", r.kind) },
     { label: "coordinator.col.address", value: (r) => str(r.address) },
@@ -66,10 +111,10 @@ const COLUMNS: Record<ListKind, Column[]> = {
     },
   ],
   vehicles: [
-    { label: "coordinator.col.externalId", value: (r) => str(r.external_id) },
+    { label: "coordinator.col.externalId", value: (r) => str(r.external_id), nowrap: true },
     { label: "coordinator.col.name", value: (r) => str(r.name) },
-    { label: "coordinator.col.energy", value: (r) => str(r.energy_type) },
-    { label: "coordinator.col.shift", value: (r) => `${str(r.shift_start)}–${str(r.shift_end)}` },
+    { label: "coordinator.col.energy", value: (r) => translated("energy", r.energy_type) },
+    { label: "coordinator.col.shift", value: (r) => `${str(r.shift_start)}–${str(r.shift_end)}`, nowrap: true },
     { label: "coordinator.col.capacity", value: compartments },
     { label: "coordinator.col.active", value: (r) => t(r.active === false ? "coordinator.no" : "coordinator.yes") },
   ],
@@ -77,9 +122,9 @@ const COLUMNS: Record<ListKind, Column[]> = {
     { label: "coordinator.col.name", value: (r) => str(r.name) },
     { label: "coordinator.col.kind", value: (r) => translated("coordinator.slotKind", r.kind) },
     { label: "coordinator.col.weekday", value: (r) => weekday(r.weekday) },
-    { label: "coordinator.col.time", value: (r) => `${str(r.start)}–${str(r.end)}` },
-    { label: "coordinator.col.capacity", value: (r) => `${num(r.capacity_kg)} kg, ${num(r.capacity_pallets)} pall` },
-    { label: "coordinator.col.cutoff", value: (r) => t("coordinator.cutoff", { days: str(r.cutoff_days_before), time: str(r.cutoff_time) }) },
+    { label: "coordinator.col.time", value: (r) => `${str(r.start)}–${str(r.end)}`, nowrap: true },
+    { label: "coordinator.col.capacity", value: (r) => `${num(r.capacity_kg)} kg, ${t("coordinator.pallets", { n: num(r.capacity_pallets) })}` },
+    { label: "coordinator.col.cutoff", value: cutoff },
     { label: "coordinator.col.active", value: (r) => t(r.active === false ? "coordinator.no" : "coordinator.yes") },
   ],
 };
@@ -94,6 +139,8 @@ const state = {
   kind: "orders" as ListKind,
   q: "",
   date: "",
+  offset: 0,
+  total: 0,
   rows: undefined as Row[] | undefined,
   error: null as unknown,
   import: { status: "idle" } as ImportState,
@@ -106,8 +153,8 @@ let searchTimer: number | undefined;
 async function loadLookups(): Promise<void> {
   const [municipalities, points, suppliers] = await Promise.all([
     api.municipalities().catch(() => []),
-    api.listRows("delivery_points", "").catch(() => []),
-    api.listRows("suppliers", "").catch(() => []),
+    api.listAll("delivery_points").catch(() => []),
+    api.listAll("suppliers").catch(() => []),
   ]);
   lookups.municipalities = new Map(municipalities.map((m) => [m.id, m.name]));
   lookups.points = new Map(points.map((p) => [Number(p.id), String(p.name)]));
@@ -121,16 +168,68 @@ async function load(): Promise<void> {
   try {
     if (state.kind === "orders" && !lookups.points.size) await loadLookups();
     if (state.kind === "delivery_points" && !lookups.municipalities.size) await loadLookups();
-    const rows = await api.listRows(state.kind, state.q, state.kind === "orders" ? { date: state.date } : {});
+    const extra: Record<string, string> = state.kind === "orders" ? { date: state.date } : {};
+    const page = await api.listPage(state.kind, state.q, extra, PAGE_SIZE, state.offset);
     if (token !== loadToken) return;
-    state.rows = rows;
+    state.rows = page.rows;
+    state.total = page.total;
     state.error = null;
   } catch (error) {
     if (token !== loadToken) return;
     state.rows = [];
+    state.total = 0;
     state.error = error;
   }
   drawTable();
+}
+
+/** Reload from the first page (a new search, date or list). */
+function reload(): void {
+  state.offset = 0;
+  void load();
+}
+
+function goToPage(offset: number, scroll: boolean): void {
+  state.offset = Math.max(0, offset);
+  void load().then(() => {
+    if (scroll) container?.querySelector(".list-slot")?.scrollIntoView({ block: "start" });
+  });
+}
+
+function pager(where: "top" | "bottom"): HTMLElement {
+  const rows = state.rows?.length ?? 0;
+  const suffix = where === "top" ? "" : "-bottom";
+  return h(
+    "nav",
+    { class: `cpager cpager-${where}`, "aria-label": t("coordinator.page.label") },
+    where === "top"
+      ? h(
+          "p",
+          { class: "cpager-count", "data-testid": "list-count", "aria-live": "polite" },
+          t("coordinator.page.showing", {
+            from: formatNumber(state.offset + 1),
+            to: formatNumber(state.offset + rows),
+            total: formatNumber(state.total),
+          }),
+        )
+      : null,
+    state.total > PAGE_SIZE
+      ? h(
+          "div",
+          { class: "cpager-buttons" },
+          h(
+            "button",
+            { type: "button", class: "button button-small", "data-testid": `list-prev${suffix}`, disabled: state.offset === 0, onclick: () => goToPage(state.offset - PAGE_SIZE, where === "bottom") },
+            t("coordinator.page.prev"),
+          ),
+          h(
+            "button",
+            { type: "button", class: "button button-small", "data-testid": `list-next${suffix}`, disabled: state.offset + rows >= state.total, onclick: () => goToPage(state.offset + PAGE_SIZE, where === "bottom") },
+            t("coordinator.page.next"),
+          ),
+        )
+      : null,
+  );
 }
 
 function table(rows: Row[]): HTMLElement {
@@ -140,10 +239,10 @@ function table(rows: Row[]): HTMLElement {
     { class: "table-wrap" },
     h(
       "table",
-      { class: "ctable", "data-testid": "list-table" },
+      { class: "ctable ctable-stack", "data-testid": "list-table" },
       h("caption", { class: "visually-hidden" }, t(`coordinator.list.${state.kind}`)),
       h("thead", {}, h("tr", {}, columns.map((c) => h("th", { scope: "col" }, t(c.label))))),
-      h("tbody", {}, rows.map((row) => h("tr", { "data-testid": "list-row" }, columns.map((c) => h("td", {}, c.value(row)))))),
+      h("tbody", {}, rows.map((row) => h("tr", { "data-testid": "list-row" }, columns.map((c) => h("td", { class: c.nowrap ? "nowrap" : null, "data-label": t(c.label) }, c.value(row)))))),
     ),
   );
 }
@@ -153,12 +252,8 @@ function drawTable(): void {
   if (!slot) return;
   if (state.rows === undefined) slot.replaceChildren(loading());
   else if (state.error) slot.replaceChildren(errorBox(state.error, () => void load()));
-  else if (!state.rows.length) slot.replaceChildren(empty(t(state.q ? "coordinator.noMatches" : "coordinator.noRows")));
-  else
-    slot.replaceChildren(
-      h("p", { class: "muted", "data-testid": "list-count" }, t("coordinator.rowCount", { n: state.rows.length })),
-      table(state.rows),
-    );
+  else if (!state.rows.length) slot.replaceChildren(empty(t(state.q || state.date ? "coordinator.noMatches" : "coordinator.noRows")));
+  else slot.replaceChildren(pager("top"), table(state.rows), state.total > PAGE_SIZE ? pager("bottom") : "");
 }
 
 async function runImport(input: HTMLInputElement): Promise<void> {
@@ -174,8 +269,9 @@ async function runImport(input: HTMLInputElement): Promise<void> {
     const result = await api.importCsv(state.kind, file, file.name);
     state.import = { status: "ok", result };
     input.value = "";
+    input.dispatchEvent(new Event("change"));
     lookups.points.clear();
-    void load();
+    reload();
   } catch (error) {
     state.import = { status: "error", message: errorMessage(error), rows: api.importErrors(error) };
   }
@@ -204,7 +300,7 @@ function importReport(): HTMLElement | null {
           { class: "table-wrap" },
           h(
             "table",
-            { class: "ctable ctable-errors", "data-testid": "import-errors" },
+            { class: "ctable ctable-errors ctable-stack", "data-testid": "import-errors" },
             h("caption", {}, t("coordinator.import.errorsCaption", { n: s.rows.length })),
             h(
               "thead",
@@ -214,6 +310,7 @@ function importReport(): HTMLElement | null {
                 {},
                 h("th", { scope: "col" }, t("coordinator.import.row")),
                 h("th", { scope: "col" }, t("coordinator.import.column")),
+                h("th", { scope: "col" }, t("coordinator.import.value")),
                 h("th", { scope: "col" }, t("coordinator.import.message")),
               ),
             ),
@@ -221,13 +318,26 @@ function importReport(): HTMLElement | null {
               "tbody",
               {},
               s.rows.map((e) =>
-                h("tr", { "data-testid": "import-error-row" }, h("td", {}, String(e.row)), h("td", {}, e.column || t("common.none")), h("td", {}, e.message)),
+                h(
+                  "tr",
+                  { "data-testid": "import-error-row" },
+                  h("td", { class: "nowrap", "data-label": t("coordinator.import.row") }, String(e.row)),
+                  h("td", { class: "nowrap", "data-label": t("coordinator.import.column") }, e.column || t("common.none")),
+                  h("td", { class: "cvalue", "data-label": t("coordinator.import.value"), "data-testid": "import-error-value" }, cellValue(e)),
+                  h("td", { "data-label": t("coordinator.import.message") }, e.message),
+                ),
               ),
             ),
           ),
         )
       : null,
   );
+}
+
+/** The cell as written, in quotes so spaces and an empty cell show; nothing when the error is not about a cell. */
+function cellValue(error: ImportRowError): string {
+  if (!error.column) return t("common.none");
+  return error.value ? t("coordinator.import.quoted", { value: error.value }) : t("coordinator.import.emptyValue");
 }
 
 function drawImport(): void {
@@ -239,17 +349,26 @@ function drawImport(): void {
 
 function importPanel(): HTMLElement | null {
   if (!api.IMPORTABLE.has(state.kind)) return h("p", { class: "muted" }, t("coordinator.import.notAvailable"));
-  const input = h("input", { id: "import-file", type: "file", accept: ".csv,text/csv", "data-testid": "import-file" });
+  // The browser's own file button speaks the browser's language; this one speaks the app's.
+  const chosen = h("span", { class: "cfile-name", "data-testid": "import-file-name" }, t("coordinator.import.noFile"));
+  const input = h("input", {
+    id: "import-file",
+    type: "file",
+    class: "cfile-input",
+    accept: ".csv,text/csv",
+    "data-testid": "import-file",
+    onchange: () => (chosen.textContent = input.files?.[0]?.name ?? t("coordinator.import.noFile")),
+  });
+  const what = `import.kind.${state.kind}`;
   return h(
     "section",
     { class: "card cimport" },
-    h("h3", {}, t("coordinator.import.title", { what: t(`coordinator.list.${state.kind}`) })),
+    h("h3", {}, t("coordinator.import.title", { what: hasKey(what) ? t(what) : t(`coordinator.list.${state.kind}`) })),
     h("p", {}, t("coordinator.import.hint")),
     h(
       "div",
       { class: "cimport-row" },
-      h("label", { for: "import-file" }, t("coordinator.import.file")),
-      input,
+      h("div", { class: "cfile" }, input, h("label", { for: "import-file", class: "button button-secondary" }, t("coordinator.import.choose")), chosen),
       h("button", { type: "button", class: "button button-primary", "data-testid": "import-button", onclick: () => void runImport(input) }, t("coordinator.import.submit")),
     ),
     h("div", { class: "import-slot", "aria-live": "polite" }, importReport()),
@@ -273,6 +392,7 @@ function subTabs(): HTMLElement {
             if (kind === state.kind) return;
             state.kind = kind;
             state.q = "";
+            state.offset = 0;
             state.import = { status: "idle" };
             draw();
             void load();
@@ -288,7 +408,7 @@ function searchForm(): HTMLElement {
   const onInput = (event: Event) => {
     state.q = (event.target as HTMLInputElement).value;
     window.clearTimeout(searchTimer);
-    searchTimer = window.setTimeout(() => void load(), 300);
+    searchTimer = window.setTimeout(reload, 300);
   };
   return h(
     "form",
@@ -298,7 +418,7 @@ function searchForm(): HTMLElement {
       onsubmit: (event: Event) => {
         event.preventDefault();
         window.clearTimeout(searchTimer);
-        void load();
+        reload();
       },
     },
     h(
@@ -318,7 +438,7 @@ function searchForm(): HTMLElement {
             value: state.date,
             onchange: (event: Event) => {
               state.date = (event.target as HTMLInputElement).value;
-              void load();
+              reload();
             },
           }),
         )
@@ -334,7 +454,10 @@ function draw(): void {
       "div",
       { class: "clists", "data-testid": "lists" },
       subTabs(),
-      h("div", { class: "clists-grid" }, h("div", {}, searchForm(), h("div", { class: "list-slot" })), importPanel()),
+      // The import above the list, so the table has the page's whole width (statuses never cut off).
+      importPanel(),
+      searchForm(),
+      h("div", { class: "list-slot" }),
     ),
   );
   drawTable();

@@ -1,11 +1,13 @@
 // "I dag": the day's routes on a map and as tables, live vehicle positions, late-risk warnings,
-// deviations to resolve, the plan / re-plan button with its progress, and the jobs that could
-// not be planned with the reason in plain words.
-import { hasKey, serverText, t } from "../i18n";
+// deviations to resolve, the plan / re-plan button with its progress (a re-plan first says
+// which stops stay as they are), and the jobs that could not be planned with the reason in
+// numbers and what to do about it.
+import { hasKey, intlLocale, message, serverText, t, type Param } from "../i18n";
 import { empty, errorBox, errorMessage, formatNumber, loading } from "../ui/components";
 import { h } from "../ui/dom";
+import { parseIsoDate } from "../util/dates";
 import * as api from "./api";
-import type { FlaggedEvent, Deviation, Plan, PlanningJob, PlanRoute, PlanStop, Terminal } from "./api";
+import type { FlaggedEvent, Deviation, Plan, PlanningJob, PlanRoute, PlanStop, Terminal, Unassigned } from "./api";
 import { drawRoutesMap, routeClass, TRUCK_SVG, type RoutesMap } from "./map";
 import { coordinatorLive, on, type VehiclePosition } from "./socket";
 import { formatClock, zoneDate, zoneStamp } from "../util/time";
@@ -31,6 +33,8 @@ const state = {
   positions: new Map<string, VehiclePosition>(),
   terminal: null as Terminal | null,
   live: false,
+  /** The re-plan question is open (a plan exists; the coordinator pressed "Planera om"). */
+  confirming: false,
 };
 
 let container: HTMLElement | null = null;
@@ -42,9 +46,46 @@ let started = false;
 
 const clock = (iso: string | null | undefined) => (iso ? formatClock(iso) : t("common.none"));
 
-function reasonText(reason: string): string {
-  const key = `coordinator.reason.${reason}`;
-  return hasKey(key) ? t(key) : t("coordinator.reason.unknown", { reason });
+/** A parameter of a server message as the reader writes it: 9 000, "frysvaror", "måndagar, tisdagar". */
+function readable(value: Param | Param[]): string {
+  if (Array.isArray(value)) return value.map(readable).join(", ");
+  if (typeof value === "number") return formatNumber(value);
+  if (typeof value === "object") return message(value);
+  return value;
+}
+
+/** Why a job is not in the plan, in numbers and with what to do (plans stored earlier: without numbers). */
+export function unassignedText(job: Unassigned): string {
+  if (job.message_key && hasKey(job.message_key)) {
+    const params = Object.fromEntries(Object.entries(job.params ?? {}).map(([name, value]) => [name, readable(value)]));
+    return t(job.message_key, params);
+  }
+  const key = `coordinator.reason.${job.reason}`;
+  return hasKey(key) ? t(key) : job.message || t("coordinator.reason.unknown");
+}
+
+/** "fredag 4 december" in the reader's language. */
+function longDay(day: string): string {
+  return new Intl.DateTimeFormat(intlLocale(), { weekday: "long", day: "numeric", month: "long" }).format(parseIsoDate(day));
+}
+
+/** Stops the driver has reached (arrived, done, skipped) stay as they are on a re-plan; the rest are planned again. */
+export function replanCounts(plan: Plan): { fixed: number; replanned: number } {
+  const stops = plan.routes.flatMap((route) => route.stops);
+  const fixed = stops.filter((stop) => stop.status !== "planned").length;
+  return { fixed, replanned: stops.length - fixed };
+}
+
+function flagReason(event: FlaggedEvent): string {
+  // The server stores these two reasons as English sentences; say them in the reader's language.
+  if (event.flag_reason === "The stop is no longer in the current plan.") return t("coordinator.flag.notInPlan");
+  if (event.flag_reason === "The stop is on another driver's route in the current plan.") return t("coordinator.flag.otherDriver");
+  return hasKey(event.flag_reason) ? t(event.flag_reason) : event.flag_reason;
+}
+
+function eventKind(kind: string): string {
+  const key = `driver.event.${kind}`;
+  return hasKey(key) ? t(key) : kind;
 }
 
 // --- data -----------------------------------------------------------------------------------
@@ -117,10 +158,10 @@ function poll(id: string): void {
   }, 1_000);
 }
 
-async function plan(): Promise<void> {
+async function plan(fresh = !state.plan): Promise<void> {
   state.jobError = null;
+  state.confirming = false;
   try {
-    const fresh = !state.plan;
     state.job = await api.startPlanning(state.day, fresh);
     redraw();
     if (state.job.status === "succeeded" || state.job.status === "failed") jobEnded(state.job);
@@ -268,6 +309,7 @@ function toolbar(): HTMLElement {
           state.day = value;
           state.plan = undefined;
           state.job = null;
+          state.confirming = false;
           state.pushedRisks.clear();
           redraw();
           void loadPlan();
@@ -276,10 +318,60 @@ function toolbar(): HTMLElement {
     ),
     h(
       "button",
-      { type: "button", class: "button button-primary", disabled: running, "data-testid": "plan-button", onclick: () => void plan() },
+      {
+        type: "button",
+        class: "button button-primary",
+        disabled: running || state.confirming,
+        "data-testid": "plan-button",
+        onclick: () => {
+          if (!state.plan) return void plan();
+          state.confirming = true;
+          redraw({ keepMap: true });
+          container?.querySelector<HTMLElement>("[data-testid=replan-yes]")?.focus();
+        },
+      },
       t(state.plan ? "coordinator.replan" : "coordinator.plan"),
     ),
     liveBadge(),
+  );
+}
+
+/** Before a re-plan: what stays as it is and what is planned again, then re-plan, from scratch, or not. */
+function replanQuestion(current: Plan): HTMLElement {
+  const { fixed, replanned } = replanCounts(current);
+  const summary =
+    fixed === 0
+      ? t("coordinator.replan.nothingStarted", { replanned })
+      : fixed === 1
+        ? t("coordinator.replan.keepsOne", { replanned })
+        : t("coordinator.replan.keeps", { fixed, replanned });
+  const cancel = () => {
+    state.confirming = false;
+    redraw({ keepMap: true });
+    container?.querySelector<HTMLElement>("[data-testid=plan-button]")?.focus();
+  };
+  return h(
+    "div",
+    {
+      class: "alert creplan",
+      role: "group",
+      "aria-labelledby": "replan-title",
+      "data-testid": "replan-confirm",
+      onkeydown: (event: Event) => {
+        if ((event as KeyboardEvent).key === "Escape") cancel();
+      },
+    },
+    h("p", { class: "alert-title", id: "replan-title" }, t("coordinator.replan.title", { date: longDay(state.day) })),
+    h("p", { "data-testid": "replan-summary" }, summary),
+    h("p", {}, t("coordinator.replan.more")),
+    h("p", { class: "small" }, t("coordinator.replan.freshHint")),
+    h(
+      "div",
+      { class: "button-row" },
+      h("button", { type: "button", class: "button button-primary", "data-testid": "replan-yes", onclick: () => void plan(false) }, t("coordinator.replan.confirm")),
+      h("button", { type: "button", class: "button", "data-testid": "replan-fresh", onclick: () => void plan(true) }, t("coordinator.replan.fresh")),
+      h("button", { type: "button", class: "button button-secondary", "data-testid": "replan-no", onclick: cancel }, t("coordinator.replan.cancel")),
+    ),
   );
 }
 
@@ -332,7 +424,7 @@ function routeCard(route: PlanRoute, index: number): HTMLElement {
       { class: "table-wrap" },
       h(
         "table",
-        { class: "ctable" },
+        { class: "ctable cstops" },
         h(
           "thead",
           {},
@@ -354,12 +446,13 @@ function routeCard(route: PlanRoute, index: number): HTMLElement {
             h(
               "tr",
               { "data-testid": "route-stop" },
-              h("td", {}, String(stop.sequence)),
-              h("td", {}, stop.name, stop.kind === "pickup" ? h("span", { class: "muted" }, ` (${t("coordinator.pickup")})`) : null),
-              h("td", {}, stop.time_windows.map(([a, b]) => `${a}–${b}`).join(", ") || t("common.none")),
-              h("td", {}, clock(stop.planned_arrival)),
-              h("td", {}, clock(stop.eta ?? null)),
-              h("td", {}, statusChip(stop)),
+              // data-label: the column's name beside the value when a narrow card stacks the row.
+              h("td", { class: "cstop-seq" }, String(stop.sequence)),
+              h("td", { class: "cstop-name" }, stop.name, stop.kind === "pickup" ? h("span", { class: "muted" }, ` (${t("coordinator.pickup")})`) : null),
+              h("td", { class: "cstop-window", "data-label": t("coordinator.window") }, stop.time_windows.map(([a, b]) => `${a}–${b}`).join(", ") || t("common.none")),
+              h("td", { class: "cstop-time", "data-label": t("coordinator.plannedArrival") }, clock(stop.planned_arrival)),
+              h("td", { class: "cstop-time", "data-label": t("coordinator.eta") }, clock(stop.eta ?? null)),
+              h("td", { class: "cstop-status" }, statusChip(stop)),
             ),
           ),
         ),
@@ -382,7 +475,7 @@ function unassignedList(plan: Plan): HTMLElement {
               "li",
               { "data-testid": "unassigned-job", "data-reason": job.reason },
               h("strong", {}, job.label || job.job_key),
-              h("span", {}, reasonText(job.reason)),
+              h("span", {}, unassignedText(job)),
             ),
           ),
         )
@@ -419,8 +512,8 @@ function alerts(): HTMLElement {
             h(
               "li",
               { "data-testid": "flagged-event" },
-              h("strong", {}, t("coordinator.flagged", { driver: event.driver, kind: event.kind, date: event.plan_date })),
-              h("span", {}, event.flag_reason),
+              h("strong", {}, t("coordinator.flagged", { driver: event.driver, kind: eventKind(event.kind), date: event.plan_date })),
+              h("span", {}, flagReason(event)),
               h("button", { type: "button", class: "button button-small", onclick: () => void resolve("flagged", event.id) }, t("coordinator.resolve")),
             ),
           ),
@@ -468,6 +561,7 @@ function body(): HTMLElement {
   const plan = state.plan;
   const parts: (HTMLElement | null)[] = [
     toolbar(),
+    state.confirming && plan ? replanQuestion(plan) : null,
     h("div", { class: "progress-slot" }, progressBlock()),
     state.jobError ? h("div", { class: "alert alert-error", role: "alert", "data-testid": "plan-error" }, state.jobError) : null,
   ];

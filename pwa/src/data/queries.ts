@@ -27,15 +27,18 @@ const weight = (orders: Order[]) =>
 
 export async function loadCoordinatorOverview(): Promise<Loaded<CoordinatorOverview>> {
   const [today, tomorrow] = nextDays(2);
+  // The lists' largest pages: a list answers one page (200 rows, 500 orders by default), and
+  // the counts on the coordinator's desk must be of every row. Delivered orders are no longer open.
+  const undelivered = (orders: Order[]) => openOnly(orders).filter((order) => !order.delivered_at);
   const [points, suppliers, vehicles, ordersToday, ordersTomorrow] = await Promise.all([
-    cachedGet<DeliveryPoint[]>("/delivery-points/"),
-    cachedGet<Supplier[]>("/suppliers/"),
-    cachedGet<Vehicle[]>("/vehicles/"),
-    cachedGet<Order[]>(`/orders/?date=${today}`),
-    cachedGet<Order[]>(`/orders/?date=${tomorrow}`),
+    cachedGet<DeliveryPoint[]>("/delivery-points/?limit=2000"),
+    cachedGet<Supplier[]>("/suppliers/?limit=2000"),
+    cachedGet<Vehicle[]>("/vehicles/?limit=2000"),
+    cachedGet<Order[]>(`/orders/?date=${today}&status=open&limit=5000`),
+    cachedGet<Order[]>(`/orders/?date=${tomorrow}&status=open&limit=5000`),
   ]);
-  const openToday = openOnly(ordersToday.data);
-  const openTomorrow = openOnly(ordersTomorrow.data);
+  const openToday = undelivered(ordersToday.data);
+  const openTomorrow = undelivered(ordersTomorrow.data);
   return combine(
     {
       deliveryPoints: points.data.length,

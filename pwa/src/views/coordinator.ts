@@ -72,9 +72,17 @@ window.addEventListener("hashchange", () => {
   if (location.hash === "" || location.hash.startsWith(HASH)) drawSection();
 });
 
+const PAGE_TITLES: Record<Tab, MessageKey> = {
+  today: "page.coordinator.today",
+  lists: "coordinator.tab.lists",
+  impact: "coordinator.tab.impact",
+  learned: "coordinator.tab.learned",
+};
+
 export const coordinatorView: View<CoordinatorOverview> = {
   id: "coordinator-overview",
   title: "coord.title",
+  pageTitle: () => PAGE_TITLES[currentTab()],
   load: () => {
     connectCoordinatorSocket();
     return loadCoordinatorOverview();

@@ -7,6 +7,8 @@ import type { MessageKey } from "../i18n";
 export interface View<T> {
   id: string;
   title: MessageKey;
+  /** The page's title (document.title) when the view has parts of its own (tabs); else `title`. */
+  pageTitle?: () => MessageKey;
   load(user: User): Promise<Loaded<T>>;
   render(data: T, user: User): Node;
 }
