@@ -63,12 +63,12 @@ def main() -> int:
     parser.add_argument("--png", type=Path, default=ROOT / "bench" / "feedback_eta_error.png")
     args = parser.parse_args()
 
-    from samlast import simulate
+    from samlast import create_app, simulate
 
     options = simulate.SimulationOptions(days=args.days, vehicles=args.vehicles, scale=args.scale,
                                          seed=args.seed, time_limit_s=args.time_limit)
     started = time.perf_counter()
-    reports = simulate.run_isolated(options)
+    reports = simulate.run_isolated(options, create_app)
     wall = time.perf_counter() - started
     result = simulate.as_json(options, reports)
     days = result["days"]

@@ -77,7 +77,7 @@ def main() -> int:
                         help="also solve with every margin this much larger (product, OR-Tools alone)")
     args = parser.parse_args()
 
-    from samlast import simulate
+    from samlast import create_app, simulate
 
     product_solve = pl.solve
     weights = [int(w) for w in args.weights.split(",") if w]
@@ -115,7 +115,7 @@ def main() -> int:
         options = simulate.SimulationOptions(
             days=args.days, vehicles=None, scale=args.scale, seed=args.seed, time_limit_s=args.time_limit
         )
-        simulate.run_isolated(options, echo=lambda line: None)
+        simulate.run_isolated(options, create_app, echo=lambda line: None)
     finally:
         pl.solve = product_solve
     return 0

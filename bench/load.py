@@ -17,9 +17,9 @@ simulated driver, and one gunicorn process with gunicorn.conf.py. Then each driv
   re-encoding, PDF receipt, one transaction) as a planned stop.
 
 Route push fan-out: --pushes times during the run, a `route_updated` is sent to every
-driver's room the way a planning job in an RQ worker does it (samlast.realtime.events.
-routes_changed in a separate process, through Redis); measured from the first emit to
-the moment the last driver got it.
+driver's room the way a planning job in an RQ worker does it (the services' notifier,
+samlast.realtime.notifier, in a separate process, through Redis); measured from the first
+emit to the moment the last driver got it.
 
 With Redis, an RQ worker (`flask samlast worker`) renders the PDF receipts, as in production.
 
@@ -234,7 +234,7 @@ class Driver:
 PUSHER = """
 import json, sys, time
 from samlast import create_app
-from samlast.realtime import events
+from samlast.services import notify
 ids = json.loads(sys.argv[1]); seq = int(sys.argv[2])
 app = create_app({"GEOCODING_ENABLED": False})
 with app.app_context():
@@ -245,7 +245,8 @@ with app.app_context():
     print("READY", flush=True)
     sys.stdin.readline()
     started = time.time()
-    events.routes_changed(changes)
+    for change in changes:
+        notify.now(notify.Event(change["event"], change["payload"], notify.driver(change["driver_id"])))
     print("SENT %.6f %.6f" % (started, time.time()), flush=True)
 """
 

@@ -62,8 +62,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         cors_allowed_origins=app.config.get("CORS_ORIGINS", []),
     )
     from samlast.realtime import register_namespaces
+    from samlast.realtime.notifier import SocketIONotifier
+    from samlast.services import notify
 
     register_namespaces(socketio)
+    notify.init_app(app)
+    notify.install(app, SocketIONotifier())
     register_error_handlers(app)
     from samlast import security
 
@@ -71,4 +75,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_api(app)
     app.register_blueprint(web_bp)
     register_cli(app)
+    # The CLI's simulator builds a second app of its own with this factory.
+    app.extensions["samlast.factory"] = create_app
     return app

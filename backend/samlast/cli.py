@@ -23,11 +23,12 @@ samlast_cli = AppGroup("samlast", help="Samlast commands: demo data, import, use
 @click.option("--plan-today", is_flag=True, help="Also plan today's routes (if today has orders).")
 def demo_command(reset: bool, seed: int, start, plan_today: bool) -> None:
     """Create the synthetic Mellersta Skåne demo cluster (idempotent)."""
-    from datetime import datetime, timedelta
+    from datetime import timedelta
 
+    from samlast import clock
     from samlast.services import demo, planning
 
-    today = datetime.now(planning.tz()).date()
+    today = clock.today()
     first_monday = start.date() if start else today - timedelta(days=today.weekday())
     try:
         logins = demo.create_demo_data(seed=seed, reset=reset, start=first_monday)
@@ -209,12 +210,16 @@ def simulate_command(days, vehicles, scale, seed, time_limit, json_path, databas
     """Drive N simulated days through the driver API and learn after each (a digital twin)."""
     import json
 
+    from flask import current_app
+
     from samlast import simulate
 
     options = simulate.SimulationOptions(days=days, vehicles=vehicles, scale=scale, seed=seed,
                                          time_limit_s=time_limit)
     try:
-        reports = simulate.run_isolated(options, database_url, echo=click.echo)
+        reports = simulate.run_isolated(
+            options, current_app.extensions["samlast.factory"], database_url, echo=click.echo
+        )
     except simulate.SimulationError as exc:
         raise click.ClickException(str(exc)) from None
     if json_path:

@@ -168,7 +168,7 @@ def test_return_balance_per_delivery_point(client, planned, coordinator):
 
 
 def test_late_arrival_triggers_replan(app, client, planned, monkeypatch):
-    monkeypatch.setattr("samlast.services.replan._today", lambda: MONDAY)
+    monkeypatch.setattr("samlast.clock.today", lambda: MONDAY)
     route = _route(client, planned)
     first = route["stops"][0]
     monkeypatch.setitem(app.config, "PLANNING_RUNNER", "inline")

@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 import pytest
 import sqlalchemy as sa
 
+from samlast.clock import seconds_of
 from samlast.extensions import db, socketio
 from samlast.models import (
     Order,
@@ -50,7 +51,7 @@ def test_plan_a_date_through_the_api(client, coordinator, day, world):
     school = next(s for s in route["stops"] if s["delivery_point_id"] == world.school.id)
     # The school receives 06:30-10:30 on Mondays (Stockholm time, UTC+1 in winter).
     assert school["time_windows"] == [["06:30", "10:30"]]
-    start = planning.seconds_of(MONDAY, datetime.fromisoformat(school["planned_service_start"]))
+    start = seconds_of(MONDAY, datetime.fromisoformat(school["planned_service_start"]))
     assert 6 * 3600 + 1800 <= start <= 10 * 3600 + 1800
     assert school["load"] == {"chilled": {"kg": 41.0, "pallets": 0.3}, "ambient": {"kg": 50.0, "pallets": 0.2}}
     assert route["distance_m"] > 0 and route["co2e_kg"] == pytest.approx(route["distance_m"] / 1000 * 0.25, abs=0.01)
@@ -224,7 +225,7 @@ def test_no_plan_yet_is_404(client, coordinator, day):
 
 
 def test_new_order_for_a_planned_day_triggers_a_replan(app, client, coordinator, day, world, monkeypatch):
-    monkeypatch.setattr("samlast.services.replan._today", lambda: MONDAY)
+    monkeypatch.setattr("samlast.clock.today", lambda: MONDAY)
     planning.plan_day(world.terminal, MONDAY, time_limit_s=1)
     app.config["PLANNING_RUNNER"] = "inline"
     try:
@@ -251,7 +252,7 @@ def test_new_order_for_a_planned_day_triggers_a_replan(app, client, coordinator,
 
 
 def test_vehicle_dropout_replans_its_days(app, client, coordinator, day, world, monkeypatch):
-    monkeypatch.setattr("samlast.services.replan._today", lambda: MONDAY)
+    monkeypatch.setattr("samlast.clock.today", lambda: MONDAY)
     planning.plan_day(world.terminal, MONDAY, time_limit_s=1)
     app.config["PLANNING_RUNNER"] = "inline"
     try:

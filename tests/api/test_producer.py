@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 import sqlalchemy as sa
 
+from samlast.clock import tz
 from samlast.extensions import db
 from samlast.models import Booking, PickupSlot, Role, SlotKind, SlotTemplate
 from samlast.services import bookings, planning
@@ -32,11 +33,11 @@ def slots(world):
 @pytest.fixture
 def clock(monkeypatch):
     """Freeze "now" for cut-off checks; returns a setter."""
-    moment = {"now": datetime(2026, 11, 27, 10, 0, tzinfo=planning.tz())}
+    moment = {"now": datetime(2026, 11, 27, 10, 0, tzinfo=tz())}
     monkeypatch.setattr(bookings, "now", lambda: moment["now"])
 
     def set_now(value: datetime) -> None:
-        moment["now"] = value.replace(tzinfo=planning.tz())
+        moment["now"] = value.replace(tzinfo=tz())
 
     return set_now
 
@@ -165,10 +166,10 @@ def test_booking_becomes_a_pickup_and_is_confirmed_after_planning(client, farmer
     farm_stop = next(s for s in stops if s.job_key == f"bk:{pickup['id']}")
     assert farm_stop.kind.value == "pickup" and farm_stop.supplier_id == world.farm.id
     seen = client.get(f"/api/v1/producer/bookings/{pickup['id']}", headers=farmers[0]).json
-    confirmed = datetime.fromisoformat(seen["confirmed_time"]).astimezone(planning.tz())
+    confirmed = datetime.fromisoformat(seen["confirmed_time"]).astimezone(tz())
     assert time(9) <= confirmed.time() <= time(12)
     drop = client.get(f"/api/v1/producer/bookings/{dropoff['id']}", headers=farmers[0]).json
-    assert datetime.fromisoformat(drop["confirmed_time"]).astimezone(planning.tz()).time() == time(6)
+    assert datetime.fromisoformat(drop["confirmed_time"]).astimezone(tz()).time() == time(6)
 
 
 def test_slot_templates_are_coordinator_crud(client, coordinator, farmers, world):

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from samlast.extensions import db
 from samlast.models import Order, OrderStatus, Plan, StopStatus, Vehicle
-from samlast.services import demo, planning
+from samlast.services import demo, notify, planning
 from tests.conftest import MONDAY
 from tests.driver_helpers import event, full_proof
 
@@ -31,11 +31,13 @@ def demo_day(app):
 
 
 @pytest.fixture
-def pushed(monkeypatch):
-    """The route notices sent to drivers, as the realtime layer would send them."""
-    sent: list[dict] = []
-    monkeypatch.setattr("samlast.realtime.events.routes_changed", lambda messages: sent.extend(messages))
-    return sent
+def pushed(app):
+    """The route notices published to drivers."""
+    recording = notify.RecordingNotifier()
+    before = app.extensions["samlast.notifier"]
+    notify.install(app, recording)
+    yield recording
+    notify.install(app, before)
 
 
 def _vehicle_of(route: dict) -> int:
@@ -107,7 +109,7 @@ def test_delivered_stops_stay_on_their_route_in_the_order_driven(client, coordin
     _deliver(client, driver, third, "T07:40:00+01:00")
     _deliver(client, driver, second, "T08:10:00+01:00")
 
-    pushed.clear()
+    pushed.events.clear()
     fresh = _replan(client, coordinator, fresh=True)
     driven = [first["job_key"], third["job_key"], second["job_key"]]
     assert [_where(fresh, key) for key in driven] == [
@@ -115,8 +117,10 @@ def test_delivered_stops_stay_on_their_route_in_the_order_driven(client, coordin
     ]  # fmt: skip
     assert [u["job_key"] for u in fresh["unassigned"] if u["job_key"] in driven] == []
     # No notice announces a delivered stop as added, removed or moved.
-    for notice in pushed:
-        changes = notice["payload"].get("changes", {})
+    notices = pushed.named("route_updated")
+    assert notices  # the driver's route did change
+    for notice in notices:
+        changes = notice.payload.get("changes", {})
         assert not set(driven) & set(changes.get("added", []) + changes.get("removed", [])), notice
     # The route's km include the legs actually driven: terminal -> first -> third -> second.
     fresh_route = next(r for r in fresh["routes"] if (r["vehicle_id"], r["trip"]) == (vehicle, trip))

@@ -36,7 +36,7 @@ def _token(db, user) -> str:
 
 
 def seed(drivers: int, points: int, plan: bool, time_limit_s: float) -> dict:
-    from samlast import create_app
+    from samlast import clock, create_app
     from samlast.extensions import db
     from samlast.models import (
         Cluster,
@@ -60,7 +60,7 @@ def seed(drivers: int, points: int, plan: bool, time_limit_s: float) -> dict:
     app = create_app({"GEOCODING_ENABLED": False})
     with app.app_context():
         db.create_all()
-        today = datetime.now(planning.tz()).date()
+        today = datetime.now(clock.tz()).date()
         cheap = generate_password_hash(
             "not-used-" + secrets.token_hex(8), method="pbkdf2:sha256:1000"
         )

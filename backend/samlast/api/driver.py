@@ -12,7 +12,6 @@ from samlast.api.security import current_user, require_roles
 from samlast.errors import NotFound
 from samlast.extensions import db
 from samlast.models import DriverEvent, ProofOfDelivery, Role
-from samlast.realtime import events
 from samlast.schemas.common import BaseSchema, TextOf
 from samlast.schemas.driver import (
     AcceptedSchema,
@@ -22,7 +21,7 @@ from samlast.schemas.driver import (
     PositionBatchSchema,
     RouteQuerySchema,
 )
-from samlast.services import delivery, lateness, receipts
+from samlast.services import delivery, receipts
 
 blp = Blueprint(
     "driver",
@@ -52,13 +51,7 @@ class DriverEvents(MethodView):
     def post(self, data):
         """Record arrive / deliver / pickup / leave. Sending the same client_id again is safe."""
         answer, replay = delivery.record_event(current_user(), data)
-        if replay:
-            return answer, 200
-        event = db.session.get(DriverEvent, answer["event_id"])
-        events.stop_event(event)
-        events.progress_after(event)
-        lateness.check(event)
-        return answer
+        return (answer, 200) if replay else answer
 
 
 @blp.route("/driver/positions")
@@ -67,11 +60,7 @@ class DriverPositions(MethodView):
     @blp.arguments(PositionBatchSchema)
     @blp.response(200, AcceptedSchema)
     def post(self, data):
-        user_id = current_user().id
-        stored = delivery.record_positions(current_user(), data["positions"])
-        for position in stored:
-            events.vehicle_position(user_id, position)
-        return {"stored": len(stored)}
+        return {"stored": len(delivery.record_positions(current_user(), data["positions"]))}
 
 
 class ProofLineOutSchema(BaseSchema):

@@ -9,7 +9,7 @@ from marshmallow import fields
 from samlast.api.security import require_roles
 from samlast.models import Role
 from samlast.schemas.common import BaseSchema
-from samlast.services import feedback
+from samlast.services import delivery, eta, feedback
 
 blp = Blueprint(
     "feedback",
@@ -104,6 +104,5 @@ class LateRisks(MethodView):
     @blp.response(200, LateRiskSchema(many=True))
     def get(self, args):
         """Routes of a date with stops expected after the end of their time window."""
-        from samlast.services import delivery
 
-        return feedback.late_risks(args.get("date") or delivery.today())
+        return eta.late_risks(args.get("date") or delivery.today())

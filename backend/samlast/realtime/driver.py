@@ -6,8 +6,7 @@ from flask import request
 from flask_socketio import Namespace, emit, join_room
 from marshmallow import ValidationError
 
-from samlast.extensions import db
-from samlast.models import Role, Route, User
+from samlast.models import Role, User
 from samlast.realtime.auth import accept, forget, session_user, user_from_auth
 
 # Socket id -> user id of the drivers connected to this process.
@@ -41,14 +40,12 @@ class DriverNamespace(Namespace):
         user = self._user()
         if user is None or not isinstance(data, dict):
             return {"ok": False, "error": "unauthorized" if user is None else "bad_request"}
-        route = db.session.get(Route, data.get("route_id") or 0)
-        if route is None or route.driver_id != user.id:
+        from samlast.services import delivery
+
+        acknowledged = delivery.acknowledge_route(user, data.get("route_id") or 0, data.get("version"))
+        if acknowledged is None:
             return {"ok": False, "error": "not_found"}
-        version = data.get("version")
-        if isinstance(version, int) and version > route.acknowledged_version:
-            route.acknowledged_version = min(version, route.version)
-            db.session.commit()
-        return {"ok": True, "acknowledged_version": route.acknowledged_version}
+        return {"ok": True, "acknowledged_version": acknowledged}
 
     def on_get_routes(self, data=None):
         user = self._user()
@@ -57,7 +54,6 @@ class DriverNamespace(Namespace):
         return {"ok": True, **_routes_payload(user)}
 
     def on_position(self, data):
-        from samlast.realtime import events
         from samlast.schemas.driver import PositionInputSchema
         from samlast.services import delivery
 
@@ -68,11 +64,7 @@ class DriverNamespace(Namespace):
             position = PositionInputSchema().load(data if isinstance(data, dict) else {})
         except ValidationError as exc:
             return {"ok": False, "error": "validation_error", "fields": exc.messages}
-        user_id = user.id
-        stored = delivery.record_positions(user, [position])
-        for item in stored:
-            events.vehicle_position(user_id, item)
-        return {"ok": True, "stored": len(stored)}
+        return {"ok": True, "stored": len(delivery.record_positions(user, [position]))}
 
 
 def _routes_payload(user: User) -> dict:

@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from samlast import clock
 from samlast.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from samlast.extensions import db
 from samlast.i18n import Message
@@ -28,7 +29,6 @@ from samlast.models import (
     User,
 )
 from samlast.models.base import utcnow
-from samlast.services import planning
 
 MAX_DAYS_AHEAD = 56
 
@@ -36,11 +36,11 @@ MAX_DAYS_AHEAD = 56
 def cutoff(template: SlotTemplate, slot_date: date) -> datetime:
     """When booking, changing and cancelling closes for this slot (local time)."""
     day = slot_date - timedelta(days=template.cutoff_days_before)
-    return datetime.combine(day, template.cutoff_time, tzinfo=planning.tz())
+    return datetime.combine(day, template.cutoff_time, tzinfo=clock.tz())
 
 
 def now() -> datetime:
-    return datetime.now(planning.tz())
+    return clock.now()
 
 
 def _slot_row(template: SlotTemplate, slot_date: date) -> PickupSlot:

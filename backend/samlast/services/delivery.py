@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from samlast import clock
 from samlast.errors import ValidationFailed
 from samlast.extensions import db
 from samlast.i18n import Message
@@ -23,7 +24,6 @@ from samlast.models import (
     DriverEvent,
     EventKind,
     OrderLine,
-    Plan,
     ProofLine,
     ProofOfDelivery,
     ProofPhoto,
@@ -33,7 +33,7 @@ from samlast.models import (
     User,
     VehiclePosition,
 )
-from samlast.services import idempotency, images, planning, receipts
+from samlast.services import eta, idempotency, images, lateness, notify, planning, push, receipts
 
 log = logging.getLogger(__name__)
 
@@ -46,25 +46,8 @@ NEXT_STATUS = {
 STATUS_RANK = {StopStatus.PLANNED: 0, StopStatus.ARRIVED: 1, StopStatus.SKIPPED: 2, StopStatus.DONE: 2}
 
 
-def current_plans(plan_date: date) -> list[Plan]:
-    """The newest plan version of each terminal for a date."""
-    newest = (
-        sa.select(Plan.terminal_id, sa.func.max(Plan.version).label("version"))
-        .where(Plan.plan_date == plan_date)
-        .group_by(Plan.terminal_id)
-        .subquery()
-    )
-    return list(
-        db.session.scalars(
-            sa.select(Plan).join(
-                newest, sa.and_(Plan.terminal_id == newest.c.terminal_id, Plan.version == newest.c.version)
-            ).where(Plan.plan_date == plan_date)
-        )
-    )
-
-
 def routes_of_driver(user: User, plan_date: date) -> list[Route]:
-    plan_ids = [plan.id for plan in current_plans(plan_date)]
+    plan_ids = [plan.id for plan in planning.current_plans(plan_date)]
     if not plan_ids:
         return []
     return list(
@@ -78,7 +61,7 @@ def routes_of_driver(user: User, plan_date: date) -> list[Route]:
 
 
 def current_stop(plan_date: date, job_key: str) -> Stop | None:
-    plan_ids = [plan.id for plan in current_plans(plan_date)]
+    plan_ids = [plan.id for plan in planning.current_plans(plan_date)]
     if not plan_ids:
         return None
     return db.session.scalar(
@@ -87,7 +70,7 @@ def current_stop(plan_date: date, job_key: str) -> Stop | None:
 
 
 def today() -> date:
-    return datetime.now(planning.tz()).date()
+    return clock.today()
 
 
 def _flag(stop: Stop | None, user: User) -> str:
@@ -167,7 +150,12 @@ def _point_of(job_key: str) -> int | None:
 
 
 def record_event(user: User, data: dict[str, Any]) -> tuple[dict[str, Any], bool]:
-    """Store one driver event; returns (answer, replay). A replay changes nothing."""
+    """Store one driver event; returns (answer, replay). A replay changes nothing.
+
+    One transaction: the event, its proof, the stop's status, the orders delivered and the
+    new ETAs of the rest of the route. Once committed the coordinators, the kitchen being
+    served and the next kitchen hear of it; then a driver far behind may start a re-plan.
+    """
     replay = idempotency.replayed_answer(DriverEvent, data["client_id"], user)
     if replay is not None:
         return replay, True
@@ -217,6 +205,7 @@ def record_event(user: User, data: dict[str, Any]) -> tuple[dict[str, Any], bool
             "replay": False,
         }
         answer, proof_id = event.response, proof.id if proof else None
+        near = _progress(event)
         db.session.commit()
     except IntegrityError:
         # The same client id raced in on another connection: answer with the stored one.
@@ -226,7 +215,47 @@ def record_event(user: User, data: dict[str, Any]) -> tuple[dict[str, Any], bool
         raise
     if proof_id is not None:
         receipts.render_later(proof_id)
+    if near is not None:
+        push.notify_delivery_point(near["delivery_point_id"], {"type": "vehicle_near", **near})
+    lateness.check(event)
     return answer, False
+
+
+def _progress(event: DriverEvent) -> dict[str, Any] | None:
+    """ETAs after `event` and the news of it, published on commit; returns the "vehicle near"
+    notice for the next stop's kitchen (sent as Web Push after the commit), if any."""
+    notify.after_commit(notify.Event("stop_event", dict(event.response)))
+    here = event.stop
+    if here is None or event.flagged:
+        return None
+    if here.delivery_point_id:
+        # The kitchen being served sees the hand-over at once (to confirm receipt).
+        notify.after_commit(
+            notify.Event(
+                "stop_status",
+                {
+                    "stop_id": here.id,
+                    "job_key": here.job_key,
+                    "delivery_point_id": here.delivery_point_id,
+                    "plan_date": event.plan_date.isoformat(),
+                    "status": here.status.value,
+                    "proof_id": event.proof.id if event.proof else None,
+                },
+                notify.delivery_point(here.delivery_point_id),
+            )
+        )
+    ahead, next_stop = eta.update_after(event)
+    db.session.flush()
+    for stop in ahead:
+        payload = eta.eta_payload(stop)
+        notify.after_commit(notify.Event("eta", payload))
+        if stop.delivery_point_id:
+            notify.after_commit(notify.Event("eta", payload, notify.delivery_point(stop.delivery_point_id)))
+    if next_stop is None or not next_stop.delivery_point_id:
+        return None
+    near = eta.eta_payload(next_stop)
+    notify.after_commit(notify.Event("vehicle_near", near, notify.delivery_point(next_stop.delivery_point_id)))
+    return near
 
 
 def _mark_delivered(proof: ProofOfDelivery, moment: datetime) -> None:
@@ -238,7 +267,8 @@ def _mark_delivered(proof: ProofOfDelivery, moment: datetime) -> None:
 
 
 def record_positions(user: User, positions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Store new positions (a resent one is skipped); returns the stored ones as plain data."""
+    """Store new positions (a resent one is skipped) and pass them on to the coordinators;
+    returns the stored ones as plain data."""
     stored = []
     for item in positions:
         recorded = item["recorded_at"].astimezone(UTC)
@@ -250,8 +280,32 @@ def record_positions(user: User, positions: list[dict[str, Any]]) -> list[dict[s
         if duplicate is None:
             db.session.add(VehiclePosition(user_id=user.id, **{**item, "recorded_at": recorded}))
             stored.append({**item, "recorded_at": recorded})
+            notify.after_commit(
+                notify.Event(
+                    "vehicle_position",
+                    {
+                        "driver_id": user.id,
+                        "route_id": item.get("route_id"),
+                        "lat": item["lat"],
+                        "lon": item["lon"],
+                        "recorded_at": recorded.isoformat(),
+                    },
+                )
+            )
     db.session.commit()
     return stored
+
+
+def acknowledge_route(user: User, route_id: int, version: Any) -> int | None:
+    """The driver's app shows `version` of the route: remember the newest shown; returns the
+    acknowledged version, or None if the route is not the driver's."""
+    route = db.session.get(Route, route_id)
+    if route is None or route.driver_id != user.id:
+        return None
+    if isinstance(version, int) and version > route.acknowledged_version:
+        route.acknowledged_version = min(version, route.version)
+        db.session.commit()
+    return route.acknowledged_version
 
 
 def return_balance() -> list[dict[str, Any]]:

@@ -12,23 +12,18 @@ the coordinator as a ``late_risk``.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from samlast import planning as pl
-from samlast.extensions import db
+from samlast.clock import at, aware, seconds_of
 from samlast.models import DriverEvent, EventKind, Route, Stop, StopStatus
 from samlast.planning.learning import service_start_s
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+from samlast.services import notify, planning
 
 
 def breaks_before(route: Route) -> dict[int, int]:
     """Planned break seconds per stop sequence number, taken on leaving the stop before it."""
-    from samlast.services.planning import seconds_of
-
     day = route.plan.plan_date
     out: dict[int, int] = {}
     previous_departure = seconds_of(day, route.planned_start)
@@ -76,17 +71,16 @@ def forecast(route: Route, after: Stop, clock_s: int, model) -> list[tuple[Stop,
 
 
 def update_after(event: DriverEvent) -> tuple[list[Stop], Stop | None]:
-    """Recompute ETAs after `event`; returns (stops whose ETA was set, the next stop)."""
+    """Recompute ETAs after `event` in the event's transaction; returns (stops whose ETA was set,
+    the next stop). A late risk is published when that transaction commits."""
     from samlast.services.feedback import current_model, stop_windows
-    from samlast.services.planning import at, seconds_of
-
     stop = event.stop
     if stop is None or event.flagged:
         return [], None
     route = stop.route
     day = route.plan.plan_date
     model = current_model()
-    now = seconds_of(day, _aware(event.recorded_at))
+    now = seconds_of(day, aware(event.recorded_at))
     if event.kind == EventKind.ARRIVE:
         leaving = service_start_s(now, stop_windows(stop)) + service_s(stop, model)
     else:
@@ -94,13 +88,10 @@ def update_after(event: DriverEvent) -> tuple[list[Stop], Stop | None]:
     expected = forecast(route, stop, leaving, model)
     for later, arrival in expected:
         later.eta = at(day, arrival)
-    db.session.commit()
     ahead = [s for s, _ in expected]
     risky = stops_at_risk(route)
     if risky:
-        from samlast.realtime.events import to_coordinators
-
-        to_coordinators("late_risk", late_risk_payload(route, risky))
+        notify.after_commit(notify.Event("late_risk", late_risk_payload(route, risky)))
     finished_here = event.kind in (EventKind.DELIVER, EventKind.PICKUP, EventKind.LEAVE)
     return ahead, (ahead[0] if ahead and finished_here else None)
 
@@ -108,14 +99,13 @@ def update_after(event: DriverEvent) -> tuple[list[Stop], Stop | None]:
 def stops_at_risk(route: Route) -> list[tuple[Stop, int]]:
     """Planned stops expected after the end of their last window, with the lateness in seconds."""
     from samlast.services.feedback import stop_windows
-    from samlast.services.planning import seconds_of
 
     out = []
     for stop in route.stops:
         windows = stop_windows(stop)
         if stop.status != StopStatus.PLANNED or not windows:
             continue
-        expected = seconds_of(route.plan.plan_date, _aware(stop.eta or stop.planned_arrival))
+        expected = seconds_of(route.plan.plan_date, aware(stop.eta or stop.planned_arrival))
         late = expected - max(end for _, end in windows)
         if late > 0:
             out.append((stop, late))
@@ -133,7 +123,7 @@ def late_risk_payload(route: Route, risky: list[tuple[Stop, int]]) -> dict[str, 
                 "stop_id": stop.id,
                 "job_key": stop.job_key,
                 "delivery_point_id": stop.delivery_point_id,
-                "eta": _aware(stop.eta or stop.planned_arrival).isoformat(),
+                "eta": aware(stop.eta or stop.planned_arrival).astimezone(UTC).isoformat(),
                 "window_end": stop.time_windows[-1][1] if stop.time_windows else None,
                 "late_by_min": round(late / 60, 1),
             }
@@ -149,10 +139,21 @@ def eta_payload(stop: Stop) -> dict[str, Any]:
         "job_key": stop.job_key,
         "delivery_point_id": stop.delivery_point_id,
         "plan_date": stop.route.plan.plan_date.isoformat(),
-        "planned_arrival": _aware(stop.planned_arrival).isoformat(),
-        "eta": _aware(eta).isoformat(),
+        "planned_arrival": aware(stop.planned_arrival).astimezone(UTC).isoformat(),
+        "eta": aware(eta).astimezone(UTC).isoformat(),
         "status": stop.status.value,
         "stops_before": sum(
             1 for s in stop.route.stops if s.sequence < stop.sequence and s.status == StopStatus.PLANNED
         ),
     }
+
+
+def late_risks(plan_date: date) -> list[dict[str, Any]]:
+    """Stops of the current plans whose expected arrival is after their last time window."""
+    out = []
+    for plan in planning.current_plans(plan_date):
+        for route in plan.routes:
+            risky = stops_at_risk(route)
+            if risky:
+                out.append(late_risk_payload(route, risky))
+    return out

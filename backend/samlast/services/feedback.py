@@ -26,6 +26,7 @@ from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from samlast import planning as pl
+from samlast.clock import seconds_of
 from samlast.errors import NotFound
 from samlast.extensions import db
 from samlast.i18n import Message
@@ -213,7 +214,6 @@ def stop_pallets(stop: Stop) -> float:
 
 
 def _route_visits(route: Route, events: list[DriverEvent], resets: dict[str, str]) -> list[lrn.VisitRecord]:
-    from samlast.services.planning import seconds_of
 
     day = route.plan.plan_date
     by_stop: dict[int, list[DriverEvent]] = defaultdict(list)
@@ -269,7 +269,6 @@ def collect_observations(resets: dict[str, str] | None = None, until: date | Non
     Returns ``(services, legs, routes driven, deviations)``; the deviations
     (:class:`DrivenDeviation`) are actual minus planned arrival per stop.
     """
-    from samlast.services.planning import seconds_of
     query = sa.select(DriverEvent).where(DriverEvent.flagged.is_(False), DriverEvent.route_id.is_not(None),
                                          DriverEvent.stop_id.is_not(None))
     if until is not None:
@@ -383,16 +382,3 @@ def parameters_view(row: LearnedParameters | None) -> dict[str, Any]:
             for k, v in row.payload.get("services", {}).items()
         ],
     }
-
-
-def late_risks(plan_date: date) -> list[dict[str, Any]]:
-    """Stops of the current plans whose expected arrival is after their last time window."""
-    from samlast.services import delivery, eta
-
-    out = []
-    for plan in delivery.current_plans(plan_date):
-        for route in plan.routes:
-            risky = eta.stops_at_risk(route)
-            if risky:
-                out.append(eta.late_risk_payload(route, risky))
-    return out

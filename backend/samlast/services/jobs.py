@@ -20,8 +20,7 @@ from samlast.extensions import db
 from samlast.i18n import Message
 from samlast.models import JobStatus, PlanningJob, Terminal, User
 from samlast.models.base import utcnow
-from samlast.realtime import events
-from samlast.services import planning
+from samlast.services import notify, planning
 from samlast.services.background import Worker, rq_queue
 
 log = logging.getLogger(__name__)
@@ -56,8 +55,9 @@ def enqueue_planning(
         message="progress.planning.waiting",
     )
     db.session.add(job)
+    db.session.flush()
+    notify.after_commit(notify.Event("planning_job", job_payload(job)))
     db.session.commit()
-    events.to_coordinators("planning_job", job_payload(job))
     runner = current_app.config["PLANNING_RUNNER"]
     if runner == "inline":
         run_planning_job(job.id)
@@ -93,8 +93,8 @@ def run_planning_job(job_id: str) -> None:
     job.status = JobStatus.RUNNING
     job.started_at = utcnow()
     job.message, job.message_params = "progress.started", {}
+    notify.after_commit(notify.Event("planning_job", job_payload(job)))
     db.session.commit()
-    events.to_coordinators("planning_job", job_payload(job))
     last_report = [0.0]
 
     def progress(fraction: float, message: Message) -> None:
@@ -103,16 +103,18 @@ def run_planning_job(job_id: str) -> None:
             return
         last_report[0] = now
         _update(job_id, progress=round(fraction, 3), message=message.key, message_params=message.json_params)
-        events.to_coordinators(
-            "planning_job",
-            {
-                "id": job_id,
-                "status": "running",
-                "progress": round(fraction, 3),
-                "message": message.render(),
-                "message_key": message.key,
-                "message_params": message.json_params,
-            },
+        notify.now(
+            notify.Event(
+                "planning_job",
+                {
+                    "id": job_id,
+                    "status": "running",
+                    "progress": round(fraction, 3),
+                    "message": message.render(),
+                    "message_key": message.key,
+                    "message_params": message.json_params,
+                },
+            )
         )
 
     try:
@@ -141,10 +143,10 @@ def run_planning_job(job_id: str) -> None:
             message="progress.planning.done",
             message_params={"version": plan.version, "routes": len(plan.routes), "unassigned": unassigned},
         )
-        events.plan_updated(plan)
     db.session.expire_all()
     job = db.session.get(PlanningJob, job_id)
-    events.to_coordinators("planning_job", job_payload(job))
+    # The job row was finished in its own short transaction (_update): its news goes now.
+    notify.now(notify.Event("planning_job", job_payload(job)))
 
 
 def wait_for(job_id: str, timeout_s: float = 120.0) -> PlanningJob:

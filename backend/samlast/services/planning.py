@@ -18,14 +18,14 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from samlast import planning as pl
+from samlast.clock import at, aware, hhmm, seconds, seconds_of
 from samlast.errors import NotFound
 from samlast.extensions import db
 from samlast.i18n import Message
@@ -41,7 +41,9 @@ from samlast.models import (
     Terminal,
     Vehicle,
 )
+from samlast.services import notify
 from samlast.services import unassigned as unassigned_jobs
+from samlast.services.route_changes import route_changes
 
 log = logging.getLogger(__name__)
 
@@ -75,31 +77,6 @@ class DayProblem:
     learned_parameters_id: int | None = None
 
 
-def _seconds(moment: time) -> int:
-    return moment.hour * 3600 + moment.minute * 60 + moment.second
-
-
-def _clock(seconds: int) -> str:
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
-
-
-def tz() -> ZoneInfo:
-    return ZoneInfo(current_app.config["TIMEZONE"])
-
-
-def at(plan_date: date, seconds: int) -> datetime:
-    """Seconds since local midnight of `plan_date` as an aware datetime."""
-    midnight = datetime.combine(plan_date, time(0), tzinfo=tz())
-    return midnight + timedelta(seconds=seconds)
-
-
-def seconds_of(plan_date: date, moment: datetime) -> int:
-    if moment.tzinfo is None:  # SQLite returns naive UTC
-        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
-    midnight = datetime.combine(plan_date, time(0), tzinfo=tz())
-    return int((moment - midnight).total_seconds())
-
-
 def default_terminal() -> Terminal:
     terminal = db.session.scalar(sa.select(Terminal).order_by(Terminal.id))
     if terminal is None:
@@ -121,8 +98,8 @@ def _planner_vehicle(vehicle: Vehicle) -> pl.Vehicle:
     config = current_app.config
     return pl.Vehicle(
         id=str(vehicle.id),
-        shift_start=_seconds(vehicle.shift_start),
-        shift_end=_seconds(vehicle.shift_end),
+        shift_start=seconds(vehicle.shift_start),
+        shift_end=seconds(vehicle.shift_end),
         capacities={
             c.temperature_class.value: pl.Capacity(c.capacity_kg, c.capacity_pallets)
             for c in vehicle.compartments
@@ -165,7 +142,7 @@ def build_day_problem(terminal: Terminal, plan_date: date) -> DayProblem:
     vehicles = _vehicles(terminal)
     # The learned margin grows with the time a vehicle has been out when it reaches the stop; a stop
     # served just before its window closes has been out that long since the earliest shift start.
-    out_since = min((_seconds(v.shift_start) for v in vehicles.values()), default=0)
+    out_since = min((seconds(v.shift_start) for v in vehicles.values()), default=0)
     for orders in by_point.values():
         point = orders[0].delivery_point
         load: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
@@ -173,7 +150,7 @@ def build_day_problem(terminal: Terminal, plan_date: date) -> DayProblem:
             load[line.temperature_class.value][0] += line.weight_kg
             load[line.temperature_class.value][1] += line.pallet_places
         windows = [
-            pl.TimeWindow(_seconds(w.start), _seconds(w.end))
+            pl.TimeWindow(seconds(w.start), seconds(w.end))
             for w in point.receiving_windows
             if w.weekday == weekday
         ]
@@ -185,7 +162,7 @@ def build_day_problem(terminal: Terminal, plan_date: date) -> DayProblem:
             supplier_id=None,
             order_ids=[o.id for o in orders],
             load={k: {"kg": round(v[0], 3), "pallets": round(v[1], 3)} for k, v in load.items()},
-            windows=[[_clock(w.start), _clock(w.end)] for w in windows],
+            windows=[[hhmm(w.start), hhmm(w.end)] for w in windows],
             label=point.name,
         )
         infos[key] = info
@@ -256,7 +233,7 @@ def _pickup_jobs(terminal: Terminal, plan_date: date, infos: dict[str, JobInfo],
             supplier_id=booking.supplier_id,
             order_ids=[],
             load={temperature: {"kg": booking.kg, "pallets": booking.pallets}},
-            windows=[[_clock(_seconds(start)), _clock(_seconds(end))]],
+            windows=[[hhmm(seconds(start)), hhmm(seconds(end))]],
             label=booking.supplier.name,
             booking_id=booking.id,
         )
@@ -265,12 +242,29 @@ def _pickup_jobs(terminal: Terminal, plan_date: date, infos: dict[str, JobInfo],
                 key,
                 pl.Location(booking.supplier.lat, booking.supplier.lon),
                 {temperature: pl.Load(booking.kg, booking.pallets)},
-                time_windows=(pl.TimeWindow(_seconds(start), _seconds(end)),),
+                time_windows=(pl.TimeWindow(seconds(start), seconds(end)),),
                 service_fixed_s=10 * 60,
                 service_per_pallet_s=per_pallet_s,
             )
         )
     return jobs
+
+
+def current_plans(plan_date: date) -> list[Plan]:
+    """The newest plan version of each terminal for a date."""
+    newest = (
+        sa.select(Plan.terminal_id, sa.func.max(Plan.version).label("version"))
+        .where(Plan.plan_date == plan_date)
+        .group_by(Plan.terminal_id)
+        .subquery()
+    )
+    return list(
+        db.session.scalars(
+            sa.select(Plan).join(
+                newest, sa.and_(Plan.terminal_id == newest.c.terminal_id, Plan.version == newest.c.version)
+            ).where(Plan.plan_date == plan_date)
+        )
+    )
 
 
 def current_plan(terminal_id: int, plan_date: date) -> Plan | None:
@@ -320,7 +314,7 @@ def _facts(previous: Plan | None, day: DayProblem) -> Facts:
         )
         .group_by(DriverEvent.job_key)
     )
-    facts.visited_at = {key: at_utc(moment) for key, moment in rows}
+    facts.visited_at = {key: aware(moment) for key, moment in rows}
     planned_trips = {(int(v.id), k) for v in day.problem.vehicles for k in range(v.max_trips)}
     for route in previous.routes:
         stops = [s for s in route.stops if s.status in FIXED_STATUSES]
@@ -331,10 +325,6 @@ def _facts(previous: Plan | None, day: DayProblem) -> Facts:
         key = (route.vehicle_id, route.trip)
         (facts.pinned if key in planned_trips else facts.carried)[key] = stops
     return facts
-
-
-def at_utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=ZoneInfo("UTC"))
 
 
 def _with_facts(day: DayProblem, facts: Facts) -> None:
@@ -567,6 +557,8 @@ def _store(
     plan.total_cost = round(sum(r.cost for r in plan.routes), 2)
     db.session.add(plan)
     _confirm_bookings(plan_date, terminal, plan)
+    db.session.flush()
+    _announce(plan)
     db.session.commit()
     return plan
 
@@ -588,7 +580,7 @@ def _confirm_bookings(plan_date: date, terminal: Terminal, plan: Plan) -> None:
     planned = {stop.booking_id: stop for route in plan.routes for stop in route.stops if stop.booking_id}
     for booking in bookings.bookings_due(plan_date, terminal.id):
         if booking.slot.template.kind == SlotKind.TERMINAL_DROPOFF:
-            booking.confirmed_time = at(plan_date, _seconds(booking.slot.template.start))
+            booking.confirmed_time = at(plan_date, seconds(booking.slot.template.start))
         else:
             stop = planned.get(booking.id)
             booking.confirmed_time = stop.planned_service_start if stop else None
@@ -634,9 +626,7 @@ def plan_day(
         ]
         day.problem = pl.Problem(day.problem.terminal, (), ())
         empty = pl.Plan((), (), 0, 0.0, 0.0, "NO_VEHICLES", 0.0, None)
-        plan = _store(terminal, plan_date, day, empty, previous, facts, travel)
-        _push(plan)
-        return plan
+        return _store(terminal, plan_date, day, empty, previous, facts, travel)
     result = pl.solve(
         day.problem,
         pl.SolveParams(time_limit_s=time_limit_s, seed=seed),
@@ -647,16 +637,25 @@ def plan_day(
         warm_start=not fresh,
     )
     report(0.97, Message("progress.planning.storing"))
-    plan = _store(terminal, plan_date, day, result, previous, facts, travel)
-    _push(plan)
-    return plan
+    return _store(terminal, plan_date, day, result, previous, facts, travel)
 
 
-def _push(plan: Plan) -> None:
-    from samlast.realtime import events
-    from samlast.services.route_changes import route_changes
-
-    events.routes_changed(route_changes(plan))
+def _announce(plan: Plan) -> None:
+    """Once stored: each driver whose route changed gets it, the coordinators get the new version."""
+    for change in route_changes(plan):
+        notify.after_commit(notify.Event(change["event"], change["payload"], notify.driver(change["driver_id"])))
+    notify.after_commit(
+        notify.Event(
+            "plan_updated",
+            {
+                "plan_id": plan.id,
+                "plan_date": plan.plan_date.isoformat(),
+                "version": plan.version,
+                "routes": len(plan.routes),
+                "unassigned": len(plan.unassigned),
+            },
+        )
+    )
 
 
 def _travel_model() -> pl.TravelMatrixProvider:

@@ -29,7 +29,7 @@ from samlast.models import (
     Stop,
     User,
 )
-from samlast.services import delivery, idempotency, images
+from samlast.services import idempotency, images, planning
 
 
 def _points(user: User, delivery_point_id: int | None) -> list[int]:
@@ -121,7 +121,7 @@ def _stops_by_point_and_date(points: list[int], start: date, end: date) -> dict[
     found: dict[tuple[int, date], Stop] = {}
     day = start
     while day <= end:
-        plan_ids = [plan.id for plan in delivery.current_plans(day)]
+        plan_ids = [plan.id for plan in planning.current_plans(day)]
         if plan_ids:
             for stop in db.session.scalars(
                 sa.select(Stop).join(Route).where(Route.plan_id.in_(plan_ids), Stop.delivery_point_id.in_(points))

@@ -5,17 +5,14 @@ later, are re-planned; a job already waiting for the same day covers the change.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 
+from samlast import clock
 from samlast.extensions import db
 from samlast.models import JobStatus, Plan, PlanningJob, Route, Terminal
-from samlast.services import jobs, planning
-
-
-def _today() -> date:
-    return datetime.now(planning.tz()).date()
+from samlast.services import jobs
 
 
 def _planned_terminals(plan_date: date) -> list[Terminal]:
@@ -41,7 +38,7 @@ def _already_waiting(terminal: Terminal, plan_date: date) -> bool:
 def replan_dates(dates: Iterable[date], reason: str) -> list[PlanningJob]:
     started = []
     for plan_date in sorted(dates):
-        if plan_date < _today():
+        if plan_date < clock.today():
             continue
         for terminal in _planned_terminals(plan_date):
             if not _already_waiting(terminal, plan_date):
@@ -55,7 +52,7 @@ def replan_vehicle_dropout(vehicle_id: int | None, reason: str) -> list[Planning
     dates = db.session.scalars(
         sa.select(Plan.plan_date)
         .join(Route, Route.plan_id == Plan.id)
-        .where(Route.vehicle_id == vehicle_id, Plan.plan_date >= _today())
+        .where(Route.vehicle_id == vehicle_id, Plan.plan_date >= clock.today())
         .distinct()
     ).all()
     return replan_dates(dates, reason)

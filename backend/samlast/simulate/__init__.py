@@ -12,6 +12,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from flask import Flask
+
 from samlast.simulate.runner import (
     DayReport,
     SimulationError,
@@ -45,13 +47,14 @@ def _no_fsync(engine) -> None:
 
 def run_isolated(
     options: SimulationOptions,
+    create_app: Callable[[dict], Flask],
     database_url: str | None = None,
     echo: Callable[[str], None] = print,
 ) -> list[DayReport]:
-    """Run the simulation in a new app on its own database; returns the per-day reports."""
+    """Run the simulation in a new app (made by `create_app`, samlast's factory) on its own
+    database; returns the per-day reports."""
     import sqlalchemy as sa
 
-    from samlast import create_app
     from samlast.extensions import db
     from samlast.models import Cluster
 

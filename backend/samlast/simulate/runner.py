@@ -24,6 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
+from samlast.clock import at, seconds_of
 from samlast.extensions import db, socketio
 from samlast.models import (
     DeliveryPoint,
@@ -161,7 +162,6 @@ def sock_namespace(sock, watcher) -> str:
 
 
 def _run_day(number, day, plan, truth, client, sockets, watcher, headers, rng, options) -> DayReport:
-    from samlast.services.planning import at, seconds_of
 
     problems: list[str] = []
     pushed: dict[int, dict[str, Any]] = {}
