@@ -4,22 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_smorest import Api
-from marshmallow import Schema, fields
 
 from samlast.errors import http_exception_response
-
-
-class ErrorDetailSchema(Schema):
-    code = fields.String(metadata={"description": "Stable, machine-readable, e.g. booking.slot_full"})
-    params = fields.Dict(metadata={"description": "The values in the message, e.g. {\"free_kg\": 120}"})
-    message = fields.String(metadata={"description": "In the language of Accept-Language (Swedish by default)"})
-    fields = fields.Dict(metadata={"description": "Messages per field (or row), in the same language"})
-
-
-class ErrorSchema(Schema):
-    """The one error shape every endpoint answers with (samlast.errors)."""
-
-    error = fields.Nested(ErrorDetailSchema, required=True)
+from samlast.schemas.common import ErrorSchema
 
 
 class SamlastApi(Api):

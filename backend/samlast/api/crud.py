@@ -1,40 +1,27 @@
 """One factory for the coordinator's CRUD endpoints, so each resource is a few lines.
 
-Reads are scoped per role by a `scope` function (a recipient sees only their
-own delivery points, a producer only their own supplier); objects outside the
-scope answer 404, so ids of other tenants' objects are not even confirmed.
+Reads are scoped per role by the resource (samlast.services.inventory: a recipient
+sees only their own delivery points, a producer only their own supplier); objects
+outside the scope answer 404, so ids of other tenants' objects are not even confirmed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema
 
 from samlast.api.security import COORDINATOR, current_user, require_roles
-from samlast.errors import NotFound
-from samlast.extensions import db
-from samlast.i18n import Message
-from samlast.models import Role, User
+from samlast.models import Role
 from samlast.schemas.common import ListQuerySchema
 from samlast.services import inventory
 from samlast.services.inventory import Resource
-
-Scope = Callable[[User, sa.Select], sa.Select]
-Filter = Callable[[dict, sa.Select], sa.Select]
 
 #: A list answers one page (limit/offset); this header gives the number of rows of every page together.
 TOTAL_HEADER = "X-Total-Count"
 _TOTAL_DOC = {
     TOTAL_HEADER: {"description": "Rows matching the query, all pages together", "schema": {"type": "integer"}}
 }
-
-
-def coordinator_only(user: User, query: sa.Select) -> sa.Select:
-    return query
 
 
 def _patch_schema(schema_cls: type[Schema]) -> Schema:
@@ -49,21 +36,12 @@ def crud_blueprint(
     schema_cls: type[Schema],
     *,
     read_roles: tuple[Role, ...] = COORDINATOR,
-    scope: Scope = coordinator_only,
     list_args: type[Schema] = ListQuerySchema,
-    list_filter: Filter | None = None,
 ) -> Blueprint:
     url = name.replace("_", "-")
     blp = Blueprint(
         name, __name__, url_prefix=f"/api/v1/{url}", description=f"{resource.label.capitalize()}s"
     )
-
-    def scoped_get(object_id: int):
-        query = scope(current_user(), sa.select(resource.model).where(resource.model.id == object_id))
-        obj = db.session.scalar(query)
-        if obj is None:
-            raise NotFound("record.not_found", {"what": Message(f"noun.{resource.noun}"), "id": object_id})
-        return obj
 
     @blp.route("/")
     class Collection(MethodView):
@@ -71,12 +49,7 @@ def crud_blueprint(
         @blp.arguments(list_args, location="query")
         @blp.response(200, schema_cls(many=True), headers=_TOTAL_DOC)
         def get(self, args):
-            query = inventory.list_query(resource, args.get("q"))
-            if list_filter is not None:
-                query = list_filter(args, query)
-            query = scope(current_user(), query)
-            total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
-            rows = db.session.scalars(query.limit(args["limit"]).offset(args["offset"])).all()
+            rows, total = inventory.read_page(resource, current_user(), args)
             return rows, {TOTAL_HEADER: str(total)}
 
         @require_roles(*COORDINATOR)
@@ -90,7 +63,7 @@ def crud_blueprint(
         @require_roles(*read_roles)
         @blp.response(200, schema_cls)
         def get(self, object_id):
-            return scoped_get(object_id)
+            return inventory.read_one(resource, current_user(), object_id)
 
         @require_roles(*COORDINATOR)
         @blp.arguments(_patch_schema(schema_cls))

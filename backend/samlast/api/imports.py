@@ -5,13 +5,12 @@ from __future__ import annotations
 from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import fields
 
 from samlast.api.security import COORDINATOR, require_roles
 from samlast.errors import ValidationFailed
 from samlast.i18n import Message
 from samlast.i18n.web import request_locale
-from samlast.schemas.common import BaseSchema
+from samlast.schemas.imports import ImportFileSchema, ImportResultSchema
 from samlast.services import imports
 
 blp = Blueprint(
@@ -24,23 +23,12 @@ blp = Blueprint(
 )
 
 
-class ImportResultSchema(BaseSchema):
-    kind = fields.String()
-    created = fields.Integer()
-    updated = fields.Integer()
-    message = fields.String()
-
-
 def _row_errors(result: imports.ImportResult) -> list[dict]:
     """Each error with its row, column, the cell as written and what is wrong with it."""
     return [
         {"row": e.row, "column": e.column, "value": e.value, "code": e.message.key, "message": e.message}
         for e in result.errors
     ]
-
-
-class ImportFileSchema(BaseSchema):
-    file = fields.Raw(metadata={"type": "string", "format": "binary"})
 
 
 @blp.route("/<any(delivery_points, suppliers, vehicles, orders):kind>")

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from samlast.api.security import COORDINATOR, current_user, require_roles
-from samlast.errors import NotFound
-from samlast.extensions import db
-from samlast.i18n import Message
-from samlast.models import Plan, PlanningJob, Terminal
+from samlast.models import Plan, PlanningJob
 from samlast.schemas.planning import (
     PlanningJobSchema,
     PlanQuerySchema,
@@ -19,6 +15,7 @@ from samlast.schemas.planning import (
     PlanSummarySchema,
 )
 from samlast.services import jobs, planning
+from samlast.services.lookups import get_or_404, terminal_or_default
 
 blp = Blueprint(
     "planning",
@@ -29,15 +26,6 @@ blp = Blueprint(
 )
 
 
-def _terminal(terminal_id: int | None) -> Terminal:
-    if terminal_id is None:
-        return planning.default_terminal()
-    terminal = db.session.get(Terminal, terminal_id)
-    if terminal is None:
-        raise NotFound("record.not_found", {"what": Message("noun.terminal"), "id": terminal_id})
-    return terminal
-
-
 @blp.route("/planning/jobs")
 class PlanningJobs(MethodView):
     @require_roles(*COORDINATOR)
@@ -46,7 +34,7 @@ class PlanningJobs(MethodView):
     def post(self, data):
         """Plan (or re-plan) a date; answers at once with the job to follow."""
         return jobs.enqueue_planning(
-            _terminal(data.get("terminal_id")),
+            terminal_or_default(data.get("terminal_id")),
             data["date"],
             reason=data["reason"] or "requested by coordinator",
             fresh=data["fresh"],
@@ -60,10 +48,7 @@ class PlanningJobItem(MethodView):
     @require_roles(*COORDINATOR)
     @blp.response(200, PlanningJobSchema)
     def get(self, job_id):
-        job = db.session.get(PlanningJob, job_id)
-        if job is None:
-            raise NotFound("planning.job_not_found")
-        return job
+        return get_or_404(PlanningJob, job_id, "planning.job_not_found")
 
 
 @blp.route("/plans/")
@@ -73,12 +58,7 @@ class Plans(MethodView):
     @blp.response(200, PlanSummarySchema(many=True))
     def get(self, args):
         """Every stored version of the plan for a date, newest first."""
-        terminal = _terminal(args.get("terminal_id"))
-        return db.session.scalars(
-            sa.select(Plan)
-            .where(Plan.terminal_id == terminal.id, Plan.plan_date == args["date"])
-            .order_by(Plan.version.desc())
-        ).all()
+        return planning.plan_versions(terminal_or_default(args.get("terminal_id")), args["date"])
 
 
 @blp.route("/plans/current")
@@ -88,11 +68,7 @@ class CurrentPlan(MethodView):
     @blp.response(200, PlanSchema)
     def get(self, args):
         """The newest plan for a date with its routes, stops and unassigned jobs."""
-        terminal = _terminal(args.get("terminal_id"))
-        plan = planning.current_plan(terminal.id, args["date"])
-        if plan is None:
-            raise NotFound("planning.no_plan", {"date": args["date"].isoformat()})
-        return plan
+        return planning.current_plan_or_404(terminal_or_default(args.get("terminal_id")), args["date"])
 
 
 @blp.route("/plans/<int:plan_id>")
@@ -100,7 +76,4 @@ class PlanItem(MethodView):
     @require_roles(*COORDINATOR)
     @blp.response(200, PlanSchema)
     def get(self, plan_id):
-        plan = db.session.get(Plan, plan_id)
-        if plan is None:
-            raise NotFound("planning.plan_not_found", {"id": plan_id})
-        return plan
+        return get_or_404(Plan, plan_id, "planning.plan_not_found", id=plan_id)

@@ -6,7 +6,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from samlast.i18n import Message
 from samlast.models import DeviationCode, EventKind, StopKind, StopStatus, TemperatureClass
-from samlast.schemas.common import BaseSchema, lat_field, lon_field
+from samlast.schemas.common import BaseSchema, TextOf, lat_field, lon_field
 
 MAX_PHOTOS = 5
 
@@ -163,3 +163,62 @@ class PositionBatchSchema(BaseSchema):
 
 class AcceptedSchema(BaseSchema):
     stored = fields.Integer()
+
+
+class ProofLineOutSchema(BaseSchema):
+    article = fields.String()
+    ordered_quantity = fields.Float()
+    delivered_quantity = fields.Float()
+    unit = fields.String()
+    temperature_c = fields.Float(allow_none=True)
+    deviation = fields.Function(lambda line: line.deviation.value if line.deviation else None)
+    note = fields.String()
+
+
+class ProofOutSchema(BaseSchema):
+    id = fields.Integer()
+    event_client_id = fields.Function(lambda proof: proof.event.client_id)
+    kind = fields.Function(lambda proof: proof.event.kind.value)
+    job_key = fields.Function(lambda proof: proof.event.job_key)
+    plan_date = fields.Function(lambda proof: proof.event.plan_date.isoformat())
+    recorded_at = fields.Function(lambda proof: proof.event.recorded_at.isoformat())
+    flagged = fields.Function(lambda proof: proof.event.flagged)
+    delivery_point_id = fields.Integer(allow_none=True)
+    supplier_id = fields.Integer(allow_none=True)
+    receiver_name = fields.String()
+    note = fields.String()
+    deviation = fields.String(allow_none=True, metadata={"description": "nobody_there, refused, ... or null"})
+    has_signature = fields.Function(lambda proof: proof.signature_png is not None)
+    photo_count = fields.Function(lambda proof: len(proof.photos))
+    crates_returned = fields.Integer()
+    roll_cages_returned = fields.Integer()
+    pallets_returned = fields.Integer()
+    lines = fields.List(fields.Nested(ProofLineOutSchema))
+    receipt_url = fields.Function(lambda proof: f"/api/v1/proofs/{proof.id}/receipt.pdf")
+
+
+class ProofQuerySchema(BaseSchema):
+    date = fields.Date()
+    delivery_point_id = fields.Integer()
+
+
+class FlaggedEventSchema(BaseSchema):
+    id = fields.Integer()
+    client_id = fields.String()
+    kind = fields.Function(lambda e: e.kind.value)
+    plan_date = fields.Date()
+    job_key = fields.String()
+    driver = fields.Function(lambda e: e.user.username)
+    recorded_at = fields.DateTime()
+    flag_code = fields.String(attribute="flag_reason")
+    flag_reason = TextOf("flag_params")
+    resolved = fields.Boolean()
+    proof_id = fields.Function(lambda e: e.proof.id if e.proof else None)
+
+
+class ReturnBalanceSchema(BaseSchema):
+    delivery_point_id = fields.Integer()
+    name = fields.String()
+    crates = fields.Integer()
+    roll_cages = fields.Integer()
+    pallets = fields.Integer()

@@ -14,7 +14,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, vali
 
 from samlast.i18n import Message
 from samlast.models import DeliveryPointKind, EnergyType, SupplierKind, TemperatureClass
-from samlast.schemas.common import ClockTime, external_id_field, lat_field, lon_field, positive
+from samlast.schemas.common import BaseSchema, ClockTime, external_id_field, lat_field, lon_field, positive
 
 WEEKDAYS = {
     "mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6,
@@ -158,3 +158,14 @@ ROW_SCHEMAS: dict[str, type[RowSchema]] = {
     "vehicles": VehicleRow,
     "orders": OrderLineRow,
 }
+
+
+class ImportResultSchema(BaseSchema):
+    kind = fields.String()
+    created = fields.Integer()
+    updated = fields.Integer()
+    message = fields.String()
+
+
+class ImportFileSchema(BaseSchema):
+    file = fields.Raw(metadata={"type": "string", "format": "binary"})

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from samlast import clock
-from samlast.errors import ValidationFailed
+from samlast.errors import NotFound, ValidationFailed
 from samlast.extensions import db
 from samlast.i18n import Message
 from samlast.models import (
@@ -27,6 +27,7 @@ from samlast.models import (
     ProofLine,
     ProofOfDelivery,
     ProofPhoto,
+    Role,
     Route,
     Stop,
     StopStatus,
@@ -34,6 +35,7 @@ from samlast.models import (
     VehiclePosition,
 )
 from samlast.services import eta, idempotency, images, lateness, notify, planning, push, receipts
+from samlast.services.lookups import get_or_404
 
 log = logging.getLogger(__name__)
 
@@ -306,6 +308,56 @@ def acknowledge_route(user: User, route_id: int, version: Any) -> int | None:
         route.acknowledged_version = min(version, route.version)
         db.session.commit()
     return route.acknowledged_version
+
+
+def _visible_proofs(user: User, query: sa.Select) -> sa.Select:
+    """Proofs a user may see: all for the coordinator, their own points' for kitchen staff, their
+    own for a driver, none for anyone else."""
+    if user.role == Role.COORDINATOR:
+        return query
+    if user.role == Role.RECIPIENT:
+        return query.where(ProofOfDelivery.delivery_point_id.in_(user.delivery_point_ids))
+    if user.role == Role.DRIVER:
+        return query.where(DriverEvent.user_id == user.id)
+    return query.where(sa.false())
+
+
+def proofs_visible(user: User, plan_date: date | None, delivery_point_id: int | None) -> list[ProofOfDelivery]:
+    """The newest 500 proofs of delivery the user may see, newest first."""
+    query = sa.select(ProofOfDelivery).join(DriverEvent)
+    if plan_date is not None:
+        query = query.where(DriverEvent.plan_date == plan_date)
+    if delivery_point_id is not None:
+        query = query.where(ProofOfDelivery.delivery_point_id == delivery_point_id)
+    return list(db.session.scalars(_visible_proofs(user, query).order_by(ProofOfDelivery.id.desc()).limit(500)))
+
+
+def proof_visible(user: User, proof_id: int) -> ProofOfDelivery:
+    """One proof the user may see (one they may not is as missing as one that is not there)."""
+    query = sa.select(ProofOfDelivery).join(DriverEvent).where(ProofOfDelivery.id == proof_id)
+    proof = db.session.scalar(_visible_proofs(user, query))
+    if proof is None:
+        raise NotFound("proof.not_found", {"id": proof_id})
+    return proof
+
+
+def flagged_events() -> list[DriverEvent]:
+    """Events kept although their stop was re-planned away, not yet resolved, oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(DriverEvent)
+            .where(DriverEvent.flagged.is_(True), DriverEvent.resolved.is_(False))
+            .order_by(DriverEvent.id)
+        )
+    )
+
+
+def resolve_flagged(event_id: int) -> DriverEvent:
+    """The coordinator has dealt with a flagged event (the event itself stays as recorded)."""
+    event = get_or_404(DriverEvent, event_id, "driver_event.not_found", id=event_id)
+    event.resolved = True
+    db.session.commit()
+    return event
 
 
 def return_balance() -> list[dict[str, Any]]:

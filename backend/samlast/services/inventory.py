@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from samlast.errors import Conflict, NotFound, ValidationFailed
+from samlast.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from samlast.extensions import db
 from samlast.i18n import Message
 from samlast.models import (
@@ -33,6 +33,7 @@ from samlast.models import (
     Vehicle,
     VehicleCompartment,
 )
+from samlast.services import lookups
 
 Setter = Callable[[Any, Any], None]
 
@@ -50,6 +51,10 @@ class Resource:
     watch: tuple[str, ...] = ()
     # The error code when a row is a record of what happened and may no longer change, else None.
     locked: Callable[[Any], str | None] | None = None
+    # What a user may read of it (the coordinator everything); a role with no read raises Forbidden.
+    scope: Callable[[User, sa.Select], sa.Select] = field(default=lambda user, query: query)
+    # Narrows a list by its query arguments (e.g. an order's date).
+    list_filter: Callable[[dict, sa.Select], sa.Select] | None = None
 
     @property
     def noun(self) -> str:
@@ -65,10 +70,7 @@ class Resource:
 
 
 def get_or_404(resource: Resource, object_id: int) -> Any:
-    obj = db.session.get(resource.model, object_id)
-    if obj is None:
-        raise NotFound("record.not_found", {"what": Message(f"noun.{resource.noun}"), "id": object_id})
-    return obj
+    return lookups.get_or_404(resource.model, object_id, what=Message(f"noun.{resource.noun}"))
 
 
 def _check_references(resource: Resource, data: dict[str, Any]) -> None:
@@ -157,6 +159,60 @@ def delete(resource: Resource, obj: Any) -> None:
     db.session.delete(obj)
     _commit(resource)
     resource.changed(None, before)
+
+
+def read_one(resource: Resource, user: User, object_id: int) -> Any:
+    """One row the user may read; one outside their scope is as missing as one that is not there."""
+    query = resource.scope(user, sa.select(resource.model).where(resource.model.id == object_id))
+    obj = db.session.scalar(query)
+    if obj is None:
+        raise NotFound("record.not_found", {"what": Message(f"noun.{resource.noun}"), "id": object_id})
+    return obj
+
+
+def read_page(resource: Resource, user: User, args: dict[str, Any]) -> tuple[list[Any], int]:
+    """A page (limit/offset) of the rows the user may read, and how many there are on every page."""
+    query = list_query(resource, args.get("q"))
+    if resource.list_filter is not None:
+        query = resource.list_filter(args, query)
+    query = resource.scope(user, query)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    return db.session.scalars(query.limit(args["limit"]).offset(args["offset"])).all(), total
+
+
+def _scope_delivery_points(user: User, query: sa.Select) -> sa.Select:
+    if user.role == Role.COORDINATOR:
+        return query
+    if user.role == Role.RECIPIENT:
+        return query.where(DeliveryPoint.id.in_(user.delivery_point_ids))
+    raise Forbidden()
+
+
+def _scope_suppliers(user: User, query: sa.Select) -> sa.Select:
+    if user.role == Role.COORDINATOR:
+        return query
+    if user.role == Role.PRODUCER:
+        return query.where(Supplier.id == user.supplier_id)
+    raise Forbidden()
+
+
+def _scope_orders(user: User, query: sa.Select) -> sa.Select:
+    if user.role == Role.COORDINATOR:
+        return query
+    if user.role == Role.RECIPIENT:
+        return query.where(Order.delivery_point_id.in_(user.delivery_point_ids))
+    if user.role == Role.PRODUCER:
+        return query.where(Order.supplier_id == user.supplier_id)
+    raise Forbidden()
+
+
+def _filter_orders(args: dict, query: sa.Select) -> sa.Select:
+    if "date" in args:
+        query = query.where(Order.requested_date == args["date"])
+    for name in ("delivery_point_id", "supplier_id", "status"):
+        if name in args:
+            query = query.where(getattr(Order, name) == args[name])
+    return query
 
 
 def list_query(resource: Resource, q: str | None) -> sa.Select:
@@ -265,8 +321,11 @@ DELIVERY_POINTS = Resource(
     "delivery point",
     references={"municipality_id": Municipality},
     setters={"receiving_windows": _set_windows},
+    scope=_scope_delivery_points,
 )
-SUPPLIERS = Resource(Supplier, "supplier", setters={"product_area_ids": _set_product_areas})
+SUPPLIERS = Resource(
+    Supplier, "supplier", setters={"product_area_ids": _set_product_areas}, scope=_scope_suppliers
+)
 def _replan_for_order(order: Order | None, before: dict[str, Any]) -> None:
     from samlast.services import replan
 
@@ -290,6 +349,8 @@ ORDERS = Resource(
     on_change=_replan_for_order,
     watch=("requested_date",),
     locked=lambda order: "order.delivered" if order.delivered_at is not None else None,
+    scope=_scope_orders,
+    list_filter=_filter_orders,
 )
 VEHICLES = Resource(
     Vehicle,

@@ -267,6 +267,24 @@ def current_plans(plan_date: date) -> list[Plan]:
     )
 
 
+def plan_versions(terminal: Terminal, plan_date: date) -> list[Plan]:
+    """Every stored version of the plan of a date, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Plan)
+            .where(Plan.terminal_id == terminal.id, Plan.plan_date == plan_date)
+            .order_by(Plan.version.desc())
+        )
+    )
+
+
+def current_plan_or_404(terminal: Terminal, plan_date: date) -> Plan:
+    plan = current_plan(terminal.id, plan_date)
+    if plan is None:
+        raise NotFound("planning.no_plan", {"date": plan_date.isoformat()})
+    return plan
+
+
 def current_plan(terminal_id: int, plan_date: date) -> Plan | None:
     return db.session.scalar(
         sa.select(Plan)
