@@ -164,7 +164,8 @@ def seed(server: Server) -> dict[str, int]:
         "/terminals/",
         {"cluster_id": cluster["id"], "name": "Eslöv terminal", "lat": 55.839, "lon": 13.303},
     )
-    weekdays = [{"weekday": d, "start": "06:30", "end": "10:30"} for d in range(5)]
+    # Every day of the week, so the tests that plan "today" work on a Saturday too.
+    weekdays = [{"weekday": d, "start": "06:30", "end": "10:30"} for d in range(7)]
     berga = server.api(
         "POST",
         "/delivery-points/",

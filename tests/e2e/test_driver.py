@@ -4,6 +4,7 @@ a route change pushed live over the /driver socket (see conftest.py for the serv
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import sqlite3
@@ -424,3 +425,75 @@ def test_a_stop_on_a_phone_online_from_the_list_to_what_was_handed_over(
     page.get_by_test_id("stop").first.click()
     expect(page.get_by_test_id("stop-detail")).to_be_visible()
     expect(page.get_by_test_id("flash")).to_have_count(0)
+
+
+def test_a_proof_the_server_keeps_failing_is_set_aside_and_the_next_stops_proofs_arrive(page, driver_server):
+    """The server answers one stop's proof with 500 every time: the proofs of the next stops still
+    arrive at once, and after a few tries the app sets the failing one aside and shows it."""
+    server = driver_server
+    points = server.points  # type: ignore[attr-defined]
+    day = today()
+    for number, (lat, lon) in enumerate(((55.845, 13.32), (55.85, 13.33)), start=2):
+        point = server.api("POST", "/delivery-points/", {
+            "external_id": f"DP-P{number}", "name": f"Poängskolan {number}", "kind": "school_kitchen",
+            "municipality_id": points["DP-1"]["municipality_id"], "lat": lat, "lon": lon,
+        })  # fmt: skip
+        server.api("POST", "/orders/", {
+            "external_id": f"D-P{number}", "delivery_point_id": point["id"],
+            "supplier_id": server.suppliers["S-1"]["id"], "requested_date": day,  # type: ignore[attr-defined]
+            "lines": [_line("Knäckebröd", 2, "kartong", 6, "ambient")],
+        })  # fmt: skip
+    _plan(server, day)
+    page.clock.install()  # the app's back-off timers are fast-forwarded below
+    login(page, server, "forare")
+    expect(page.get_by_test_id("stop")).to_have_count(3)
+    poisoned, failed = "Bergaskolan kök", []
+
+    def answer(route):
+        body = route.request.post_data_json or {}
+        if body.get("kind") == "deliver" and body.get("job_key") == f"dp:{points['DP-1']['id']}":
+            failed.append(body["client_id"])
+            route.fulfill(status=500, content_type="application/json", body=json.dumps(
+                {"error": {"code": "internal_error", "params": {}, "fields": {},
+                           "message": "Ett fel uppstod på servern. Inget av det du skickade har ändrats; försök igen."}}
+            ))  # fmt: skip
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/driver/events", answer)
+    for i in range(3):
+        page.get_by_test_id("stop").nth(i).click()
+        page.get_by_test_id("deliver").click()
+        page.get_by_test_id("receiver").fill("Kim Köksson")
+        _draw_signature(page)
+        page.get_by_test_id("proof-form").get_by_test_id("proof-submit").click()
+        expect(page.get_by_test_id("stop-status")).to_have_text("Klar")
+        page.get_by_test_id("back").click()
+
+    def delivered() -> set[int]:
+        return {p["delivery_point_id"] for p in server.api("GET", f"/proofs/?date={day}")}
+
+    # The two proofs behind the failing one are on the server without waiting for it.
+    deadline = time.monotonic() + 20
+    while len(delivered()) < 2 and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    assert points["DP-1"]["id"] not in delivered() and len(delivered()) == 2
+
+    # The failing proof is tried again with back-off, then set aside and shown; nothing is lost.
+    for _ in range(12):
+        if page.get_by_test_id("parked").count():
+            break
+        page.clock.fast_forward(61_000)
+        page.wait_for_timeout(400)
+    aside = page.get_by_test_id("parked")
+    expect(aside).to_have_count(1)
+    expect(aside).to_contain_text(f"Servern tog inte emot: Leverans · {poisoned}")
+    expect(aside).to_contain_text("Ett fel uppstod på servern")
+    assert len(failed) == 8 and len(set(failed)) == 1  # the same record (client id) each time
+
+    # The server is mended: "Skicka igen" sends the same record, stored once.
+    page.unroute("**/api/v1/driver/events")
+    aside.get_by_role("button", name="Skicka igen").click()
+    expect(page.get_by_test_id("parked")).to_have_count(0)
+    expect(page.get_by_test_id("all-sent")).to_be_visible(timeout=15_000)
+    assert points["DP-1"]["id"] in delivered() and len(server.api("GET", f"/proofs/?date={day}")) == 3

@@ -192,6 +192,27 @@ export class Outbox {
     void requestBackgroundSync();
   }
 
+  /** Take over records (and local values) kept elsewhere, in their order, as they are. */
+  async adopt(records: Omit<OutboxRecord, "seq">[], local: LocalEntry[]): Promise<void> {
+    if (!records.length && !local.length) return;
+    const db = await this.db();
+    const tx = db.transaction(["records", "local"], "readwrite");
+    for (const entry of local) await tx.objectStore("local").put(entry);
+    for (const record of records) await tx.objectStore("records").add(record);
+    await tx.done;
+    await this.refresh();
+  }
+
+  /** Change a local value (e.g. a stop's "sent" time once the server answered); false if absent. */
+  async patchLocal(key: string, patch: Record<string, unknown>): Promise<boolean> {
+    const db = await this.db();
+    const tx = db.transaction("local", "readwrite");
+    const stored = await tx.store.get(key);
+    if (stored) await tx.store.put({ ...stored, value: { ...(stored.value as object), ...patch } });
+    await tx.done;
+    return !!stored;
+  }
+
   /** Local values of a user kept with the outbox, by key. */
   async localValues<T>(userId: number): Promise<Map<string, T>> {
     const rows = await (await this.db()).getAllFromIndex("local", "byUser", userId);

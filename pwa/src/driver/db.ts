@@ -1,10 +1,12 @@
-// The driver's IndexedDB ("samlast-driver"): the day's routes, what was done at each stop on
-// this device, and the outbox. Kept apart from the read cache ("samlast"), which is cleared at
-// logout: records in the outbox must survive a logout, a reload and a closed app.
+// The driver's IndexedDB ("samlast-driver"): the day's routes and the route change not yet
+// dismissed. What was done at each stop lives with the device outbox (data/outbox.ts), written
+// in the same transaction as its record. Kept apart from the read cache ("samlast"), which is
+// cleared at logout.
 import { openDB, type DBSchema, type IDBPDatabase } from "idb";
 import type { DayChange } from "./changes";
 import type { HandOver } from "./present";
-import type { DriverEventBody, DriverRoute, PositionBody } from "./types";
+import type { DriverRoute } from "./types";
+import { outbox } from "../data/outbox";
 
 /** The routes of one day as last received (API or socket), per user. */
 export interface StoredDay {
@@ -36,41 +38,8 @@ export interface StoredChange extends DayChange {
   at: number;
 }
 
-interface Parked {
-  status: number;
-  code: string;
-  message: string;
-  at: number;
-}
-
-export type OutboxItem =
-  | {
-      seq?: number;
-      userId: number;
-      type: "event";
-      body: DriverEventBody;
-      label: string; // for the driver: "Leverans · Bergaskolan kök"
-      createdAt: number;
-      attempts: number;
-      lastError?: string;
-      parked?: Parked;
-    }
-  | {
-      seq?: number;
-      userId: number;
-      type: "position";
-      body: PositionBody;
-      label: string;
-      createdAt: number;
-      attempts: number;
-      lastError?: string;
-      parked?: Parked;
-    };
-
 interface DriverDB extends DBSchema {
   days: { key: number; value: StoredDay };
-  local: { key: string; value: LocalStop; indexes: { byUser: number } };
-  outbox: { key: number; value: OutboxItem; indexes: { byUser: number } };
   changes: { key: number; value: StoredChange };
 }
 
@@ -79,11 +48,9 @@ let dbPromise: Promise<IDBPDatabase<DriverDB>> | null = null;
 export function driverDb(): Promise<IDBPDatabase<DriverDB>> {
   dbPromise ??= openDB<DriverDB>("samlast-driver", 1, {
     upgrade(database) {
+      // An older app also kept its outbox here ("outbox", "local"); data/legacy-outbox.ts
+      // moves those records into the device outbox.
       database.createObjectStore("days", { keyPath: "userId" });
-      database.createObjectStore("local", { keyPath: "key" }).createIndex("byUser", "userId");
-      database
-        .createObjectStore("outbox", { keyPath: "seq", autoIncrement: true })
-        .createIndex("byUser", "userId");
       database.createObjectStore("changes", { keyPath: "userId" });
     },
     blocking() {
@@ -107,9 +74,11 @@ export function localKey(userId: number, planDate: string, jobKey: string): stri
   return `${userId}:${planDate}:${jobKey}`;
 }
 
+/** What this device recorded at the stops of a day; kept with the outbox (data/outbox.ts), so a
+ * stop's status and its record are written in one transaction. */
 export async function localStops(userId: number, planDate: string): Promise<Map<string, LocalStop>> {
-  const rows = await (await driverDb()).getAllFromIndex("local", "byUser", userId);
-  return new Map(rows.filter((row) => row.planDate === planDate).map((row) => [row.jobKey, row]));
+  const values = await outbox.localValues<LocalStop>(userId);
+  return new Map([...values.values()].filter((row) => row.planDate === planDate).map((row) => [row.jobKey, row]));
 }
 
 export async function loadChange(userId: number): Promise<StoredChange | null> {

@@ -1,13 +1,13 @@
 // The driver app's state and its live parts: the day's routes (API, socket, IndexedDB), what
 // was done at each stop on this device, route changes, the outbox, and position reports.
 import type { Loaded } from "../data/fetch";
-import { flushSoon, onOutboxChange, onOutboxSent, outboxState, queuePosition, recordEvent, startOutbox, type OutboxState } from "../data/outbox";
+import { isDriverStop, outbox, startOutbox, STREAMS, type OutboxRecord, type OutboxState } from "../data/outbox";
 import { routeSource, storeDay, type DriverDay } from "../data/route";
 import { ackRoute, connectDriverSocket, disconnectDriverSocket, sendPosition, socketConnected } from "../data/socket";
 import { onConnectivityChange } from "../state/connectivity";
 import { onSessionChange, getSession } from "../state/session";
 import { dayChange, isEmptyChange } from "./changes";
-import { driverDb, loadChange, loadDay, localKey, localStops, saveChange, type LocalStop, type StoredChange } from "./db";
+import { loadChange, loadDay, localKey, localStops, saveChange, type LocalStop, type StoredChange } from "./db";
 import { flagReason, type HandOver } from "./present";
 import type { ProofDraft } from "./proofdata";
 import {
@@ -24,6 +24,7 @@ import {
 } from "./types";
 
 const POSITION_EVERY_MS = 30_000;
+const POSITION_MAX_AGE_MS = 6 * 60 * 60 * 1000;
 const POSITION_EVERY_M = 200;
 const RANK: Record<StopStatus, number> = { planned: 0, arrived: 1, skipped: 2, done: 2 };
 
@@ -50,7 +51,7 @@ export const state: DriverState = {
   userId: 0,
   day: null,
   local: new Map(),
-  outbox: outboxState(),
+  outbox: outbox.current(),
   change: null,
   live: false,
   sharing: "off",
@@ -136,21 +137,22 @@ function startLive(userId: number): void {
 
 function listen(): void {
   listening = true;
-  onOutboxChange((outbox) => {
-    state.outbox = outbox;
+  outbox.onChange((current) => {
+    state.outbox = current;
     redraw("status");
   });
-  onOutboxSent((item, answer) => {
-    if (item.type !== "event") return;
+  outbox.onSent((record: OutboxRecord, answer) => {
+    if (!isDriverStop(record.stream)) return;
+    const body = record.body as DriverEventBody;
     const result = answer as DriverEventResult;
     const patch: Partial<LocalStop> = {};
-    if (item.body.kind === "deliver" || item.body.kind === "pickup") patch.proofSentAt = new Date().toISOString();
+    if (body.kind === "deliver" || body.kind === "pickup") patch.proofSentAt = new Date().toISOString();
     if (result?.flagged) patch.flagReason = flagReason(result.flag_reason);
     if (result?.receipt_url) patch.receiptPath = result.receipt_url.replace(/^\/api\/v1/, "");
-    if (Object.keys(patch).length) void patchLocal(item.userId, item.body, patch);
+    if (Object.keys(patch).length) void patchLocal(record.userId, body, patch);
   });
   onConnectivityChange((online) => {
-    if (online) flushSoon();
+    if (online) outbox.flushSoon();
   });
   onSessionChange(() => {
     if (!getSession()) stopLive();
@@ -161,7 +163,7 @@ function startSocket(): void {
   connectDriverSocket({
     connected() {
       state.live = true;
-      flushSoon();
+      outbox.flushSoon();
       redraw("status");
     },
     disconnected() {
@@ -230,7 +232,17 @@ async function onPosition(fix: GeolocationPosition): Promise<void> {
     recorded_at: nowWithOffset(new Date(fix.timestamp || now)),
     route_id: route.id,
   };
-  if (!(socketConnected() && (await sendPosition(body)))) await queuePosition(state.userId, body);
+  if (!(socketConnected() && (await sendPosition(body)))) {
+    // A position hours old is of no use, and a refused one is not worth keeping.
+    await outbox.add(state.userId, {
+      stream: STREAMS.driverPositions,
+      path: "/driver/positions",
+      body: { positions: [body] },
+      label: "position",
+      maxAgeMs: POSITION_MAX_AGE_MS,
+      dropIfRefused: true,
+    });
+  }
 }
 
 let denied = false;
@@ -291,11 +303,7 @@ async function patchLocal(userId: number, body: DriverEventBody, patch: Partial<
   const key = localKey(userId, body.plan_date, body.job_key);
   answered.set(key, { ...answered.get(key), ...patch });
   try {
-    const db = await driverDb();
-    const tx = db.transaction("local", "readwrite");
-    const stored = await tx.store.get(key);
-    if (stored) await tx.store.put({ ...stored, ...patch });
-    await tx.done;
+    await outbox.patchLocal(key, patch);
   } catch (error) {
     console.warn("Could not keep the server's answer with the stop", error);
   }
@@ -380,7 +388,10 @@ export async function record(stop: DriverStop, kind: EventKind, label: string, p
   state.local.set(stop.job_key, { ...before, ...patch }); // optimistic, before the write finishes
   redraw("all");
   try {
-    await recordEvent(state.userId, body, label, patch);
+    // The record and the stop's new status in one transaction: the screen never shows what is not queued.
+    await outbox.add(state.userId, { stream: STREAMS.driverStop(day.planDate, stop.job_key), path: "/driver/events", body, label }, [
+      { key, value: { ...before, ...patch } },
+    ]);
   } catch (error) {
     state.local.set(stop.job_key, before);
     redraw("all");

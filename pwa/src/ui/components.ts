@@ -149,6 +149,7 @@ export interface ParkedRecord {
   seq?: number;
   label: string;
   parked?: { message: string } | null;
+  setAside?: { message: string; reason: "refused" | "failing" } | null;
 }
 
 export function parkedAlert(
@@ -161,7 +162,7 @@ export function parkedAlert(
     "div",
     { class: "alert alert-error", role: "alert", "data-testid": "parked" },
     h("p", { class: "alert-title" }, t(keys.title, { what: item.label })),
-    h("p", {}, item.parked?.message ?? ""),
+    h("p", {}, item.setAside?.message ?? item.parked?.message ?? ""),
     h(
       "div",
       { class: "button-row" },

@@ -3,7 +3,7 @@
 // IndexedDB and every action goes to the outbox (data/outbox.ts) before it is sent.
 import { openPdf } from "../data/download";
 import type { User } from "../api/types";
-import { discardParked, retryParked } from "../data/outbox";
+import { outbox } from "../data/outbox";
 import type { DriverDay } from "../data/route";
 import { tripName } from "../driver/changes";
 import type { LocalStop } from "../driver/db";
@@ -195,7 +195,7 @@ function sharingChip(): HTMLElement {
 
 function drawStatus(): void {
   if (!statusEl) return;
-  const { pending, parked, lastError } = state.outbox;
+  const { pending, setAside, lastError } = state.outbox;
   const parts: (HTMLElement | null)[] = [
     h(
       "div",
@@ -212,12 +212,12 @@ function drawStatus(): void {
     ),
     // Offline, the banner above already says why nothing is sent; online, say that it will be.
     pending > 0 && lastError && isOnline() ? h("p", { class: "muted small", "data-testid": "will-retry" }, t("driver.willRetry")) : null,
-    ...parked.map((item) =>
+    ...setAside.map((record) =>
       parkedAlert(
-        item,
+        record,
         { title: "driver.parkedTitle", retry: "driver.parkedRetry", discard: "driver.parkedDiscard", confirm: "driver.parkedDiscardConfirm" },
-        (seq) => void retryParked(seq),
-        (seq) => void discardParked(seq),
+        (seq) => void outbox.retry(seq),
+        (seq) => void outbox.discard(seq),
       ),
     ),
   ];
