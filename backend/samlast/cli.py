@@ -46,6 +46,13 @@ def demo_command(reset: bool, seed: int, start, plan_today: bool) -> None:
         click.echo(f"  {login.role:<12} {login.username:<22} {login.password:<{width}}   {login.note}")
 
 
+def _english(key: str, params: dict | None = None) -> str:
+    """A message of the word tables in English (the language of these commands)."""
+    from samlast.i18n import has, text
+
+    return text(key, params if params is not None else getattr(key, "params", {}), "en") if has(key) else key
+
+
 @samlast_cli.command("import")
 @click.argument("kind", type=click.Choice(["delivery-points", "suppliers", "vehicles", "orders"]))
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -57,7 +64,8 @@ def import_command(kind: str, path: Path) -> None:
     if not result.ok:
         click.echo(f"Import of {path} failed; nothing was changed:", err=True)
         for error in result.errors:
-            click.echo(f"  row {error.row}, column {error.column}: {error.message}", err=True)
+            cell = f' "{error.value}"' if error.value else ""
+            click.echo(f"  row {error.row}, column {error.column}{cell}: {_english(error.message)}", err=True)
         raise SystemExit(1)
     click.echo(f"Imported {path}: {result.created} created, {result.updated} updated.")
 
@@ -173,8 +181,11 @@ def impact_command(date_from, date_to, json_path, time_limit, shapley_time_limit
         report = impact.create_report(planning.default_terminal(), date_from.date(),
                                       date_to.date(), name=name, parameters=parameters)
     except DomainError as exc:
-        detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.fields.items())
-        raise click.ClickException(f"{exc.message} {detail}".strip()) from None
+        from samlast.i18n.validation import render_messages
+
+        fields = render_messages(exc.fields, "en")
+        detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in fields.items())
+        raise click.ClickException(f"{_english(exc.message)} {detail}".strip()) from None
     with click.progressbar(length=100, label="Impact analysis") as bar:
         done = [0]
 
@@ -188,7 +199,7 @@ def impact_command(date_from, date_to, json_path, time_limit, shapley_time_limit
         bar.update(100 - done[0])
     report = db.session.get(ImpactReport, report.id)
     if report.status != JobStatus.SUCCEEDED:
-        raise click.ClickException(report.message)
+        raise click.ClickException(_english(report.message, report.message_params))
     click.echo(format_summary(report.result))
     click.echo(f"Stored as impact report {report.id}.")
     if json_path:

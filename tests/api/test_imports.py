@@ -246,3 +246,12 @@ def test_import_requires_coordinator(client, make_user, world):
 
 def test_product_area_fixture_is_chilled(world):
     assert db.session.scalar(sa.select(ProductArea.temperature_class)) == TemperatureClass.CHILLED
+
+
+def test_cli_import_lists_every_error_in_words_with_the_cell(runner, world, tmp_path):
+    path = tmp_path / "points.csv"
+    path.write_text(POINTS_HEADER + "E-2,Skolan B,castle,Atlantis,Gatan 2,55.83,13.30,12,\n")
+    result = runner.invoke(args=["samlast", "import", "delivery-points", str(path)])
+    assert result.exit_code == 1
+    assert 'row 2, column kind "castle": Must be one of: school_kitchen' in result.output
+    assert 'row 2, column municipality "Atlantis": Unknown municipality.' in result.output
