@@ -21,8 +21,9 @@ def now() -> datetime:
 
 
 def today() -> date:
-    """Today in the cluster's time zone (not the server's)."""
-    return now().date()
+    """Today in the cluster's time zone (not the server's); DEMO_TODAY pretends another day."""
+    pretend = current_app.config.get("DEMO_TODAY")
+    return date.fromisoformat(pretend) if pretend else now().date()
 
 
 def aware(moment: datetime) -> datetime:

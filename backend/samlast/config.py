@@ -82,6 +82,8 @@ def build_config(instance_path: Path) -> dict[str, Any]:
         "PWA_DIST": pwa_dist,
         # Planning: local time zone of the plans, solver limits, job runner.
         "TIMEZONE": os.environ.get("TIMEZONE", "Europe/Stockholm"),
+        # Demos and screenshots on a weekend: the day the driver and kitchen apps treat as today.
+        "DEMO_TODAY": os.environ.get("DEMO_TODAY", "").strip() or None,
         "PLANNING_TIME_LIMIT_S": float(os.environ.get("PLANNING_TIME_LIMIT_S", "10")),
         "PLANNING_RUNNER": os.environ.get("PLANNING_RUNNER", "rq" if redis_url else "thread"),
         # PDF receipts after a proof: "rq" (worker process), "thread" (in-process) or "inline".

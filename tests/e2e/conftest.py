@@ -35,6 +35,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
     "--disable-quic",
+    "--lang=sv-SE",  # a Swedish browser: date fields as 2026-12-07, not 12/07/2026
 ]
 
 
@@ -394,11 +395,18 @@ DOC_SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
 def save_screenshot(page, name: str) -> Path:
-    """Screenshot into test-artifacts/; also into docs/screenshots/ (the README's pictures)
-    when UPDATE_SCREENSHOTS=1, so an ordinary test run leaves the checkout unchanged."""
+    """Screenshot into test-artifacts/ (to look at after a run)."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / name
     page.screenshot(path=str(path))
+    return path
+
+
+def save_readme_screenshot(page, name: str) -> Path:
+    """A picture of the README: into test-artifacts/, and into docs/screenshots/ when
+    UPDATE_SCREENSHOTS=1 (`make screenshots`), so an ordinary run leaves the checkout unchanged.
+    Only tests/e2e/test_swedish.py takes them, on the demo cluster's real day."""
+    path = save_screenshot(page, name)
     if os.environ.get("UPDATE_SCREENSHOTS") == "1":
         DOC_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, DOC_SCREENSHOTS / name)
