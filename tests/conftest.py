@@ -1,7 +1,9 @@
-"""Shared fixtures: one app per test session, a clean database for every test.
+"""Shared fixtures: one app per test session, a clean database for every test that uses it.
 
-The database is SQLite in a temporary file by default; set TEST_DATABASE_URL
-(as .ci/run does) to run the same suite against PostgreSQL.
+tests/unit runs without the app or a database (asking for the app there fails);
+tests/api, realtime and integration get an empty database for every test; tests/e2e
+drive servers of their own. The database is SQLite in a temporary file by default;
+set TEST_DATABASE_URL (as .ci/run does) to run the same suite against PostgreSQL.
 """
 
 from __future__ import annotations
@@ -46,6 +48,10 @@ def _database_url(tmp_path_factory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 
 
+def _folder(request) -> str:
+    return request.node.path.relative_to(request.config.rootpath).parts[1]
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     """The app under test, with its schema created once for the session."""
@@ -73,8 +79,15 @@ def app(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def clean_database(app) -> Iterator[None]:
-    """Every test starts with empty tables and fresh rate limits."""
+def clean_database(request) -> Iterator[None]:
+    """Every test of api/, realtime/ and integration/ starts with empty tables and fresh rate limits."""
+    folder = _folder(request)
+    if folder == "unit" and "app" in request.fixturenames:
+        pytest.fail("a unit test runs without the Flask app or a database: move it to tests/integration")
+    if folder in ("unit", "e2e"):
+        yield
+        return
+    app = request.getfixturevalue("app")
     with app.app_context():
         yield
         jobs.drain()

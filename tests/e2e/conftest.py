@@ -39,11 +39,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def clean_database() -> None:
-    """Override the API suite's per-test database cleaning: e2e tests use their own servers."""
-
-
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

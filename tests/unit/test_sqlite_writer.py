@@ -58,6 +58,17 @@ def test_rollback_and_reads_release_or_never_take_the_lock(tmp_path):
     conn.cursor().execute("INSERT INTO t VALUES (1)")
     conn.rollback()
     assert not conn.holds_write_lock
+    # Another thread writes: a lock leaked by this thread would keep it waiting (the lock is
+    # reentrant, so this thread itself could not tell).
     other = connect(tmp_path / "r.db")
-    other.cursor().execute("INSERT INTO t VALUES (2)")  # would block if the lock leaked
-    other.commit()
+    finished: list[bool] = []
+
+    def write() -> None:
+        other.cursor().execute("INSERT INTO t VALUES (2)")
+        other.commit()
+        finished.append(True)
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    thread.join(2)
+    assert finished, "the write lock was not given back"

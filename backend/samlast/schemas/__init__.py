@@ -1,0 +1,1 @@
+"""marshmallow schemas: validation in, serialisation out; every schema of the app lives here."""

@@ -1,0 +1,1 @@
+"""Use cases: each owns its transaction and publishes what happened after the commit (notify)."""
