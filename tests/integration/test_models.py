@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from tests.conftest import count
 
 from samlast.extensions import db
 from samlast.models import (
@@ -37,6 +36,7 @@ from samlast.models import (
     Vehicle,
     VehicleCompartment,
 )
+from tests.conftest import count
 
 T0 = datetime(2026, 3, 2, 6, 15, 30, 123456, tzinfo=UTC)
 
