@@ -14,6 +14,10 @@ export CHROMIUM_PATH ?= $(shell command -v chromium 2>/dev/null || echo /usr/bin
 PY_STAMP := $(VENV)/.installed
 NPM_STAMP := pwa/node_modules/.installed
 PWA_INDEX := pwa/dist/index.html
+# The API's OpenAPI document, from which the PWA's API types are generated at build time
+# (committed, so the Docker image builds the PWA without Python).
+OPENAPI := pwa/openapi.json
+API_SOURCES := $(shell find backend/samlast/api backend/samlast/schemas -name '*.py' 2>/dev/null)
 PWA_SOURCES := $(shell find pwa/src pwa/public pwa/test -type f 2>/dev/null) $(wildcard backend/samlast/i18n/*.json) pwa/index.html pwa/vite.config.ts pwa/tsconfig.json pwa/package.json
 
 .PHONY: run test test-postgres setup system-packages db demo lint bench screenshots clean
@@ -47,7 +51,11 @@ $(NPM_STAMP): pwa/package.json pwa/package-lock.json
 	cd pwa && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-$(PWA_INDEX): $(NPM_STAMP) $(PWA_SOURCES)
+$(OPENAPI): $(PY_STAMP) $(API_SOURCES)
+	@tmp=$$(mktemp -d) && SAMLAST_INSTANCE=$$tmp GEOCODING_ENABLED=0 $(BIN)/flask openapi write --format=json $@; \
+	status=$$?; rm -rf $$tmp; exit $$status
+
+$(PWA_INDEX): $(NPM_STAMP) $(PWA_SOURCES) $(OPENAPI)
 	cd pwa && npm run build --silent
 	@touch $@
 
@@ -61,8 +69,10 @@ demo: db
 screenshots: setup system-packages
 	UPDATE_SCREENSHOTS=1 $(BIN)/pytest tests/e2e
 
-lint: $(PY_STAMP)
+lint: $(PY_STAMP) $(NPM_STAMP) $(OPENAPI)
 	$(BIN)/ruff check backend tests bench
+	$(BIN)/mypy
+	cd pwa && npm run typecheck --silent && npm run lint --silent
 
 bench: setup
 	$(BIN)/python bench/solomon.py --time-limit 10
