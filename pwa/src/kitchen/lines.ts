@@ -31,7 +31,7 @@ export function lineBox(line: LineRecord): HTMLElement {
     "li",
     { class: `line-box${flagged ? " line-box-deviation" : ""}`, "data-testid": "line-box", "data-article": line.article },
     h("p", { class: "line-box-head" }, h("span", { class: "line-article" }, line.article), line.detail ? h("span", { class: "line-supplier" }, ` · ${line.detail}`) : null),
-    quantityGrid({ ordered: line.ordered, left: line.left, received: line.kitchenKnown ? line.received : null, unit: line.unit, driver: line.driver, kitchen: line.kitchen }),
+    quantityGrid({ ordered: line.ordered, left: line.left, received: line.kitchenKnown ? line.received : undefined, unit: line.unit, driver: line.driver, kitchen: line.kitchen }),
     sides(line.driver, line.kitchen, line.kitchenKnown),
     mismatch ? h("p", { class: "dev-mismatch", "data-testid": "line-mismatch" }, t("deviation.code.receipt_mismatch")) : null,
     line.driverNote ? h("p", { class: "dev-note" }, t("kitchen.line.driverNote", { note: line.driverNote })) : null,

@@ -56,7 +56,8 @@ function amount(value: number | null, unit: string, missing: string): string {
 export interface LineFacts {
   ordered: number;
   left: number | null;
-  received: number | null;
+  /** undefined: the kitchen's row is not shown (before it confirms). */
+  received?: number | null;
   unit: string;
   driver: string | null;
   kitchen: string | null;
@@ -71,7 +72,7 @@ export function quantityGrid(facts: LineFacts): HTMLElement {
     { class: "qty-grid" },
     cell(t("deviation.ordered"), amount(facts.ordered, facts.unit, t("deviation.none")), "ordered"),
     cell(t("deviation.left"), amount(facts.left, facts.unit, t("deviation.noProof")), "left"),
-    cell(t("deviation.received"), amount(facts.received, facts.unit, t("deviation.notConfirmed")), "received"),
+    facts.received === undefined ? null : cell(t("deviation.received"), amount(facts.received, facts.unit, t("deviation.notConfirmed")), "received"),
   );
 }
 
@@ -258,7 +259,14 @@ function resolveForm(deviation: DeviationRecord, state: ItemState, actions: Devi
         "aria-invalid": state.error ? "true" : null,
         "aria-describedby": state.error ? `${id}-hint ${id}-error` : `${id}-hint`,
         oninput: (event: Event) => {
-          state.note = (event.target as HTMLTextAreaElement).value;
+          const field = event.target as HTMLTextAreaElement;
+          state.note = field.value;
+          if (state.error && state.note.trim()) {
+            // Written now: the "write a note" message no longer applies (no redraw while typing).
+            state.error = null;
+            field.removeAttribute("aria-invalid");
+            field.closest("form")?.querySelector(".field-error")?.remove();
+          }
         },
       },
       state.note,

@@ -352,7 +352,7 @@ function historyCard(rows: HistoryRow[]): HTMLElement {
   return h(
     "article",
     { class: "card", "data-testid": "history-delivery" },
-    h("h3", {}, `${dayLabel(first.date)} · ${clock(first.delivered_at)}`),
+    h("h3", {}, t("kitchen.history.when", { day: dayLabel(first.date), time: clock(first.delivered_at) })),
     h("p", { class: "muted" }, [first.delivery_point, first.receiver_name && t("kitchen.history.signedBy", { name: first.receiver_name })].filter(Boolean).join(" · ")),
     first.confirmed
       ? h("p", { class: "history-confirmed", "data-testid": "history-confirmed-by" }, confirmedBy(first))
