@@ -343,6 +343,15 @@ def test_kitchen_sees_what_was_left_then_what_it_received_each_side_as_reported(
     card.evaluate("(el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 150)")
     save_screenshot(page, "kitchen-history-phone.png")
 
+    # In English: the same facts in English words.
+    page.get_by_test_id("lang-en").click()
+    box = line_box(page.get_by_test_id("history-delivery"), damaged["article"])
+    expect(box.get_by_test_id("driver-side")).to_have_text("Driver: Damaged")
+    expect(box.get_by_test_id("kitchen-side")).to_have_text("Kitchen: –")
+    expect(box.get_by_test_id("qty-left")).to_contain_text("Driver left")
+    confirmed_by = page.get_by_test_id("history-confirmed-by")
+    expect(confirmed_by).to_contain_text("Confirmed by Alva Andersson (account kok-andra)")
+
 
 @pytest.fixture
 def desk(browser):
