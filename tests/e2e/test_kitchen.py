@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import PASSWORD, Server, login, save_screenshot
+from .conftest import PASSWORD, PHONE, Server, login, save_screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -31,6 +31,43 @@ class PortalServer(Server):
         env = super().env()
         env.update(TIMEZONE=TIMEZONE, PLANNING_TIME_LIMIT_S="1", REPLAN_WHEN_LATE_MIN="100000")
         return env
+
+
+@pytest.fixture
+def context(browser):
+    """A phone in Sweden with the server's time zone (the producer's tests use it)."""
+    context = browser.new_context(
+        viewport=PHONE,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="sv-SE",
+        timezone_id=TIMEZONE,
+        service_workers="allow",
+    )
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """The kitchen's phone with its clock in UTC (as conftest's): every time shown must still be
+    the cluster's."""
+    context = browser.new_context(
+        viewport=PHONE,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="sv-SE",
+        timezone_id="UTC",
+        service_workers="allow",
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    page.close()
+    context.close()
 
 
 def server_today() -> str:
@@ -200,8 +237,8 @@ def clock(page, iso: str) -> str:
     )
 
 
-def test_kitchen_sees_eta_move_live_and_confirms_receipt_with_a_missing_line(page, kitchen_server):
-    server = kitchen_server
+def test_kitchen_sees_eta_move_live_and_confirms_receipt_with_a_missing_line(phone, kitchen_server):
+    server, page = kitchen_server, phone
     first, second = server.stops
     login(page, server, "kok-andra")
     delivery = page.get_by_test_id("delivery")
@@ -266,9 +303,9 @@ def line_box(scope, article: str):
     return scope.locator(f"[data-testid=line-box][data-article='{article}']")
 
 
-def test_kitchen_sees_what_was_left_then_what_it_received_each_side_as_reported(page, kitchen_server):
+def test_kitchen_sees_what_was_left_then_what_it_received_each_side_as_reported(phone, kitchen_server):
     """The driver leaves 2 less of the first line, as "damaged"; the kitchen taps "all received"."""
-    server = kitchen_server
+    server, page = kitchen_server, phone
     _, second = server.stops
     damaged = second["lines"][0]
     left = damaged["quantity"] - 2
