@@ -46,7 +46,8 @@ MATRIX: dict[tuple[str, str], tuple[set, int | dict]] = {
     ("GET", "/api/v1/proofs/<int:proof_id>/receipt.pdf"): ({C, D, R}, 404),
     ("GET", "/api/v1/returns/balance"): ({C}, 200),
     ("GET", "/api/v1/deviations/"): ({C}, 200),
-    ("POST", "/api/v1/deviations/<int:deviation_id>/resolve"): ({C}, 404),
+    ("POST", "/api/v1/deviations/<int:deviation_id>/resolve"): ({C}, 422),  # the probe has no note
+    ("POST", "/api/v1/deviations/<int:deviation_id>/reopen"): ({C}, 404),
     ("GET", "/api/v1/feedback/late-risks"): ({C}, 200),
     ("POST", "/api/v1/feedback/learn"): ({C}, 201),
     ("GET", "/api/v1/feedback/parameters"): ({C}, 200),

@@ -1,6 +1,9 @@
 """The kitchen view in headless Chromium against a real Flask server: the expected arrival moves
 live when the driver is late at the stop before, the "vehicle is near" notice, and receipt
-confirmed with one missing line, which the coordinator then sees as a deviation."""
+confirmed with one missing line, which the coordinator then sees as a deviation; what the driver
+left (with the driver's own deviation) before confirming, and what was received, by whom, after;
+the coordinator handles a deviation with a note and undoes it. The phone's clock is in UTC
+(conftest): every time shown must still be the cluster's."""
 
 from __future__ import annotations
 
@@ -32,8 +35,7 @@ class PortalServer(Server):
 
 @pytest.fixture
 def context(browser):
-    """A phone in Sweden: like conftest's `context`, with the server's time zone, so the
-    screenshots show the times a kitchen or a farmer would see."""
+    """A phone in Sweden with the server's time zone (the producer's tests use it)."""
     context = browser.new_context(
         viewport=PHONE,
         device_scale_factor=2,
@@ -45,6 +47,26 @@ def context(browser):
     )
     context.set_default_timeout(10_000)
     yield context
+    context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """The kitchen's phone with its clock in UTC (as conftest's): every time shown must still be
+    the cluster's."""
+    context = browser.new_context(
+        viewport=PHONE,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="sv-SE",
+        timezone_id="UTC",
+        service_workers="allow",
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    page.close()
     context.close()
 
 
@@ -207,15 +229,16 @@ def full_proof(stop: dict) -> dict:
 
 
 def clock(page, iso: str) -> str:
-    """The time as the page formats it (the browser's time zone and the app's Swedish style)."""
+    """The time as the app shows it: the cluster's time zone (not the phone's UTC), Swedish style."""
     return page.evaluate(
-        "iso => new Intl.DateTimeFormat('sv-SE', {hour: '2-digit', minute: '2-digit'}).format(new Date(iso))",
-        iso,
+        "([iso, zone]) => new Intl.DateTimeFormat('sv-SE', {hour: '2-digit', minute: '2-digit', timeZone: zone})"
+        ".format(new Date(iso))",
+        [iso, TIMEZONE],
     )
 
 
-def test_kitchen_sees_eta_move_live_and_confirms_receipt_with_a_missing_line(page, kitchen_server):
-    server = kitchen_server
+def test_kitchen_sees_eta_move_live_and_confirms_receipt_with_a_missing_line(phone, kitchen_server):
+    server, page = kitchen_server, phone
     first, second = server.stops
     login(page, server, "kok-andra")
     delivery = page.get_by_test_id("delivery")
@@ -265,11 +288,172 @@ def test_kitchen_sees_eta_move_live_and_confirms_receipt_with_a_missing_line(pag
     deviations = server.api("GET", "/deviations/")
     mine = [d for d in deviations if d["order_line_id"] == missing["order_line_id"]]
     assert len(mine) == 1, deviations
-    assert missing["article"] in mine[0]["description"] and "missing" in mine[0]["description"]
+    assert mine[0]["article"] == missing["article"] and mine[0]["kitchen_code"] == "missing"
+    assert "Köket: Saknas" in mine[0]["description"] and "missing" not in mine[0]["description"]
     assert not [d for d in deviations if d["order_line_id"] in {ln["order_line_id"] for ln in second["lines"][1:]}]
 
     # The name is offered next time on this shared device; the history lists the delivery.
     page.get_by_test_id("tab-history").click()
-    expect(page.get_by_test_id("history-row")).to_have_count(len(second["lines"]))
+    expect(page.get_by_test_id("line-box")).to_have_count(len(second["lines"]))
     expect(page.get_by_test_id("history-csv")).to_be_visible()
     assert page.evaluate("JSON.parse(localStorage.getItem('samlast.kitchen.names'))") == ["Alva Andersson"]
+
+
+def line_box(scope, article: str):
+    return scope.locator(f"[data-testid=line-box][data-article='{article}']")
+
+
+def test_kitchen_sees_what_was_left_then_what_it_received_each_side_as_reported(phone, kitchen_server):
+    """The driver leaves 2 less of the first line, as "damaged"; the kitchen taps "all received"."""
+    server, page = kitchen_server, phone
+    _, second = server.stops
+    damaged = second["lines"][0]
+    left = damaged["quantity"] - 2
+    # Notifications blocked in this browser: the app says so instead of hiding the button.
+    page.add_init_script("Object.defineProperty(Notification, 'permission', { get: () => 'denied' })")
+    login(page, server, "kok-andra")
+    expect(page.get_by_test_id("delivery")).to_have_count(1)
+    blocked = page.get_by_test_id("push-blocked")
+    expect(blocked).to_have_text("Aviseringar blockerade")
+    blocked.click()
+    expect(page.get_by_test_id("push-help")).to_contain_text("Webbläsaren blockerar aviseringar")
+    blocked.click()
+    expect(page.get_by_test_id("push-help")).to_have_count(0)
+
+    proof = full_proof(second)
+    proof["lines"][0].update(delivered_quantity=left, deviation="damaged", note="Två trasiga")
+    handed_at = datetime.fromisoformat(second["planned_arrival"])
+    driver_event(server, "deliver", second, handed_at, proof)
+    page.get_by_test_id("refresh").click()
+    expect(page.get_by_test_id("delivery-status")).to_have_text("Levererad")
+    page.get_by_test_id("confirm-open").click()
+
+    # The first screen: what the driver handed over, per line, with the driver's own deviation.
+    left_list = page.get_by_test_id("left-by-driver")
+    expect(left_list).to_contain_text("Det här lämnade föraren")
+    expect(left_list).to_contain_text(f"Lämnat kl. {clock(page, second['planned_arrival'])}, signerat av Kim Köksson.")
+    expect(left_list.get_by_test_id("line-box")).to_have_count(len(second["lines"]))
+    box = line_box(left_list, damaged["article"])
+    expect(box.get_by_test_id("qty-ordered")).to_contain_text(f"{damaged['quantity']:g} {damaged['unit']}")
+    expect(box.get_by_test_id("qty-left")).to_contain_text(f"Föraren lämnade{left:g} {damaged['unit']}")
+    expect(box.get_by_test_id("driver-side")).to_have_text("Föraren: Skadad")
+    expect(box).to_contain_text("Förarens kommentar: Två trasiga")
+    expect(box.get_by_test_id("kitchen-side")).to_have_count(0)  # the kitchen has said nothing yet
+    expect(box.get_by_test_id("qty-received")).to_have_count(0)
+    for other in second["lines"][1:]:
+        expect(line_box(left_list, other["article"]).get_by_test_id("driver-side")).to_have_text("Föraren: –")
+    expect(page.get_by_test_id("accept-all")).to_be_visible()
+    left_list.evaluate("(el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 150)")
+    save_screenshot(page, "kitchen-confirm-phone.png")
+
+    page.get_by_test_id("confirm-name").fill("Alva Andersson")
+    page.get_by_test_id("accept-all").click()
+
+    # After confirming: what was received, by whom and when; the kitchen's side as it reported it.
+    confirmed_by = page.get_by_test_id("confirmed-by")
+    expect(confirmed_by).to_contain_text("Bekräftat av Alva Andersson (konto kok-andra)", timeout=15_000)
+    received = page.get_by_test_id("received-lines")
+    box = line_box(received, damaged["article"])
+    expect(box.get_by_test_id("qty-received")).to_contain_text(f"Köket tog emot{left:g} {damaged['unit']}")
+    expect(box.get_by_test_id("driver-side")).to_have_text("Föraren: Skadad")
+    expect(box.get_by_test_id("kitchen-side")).to_have_text("Köket: –")
+    expect(box.get_by_test_id("line-mismatch")).to_have_count(0)
+    page.get_by_test_id("confirmed").evaluate(
+        "(el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 150)"
+    )
+    save_screenshot(page, "kitchen-received-phone.png")
+
+    deviations = server.api("GET", "/deviations/")
+    assert not [d for d in deviations if d["order_line_id"] == damaged["order_line_id"]], deviations
+
+    # The history: each side as reported, and who confirmed in the kitchen.
+    page.get_by_test_id("tab-history").click()
+    card = page.get_by_test_id("history-delivery")
+    expect(card).to_have_count(1)
+    expect(card.get_by_test_id("history-confirmed-by")).to_contain_text("Bekräftat av Alva Andersson (konto kok-andra)")
+    expect(card).to_contain_text("signerat hos föraren av Kim Köksson")
+    box = line_box(card, damaged["article"])
+    expect(box.get_by_test_id("driver-side")).to_have_text("Föraren: Skadad")
+    expect(box.get_by_test_id("kitchen-side")).to_have_text("Köket: –")
+    expect(box.get_by_test_id("qty-left")).to_contain_text(f"{left:g} {damaged['unit']}")
+    expect(box.get_by_test_id("qty-received")).to_contain_text(f"{left:g} {damaged['unit']}")
+    card.evaluate("(el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 150)")
+    save_screenshot(page, "kitchen-history-phone.png")
+
+    # In English: the same facts in English words.
+    page.get_by_test_id("lang-en").click()
+    box = line_box(page.get_by_test_id("history-delivery"), damaged["article"])
+    expect(box.get_by_test_id("driver-side")).to_have_text("Driver: Damaged")
+    expect(box.get_by_test_id("kitchen-side")).to_have_text("Kitchen: –")
+    expect(box.get_by_test_id("qty-left")).to_contain_text("Driver left")
+    confirmed_by = page.get_by_test_id("history-confirmed-by")
+    expect(confirmed_by).to_contain_text("Confirmed by Alva Andersson (account kok-andra)")
+
+
+@pytest.fixture
+def desk(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE", timezone_id="UTC")
+    context.set_default_timeout(15_000)
+    context.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+    page = context.new_page()
+    yield page
+    page.close()
+    context.close()
+
+
+def test_coordinator_handles_a_deviation_with_a_note_and_undoes_it(desk, kitchen_server):
+    server = kitchen_server
+    _, second = server.stops
+    line0 = second["lines"][0]
+    driver_event(server, "deliver", second, datetime.fromisoformat(second["planned_arrival"]), full_proof(second))
+    kitchen_token = token_of(server, "kok-andra")
+    lines = [{"order_line_id": ln["order_line_id"], "received_quantity": ln["quantity"]} for ln in second["lines"]]
+    lines[0].update(received_quantity=line0["quantity"] - 1, deviation="damaged", note="Bucklig")
+    server.api(
+        "POST",
+        "/recipient/confirmations",
+        {
+            "client_id": uuid.uuid4().hex,
+            "delivery_point_id": int(second["job_key"].split(":")[1]),
+            "plan_date": server.day,
+            "lines": lines,
+            "confirmed_by_name": "Bo Berg",
+            "recorded_at": datetime.now(ZoneInfo(TIMEZONE)).isoformat(),
+        },
+        token=kitchen_token,
+    )
+    page = desk
+    login(page, server, "coord")
+    item = page.get_by_test_id("deviation")
+    expect(item).to_have_count(1)
+    expect(item).to_contain_text(f"{line0['article']} – Köket tog emot en annan mängd än föraren lämnade")
+    expect(item.get_by_test_id("driver-side")).to_have_text("Föraren: –")
+    expect(item.get_by_test_id("kitchen-side")).to_have_text("Köket: Skadad")
+    expect(item).to_contain_text("Kökets kommentar: Bucklig")
+    expect(item).to_contain_text("Rapporterat av Bo Berg (konto kok-andra)")
+    expect(item).not_to_contain_text("receipt_mismatch")
+    expect(item).not_to_contain_text("damaged")
+
+    item.get_by_test_id("deviation-resolve").click()
+    item.get_by_test_id("deviation-resolve-save").click()  # no note: asked for one
+    expect(item.locator(".field-error")).to_have_text("Skriv vem som hanterade avvikelsen och hur.")
+    item.get_by_test_id("deviation-note").fill("Ringde grossisten, ny leverans i morgon.")
+    item.get_by_test_id("deviation-note").evaluate("(el) => el.scrollIntoView({block: 'center'})")
+    save_screenshot(page, "coordinator-deviation-desktop.png")
+    item.get_by_test_id("deviation-resolve-save").click()
+
+    handled = page.get_by_test_id("deviation-handled")
+    expect(handled).to_contain_text("Hanterad av coord")
+    expect(handled).to_contain_text("Ringde grossisten, ny leverans i morgon.")
+    expect(page.get_by_test_id("deviation")).to_have_count(0)
+    [stored] = server.api("GET", "/deviations/?status=resolved")
+    assert stored["resolution_note"] == "Ringde grossisten, ny leverans i morgon."
+    assert stored["resolved_by_name"] == "coord"
+    handled.evaluate("(el) => el.scrollIntoView({block: 'center'})")
+    save_screenshot(page, "coordinator-deviation-handled-desktop.png")
+
+    handled.get_by_test_id("deviation-reopen").click()
+    expect(page.get_by_test_id("deviation")).to_have_count(1)
+    expect(page.get_by_test_id("deviation")).to_contain_text("Öppnad igen av coord")
+    [again] = server.api("GET", "/deviations/")
+    assert [a["action"] for a in again["actions"]] == ["resolved", "reopened"]

@@ -5,16 +5,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import Response
+from flask import Response, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from samlast.api.crud import crud_blueprint
 from samlast.api.security import COORDINATOR, current_user, require_roles
-from samlast.errors import NotFound
 from samlast.extensions import db
-from samlast.models import Booking, Deviation, DeviationStatus, PickupSlot, Role
-from samlast.models.base import utcnow
+from samlast.i18n import text
+from samlast.i18n.web import request_locale
+from samlast.models import Booking, PickupSlot, Role
 from samlast.schemas.common import MessageSchema
 from samlast.schemas.portal import (
     BookingChangeSchema,
@@ -23,15 +23,18 @@ from samlast.schemas.portal import (
     ConfirmationInputSchema,
     ConfirmationResultSchema,
     DateRangeSchema,
+    DeviationListArgsSchema,
     DeviationSchema,
     FreeSlotSchema,
     HistoryRowSchema,
     PushSubscriptionSchema,
+    ReopenDeviationSchema,
+    ResolveDeviationSchema,
     SlotTemplateSchema,
     UpcomingDeliverySchema,
     VapidKeySchema,
 )
-from samlast.services import bookings, delivery, inventory, push, recipient
+from samlast.services import bookings, delivery, deviations, inventory, push, recipient
 
 blp = Blueprint(
     "portal",
@@ -81,7 +84,8 @@ class RecipientHistory(MethodView):
     @blp.arguments(DateRangeSchema, location="query")
     @blp.response(200, HistoryRowSchema(many=True))
     def get(self, args):
-        """Delivered lines with kitchen confirmation and deviations (default: last 30 days)."""
+        """Delivered lines: ordered, left by the driver and received by the kitchen, each side's own
+        deviation, and who confirmed in the kitchen (default: last 30 days)."""
         start, end = _range(args, 30, past=True)
         return recipient.history(current_user(), start, end, args.get("delivery_point_id"))
 
@@ -92,37 +96,49 @@ class RecipientHistoryCsv(MethodView):
     @blp.arguments(DateRangeSchema, location="query")
     @blp.response(200, description="CSV export", content_type="text/csv")
     def get(self, args):
+        """The history for Excel in the reader's language: semicolons, decimal commas and a byte order
+        mark in Swedish (commas and decimal points in English), local times, deviations in words."""
         start, end = _range(args, 30, past=True)
         rows = recipient.history(current_user(), start, end, args.get("delivery_point_id"))
+        locale = request_locale()
+        filename = text("csv.history.filename", {"start": start.isoformat(), "end": end.isoformat()}, locale)
         return Response(
-            recipient.history_csv(rows),
+            recipient.history_csv(rows, locale, current_app.config["TIMEZONE"]),
             mimetype="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="leveranser-{start}-{end}.csv"'},
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
 
 
 @blp.route("/deviations/")
 class Deviations(MethodView):
     @require_roles(*COORDINATOR)
+    @blp.arguments(DeviationListArgsSchema, location="query")
     @blp.response(200, DeviationSchema(many=True))
-    def get(self):
-        """Open deviations to resolve (kitchen and driver disagree, missing or damaged goods)."""
-        return db.session.scalars(
-            sa.select(Deviation).where(Deviation.status == DeviationStatus.OPEN).order_by(Deviation.id)
-        ).all()
+    def get(self, args):
+        """Deviations to resolve (the kitchen reported missing, damaged... goods, or received another
+        quantity than the driver left): open ones (default), `resolved` ones (latest first) or `all`."""
+        locale = request_locale()
+        return [deviations.view(deviation, locale) for deviation in deviations.listed(args["status"])]
 
 
 @blp.route("/deviations/<int:deviation_id>/resolve")
 class ResolveDeviation(MethodView):
     @require_roles(*COORDINATOR)
+    @blp.arguments(ResolveDeviationSchema)
     @blp.response(200, DeviationSchema)
-    def post(self, deviation_id):
-        deviation = db.session.get(Deviation, deviation_id)
-        if deviation is None:
-            raise NotFound("deviation.not_found", {"id": deviation_id})
-        deviation.status, deviation.resolved_at = DeviationStatus.RESOLVED, utcnow()
-        db.session.commit()
-        return deviation
+    def post(self, data, deviation_id):
+        """Mark as handled with a note saying who handled it and how; kept, and can be undone (reopen)."""
+        return deviations.view(deviations.resolve(current_user(), deviation_id, data["note"]), request_locale())
+
+
+@blp.route("/deviations/<int:deviation_id>/reopen")
+class ReopenDeviation(MethodView):
+    @require_roles(*COORDINATOR)
+    @blp.arguments(ReopenDeviationSchema)
+    @blp.response(200, DeviationSchema)
+    def post(self, data, deviation_id):
+        """Undo "handled": the deviation is open again; who handled it, and who reopened it, stay recorded."""
+        return deviations.view(deviations.reopen(current_user(), deviation_id, data["note"]), request_locale())
 
 
 @blp.route("/push/vapid-public-key")
@@ -140,7 +156,7 @@ class PushSubscriptions(MethodView):
     @blp.response(201, MessageSchema)
     def post(self, data):
         push.subscribe(current_user(), data["endpoint"], data["keys"]["p256dh"], data["keys"]["auth"])
-        return {"message": "Subscribed."}
+        return {"message": text("push.subscribed", None, request_locale())}
 
 
 # Producers ------------------------------------------------------------------

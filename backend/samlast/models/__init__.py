@@ -19,6 +19,8 @@ from samlast.models.learning import LearnedParameters
 from samlast.models.order import Order, OrderLine, OrderStatus
 from samlast.models.receipt import (
     Deviation,
+    DeviationAction,
+    DeviationActionKind,
     DeviationStatus,
     PushSubscription,
     ReceiptConfirmation,
@@ -41,6 +43,8 @@ __all__ = [
     "Booking",
     "BookingStatus",
     "Deviation",
+    "DeviationAction",
+    "DeviationActionKind",
     "DeviationStatus",
     "PickupSlot",
     "PushSubscription",

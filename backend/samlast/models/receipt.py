@@ -62,8 +62,21 @@ class DeviationStatus(enum.StrEnum):
     RESOLVED = "resolved"
 
 
+# What a deviation for the coordinator is about (Deviation.code), besides a kitchen's own
+# DeviationCode: the kitchen received another quantity than the driver left.
+RECEIPT_MISMATCH = "receipt_mismatch"
+# Only on rows written before the kitchen's side was stored as reported: less was left than
+# ordered, and the kitchen itself reported nothing (see migration kitchen01).
+SHORT_DELIVERY = "short"
+
+
 class Deviation(Base):
-    """Something for the coordinator to resolve, e.g. kitchen and driver disagree on a line."""
+    """Something for the coordinator to resolve about one order line at one delivery.
+
+    Stored as facts (article, the three quantities, each side's own deviation code, the
+    kitchen's note) and written in the reader's language when shown. `description` is only
+    the English sentence of rows from before the facts were stored.
+    """
 
     __tablename__ = "deviation"
 
@@ -73,8 +86,17 @@ class Deviation(Base):
     confirmation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("receipt_confirmation.id", ondelete="CASCADE"))
     proof_id: Mapped[int | None] = mapped_column(sa.ForeignKey("proof_of_delivery.id", ondelete="SET NULL"))
     order_line_id: Mapped[int | None] = mapped_column(sa.ForeignKey("order_line.id", ondelete="SET NULL"))
+    # RECEIPT_MISMATCH, a DeviationCode the kitchen reported, or SHORT_DELIVERY (old rows).
     code: Mapped[str] = mapped_column(sa.String(40))
-    description: Mapped[str] = mapped_column(sa.Text)
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    article: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    unit: Mapped[str] = mapped_column(sa.String(16), default="", server_default="")
+    ordered_quantity: Mapped[float | None]
+    delivered_quantity: Mapped[float | None]  # left by the driver (the proof); None: no proof
+    received_quantity: Mapped[float | None]  # received by the kitchen (the confirmation)
+    driver_code: Mapped[str | None] = mapped_column(sa.String(40))  # as the driver reported it
+    kitchen_code: Mapped[str | None] = mapped_column(sa.String(40))  # as the kitchen reported it
+    note: Mapped[str] = mapped_column(sa.Text, default="", server_default="")  # the kitchen's note
     status: Mapped[DeviationStatus] = mapped_column(
         enum_column(DeviationStatus, "deviation_status"), default=DeviationStatus.OPEN
     )
@@ -82,6 +104,42 @@ class Deviation(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     delivery_point: Mapped[DeliveryPoint] = relationship()
+    confirmation: Mapped[ReceiptConfirmation | None] = relationship()
+    actions: Mapped[list[DeviationAction]] = relationship(
+        back_populates="deviation", cascade="all, delete-orphan", order_by="DeviationAction.id"
+    )
+
+    @property
+    def structured(self) -> bool:
+        return bool(self.article)
+
+    @property
+    def last_resolution(self) -> DeviationAction | None:
+        if self.status != DeviationStatus.RESOLVED:
+            return None
+        return next((a for a in reversed(self.actions) if a.action == DeviationActionKind.RESOLVED), None)
+
+
+class DeviationActionKind(enum.StrEnum):
+    RESOLVED = "resolved"
+    REOPENED = "reopened"
+
+
+class DeviationAction(Base):
+    """Who marked a deviation as handled (and how), or opened it again, and when. Kept for good."""
+
+    __tablename__ = "deviation_action"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deviation_id: Mapped[int] = mapped_column(sa.ForeignKey("deviation.id", ondelete="CASCADE"), index=True)
+    action: Mapped[DeviationActionKind] = mapped_column(enum_column(DeviationActionKind, "deviation_action_kind"))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    # The name as it was then: the record stays readable if the account is removed.
+    user_name: Mapped[str] = mapped_column(sa.String(120))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    deviation: Mapped[Deviation] = relationship(back_populates="actions")
 
 
 class PushSubscription(Base):

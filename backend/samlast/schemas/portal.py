@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, validate, validates, validates_schema
 
 from samlast.i18n import Message
 from samlast.models import BookingStatus, DeviationCode, SlotKind, TemperatureClass
@@ -33,7 +33,21 @@ class ExpectedLineSchema(BaseSchema):
     quantity = fields.Float()
     unit = fields.String()
     temperature_class = fields.String()
-    delivered_quantity = fields.Float(allow_none=True)
+    delivered_quantity = fields.Float(allow_none=True, metadata={"description": "Left by the driver (the proof)"})
+    driver_deviation = fields.String(allow_none=True, metadata={"description": "As the driver reported it"})
+    driver_note = fields.String()
+    temperature_c = fields.Float(allow_none=True)
+    received_quantity = fields.Float(allow_none=True, metadata={"description": "Received by the kitchen"})
+    kitchen_deviation = fields.String(allow_none=True, metadata={"description": "As the kitchen reported it"})
+    kitchen_note = fields.String()
+
+
+class ConfirmationSummarySchema(BaseSchema):
+    confirmed_by_name = fields.String(metadata={"description": "The name typed on the kitchen's shared device"})
+    confirmed_by_account = fields.String(metadata={"description": "The account that confirmed"})
+    confirmed_at = fields.DateTime()
+    accepted_all = fields.Boolean()
+    note = fields.String()
 
 
 class UpcomingDeliverySchema(BaseSchema):
@@ -47,7 +61,10 @@ class UpcomingDeliverySchema(BaseSchema):
     job_key = fields.String()
     status = fields.String()
     proof_id = fields.Integer(allow_none=True)
+    handed_over_at = fields.DateTime(allow_none=True)
+    receiver_name = fields.String(metadata={"description": "Who signed the driver's proof"})
     confirmed = fields.Boolean()
+    confirmation = fields.Nested(ConfirmationSummarySchema, allow_none=True)
     lines = fields.List(fields.Nested(ExpectedLineSchema))
 
 
@@ -86,31 +103,91 @@ class ConfirmationResultSchema(BaseSchema):
 class HistoryRowSchema(BaseSchema):
     date = fields.String()
     delivery_point = fields.String()
-    delivered_at = fields.String()
-    receiver_name = fields.String()
+    delivered_at = fields.DateTime()
+    receiver_name = fields.String(metadata={"description": "Who signed the driver's proof"})
     article = fields.String()
     ordered = fields.Float()
-    delivered = fields.Float()
-    received = fields.Float(allow_none=True)
+    delivered = fields.Float(metadata={"description": "Left by the driver"})
+    received = fields.Float(allow_none=True, metadata={"description": "Received by the kitchen"})
     unit = fields.String()
     temperature_c = fields.Float(allow_none=True)
-    driver_deviation = fields.String()
-    kitchen_deviation = fields.String()
+    driver_deviation = fields.String(metadata={"description": "As the driver reported it; empty: none"})
+    driver_note = fields.String()
+    kitchen_deviation = fields.String(metadata={"description": "As the kitchen reported it; empty: none"})
+    kitchen_note = fields.String()
+    disagreement = fields.Boolean(metadata={"description": "The kitchen received another quantity than was left"})
+    confirmed = fields.Boolean()
+    confirmed_by_name = fields.String()
+    confirmed_by_account = fields.String()
+    confirmed_at = fields.DateTime(allow_none=True)
+    confirmation_note = fields.String()
     proof_id = fields.Integer()
 
 
+class DeviationListArgsSchema(BaseSchema):
+    status = fields.String(load_default="open", validate=validate.OneOf(["open", "resolved", "all"]))
+
+
+class DeviationActionSchema(BaseSchema):
+    action = fields.String(metadata={"description": "resolved or reopened"})
+    by_name = fields.String()
+    note = fields.String()
+    at = fields.DateTime()
+
+
+class DeviationReporterSchema(BaseSchema):
+    name = fields.String(metadata={"description": "The name typed on the kitchen's shared device"})
+    account = fields.String()
+    at = fields.DateTime()
+
+
 class DeviationSchema(BaseSchema):
+    """A deviation as facts, and (code_text, description) in the language of Accept-Language."""
+
     id = fields.Integer()
     delivery_point_id = fields.Integer()
-    delivery_point_name = fields.Function(lambda d: d.delivery_point.name)
+    delivery_point_name = fields.String()
     plan_date = fields.Date()
     proof_id = fields.Integer(allow_none=True)
     confirmation_id = fields.Integer(allow_none=True)
     order_line_id = fields.Integer(allow_none=True)
-    code = fields.String()
-    description = fields.String()
-    status = fields.Function(lambda d: d.status.value)
+    code = fields.String(metadata={"description": "receipt_mismatch, or the code the kitchen reported"})
+    code_text = fields.String(metadata={"description": "The code in words"})
+    structured = fields.Boolean(metadata={"description": "False: an old row known only by its description"})
+    article = fields.String()
+    unit = fields.String()
+    ordered = fields.Float(allow_none=True)
+    delivered = fields.Float(allow_none=True, metadata={"description": "Left by the driver; null: no proof"})
+    received = fields.Float(allow_none=True, metadata={"description": "Received by the kitchen"})
+    driver_code = fields.String(allow_none=True, metadata={"description": "As the driver reported it"})
+    kitchen_code = fields.String(allow_none=True, metadata={"description": "As the kitchen reported it"})
+    note = fields.String(metadata={"description": "The kitchen's note on the line"})
+    description = fields.String(metadata={"description": "The whole deviation in words"})
+    reported_by = fields.Nested(DeviationReporterSchema, allow_none=True)
+    status = fields.String(metadata={"description": "open or resolved"})
     created_at = fields.DateTime()
+    resolved_at = fields.DateTime(allow_none=True)
+    resolved_by_name = fields.String(allow_none=True)
+    resolution_note = fields.String(allow_none=True)
+    actions = fields.List(fields.Nested(DeviationActionSchema), metadata={"description": "Oldest first"})
+
+
+class ResolveDeviationSchema(BaseSchema):
+    note = fields.String(
+        required=True,
+        validate=validate.Length(max=2000),
+        error_messages={"required": Message("field.resolution_note_required")},
+        metadata={"description": "Who handled it and how"},
+    )
+
+    @validates("note")
+    def _not_blank(self, value, **kwargs):
+        if not value.strip():
+            raise ValidationError(Message("field.resolution_note_required"))
+
+
+class ReopenDeviationSchema(BaseSchema):
+    note = fields.String(load_default="", validate=validate.Length(max=2000), metadata={"description": "Why"})
 
 
 class PushSubscriptionSchema(BaseSchema):

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from flask import current_app
 
 from samlast.extensions import db
+from samlast.i18n import has, text
 from samlast.models import PushSubscription, User
 from samlast.models.user import user_delivery_point
 from samlast.services.background import Worker
@@ -62,19 +63,12 @@ def subscribe(user: User, endpoint: str, p256dh: str, auth: str) -> PushSubscrip
     return subscription
 
 
-# Notice texts by the user's language; the app's own strings live in the PWA's tables.
-NOTICE_TEXT = {
-    "vehicle_near": {
-        "sv": ("Leveransen är nära", "Bilen är på väg till er nu."),
-        "en": ("Your delivery is near", "The vehicle is on its way to you now."),
-    }
-}
-
-
 def _localised(payload: dict, locale: str) -> dict:
-    texts = NOTICE_TEXT.get(payload.get("type", ""), {})
-    title, body = texts.get(locale) or texts.get("sv") or ("Samlast", "")
-    return {"title": title, "body": body, **payload}
+    """The notice's title and body from the word tables (push.<type>.title / .body), in the user's language."""
+    key = f"push.{payload.get('type', '')}"
+    if not has(f"{key}.title"):
+        key = "push.generic"
+    return {"title": text(f"{key}.title", None, locale), "body": text(f"{key}.body", None, locale), **payload}
 
 
 def _send(subscription_id: int, payload: dict) -> bool:

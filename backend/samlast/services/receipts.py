@@ -15,7 +15,8 @@ from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Tabl
 
 from samlast.errors import ValidationFailed
 from samlast.extensions import db
-from samlast.models import DriverEvent, ProofOfDelivery
+from samlast.i18n import format_number, has, text
+from samlast.models import DriverEvent, ProofLine, ProofOfDelivery
 from samlast.services import images
 from samlast.services.background import Worker, rq_queue
 
@@ -26,18 +27,29 @@ QUEUE_NAME = "receipts"
 # with requests for the server's GIL.
 _renderer = Worker("receipts")
 
-DEVIATION_LABELS = {
-    "missing": "Saknas / Missing",
-    "damaged": "Skadad / Damaged",
-    "wrong_temperature": "Fel temperatur / Wrong temperature",
-    "refused": "Nekad / Refused",
-    "nobody_there": "Ingen på plats / Nobody there",
-    "wrong_article": "Fel artikel / Wrong article",
-}
 
 
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def _esc(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def both(key: str, params: dict | None = None) -> str:
+    """A receipt is kept by both parties: Swedish, then English where it differs ("Skadad / Damaged")."""
+    swedish, english = text(key, params, "sv"), text(key, params, "en")
+    return swedish if swedish == english else f"{swedish} / {english}"
+
+
+def quantity(value: float, unit: str) -> str:
+    return f"{format_number(value, 'sv')} {unit}"
+
+
+def deviation_cell(line: ProofLine) -> str:
+    """The driver's own deviation of a line in words, with the driver's note."""
+    words = ""
+    if line.deviation:
+        key = f"deviation.code.{line.deviation.value}"
+        words = both(key if has(key) else "deviation.code.unknown")
+    return f"{words} {line.note}".strip() if line.note else words
 
 
 def render_receipt(proof: ProofOfDelivery, event: DriverEvent, timezone: str) -> bytes:
@@ -47,38 +59,32 @@ def render_receipt(proof: ProofOfDelivery, event: DriverEvent, timezone: str) ->
     if when.tzinfo is None:
         when = when.replace(tzinfo=ZoneInfo("UTC"))
     local = when.astimezone(ZoneInfo(timezone))
-    title = (
-        "Leveranskvitto / Proof of delivery"
-        if event.kind.value == "deliver"
-        else "Upphämtning / Pickup receipt"
-    )
+    title = both("receipt.title.deliver" if event.kind.value == "deliver" else "receipt.title.pickup")
     story = [
         Paragraph(_esc(title), styles["Title"]),
         Paragraph(f"<b>{_esc(place.name if place else event.job_key)}</b>", styles["Heading2"]),
         Paragraph(_esc(getattr(place, "address", "") or ""), styles["Normal"]),
         Spacer(1, 4 * mm),
-        Paragraph(f"Tid / Time: {local:%Y-%m-%d %H:%M} ({_esc(timezone)})", styles["Normal"]),
+        Paragraph(f"{_esc(both('receipt.time'))}: {local:%Y-%m-%d %H:%M} ({_esc(timezone)})", styles["Normal"]),
         Paragraph(
-            f"Förare / Driver: {_esc(event.user.display_name or event.user.username)}",
+            f"{_esc(both('receipt.driver'))}: {_esc(event.user.display_name or event.user.username)}",
             styles["Normal"],
         ),
         Paragraph(
-            f"Kvitto nr / Receipt no: {proof.id} &middot; {_esc(event.client_id)}", styles["Normal"]
+            f"{_esc(both('receipt.number'))}: {proof.id} &middot; {_esc(event.client_id)}", styles["Normal"]
         ),
         Spacer(1, 6 * mm),
     ]
-    rows = [["Artikel / Article", "Beställt", "Levererat", "Temp °C", "Avvikelse / Deviation"]]
+    head = ("receipt.article", "receipt.ordered", "receipt.left", "receipt.temperature", "receipt.deviation")
+    rows = [[Paragraph(f"<b>{_esc(both(key))}</b>", styles["BodyText"]) for key in head]]
     for line in proof.lines:
-        deviation = DEVIATION_LABELS.get(line.deviation.value, "") if line.deviation else ""
-        if line.note:
-            deviation = f"{deviation} {line.note}".strip()
         rows.append(
             [
                 Paragraph(_esc(line.article), styles["BodyText"]),
-                f"{line.ordered_quantity:g} {line.unit}",
-                f"{line.delivered_quantity:g} {line.unit}",
-                "" if line.temperature_c is None else f"{line.temperature_c:.1f}",
-                Paragraph(_esc(deviation), styles["BodyText"]),
+                quantity(line.ordered_quantity, line.unit),
+                quantity(line.delivered_quantity, line.unit),
+                "" if line.temperature_c is None else format_number(line.temperature_c, "sv", decimals=1),
+                Paragraph(_esc(deviation_cell(line)), styles["BodyText"]),
             ]
         )
     table = Table(rows, colWidths=[60 * mm, 24 * mm, 24 * mm, 18 * mm, 50 * mm], repeatRows=1)
@@ -95,17 +101,14 @@ def render_receipt(proof: ProofOfDelivery, event: DriverEvent, timezone: str) ->
     story += [table, Spacer(1, 5 * mm)]
     returned = (proof.crates_returned, proof.roll_cages_returned, proof.pallets_returned)
     if any(returned):
-        story.append(
-            Paragraph(
-                "Returer / Returns: backar {:d}, rullburar {:d}, pallar {:d}".format(*returned), styles["Normal"]
-            )
-        )
+        counts = dict(zip(("crates", "roll_cages", "pallets"), returned, strict=True))
+        story.append(Paragraph(_esc(both("receipt.returns", counts)), styles["Normal"]))
     if proof.note:
-        story.append(Paragraph(f"Notering / Note: {_esc(proof.note)}", styles["Normal"]))
+        story.append(Paragraph(f"{_esc(both('receipt.note'))}: {_esc(proof.note)}", styles["Normal"]))
     story.append(Spacer(1, 5 * mm))
     story.append(
         Paragraph(
-            f"Mottagen av / Received by: <b>{_esc(proof.receiver_name or '-')}</b>",
+            f"{_esc(both('receipt.received_by'))}: <b>{_esc(proof.receiver_name or '-')}</b>",
             styles["Normal"],
         )
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from datetime import UTC, date
 from typing import Any
@@ -17,11 +15,11 @@ from samlast.extensions import db
 from samlast.i18n import Message
 from samlast.models import (
     Deviation,
-    DeviationCode,
     DriverEvent,
     Order,
     OrderLine,
     OrderStatus,
+    ProofLine,
     ProofOfDelivery,
     ReceiptConfirmation,
     ReceiptLine,
@@ -29,7 +27,9 @@ from samlast.models import (
     Stop,
     User,
 )
-from samlast.services import idempotency, images, planning
+from samlast.models.receipt import RECEIPT_MISMATCH
+from samlast.services import deviations as deviation_words
+from samlast.services import idempotency, images, people_csv, planning
 
 
 def _points(user: User, delivery_point_id: int | None) -> list[int]:
@@ -73,12 +73,9 @@ def upcoming(user: User, start: date, end: date, delivery_point_id: int | None =
     for (point_id, day), day_orders in sorted(grouped.items(), key=lambda item: (item[0][1], item[0][0])):
         stop = stops.get((point_id, day))
         proof = _latest_proof(point_id, day)
-        confirmation = db.session.scalar(
-            sa.select(ReceiptConfirmation)
-            .where(ReceiptConfirmation.delivery_point_id == point_id, ReceiptConfirmation.plan_date == day)
-            .order_by(ReceiptConfirmation.id.desc())
-            .limit(1)
-        )
+        confirmation = _latest_confirmation(point_id, day)
+        proof_lines = _proof_lines(proof)
+        receipt_lines = {line.order_line_id: line for line in confirmation.lines} if confirmation else {}
         entries.append(
             {
                 "delivery_point_id": point_id,
@@ -91,18 +88,12 @@ def upcoming(user: User, start: date, end: date, delivery_point_id: int | None =
                 "job_key": stop.job_key if stop else f"dp:{point_id}",
                 "status": stop.status.value if stop else "not_planned",
                 "proof_id": proof.id if proof else None,
+                "handed_over_at": proof.event.recorded_at if proof else None,
+                "receiver_name": proof.receiver_name if proof else "",
                 "confirmed": confirmation is not None,
+                "confirmation": _confirmation_summary(confirmation),
                 "lines": [
-                    {
-                        "order_line_id": line.id,
-                        "order_external_id": order.external_id,
-                        "supplier_name": order.supplier.name,
-                        "article": line.article,
-                        "quantity": line.quantity,
-                        "unit": line.unit,
-                        "temperature_class": line.temperature_class.value,
-                        "delivered_quantity": _delivered(proof, line.id),
-                    }
+                    _expected_line(order, line, proof_lines.get(line.id), receipt_lines.get(line.id))
                     for order in day_orders
                     for line in order.lines
                 ],
@@ -111,10 +102,57 @@ def upcoming(user: User, start: date, end: date, delivery_point_id: int | None =
     return entries
 
 
-def _delivered(proof: ProofOfDelivery | None, order_line_id: int) -> float | None:
-    if proof is None:
+def _latest_confirmation(point_id: int, plan_date: date) -> ReceiptConfirmation | None:
+    return db.session.scalar(
+        sa.select(ReceiptConfirmation)
+        .where(ReceiptConfirmation.delivery_point_id == point_id, ReceiptConfirmation.plan_date == plan_date)
+        .order_by(ReceiptConfirmation.id.desc())
+        .limit(1)
+    )
+
+
+def _proof_lines(proof: ProofOfDelivery | None) -> dict[int, ProofLine]:
+    return {line.order_line_id: line for line in proof.lines if line.order_line_id is not None} if proof else {}
+
+
+def _code(value) -> str | None:
+    return value.value if value is not None else None
+
+
+def _confirmation_summary(confirmation: ReceiptConfirmation | None) -> dict[str, Any] | None:
+    """Who confirmed in the kitchen (the name typed on the shared tablet and the account), when."""
+    if confirmation is None:
         return None
-    return next((line.delivered_quantity for line in proof.lines if line.order_line_id == order_line_id), None)
+    return {
+        "confirmed_by_name": confirmation.confirmed_by_name,
+        "confirmed_by_account": confirmation.user.username,
+        "confirmed_at": confirmation.recorded_at,
+        "accepted_all": confirmation.accepted_all,
+        "note": confirmation.note,
+    }
+
+
+def _expected_line(
+    order: Order, line: OrderLine, left: ProofLine | None, received: ReceiptLine | None
+) -> dict[str, Any]:
+    """An order line with each side's own record: what the driver left and reported, what the
+    kitchen received and reported (None / "" where that side has recorded nothing)."""
+    return {
+        "order_line_id": line.id,
+        "order_external_id": order.external_id,
+        "supplier_name": order.supplier.name,
+        "article": line.article,
+        "quantity": line.quantity,
+        "unit": line.unit,
+        "temperature_class": line.temperature_class.value,
+        "delivered_quantity": left.delivered_quantity if left else None,
+        "driver_deviation": _code(left.deviation) if left else None,
+        "driver_note": left.note if left else "",
+        "temperature_c": left.temperature_c if left else None,
+        "received_quantity": received.received_quantity if received else None,
+        "kitchen_deviation": _code(received.deviation) if received else None,
+        "kitchen_note": received.note if received else "",
+    }
 
 
 def _stops_by_point_and_date(points: list[int], start: date, end: date) -> dict[tuple[int, date], Stop]:
@@ -175,37 +213,40 @@ def confirm(user: User, data: dict[str, Any]) -> tuple[dict[str, Any], bool]:
         recorded_at=data["recorded_at"].astimezone(UTC),
         photo_count=len(data["photos"]),
     )
+    # Each side's record is exactly what that side reported: the kitchen's code is the one it
+    # chose (none when it chose none, whatever the quantities); a quantity other than the one
+    # the driver left is a fact of its own (receipt_mismatch), never renamed as the kitchen's.
+    proof_lines = _proof_lines(proof)
     deviations = []
     for line_id, order_line in order_lines.items():
-        driver_says = _delivered(proof, line_id)
+        left = proof_lines.get(line_id)
+        left_quantity = left.delivered_quantity if left else None
         line = given.get(line_id)
-        received = (
-            line["received_quantity"] if line else (driver_says if driver_says is not None else order_line.quantity)
-        )
-        code = line.get("deviation") if line else None
-        if code is None and received < order_line.quantity:
-            code = DeviationCode.MISSING
+        if line is not None:
+            received, code, note = line["received_quantity"], line.get("deviation"), line["note"]
+        else:  # "all received": what the driver left, or what was ordered when there is no proof
+            received, code, note = (left_quantity if left_quantity is not None else order_line.quantity), None, ""
         confirmation.lines.append(
-            ReceiptLine(
-                order_line_id=line_id, received_quantity=received, deviation=code, note=line["note"] if line else ""
-            )
+            ReceiptLine(order_line_id=line_id, received_quantity=received, deviation=code, note=note)
         )
-        if code is not None or (driver_says is not None and abs(driver_says - received) > 1e-9):
-            disagreement = driver_says is not None and abs(driver_says - received) > 1e-9
+        disagreement = deviation_words.disagree(left_quantity, received)
+        if code is not None or disagreement:
             deviations.append(
                 Deviation(
                     delivery_point_id=point_id,
                     plan_date=data["plan_date"],
                     proof_id=proof.id if proof else None,
                     order_line_id=line_id,
-                    code="receipt_mismatch" if disagreement else code.value,
-                    description=(
-                        f"{order_line.article}: ordered {order_line.quantity:g} {order_line.unit}, "
-                        f"driver delivered {'-' if driver_says is None else f'{driver_says:g}'}, "
-                        f"kitchen received {received:g}"
-                        + (f" ({code.value})" if code else "")
-                        + (f": {line['note']}" if line and line["note"] else "")
-                    ),
+                    code=RECEIPT_MISMATCH if disagreement else code.value,
+                    description="",
+                    article=order_line.article,
+                    unit=order_line.unit,
+                    ordered_quantity=order_line.quantity,
+                    delivered_quantity=left_quantity,
+                    received_quantity=received,
+                    driver_code=_code(left.deviation) if left else None,
+                    kitchen_code=_code(code),
+                    note=note,
                 )
             )
     db.session.add(confirmation)
@@ -228,7 +269,8 @@ def confirm(user: User, data: dict[str, Any]) -> tuple[dict[str, Any], bool]:
 
 
 def history(user: User, start: date, end: date, delivery_point_id: int | None = None) -> list[dict[str, Any]]:
-    """Past deliveries with what the driver delivered, what the kitchen received, and deviations."""
+    """Past deliveries line by line: ordered, left by the driver (with the driver's own deviation),
+    received by the kitchen (with the kitchen's own deviation), and who confirmed in the kitchen."""
     points = _points(user, delivery_point_id) if user.role.value == "recipient" else (
         [delivery_point_id] if delivery_point_id else None
     )
@@ -253,13 +295,14 @@ def history(user: User, start: date, end: date, delivery_point_id: int | None = 
             .limit(1)
         )
         received = {line.order_line_id: line for line in confirmation.lines} if confirmation else {}
+        summary = _confirmation_summary(confirmation) or {}
         for line in proof.lines:
-            kitchen = received.get(line.order_line_id)
+            kitchen = received.get(line.order_line_id) if line.order_line_id is not None else None
             rows.append(
                 {
                     "date": event.plan_date.isoformat(),
                     "delivery_point": proof.delivery_point.name,
-                    "delivered_at": event.recorded_at.isoformat(),
+                    "delivered_at": event.recorded_at,
                     "receiver_name": proof.receiver_name,
                     "article": line.article,
                     "ordered": line.ordered_quantity,
@@ -267,23 +310,51 @@ def history(user: User, start: date, end: date, delivery_point_id: int | None = 
                     "received": kitchen.received_quantity if kitchen else None,
                     "unit": line.unit,
                     "temperature_c": line.temperature_c,
-                    "driver_deviation": line.deviation.value if line.deviation else "",
-                    "kitchen_deviation": kitchen.deviation.value if kitchen and kitchen.deviation else "",
+                    "driver_deviation": _code(line.deviation) or "",
+                    "driver_note": line.note,
+                    "kitchen_deviation": _code(kitchen.deviation) if kitchen and kitchen.deviation else "",
+                    "kitchen_note": kitchen.note if kitchen else "",
+                    "disagreement": bool(
+                        kitchen and deviation_words.disagree(line.delivered_quantity, kitchen.received_quantity)
+                    ),
+                    "confirmed": confirmation is not None,
+                    "confirmed_by_name": summary.get("confirmed_by_name", ""),
+                    "confirmed_by_account": summary.get("confirmed_by_account", ""),
+                    "confirmed_at": summary.get("confirmed_at"),
+                    "confirmation_note": summary.get("note", ""),
                     "proof_id": proof.id,
                 }
             )
     return rows
 
 
+# The CSV's columns (a header is the table text of "csv.history.<column>").
 HISTORY_COLUMNS = [
-    "date", "delivery_point", "delivered_at", "receiver_name", "article", "ordered", "delivered",
-    "received", "unit", "temperature_c", "driver_deviation", "kitchen_deviation", "proof_id",
+    "date", "delivery_point", "delivered_at", "receiver_name", "article", "ordered", "delivered", "received",
+    "unit", "temperature_c", "driver_deviation", "driver_note", "kitchen_deviation", "kitchen_note",
+    "disagreement", "confirmed_by_name", "confirmed_by_account", "confirmed_at", "proof_id",
 ]  # fmt: skip
+NUMBER_COLUMNS = {"ordered", "delivered", "received", "temperature_c"}
+TIME_COLUMNS = {"delivered_at", "confirmed_at"}
 
 
-def history_csv(rows: list[dict[str, Any]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=HISTORY_COLUMNS)
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
+def _cell(column: str, row: dict[str, Any], locale: str, timezone: str) -> Any:
+    value = row[column]
+    if column in NUMBER_COLUMNS:
+        return people_csv.number(value, locale)
+    if column in TIME_COLUMNS:
+        return deviation_words.local_time(value, timezone)
+    if column in {"driver_deviation", "kitchen_deviation"}:
+        return deviation_words.code_text(value, locale) if value else ""
+    if column == "disagreement":
+        return people_csv.yes(value, locale)
+    return value
+
+
+def history_csv(rows: list[dict[str, Any]], locale: str, timezone: str) -> str:
+    """The history for Excel in the reader's language (see services.people_csv)."""
+    return people_csv.write(
+        [f"csv.history.{column}" for column in HISTORY_COLUMNS],
+        ([_cell(column, row, locale, timezone) for column in HISTORY_COLUMNS] for row in rows),
+        locale,
+    )

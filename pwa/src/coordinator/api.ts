@@ -110,16 +110,8 @@ export interface FlaggedEvent {
   proof_id: number | null;
 }
 
-export interface Deviation {
-  id: number;
-  delivery_point_id: number;
-  delivery_point_name: string;
-  plan_date: string;
-  code: string;
-  description: string;
-  status: string;
-  created_at: string;
-}
+/** A deviation to handle: its facts and words (the shape lives with its rendering, ui/deviation.ts). */
+export type Deviation = import("../ui/deviation").DeviationRecord;
 
 export interface LateRisk {
   route_id?: number;
@@ -149,7 +141,10 @@ export const municipalities = () => get<Municipality[]>("/municipalities/");
 export const flaggedEvents = () => get<FlaggedEvent[]>("/driver-events/flagged");
 export const resolveFlagged = (id: number) => post<FlaggedEvent>(`/driver-events/${id}/resolve`);
 export const deviations = () => get<Deviation[]>("/deviations/");
-export const resolveDeviation = (id: number) => post<Deviation>(`/deviations/${id}/resolve`);
+export const handledDeviations = () => get<Deviation[]>("/deviations/?status=resolved");
+/** `note`: who handled it and how (required by the server). */
+export const resolveDeviation = (id: number, note: string) => post<Deviation>(`/deviations/${id}/resolve`, { note });
+export const reopenDeviation = (id: number) => post<Deviation>(`/deviations/${id}/reopen`, {});
 
 // --- lists and CSV import -------------------------------------------------------------
 

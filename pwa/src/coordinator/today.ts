@@ -11,6 +11,7 @@ import type { FlaggedEvent, Deviation, Plan, PlanningJob, PlanRoute, PlanStop, T
 import { drawRoutesMap, routeClass, TRUCK_SVG, type RoutesMap } from "./map";
 import { coordinatorLive, on, type VehiclePosition } from "./socket";
 import { formatClock, zoneDate, zoneStamp } from "../util/time";
+import { deviationList, type DeviationActions } from "../ui/deviation";
 
 interface LateRiskItem {
   key: string;
@@ -172,21 +173,33 @@ async function plan(fresh = !state.plan): Promise<void> {
   }
 }
 
-async function resolve(kind: "flagged" | "deviation", id: number): Promise<void> {
+async function resolve(_kind: "flagged", id: number): Promise<void> {
   try {
-    if (kind === "flagged") {
-      await api.resolveFlagged(id);
-      state.flagged = state.flagged.filter((e) => e.id !== id);
-    } else {
-      await api.resolveDeviation(id);
-      state.deviations = state.deviations.filter((d) => d.id !== id);
-    }
+    await api.resolveFlagged(id);
+    state.flagged = state.flagged.filter((e) => e.id !== id);
     state.alertsError = null;
   } catch (error) {
     state.alertsError = error;
   }
   redraw();
 }
+
+// A deviation is marked as handled with a note and can be opened again (ui/deviation.ts shows
+// the note's field and its errors, so these let the server's error through).
+const deviationActions: DeviationActions = {
+  async resolve(id, note) {
+    const handled = await api.resolveDeviation(id, note);
+    state.deviations = state.deviations.filter((d) => d.id !== id);
+    return handled;
+  },
+  async reopen(id) {
+    const opened = await api.reopenDeviation(id);
+    state.deviations = [...state.deviations.filter((d) => d.id !== id), opened].sort((a, b) => a.id - b.id);
+    return opened;
+  },
+  handled: () => api.handledDeviations(),
+  redraw: () => redraw({ keepMap: true }),
+};
 
 function startLive(): void {
   if (started) return;
@@ -519,21 +532,7 @@ function alerts(): HTMLElement {
           ),
         )
       : null,
-    state.deviations.length
-      ? h(
-          "ul",
-          { class: "clist" },
-          state.deviations.map((deviation) =>
-            h(
-              "li",
-              { "data-testid": "deviation" },
-              h("strong", {}, `${deviation.delivery_point_name} · ${deviation.plan_date}`),
-              h("span", {}, `${hasKey(`coordinator.deviation.${deviation.code}`) ? t(`coordinator.deviation.${deviation.code}` as never) : deviation.code}${deviation.description ? `: ${deviation.description}` : ""}`),
-              h("button", { type: "button", class: "button button-small", onclick: () => void resolve("deviation", deviation.id) }, t("coordinator.resolve")),
-            ),
-          ),
-        )
-      : null,
+    deviationList(state.deviations, deviationActions),
     !risks.length && !state.flagged.length && !state.deviations.length && !state.alertsError
       ? h("p", { "data-testid": "no-alerts" }, t("coordinator.noAlerts"))
       : null,

@@ -8,7 +8,10 @@ import { downscalePhoto } from "../driver/images";
 import { newClientId, nowWithOffset } from "../driver/types";
 import { t } from "../i18n";
 import { formatNumber } from "../ui/components";
+import { deviationWord, sides } from "../ui/deviation";
 import { h } from "../ui/dom";
+import { formatClock } from "../util/time";
+import { lineBoxes } from "./lines";
 import { CONFIRMATION_PATH, recentNames, rememberName } from "./state";
 import { KITCHEN_DEVIATIONS, type ConfirmationBody, type Delivery, type ExpectedLine, type KitchenDeviation } from "./types";
 import { parseDecimal } from "../util/numbers";
@@ -186,8 +189,8 @@ function lineRow(line: ExpectedLine, draft: ConfirmDraft): HTMLElement {
         }
       },
     },
-    h("option", { value: "" }, t("kitchen.deviation.none")),
-    KITCHEN_DEVIATIONS.map((code) => h("option", { value: code, selected: value.deviation === code }, t(`kitchen.deviation.${code}`))),
+    h("option", { value: "" }, t("kitchen.confirm.noDeviation")),
+    KITCHEN_DEVIATIONS.map((code) => h("option", { value: code, selected: value.deviation === code }, deviationWord(code))),
   );
   return h(
     "li",
@@ -204,6 +207,8 @@ function lineRow(line: ExpectedLine, draft: ConfirmDraft): HTMLElement {
       t("kitchen.confirm.ordered", { qty: formatNumber(line.quantity), unit: line.unit }),
       line.delivered_quantity !== null ? ` · ${t("kitchen.confirm.driverDelivered", { qty: formatNumber(line.delivered_quantity), unit: line.unit })}` : "",
     ),
+    line.driver_deviation || line.driver_note ? sides(line.driver_deviation, null, false) : null,
+    line.driver_note ? h("p", { class: "dev-note" }, t("kitchen.line.driverNote", { note: line.driver_note })) : null,
     h(
       "div",
       { class: "confirm-grid" },
@@ -285,6 +290,42 @@ function photos(draft: ConfirmDraft, handlers: ConfirmHandlers): HTMLElement {
   );
 }
 
+/** Before confirming: what the driver handed over, line by line, with the driver's own deviation. */
+function leftByDriver(delivery: Delivery): HTMLElement {
+  return h(
+    "section",
+    { class: "left-by-driver", "data-testid": "left-by-driver", "aria-labelledby": "left-title" },
+    h("h4", { id: "left-title" }, t("kitchen.confirm.leftTitle")),
+    h(
+      "p",
+      { class: "muted" },
+      delivery.proof_id !== null && delivery.handed_over_at
+        ? t(delivery.receiver_name ? "kitchen.confirm.leftAtBy" : "kitchen.confirm.leftAt", {
+            time: formatClock(delivery.handed_over_at),
+            name: delivery.receiver_name,
+          })
+        : t("kitchen.confirm.noProof"),
+    ),
+    lineBoxes(
+      delivery.lines.map((line) => ({
+        id: line.order_line_id,
+        article: line.article,
+        detail: line.supplier_name,
+        temperature_class: line.temperature_class,
+        ordered: line.quantity,
+        left: line.delivered_quantity,
+        received: null,
+        unit: line.unit,
+        driver: line.driver_deviation,
+        kitchen: null,
+        driverNote: line.driver_note,
+        kitchenNote: "",
+        kitchenKnown: false,
+      })),
+    ),
+  );
+}
+
 export function confirmForm(delivery: Delivery, draft: ConfirmDraft, userId: number, handlers: ConfirmHandlers): HTMLElement {
   const hasErrors = Object.keys(draft.errors).length > 0;
   return h(
@@ -301,6 +342,7 @@ export function confirmForm(delivery: Delivery, draft: ConfirmDraft, userId: num
     h("h3", {}, t("kitchen.confirm.title")),
     h("p", { class: "muted" }, t("kitchen.confirm.intro")),
     hasErrors ? h("p", { class: "alert alert-error", role: "alert" }, t("kitchen.confirm.fixErrors")) : null,
+    draft.detailed ? null : leftByDriver(delivery),
     nameField(draft, handlers),
     draft.detailed
       ? null

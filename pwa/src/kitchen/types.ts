@@ -13,7 +13,23 @@ export interface ExpectedLine {
   quantity: number;
   unit: string;
   temperature_class: TemperatureClass;
+  /** What the driver left (the proof) and the driver's own deviation; null: no proof yet. */
   delivered_quantity: number | null;
+  driver_deviation: string | null;
+  driver_note: string;
+  temperature_c: number | null;
+  /** What the kitchen received and the kitchen's own deviation; null: not confirmed yet. */
+  received_quantity: number | null;
+  kitchen_deviation: string | null;
+  kitchen_note: string;
+}
+
+export interface ConfirmationSummary {
+  confirmed_by_name: string;
+  confirmed_by_account: string;
+  confirmed_at: string;
+  accepted_all: boolean;
+  note: string;
 }
 
 export interface Delivery {
@@ -27,7 +43,11 @@ export interface Delivery {
   job_key: string;
   status: DeliveryStatus;
   proof_id: number | null;
+  handed_over_at: string | null;
+  /** Who signed the driver's proof. */
+  receiver_name: string;
   confirmed: boolean;
+  confirmation: ConfirmationSummary | null;
   lines: ExpectedLine[];
   /** From the socket: planned stops still before ours. */
   stops_before?: number;
@@ -64,7 +84,15 @@ export interface HistoryRow {
   unit: string;
   temperature_c: number | null;
   driver_deviation: string;
+  driver_note: string;
   kitchen_deviation: string;
+  kitchen_note: string;
+  disagreement: boolean;
+  confirmed: boolean;
+  confirmed_by_name: string;
+  confirmed_by_account: string;
+  confirmed_at: string | null;
+  confirmation_note: string;
   proof_id: number;
 }
 

@@ -5,17 +5,18 @@
 import type { DeliveryPoint, User } from "../api/types";
 import { discardQueued, retryQueued } from "../data/queue";
 import { loadRecipientData, loadRecipientHistory, type RecipientData } from "../data/queries";
-import { hasKey, t } from "../i18n";
+import { t } from "../i18n";
 import { confirmForm, newConfirmDraft, type ConfirmDraft } from "../kitchen/confirm";
 import { downloadFile, openPdf } from "../data/download";
 import "../kitchen/kitchen.css";
-import { pushPermission, pushSupported, subscribePush, type PushState } from "../kitchen/push";
+import { pushPermission, subscribePush, type PushState } from "../kitchen/push";
+import { lineBoxes, type LineRecord } from "../kitchen/lines";
 import { dismissNear, kitchen, queuedConfirmation, refreshDeliveries, setDeliveries, setKitchenRedraw, startKitchen } from "../kitchen/state";
 import { deliveryKey, type Delivery, type ExpectedLine, type HistoryRow } from "../kitchen/types";
-import { dayLabel, empty, errorBox, errorMessage, formatNumber, linesByTemperature, loading, parkedAlert, savedCopyNote } from "../ui/components";
+import { dayLabel, empty, errorBox, errorMessage, linesByTemperature, loading, parkedAlert, savedCopyNote } from "../ui/components";
 import { h } from "../ui/dom";
 import type { View } from "./types";
-import { formatClock } from "../util/time";
+import { formatClock, formatDayTime } from "../util/time";
 
 let root: HTMLElement | null = null;
 let statusEl: HTMLElement | null = null;
@@ -24,6 +25,7 @@ let points: DeliveryPoint[] = [];
 let user: User | null = null;
 let draft: ConfirmDraft | null = null;
 let pushState: PushState = "unsupported";
+let pushHelpOpen = false;
 let history: { status: "idle" | "loading" | "ready" | "error"; rows: HistoryRow[]; savedAt: number | null; error?: unknown } = {
   status: "idle",
   rows: [],
@@ -54,8 +56,26 @@ function goods(lines: ExpectedLine[]): HTMLElement[] {
 
 // --- status: live, push, outbox, vehicle near ------------------------------------------------
 
-function pushButton(): HTMLElement | null {
-  if (pushState !== "default" && pushState !== "failed") return null;
+/** Notifications: a button to turn them on, or why they cannot be (blocked, not supported). */
+function pushButton(): HTMLElement {
+  if (pushState === "subscribed") return h("span", { class: "push-on", "data-testid": "push-on" }, t("kitchen.push.on"));
+  if (pushState === "denied" || pushState === "unsupported") {
+    return h(
+      "button",
+      {
+        type: "button",
+        class: "button button-secondary",
+        "data-testid": "push-blocked",
+        "aria-expanded": String(pushHelpOpen),
+        "aria-controls": "push-help",
+        onclick: () => {
+          pushHelpOpen = !pushHelpOpen;
+          drawStatus();
+        },
+      },
+      t(pushState === "denied" ? "kitchen.push.blocked" : "kitchen.push.unsupported"),
+    );
+  }
   return h(
     "button",
     {
@@ -65,11 +85,19 @@ function pushButton(): HTMLElement | null {
       onclick: () =>
         void subscribePush(true).then((state) => {
           pushState = state;
+          pushHelpOpen = state === "denied" || state === "failed";
           drawStatus();
         }),
     },
     t("kitchen.push.enable"),
   );
+}
+
+function pushHelp(): HTMLElement | null {
+  const key =
+    pushState === "denied" ? "kitchen.push.deniedHelp" : pushState === "unsupported" ? "kitchen.push.unsupportedHelp" : pushState === "failed" ? "kitchen.push.failed" : null;
+  if (!key || !pushHelpOpen) return null;
+  return h("p", { class: "push-help", id: "push-help", role: "status", "data-testid": "push-help" }, t(key));
 }
 
 function drawStatus(): void {
@@ -85,6 +113,7 @@ function drawStatus(): void {
         pushButton(),
         h("button", { type: "button", class: "button button-secondary", "data-testid": "refresh", onclick: () => void refreshDeliveries() }, t("kitchen.refresh")),
       ),
+      pushHelp(),
       near
         ? h(
             "div",
@@ -172,7 +201,13 @@ function receipt(delivery: Delivery): HTMLElement | null {
         )
       : null,
     delivery.confirmed
-      ? h("p", { class: "confirmed", "data-testid": "confirmed" }, `✓ ${t("kitchen.confirmed")}`)
+      ? h(
+          "div",
+          { class: "confirmed", "data-testid": "confirmed" },
+          h("p", {}, `✓ ${t("kitchen.confirmed")}`),
+          delivery.confirmation ? h("p", { class: "confirmed-by", "data-testid": "confirmed-by" }, confirmedBy(delivery.confirmation)) : null,
+          delivery.confirmation?.note ? h("p", { class: "confirmed-by" }, t("kitchen.confirmedNote", { note: delivery.confirmation.note })) : null,
+        )
       : queued
         ? h("p", { class: "pending", "data-testid": "confirm-queued" }, t(queued.parked ? "kitchen.confirmRefused" : "kitchen.confirmQueued"))
         : h(
@@ -193,6 +228,32 @@ function receipt(delivery: Delivery): HTMLElement | null {
   );
 }
 
+function confirmedBy(who: { confirmed_by_name: string; confirmed_by_account: string; confirmed_at: string | null }): string {
+  return t("kitchen.confirmedBy", {
+    name: who.confirmed_by_name || t("kitchen.noName"),
+    account: who.confirmed_by_account,
+    time: who.confirmed_at ? formatDayTime(who.confirmed_at) : t("common.none"),
+  });
+}
+
+function receivedRecords(delivery: Delivery): LineRecord[] {
+  return delivery.lines.map((line) => ({
+    id: line.order_line_id,
+    article: line.article,
+    detail: line.supplier_name,
+    temperature_class: line.temperature_class,
+    ordered: line.quantity,
+    left: line.delivered_quantity,
+    received: line.received_quantity,
+    unit: line.unit,
+    driver: line.driver_deviation,
+    kitchen: line.kitchen_deviation,
+    driverNote: line.driver_note,
+    kitchenNote: line.kitchen_note,
+    kitchenKnown: true,
+  }));
+}
+
 function deliveryCard(delivery: Delivery, showPoint: boolean): HTMLElement {
   const windows = delivery.time_windows.map(([from, to]) => `${from}–${to}`).join(", ");
   return h(
@@ -206,8 +267,9 @@ function deliveryCard(delivery: Delivery, showPoint: boolean): HTMLElement {
     ),
     arrival(delivery),
     receipt(delivery),
-    h("h4", { class: "goods-title" }, t("kitchen.coming", { n: delivery.lines.length })),
-    goods(delivery.lines),
+    ...(delivery.confirmed
+      ? [h("h4", { class: "goods-title" }, t("kitchen.receivedTitle")), h("div", { "data-testid": "received-lines" }, lineBoxes(receivedRecords(delivery)))]
+      : [h("h4", { class: "goods-title" }, t("kitchen.coming", { n: delivery.lines.length })), ...goods(delivery.lines)]),
   );
 }
 
@@ -269,28 +331,34 @@ function loadHistory(): void {
     });
 }
 
-function deviationLabel(code: string): string {
-  const key = `kitchen.deviation.${code}`;
-  return hasKey(key) ? t(key) : code;
+function historyRecord(row: HistoryRow, index: number): LineRecord {
+  return {
+    id: `${row.proof_id}-${index}`,
+    article: row.article,
+    ordered: row.ordered,
+    left: row.delivered,
+    received: row.received,
+    unit: row.unit,
+    driver: row.driver_deviation || null,
+    kitchen: row.kitchen_deviation || null,
+    driverNote: row.driver_note,
+    kitchenNote: row.kitchen_note,
+    kitchenKnown: row.confirmed,
+  };
 }
 
-function historyRow(row: HistoryRow): HTMLElement {
-  const deviation = row.kitchen_deviation || row.driver_deviation;
-  const mismatch = row.received !== null && Math.abs(row.received - row.delivered) > 1e-9;
+function historyCard(rows: HistoryRow[]): HTMLElement {
+  const first = rows[0]!;
   return h(
-    "li",
-    { class: `history-row${deviation || mismatch ? " has-deviation" : ""}`, "data-testid": "history-row" },
-    h("span", { class: "line-article" }, row.article),
-    h(
-      "span",
-      { class: "history-qty" },
-      t("kitchen.history.qty", {
-        delivered: formatNumber(row.delivered),
-        received: row.received === null ? t("common.none") : formatNumber(row.received),
-        unit: row.unit,
-      }),
-    ),
-    deviation ? h("span", { class: "history-deviation" }, deviationLabel(deviation)) : null,
+    "article",
+    { class: "card", "data-testid": "history-delivery" },
+    h("h3", {}, t("kitchen.history.when", { day: dayLabel(first.date), time: clock(first.delivered_at) })),
+    h("p", { class: "muted" }, [first.delivery_point, first.receiver_name && t("kitchen.history.signedBy", { name: first.receiver_name })].filter(Boolean).join(" · ")),
+    first.confirmed
+      ? h("p", { class: "history-confirmed", "data-testid": "history-confirmed-by" }, confirmedBy(first))
+      : h("p", { class: "history-unconfirmed", "data-testid": "history-confirmed-by" }, t("kitchen.history.notConfirmed")),
+    first.confirmation_note ? h("p", {}, t("kitchen.confirmedNote", { note: first.confirmation_note })) : null,
+    h("div", { "data-testid": "history-lines" }, lineBoxes(rows.map(historyRecord))),
   );
 }
 
@@ -303,7 +371,7 @@ function historyView(): HTMLElement {
       "data-testid": "history-csv",
       onclick: () => {
         actionError = null;
-        downloadFile("/recipient/history.csv", "leveranser.csv").catch((error: unknown) => {
+        downloadFile("/recipient/history.csv", t("kitchen.history.csvFile")).catch((error: unknown) => {
           actionError = errorMessage(error);
           drawBody();
         });
@@ -315,7 +383,7 @@ function historyView(): HTMLElement {
   if (history.status === "loading" || history.status === "idle") return h("div", {}, loading());
   if (history.status === "error") return h("div", {}, errorBox(history.error, loadHistory));
   const byProof = new Map<number, HistoryRow[]>();
-  for (const row of [...history.rows].reverse()) byProof.set(row.proof_id, [...(byProof.get(row.proof_id) ?? []), row]);
+  for (const row of history.rows) byProof.set(row.proof_id, [...(byProof.get(row.proof_id) ?? []), row]);
   return h(
     "div",
     { class: "history" },
@@ -324,16 +392,7 @@ function historyView(): HTMLElement {
     h("p", { class: "muted" }, t("kitchen.history.intro")),
     csv,
     byProof.size
-      ? [...byProof.values()].map((rows) => {
-          const first = rows[0]!;
-          return h(
-            "article",
-            { class: "card", "data-testid": "history-delivery" },
-            h("h3", {}, `${dayLabel(first.date)} · ${clock(first.delivered_at)}`),
-            h("p", { class: "muted" }, [first.delivery_point, first.receiver_name && t("kitchen.history.receiver", { name: first.receiver_name })].filter(Boolean).join(" · ")),
-            h("ul", { class: "lines" }, rows.map(historyRow)),
-          );
-        })
+      ? [...byProof.values()].reverse().map(historyCard)
       : empty(t("kitchen.history.empty")),
   );
 }
@@ -412,15 +471,15 @@ export const recipientView: View<RecipientData> = {
       lastData = data;
       setDeliveries(data.deliveries);
     }
-    if (pushSupported()) {
-      pushState = pushPermission();
-      if (pushState === "subscribed" && !pushTried) {
-        pushTried = true;
-        void subscribePush(false).then((state) => {
-          pushState = state;
-          drawStatus();
-        });
-      }
+    // A failed subscription stays shown (with its "try again") until the browser says otherwise.
+    const permission = pushPermission();
+    if (pushState !== "failed" || permission === "denied" || permission === "unsupported") pushState = permission;
+    if (pushState === "subscribed" && !pushTried) {
+      pushTried = true;
+      void subscribePush(false).then((state) => {
+        pushState = state;
+        drawStatus();
+      });
     }
     statusEl = h("div", { class: "sync-bar kitchen-status" });
     bodyEl = h("div", { class: "kitchen-body" });

@@ -1,0 +1,58 @@
+// A delivery's lines as the kitchen checks them: per line, in its own box, what was ordered, what
+// the driver left and what the kitchen received, with each side's own deviation and note. Used
+// before confirming (what was left), on the card after confirming (what was received) and in
+// the history.
+import { TEMPERATURE_CLASSES, type TemperatureClass } from "../api/types";
+import { t } from "../i18n";
+import { disagrees, quantityGrid, sides } from "../ui/deviation";
+import { h } from "../ui/dom";
+
+export interface LineRecord {
+  id: number | string;
+  article: string;
+  detail?: string;
+  temperature_class?: TemperatureClass;
+  ordered: number;
+  left: number | null;
+  received: number | null;
+  unit: string;
+  driver: string | null;
+  kitchen: string | null;
+  driverNote: string;
+  kitchenNote: string;
+  /** False before the kitchen has confirmed: its side is not shown yet. */
+  kitchenKnown: boolean;
+}
+
+export function lineBox(line: LineRecord): HTMLElement {
+  const mismatch = line.kitchenKnown && disagrees(line.left, line.received);
+  const flagged = Boolean(line.driver || (line.kitchenKnown && line.kitchen) || mismatch);
+  return h(
+    "li",
+    { class: `line-box${flagged ? " line-box-deviation" : ""}`, "data-testid": "line-box", "data-article": line.article },
+    h("p", { class: "line-box-head" }, h("span", { class: "line-article" }, line.article), line.detail ? h("span", { class: "line-supplier" }, ` · ${line.detail}`) : null),
+    quantityGrid({ ordered: line.ordered, left: line.left, received: line.kitchenKnown ? line.received : undefined, unit: line.unit, driver: line.driver, kitchen: line.kitchen }),
+    sides(line.driver, line.kitchen, line.kitchenKnown),
+    mismatch ? h("p", { class: "dev-mismatch", "data-testid": "line-mismatch" }, t("deviation.code.receipt_mismatch")) : null,
+    line.driverNote ? h("p", { class: "dev-note" }, t("kitchen.line.driverNote", { note: line.driverNote })) : null,
+    line.kitchenKnown && line.kitchenNote ? h("p", { class: "dev-note" }, t("deviation.kitchen_note", { note: line.kitchenNote })) : null,
+  );
+}
+
+/** Lines in boxes, grouped Fryst / Kylt / Torrt when the temperature class is known. */
+export function lineBoxes(lines: LineRecord[]): HTMLElement[] {
+  const known = lines.every((line) => line.temperature_class);
+  if (!known) return [h("ul", { class: "line-boxes" }, lines.map(lineBox))];
+  return TEMPERATURE_CLASSES.flatMap((temperature) => {
+    const group = lines.filter((line) => line.temperature_class === temperature);
+    if (!group.length) return [];
+    return [
+      h(
+        "section",
+        { class: `temp-group temp-${temperature}`, "data-temperature": temperature },
+        h("h4", { class: "temp-label" }, t(`temp.${temperature}`)),
+        h("ul", { class: "line-boxes" }, group.map(lineBox)),
+      ),
+    ];
+  });
+}
