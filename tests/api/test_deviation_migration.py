@@ -11,7 +11,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parents[2]
-BEFORE = "c2b3c4d5e6f7"
+BEFORE = "c3d4e5f6a7b8"
 
 
 def _upgrade(tmp_path: Path, database: Path, target: str = "head") -> None:
