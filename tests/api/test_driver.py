@@ -65,7 +65,9 @@ def test_arrive_and_proof_of_delivery_are_stored_once(client, planned):
 
     proof = db.session.get(ProofOfDelivery, stored.json["proof_id"])
     assert proof.receiver_name == "Kim Köksson" and proof.crates_returned == 3
-    assert proof.lines[0].deviation.value == "missing"  # delivered one less than ordered
+    # One less than ordered and no code chosen: short by its quantities, no code made up for the driver.
+    assert proof.lines[0].deviation is None
+    assert proof.lines[0].delivered_quantity == proof.lines[0].ordered_quantity - 1
     assert db.session.get(Stop, stop["id"]).status == StopStatus.DONE
 
     receipts.drain()  # images re-encoded and receipt rendered after the answer
@@ -217,3 +219,22 @@ def test_truncated_photo_is_refused_in_the_request(client, planned):
     answer = client.post("/api/v1/driver/events", json=body, headers=planned)
     assert answer.status_code == 422 and "proof.photos.0" in answer.json["error"]["fields"]
     assert count(DriverEvent) == 0 and count(ProofOfDelivery) == 0
+
+
+def test_what_the_driver_reports_reaches_the_coordinators_list(client, planned, coordinator):
+    stop = _route(client, planned)["stops"][0]
+    proof = full_proof(stop)
+    proof["lines"][0].update(delivered_quantity=0, deviation="wrong_temperature")
+    client.post("/api/v1/driver/events", json=event("deliver", stop, proof=proof), headers=planned)
+    listed = client.get("/api/v1/deviations/", headers=coordinator).json
+    assert [(d["code"], d["article"]) for d in listed] == [("wrong_temperature", stop["lines"][0]["article"])]
+    assert listed[0]["description"].startswith(f"{stop['lines'][0]['article']}: Fel temperatur")
+
+
+def test_a_stop_nobody_received_puts_every_line_on_the_coordinators_list(client, planned, coordinator):
+    stop = _route(client, planned)["stops"][0]
+    proof = {"deviation": "nobody_there", "note": "Låst", "lines": []}
+    client.post("/api/v1/driver/events", json=event("deliver", stop, proof=proof), headers=planned)
+    listed = client.get("/api/v1/deviations/", headers=coordinator).json
+    assert sorted(d["article"] for d in listed) == sorted(line["article"] for line in stop["lines"])
+    assert {(d["code"], d["delivered"]) for d in listed} == {("nobody_there", 0)}

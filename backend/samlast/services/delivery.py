@@ -20,6 +20,7 @@ from samlast.errors import NotFound, ValidationFailed
 from samlast.extensions import db
 from samlast.i18n import Message
 from samlast.models import (
+    Deviation,
     DeviationCode,
     DriverEvent,
     EventKind,
@@ -122,9 +123,9 @@ def _proof(event: DriverEvent, stop: Stop | None, data: dict[str, Any]) -> Proof
                 {"id": line["order_line_id"]},
                 {f"proof.lines.{index}.order_line_id": [Message("field.unknown_reference", id=line["order_line_id"])]},
             )
+        # Only what the driver chose: a line left short without a code shows as short by its
+        # quantities (ordered, left), never as a code the driver did not report.
         deviation = line.get("deviation")
-        if deviation is None and line["delivered_quantity"] < order_line.quantity:
-            deviation = DeviationCode.MISSING  # a short delivery is a deviation even if the driver forgot to say so
         proof.lines.append(
             ProofLine(
                 order_line=order_line,
@@ -194,6 +195,8 @@ def record_event(user: User, data: dict[str, Any]) -> tuple[dict[str, Any], bool
         if proof is not None and stop is not None and not flag:
             _mark_delivered(proof, event.recorded_at)
         db.session.flush()
+        if proof is not None and stop is not None and not flag:
+            _report_deviations(proof, stop, event.plan_date)
         event.response = {
             "event_id": event.id,
             "client_id": event.client_id,
@@ -258,6 +261,35 @@ def _progress(event: DriverEvent) -> dict[str, Any] | None:
     near = eta.eta_payload(next_stop)
     notify.after_commit(notify.Event("vehicle_near", near, notify.delivery_point(next_stop.delivery_point_id)))
     return near
+
+
+def _report_deviations(proof: ProofOfDelivery, stop: Stop, plan_date: date) -> None:
+    """What the driver reported goes to the coordinator's list: each line with a code the driver
+    chose, and every line of a stop nobody received or that was refused."""
+    if stop.delivery_point_id is None:
+        return
+    refused = proof.deviation in (DeviationCode.NOBODY_THERE, DeviationCode.REFUSED)
+    reported = {line.order_line_id: line for line in proof.lines if line.deviation is not None or refused}
+    if refused:
+        for order_line in (line for order in stop.orders for line in order.lines):
+            reported.setdefault(order_line.id, None)
+    for order_line_id, line in reported.items():
+        order_line = line.order_line if line is not None else db.session.get(OrderLine, order_line_id)
+        code = line.deviation.value if line is not None and line.deviation else proof.deviation
+        db.session.add(
+            Deviation(
+                delivery_point_id=stop.delivery_point_id,
+                plan_date=plan_date,
+                proof_id=proof.id,
+                order_line_id=order_line_id,
+                code=code,
+                driver_code=code,
+                article=order_line.article,
+                unit=order_line.unit,
+                ordered_quantity=order_line.quantity,
+                delivered_quantity=line.delivered_quantity if line is not None else 0.0,
+            )
+        )
 
 
 def _mark_delivered(proof: ProofOfDelivery, moment: datetime) -> None:

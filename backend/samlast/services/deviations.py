@@ -13,7 +13,7 @@ from flask import current_app
 from samlast.errors import Conflict, NotFound
 from samlast.extensions import db
 from samlast.i18n import DEFAULT_LOCALE, has, text
-from samlast.models import Deviation, DeviationAction, DeviationActionKind, DeviationStatus, User
+from samlast.models import Deviation, DeviationAction, DeviationActionKind, DeviationStatus, ProofOfDelivery, User
 from samlast.models.base import utcnow
 
 QUANTITY_TOLERANCE = 1e-9
@@ -123,9 +123,22 @@ def reopen(user: User, deviation_id: int, note: str = "") -> Deviation:
     return deviation
 
 
+def _reporter(deviation: Deviation) -> dict[str, Any] | None:
+    """Who reported it: in the kitchen, the name typed on the shared tablet and the account; on
+    the road, the driver who recorded the proof."""
+    confirmation = deviation.confirmation
+    if confirmation is not None:
+        return {"name": confirmation.confirmed_by_name, "account": confirmation.user.username,
+                "at": confirmation.recorded_at}  # fmt: skip
+    proof = db.session.get(ProofOfDelivery, deviation.proof_id) if deviation.proof_id else None
+    if proof is None:
+        return None
+    driver = proof.event.user
+    return {"name": driver.display_name or driver.username, "account": driver.username, "at": proof.event.recorded_at}
+
+
 def view(deviation: Deviation, locale: str = DEFAULT_LOCALE) -> dict[str, Any]:
     """The deviation as the API shows it: its facts, and its words in `locale`."""
-    confirmation = deviation.confirmation
     resolution = deviation.last_resolution
     return {
         "id": deviation.id,
@@ -147,14 +160,7 @@ def view(deviation: Deviation, locale: str = DEFAULT_LOCALE) -> dict[str, Any]:
         "kitchen_code": deviation.kitchen_code,
         "note": deviation.note,
         "description": describe(deviation, locale),
-        # Who in the kitchen reported it: the name typed on the shared tablet, and the account.
-        "reported_by": {
-            "name": confirmation.confirmed_by_name,
-            "account": confirmation.user.username,
-            "at": confirmation.recorded_at,
-        }
-        if confirmation is not None
-        else None,
+        "reported_by": _reporter(deviation),
         "status": deviation.status.value,
         "created_at": deviation.created_at,
         "resolved_at": deviation.resolved_at,
