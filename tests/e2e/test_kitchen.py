@@ -363,8 +363,10 @@ def test_kitchen_sees_what_was_left_then_what_it_received_each_side_as_reported(
     )
     save_screenshot(page, "kitchen-received-phone.png")
 
+    # On the coordinator's list: the driver's own report, nothing under the kitchen's name.
     deviations = server.api("GET", "/deviations/")
-    assert not [d for d in deviations if d["order_line_id"] == damaged["order_line_id"]], deviations
+    mine = [d for d in deviations if d["order_line_id"] == damaged["order_line_id"]]
+    assert [(d["driver_code"], d["kitchen_code"]) for d in mine] == [("damaged", None)], deviations
 
     # The history: each side as reported, and who confirmed in the kitchen.
     page.get_by_test_id("tab-history").click()
