@@ -64,6 +64,8 @@ interface OutboxDB extends DBSchema {
 
 export interface OutboxState {
   pending: number;
+  /** The records waiting to be sent, oldest first. */
+  waiting: OutboxRecord[];
   setAside: OutboxRecord[];
   sending: boolean;
   lastError: string | null;
@@ -115,7 +117,7 @@ export class Outbox {
   private queued: Promise<void> | null = null;
   private backoff: number;
   private timer: ReturnType<typeof setTimeout> | null = null;
-  private state: OutboxState = { pending: 0, setAside: [], sending: false, lastError: null, nextAttemptAt: null };
+  private state: OutboxState = { pending: 0, waiting: [], setAside: [], sending: false, lastError: null, nextAttemptAt: null };
   private readonly listeners = new Set<(state: OutboxState) => void>();
   private readonly sentListeners = new Set<(record: OutboxRecord, answer: unknown) => void>();
 
@@ -232,7 +234,8 @@ export class Outbox {
 
   private async refresh(): Promise<void> {
     const rows = await this.records();
-    this.emit({ pending: rows.filter((row) => !row.setAside).length, setAside: rows.filter((row) => row.setAside) });
+    const waiting = rows.filter((row) => !row.setAside);
+    this.emit({ pending: waiting.length, waiting, setAside: rows.filter((row) => row.setAside) });
   }
 
   private schedule(delay: number): void {

@@ -1,9 +1,9 @@
 // Confirming receipt on the kitchen's shared tablet: who confirms (asked every time, the last
 // few names offered), "all received" in one tap, or per line the quantity received with a
 // deviation and a note, photos (downscaled on the device) and a message. The confirmation goes
-// to the outbox (data/queue.ts) with its client_id, so it is kept and sent when online.
+// to the device outbox (data/outbox.ts) with its client_id, so it is kept and sent when online.
 import { TEMPERATURE_CLASSES } from "../api/types";
-import { enqueue } from "../data/queue";
+import { outbox, STREAMS } from "../data/outbox";
 import { downscalePhoto } from "../driver/images";
 import { newClientId, nowWithOffset } from "../driver/types";
 import { t } from "../i18n";
@@ -101,7 +101,12 @@ async function submit(draft: ConfirmDraft, delivery: Delivery, userId: number, a
     recorded_at: nowWithOffset(),
   };
   try {
-    await enqueue(userId, "confirmation", CONFIRMATION_PATH, body as unknown as Record<string, unknown>, `${delivery.delivery_point_name} ${delivery.date}`);
+    await outbox.add(userId, {
+      stream: STREAMS.kitchenConfirmations,
+      path: CONFIRMATION_PATH,
+      body,
+      label: `${delivery.delivery_point_name} ${delivery.date}`,
+    });
     rememberName(body.confirmed_by_name);
     handlers.saved();
   } catch {

@@ -1,8 +1,8 @@
 // The kitchen view's state and its live parts: deliveries (API, then `eta` / `vehicle_near`
-// over the /recipient socket), confirmations waiting in the outbox (data/queue.ts), the
+// over the /recipient socket), confirmations waiting in the device outbox (data/outbox.ts), the
 // "vehicle is near" notice, and the names of staff who confirmed on this (shared) device.
 import { get } from "../api/client";
-import { flushQueueSoon, onQueueChange, onQueueSent, queuedItems, startQueue, type QueueItem } from "../data/queue";
+import { outbox, startOutbox, STREAMS, type OutboxRecord, type OutboxState } from "../data/outbox";
 import { saveResponse } from "../data/cache";
 import { onConnectivityChange } from "../state/connectivity";
 import { getSession, onSessionChange } from "../state/session";
@@ -25,7 +25,7 @@ export interface KitchenState {
   deliveries: Delivery[];
   live: boolean;
   near: NearNotice | null;
-  queue: QueueItem[];
+  outbox: OutboxState;
   tab: "upcoming" | "history";
   confirming: string | null; // delivery key with the form open
   flash: string | null;
@@ -36,7 +36,7 @@ export const kitchen: KitchenState = {
   deliveries: [],
   live: false,
   near: null,
-  queue: [],
+  outbox: outbox.current(),
   tab: "upcoming",
   confirming: null,
   flash: null,
@@ -48,11 +48,12 @@ export function setKitchenRedraw(fn: Redraw): void {
   redraw = fn;
 }
 
-/** Confirmations on this device not yet accepted by the server, by delivery key. */
-export function queuedConfirmation(key: string): QueueItem | undefined {
-  return kitchen.queue.find(
-    (item) => item.kind === "confirmation" && deliveryKey({ delivery_point_id: Number(item.body.delivery_point_id), date: String(item.body.plan_date) }) === key,
-  );
+/** A confirmation on this device not yet accepted by the server (waiting or set aside), by delivery key. */
+export function queuedConfirmation(key: string): OutboxRecord | undefined {
+  return [...kitchen.outbox.waiting, ...kitchen.outbox.setAside].find((record) => {
+    const body = record.body as { delivery_point_id?: number; plan_date?: string };
+    return record.stream === STREAMS.kitchenConfirmations && deliveryKey({ delivery_point_id: Number(body.delivery_point_id), date: String(body.plan_date) }) === key;
+  });
 }
 
 export function setDeliveries(deliveries: Delivery[]): void {
@@ -125,7 +126,7 @@ export function startKitchen(userId: number): void {
       kitchen.live = true;
       redraw("status");
       if (!wasLive) void refreshDeliveries(); // caught up after being out of coverage
-      flushQueueSoon();
+      outbox.flushSoon();
     },
     disconnected() {
       kitchen.live = false;
@@ -148,25 +149,25 @@ export function startKitchen(userId: number): void {
       void refreshDeliveries();
     },
   });
-  kitchen.queue = queuedItems();
-  void startQueue(userId);
+  kitchen.outbox = outbox.current();
+  void startOutbox(userId);
   pollTimer = setInterval(() => {
     if (document.visibilityState === "visible") void refreshDeliveries();
   }, POLL_MS);
   if (hooked) return;
   hooked = true;
-  onQueueChange((items) => {
-    kitchen.queue = items;
+  outbox.onChange((current) => {
+    kitchen.outbox = current;
     redraw("all");
   });
-  onQueueSent((item) => {
-    if (item.kind === "confirmation") void refreshDeliveries();
+  outbox.onSent((record) => {
+    if (record.stream === STREAMS.kitchenConfirmations) void refreshDeliveries();
   });
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible" && started !== null) void refreshDeliveries();
   });
   onConnectivityChange((online) => {
-    if (online && started !== null) flushQueueSoon();
+    if (online && started !== null) outbox.flushSoon();
   });
   onSessionChange(() => {
     if (started !== null && getSession()?.user.id !== started) stopKitchen();

@@ -144,11 +144,11 @@ export function ordersByDay(
 }
 
 
-/** A record the server refused: kept aside (never blocking the queue) with retry and discard. */
+/** A record set aside by the device outbox (refused, or failing again and again; it never blocks
+ * the others), shown with retry and discard. */
 export interface ParkedRecord {
   seq?: number;
   label: string;
-  parked?: { message: string } | null;
   setAside?: { message: string; reason: "refused" | "failing" } | null;
 }
 
@@ -162,7 +162,7 @@ export function parkedAlert(
     "div",
     { class: "alert alert-error", role: "alert", "data-testid": "parked" },
     h("p", { class: "alert-title" }, t(keys.title, { what: item.label })),
-    h("p", {}, item.setAside?.message ?? item.parked?.message ?? ""),
+    h("p", {}, item.setAside?.message ?? ""),
     h(
       "div",
       { class: "button-row" },

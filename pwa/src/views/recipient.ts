@@ -3,7 +3,7 @@
 // confirmation of receipt after the driver's hand-over (kept in an outbox when offline), the
 // driver's PDF receipt, a "vehicle is near" notice, and 30 days of history with a CSV export.
 import type { DeliveryPoint, User } from "../api/types";
-import { discardQueued, retryQueued } from "../data/queue";
+import { outbox } from "../data/outbox";
 import { loadRecipientData, loadRecipientHistory, type RecipientData } from "../data/queries";
 import { t } from "../i18n";
 import { confirmForm, newConfirmDraft, type ConfirmDraft } from "../kitchen/confirm";
@@ -103,8 +103,7 @@ function pushHelp(): HTMLElement | null {
 function drawStatus(): void {
   if (!statusEl) return;
   const near = kitchen.near;
-  const waiting = kitchen.queue.filter((item) => !item.parked);
-  const parked = kitchen.queue.filter((item) => item.parked);
+  const { waiting, setAside } = kitchen.outbox;
   const parts: (HTMLElement | null)[] = [
       h(
         "div",
@@ -126,12 +125,12 @@ function drawStatus(): void {
       waiting.length
         ? h("p", { class: "pending", role: "status", "data-testid": "pending-count" }, t(waiting.length === 1 ? "kitchen.pendingOne" : "kitchen.pending", { n: waiting.length }))
         : null,
-      ...parked.map((item) =>
+      ...setAside.map((record) =>
         parkedAlert(
-          item,
+          record,
           { title: "kitchen.parked", retry: "kitchen.parkedRetry", discard: "kitchen.parkedDiscard", confirm: "kitchen.parkedDiscardConfirm" },
-          (seq) => void retryQueued(seq),
-          (seq) => void discardQueued(seq),
+          (seq) => void outbox.retry(seq),
+          (seq) => void outbox.discard(seq),
         ),
       ),
   ];
@@ -209,7 +208,7 @@ function receipt(delivery: Delivery): HTMLElement | null {
           delivery.confirmation?.note ? h("p", { class: "confirmed-by" }, t("kitchen.confirmedNote", { note: delivery.confirmation.note })) : null,
         )
       : queued
-        ? h("p", { class: "pending", "data-testid": "confirm-queued" }, t(queued.parked ? "kitchen.confirmRefused" : "kitchen.confirmQueued"))
+        ? h("p", { class: "pending", "data-testid": "confirm-queued" }, t(queued.setAside ? "kitchen.confirmRefused" : "kitchen.confirmQueued"))
         : h(
             "button",
             {
