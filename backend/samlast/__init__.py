@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,11 +23,11 @@ def _sqlite_pragmas(engine: sa.Engine) -> None:
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the Flask app; `config` overrides settings read from the environment."""
-    from samlast.config import PROJECT_ROOT, build_config
+    from samlast.config import PROJECT_ROOT, build_config, instance_path
 
-    instance_path = Path(os.environ.get("SAMLAST_INSTANCE", PROJECT_ROOT / "instance"))
-    app = Flask(__name__, instance_path=str(instance_path), static_folder=None)
-    app.config.update(build_config(instance_path))
+    instance = instance_path()
+    app = Flask(__name__, instance_path=str(instance), static_folder=None)
+    app.config.update(build_config(instance))
     if config:
         app.config.update(config)
 

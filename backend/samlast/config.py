@@ -15,6 +15,11 @@ from typing import Any
 PROJECT_ROOT = Path(os.environ.get("SAMLAST_ROOT", Path(__file__).resolve().parents[2]))
 
 
+def instance_path() -> Path:
+    """The folder for the SQLite file, the secret key and the VAPID keys (SAMLAST_INSTANCE)."""
+    return Path(os.environ.get("SAMLAST_INSTANCE", PROJECT_ROOT / "instance"))
+
+
 def _database_url(instance_path: Path) -> str:
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:

@@ -28,3 +28,16 @@ self.addEventListener("notificationclick", (event) => {
     }),
   );
 });
+
+// Background Sync (data/device-outbox.ts registers "samlast-outbox" when it stores a record):
+// the browser wakes this worker when the network is back, and the worker tells the open app to
+// send its outbox at once instead of waiting for its back-off. With the app closed the records
+// wait on the device and go when it next starts (the token is the app's, not the worker's).
+self.addEventListener("sync", (event) => {
+  if (event.tag !== "samlast-outbox") return;
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      windows.forEach((client) => client.postMessage({ type: "samlast-outbox-sync" }));
+    }),
+  );
+});
