@@ -11,6 +11,7 @@ from samlast.api.security import COORDINATOR, current_user, require_roles
 from samlast.errors import Conflict, NotFound
 from samlast.extensions import db
 from samlast.i18n import Message
+from samlast.i18n.web import request_locale
 from samlast.models import ImpactReport, Terminal
 from samlast.schemas.impact import (
     ImpactListQuerySchema,
@@ -94,11 +95,12 @@ def _finished(report_id: str) -> ImpactReport:
 @blp.route("/reports/<report_id>/report.pdf")
 class ImpactReportPdf(MethodView):
     @require_roles(*COORDINATOR)
-    @blp.response(200, description="The report as PDF for the council", content_type="application/pdf")
+    @blp.response(200, description="The report as PDF for the council, in the Accept-Language's language",
+                  content_type="application/pdf")
     def get(self, report_id):
         report = _finished(report_id)
         return Response(
-            impact_export.report_pdf(report.name or report.id, report.result),
+            impact_export.report_pdf(report.name or report.id, report.result, request_locale()),
             mimetype="application/pdf",
             headers={"Content-Disposition": f'attachment; filename="samlast-impact-{report.id}.pdf"'},
         )
@@ -107,11 +109,12 @@ class ImpactReportPdf(MethodView):
 @blp.route("/reports/<report_id>/report.csv")
 class ImpactReportCsv(MethodView):
     @require_roles(*COORDINATOR)
-    @blp.response(200, description="Every headline figure as CSV", content_type="text/csv")
+    @blp.response(200, description="Every headline figure as CSV (Swedish: semicolons, decimal commas)",
+                  content_type="text/csv")
     def get(self, report_id):
         report = _finished(report_id)
         return Response(
-            impact_export.report_csv(report.result),
-            mimetype="text/csv",
+            impact_export.report_csv(report.result, request_locale(), report.name or ""),
+            content_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="samlast-impact-{report.id}.csv"'},
         )
