@@ -894,7 +894,7 @@ def report_csv(result: dict[str, Any], locale: str = DEFAULT_LOCALE, name: str =
     if name:
         writer.writerow([t("coordinator.csv.report"), name])
     writer.writerow([t("coordinator.csv.period"), horizon["start"], horizon["end"]])
-    writer.writerow([t("coordinator.impact.coordinated"), w.pattern(result["primary_pattern"], locale)])
+    writer.writerow([t("coordinator.impact.pattern"), w.pattern(result["primary_pattern"], locale)])
     writer.writerow([])
     writer.writerow(
         [
@@ -921,7 +921,11 @@ def report_csv(result: dict[str, Any], locale: str = DEFAULT_LOCALE, name: str =
         writer.writerow([w.figure("deliveries_before_period", locale), "", num(early.get("deliveries", 0)), ""])
     writer.writerow([])
     writer.writerow(
-        [t("coordinator.col.municipality"), t("coordinator.csv.scenario"), *[figure_name(k) for k in CSV_FIGURES]]
+        [
+            f"{t('coordinator.col.municipality')} ({t('coordinator.csv.perWeek').lower()})",
+            t("coordinator.csv.scenario"),
+            *[figure_name(k) for k in CSV_FIGURES],
+        ]
     )
     for town in result["inputs"]["municipalities"]:
         for scenario in ("baseline", "coordinated"):
