@@ -126,6 +126,7 @@ def test_the_council_pdf_is_in_swedish_or_english_and_shows_no_code(client, coor
 
     response = client.get(f"/api/v1/impact/reports/{report['id']}/report.pdf", headers=coordinator)
     assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert f"samlast-effekter-{report['id']}.pdf" in response.headers["Content-Disposition"]
     swedish, pages = _read(response.data, tmp_path, "sv")
     flat = re.sub(r"\s+", " ", swedish)  # lines joined, no-break spaces as spaces
     assert len(pages) >= 4 and all(p.stat().st_size > 5_000 for p in pages)  # drawn pages, not blank ones

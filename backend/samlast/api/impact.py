@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from samlast.api.security import COORDINATOR, current_user, require_roles
 from samlast.errors import Conflict, NotFound
 from samlast.extensions import db
-from samlast.i18n import Message
+from samlast.i18n import Message, text
 from samlast.i18n.web import request_locale
 from samlast.models import ImpactReport, Terminal
 from samlast.schemas.impact import (
@@ -83,6 +83,10 @@ class ImpactReportItem(MethodView):
         return report
 
 
+def _file_name(report: ImpactReport, locale: str) -> str:
+    return text("impact.fileName", {"id": str(report.id)}, locale)
+
+
 def _finished(report_id: str) -> ImpactReport:
     report = db.session.get(ImpactReport, report_id)
     if report is None:
@@ -99,10 +103,11 @@ class ImpactReportPdf(MethodView):
                   content_type="application/pdf")
     def get(self, report_id):
         report = _finished(report_id)
+        locale = request_locale()
         return Response(
-            impact_export.report_pdf(report.name or report.id, report.result, request_locale()),
+            impact_export.report_pdf(report.name or report.id, report.result, locale),
             mimetype="application/pdf",
-            headers={"Content-Disposition": f'attachment; filename="samlast-impact-{report.id}.pdf"'},
+            headers={"Content-Disposition": f'attachment; filename="{_file_name(report, locale)}.pdf"'},
         )
 
 
@@ -113,8 +118,9 @@ class ImpactReportCsv(MethodView):
                   content_type="text/csv")
     def get(self, report_id):
         report = _finished(report_id)
+        locale = request_locale()
         return Response(
-            impact_export.report_csv(report.result, request_locale(), report.name or ""),
+            impact_export.report_csv(report.result, locale, report.name or ""),
             content_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="samlast-impact-{report.id}.csv"'},
+            headers={"Content-Disposition": f'attachment; filename="{_file_name(report, locale)}.csv"'},
         )
