@@ -37,9 +37,10 @@ test-postgres: setup
 
 setup: $(PY_STAMP) $(PWA_INDEX)
 
-# chromium for the browser tests, redis-server for the multi-process tests (tests/integration).
+# chromium for the browser tests, redis-server for the multi-process tests (tests/integration),
+# poppler-utils (pdftoppm, pdftotext) for the test that reads the impact report's PDF.
 system-packages:
-	@bash scripts/install-system-packages.sh chromium redis-server
+	@bash scripts/install-system-packages.sh chromium redis-server poppler-utils
 
 $(PY_STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

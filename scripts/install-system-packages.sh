@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs (browser for e2e tests,
-# PostgreSQL and Redis servers for the integration suite). Idempotent: only
+# PostgreSQL and Redis servers for the integration suite, poppler-utils' pdftoppm
+# and pdftotext for the test that reads the council PDF). Idempotent: only
 # missing packages are installed, so repeated `make` runs cost nothing.
 set -euo pipefail
 
-wanted=(chromium redis-server postgresql)
+wanted=(chromium redis-server postgresql poppler-utils)
 [ $# -gt 0 ] && wanted=("$@")
 
 missing=()

@@ -66,10 +66,23 @@ def test_coordinator_runs_a_report_and_reads_the_result(client, coordinator, day
     pdf = client.get(f"/api/v1/impact/reports/{started['id']}/report.pdf", headers=coordinator)
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     exported = client.get(f"/api/v1/impact/reports/{started['id']}/report.csv", headers=coordinator)
-    rows = list(csv.DictReader(io.StringIO(exported.get_data(as_text=True))))
-    deliveries = next(r for r in rows if r["section"] == "per_week" and r["item"] == "deliveries")
-    assert float(deliveries["free_delivery"]) == result["comparison"]["deliveries"]["free_delivery"]
-    assert {r["section"] for r in rows} >= {"municipality:Eslöv", "cost_split:Hörby"}
+    assert exported.headers["Content-Type"] == "text/csv; charset=utf-8"
+    body = exported.get_data(as_text=True)
+    # For Swedish Excel: a byte-order mark, semicolons, decimal commas, Swedish words.
+    assert body.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(body[1:]), delimiter=";"))
+    labels = [row[0] for row in rows if row]
+    deliveries = next(r for r in rows if r and r[0] == "Leveranser till kommunens verksamheter")
+    assert float(deliveries[1].replace(",", ".")) == result["comparison"]["deliveries"]["free_delivery"]
+    assert {"Eslöv", "Hörby", "Körda kilometer", "Utsläpp, kg CO2e"} <= set(labels)
+    assert ["Kommun", "Ensam", "Per leverans", "Per kg", "Per km ensam", "Shapley", "Betalar mer än ensam med"] in rows
+    for raw in ("deliveries", "vehicle_km", "co2e_kg", "per_week", "municipality:", "cost_split:", "as_ordered",
+                "baseline", "coordinated", "per_standalone_km"):
+        assert raw not in body, raw
+    english = client.get(
+        f"/api/v1/impact/reports/{started['id']}/report.csv", headers={**coordinator, "Accept-Language": "en"}
+    ).get_data(as_text=True)
+    assert "Deliveries to municipal buildings," in english and ";" not in english
 
 
 def test_driver_may_not_run_reports(client, make_user, world):
@@ -121,8 +134,8 @@ def test_cli_prints_the_summary_and_writes_json(runner, day, world, tmp_path):
         ]
     )
     assert result.exit_code == 0, result.output
-    assert "Deliveries to municipal buildings" in result.output
-    assert "Shapley" in result.output
+    assert "Leveranser till kommunens verksamheter" in result.output
+    assert "Shapley" in result.output and "as_ordered" not in result.output
     import json
 
     data = json.loads(out.read_text())

@@ -246,7 +246,24 @@ def test_impact_analysis_shows_charts_and_cost_split(desk, coord_server):
     page.get_by_label("Namn").fill("Två dagar")
     page.get_by_test_id("impact-from").fill(date.today().isoformat())
     page.get_by_test_id("impact-to").fill(TOMORROW.isoformat())
-    page.get_by_test_id("impact-limit").fill("0.2")
+    # A time limit that is not a number is refused next to the field, not replaced by the default.
+    page.get_by_test_id("impact-limit").fill("två")
+    page.get_by_test_id("impact-start").click()
+    expect(page.get_by_test_id("impact-limit-error")).to_have_text(
+        "Skriv tidsgränsen som ett tal i sekunder, till exempel 2 eller 0,5."
+    )
+    expect(page.get_by_test_id("impact-limit")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_test_id("impact-progress")).to_have_count(0)
+    # Pattern names in words, never codes.
+    pattern = page.get_by_test_id("impact-pattern")
+    expect(pattern.locator("option")).to_have_text(
+        [
+            "två fasta leveransdagar i veckan",
+            "fasta dagar efter verksamhet (kök 3, förskola 2, övrigt 1 per vecka)",
+            "leverans de dagar det beställts",
+        ]
+    )
+    page.get_by_test_id("impact-limit").fill("0,2")
     started = time.monotonic()
     page.get_by_test_id("impact-start").click()
     expect(page.get_by_test_id("impact-progress")).to_be_visible()
@@ -267,11 +284,32 @@ def test_impact_analysis_shows_charts_and_cost_split(desk, coord_server):
     expect(page.locator("[data-testid=cost-split-row][data-municipality='Hörby']")).to_be_visible()
     expect(page.get_by_test_id("cost-split-table")).to_contain_text("Shapley")
     expect(page.get_by_test_id("export-pdf")).to_have_text("Skriv ut / spara som PDF")
+    expect(page.get_by_test_id("impact-limit-error")).to_have_count(0)
+    # The report says which pattern and how many weeks the averages are over, in words.
+    expect(page.get_by_test_id("impact-pattern-name")).to_have_text(
+        "Samordnat alternativ: två fasta leveransdagar i veckan."
+    )
+    expect(page.get_by_test_id("impact-weeks")).to_contain_text("Veckor med beställningar:")
+    expect(page.get_by_test_id("pattern-table")).to_contain_text("leverans de dagar det beställts")
+    # The jargon of the cost split, each in one plain sentence.
+    explained = page.get_by_test_id("cost-split-explained")
+    for sentence in ("Ensam: vad det skulle kosta", "Per km ensam: den gemensamma kostnaden", "Shapley: varje kommun",
+                     "Kärnan: de fördelningar"):
+        expect(explained).to_contain_text(sentence)
+    expect(page.get_by_test_id("impact-notes")).to_contain_text("leverantörernas körningar till terminalen")
+    view = page.get_by_test_id("impact-result").inner_text()
+    for code in ("fixed_2_per_week", "as_ordered", "by_kind_3_2_1", "per_standalone_km", "disabled", "impact."):
+        assert code not in view, code
 
     with page.expect_download() as download_info:
         page.get_by_test_id("export-csv").click()
     csv = download_info.value.path().read_text(encoding="utf-8-sig")
-    assert "Hörby" in csv and "Shapley" in csv and "vehicle_km" in csv
+    # For Swedish Excel: semicolons, Swedish labels, no figure keys or scenario codes.
+    assert "Hörby" in csv and "Shapley" in csv
+    assert "Körda kilometer;" in csv and "Leveranser till kommunens verksamheter;" in csv
+    assert "Kommun;Ensam;Per leverans;Per kg;Per km ensam;Shapley;Betalar mer än ensam med" in csv
+    for raw in ("vehicle_km", "deliveries", "co2e_kg", "baseline", "coordinated", "fixed_2_per_week"):
+        assert raw not in csv, raw
 
     page.get_by_test_id("impact-result").evaluate("(el) => window.scrollTo(0, el.offsetTop - 8)")
     page.wait_for_timeout(300)  # charts drawn

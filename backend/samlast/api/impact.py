@@ -10,7 +10,8 @@ from flask_smorest import Blueprint
 from samlast.api.security import COORDINATOR, current_user, require_roles
 from samlast.errors import Conflict, NotFound
 from samlast.extensions import db
-from samlast.i18n import Message
+from samlast.i18n import Message, text
+from samlast.i18n.web import request_locale
 from samlast.models import ImpactReport, Terminal
 from samlast.schemas.impact import (
     ImpactListQuerySchema,
@@ -82,6 +83,10 @@ class ImpactReportItem(MethodView):
         return report
 
 
+def _file_name(report: ImpactReport, locale: str) -> str:
+    return text("impact.fileName", {"id": str(report.id)}, locale)
+
+
 def _finished(report_id: str) -> ImpactReport:
     report = db.session.get(ImpactReport, report_id)
     if report is None:
@@ -94,24 +99,28 @@ def _finished(report_id: str) -> ImpactReport:
 @blp.route("/reports/<report_id>/report.pdf")
 class ImpactReportPdf(MethodView):
     @require_roles(*COORDINATOR)
-    @blp.response(200, description="The report as PDF for the council", content_type="application/pdf")
+    @blp.response(200, description="The report as PDF for the council, in the Accept-Language's language",
+                  content_type="application/pdf")
     def get(self, report_id):
         report = _finished(report_id)
+        locale = request_locale()
         return Response(
-            impact_export.report_pdf(report.name or report.id, report.result),
+            impact_export.report_pdf(report.name or report.id, report.result, locale),
             mimetype="application/pdf",
-            headers={"Content-Disposition": f'attachment; filename="samlast-impact-{report.id}.pdf"'},
+            headers={"Content-Disposition": f'attachment; filename="{_file_name(report, locale)}.pdf"'},
         )
 
 
 @blp.route("/reports/<report_id>/report.csv")
 class ImpactReportCsv(MethodView):
     @require_roles(*COORDINATOR)
-    @blp.response(200, description="Every headline figure as CSV", content_type="text/csv")
+    @blp.response(200, description="Every headline figure as CSV (Swedish: semicolons, decimal commas)",
+                  content_type="text/csv")
     def get(self, report_id):
         report = _finished(report_id)
+        locale = request_locale()
         return Response(
-            impact_export.report_csv(report.result),
-            mimetype="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="samlast-impact-{report.id}.csv"'},
+            impact_export.report_csv(report.result, locale, report.name or ""),
+            content_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{_file_name(report, locale)}.csv"'},
         )

@@ -34,6 +34,8 @@ from samlast.impact.routing import (
 
 #: Supplier vehicles may work from 05:00 to 18:00 (assumption).
 SUPPLIER_SHIFT = (time(5, 0), time(18, 0))
+#: Suppliers farther from the terminal than this are named in the note on the baseline's bias.
+FAR_SUPPLIER_KM = 30
 
 
 def _seconds(moment: time) -> int:
@@ -48,7 +50,8 @@ class ScenarioRun:
     trips: list[TripRecord] = field(default_factory=list)
     #: supplier id -> longest transport time on one day, hours
     supplier_hours: dict[str, float] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
+    #: What a reader must know about these figures, in the reader's language later.
+    notes: list[Message] = field(default_factory=list)
 
 
 def supplier_days(data: ImpactInput) -> dict[tuple[str, date], list]:
@@ -153,7 +156,7 @@ def run_baseline(
             lambda _vid, p=profile: (p.co2e_kg_per_km, p.heavy),
         )
         run.trips += records
-        if travel.distance_m(supplier.location, data.terminal) > 30_000:
+        if travel.distance_m(supplier.location, data.terminal) > FAR_SUPPLIER_KM * 1000:
             far_km += sum(r.km for r in records)
         hours = sum(t.duration_s for t in result.trips) / 3600.0
         run.supplier_hours[supplier_id] = max(run.supplier_hours.get(supplier_id, 0.0), hours)
@@ -162,9 +165,7 @@ def run_baseline(
     total_km = sum(t.km for t in run.trips)
     if total_km:
         run.notes.append(
-            f"{far_km / total_km:.0%} of the free-delivery km are driven by suppliers more than "
-            "30 km from the terminal; their trips are charged in full to the cluster, although "
-            "a real wholesaler route also serves customers outside it."
+            Message("impact.note.far_suppliers", percent=round(100 * far_km / total_km), km=FAR_SUPPLIER_KM)
         )
     return run
 

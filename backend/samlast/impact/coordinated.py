@@ -49,6 +49,29 @@ class Schedule:
         return sorted({day for _, day in self.loads})
 
 
+def moved_before(plan: Schedule, start: date) -> dict:
+    """The deliveries `plan` brings forward to before the period that starts on `start`.
+
+    A fixed-day pattern delivers an order on its point's latest delivery day on
+    or before the requested date, so an order for the period's first days may
+    come on a day before the period. Those deliveries serve the period's orders
+    and are counted in its figures; this says how many there are.
+
+    Returns
+    -------
+    dict
+        ``deliveries`` (point-days before `start`), ``orders`` (orders in them),
+        ``kg`` and ``dates`` (ISO, sorted).
+    """
+    early = {key: orders for key, orders in plan.loads.items() if key[1] < start}
+    return {
+        "deliveries": len(early),
+        "orders": sum(len(orders) for orders in early.values()),
+        "kg": round(sum(o.kg for orders in early.values() for o in orders), 2),
+        "dates": sorted({day.isoformat() for _, day in early}),
+    }
+
+
 def _orders(data: ImpactInput) -> list[ImpactOrder]:
     return [o for o in data.orders if data.start <= o.day <= data.end]
 

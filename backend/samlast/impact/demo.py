@@ -97,6 +97,7 @@ def from_demo_cluster(
             co2e_kg_per_km=v.co2e_kg_per_km,
             heavy=is_heavy(v.capacity_kg, v.length_m),
             energy=v.energy_type,
+            name=v.name,
         )
         for v in cluster.vehicles
     )

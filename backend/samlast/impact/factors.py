@@ -52,6 +52,25 @@ EMISSION_FACTORS_KG_CO2E = {
     "electric": 0.040,
 }
 
+#: What each factor is per (a litre, a litre diesel equivalent, a kWh): table keys impact.unit.<unit>.
+EMISSION_FACTOR_UNITS = {
+    "diesel": "litre",
+    "hvo100": "litre",
+    "biogas": "litre_diesel_equivalent",
+    "electric": "kwh",
+}
+
+#: Where each factor comes from (see the module docstring): table keys impact.source.<source>.
+EMISSION_FACTOR_SOURCES = {
+    "diesel": "fuels_report",
+    "hvo100": "fuels_report",
+    "biogas": "fuels_report",
+    "electric": "electricity_mix",
+}
+
+#: Where the vehicle profiles' fuel use and cost rates come from: table key impact.source.<this>.
+VEHICLE_SOURCE = "vehicle_costs"
+
 
 @dataclass(frozen=True)
 class VehicleProfile:
@@ -76,6 +95,10 @@ class VehicleProfile:
         Pallet places.
     heavy : bool
         Gross weight above 3.5 t.
+    key : str
+        Names the profile in reports in the reader's language (table key
+        ``impact.vehicle.<key>``); empty for a profile given by the user, whose
+        ``name`` is shown as written.
     """
 
     name: str
@@ -86,6 +109,7 @@ class VehicleProfile:
     capacity_kg: float
     capacity_pallets: float
     heavy: bool
+    key: str = ""
 
     @property
     def co2e_kg_per_km(self) -> float:
@@ -104,6 +128,7 @@ WHOLESALER_TRUCK = VehicleProfile(
     capacity_kg=8000.0,
     capacity_pallets=16.0,
     heavy=True,
+    key="wholesaler_truck",
 )
 
 #: A local producer's van (3.5 t, diesel): ~0.10 l/km -> ~0.31 kg CO2e/km.
@@ -116,6 +141,7 @@ PRODUCER_VAN = VehicleProfile(
     capacity_kg=1000.0,
     capacity_pallets=4.0,
     heavy=False,
+    key="producer_van",
 )
 
 #: Default vehicle per supplier kind under free delivery.

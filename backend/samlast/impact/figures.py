@@ -34,6 +34,11 @@ def week_of(day: date) -> str:
     return (day - timedelta(days=day.weekday())).isoformat()
 
 
+def weeks_with_orders(days: Iterable[date]) -> list[str]:
+    """The weeks (Mondays, ISO) in which one of `days` (requested order dates) falls."""
+    return sorted({week_of(day) for day in days})
+
+
 def aggregate(
     deliveries: Iterable[DeliveryRecord],
     trips: Iterable[TripRecord],
@@ -113,31 +118,81 @@ def _round(value):
     return value
 
 
+def by_kind(deliveries: Iterable[DeliveryRecord], divide_by: float = 1.0) -> dict[str, dict]:
+    """What a building of each kind receives: deliveries and heavy-vehicle visits per building.
+
+    Returns
+    -------
+    dict
+        {kind: ``buildings``, ``deliveries``, ``deliveries_per_building``,
+        ``heavy_visits``, ``heavy_visits_per_building``}, sums divided by `divide_by`.
+    """
+    points: dict[str, set[str]] = {}
+    counts: dict[str, list[int]] = {}
+    for d in deliveries:
+        points.setdefault(d.kind, set()).add(d.point)
+        row = counts.setdefault(d.kind, [0, 0])
+        row[0] += 1
+        row[1] += d.heavy
+    out = {}
+    for kind in sorted(points):
+        buildings = len(points[kind])
+        n, heavy = counts[kind]
+        out[kind] = {
+            "buildings": buildings,
+            "deliveries": _round(n / divide_by),
+            "deliveries_per_building": _round(n / buildings / divide_by),
+            "heavy_visits": _round(heavy / divide_by),
+            "heavy_visits_per_building": _round(heavy / buildings / divide_by),
+        }
+    return out
+
+
 def scenario_figures(
     deliveries: Sequence[DeliveryRecord],
     trips: Sequence[TripRecord],
     municipalities: Sequence[str],
     weeks: Sequence[str],
+    ordered_weeks: Sequence[str] | None = None,
+    period_start: date | None = None,
 ) -> dict:
     """Totals, weekly averages, per week and per municipality for one scenario.
 
-    ``weeks`` are the analysed weeks (Mondays, ISO dates); averages divide by their number.
+    Parameters
+    ----------
+    deliveries, trips : sequences of records
+    municipalities : sequence of str
+    weeks : sequence of str
+        The period's weeks (Mondays, ISO dates); each has a row in ``by_week``.
+    ordered_weeks : sequence of str, optional
+        The weeks among them that have orders (default: all). Averages divide by
+        their number: a week without orders would dilute them.
+    period_start : date, optional
+        Records dated before it (a fixed pattern delivers some of the period's
+        first orders on a delivery day before the period) are summed apart in
+        ``before_period``; they stay in the totals and averages, as they serve
+        the period's orders.
 
     Returns
     -------
     dict
-        ``total`` (whole horizon), ``per_week`` (average week), ``by_week``
-        {week: figures}, ``by_municipality`` {name: figures over the horizon},
-        ``by_municipality_per_week`` {name: average week}.
+        ``total`` (whole horizon), ``per_week`` (average week with orders),
+        ``weeks_averaged`` (the divisor), ``by_week`` {week: figures},
+        ``by_municipality`` {name: figures over the horizon},
+        ``by_municipality_per_week`` {name: average week}, ``by_kind_per_week``
+        {delivery point kind: per building, see :func:`by_kind`} and
+        ``before_period`` (figures of the records before ``period_start``).
     """
-    n_weeks = max(1, len(weeks))
-    # A fixed pattern may deliver a week's first orders on the last delivery day before it.
+    n_weeks = max(1, len(weeks if ordered_weeks is None else ordered_weeks))
     all_weeks = sorted(
         set(weeks) | {week_of(d.day) for d in deliveries} | {week_of(t.day) for t in trips}
     )
+    early_deliveries = [d for d in deliveries if period_start is not None and d.day < period_start]
+    early_trips = [t for t in trips if period_start is not None and t.day < period_start]
     return {
         "total": aggregate(deliveries, trips),
         "per_week": aggregate(deliveries, trips, divide_by=n_weeks),
+        "weeks_averaged": n_weeks,
         "by_week": {w: aggregate(deliveries, trips, week=w) for w in all_weeks},
         "by_municipality": {
             m: aggregate(deliveries, trips, municipality=m) for m in municipalities
@@ -146,6 +201,8 @@ def scenario_figures(
             m: aggregate(deliveries, trips, municipality=m, divide_by=n_weeks)
             for m in municipalities
         },
+        "by_kind_per_week": by_kind(deliveries, divide_by=n_weeks),
+        "before_period": aggregate(early_deliveries, early_trips),
     }
 
 

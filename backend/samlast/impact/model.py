@@ -123,12 +123,16 @@ class FleetVehicle:
     heavy : bool
         Gross weight above 3.5 t.
     energy : str
+        "diesel", "hvo100", "biogas" or "electric".
+    name : str
+        What the distributor calls it (shown in the report's assumptions).
     """
 
     vehicle: pl.Vehicle
     co2e_kg_per_km: float
     heavy: bool = True
     energy: str = "diesel"
+    name: str = ""
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,10 @@ from datetime import timedelta
 from samlast import planning as pl
 from samlast.i18n import Message
 from samlast.impact import factors
-from samlast.impact.baseline import run_baseline, supplier_days
-from samlast.impact.coordinated import Schedule, run_distribution, run_trunk, schedule
+from samlast.impact.baseline import SUPPLIER_SHIFT, run_baseline, supplier_days
+from samlast.impact.coordinated import Schedule, moved_before, run_distribution, run_trunk, schedule
 from samlast.impact.costsplit import coalitions, core_check, shapley, split_table
-from samlast.impact.figures import FIGURE_KEYS, change, scenario_figures, week_of
+from samlast.impact.figures import FIGURE_KEYS, change, scenario_figures, week_of, weeks_with_orders
 from samlast.impact.model import ImpactInput, ImpactParams
 from samlast.impact.routing import PrecomputedTravel
 
@@ -106,6 +106,7 @@ def _participation(data: ImpactInput, params: ImpactParams, base_hours, coord_ho
                 "supplier": s.name,
                 "kind": s.kind,
                 "vehicle": s.profile.name,
+                "vehicle_key": s.profile.key,
                 "free_delivery_max_hours_per_day": round(bh, 2),
                 "coordinated_max_hours_per_day": round(ch, 2),
                 "can_take_part_free_delivery": base_ok,
@@ -116,8 +117,7 @@ def _participation(data: ImpactInput, params: ImpactParams, base_hours, coord_ho
         "suppliers": len(detail),
         "can_take_part_free_delivery": ok_base,
         "can_take_part_coordinated": ok_coord,
-        "rule": f"a wholesaler always can; a local producer can if its transport takes at "
-        f"most {limit:g} h on each delivery day (assumption)",
+        "rule": Message("impact.rule.participation", hours=float(limit)).as_json(),
         "detail": detail,
     }
 
@@ -171,12 +171,14 @@ def _cost_split(data, params, travel, plan, main_run, step) -> dict:
     if full:
         out["core"] = core_check(players, cost, value)
     else:
-        reason = (
-            "disabled"
-            if not params.shapley
-            else f"more than {params.max_shapley_players} municipalities"
-        )
-        out["shapley_skipped"] = reason
+        # A stable code, and the reason in the reader's language.
+        if not params.shapley:
+            out["shapley_skipped"] = "disabled"
+            reason = Message("impact.shapley_skipped.disabled")
+        else:
+            out["shapley_skipped"] = "too_many_municipalities"
+            reason = Message("impact.shapley_skipped.too_many_municipalities", max=params.max_shapley_players)
+        out["shapley_skipped_reason"] = reason.as_json()
     return out
 
 
@@ -202,10 +204,13 @@ def analyse(
     -------
     dict
         JSON-ready report: ``baseline`` and ``coordinated`` figures (total,
-        average week, per week, per municipality), ``patterns``,
+        average week with orders, per week, per municipality), ``patterns``,
         ``comparison`` (headline figures per average week with relative
-        change), ``suppliers`` (participation), ``cost_split`` and
-        ``assumptions``. Units: km, kg CO2e, SEK, hours, kg.
+        change), ``moved_before_period`` (coordinated deliveries a fixed
+        pattern brings forward to before the period), ``suppliers``
+        (participation), ``cost_split``, ``assumptions`` and ``notes``. Units:
+        km, kg CO2e, SEK, hours, kg. Every text for a reader is a message
+        ``{"key", "params"}`` of the word tables (:mod:`samlast.i18n`).
     """
     params = params or ImpactParams()
     report_progress = progress or (lambda fraction, message: None)
@@ -233,7 +238,8 @@ def analyse(
     weeks = sorted(
         {week_of(data.start + timedelta(days=i)) for i in range((data.end - data.start).days + 1)}
     )
-    ordered = {week_of(o.day) for o in data.orders if data.start <= o.day <= data.end}
+    # Averages are per week WITH orders: a week without any would only dilute them.
+    ordered = weeks_with_orders(o.day for o in data.orders if data.start <= o.day <= data.end)
     empty_weeks = [w for w in weeks if w not in ordered]
     patterns, runs = {}, {}
     for name, plan in schedules.items():
@@ -243,11 +249,14 @@ def analyse(
         runs[name] = run
         patterns[name] = {
             "figures": scenario_figures(
-                run.deliveries, trunk.trips + run.trips, municipalities, weeks
+                run.deliveries, trunk.trips + run.trips, municipalities, weeks, ordered, data.start
             ),
             "level": _level(plan, run, data.start.isoformat(), data.end.isoformat()),
+            "moved_before_period": moved_before(plan, data.start),
         }
-    base_fig = scenario_figures(baseline.deliveries, baseline.trips, municipalities, weeks)
+    base_fig = scenario_figures(
+        baseline.deliveries, baseline.trips, municipalities, weeks, ordered, data.start
+    )
     coord_fig = patterns[params.primary_pattern]["figures"]
     comparison = {
         key: {
@@ -265,13 +274,21 @@ def analyse(
             "mean_days_early": p["level"]["mean_days_early"],
             "deliveries_outside_window": p["figures"]["per_week"]["deliveries_outside_window"],
             "fallback_trips": p["figures"]["per_week"]["fallback_trips"],
+            "deliveries_before_period": p["moved_before_period"]["deliveries"],
         }
         for name, p in patterns.items()
     }
+    early = patterns[params.primary_pattern]["moved_before_period"]
     split = _cost_split(data, params, matrix, primary, runs[params.primary_pattern], step)
     report_progress(1.0, Message("progress.done"))
     return {
-        "horizon": {"start": data.start.isoformat(), "end": data.end.isoformat(), "weeks": weeks},
+        "horizon": {
+            "start": data.start.isoformat(),
+            "end": data.end.isoformat(),
+            "weeks": weeks,
+            "weeks_with_orders": ordered,
+            "empty_weeks": empty_weeks,
+        },
         "inputs": {
             "municipalities": municipalities,
             "delivery_points": len(data.points),
@@ -287,40 +304,64 @@ def analyse(
         "coordinated": coord_fig,
         "patterns": patterns,
         "pattern_comparison": pattern_table,
+        "moved_before_period": early,
         "suppliers": _participation(data, params, baseline.supplier_hours, trunk.supplier_hours),
         "cost_split": split,
         "assumptions": _assumptions(data),
-        "notes": baseline.notes
-        + [
-            "Coordinated figures include the suppliers' trunk trips to the terminal.",
-            "Trip km, CO2e and cost are split between municipalities by stops on a route "
-            "and by kg on a trunk trip.",
-        ]
-        + (
-            [
-                f"No orders in the week(s) starting {', '.join(empty_weeks)}; the weekly "
-                f"averages still divide by the period's {len(weeks)} weeks."
-            ]
-            if empty_weeks
-            else []
-        ),
+        "notes": [note.as_json() for note in _notes(baseline.notes, weeks, ordered, empty_weeks, early, params)],
         "wall_time_s": round(time.monotonic() - started, 2),
     }
 
 
+def _notes(baseline_notes, weeks, ordered, empty_weeks, early, params) -> list[Message]:
+    """What a reader must know to read the figures right, as messages of the word tables."""
+    notes = []
+    if empty_weeks:
+        notes.append(
+            Message(
+                "impact.note.empty_weeks",
+                weeks=", ".join(empty_weeks),
+                with_orders=len(ordered),
+                total=len(weeks),
+            )
+        )
+    if early["deliveries"]:
+        notes.append(
+            Message(
+                "impact.note.before_period",
+                deliveries=early["deliveries"],
+                orders=early["orders"],
+                dates=", ".join(early["dates"]),
+                pattern=Message(f"impact.pattern.{params.primary_pattern}"),
+            )
+        )
+    notes += baseline_notes
+    notes += [Message("impact.note.trunk_included"), Message("impact.note.trip_split")]
+    return notes
+
+
 def _assumptions(data: ImpactInput) -> dict:
+    """Emission factors, vehicles and cost rates the figures rest on, with units and sources."""
     profiles = {s.profile for s in data.suppliers}
     return {
-        "emission_factors_kg_co2e_per_unit": {
-            k: round(v, 4) for k, v in factors.EMISSION_FACTORS_KG_CO2E.items()
-        },
+        "emission_factors": [
+            {
+                "energy": energy,
+                "kg_co2e_per_unit": round(value, 4),
+                "unit": factors.EMISSION_FACTOR_UNITS[energy],
+                "source": factors.EMISSION_FACTOR_SOURCES[energy],
+            }
+            for energy, value in factors.EMISSION_FACTORS_KG_CO2E.items()
+        ],
         "supplier_vehicles": [
-            dataclasses.asdict(p) | {"co2e_kg_per_km": round(p.co2e_kg_per_km, 4)}
+            dataclasses.asdict(p)
+            | {"co2e_kg_per_km": round(p.co2e_kg_per_km, 4), "source": factors.VEHICLE_SOURCE}
             for p in sorted(profiles, key=lambda p: p.name)
         ],
         "fleet": [
             {
                 "id": f.vehicle.id,
+                "name": f.name,
                 "energy": f.energy,
                 "co2e_kg_per_km": f.co2e_kg_per_km,
                 "heavy": f.heavy,
@@ -329,7 +370,8 @@ def _assumptions(data: ImpactInput) -> dict:
             }
             for f in data.fleet
         ],
-        "source": "samlast.impact.factors (documented defaults; replace with local figures)",
+        "supplier_shift": [moment.strftime("%H:%M") for moment in SUPPLIER_SHIFT],
+        "source": Message("impact.note.assumptions_source").as_json(),
     }
 
 

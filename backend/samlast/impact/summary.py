@@ -1,116 +1,154 @@
-"""Plain-text tables of an impact report (CLI and benchmark output)."""
+"""Plain-text tables of an impact report (CLI and benchmark output), in the reader's language."""
 
 from __future__ import annotations
 
+from samlast.i18n import DEFAULT_LOCALE, text
+from samlast.impact import wording as w
+
+#: Figures of the comparison table and their decimals (a share is written in per cent).
 ROWS = (
-    ("deliveries", "Deliveries to municipal buildings", "{:,.0f}"),
-    ("deliveries_per_building", "Deliveries per building", "{:.1f}"),
-    ("vehicle_km", "Vehicle-km", "{:,.0f}"),
-    (
-        "heavy_vehicle_visits_schools_preschools",
-        "Heavy vehicle visits, schools+preschools",
-        "{:,.0f}",
-    ),
-    ("co2e_kg", "CO2e, kg (well-to-wheel)", "{:,.0f}"),
-    ("cost_sek", "Transport cost, SEK", "{:,.0f}"),
-    ("vehicle_hours", "Vehicle hours", "{:,.1f}"),
-    ("local_share", "Local producers' share of kg", "{:.1%}"),
-    ("deliveries_outside_window", "Deliveries outside receiving window", "{:,.0f}"),
+    ("deliveries", 0),
+    ("deliveries_per_building", 1),
+    ("vehicle_km", 0),
+    ("heavy_vehicle_visits_schools_preschools", 0),
+    ("co2e_kg", 0),
+    ("cost_sek", 0),
+    ("vehicle_hours", 1),
+    ("local_share", 1),
+    ("deliveries_outside_window", 0),
 )
 
 
-def _fmt(fmt: str, value) -> str:
-    return "-" if value is None else fmt.format(value)
+def _value(key: str, value, decimals: int, locale: str) -> str:
+    return w.percent(value, locale, decimals) if key == "local_share" else w.number(value, locale, decimals)
 
 
-def _change(value) -> str:
-    return "-" if value is None else f"{value:+.0%}"
+def _fit(label: str, width: int) -> str:
+    return label if len(label) <= width else label[: width - 1] + "…"
 
 
-def format_summary(report: dict) -> str:
-    """A readable summary: per-week comparison, patterns, suppliers and cost split.
+def format_summary(report: dict, locale: str = DEFAULT_LOCALE) -> str:
+    """A readable summary: per-week comparison, patterns, municipalities, cost split and notes.
 
     Parameters
     ----------
     report : dict
         From :func:`samlast.impact.analyse`.
+    locale : str
+        "sv" (default) or "en"; every word comes from the word tables.
 
     Returns
     -------
     str
     """
+
+    def t(key: str, **params) -> str:
+        return text(key, params, locale)
+
     lines = []
     h = report["horizon"]
+    lines.append(t("impact.pdf.title"))
     lines.append(
-        f"Impact analysis {h['start']} to {h['end']} ({len(h['weeks'])} week(s)), "
-        f"coordinated pattern: {report['primary_pattern']}"
+        t(
+            "impact.pdf.period",
+            start=h["start"],
+            end=h["end"],
+            with_orders=len(h.get("weeks_with_orders", h["weeks"])),
+            total=len(h["weeks"]),
+        )
     )
+    lines.append(t("impact.pdf.pattern", pattern=w.pattern(report["primary_pattern"], locale)))
     lines.append("")
     lines.append(
-        f"{'Per average week':<42} {'Free delivery':>14} {'Coordinated':>14} {'Change':>8}"
+        f"{t('impact.pdf.col.perWeek'):<48} {t('impact.pdf.col.today'):>12} "
+        f"{t('impact.pdf.col.coordinated'):>12} {t('impact.pdf.col.change'):>11}"
     )
-    for key, label, fmt in ROWS:
+    for key, decimals in ROWS:
         row = report["comparison"][key]
+        change = (
+            w.points_change(row["free_delivery"], row["coordinated"], locale)
+            if key == "local_share"
+            else w.change(row["change"], locale)
+        )
         lines.append(
-            f"{label:<42} {_fmt(fmt, row['free_delivery']):>14} "
-            f"{_fmt(fmt, row['coordinated']):>14} {_change(row['change']):>8}"
+            f"{_fit(w.figure(key, locale), 48):<48} {_value(key, row['free_delivery'], decimals, locale):>12} "
+            f"{_value(key, row['coordinated'], decimals, locale):>12} {change:>11}"
         )
     s = report["suppliers"]
     lines.append(
-        f"{'Suppliers that can take part':<42} {s['can_take_part_free_delivery']:>14} "
-        f"{s['can_take_part_coordinated']:>14}   (of {s['suppliers']})"
+        f"{_fit(w.figure('suppliers_taking_part', locale, n=s['suppliers']), 48):<48} "
+        f"{s['can_take_part_free_delivery']:>12} {s['can_take_part_coordinated']:>12}"
     )
     lines.append("")
-    lines.append("Delivery-day patterns (coordinated, per average week, incl. trunk trips):")
-    lines.append(
-        f"  {'pattern':<20} {'deliv.':>7} {'km':>8} {'CO2e kg':>9} {'cost SEK':>10} "
-        f"{'stops/day CV':>12} {'max veh-h/day':>13} {'days early':>10}"
-    )
+    lines.append(t("impact.pdf.patterns"))
     for name, p in report["pattern_comparison"].items():
         lines.append(
-            f"  {name:<20} {p['deliveries']:>7,.0f} {p['vehicle_km']:>8,.0f} "
-            f"{p['co2e_kg']:>9,.0f} {p['cost_sek']:>10,.0f} {p['stops_per_day_cv']:>12.2f} "
-            f"{p['vehicle_hours_per_day_max']:>13.1f} {p['mean_days_early']:>10.2f}"
+            f"  {w.pattern(name, locale)}: {t('impact.pdf.col.deliveries')} {w.number(p['deliveries'], locale)}, "
+            f"{t('impact.pdf.col.km')} {w.number(p['vehicle_km'], locale)}, "
+            f"{t('impact.pdf.col.co2e')} {w.number(p['co2e_kg'], locale)}, "
+            f"{t('impact.pdf.col.cost')} {w.number(p['cost_sek'], locale)}, "
+            f"{t('impact.pdf.col.daysEarly')} {w.number(p['mean_days_early'], locale, 1)}"
         )
     lines.append("")
-    lines.append("Per municipality, per average week (free delivery -> coordinated):")
+    lines.append(f"{t('impact.pdf.towns')} ({t('impact.pdf.col.today')} / {t('impact.pdf.col.coordinated')})")
     base = report["baseline"]["by_municipality_per_week"]
     coord = report["coordinated"]["by_municipality_per_week"]
     for m in report["inputs"]["municipalities"]:
         b, c = base[m], coord[m]
-        lines.append(
-            f"  {m:<12} deliveries {b['deliveries']:>6,.0f} -> {c['deliveries']:<6,.0f} "
-            f"km {b['vehicle_km']:>7,.0f} -> {c['vehicle_km']:<7,.0f} "
-            f"CO2e kg {b['co2e_kg']:>6,.0f} -> {c['co2e_kg']:<6,.0f} "
-            f"SEK {b['cost_sek']:>8,.0f} -> {c['cost_sek']:,.0f}"
-        )
+        parts = [
+            f"{t(f'impact.pdf.col.{label}')} {w.number(b[key], locale)} / {w.number(c[key], locale)}"
+            for key, label in (
+                ("deliveries", "deliveries"),
+                ("vehicle_km", "km"),
+                ("co2e_kg", "co2e"),
+                ("cost_sek", "cost"),
+            )
+        ]
+        lines.append(f"  {m:<12} " + ", ".join(parts))
     split = report["cost_split"]
     lines.append("")
+    lines.append(t("impact.pdf.split"))
     lines.append(
-        f"Cost split of the coordinated routes over the period "
-        f"(total {split['total_cost']:,.0f} SEK, stand-alone sum "
-        f"{split['sum_of_standalone_costs']:,.0f} SEK):"
+        "  "
+        + t(
+            "impact.split.intro",
+            total=w.number(split["total_cost"], locale),
+            alone=w.number(split["sum_of_standalone_costs"], locale),
+        )
     )
     lines.append(
-        f"  {'municipality':<12} {'alone':>9} {'per deliv.':>10} {'per kg':>9} "
-        f"{'per alone km':>12} {'Shapley':>9}  pays more than alone under"
+        f"  {t('coordinator.col.municipality'):<12} "
+        + " ".join(f"{_fit(w.split_rule(r, locale), 14):>14}" for r in w.SPLIT_RULES)
     )
     for row in split["table"]:
+        cells = []
+        for rule in w.SPLIT_RULES:
+            mark = " *" if rule in row["pays_more_than_alone"] else ""
+            cells.append(f"{w.number(row[rule], locale) + mark:>14}")
+        lines.append(f"  {row['municipality']:<12} " + " ".join(cells))
+    if any(row["pays_more_than_alone"] for row in split["table"]):
+        lines.append("  " + t("impact.split.paysMoreMark"))
+    core = split.get("core")
+    if core and core.get("core_nonempty") is not None:
+        lines.append("  " + t("coordinator.split.coreYes" if core["core_nonempty"] else "coordinator.split.coreNo"))
+        if core.get("allocation_in_core") is not None:
+            lines.append(
+                "  "
+                + (
+                    t("impact.core.shapley_inside")
+                    if core["allocation_in_core"]
+                    else t(
+                        "impact.core.shapley_outside",
+                        groups=", ".join(" + ".join(v["coalition"]) for v in core.get("violations", [])),
+                    )
+                )
+            )
+    elif split.get("shapley_skipped_reason"):
         lines.append(
-            f"  {row['municipality']:<12} {_fmt('{:,.0f}', row['standalone_cost']):>9} "
-            f"{row['per_delivery']:>10,.0f} {row['per_kg']:>9,.0f} "
-            f"{row['per_standalone_km']:>12,.0f} {_fmt('{:,.0f}', row['shapley']):>9}  "
-            f"{', '.join(row['pays_more_than_alone']) or '-'}"
+            "  " + t("coordinator.split.shapleySkipped", reason=w.message(split["shapley_skipped_reason"], locale))
         )
-    if "core" in split:
-        core = split["core"]
-        lines.append(
-            f"  Core non-empty: {core['core_nonempty']}; Shapley value in the core: "
-            f"{core['allocation_in_core']} ({len(split['coalition_costs'])} coalitions)"
-        )
-    else:
-        lines.append(f"  Shapley value not computed: {split['shapley_skipped']}")
-    for note in report["notes"]:
-        lines.append(f"Note: {note}")
-    lines.append(f"Wall time {report['wall_time_s']:.0f} s")
+    notes = [w.message(note, locale) for note in report.get("notes", [])]
+    for note in filter(None, notes):
+        lines.append(f"* {note}")
+    lines.append(t("impact.summary.wallTime", seconds=round(report["wall_time_s"])))
     return "\n".join(lines)

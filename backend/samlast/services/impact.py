@@ -144,6 +144,7 @@ def build_input(terminal: Terminal, date_from: date, date_to: date) -> impact.Im
             co2e_kg_per_km=v.co2e_kg_per_km,
             heavy=is_heavy(sum(c.capacity_kg for c in v.compartments), v.length_m),
             energy=v.energy_type.value,
+            name=v.name,
         )
         for v in vehicles
     )

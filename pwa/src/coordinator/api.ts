@@ -1,7 +1,7 @@
 // The coordinator's reads and writes: plans and planning jobs, master-data lists, CSV
 // imports, deviations to resolve, impact reports and learned times. Shapes follow /api/openapi.json.
 import { API_BASE, ApiError, apiHeaders, get, NetworkError, post } from "../api/client";
-import type { Param } from "../i18n";
+import type { KeyedMessage, Param } from "../i18n";
 import { reportFetchFailed, reportFetchOk } from "../state/connectivity";
 
 export type StopStatus = "planned" | "arrived" | "done" | "skipped";
@@ -273,13 +273,15 @@ export interface CostSplitRow {
 }
 
 export interface ImpactResult {
-  horizon: { start: string; end: string; weeks: string[] };
+  horizon: { start: string; end: string; weeks: string[]; weeks_with_orders?: string[]; empty_weeks?: string[] };
   inputs: Record<string, unknown> & { municipalities: string[] };
   primary_pattern: string;
   comparison: Record<string, { free_delivery: number; coordinated: number; change: number | null }>;
   baseline: ScenarioFigures;
   coordinated: ScenarioFigures;
   pattern_comparison?: Record<string, Record<string, number>>;
+  /** Coordinated deliveries a fixed-day pattern brings forward to before the period. */
+  moved_before_period?: { deliveries: number; orders: number; kg: number; dates: string[] };
   cost_split: {
     pattern: string;
     players: string[];
@@ -288,8 +290,10 @@ export interface ImpactResult {
     table: CostSplitRow[];
     core?: { core_nonempty: boolean | null; allocation_in_core?: boolean };
     shapley_skipped?: string;
+    shapley_skipped_reason?: KeyedMessage;
   };
-  notes?: string[];
+  /** Messages of the word tables; a report from before they were has English strings. */
+  notes?: (KeyedMessage | string)[];
   wall_time_s?: number;
 }
 
@@ -316,6 +320,7 @@ export interface ImpactRequest {
   time_limit_s?: number;
   shapley_time_limit_s?: number;
   shapley?: boolean;
+  primary_pattern?: string;
 }
 
 export const startImpact = (body: ImpactRequest) => post<ImpactReport>("/impact/reports", body);

@@ -1,5 +1,6 @@
 // Chart.js, registered with only what the impact charts use (bar charts), loaded on demand.
 import type { Chart as ChartType } from "chart.js";
+import { intlLocale } from "../i18n";
 
 let loaded: Promise<typeof ChartType> | null = null;
 
@@ -18,6 +19,11 @@ export interface BarSeries {
   label: string;
   values: number[];
   colour: string;
+}
+
+/** An axis tick: whole numbers as the caller writes them, a step of 0,5 with its decimal (not "1, 1, 2"). */
+export function tick(value: number, format: (value: number) => string): string {
+  return Number.isInteger(value) ? format(value) : new Intl.NumberFormat(intlLocale(), { maximumFractionDigits: 2 }).format(value);
 }
 
 /** A grouped bar chart in `canvas`; returns a function that frees it. */
@@ -42,7 +48,7 @@ export async function barChart(
       color: "#111111",
       scales: {
         x: { ticks: { color: "#111111" }, grid: { color: "#c5cad3" } },
-        y: { beginAtZero: true, ticks: { color: "#111111", callback: (v) => format(Number(v)) }, title: { display: !!unit, text: unit, color: "#111111" }, grid: { color: "#c5cad3" } },
+        y: { beginAtZero: true, ticks: { color: "#111111", callback: (v) => tick(Number(v), format) }, title: { display: !!unit, text: unit, color: "#111111" }, grid: { color: "#c5cad3" } },
       },
       plugins: {
         legend: { labels: { color: "#111111" } },

@@ -1,15 +1,18 @@
 // "Effekter": free delivery (today) against coordinated distribution for a period. Starts the
-// analysis (progress bar), then shows the headline figures, charts per week and per
-// municipality, the cost split between municipalities, and exports as CSV or print / PDF.
-import { intlLocale, serverText, t, type MessageKey } from "../i18n";
+// analysis (progress bar), then shows the headline figures (per average week WITH orders),
+// what to know about the period (weeks without orders, deliveries a fixed pattern moved
+// before it), charts per week and per municipality, the delivery-day patterns, the cost split
+// between municipalities with every rule explained in a sentence, the notes, and exports as
+// CSV or print / PDF. Every name in words from the word tables, never a code.
+import { hasKey, intlLocale, message, serverText, t, type KeyedMessage, type MessageKey } from "../i18n";
 import { empty, errorBox, errorMessage, loading } from "../ui/components";
 import { h } from "../ui/dom";
-import { addDays, isoDate, parseIsoDate } from "../util/dates";
+import { addDays, isoDate } from "../util/dates";
 import * as api from "./api";
-import type { CostSplitRow, ImpactReport, ImpactResult } from "./api";
+import type { ImpactReport, ImpactResult } from "./api";
 import { barChart, BASELINE_COLOUR, COORDINATED_COLOUR } from "./charts";
 import { openPdf } from "../data/download";
-import { downloadCsv, reportCsv } from "./export";
+import { downloadCsv, isoWeek, patternName, reportCsv, SPLIT_RULES, weekBeforePeriod } from "./export";
 import { zoneDate } from "../util/time";
 import { parseDecimal } from "../util/numbers";
 
@@ -18,14 +21,23 @@ const state = {
   listError: null as unknown,
   current: null as ImpactReport | null,
   startError: null as string | null,
+  timeLimitError: null as string | null,
   form: {
     name: "",
     from: isoDate(addDays(new Date(), -6)),
     to: zoneDate(),
     timeLimit: "2",
     shapley: true,
+    pattern: "fixed_2_per_week",
   },
 };
+
+/** The delivery-day patterns the coordinator can choose for the headline and the cost split. */
+const PATTERNS = ["fixed_2_per_week", "by_kind_3_2_1", "as_ordered"];
+/** The time limit per planning run the server accepts, seconds. */
+const TIME_LIMIT = { min: 0.1, max: 120 };
+/** Notes that say how to read the period's figures; shown next to the figures, not at the end. */
+const PERIOD_NOTES = ["impact.note.empty_weeks", "impact.note.before_period"];
 
 let container: HTMLElement | null = null;
 let pollTimer: number | undefined;
@@ -33,7 +45,7 @@ let chartCleanups: (() => void)[] = [];
 
 const HEADLINE: { key: string; label: MessageKey; unit: string; digits: number; share?: boolean }[] = [
   { key: "deliveries", label: "coordinator.fig.deliveries", unit: "", digits: 0 },
-  { key: "vehicle_km", label: "coordinator.fig.km", unit: "km", digits: 0 },
+  { key: "vehicle_km", label: "impact.pdf.stat.km", unit: "km", digits: 0 },
   { key: "co2e_kg", label: "coordinator.fig.co2", unit: "kg", digits: 0 },
   { key: "cost_sek", label: "coordinator.fig.cost", unit: "kr", digits: 0 },
   { key: "heavy_vehicle_visits_schools_preschools", label: "coordinator.fig.heavy", unit: "", digits: 1 },
@@ -103,20 +115,39 @@ function remember(form: HTMLFormElement): void {
     to: String(data.get("date_to") ?? ""),
     timeLimit: String(data.get("time_limit_s") ?? "2"),
     shapley: data.get("shapley") === "on",
+    pattern: String(data.get("primary_pattern") ?? "fixed_2_per_week"),
   };
+}
+
+/** The typed time limit in seconds, or the message to show next to the field. */
+function readTimeLimit(typed: string): { value: number } | { error: string } {
+  const value = parseDecimal(typed);
+  if (value === null) return { error: t("coordinator.impact.timeLimitInvalid") };
+  if (value < TIME_LIMIT.min || value > TIME_LIMIT.max) return { error: t("coordinator.impact.timeLimitRange", TIME_LIMIT) };
+  return { value };
 }
 
 async function start(form: HTMLFormElement): Promise<void> {
   remember(form);
   state.startError = null;
-  const limit = parseDecimal(state.form.timeLimit) ?? Number.NaN;
+  // A value that is not a number is refused where it was typed, never replaced by the default.
+  const limit = readTimeLimit(state.form.timeLimit);
+  if ("error" in limit) {
+    state.timeLimitError = limit.error;
+    draw();
+    container?.querySelector<HTMLInputElement>("#impact-limit")?.focus();
+    return;
+  }
+  state.timeLimitError = null;
   try {
     const report = await api.startImpact({
       name: state.form.name,
       date_from: state.form.from,
       date_to: state.form.to,
       shapley: state.form.shapley,
-      ...(Number.isFinite(limit) && limit > 0 ? { time_limit_s: limit, shapley_time_limit_s: Math.max(0.1, Math.min(limit / 2, 60)) } : {}),
+      primary_pattern: state.form.pattern,
+      time_limit_s: limit.value,
+      shapley_time_limit_s: Math.max(TIME_LIMIT.min, Math.min(limit.value / 2, 60)),
     });
     state.current = report;
     poll(report.id);
@@ -153,7 +184,33 @@ function startForm(): HTMLElement {
       field("impact-name", "coordinator.impact.name", h("input", { id: "impact-name", name: "name", type: "text", value: state.form.name, maxlength: 160 })),
       field("impact-from", "coordinator.impact.from", h("input", { id: "impact-from", name: "date_from", type: "date", value: state.form.from, required: true, "data-testid": "impact-from" })),
       field("impact-to", "coordinator.impact.to", h("input", { id: "impact-to", name: "date_to", type: "date", value: state.form.to, required: true, "data-testid": "impact-to" })),
-      field("impact-limit", "coordinator.impact.timeLimit", h("input", { id: "impact-limit", name: "time_limit_s", type: "text", inputmode: "decimal", value: state.form.timeLimit, "data-testid": "impact-limit" })),
+      h(
+        "div",
+        { class: "field field-inline" },
+        h("label", { for: "impact-limit" }, t("coordinator.impact.timeLimit")),
+        h("input", {
+          id: "impact-limit",
+          name: "time_limit_s",
+          type: "text",
+          inputmode: "decimal",
+          value: state.form.timeLimit,
+          "aria-invalid": state.timeLimitError ? "true" : null,
+          "aria-describedby": state.timeLimitError ? "impact-limit-error" : null,
+          "data-testid": "impact-limit",
+        }),
+        state.timeLimitError
+          ? h("p", { class: "field-error", id: "impact-limit-error", role: "alert", "data-testid": "impact-limit-error" }, state.timeLimitError)
+          : null,
+      ),
+      field(
+        "impact-pattern",
+        "coordinator.impact.pattern",
+        h(
+          "select",
+          { id: "impact-pattern", name: "primary_pattern", "data-testid": "impact-pattern" },
+          PATTERNS.map((code) => h("option", { value: code, selected: code === state.form.pattern }, patternName(code))),
+        ),
+      ),
     ),
     h(
       "label",
@@ -161,6 +218,7 @@ function startForm(): HTMLElement {
       h("input", { type: "checkbox", name: "shapley", checked: state.form.shapley }),
       t("coordinator.impact.shapley"),
     ),
+    h("p", { class: "muted small" }, t("impact.explain.shapley")),
     h("button", { type: "submit", class: "button button-primary", disabled: running, "data-testid": "impact-start" }, t("coordinator.impact.run")),
     state.startError ? h("div", { class: "alert alert-error", role: "alert", "data-testid": "impact-error" }, state.startError) : null,
   );
@@ -244,19 +302,21 @@ interface ChartSpec {
   coordinated: number[];
 }
 
-function weekLabel(monday: string): string {
-  const date = parseIsoDate(monday);
-  const start = new Date(Date.UTC(date.getFullYear(), 0, 4));
-  const week = 1 + Math.round(((date.getTime() - start.getTime()) / 86_400_000 - 3 + ((start.getUTCDay() + 6) % 7)) / 7);
-  return t("coordinator.impact.week", { n: week, date: monday });
+/** "v. 49"; a week before the period (deliveries a fixed pattern brought forward) "v. 48*". */
+function weekLabel(monday: string, result: ImpactResult): string {
+  return t(weekBeforePeriod(monday, result) ? "impact.weekBefore" : "coordinator.impact.week", { n: isoWeek(monday) });
+}
+
+function chartWeeks(result: ImpactResult): string[] {
+  return [...new Set([...Object.keys(result.baseline.by_week), ...Object.keys(result.coordinated.by_week)])].sort();
 }
 
 function chartSpecs(result: ImpactResult): ChartSpec[] {
-  const weeks = [...new Set([...Object.keys(result.baseline.by_week), ...Object.keys(result.coordinated.by_week)])].sort();
+  const weeks = chartWeeks(result);
   const perWeek = (key: string, scenario: "baseline" | "coordinated") => weeks.map((w) => result[scenario].by_week[w]?.[key] ?? 0);
   const towns = result.inputs.municipalities;
   const perTown = (key: string, scenario: "baseline" | "coordinated") => towns.map((m) => result[scenario].by_municipality[m]?.[key] ?? 0);
-  const labels = weeks.map(weekLabel);
+  const labels = weeks.map((w) => weekLabel(w, result));
   return [
     { id: "deliveries", title: "coordinator.chart.deliveries", unit: "", labels, baseline: perWeek("deliveries", "baseline"), coordinated: perWeek("deliveries", "coordinated") },
     { id: "km", title: "coordinator.chart.km", unit: "km", labels, baseline: perWeek("vehicle_km", "baseline"), coordinated: perWeek("vehicle_km", "coordinated") },
@@ -267,8 +327,9 @@ function chartSpecs(result: ImpactResult): ChartSpec[] {
   ];
 }
 
-function charts(result: ImpactResult): HTMLElement {
-  return h(
+function charts(result: ImpactResult): HTMLElement[] {
+  const before = chartWeeks(result).some((w) => weekBeforePeriod(w, result));
+  const grid = h(
     "section",
     { class: "ccharts" },
     chartSpecs(result).map((spec) => {
@@ -293,14 +354,12 @@ function charts(result: ImpactResult): HTMLElement {
       return h("figure", { class: "card cchart", "data-testid": "impact-chart" }, h("figcaption", {}, t(spec.title)), h("div", { class: "cchart-box" }, canvas));
     }),
   );
+  return [grid, before ? h("p", { class: "muted small", "data-testid": "chart-week-before" }, t("impact.pdf.chart.weekBefore")) : null].filter(
+    (x): x is HTMLElement => x !== null,
+  );
 }
 
-const RULES: { key: keyof CostSplitRow; label: MessageKey }[] = [
-  { key: "per_delivery", label: "coordinator.split.perDelivery" },
-  { key: "per_kg", label: "coordinator.split.perKg" },
-  { key: "per_standalone_km", label: "coordinator.split.perKm" },
-  { key: "shapley", label: "coordinator.split.shapley" },
-];
+const RULES = SPLIT_RULES.filter((r) => r.key !== "standalone_cost");
 
 function costSplit(result: ImpactResult): HTMLElement {
   const split = result.cost_split;
@@ -332,7 +391,7 @@ function costSplit(result: ImpactResult): HTMLElement {
               h("td", {}, `${fmt(row.standalone_cost)} kr`),
               RULES.map((rule) => {
                 const value = row[rule.key] as number | null;
-                const worse = row.pays_more_than_alone.includes(String(rule.key));
+                const worse = row.pays_more_than_alone.includes(rule.key);
                 return h(
                   "td",
                   { class: worse ? "pays-more" : null, "data-testid": worse ? "pays-more" : null },
@@ -345,11 +404,103 @@ function costSplit(result: ImpactResult): HTMLElement {
         ),
       ),
     ),
-    split.shapley_skipped ? h("p", { class: "muted" }, t("coordinator.split.shapleySkipped", { reason: split.shapley_skipped })) : null,
+    split.shapley_skipped_reason
+      ? h("p", { class: "muted" }, t("coordinator.split.shapleySkipped", { reason: split.shapley_skipped_reason }))
+      : null,
     split.core && split.core.core_nonempty !== null
       ? h("p", { class: "muted" }, t(split.core.core_nonempty ? "coordinator.split.coreYes" : "coordinator.split.coreNo"))
       : null,
+    split.core && split.core.allocation_in_core === true ? h("p", { class: "muted" }, t("impact.core.shapley_inside")) : null,
+    // The jargon of the table, each word in one plain sentence.
+    h("h4", {}, t("impact.pdf.split.methods")),
+    h(
+      "ul",
+      { class: "muted", "data-testid": "cost-split-explained" },
+      SPLIT_RULES.filter((r) => r.key !== "shapley" || !split.shapley_skipped).map((r) => explained(t(r.explain))),
+      split.core ? explained(t("impact.explain.core")) : null,
+    ),
     h("p", { class: "muted small" }, t("coordinator.split.note")),
+  );
+}
+
+/** "Per kg: the cost is split ..." with the term before the colon in bold. */
+function explained(sentence: string): HTMLElement {
+  const colon = sentence.indexOf(": ");
+  if (colon < 0) return h("li", {}, sentence);
+  return h("li", {}, h("strong", {}, sentence.slice(0, colon + 1)), sentence.slice(colon + 1));
+}
+
+/** The notes of a result in the reader's language (a report from before they were messages has none). */
+function notes(result: ImpactResult, period: boolean): string[] {
+  return (result.notes ?? [])
+    .filter((n): n is KeyedMessage => typeof n === "object" && n !== null && hasKey(n.key))
+    .filter((n) => PERIOD_NOTES.includes(n.key) === period)
+    .map((n) => message(n));
+}
+
+function periodNotes(result: ImpactResult): HTMLElement | null {
+  const lines = notes(result, true);
+  if (!lines.length) return null;
+  return h(
+    "section",
+    { class: "card", "data-testid": "impact-period-notes" },
+    h("h3", {}, t("impact.pdf.about")),
+    lines.map((line) => h("p", {}, line)),
+  );
+}
+
+function otherNotes(result: ImpactResult): HTMLElement | null {
+  const lines = notes(result, false);
+  if (!lines.length) return null;
+  return h("section", { class: "card", "data-testid": "impact-notes" }, h("h3", {}, t("impact.pdf.notes")), h("ul", {}, lines.map((line) => h("li", {}, line))));
+}
+
+function patternTable(result: ImpactResult): HTMLElement | null {
+  const table = result.pattern_comparison ?? {};
+  const names = Object.keys(table);
+  if (names.length < 2) return null;
+  const columns: { key: string; label: MessageKey; digits: number }[] = [
+    { key: "deliveries", label: "coordinator.fig.deliveries", digits: 0 },
+    { key: "vehicle_km", label: "coordinator.fig.km", digits: 0 },
+    { key: "co2e_kg", label: "impact.figure.co2e_kg", digits: 0 },
+    { key: "cost_sek", label: "impact.figure.cost_sek", digits: 0 },
+    { key: "mean_days_early", label: "impact.pdf.col.daysEarly", digits: 1 },
+    { key: "deliveries_before_period", label: "impact.pdf.col.beforePeriod", digits: 0 },
+  ];
+  return h(
+    "section",
+    { class: "card" },
+    h("h3", {}, t("impact.pdf.patterns")),
+    h("p", { class: "muted" }, t("coordinator.impact.patternsIntro")),
+    h(
+      "div",
+      { class: "table-wrap" },
+      h(
+        "table",
+        { class: "ctable cpatterns", "data-testid": "pattern-table" },
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            [t("impact.pdf.col.pattern"), ...columns.map((c) => t(c.label))].map((label) => h("th", { scope: "col" }, label)),
+          ),
+        ),
+        h(
+          "tbody",
+          {},
+          names.map((name) =>
+            h(
+              "tr",
+              { class: name === result.primary_pattern ? "primary" : null },
+              h("th", { scope: "row" }, patternName(name)),
+              columns.map((c) => h("td", {}, fmt(table[name]?.[c.key], c.digits))),
+            ),
+          ),
+        ),
+      ),
+    ),
   );
 }
 
@@ -435,13 +586,25 @@ function resultView(report: ImpactReport): HTMLElement {
           points: String(result.inputs.delivery_points ?? ""),
         }),
       ),
+      patternName(result.primary_pattern) ? h("p", { "data-testid": "impact-pattern-name" }, t("impact.pdf.pattern", { pattern: patternName(result.primary_pattern) })) : null,
+      h(
+        "p",
+        { "data-testid": "impact-weeks" },
+        t("coordinator.impact.weeks", {
+          with_orders: (result.horizon.weeks_with_orders ?? result.horizon.weeks).length,
+          total: result.horizon.weeks.length,
+        }),
+      ),
       h("p", { class: "muted" }, t("coordinator.impact.perWeekNote")),
       exports(report, result),
     ),
+    periodNotes(result),
     headline(result),
-    charts(result),
+    ...charts(result),
+    patternTable(result),
     costSplit(result),
     comparisonTable(result),
+    otherNotes(result),
   );
 }
 

@@ -166,8 +166,8 @@ def test_a_period_without_orders_gives_an_empty_report():
     assert result["cost_split"]["table"] == []
 
 
-def test_weeks_without_orders_are_named_in_the_notes(report):
-    assert not any("No orders" in note for note in report["notes"])
+def test_weeks_without_orders_are_named_in_the_notes_and_do_not_dilute_the_averages(report):
+    assert not any(note["key"] == "impact.note.empty_weeks" for note in report["notes"])
     data = cluster()
     longer = ImpactInput(
         data.terminal,
@@ -180,5 +180,11 @@ def test_weeks_without_orders_are_named_in_the_notes(report):
     )
     result = analyse(longer, ImpactParams(time_limit_s=0.5, shapley=False), travel=TRAVEL)
     assert result["horizon"]["weeks"] == ["2026-11-30", "2026-12-07"]
-    assert any("2026-12-07" in note for note in result["notes"])
-    assert result["baseline"]["per_week"]["deliveries"] == 2  # 4 deliveries over 2 weeks
+    assert result["horizon"]["weeks_with_orders"] == ["2026-11-30"]
+    assert result["horizon"]["empty_weeks"] == ["2026-12-07"]
+    note = next(n for n in result["notes"] if n["key"] == "impact.note.empty_weeks")
+    assert note["params"] == {"weeks": "2026-12-07", "with_orders": 1, "total": 2}
+    # 4 deliveries in the one week with orders: the empty week does not halve the average.
+    assert result["baseline"]["per_week"]["deliveries"] == 4
+    assert result["comparison"]["deliveries"]["free_delivery"] == 4
+    assert result["baseline"]["weeks_averaged"] == 1
