@@ -7,7 +7,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "backend" / "samlast"
-READS = re.compile(r"""os\.environ(?:\.get)?[\[(]\s*["']([A-Z0-9_]+)|_bool\(\s*["']([A-Z0-9_]+)|os\.getenv\(\s*["']([A-Z0-9_]+)""")
+READS = re.compile(
+    r"""os\.environ(?:\.get)?[\[(]\s*["']([A-Z0-9_]+)"""
+    r"""|_bool\(\s*["']([A-Z0-9_]+)|os\.getenv\(\s*["']([A-Z0-9_]+)"""
+)
 
 
 def _names(source: str) -> set[str]:
