@@ -104,6 +104,8 @@ def test_producer_books_a_slot_and_sees_it_confirmed_after_planning(page, produc
     expect(form.get_by_test_id("order-choices")).not_to_contain_text("P-1")
     expect(form.get_by_test_id("order-choices")).not_to_contain_text("nr")
 
+    form.get_by_test_id("order-choices").scroll_into_view_if_needed()
+    save_screenshot(page, "producer-book-phone.png")
     form.get_by_test_id("booking-submit").click()  # nothing filled in
     expect(form.get_by_test_id("error-kg")).to_have_text("Ange vikten i kg, mer än 0.")
     form.get_by_test_id("bk-kg").fill("5 kg")
@@ -181,6 +183,8 @@ def test_producer_books_a_slot_and_sees_it_confirmed_after_planning(page, produc
     expect(orders.filter(has_text="F-7")).to_contain_text("Till Ljungbacka äldreboende")
     expect(orders.filter(has_text="F-8")).to_contain_text("Till Bergaskolan kök")
     expect(page.locator(".producer")).not_to_contain_text("nr ")
+    orders.filter(has_text="F-7").scroll_into_view_if_needed()
+    save_screenshot(page, "producer-orders-phone.png")
     page.get_by_test_id("tab-bookings").click()
 
     # The coordinator plans the day; the farmer looks again.
