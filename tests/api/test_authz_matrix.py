@@ -71,6 +71,7 @@ MATRIX: dict[tuple[str, str], tuple[set, int | dict]] = {
     ("GET", "/api/v1/producer/bookings/<int:booking_id>"): ({C, P}, 200),
     ("PATCH", "/api/v1/producer/bookings/<int:booking_id>"): ({C, P}, 200),
     ("DELETE", "/api/v1/producer/bookings/<int:booking_id>"): ({C, P}, 200),
+    ("GET", "/api/v1/producer/orders"): ({C, P}, 200),
     ("GET", "/api/v1/producer/slots"): ({C, P}, 200),
     ("POST", "/api/v1/push/subscriptions"): ({R}, 422),
     ("GET", "/api/v1/push/vapid-public-key"): (ALL, 200),

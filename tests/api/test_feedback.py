@@ -57,6 +57,13 @@ def test_learn_from_driven_route_then_reset_one_point(client, day, world, coordi
     assert body["arrival_margin"]["n"] == 2 and body["arrival_margin"]["max_s"] == 0
     assert body["excess"]["n"] == 2 and body["excess"]["service_s"] > 0
     assert client.get("/api/v1/feedback/parameters", headers=coordinator).json == body
+    # One route is far too little to plan with: everything learned is provisional, and the minimums are said.
+    assert body["minimums"] == {"travel_legs": 30, "point_visits": 10, "margin_stops": 30, "excess_visits": 100}
+    assert empty.json["minimums"] == body["minimums"]
+    assert school["provisional"] is True
+    assert body["travel"]["default"]["provisional"] is True
+    assert all(band["provisional"] for band in body["travel"]["time_bands"])
+    assert body["arrival_margin"]["provisional"] is True and body["excess"]["provisional"] is True
 
     reset = client.post(f"/api/v1/feedback/points/{world.school.id}/reset", headers=coordinator)
     assert reset.status_code == 201 and reset.json["version"] == 2
@@ -72,15 +79,26 @@ def test_planner_uses_learned_service_times_and_records_the_version(day, world):
     assert first.learned_parameters_id is None
     [route] = first.routes
     head = route.stops[0]
-    slow = feedback._payload(
-        {head.delivery_point_id: feedback.lrn.ServiceEstimate(head.delivery_point_id, 3600.0, 90.0, 5)},
-        feedback.lrn.TravelEstimate(), {}, {},
-    )
-    db.session.add(LearnedParameters(version=1, payload=slow))
+    enough = feedback.MINIMUMS.point_visits
+
+    def slow(visits: int) -> dict:
+        return feedback._payload(
+            {head.delivery_point_id: feedback.lrn.ServiceEstimate(head.delivery_point_id, 3600.0, 90.0, visits)},
+            feedback.lrn.TravelEstimate(), {}, {},
+        )
+
+    # On fewer visits than the minimum the estimate is provisional: the point's default is planned.
+    db.session.add(LearnedParameters(version=1, payload=slow(enough - 1)))
+    db.session.commit()
+    early = planning.plan_day(world.terminal, MONDAY, time_limit_s=1, fresh=True)
+    served = {s.job_key: (s.planned_departure - s.planned_service_start).total_seconds()
+              for r in early.routes for s in r.stops}
+    assert served[head.job_key] < 1800
+    db.session.add(LearnedParameters(version=2, payload=slow(enough)))
     db.session.commit()
     second = planning.plan_day(world.terminal, MONDAY, time_limit_s=1, fresh=True)
     assert second.learned_parameters_id is not None
-    assert db.session.get(LearnedParameters, second.learned_parameters_id).version == 1
+    assert db.session.get(LearnedParameters, second.learned_parameters_id).version == 2
     [route2] = second.routes
     by_key = {s.job_key: s for s in route2.stops}
     before = {s.job_key: s for s in route.stops}
@@ -126,7 +144,8 @@ def test_eta_uses_learned_service_time(client, day, world, coordinator):
     headers = _driver_headers(day)
     first, second = _route(client, headers)["stops"]
     point = first["job_key"].split(":")[1]
-    slow = feedback._payload({int(point): feedback.lrn.ServiceEstimate(int(point), 3600.0, 0.0, 9)},
+    visits = feedback.MINIMUMS.point_visits
+    slow = feedback._payload({int(point): feedback.lrn.ServiceEstimate(int(point), 3600.0, 0.0, visits)},
                              feedback.lrn.TravelEstimate(), {}, {})
     db.session.add(LearnedParameters(version=1, payload=slow))
     db.session.commit()
@@ -135,3 +154,41 @@ def test_eta_uses_learned_service_time(client, day, world, coordinator):
     stop = db.session.get(Plan, db.session.query(Plan.id).scalar()).routes[0].stops[1]
     # Expected at the second stop after an hour of service at the first (times stored in UTC).
     assert stop.eta.hour * 60 + stop.eta.minute >= 7 * 60  # 08:00 local = 07:00 UTC
+
+
+def test_the_planners_model_uses_each_learned_value_only_from_its_minimum(app, world, coordinator, client):
+    """Below its minimum a value is stored and shown as provisional; the planner's model keeps the default."""
+    minimums = feedback.MINIMUMS
+    far = feedback.pl.Location(56.5, 14.5)
+
+    def store(version: int, extra: int) -> feedback.LearnedModel:
+        travel = feedback.lrn.TravelEstimate(default=feedback.lrn.FactorEstimate(1.5, minimums.travel_legs - 1 + extra))
+        services = {world.school.id: feedback.lrn.ServiceEstimate(
+            world.school.id, 3000.0, 0.0, minimums.point_visits - 1 + extra)}
+        payload = feedback._payload(services, travel, {}, {})
+        payload["arrival"] = {"fixed_s": 600.0, "per_hour_s": 0.0, "max_s": 1800,
+                              "n": minimums.margin_stops - 1 + extra, "quantile": 0.9, "days": []}
+        payload["excess"] = {"service_s": 90.0, "leg_s": 30.0, "n": minimums.excess_visits - 1 + extra}
+        db.session.add(LearnedParameters(version=version, payload=payload))
+        db.session.commit()
+        return feedback.current_model()
+
+    below = store(1, 0)
+    assert below.service_s(world.school.id, 0, 600, 90) == 600  # the point's default
+    assert below.travel_model().factors.default == 1.0
+    assert below.leg_s(far, far, 100.0, 8 * 3600) == 100.0
+    assert below.arrival_margin.margin_s(3600) == 0 and below.excess.per_visit_s == 0
+    shown = client.get("/api/v1/feedback/parameters", headers=coordinator).json
+    assert [p["provisional"] for p in shown["points"]] == [True]
+    assert shown["points"][0]["n"] == minimums.point_visits - 1 and shown["points"][0]["fixed_s"] == 3000
+    assert shown["travel"]["default"] == {"factor": 1.5, "n": minimums.travel_legs - 1, "provisional": True}
+    assert shown["arrival_margin"]["provisional"] and shown["excess"]["provisional"]
+
+    at = store(2, 1)
+    assert at.service_s(world.school.id, 0, 600, 90) == 3000
+    assert at.travel_model().factors.default == 1.5
+    assert at.arrival_margin.margin_s(3600) == 600 and at.excess.per_visit_s == 120
+    shown = client.get("/api/v1/feedback/parameters", headers=coordinator).json
+    assert [p["provisional"] for p in shown["points"]] == [False]
+    assert not shown["travel"]["default"]["provisional"]
+    assert not shown["arrival_margin"]["provisional"] and not shown["excess"]["provisional"]

@@ -10,7 +10,17 @@ import sqlalchemy as sa
 
 from samlast.clock import tz
 from samlast.extensions import db
-from samlast.models import Booking, PickupSlot, Role, SlotKind, SlotTemplate
+from samlast.models import (
+    Booking,
+    Order,
+    OrderLine,
+    OrderStatus,
+    PickupSlot,
+    Role,
+    SlotKind,
+    SlotTemplate,
+    TemperatureClass,
+)
 from samlast.services import bookings, planning
 from tests.conftest import MONDAY, count
 
@@ -50,13 +60,35 @@ def farmers(make_user, world):
     return farm, other
 
 
-def _book(client, headers, template, kg=400, pallets=1, day=TUESDAY):
+def _book(client, headers, template, kg=400, pallets=1, day=TUESDAY, refs=None):
     return client.post(
         "/api/v1/producer/bookings",
         json={"template_id": template.id, "date": day.isoformat(), "kg": kg, "pallets": pallets,
-              "product_area_id": None, "temperature_class": "ambient", "note": "Potatis"},
+              "product_area_id": None, "temperature_class": "ambient", "note": "Potatis",
+              **({"order_refs": refs} if refs is not None else {})},
         headers=headers,
     )
+
+
+@pytest.fixture
+def orders(world):
+    """The farm's orders: two on Tuesday (one cancelled), one on Wednesday; the wholesaler's on Tuesday."""
+
+    def order(ref, supplier, point, day, status=OrderStatus.OPEN):
+        return Order(external_id=ref, supplier=supplier, delivery_point=point, requested_date=day, status=status,
+                     lines=[OrderLine(line_no=1, article="Potatis", quantity=4, unit="säck", weight_kg=100,
+                                      pallet_places=0.25, temperature_class=TemperatureClass.AMBIENT)])
+
+    rows = [
+        order("F-TUE", world.farm, world.school, TUESDAY),
+        order("F-TUE-2", world.farm, world.care_home, TUESDAY),
+        order("F-GONE", world.farm, world.school, TUESDAY, OrderStatus.CANCELLED),
+        order("F-WED", world.farm, world.care_home, TUESDAY + timedelta(days=1)),
+        order("W-TUE", world.wholesaler, world.school, TUESDAY),
+    ]
+    db.session.add_all(rows)
+    db.session.commit()
+    return {o.external_id: o for o in rows}
 
 
 def test_free_slots_show_capacity_and_cutoff(client, farmers, slots, clock):
@@ -183,3 +215,104 @@ def test_slot_templates_are_coordinator_crud(client, coordinator, farmers, world
 
 def test_unused_date_helper():
     assert TUESDAY.weekday() == 1 and isinstance(MONDAY, date)
+
+
+def test_a_producer_lists_its_own_open_orders_of_a_day_with_the_delivery_points_names(
+    client, farmers, orders, coordinator, world
+):
+    listed = client.get(f"/api/v1/producer/orders?from={TUESDAY}&to={TUESDAY}", headers=farmers[0])
+    assert listed.status_code == 200, listed.json
+    assert [(o["external_id"], o["delivery_point_name"]) for o in listed.json] == [
+        ("F-TUE", "Bergaskolan kök"),
+        ("F-TUE-2", "Ljungbacka äldreboende"),
+    ]
+    assert listed.json[0]["total_weight_kg"] == 100 and listed.json[0]["lines"][0]["article"] == "Potatis"
+    # Another supplier's id in the query changes nothing for a producer.
+    forged = client.get(f"/api/v1/producer/orders?from={TUESDAY}&to={TUESDAY}&supplier_id={world.wholesaler.id}",
+                        headers=farmers[0])
+    assert [o["external_id"] for o in forged.json] == ["F-TUE", "F-TUE-2"]
+    assert [o["external_id"] for o in client.get(f"/api/v1/producer/orders?from={TUESDAY}&to={TUESDAY}",
+                                                  headers=farmers[1]).json] == ["W-TUE"]
+    week = client.get(f"/api/v1/producer/orders?from={MONDAY}&to={MONDAY + timedelta(days=6)}", headers=farmers[0])
+    assert [o["external_id"] for o in week.json] == ["F-TUE", "F-TUE-2", "F-WED"]
+    everyone = client.get(f"/api/v1/producer/orders?from={TUESDAY}&to={TUESDAY}", headers=coordinator).json
+    assert {o["external_id"] for o in everyone} == {"F-TUE", "F-TUE-2", "W-TUE"}
+    reversed_range = client.get(f"/api/v1/producer/orders?from={TUESDAY}&to={MONDAY}", headers=farmers[0])
+    assert reversed_range.status_code == 422 and "to" in reversed_range.json["error"]["fields"]
+
+
+@pytest.mark.parametrize(
+    ("ref", "field_message"),
+    [
+        ("NOPE-1", "NOPE-1 finns inte bland beställningarna till Ågårdens potatis."),
+        ("W-TUE", "W-TUE finns inte bland beställningarna till Ågårdens potatis."),  # the wholesaler's
+        ("F-WED", "F-WED ska levereras 2026-12-02, inte den här dagen."),
+        ("F-GONE", "F-GONE är makulerad."),
+    ],
+    ids=["unknown", "other-supplier", "other-date", "cancelled"],
+)
+def test_a_booking_names_only_the_farms_open_orders_of_its_day(client, farmers, slots, clock, orders, ref,
+                                                               field_message):
+    refused = _book(client, farmers[0], slots[0], refs=["F-TUE", ref])
+    assert refused.status_code == 422, refused.json
+    error = refused.json["error"]
+    assert error["code"] == "booking.bad_order_refs"
+    assert error["message"] == f"Kontrollera beställningarna: {ref} kan inte kopplas till den här bokningen."
+    assert error["fields"] == {"order_refs": [field_message]}
+    assert count(Booking) == 0
+    slot = db.session.scalar(sa.select(PickupSlot))
+    assert slot is None or slot.booked_kg == 0  # nothing reserved
+
+
+def test_own_orders_of_the_day_are_accepted_and_shown_with_their_points(client, farmers, slots, clock, orders):
+    booked = _book(client, farmers[0], slots[0], refs=[" F-TUE", "F-TUE-2", "F-TUE"])
+    assert booked.status_code == 201, booked.json
+    assert booked.json["order_refs"] == ["F-TUE", "F-TUE-2"]
+    assert booked.json["orders"] == [
+        {"external_id": "F-TUE", "delivery_point_name": "Bergaskolan kök", "requested_date": TUESDAY.isoformat()},
+        {"external_id": "F-TUE-2", "delivery_point_name": "Ljungbacka äldreboende",
+         "requested_date": TUESDAY.isoformat()},
+    ]
+    # Changing the references is checked the same way, and in English for an English reader.
+    changed = client.patch(f"/api/v1/producer/bookings/{booked.json['id']}", json={"order_refs": ["F-WED"]},
+                           headers={**farmers[0], "Accept-Language": "en"})
+    assert changed.status_code == 422
+    assert changed.json["error"]["fields"] == {
+        "order_refs": ["F-WED is to be delivered on 2026-12-02, not on this day."]
+    }
+    kept = client.patch(f"/api/v1/producer/bookings/{booked.json['id']}", json={"order_refs": ["F-TUE-2"], "kg": 450},
+                        headers=farmers[0])
+    assert kept.status_code == 200 and kept.json["order_refs"] == ["F-TUE-2"] and kept.json["kg"] == 450
+
+
+def test_too_many_pallets_are_named_next_to_the_pallets_field(client, farmers, slots, clock):
+    """The slot has 1000 kg and 2 pallet places: 3 pallets (at 100 kg) are refused on the pallets field only."""
+    refused = _book(client, farmers[0], slots[0], kg=100, pallets=3)
+    assert refused.status_code == 409
+    error = refused.json["error"]
+    assert error["code"] == "booking.slot_full"
+    assert error["fields"] == {"pallets": ["Fler än de lediga pallplatserna (2)."]}
+    assert error["message"] == "Det finns inte plats kvar i tidsluckan: 1\u00a0000 kg och 2 pallplatser är lediga."
+    both = _book(client, farmers[0], slots[0], kg=1500, pallets=2.5)
+    assert both.json["error"]["fields"] == {
+        "kg": ["Mer än det som är ledigt (1\u00a0000 kg)."],
+        "pallets": ["Fler än de lediga pallplatserna (2)."],
+    }
+    half = _book(client, farmers[0], slots[0], kg=100, pallets=1.5).json
+    # Changing a booking: its own places count as free for itself; only what is beyond is refused.
+    assert (half["slot_free_kg"], half["slot_free_pallets"]) == (900, 0.5)
+    ok = client.patch(f"/api/v1/producer/bookings/{half['id']}", json={"pallets": 2}, headers=farmers[0])
+    assert ok.status_code == 200 and (ok.json["slot_free_pallets"], ok.json["pallets"]) == (0, 2)
+    over = client.patch(f"/api/v1/producer/bookings/{half['id']}", json={"pallets": 2.5}, headers=farmers[0])
+    assert over.status_code == 409
+    assert over.json["error"]["fields"] == {"pallets": ["Fler än de lediga pallplatserna (0)."]}
+
+
+def test_free_slots_say_why_a_slot_is_closed(client, farmers, slots, clock):
+    _book(client, farmers[0], slots[0], kg=100, pallets=2)  # every pallet place of the farm pickup
+    listed = client.get(f"/api/v1/producer/slots?from={TUESDAY}&to={TUESDAY}", headers=farmers[0]).json
+    reasons = {s["kind"]: (s["bookable"], s["closed_reason"]) for s in listed}
+    assert reasons == {"farm_pickup": (False, "full"), "terminal_dropoff": (True, None)}
+    clock(datetime.combine(MONDAY, time(14, 0)))  # the cut-off of both
+    listed = client.get(f"/api/v1/producer/slots?from={TUESDAY}&to={TUESDAY}", headers=farmers[0]).json
+    assert {s["closed_reason"] for s in listed} == {"cutoff"}

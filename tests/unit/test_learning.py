@@ -103,3 +103,60 @@ def test_observations_from_a_route_use_positions_for_a_forgotten_leave():
     assert services[0].duration_s == left - (8 * 3600 + 600)
     assert services[1].duration_s == 2700 - 1860
     assert legs[0].actual_s == 9 * 3600 + 1860 - left and legs[0].predicted_s == 600.0
+
+
+# ------------------------------------------------- minimums before a value is used
+
+HOUR = 3600
+
+
+def test_the_minimums_are_named_per_kind():
+    minimums = lrn.Minimums()
+    assert (minimums.travel_legs, minimums.point_visits, minimums.margin_stops, minimums.excess_visits) == (
+        lrn.MIN_LEGS_PER_TRAVEL_FACTOR, lrn.MIN_VISITS_PER_POINT, lrn.MIN_STOPS_FOR_MARGIN, lrn.MIN_VISITS_FOR_EXCESS)
+    assert lrn.provisional(lrn.MIN_VISITS_PER_POINT - 1, lrn.MIN_VISITS_PER_POINT)
+    assert not lrn.provisional(lrn.MIN_VISITS_PER_POINT, lrn.MIN_VISITS_PER_POINT)
+
+
+def test_a_point_estimate_below_its_minimum_falls_back_to_the_default():
+    enough = lrn.MIN_VISITS_PER_POINT
+    services = {1: lrn.ServiceEstimate(1, 1500.0, 120.0, enough - 1), 2: lrn.ServiceEstimate(2, 1500.0, 120.0, enough)}
+    assert lrn.services_in_use(services) == {2: services[2]}
+
+
+def test_travel_factors_below_their_minimum_are_no_correction():
+    enough = lrn.MIN_LEGS_PER_TRAVEL_FACTOR
+    town = lrn.Area("town", 55.8, 13.2, 55.86, 13.3)
+    travel = lrn.TravelEstimate(
+        default=lrn.FactorEstimate(1.2, enough + 10),
+        time_bands=((7 * HOUR, 9 * HOUR, lrn.FactorEstimate(1.4, enough)),
+                    (9 * HOUR, 11 * HOUR, lrn.FactorEstimate(1.3, 10))),
+        areas=((town, lrn.FactorEstimate(1.25, enough - 1)),),
+        n=enough + 10,
+    )
+    used = lrn.travel_in_use(travel)
+    assert used.default == travel.default  # at the minimum or above: the learned factor
+    assert used.time_bands[0][2] == lrn.FactorEstimate(1.4, enough)
+    assert used.time_bands[1][2] == lrn.FactorEstimate(1.0, 10)  # below: no band correction, n kept
+    assert used.areas[0][1] == lrn.FactorEstimate(1.0, enough - 1)
+    far, inside = pl.Location(55.95, 13.55), pl.Location(55.83, 13.25)
+    factors = used.travel_factors()
+    assert factors.duration_factor(far, far, 10 * HOUR) == pytest.approx(1.2)
+    assert factors.duration_factor(inside, far, 8 * HOUR) == pytest.approx(1.2 * 1.4)
+    # The provisional band still counts in the day's average, with no correction of its own.
+    assert used.day_band_factor() == pytest.approx((1.4 * enough + 1.0 * 10) / (enough + 10))
+    # Too few legs in all: the base model.
+    few = lrn.TravelEstimate(default=lrn.FactorEstimate(1.5, enough - 1),
+                             time_bands=((7 * HOUR, 9 * HOUR, lrn.FactorEstimate(1.4, enough - 1)),))
+    assert lrn.travel_in_use(few).planning_factors().duration_factor(far, far, None) == 1.0
+
+
+def test_the_window_margin_and_the_excess_below_their_minimums_add_nothing():
+    margin = lrn.ArrivalMargin(300.0, 240.0, 1800.0, lrn.MIN_STOPS_FOR_MARGIN - 1, 0.9)
+    assert lrn.margin_in_use(margin).margin_s(4 * HOUR) == 0
+    assert lrn.margin_in_use(margin).n == margin.n
+    settled = lrn.ArrivalMargin(300.0, 240.0, 1800.0, lrn.MIN_STOPS_FOR_MARGIN, 0.9)
+    assert lrn.margin_in_use(settled) == settled and settled.margin_s(4 * HOUR) == 300 + 4 * 240
+    excess = lrn.OutlierExcess(50.0, 20.0, lrn.MIN_VISITS_FOR_EXCESS - 1)
+    assert lrn.excess_in_use(excess).per_visit_s == 0
+    assert lrn.excess_in_use(lrn.OutlierExcess(50.0, 20.0, lrn.MIN_VISITS_FOR_EXCESS)).per_visit_s == 70

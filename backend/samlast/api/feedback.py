@@ -30,6 +30,15 @@ class PointEstimateSchema(BaseSchema):
     outliers = fields.Integer(metadata={"description": "Visits down-weighted as outliers"})
     default_fixed_s = fields.Integer(allow_none=True)
     default_per_pallet_s = fields.Integer()
+    provisional = fields.Boolean(metadata={
+        "description": "True while n is below minimums.point_visits: the planner uses the default instead"})
+
+
+class MinimumsSchema(BaseSchema):
+    travel_legs = fields.Integer(metadata={"description": "Legs behind a travel factor (all day, band, area)"})
+    point_visits = fields.Integer(metadata={"description": "Visits behind a delivery point's service time"})
+    margin_stops = fields.Integer(metadata={"description": "Driven stops behind the window margin"})
+    excess_visits = fields.Integer(metadata={"description": "Visits behind the time lost to lunches and detours"})
 
 
 class ParametersSchema(BaseSchema):
@@ -37,16 +46,23 @@ class ParametersSchema(BaseSchema):
     version = fields.Integer(allow_none=True, metadata={"description": "null: nothing learned yet"})
     created_at = fields.String(allow_none=True)
     reason = fields.String(allow_none=True)
-    travel = fields.Dict(allow_none=True, metadata={"description": "Travel factors with sample sizes"})
+    travel = fields.Dict(allow_none=True, metadata={
+        "description": "Travel factors with sample sizes; each with `provisional` (below minimums.travel_legs: "
+        "the planner uses no correction, 1.0, instead)"})
     arrival_margin = fields.Dict(allow_none=True, metadata={
         "description": "Preferred time left before a window closes: min(max_s, fixed_s + per_hour_s × hours "
         "since the shift start), the `quantile` of lateness over the driven `days` (n stops). The planner "
-        "may use it at a cost; it never drops a job for it."})
+        "may use it at a cost; it never drops a job for it. Not used while `provisional` (n below "
+        "minimums.margin_stops)."})
     excess = fields.Dict(allow_none=True, metadata={
         "description": "Mean seconds per visit (service_s) and per leg (leg_s) lost to lunches and detours, "
-        "which the robust estimates leave out; service_s is added to every planned visit"})
+        "which the robust estimates leave out; service_s is added to every planned visit unless `provisional` "
+        "(n below minimums.excess_visits)"})
     observations = fields.Dict()
     points = fields.List(fields.Nested(PointEstimateSchema))
+    minimums = fields.Nested(MinimumsSchema, metadata={
+        "description": "Observations each kind of learned value needs before the planner uses it; below, the "
+        "default is used and the value is shown as provisional"})
 
 
 class LateRiskStopSchema(BaseSchema):

@@ -27,6 +27,8 @@ from samlast.schemas.portal import (
     DeviationSchema,
     FreeSlotSchema,
     HistoryRowSchema,
+    ProducerOrderQuerySchema,
+    ProducerOrderSchema,
     PushSubscriptionSchema,
     ReopenDeviationSchema,
     ResolveDeviationSchema,
@@ -171,6 +173,18 @@ class FreeSlots(MethodView):
         """Offered slots with free capacity (default: the next 3 weeks)."""
         start, end = _range(args, 21)
         return bookings.free_slots(start, end)
+
+
+@blp.route("/producer/orders")
+class ProducerOrders(MethodView):
+    @require_roles(Role.PRODUCER, Role.COORDINATOR)
+    @blp.arguments(ProducerOrderQuerySchema, location="query")
+    @blp.response(200, ProducerOrderSchema(many=True))
+    def get(self, args):
+        """Open orders the producer's farm is to deliver (default: the next 7 days), with the
+        delivery points' names: the orders a booking can name (`order_refs`)."""
+        start, end = _range(args, 7)
+        return bookings.supplier_orders(current_user(), start, end, args.get("supplier_id"))
 
 
 @blp.route("/producer/bookings")

@@ -45,6 +45,13 @@ visit that lunches and detours add (the plan counts it, so arrivals do not
 drift later along a route), and :func:`learn_arrival_margin`, a margin before
 each window closes that grows with the hours the vehicle has been out, from
 a high quantile of the recent arrival deviations.
+
+When a learned value is used
+----------------------------
+Each kind of value is used only from a minimum number of observations
+(:class:`Minimums`, e.g. :data:`MIN_VISITS_PER_POINT`); below it the planner
+keeps the default and the value is shown as provisional (:func:`travel_in_use`,
+:func:`services_in_use`, :func:`margin_in_use`, :func:`excess_in_use`).
 """
 
 from __future__ import annotations
@@ -556,3 +563,79 @@ def learn_arrival_margin(
     rates = [d.deviation_s / (max(d.elapsed_s, min_elapsed_s) / 3600) for d in deviations]
     per_hour = max(0.0, _quantile(rates, quantile))
     return ArrivalMargin(0.0, per_hour, max_s, len(deviations), quantile)
+
+
+# ------------------------------------------------- when a learned value is used
+#
+# An estimate on a handful of observations describes those few visits, not the place or the
+# hour: a week of rain, one new driver or a kitchen's delivery door blocked for a few days.
+# Each learned value is therefore used by the planner (and the live ETAs) only from a minimum
+# number of observations; below it the defaults are used and the value is shown as provisional.
+
+#: Driven legs behind one travel factor (the whole day, a time band or an area). Log leg-time
+#: ratios spread by about 0.15-0.2; over 30 legs the factor's standard error is about 3 %,
+#: smaller than the differences between time bands (10-30 %) it is there to show.
+MIN_LEGS_PER_TRAVEL_FACTOR = 30
+#: Visits of a delivery point behind its learned service time. A stop's time varies by some 30 %
+#: with the goods, the staff and the driver; ten visits span two weeks or more and several
+#: drivers and put the typical time within about 10 % (a minute or two).
+MIN_VISITS_PER_POINT = 10
+#: Driven stops behind the margin kept before a window closes. The margin is a 90 % quantile:
+#: from 30 stops at least three lie above it, so no single lunch or detour sets it alone.
+MIN_STOPS_FOR_MARGIN = 30
+#: Visits behind the time lost per visit to lunches and detours. It is the mean of rare events
+#: (about one visit in thirty); a hundred visits have seen a few of them, not just one or none.
+MIN_VISITS_FOR_EXCESS = 100
+
+
+@dataclass(frozen=True)
+class Minimums:
+    """Observations each kind of learned value needs before the planner uses it."""
+
+    travel_legs: int = MIN_LEGS_PER_TRAVEL_FACTOR
+    point_visits: int = MIN_VISITS_PER_POINT
+    margin_stops: int = MIN_STOPS_FOR_MARGIN
+    excess_visits: int = MIN_VISITS_FOR_EXCESS
+
+
+def provisional(n: int, minimum: int) -> bool:
+    """A value learned from `n` observations is shown, not used, below `minimum`."""
+    return n < minimum
+
+
+def travel_in_use(travel: TravelEstimate, min_legs: int = MIN_LEGS_PER_TRAVEL_FACTOR) -> TravelEstimate:
+    """`travel` with each factor on fewer than `min_legs` legs set to 1.0 (no correction).
+
+    The sample sizes are kept, so a provisional time band still weighs in the day's average
+    (:meth:`TravelEstimate.day_band_factor`), with no correction of its own: its legs are planned
+    with the all-day factor. Fewer legs than that in all makes the whole estimate the base model.
+    """
+
+    def used(f: FactorEstimate) -> FactorEstimate:
+        return f if not provisional(f.n, min_legs) else FactorEstimate(1.0, f.n)
+
+    return TravelEstimate(
+        default=used(travel.default),
+        time_bands=tuple((s, e, used(f)) for s, e, f in travel.time_bands),
+        areas=tuple((a, used(f)) for a, f in travel.areas),
+        reference_time_s=travel.reference_time_s,
+        log_scale=travel.log_scale,
+        n=travel.n,
+    )
+
+
+def services_in_use(
+    services: Mapping[int, ServiceEstimate], min_visits: int = MIN_VISITS_PER_POINT
+) -> dict[int, ServiceEstimate]:
+    """The point estimates on at least `min_visits` visits; the others fall back to the point's default."""
+    return {pid: e for pid, e in services.items() if not provisional(e.n, min_visits)}
+
+
+def margin_in_use(margin: ArrivalMargin, min_stops: int = MIN_STOPS_FOR_MARGIN) -> ArrivalMargin:
+    """The margin if it rests on `min_stops` driven stops, else none (the default: plan to the window's end)."""
+    return margin if not provisional(margin.n, min_stops) else ArrivalMargin(n=margin.n)
+
+
+def excess_in_use(excess: OutlierExcess, min_visits: int = MIN_VISITS_FOR_EXCESS) -> OutlierExcess:
+    """The time lost per visit if it rests on `min_visits` visits, else nothing added (the default)."""
+    return excess if not provisional(excess.n, min_visits) else OutlierExcess(n=excess.n)

@@ -9,6 +9,7 @@ from marshmallow import ValidationError, fields, validate, validates, validates_
 from samlast.i18n import Message
 from samlast.models import BookingStatus, DeviationCode, SlotKind, TemperatureClass
 from samlast.schemas.common import BaseSchema, ClockTime, name_field, positive
+from samlast.schemas.orders import OrderSchema
 
 # Calendar dates the portal can mean; far-off years have no sensible local time (cut-offs).
 DATE_RANGE = validate.Range(date(2000, 1, 1), date(2200, 12, 31))
@@ -235,6 +236,27 @@ class FreeSlotSchema(BaseSchema):
     capacity_pallets = fields.Float()
     cutoff = fields.DateTime()
     bookable = fields.Boolean()
+    closed_reason = fields.String(
+        allow_none=True,
+        metadata={"description": "Why it cannot be booked: `cutoff` (too late) or `full`; null when bookable."},
+    )
+
+
+class ProducerOrderQuerySchema(BaseSchema):
+    from_ = fields.Date(data_key="from", attribute="from", validate=DATE_RANGE)
+    to = fields.Date(validate=DATE_RANGE)
+    supplier_id = fields.Integer(metadata={"description": "Coordinators only; a producer always gets its own."})
+
+    @validates_schema
+    def _order(self, data, **kwargs):
+        if data.get("from") and data.get("to") and data["to"] < data["from"]:
+            raise ValidationError(Message("field.not_before_start"), "to")
+
+
+class ProducerOrderSchema(OrderSchema):
+    """An order a producer is to deliver, with the delivery point's name (producers cannot read points)."""
+
+    delivery_point_name = fields.Function(lambda order: order.delivery_point.name, dump_only=True)
 
 
 class BookingInputSchema(BaseSchema):
@@ -277,9 +299,24 @@ class BookingSchema(BaseSchema):
     note = fields.String()
     confirmed_time = fields.DateTime(allow_none=True)
     cutoff = fields.Function(lambda b: _cutoff(b))
+    slot_free_kg = fields.Function(
+        lambda b: round(b.slot.capacity_kg - b.slot.booked_kg, 3),
+        metadata={"description": "Left in the slot besides this booking (its own kg are not counted as free)."},
+    )
+    slot_free_pallets = fields.Function(lambda b: round(b.slot.capacity_pallets - b.slot.booked_pallets, 3))
+    orders = fields.Function(
+        lambda b: _orders(b),
+        metadata={"description": "The order_refs with their delivery points' names (null: no such order now)."},
+    )
 
 
 def _cutoff(booking) -> str:
     from samlast.services.bookings import cutoff
 
     return cutoff(booking.slot.template, booking.slot.slot_date).isoformat()
+
+
+def _orders(booking) -> list[dict]:
+    from samlast.services.bookings import booked_orders
+
+    return booked_orders(booking)

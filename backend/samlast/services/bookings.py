@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from samlast import clock
 from samlast.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -21,6 +22,8 @@ from samlast.i18n import Message
 from samlast.models import (
     Booking,
     BookingStatus,
+    Order,
+    OrderStatus,
     PickupSlot,
     ProductArea,
     Role,
@@ -64,14 +67,22 @@ def _slot_row(template: SlotTemplate, slot_date: date) -> PickupSlot:
     return db.session.scalar(query)
 
 
-def free_slots(start: date, end: date) -> list[dict[str, Any]]:
-    """Every offered slot between two dates with what is left and whether it can be booked."""
+def _check_range(start: date, end: date) -> None:
     if (end - start).days > MAX_DAYS_AHEAD:
         raise ValidationFailed(
             "booking.range_too_long",
             {"max_days": MAX_DAYS_AHEAD},
             {"to": [Message("field.max_days", max=MAX_DAYS_AHEAD)]},
         )
+
+
+def free_slots(start: date, end: date) -> list[dict[str, Any]]:
+    """Every offered slot between two dates with what is left and whether it can be booked.
+
+    ``closed_reason`` says why a slot cannot be booked: ``"cutoff"`` (the last time to book
+    has passed) or ``"full"`` (no kg or no pallet place left); None when it can be.
+    """
+    _check_range(start, end)
     templates = db.session.scalars(sa.select(SlotTemplate).where(SlotTemplate.active.is_(True))).all()
     existing = {
         (s.template_id, s.slot_date): s
@@ -92,6 +103,8 @@ def free_slots(start: date, end: date) -> list[dict[str, Any]]:
             capacity_kg = row.capacity_kg if row else template.capacity_kg
             capacity_pallets = row.capacity_pallets if row else template.capacity_pallets
             closes = cutoff(template, day)
+            full = capacity_kg - booked_kg <= 0 or capacity_pallets - booked_pallets <= 0
+            closed_reason = "cutoff" if moment >= closes else "full" if full else None
             slots.append(
                 {
                     "template_id": template.id,
@@ -105,9 +118,8 @@ def free_slots(start: date, end: date) -> list[dict[str, Any]]:
                     "capacity_kg": capacity_kg,
                     "capacity_pallets": capacity_pallets,
                     "cutoff": closes,
-                    "bookable": (
-                        moment < closes and capacity_kg - booked_kg > 0 and capacity_pallets - booked_pallets > 0
-                    ),
+                    "bookable": closed_reason is None,
+                    "closed_reason": closed_reason,
                 }
             )
         day += timedelta(days=1)
@@ -166,6 +178,81 @@ def _supplier_of(user: User, supplier_id: int | None) -> Supplier:
     return supplier
 
 
+def supplier_orders(user: User, start: date, end: date, supplier_id: int | None = None) -> list[Order]:
+    """Open orders to deliver between two dates, with their delivery points.
+
+    A producer gets only its own farm's orders (whatever `supplier_id` says); a coordinator
+    gets every supplier's, or one supplier's with `supplier_id`.
+    """
+    _check_range(start, end)
+    query = (
+        sa.select(Order)
+        .where(Order.requested_date >= start, Order.requested_date <= end, Order.status == OrderStatus.OPEN)
+        .options(selectinload(Order.lines), selectinload(Order.delivery_point))
+        .order_by(Order.requested_date, Order.external_id)
+    )
+    if user.role == Role.PRODUCER:
+        query = query.where(Order.supplier_id == user.supplier_id)
+    elif supplier_id is not None:
+        query = query.where(Order.supplier_id == supplier_id)
+    return list(db.session.scalars(query))
+
+
+def booked_orders(booking: Booking) -> list[dict[str, Any]]:
+    """A booking's order references with the delivery point each goes to (None: no such order now)."""
+    if not booking.order_refs:
+        return []
+    orders = {
+        order.external_id: order
+        for order in db.session.scalars(
+            sa.select(Order)
+            .where(Order.supplier_id == booking.supplier_id, Order.external_id.in_(booking.order_refs))
+            .options(selectinload(Order.delivery_point))
+        )
+    }
+    return [
+        {
+            "external_id": ref,
+            "delivery_point_name": orders[ref].delivery_point.name if ref in orders else None,
+            "requested_date": orders[ref].requested_date.isoformat() if ref in orders else None,
+        }
+        for ref in booking.order_refs
+    ]
+
+
+def _checked_order_refs(supplier: Supplier, slot_date: date, refs: list[str]) -> list[str]:
+    """The references, each an open order of `supplier` requested for `slot_date`; else 422.
+
+    A reference that is not the supplier's is reported exactly like one that does not exist,
+    so a producer learns nothing about other suppliers' orders.
+    """
+    wanted = list(dict.fromkeys(ref.strip() for ref in refs if ref.strip()))
+    if not wanted:
+        return []
+    found = {
+        order.external_id: order
+        for order in db.session.scalars(
+            sa.select(Order).where(Order.supplier_id == supplier.id, Order.external_id.in_(wanted))
+        )
+    }
+    problems: list[Message] = []
+    bad: list[str] = []
+    for ref in wanted:
+        order = found.get(ref)
+        if order is None:
+            problems.append(Message("field.order_ref_unknown", ref=ref, supplier=supplier.name))
+        elif order.requested_date != slot_date:
+            problems.append(Message("field.order_ref_other_date", ref=ref, date=order.requested_date.isoformat()))
+        elif order.status != OrderStatus.OPEN:
+            problems.append(Message("field.order_ref_cancelled", ref=ref))
+        else:
+            continue
+        bad.append(ref)
+    if problems:
+        raise ValidationFailed("booking.bad_order_refs", {"refs": ", ".join(bad)}, {"order_refs": problems})
+    return wanted
+
+
 def create_booking(user: User, data: dict[str, Any]) -> Booking:
     template = db.session.get(SlotTemplate, data["template_id"])
     if template is None or not template.active:
@@ -181,6 +268,7 @@ def create_booking(user: User, data: dict[str, Any]) -> Booking:
             {},
             {"product_area_id": [Message("field.unknown_reference", id=data["product_area_id"])]},
         )
+    order_refs = _checked_order_refs(supplier, data["date"], data.get("order_refs", []))
     slot = _slot_row(template, data["date"])
     if not _reserve(slot, data["kg"], data["pallets"]):
         db.session.rollback()
@@ -193,7 +281,7 @@ def create_booking(user: User, data: dict[str, Any]) -> Booking:
         temperature_class=data.get("temperature_class") or (area.temperature_class if area else "ambient"),
         kg=data["kg"],
         pallets=data["pallets"],
-        order_refs=data.get("order_refs", []),
+        order_refs=order_refs,
         note=data.get("note", ""),
     )
     db.session.add(booking)
@@ -212,6 +300,8 @@ def change_booking(user: User, booking: Booking, data: dict[str, Any]) -> Bookin
     if booking.status != BookingStatus.BOOKED:
         raise Conflict("booking.cancelled")
     _check_open(booking.slot.template, booking.slot.slot_date)
+    if "order_refs" in data:
+        data = {**data, "order_refs": _checked_order_refs(booking.supplier, booking.slot.slot_date, data["order_refs"])}
     kg, pallets = data.get("kg", booking.kg), data.get("pallets", booking.pallets)
     delta_kg, delta_pallets = kg - booking.kg, pallets - booking.pallets
     if (delta_kg or delta_pallets) and not _reserve(booking.slot, delta_kg, delta_pallets):

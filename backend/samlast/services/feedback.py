@@ -11,6 +11,10 @@ Payload layout of :class:`~samlast.models.LearnedParameters` (JSON)::
      "arrival": {"fixed_s", "per_hour_s", "max_s", "n", "quantile", "days"},  # margin before windows close
      "excess": {"service_s", "leg_s", "n"},             # mean time per visit lost to lunches, detours
      "observations": {"services", "legs", "routes"}}
+
+Everything is stored as learned; the planner and the live ETAs use each value only from its
+minimum number of observations (:class:`~samlast.planning.learning.Minimums`, applied in
+:func:`model_from`), and the coordinator sees the others as provisional (:func:`parameters_view`).
 """
 
 from __future__ import annotations
@@ -48,7 +52,11 @@ AWAY_M = 300.0
 
 @dataclass(frozen=True)
 class LearnedModel:
-    """The current learned parameters in the planner's terms (empty: the defaults)."""
+    """The learned parameters the planner uses (empty: the defaults).
+
+    Built by :func:`model_from`, which leaves out (keeps at their defaults) the values that rest on
+    fewer observations than their minimum.
+    """
 
     id: int | None = None
     version: int | None = None
@@ -107,7 +115,12 @@ def _payload(services: dict[int, lrn.ServiceEstimate], travel: lrn.TravelEstimat
     }
 
 
-def model_from(row: LearnedParameters | None) -> LearnedModel:
+#: Observations each kind of learned value needs before the planner uses it (see planning.learning).
+MINIMUMS = lrn.Minimums()
+
+
+def model_from(row: LearnedParameters | None, minimums: lrn.Minimums = MINIMUMS) -> LearnedModel:
+    """The stored version in the planner's terms, each value below its minimum replaced by its default."""
     if row is None:
         return LearnedModel()
     p = row.payload
@@ -130,8 +143,14 @@ def model_from(row: LearnedParameters | None) -> LearnedModel:
         log_scale=t.get("log_scale", 0.0),
         n=t.get("n", 0),
     )
-    return LearnedModel(row.id, row.version, services, travel, arrival_margin(p.get("arrival", {})),
-                        lrn.OutlierExcess(**p.get("excess", {})))
+    return LearnedModel(
+        row.id,
+        row.version,
+        lrn.services_in_use(services, minimums.point_visits),
+        lrn.travel_in_use(travel, minimums.travel_legs),
+        lrn.margin_in_use(arrival_margin(p.get("arrival", {})), minimums.margin_stops),
+        lrn.excess_in_use(lrn.OutlierExcess(**p.get("excess", {})), minimums.excess_visits),
+    )
 
 
 def arrival_margin(payload: dict[str, Any]) -> lrn.ArrivalMargin:
@@ -363,22 +382,49 @@ def reset_point(point_id: int) -> LearnedParameters:
     return _store(f"reset:{point_id}", payload)
 
 
+def _flagged(values: dict[str, Any] | None, minimum: int) -> dict[str, Any] | None:
+    """A stored value with ``provisional``: true while it rests on fewer than `minimum` observations."""
+    if values is None:
+        return None
+    return {**values, "provisional": lrn.provisional(values.get("n", 0), minimum)}
+
+
+def _flagged_travel(travel: dict[str, Any] | None) -> dict[str, Any] | None:
+    if travel is None:
+        return None
+    legs = MINIMUMS.travel_legs
+    return {
+        **travel,
+        "default": _flagged(travel.get("default", {"factor": 1.0, "n": 0}), legs),
+        "time_bands": [_flagged(b, legs) for b in travel.get("time_bands", [])],
+        "areas": [_flagged(a, legs) for a in travel.get("areas", [])],
+    }
+
+
 def parameters_view(row: LearnedParameters | None) -> dict[str, Any]:
-    """The coordinator's view: version, travel factors, window margin, per-point estimates with defaults."""
+    """The coordinator's view: version, travel factors, window margin, per-point estimates with defaults.
+
+    Each value carries ``provisional`` (not used by the planner yet) and ``minimums`` says how many
+    observations each kind needs.
+    """
+    minimums = asdict(MINIMUMS)
     if row is None:
         return {"id": None, "version": None, "created_at": None, "reason": None, "travel": None,
-                "arrival_margin": None, "excess": None, "observations": {}, "points": []}
+                "arrival_margin": None, "excess": None, "observations": {}, "points": [], "minimums": minimums}
     per_pallet = current_app.config["PLANNING_SERVICE_PER_PALLET_S"]
     ids = [int(k) for k in row.payload.get("services", {})]
     points = {p.id: p for p in db.session.scalars(sa.select(DeliveryPoint).where(DeliveryPoint.id.in_(ids)))}
     return {
         "id": row.id, "version": row.version, "created_at": row.created_at.isoformat(), "reason": row.reason,
-        "travel": row.payload.get("travel"), "arrival_margin": row.payload.get("arrival"),
-        "excess": row.payload.get("excess"), "observations": row.payload.get("observations", {}),
+        "travel": _flagged_travel(row.payload.get("travel")),
+        "arrival_margin": _flagged(row.payload.get("arrival"), MINIMUMS.margin_stops),
+        "excess": _flagged(row.payload.get("excess"), MINIMUMS.excess_visits),
+        "observations": row.payload.get("observations", {}),
         "points": [
             {"delivery_point_id": int(k), "name": points[int(k)].name if int(k) in points else None,
              **v, "default_fixed_s": points[int(k)].service_time_min * 60 if int(k) in points else None,
-             "default_per_pallet_s": per_pallet}
+             "default_per_pallet_s": per_pallet, "provisional": lrn.provisional(v["n"], MINIMUMS.point_visits)}
             for k, v in row.payload.get("services", {}).items()
         ],
+        "minimums": minimums,
     }

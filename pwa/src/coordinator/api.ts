@@ -332,6 +332,16 @@ export const impactReport = (id: string) => get<ImpactReport>(`/impact/reports/$
 export interface LearnedFactor {
   factor: number;
   n: number;
+  /** Below minimums.travel_legs: shown, not used by the planner yet. */
+  provisional?: boolean;
+}
+
+/** Observations each kind of learned value needs before the planner uses it. */
+export interface LearnedMinimums {
+  travel_legs: number;
+  point_visits: number;
+  margin_stops: number;
+  excess_visits: number;
 }
 
 export interface LearnedTravel {
@@ -348,6 +358,7 @@ export interface LearnedMargin {
   n: number;
   quantile?: number | null;
   days?: string[];
+  provisional?: boolean;
 }
 
 export interface LearnedPoint {
@@ -359,6 +370,7 @@ export interface LearnedPoint {
   outliers: number;
   default_fixed_s: number | null;
   default_per_pallet_s: number;
+  provisional?: boolean;
 }
 
 /** GET /feedback/parameters; `version` null: nothing learned yet. */
@@ -369,9 +381,10 @@ export interface LearnedParameters {
   reason: string | null;
   travel: LearnedTravel | null;
   arrival_margin: LearnedMargin | null;
-  excess: { service_s: number; leg_s: number; n: number } | null;
+  excess: { service_s: number; leg_s: number; n: number; provisional?: boolean } | null;
   observations: { services?: number; legs?: number; routes?: number };
   points: LearnedPoint[];
+  minimums?: LearnedMinimums;
 }
 
 export const learnedParameters = () => get<LearnedParameters>("/feedback/parameters");

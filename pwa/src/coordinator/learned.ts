@@ -2,11 +2,13 @@
 // Version and observation counts, travel-time factors per time band and area, the margin kept
 // before a window closes, the time lost per visit to lunches and detours, and the learned
 // service times per delivery point against their defaults, with reset per point and re-learn.
+// A value resting on fewer observations than its minimum is marked provisional ("preliminär"),
+// with the minimum and the count: the planner keeps the default for it until then.
 import { intlLocale, t, type MessageKey } from "../i18n";
 import { empty, errorBox, loading } from "../ui/components";
 import { h } from "../ui/dom";
 import * as api from "./api";
-import type { LearnedFactor, LearnedMargin, LearnedParameters, LearnedPoint } from "./api";
+import type { LearnedFactor, LearnedMargin, LearnedMinimums, LearnedParameters, LearnedPoint } from "./api";
 import { fmt } from "./impact";
 import { formatDateTime } from "../util/time";
 
@@ -29,6 +31,22 @@ const factor = (f: LearnedFactor) =>
     factor: new Intl.NumberFormat(intlLocale(), { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(f.factor),
     n: f.n,
   });
+/** The server's minimums; these only if an older server sent none (same values as the backend). */
+const FALLBACK_MINIMUMS: LearnedMinimums = { travel_legs: 30, point_visits: 10, margin_stops: 30, excess_visits: 100 };
+const minimumsOf = (data: LearnedParameters) => data.minimums ?? FALLBACK_MINIMUMS;
+
+/** "Preliminär" and what it takes to be used: shown next to a value the planner does not use yet. */
+function provisionalNote(key: MessageKey, min: number, n: number, id = "provisional"): HTMLElement {
+  return h(
+    "span",
+    { class: "cprovisional", "data-testid": id },
+    h("span", { class: "chip cchip-arrived" }, t("coordinator.learned.provisional")),
+    h("span", { class: "visually-hidden" }, ":"),
+    " ",
+    t(key, { min, n }),
+  );
+}
+
 const clockOf = (s: number) => `${String(Math.floor(s / 3600)).padStart(2, "0")}:${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}`;
 const pointName = (id: number, name?: string | null) => name ?? names.get(id) ?? t("coordinator.learned.unknownPoint", { id });
 
@@ -119,24 +137,35 @@ function summary(data: LearnedParameters): HTMLElement {
   );
 }
 
-function factorList(title: MessageKey, id: string, items: string[]): HTMLElement[] {
+function factorList(title: MessageKey, id: string, items: (string | HTMLElement)[][]): HTMLElement[] {
   if (!items.length) return [];
   return [h("h4", {}, t(title)), h("ul", { class: "clist" }, items.map((item) => h("li", { "data-testid": id }, item)))];
+}
+
+/** A factor and, while it rests on too few legs, the note that the planner does not use it yet. */
+function factorWithNote(label: string | null, f: LearnedFactor, minimums: LearnedMinimums): (string | HTMLElement)[] {
+  const text = label ? `${label} ${factor(f)}` : factor(f);
+  return f.provisional ? [text, " ", provisionalNote("coordinator.learned.provisional.legs", minimums.travel_legs, f.n)] : [text];
 }
 
 function travel(data: LearnedParameters): HTMLElement {
   const travel = data.travel;
   const bands = travel?.time_bands ?? [];
   const areas = travel?.areas ?? [];
+  const minimums = minimumsOf(data);
   const parts: HTMLElement[] = [h("h3", {}, t("coordinator.learned.travelTitle"))];
   if (!travel || (travel.default.n === 0 && !bands.length && !areas.length)) {
     parts.push(h("p", {}, t("coordinator.learned.noTravel")));
   } else {
     parts.push(
       h("p", { class: "muted" }, t("coordinator.learned.travelHint")),
-      h("p", { "data-testid": "learned-travel-default" }, h("strong", {}, t("coordinator.learned.allDay")), " ", factor(travel.default)),
-      ...factorList("coordinator.learned.timeBands", "learned-band", bands.map((b) => `${clockOf(b.start_s)}–${clockOf(b.end_s)} ${factor(b)}`)),
-      ...factorList("coordinator.learned.areas", "learned-area", areas.map((a) => `${a.name} ${factor(a)}`)),
+      h("p", { "data-testid": "learned-travel-default" }, h("strong", {}, t("coordinator.learned.allDay")), " ", factorWithNote(null, travel.default, minimums)),
+      ...factorList(
+        "coordinator.learned.timeBands",
+        "learned-band",
+        bands.map((b) => factorWithNote(`${clockOf(b.start_s)}–${clockOf(b.end_s)}`, b, minimums)),
+      ),
+      ...factorList("coordinator.learned.areas", "learned-area", areas.map((a) => factorWithNote(a.name, a, minimums))),
     );
   }
   return h("section", { class: "card", "data-testid": "learned-travel" }, parts);
@@ -145,7 +174,8 @@ function travel(data: LearnedParameters): HTMLElement {
 function marginText(margin: LearnedMargin | null): string {
   if (!margin || !margin.n) return t("coordinator.learned.noMargin");
   if (!margin.max_s) return t("coordinator.learned.marginNone", { n: margin.n });
-  return t("coordinator.learned.margin", {
+  // While provisional the planner keeps no margin: say what was learned, not what plans do.
+  return t(margin.provisional ? "coordinator.learned.marginProvisional" : "coordinator.learned.margin", {
     fixed: minutes(margin.fixed_s),
     perHour: minutes(margin.per_hour_s),
     max: minutes(margin.max_s),
@@ -158,11 +188,15 @@ function margins(data: LearnedParameters): HTMLElement {
   const margin = data.arrival_margin;
   const days = margin?.days ?? [];
   const excess = data.excess;
+  const minimums = minimumsOf(data);
   return h(
     "section",
     { class: "card", "data-testid": "learned-margins" },
     h("h3", {}, t("coordinator.learned.marginTitle")),
     h("p", { "data-testid": "learned-margin" }, marginText(margin)),
+    margin && margin.n && margin.provisional
+      ? h("p", {}, provisionalNote("coordinator.learned.provisional.margin", minimums.margin_stops, margin.n, "learned-margin-provisional"))
+      : null,
     days.length
       ? h("p", { class: "muted small" }, t("coordinator.learned.marginDays", { n: days.length, first: days[0] ?? "", last: days.at(-1) ?? "" }))
       : null,
@@ -171,7 +205,7 @@ function margins(data: LearnedParameters): HTMLElement {
       "p",
       { "data-testid": "learned-excess" },
       excess && excess.n
-        ? t("coordinator.learned.excess", {
+        ? t(excess.provisional ? "coordinator.learned.excessProvisional" : "coordinator.learned.excess", {
             total: minutes(Math.max(0, excess.service_s + excess.leg_s)),
             service: minutes(excess.service_s),
             leg: minutes(excess.leg_s),
@@ -179,10 +213,13 @@ function margins(data: LearnedParameters): HTMLElement {
           })
         : t("coordinator.learned.noExcess"),
     ),
+    excess && excess.n && excess.provisional
+      ? h("p", {}, provisionalNote("coordinator.learned.provisional.excess", minimums.excess_visits, excess.n, "learned-excess-provisional"))
+      : null,
   );
 }
 
-function pointRow(point: LearnedPoint): HTMLElement {
+function pointRow(point: LearnedPoint, minimums: LearnedMinimums): HTMLElement {
   const name = pointName(point.delivery_point_id, point.name);
   return h(
     "tr",
@@ -194,6 +231,11 @@ function pointRow(point: LearnedPoint): HTMLElement {
     h("td", {}, fmt(point.default_per_pallet_s, 0)),
     h("td", {}, String(point.n)),
     h("td", {}, String(point.outliers)),
+    h(
+      "td",
+      { "data-testid": "learned-point-status" },
+      point.provisional ? provisionalNote("coordinator.learned.provisional.point", minimums.point_visits, point.n) : t("coordinator.learned.inUse"),
+    ),
     h(
       "td",
       {},
@@ -244,10 +286,11 @@ function points(data: LearnedParameters): HTMLElement {
                 th("coordinator.learned.col.defaultPallet"),
                 th("coordinator.learned.col.n"),
                 th("coordinator.learned.col.outliers"),
+                th("coordinator.learned.col.status"),
                 h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, t("coordinator.learned.col.action"))),
               ),
             ),
-            h("tbody", {}, rows.map(pointRow)),
+            h("tbody", {}, rows.map((point) => pointRow(point, minimumsOf(data)))),
           ),
         )
       : h("p", { "data-testid": "learned-no-points" }, t("coordinator.learned.noPoints")),
@@ -262,7 +305,13 @@ function body(): HTMLElement {
   if (state.error) parts.push(errorBox(state.error, () => void load()));
   else if (data === undefined) parts.push(loading());
   else if (data.version === null) parts.push(empty(t("coordinator.learned.empty"), t("coordinator.learned.emptyHint")));
-  else parts.push(summary(data), h("div", { class: "clearned-grid" }, travel(data), margins(data)), points(data));
+  else
+    parts.push(
+      summary(data),
+      h("p", { class: "muted", "data-testid": "learned-minimums" }, t("coordinator.learned.minimumsHint")),
+      h("div", { class: "clearned-grid" }, travel(data), margins(data)),
+      points(data),
+    );
   return h("div", { class: "clearned", "data-testid": "learned" }, parts);
 }
 

@@ -3,7 +3,7 @@
 // receives their own delivery points and orders.
 import type { DeliveryPoint, Order, ProductArea, Supplier, Vehicle } from "../api/types";
 import type { Delivery, HistoryRow } from "../kitchen/types";
-import type { Booking, FreeSlot } from "../producer/types";
+import type { Booking, FreeSlot, ProducerOrder } from "../producer/types";
 import { nextDays } from "../util/dates";
 import { cachedGet, combine, type Loaded } from "./fetch";
 
@@ -55,20 +55,6 @@ export async function loadCoordinatorOverview(): Promise<Loaded<CoordinatorOverv
   );
 }
 
-/** Orders per day for the next UPCOMING_DAYS days (the API filters one date at a time). */
-async function upcomingOrders(filter: string): Promise<Loaded<Map<string, Order[]>>> {
-  const days = nextDays(UPCOMING_DAYS);
-  const answers = await Promise.all(
-    days.map((day) => cachedGet<Order[]>(`/orders/?date=${day}${filter}`)),
-  );
-  const byDay = new Map<string, Order[]>();
-  days.forEach((day, i) => {
-    const orders = openOnly(answers[i]?.data ?? []);
-    if (orders.length) byDay.set(day, orders);
-  });
-  return combine(byDay, answers);
-}
-
 // recipient (kitchen) -------------------------------------------------------------------
 
 export interface RecipientData {
@@ -94,7 +80,8 @@ export function loadRecipientHistory(): Promise<Loaded<HistoryRow[]>> {
 
 export interface ProducerData {
   supplier: Supplier | null;
-  ordersByDay: Map<string, Order[]>;
+  /** The farm's open orders of the next UPCOMING_DAYS days, with the delivery points' names. */
+  ordersByDay: Map<string, ProducerOrder[]>;
   slots: FreeSlot[];
   bookings: Booking[];
   areas: ProductArea[];
@@ -113,8 +100,16 @@ export async function loadProducerData(supplierId: number | null): Promise<Loade
     suppliers.data.find((s) => s.id === supplierId) ?? suppliers.data[0] ?? null;
   const base = { supplier, slots: slots.data, bookings: bookings.data, areas: areas.data };
   if (!supplier) return combine({ ...base, ordersByDay: new Map() }, [suppliers, slots, bookings, areas]);
-  const orders = await upcomingOrders(`&supplier_id=${supplier.id}`);
-  return combine({ ...base, ordersByDay: orders.data }, [suppliers, slots, bookings, areas, orders]);
+  const days = nextDays(UPCOMING_DAYS);
+  const orders = await cachedGet<ProducerOrder[]>(`/producer/orders?from=${days[0]}&to=${days[days.length - 1]}`);
+  const byDay = new Map<string, ProducerOrder[]>();
+  for (const order of orders.data) byDay.set(order.requested_date, [...(byDay.get(order.requested_date) ?? []), order]);
+  return combine({ ...base, ordersByDay: byDay }, [suppliers, slots, bookings, areas, orders]);
+}
+
+/** The farm's open orders requested for one day (the ones a booking of that day can name). */
+export function loadProducerOrdersOf(day: string): Promise<Loaded<ProducerOrder[]>> {
+  return cachedGet<ProducerOrder[]>(`/producer/orders?from=${day}&to=${day}`);
 }
 
 /** Fresh slots and bookings only (after booking, changing, cancelling, or "refresh"). */

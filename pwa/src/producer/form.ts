@@ -1,48 +1,48 @@
 // The producer's booking form: declare the goods for a slot (product area, temperature class,
-// kg, pallet places, which orders they fill, a note), or change them before the cut-off.
-// API errors are shown as sent: error.message on top, field errors next to their fields.
+// kg, pallet places, which of the farm's orders of that day they fill, a note), or change them
+// before the cut-off. The amounts are checked against the free capacity before sending; API
+// errors are shown as sent: error.message on top, field errors next to their fields.
 import { ApiError } from "../api/client";
 import { TEMPERATURE_CLASSES, type ProductArea, type TemperatureClass } from "../api/types";
 import { t } from "../i18n";
-import { errorMessage } from "../ui/components";
+import { errorMessage, formatNumber } from "../ui/components";
 import { h } from "../ui/dom";
-import type { Booking, BookingInput, FreeSlot } from "./types";
 import { parseDecimal } from "../util/numbers";
+import { amountErrors, numberForInput, type Room } from "./rules";
+import type { Booking, BookingInput, ProducerOrder } from "./types";
 
 export interface FormDraft {
   productAreaId: string;
   temperature: TemperatureClass;
   kg: string;
   pallets: string;
-  refs: string;
+  /** The chosen orders' references (external ids). */
+  refs: string[];
   note: string;
   errors: Record<string, string>;
   message: string | null;
   sending: boolean;
 }
 
+/** The farm's orders of the slot's day to choose from, as far as they are loaded. */
+export type OrderChoices =
+  | { state: "loading" }
+  | { state: "failed"; message: string }
+  | { state: "ready"; orders: ProducerOrder[] };
+
 export function draftFor(booking: Booking | null, areas: ProductArea[]): FormDraft {
   const area = booking?.product_area_id ?? (areas.length === 1 ? areas[0]!.id : null);
   return {
     productAreaId: area ? String(area) : "",
     temperature: booking?.temperature_class ?? areas.find((a) => a.id === area)?.temperature_class ?? "ambient",
-    kg: booking ? String(booking.kg) : "",
-    pallets: booking ? String(booking.pallets) : "",
-    refs: booking?.order_refs.join(", ") ?? "",
+    kg: booking ? numberForInput(booking.kg) : "",
+    pallets: booking ? numberForInput(booking.pallets) : "",
+    refs: [...(booking?.order_refs ?? [])],
     note: booking?.note ?? "",
     errors: {},
     message: null,
     sending: false,
   };
-}
-
-const number = (value: string) => parseDecimal(value) ?? Number.NaN;
-
-function localErrors(draft: FormDraft): Record<string, string> {
-  const errors: Record<string, string> = {};
-  if (!draft.kg.trim() || !(number(draft.kg) > 0)) errors.kg = t("producer.form.kgInvalid");
-  if (!draft.pallets.trim() || !(number(draft.pallets) >= 0)) errors.pallets = t("producer.form.palletsInvalid");
-  return errors;
 }
 
 export function formBody(draft: FormDraft, slot: { template_id: number; date: string }): BookingInput {
@@ -51,9 +51,9 @@ export function formBody(draft: FormDraft, slot: { template_id: number; date: st
     date: slot.date,
     product_area_id: draft.productAreaId ? Number(draft.productAreaId) : null,
     temperature_class: draft.temperature,
-    kg: number(draft.kg),
-    pallets: number(draft.pallets),
-    order_refs: draft.refs.split(/[,;\s]+/).map((ref) => ref.trim()).filter(Boolean),
+    kg: parseDecimal(draft.kg) ?? Number.NaN,
+    pallets: parseDecimal(draft.pallets) ?? Number.NaN,
+    order_refs: draft.refs,
     note: draft.note.trim(),
   };
 }
@@ -78,29 +78,88 @@ export interface FormHandlers {
 
 function field(draft: FormDraft, name: string, label: string, control: HTMLElement, hint?: string): HTMLElement {
   const error = draft.errors[name];
-  if (error) {
-    control.setAttribute("aria-invalid", "true");
-    control.setAttribute("aria-describedby", `${name}-error`);
-  }
+  const hintId = hint ? `${name}-hint` : null;
+  const described = [error ? `${name}-error` : null, hintId].filter(Boolean).join(" ");
+  if (error) control.setAttribute("aria-invalid", "true");
+  if (described) control.setAttribute("aria-describedby", described);
   return h(
     "div",
     { class: "field", "data-field": name },
     h("label", { for: control.id }, label),
     control,
-    hint ? h("p", { class: "muted small" }, hint) : null,
+    hint ? h("p", { class: "muted small", id: hintId, "data-testid": `hint-${name}` }, hint) : null,
     error ? h("p", { class: "field-error", id: `${name}-error`, "data-testid": `error-${name}` }, error) : null,
   );
 }
 
-export function bookingForm(
-  _slot: FreeSlot | Booking,
-  slotLabel: HTMLElement,
-  draft: FormDraft,
-  areas: ProductArea[],
-  editing: boolean,
-  orderRefs: string[],
-  handlers: FormHandlers,
-): HTMLElement {
+/** One order as a choice: its reference, where it goes, how much. */
+function orderLabel(order: ProducerOrder): string {
+  return t("producer.form.orderChoice", {
+    ref: order.external_id,
+    point: order.delivery_point_name,
+    kg: formatNumber(order.total_weight_kg),
+  });
+}
+
+/** Check boxes for the farm's orders of the day; a chosen reference not among them stays, marked. */
+export function orderPicker(draft: FormDraft, choices: OrderChoices, day: string): HTMLElement {
+  const error = draft.errors.order_refs;
+  const box = (ref: string, label: string, testid: string) =>
+    h(
+      "label",
+      { class: "order-choice", "data-testid": testid, "data-ref": ref },
+      h("input", {
+        type: "checkbox",
+        value: ref,
+        checked: draft.refs.includes(ref),
+        onchange: (event: Event) => {
+          const on = (event.target as HTMLInputElement).checked;
+          draft.refs = on ? [...draft.refs.filter((r) => r !== ref), ref] : draft.refs.filter((r) => r !== ref);
+        },
+      }),
+      h("span", {}, label),
+    );
+  const listed = choices.state === "ready" ? choices.orders : [];
+  const known = new Set(listed.map((order) => order.external_id));
+  const stale = draft.refs.filter((ref) => !known.has(ref));
+  const status =
+    choices.state === "loading"
+      ? h("p", { class: "muted", role: "status" }, t("producer.form.ordersLoading"))
+      : choices.state === "failed"
+        ? h("p", { class: "alert alert-error", role: "alert" }, t("producer.form.ordersFailed", { message: choices.message }))
+        : listed.length
+          ? null
+          : h("p", { class: "muted", "data-testid": "order-choices-none" }, t("producer.form.ordersNone", { day }));
+  return h(
+    "fieldset",
+    {
+      class: "field order-choices",
+      "data-field": "order_refs",
+      "data-testid": "order-choices",
+      "aria-invalid": error ? "true" : null,
+      "aria-describedby": error ? "order_refs-error" : null,
+    },
+    h("legend", {}, t("producer.form.refs")),
+    h("p", { class: "muted small" }, t("producer.form.refsHint")),
+    status,
+    listed.map((order) => box(order.external_id, orderLabel(order), "order-choice")),
+    choices.state === "ready" ? stale.map((ref) => box(ref, t("producer.form.orderGone", { ref }), "order-choice-gone")) : null,
+    error ? h("p", { class: "field-error", id: "order_refs-error", "data-testid": "error-order_refs" }, error) : null,
+  );
+}
+
+export interface FormContext {
+  slotLabel: HTMLElement;
+  /** What this form may book (the booking's own amounts included when changing it). */
+  room: Room;
+  /** The day in words, for "no orders on …". */
+  day: string;
+  orders: OrderChoices;
+  editing: boolean;
+}
+
+export function bookingForm(draft: FormDraft, areas: ProductArea[], context: FormContext, handlers: FormHandlers): HTMLElement {
+  const { editing, room } = context;
   const input = (id: string, value: string, set: (v: string) => void, attrs: Record<string, string> = {}) =>
     h("input", { id, value, ...attrs, oninput: (event: Event) => set((event.target as HTMLInputElement).value) });
   const areaSelect = h(
@@ -130,6 +189,7 @@ export function bookingForm(
     },
     TEMPERATURE_CLASSES.map((temp) => h("option", { value: temp, selected: temp === draft.temperature }, t(`temp.${temp}`))),
   );
+  const decimal = { inputmode: "decimal", autocomplete: "off" };
   return h(
     "form",
     {
@@ -138,33 +198,39 @@ export function bookingForm(
       novalidate: true,
       onsubmit: (event: Event) => {
         event.preventDefault();
-        draft.errors = localErrors(draft);
+        draft.errors = amountErrors(draft, room);
         draft.message = Object.keys(draft.errors).length ? t("producer.form.fixErrors") : null;
         if (draft.message) {
           handlers.redraw();
+          requestAnimationFrame(() => document.querySelector<HTMLElement>("[aria-invalid=true]")?.focus());
           return;
         }
         handlers.submit(draft);
       },
     },
     h("h3", {}, t(editing ? "producer.form.editTitle" : "producer.form.title")),
-    slotLabel,
+    context.slotLabel,
+    h(
+      "p",
+      { class: "form-free", "data-testid": "form-free" },
+      t(editing ? "producer.form.freeForBooking" : "producer.form.free", { kg: formatNumber(room.kg), pallets: formatNumber(room.pallets) }),
+    ),
     draft.message ? h("p", { class: "alert alert-error", role: "alert", "data-testid": "form-error" }, draft.message) : null,
     field(draft, "product_area_id", t("producer.form.area"), areaSelect),
     field(draft, "temperature_class", t("producer.form.temperature"), tempSelect),
     h(
       "div",
       { class: "form-grid" },
-      field(draft, "kg", t("producer.form.kg"), input("bk-kg", draft.kg, (v) => (draft.kg = v), { inputmode: "decimal", "data-testid": "bk-kg" })),
-      field(draft, "pallets", t("producer.form.pallets"), input("bk-pallets", draft.pallets, (v) => (draft.pallets = v), { inputmode: "decimal", "data-testid": "bk-pallets" })),
+      field(draft, "kg", t("producer.form.kg"), input("bk-kg", draft.kg, (v) => (draft.kg = v), { ...decimal, "data-testid": "bk-kg" }), t("producer.form.kgMax", { kg: formatNumber(room.kg) })),
+      field(
+        draft,
+        "pallets",
+        t("producer.form.pallets"),
+        input("bk-pallets", draft.pallets, (v) => (draft.pallets = v), { ...decimal, "data-testid": "bk-pallets" }),
+        t("producer.form.palletsMax", { n: formatNumber(room.pallets) }),
+      ),
     ),
-    field(
-      draft,
-      "order_refs",
-      t("producer.form.refs"),
-      input("bk-refs", draft.refs, (v) => (draft.refs = v), { "data-testid": "bk-refs", autocomplete: "off" }),
-      orderRefs.length ? t("producer.form.refsHint", { refs: orderRefs.join(", ") }) : t("producer.form.refsHintNone"),
-    ),
+    orderPicker(draft, context.orders, context.day),
     field(
       draft,
       "note",

@@ -1,5 +1,5 @@
 // Shapes of the producer's API (/api/v1/producer/*).
-import type { TemperatureClass } from "../api/types";
+import type { Order, TemperatureClass } from "../api/types";
 
 export type SlotKind = "farm_pickup" | "terminal_dropoff";
 
@@ -16,6 +16,20 @@ export interface FreeSlot {
   capacity_pallets: number;
   cutoff: string;
   bookable: boolean;
+  /** Why it cannot be booked: the last time to book has passed, or no kg or pallet place is left. */
+  closed_reason: "cutoff" | "full" | null;
+}
+
+/** GET /producer/orders: an order the farm is to deliver, with its delivery point's name. */
+export interface ProducerOrder extends Order {
+  delivery_point_name: string;
+}
+
+/** A booking's order reference with its delivery point (null: no such order any more). */
+export interface BookedOrder {
+  external_id: string;
+  delivery_point_name: string | null;
+  requested_date: string | null;
 }
 
 export interface Booking {
@@ -37,6 +51,10 @@ export interface Booking {
   note: string;
   confirmed_time: string | null;
   cutoff: string;
+  /** Left in the slot besides this booking: this booking may grow by that much. */
+  slot_free_kg: number;
+  slot_free_pallets: number;
+  orders: BookedOrder[];
 }
 
 export interface BookingInput {

@@ -1,14 +1,16 @@
 // The local producer's view (a farmer on a phone): free pickup / drop-off slots for the coming
 // weeks, a form to book one and declare the goods, their bookings with the confirmed pickup
 // time once the day is planned, and changing or cancelling before the cut-off. Also the orders
-// the farm is to deliver, whose references a booking can name.
-import { request } from "../api/client";
-import type { Order, User } from "../api/types";
-import { loadProducerBookings, loadProducerData, type ProducerData } from "../data/queries";
+// the farm is to deliver (with the delivery points' names), which a booking can name.
+import { ApiError, request } from "../api/client";
+import type { User } from "../api/types";
+import { loadProducerBookings, loadProducerData, loadProducerOrdersOf, type ProducerData } from "../data/queries";
 import { t } from "../i18n";
 import "../kitchen/kitchen.css";
-import { applyError, bookingForm, draftFor, formBody, type FormDraft } from "../producer/form";
-import type { Booking, FreeSlot } from "../producer/types";
+import { applyError, bookingForm, draftFor, formBody, orderPicker, type FormDraft, type OrderChoices } from "../producer/form";
+import "../producer/producer.css";
+import { roomForBooking, roomForSlot } from "../producer/rules";
+import type { Booking, FreeSlot, ProducerOrder } from "../producer/types";
 import { dayLabel, empty, errorMessage, formatNumber, ordersByDay } from "../ui/components";
 import { h } from "../ui/dom";
 import { parseIsoDate } from "../util/dates";
@@ -27,6 +29,8 @@ let flash: string | null = null;
 let listError: string | null = null;
 let cancelling: number | null = null;
 let busy = false;
+/** The farm's orders per day, loaded when a form for that day opens. */
+const orderChoices = new Map<string, OrderChoices>();
 
 // --- small pieces -----------------------------------------------------------------------------
 
@@ -37,6 +41,13 @@ function clock(iso: string | null): string {
 const moment = formatDayTime;
 
 const closed = (cutoff: string) => Date.now() >= Date.parse(cutoff);
+
+/** Why a slot cannot be booked, in words (the server says which; an old answer without it: by the clock). */
+function closedReason(slot: FreeSlot): string | null {
+  if (slot.bookable) return null;
+  const reason = slot.closed_reason ?? (closed(slot.cutoff) ? "cutoff" : "full");
+  return reason === "cutoff" ? t("producer.slot.reason.cutoff", { time: moment(slot.cutoff) }) : t("producer.slot.reason.full");
+}
 
 /** ISO 8601 week number of a YYYY-MM-DD date. */
 function isoWeek(day: string): number {
@@ -68,6 +79,7 @@ async function reload(): Promise<void> {
 }
 
 function go(next: Screen, nextTab?: Tab): void {
+  if (next.name !== "tabs") orderChoices.clear(); // a fresh list of orders each time a form opens
   screen = next;
   if (nextTab) tab = nextTab;
   draw();
@@ -77,32 +89,40 @@ function go(next: Screen, nextTab?: Tab): void {
 // --- slots --------------------------------------------------------------------------------------
 
 function slotCard(slot: FreeSlot): HTMLElement {
-  const reason = slot.bookable ? null : closed(slot.cutoff) ? t("producer.slot.closed") : t("producer.slot.full");
+  const reason = closedReason(slot);
+  const slotWhen = when(slot.date, slot.start, slot.end);
   return h(
     "article",
-    { class: `card slot${slot.bookable ? "" : " full"}`, "data-testid": "slot", "data-date": slot.date, "data-kind": slot.kind, "data-template-id": slot.template_id },
-    h("h4", {}, kindBadge(slot.kind), when(slot.date, slot.start, slot.end)),
+    { class: `card slot${reason ? " full" : ""}`, "data-testid": "slot", "data-date": slot.date, "data-kind": slot.kind, "data-template-id": slot.template_id },
     h(
-      "p",
-      { "data-testid": "slot-free" },
-      t("producer.slot.free", { kg: formatNumber(slot.free_kg), pallets: formatNumber(slot.free_pallets) }),
+      "div",
+      { class: "slot-info" },
+      h("h4", {}, kindBadge(slot.kind), slotWhen),
+      h(
+        "p",
+        { "data-testid": "slot-free" },
+        t("producer.slot.free", { kg: formatNumber(slot.free_kg), pallets: formatNumber(slot.free_pallets) }),
+      ),
+      h("p", { class: "muted small" }, `${slot.name} · ${t("producer.slot.cutoff", { time: moment(slot.cutoff) })}`),
+      reason ? h("p", { class: "slot-closed", "data-testid": "slot-closed" }, t("producer.slot.closedText", { reason })) : null,
     ),
-    h("p", { class: "muted small" }, `${slot.name} · ${t("producer.slot.cutoff", { time: moment(slot.cutoff) })}`),
+    // A closed slot keeps a focusable button (aria-disabled, not disabled) whose name says it is
+    // closed and why, so a screen reader user hears it instead of a silent greyed-out "Boka".
     h(
       "button",
       {
         type: "button",
         class: "button button-primary",
         "data-testid": "slot-book",
-        disabled: !slot.bookable,
-        "aria-label": `${t("producer.slot.book")} ${when(slot.date, slot.start, slot.end)}`,
-        title: reason,
+        "aria-disabled": reason ? "true" : null,
+        "aria-label": reason ? t("producer.slot.closedLabel", { when: slotWhen, reason }) : t("producer.slot.bookLabel", { when: slotWhen }),
         onclick: () => {
+          if (reason) return;
           draft = draftFor(null, areas());
           go({ name: "book", slot });
         },
       },
-      slot.bookable ? t("producer.slot.book") : reason,
+      reason ? t("producer.slot.closedShort") : t("producer.slot.book"),
     ),
   );
 }
@@ -158,7 +178,9 @@ function bookingCard(booking: Booking): HTMLElement {
         .filter(Boolean)
         .join(" · "),
     ),
-    booking.order_refs.length ? h("p", {}, t("producer.refs", { refs: booking.order_refs.join(", ") })) : null,
+    booking.order_refs.length
+      ? h("p", { "data-testid": "booking-orders" }, t("producer.refs", { refs: bookedOrders(booking).join(", ") }))
+      : null,
     booking.note ? h("p", { class: "order-note" }, booking.note) : null,
     cancelled
       ? null
@@ -241,7 +263,7 @@ function bookingsTab(): HTMLElement {
 // --- orders ------------------------------------------------------------------------------------
 
 function ordersTab(): HTMLElement {
-  const byDay = data?.ordersByDay ?? new Map<string, Order[]>();
+  const byDay = data?.ordersByDay ?? new Map<string, ProducerOrder[]>();
   return h(
     "div",
     {},
@@ -255,7 +277,9 @@ function ordersTab(): HTMLElement {
         )
       : null,
     h("h3", { class: "section-title" }, t("producer.upcoming")),
-    byDay.size ? ordersByDay(byDay, (order) => t("order.toDeliveryPoint", { id: order.delivery_point_id })) : empty(t("producer.noOrders")),
+    byDay.size
+      ? ordersByDay(byDay, (order) => t("order.toDeliveryPoint", { name: (order as ProducerOrder).delivery_point_name }))
+      : empty(t("producer.noOrders")),
   );
 }
 
@@ -289,23 +313,67 @@ function tabs(): HTMLElement {
   );
 }
 
-function orderRefsFor(day: string): string[] {
-  return (data?.ordersByDay.get(day) ?? []).map((order) => order.external_id);
+/** Fresh free capacity for the open form (after the server said the slot is full). */
+async function refreshFormCapacity(): Promise<void> {
+  if (!data) return;
+  try {
+    const fresh = await loadProducerBookings();
+    data.slots = fresh.slots;
+    data.bookings = fresh.bookings;
+  } catch {
+    return; // offline: the server's message says what is free
+  }
+  if (screen.name === "book") {
+    const { template_id, date } = screen.slot;
+    const slot = data.slots.find((s) => s.template_id === template_id && s.date === date);
+    if (slot) screen = { name: "book", slot };
+  } else if (screen.name === "edit") {
+    const id = screen.booking.id;
+    const booking = data.bookings.find((b) => b.id === id);
+    if (booking) screen = { name: "edit", booking };
+  }
+}
+
+/** "O-3 (Bergaskolan kök)": a booking's orders with where they go. */
+function bookedOrders(booking: Booking): string[] {
+  const named = new Map((booking.orders ?? []).map((order) => [order.external_id, order.delivery_point_name]));
+  return booking.order_refs.map((ref) => {
+    const point = named.get(ref);
+    return point ? t("producer.refWithPoint", { ref, point }) : ref;
+  });
+}
+
+/** The farm's orders of `day` for the form: loaded once per day and form visit, then redrawn. */
+function choicesFor(day: string): OrderChoices {
+  const known = orderChoices.get(day);
+  if (known) return known;
+  const loading: OrderChoices = { state: "loading" };
+  orderChoices.set(day, loading);
+  const settle = (choices: OrderChoices) => {
+    if (orderChoices.get(day) !== loading) return; // the form was left meanwhile
+    orderChoices.set(day, choices);
+    // Only the list is replaced, so a farmer typing the weight keeps the cursor where it is.
+    const shown = root?.querySelector("[data-testid=order-choices]");
+    if (shown && draft) shown.replaceWith(orderPicker(draft, choices, dayLabel(day)));
+  };
+  loadProducerOrdersOf(day)
+    .then((loaded) => settle({ state: "ready", orders: loaded.data }))
+    .catch((error: unknown) => settle({ state: "failed", message: errorMessage(error) }));
+  return loading;
 }
 
 function formScreen(current: Extract<Screen, { name: "book" | "edit" }>): HTMLElement {
   const slot = current.name === "book" ? current.slot : current.booking;
-  const label = h(
-    "p",
-    { class: "lead", "data-testid": "form-slot" },
-    kindBadge(slot.kind),
-    when(slot.date, slot.start, slot.end),
-    current.name === "book"
-      ? h("span", { class: "muted small" }, ` · ${t("producer.slot.free", { kg: formatNumber(current.slot.free_kg), pallets: formatNumber(current.slot.free_pallets) })}`)
-      : null,
-  );
+  const label = h("p", { class: "lead", "data-testid": "form-slot" }, kindBadge(slot.kind), when(slot.date, slot.start, slot.end));
   const form = draft ?? (draft = draftFor(current.name === "edit" ? current.booking : null, areas()));
-  return bookingForm(slot, label, form, areas(), current.name === "edit", orderRefsFor(slot.date), {
+  const context = {
+    slotLabel: label,
+    room: current.name === "book" ? roomForSlot(current.slot) : roomForBooking(current.booking),
+    day: dayLabel(slot.date),
+    orders: choicesFor(slot.date),
+    editing: current.name === "edit",
+  };
+  return bookingForm(form, areas(), context, {
     redraw: draw,
     cancel: () => go({ name: "tabs" }),
     submit: (filled) => {
@@ -331,9 +399,11 @@ function formScreen(current: Extract<Screen, { name: "book" | "edit" }>): HTMLEl
           await reload();
           window.scrollTo(0, 0);
         })
-        .catch((error: unknown) => {
+        .catch(async (error: unknown) => {
           filled.sending = false;
           applyError(filled, error);
+          // Someone else booked meanwhile: show what is free now, not what was free when the form opened.
+          if (error instanceof ApiError && error.code === "booking.slot_full") await refreshFormCapacity();
           draw();
           requestAnimationFrame(() => document.querySelector<HTMLElement>("[data-testid=form-error]")?.scrollIntoView({ block: "center" }));
         });
