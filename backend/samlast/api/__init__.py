@@ -17,7 +17,19 @@ class SamlastApi(Api):
 
 
 def init_api(app: Flask) -> Api:
-    from samlast.api import auth, driver, feedback, impact, imports, inventory, planning, portal
+    from samlast.api import (
+        auth,
+        deviations,
+        driver,
+        feedback,
+        impact,
+        imports,
+        inventory,
+        planning,
+        producer,
+        push,
+        recipient,
+    )
 
     api = SamlastApi(
         app,
@@ -38,7 +50,10 @@ def init_api(app: Flask) -> Api:
     api.register_blueprint(driver.blp)
     api.register_blueprint(impact.blp)
     api.register_blueprint(feedback.blp)
-    for blp in portal.blueprints():
+    api.register_blueprint(recipient.blp)
+    api.register_blueprint(deviations.blp)
+    api.register_blueprint(push.blp)
+    for blp in producer.blueprints():
         api.register_blueprint(blp)
     for blp in inventory.blueprints():
         api.register_blueprint(blp)

@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from samlast.api.security import COORDINATOR, current_user, require_roles
-from samlast.errors import Conflict, NotFound
-from samlast.extensions import db
-from samlast.i18n import Message, text
+from samlast.i18n import text
 from samlast.i18n.web import request_locale
-from samlast.models import ImpactReport, Terminal
+from samlast.models import ImpactReport
 from samlast.schemas.impact import (
     ImpactListQuerySchema,
     ImpactReportSchema,
     ImpactReportSummarySchema,
     ImpactRequestSchema,
 )
-from samlast.services import impact, impact_export, planning
+from samlast.services import impact, impact_export
+from samlast.services.lookups import get_or_404, terminal_or_default
 
 blp = Blueprint(
     "impact",
@@ -37,13 +35,7 @@ class ImpactReports(MethodView):
     @blp.response(202, ImpactReportSchema)
     def post(self, data):
         """Start an analysis of the orders between two dates; answers at once with the report."""
-        terminal_id = data.get("terminal_id")
-        if terminal_id is None:
-            terminal = planning.default_terminal()
-        else:
-            terminal = db.session.get(Terminal, terminal_id)
-            if terminal is None:
-                raise NotFound("record.not_found", {"what": Message("noun.terminal"), "id": terminal_id})
+        terminal = terminal_or_default(data.get("terminal_id"))
         parameters = {
             k: data.get(k)
             for k in ("time_limit_s", "shapley_time_limit_s", "shapley", "primary_pattern")
@@ -63,12 +55,7 @@ class ImpactReports(MethodView):
     @blp.response(200, ImpactReportSummarySchema(many=True))
     def get(self, args):
         """Stored reports, newest first (without the full result)."""
-        return db.session.scalars(
-            sa.select(ImpactReport)
-            .order_by(ImpactReport.created_at.desc())
-            .limit(args["limit"])
-            .offset(args["offset"])
-        ).all()
+        return impact.list_reports(args["limit"], args["offset"])
 
 
 @blp.route("/reports/<report_id>")
@@ -77,23 +64,11 @@ class ImpactReportItem(MethodView):
     @blp.response(200, ImpactReportSchema)
     def get(self, report_id):
         """One report with its progress and, when done, the full result."""
-        report = db.session.get(ImpactReport, report_id)
-        if report is None:
-            raise NotFound("impact.report_not_found")
-        return report
+        return get_or_404(ImpactReport, report_id, "impact.report_not_found")
 
 
 def _file_name(report: ImpactReport, locale: str) -> str:
     return text("impact.fileName", {"id": str(report.id)}, locale)
-
-
-def _finished(report_id: str) -> ImpactReport:
-    report = db.session.get(ImpactReport, report_id)
-    if report is None:
-        raise NotFound("impact.report_not_found")
-    if not report.result:
-        raise Conflict("impact.no_result_yet")
-    return report
 
 
 @blp.route("/reports/<report_id>/report.pdf")
@@ -102,7 +77,7 @@ class ImpactReportPdf(MethodView):
     @blp.response(200, description="The report as PDF for the council, in the Accept-Language's language",
                   content_type="application/pdf")
     def get(self, report_id):
-        report = _finished(report_id)
+        report = impact.finished_report(report_id)
         locale = request_locale()
         return Response(
             impact_export.report_pdf(report.name or report.id, report.result, locale),
@@ -117,7 +92,7 @@ class ImpactReportCsv(MethodView):
     @blp.response(200, description="Every headline figure as CSV (Swedish: semicolons, decimal commas)",
                   content_type="text/csv")
     def get(self, report_id):
-        report = _finished(report_id)
+        report = impact.finished_report(report_id)
         locale = request_locale()
         return Response(
             impact_export.report_csv(report.result, locale, report.name or ""),

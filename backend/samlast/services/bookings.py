@@ -198,6 +198,43 @@ def supplier_orders(user: User, start: date, end: date, supplier_id: int | None 
     return list(db.session.scalars(query))
 
 
+def view(booking: Booking) -> dict[str, Any]:
+    """A booking as the producer and the coordinator see it: its slot, cut-off, what is left of
+    the slot and its orders with the delivery points' names."""
+    slot, template = booking.slot, booking.slot.template
+    return {
+        "id": booking.id,
+        "supplier_id": booking.supplier_id,
+        "supplier_name": booking.supplier.name,
+        "template_id": slot.template_id,
+        "slot_name": template.name,
+        "kind": template.kind,
+        "date": slot.slot_date,
+        "start": template.start,
+        "end": template.end,
+        "status": booking.status,
+        "product_area_id": booking.product_area_id,
+        "temperature_class": booking.temperature_class,
+        "kg": booking.kg,
+        "pallets": booking.pallets,
+        "order_refs": booking.order_refs,
+        "note": booking.note,
+        "confirmed_time": booking.confirmed_time,
+        "cutoff": cutoff(template, slot.slot_date),
+        "slot_free_kg": round(slot.capacity_kg - slot.booked_kg, 3),
+        "slot_free_pallets": round(slot.capacity_pallets - slot.booked_pallets, 3),
+        "orders": booked_orders(booking),
+    }
+
+
+def list_bookings(user: User) -> list[dict[str, Any]]:
+    """A producer's own bookings (every booking for a coordinator), newest slot first, at most 500."""
+    query = sa.select(Booking).join(PickupSlot).order_by(PickupSlot.slot_date.desc(), Booking.id.desc())
+    if user.role == Role.PRODUCER:
+        query = query.where(Booking.supplier_id == user.supplier_id)
+    return [view(booking) for booking in db.session.scalars(query.limit(500))]
+
+
 def booked_orders(booking: Booking) -> list[dict[str, Any]]:
     """A booking's order references with the delivery point each goes to (None: no such order now)."""
     if not booking.order_refs:
@@ -214,7 +251,7 @@ def booked_orders(booking: Booking) -> list[dict[str, Any]]:
         {
             "external_id": ref,
             "delivery_point_name": orders[ref].delivery_point.name if ref in orders else None,
-            "requested_date": orders[ref].requested_date.isoformat() if ref in orders else None,
+            "requested_date": orders[ref].requested_date if ref in orders else None,
         }
         for ref in booking.order_refs
     ]

@@ -22,7 +22,7 @@ from sqlalchemy.orm import selectinload
 
 from samlast import impact
 from samlast import planning as pl
-from samlast.errors import DomainError, ValidationFailed
+from samlast.errors import Conflict, DomainError, ValidationFailed
 from samlast.extensions import db
 from samlast.i18n import Message
 from samlast.impact.factors import is_heavy
@@ -39,6 +39,7 @@ from samlast.models import (
 )
 from samlast.models.base import utcnow
 from samlast.services.background import Worker
+from samlast.services.lookups import get_or_404
 
 log = logging.getLogger(__name__)
 
@@ -195,6 +196,23 @@ def create_report(
     )
     db.session.add(report)
     db.session.commit()
+    return report
+
+
+def list_reports(limit: int, offset: int) -> list[ImpactReport]:
+    """Stored reports, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(ImpactReport).order_by(ImpactReport.created_at.desc()).limit(limit).offset(offset)
+        )
+    )
+
+
+def finished_report(report_id: str) -> ImpactReport:
+    """A report with its result; one still running (or failed) has nothing to export yet."""
+    report = get_or_404(ImpactReport, report_id, "impact.report_not_found")
+    if not report.result:
+        raise Conflict("impact.no_result_yet")
     return report
 
 
