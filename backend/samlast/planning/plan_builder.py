@@ -70,7 +70,8 @@ def build_route(raw: RawRoute, loc: Sequence[int], matrix: TravelMatrix) -> Rout
     loc : sequence of int
         Matrix row of each solver node (node 0 = terminal = row 0).
     """
-    loads = {cls: [0.0, 0.0] for cls in TEMPERATURE_CLASSES}
+    # Keyed like Job.demand (str): [kg, pallets] on board.
+    loads: dict[str, list[float]] = {cls: [0.0, 0.0] for cls in TEMPERATURE_CLASSES}
     for s in raw.stops:
         if s.job.kind is JobKind.DELIVERY:
             _add(loads, s.job, +1)
