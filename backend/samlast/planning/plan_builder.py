@@ -25,6 +25,7 @@ from .model import (
     Vehicle,
     Visit,
 )
+from .params import SolveParams
 from .travel import TravelMatrix
 
 
@@ -123,7 +124,7 @@ def build_plan(
     objective: int,
     status: str,
     wall_time_s: float,
-    params: object,
+    params: SolveParams,
     warm_started: bool,
     first_solution_source: str = "ortools",
 ) -> Plan:
