@@ -56,8 +56,8 @@ def add_time(m: _Model) -> None:
     in that gap).
     """
     r = m.routing
-    service = [0] + [n.service_s for n in m.nodes[1:]]
-    transit = [[m.dur[a][b] + service[a] for b in range(len(m.nodes))] for a in range(len(m.nodes))]
+    service = [0] + [n.service_s for n in m.visits]
+    transit = [[m.dur[a][b] + service[a] for b in range(m.node_count)] for a in range(m.node_count)]
     m.horizon = max(v.shift_end for v, _ in m.trips) + 1
     cb = r.RegisterTransitMatrix(transit)
     r.AddDimension(cb, m.horizon, m.horizon, False, "time")
@@ -82,7 +82,7 @@ def add_time(m: _Model) -> None:
                     time.CumulVar(r.End(v)) - time.CumulVar(r.Start(first))
                     <= vehicle.max_route_duration
                 )
-    for i, node in enumerate(m.nodes[1:], start=1):
+    for i, node in enumerate(m.visits, start=1):
         windows = sorted(node.visit.time_windows, key=lambda w: w.start)
         if not windows or i in m.pinned:
             continue
@@ -108,14 +108,14 @@ def add_capacities(m: _Model) -> None:
     keys = sorted(
         {
             (cls, unit)
-            for n in m.nodes[1:]
+            for n in m.visits
             for cls, load in n.job.demand.items()
             for unit in ("kg", "pallets")
             if getattr(load, unit) > 0
         }
     )
     for cls, unit in keys:
-        kinds = {n.job.kind for n in m.nodes[1:] if getattr(n.job.demand.get(cls), unit, 0)}
+        kinds = {n.job.kind for n in m.visits if getattr(n.job.demand.get(cls), unit, 0)}
         caps = [cap(getattr(v.capacity(cls), unit)) for v, _ in m.trips]
         name = f"load_{cls}_{unit}"
 
@@ -123,19 +123,19 @@ def add_capacities(m: _Model) -> None:
             return qty(getattr(n.job.demand.get(cls), unit, 0.0))
 
         if kinds == {JobKind.DELIVERY}:
-            demand = [0] + [amount(n) for n in m.nodes[1:]]
+            demand = [0] + [amount(n) for n in m.visits]
             cb = r.RegisterUnaryTransitVector(demand)
             r.AddDimensionWithVehicleCapacity(cb, 0, caps, True, name)
             continue
         net = [0] + [
-            -amount(n) if n.action is StopAction.DELIVERY else amount(n) for n in m.nodes[1:]
+            -amount(n) if n.action is StopAction.DELIVERY else amount(n) for n in m.visits
         ]
         net_cb = r.RegisterUnaryTransitVector(net)
         r.AddDimensionWithVehicleCapacity(net_cb, 0, caps, False, name)
         dim = r.GetDimensionOrDie(name)
         # The start load must equal what is delivered from the terminal:
         # end load = start - deliveries + terminal pickups = terminal pickups.
-        picked = [0] + [amount(n) if n.job.kind is JobKind.PICKUP else 0 for n in m.nodes[1:]]
+        picked = [0] + [amount(n) if n.job.kind is JobKind.PICKUP else 0 for n in m.visits]
         if any(picked):
             pname = f"picked_{cls}_{unit}"
             big = [sum(picked)] * len(m.trips)

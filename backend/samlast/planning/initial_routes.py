@@ -53,7 +53,7 @@ def from_pyvrp(m: _Model, callbacks: SolveCallbacks, started: float) -> list[lis
         logger.warning("warm_start='pyvrp' but PyVRP is not installed; cold start")
         return None
     p = m.params
-    jobs = [n.job for n in m.nodes[1:]]
+    jobs = [n.job for n in m.visits]
     if not jobs or not pyvrp_start.supports(jobs):
         return None
     dims = sorted(
@@ -74,7 +74,7 @@ def from_pyvrp(m: _Model, callbacks: SolveCallbacks, started: float) -> list[lis
 
     budget = p.time_limit_s * p.warm_start_share - (time.monotonic() - started)
     result = pyvrp_start.solve_warm_start(
-        [pyvrp_start.WarmNode(n.job, n.action, n.visit, n.service_s) for n in m.nodes[1:]],
+        [pyvrp_start.WarmNode(n.job, n.action, n.visit, n.service_s) for n in m.visits],
         vehicles,
         m.dist,
         m.dur,

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
 
+from .params import SolveParams
+
 TemperatureClass = Literal["frozen", "chilled", "ambient"]
 TEMPERATURE_CLASSES: tuple[TemperatureClass, ...] = ("frozen", "chilled", "ambient")
 
@@ -431,7 +433,7 @@ class Plan:
     ``objective`` is the solver's internal objective (integer, includes drop
     penalties); ``total_cost`` is the sum of route costs in currency.
     ``status`` is the OR-Tools routing status name. ``params`` echoes the
-    :class:`~samlast.planning.solver.SolveParams` used (seed included).
+    :class:`~.params.SolveParams` used (seed included), None for a plan no solver made.
     ``warm_started`` says whether ``initial_plan`` was loaded;
     ``first_solution_source`` where the OR-Tools search started from:
     ``"initial_plan"``, ``"pyvrp"``, ``"pyvrp_repaired:<n>"`` (PyVRP routes
@@ -448,7 +450,7 @@ class Plan:
     total_cost: float
     status: str
     wall_time_s: float
-    params: object
+    params: SolveParams | None
     warm_started: bool = False
     first_solution_source: str = "ortools"
 

@@ -25,6 +25,7 @@ from .model import (
     Vehicle,
     Visit,
 )
+from .params import SolveParams
 from .travel import TravelMatrix
 
 
@@ -70,7 +71,8 @@ def build_route(raw: RawRoute, loc: Sequence[int], matrix: TravelMatrix) -> Rout
     loc : sequence of int
         Matrix row of each solver node (node 0 = terminal = row 0).
     """
-    loads = {cls: [0.0, 0.0] for cls in TEMPERATURE_CLASSES}
+    # Keyed like Job.demand (str): [kg, pallets] on board.
+    loads: dict[str, list[float]] = {cls: [0.0, 0.0] for cls in TEMPERATURE_CLASSES}
     for s in raw.stops:
         if s.job.kind is JobKind.DELIVERY:
             _add(loads, s.job, +1)
@@ -122,7 +124,7 @@ def build_plan(
     objective: int,
     status: str,
     wall_time_s: float,
-    params: object,
+    params: SolveParams,
     warm_started: bool,
     first_solution_source: str = "ortools",
 ) -> Plan:

@@ -41,6 +41,7 @@ import time
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypedDict
 
 import numpy as np
 import pyvrp
@@ -53,6 +54,17 @@ _BIG = 2**40
 #: Share of the budget the all-jobs-required search gets to find a feasible plan before the
 #: jobs become optional (prize-collecting).
 REQUIRED_FIRST_SHARE = 0.25
+
+#: What makes vehicles one PyVRP vehicle type: shift start, shift end, capacities, cost per
+#: metre, cost per second, max route duration, trips, reload time.
+_TypeKey = tuple[int, int, tuple[int, ...], int, int, int | None, int, int]
+
+
+class _Reloads(TypedDict, total=False):
+    """Reload arguments of ``pyvrp.VehicleType`` (only for vehicles with several trips)."""
+
+    reload_depots: list[int]
+    max_reloads: int
 
 
 @dataclass(frozen=True)
@@ -97,10 +109,10 @@ class _Stop:
         # (iterations, seconds): stop at whichever comes first if nothing feasible was found.
         self._give_up = give_up
         self._started = time.monotonic()
-        self._best = None
+        self._best: int | None = None
         self._on_feasible, self._should_stop = on_feasible, should_stop
 
-    def __call__(self, best_cost: float) -> bool:
+    def __call__(self, best_cost: int) -> bool:
         # PyVRP passes cost(best): an int for a feasible solution, +inf otherwise.
         if best_cost < float("inf") and (self._best is None or best_cost < self._best):
             self._best = best_cost
@@ -212,10 +224,10 @@ def solve_warm_start(
         )
 
     # Identical vehicles share a PyVRP vehicle type (less symmetry for the search).
-    types: dict[tuple, list[int]] = {}
+    types: dict[_TypeKey, list[int]] = {}
     for i, v in enumerate(vehicles):
         caps = tuple(capacity(getattr(v.capacity(c), u)) for c, u in dimensions)
-        key = (
+        key: _TypeKey = (
             v.shift_start,
             v.shift_end,
             caps,
@@ -229,7 +241,7 @@ def solve_warm_start(
     vehicle_types = []
     for key, members in types.items():
         shift_start, shift_end, caps, per_m, per_s, max_duration, trips, reload = key
-        extra = {}
+        extra: _Reloads = {}
         if trips > 1:
             extra = {"reload_depots": [reload_depot[reload]], "max_reloads": trips - 1}
         vehicle_types.append(
@@ -253,8 +265,10 @@ def solve_warm_start(
             clients=make_clients(required),
             depots=depots,
             vehicle_types=vehicle_types,
-            distance_matrices=[np.asarray(dist, dtype=np.int64)],
-            duration_matrices=[np.asarray(dur, dtype=np.int64)],
+            # PyVRP's stub says np.ndarray[int], not a valid ndarray type (its first parameter
+            # is the shape); the matrices are 2-D int64 arrays as PyVRP documents.
+            distance_matrices=[np.asarray(dist, dtype=np.int64)],  # type: ignore[list-item]
+            duration_matrices=[np.asarray(dur, dtype=np.int64)],  # type: ignore[list-item]
         )
 
     def run(data: pyvrp.ProblemData, stop: _Stop):
@@ -288,10 +302,10 @@ def solve_warm_start(
 
     routes: dict[tuple[int, int], list[int]] = {}
     used = {t: 0 for t in range(len(vehicle_types))}
-    members = list(types.values())
+    type_members = list(types.values())
     for route in best.routes():
         t = route.vehicle_type()
-        vehicle = members[t][used[t]]
+        vehicle = type_members[t][used[t]]
         used[t] += 1
         for activity in route.schedule():
             if activity.is_client():

@@ -33,6 +33,7 @@ import math
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2, routing_ils_pb2
 
@@ -53,6 +54,9 @@ from .plan_builder import RawRoute, RawStop, build_plan
 from .reasons import diagnose, fits, has_compartments
 from .travel import GeodesicTravelModel, TravelMatrix, TravelMatrixProvider
 
+if TYPE_CHECKING:  # pragma: no cover
+    from .pyvrp_start import WarmStartResult
+
 logger = logging.getLogger(__name__)
 
 #: Least time, in seconds, for reading a starting solution (see ``_Model.solve``).
@@ -68,7 +72,23 @@ class _Node:
 
 
 class _Model:
-    """Builds and solves one routing model; holds the index bookkeeping."""
+    """Builds and solves one routing model; holds the index bookkeeping.
+
+    Routing node 0 is the terminal; node ``i >= 1`` is the job visit ``visits[i - 1]``
+    (:meth:`node`).
+    """
+
+    # Set while building (``_build`` and the helpers of :mod:`.dimensions`).
+    dist: list[list[int]]
+    dur: list[list[int]]
+    horizon: int
+    time: pywrapcp.RoutingDimension
+    #: None if no vehicle has the break rule (:func:`.dimensions.add_driving`).
+    driving: pywrapcp.RoutingDimension | None
+    # Set while solving.
+    source: str
+    #: PyVRP's answer when it gave the first solution (:func:`.initial_routes.from_pyvrp`).
+    warm_stats: WarmStartResult
 
     def __init__(
         self,
@@ -90,7 +110,7 @@ class _Model:
             (v, k) for v in problem.vehicles for k in range(v.max_trips)
         ]
         self.trip_index = {(v.id, k): i for i, (v, k) in enumerate(self.trips)}
-        self.nodes: list[_Node | None] = [None]
+        self.visits: list[_Node] = []
         self.node_of: dict[tuple[str, StopAction], int] = {}
         self.unassigned: dict[str, UnassignedReason] = {}
         self._job_nodes: dict[str, list[int]] = {}
@@ -104,20 +124,31 @@ class _Model:
                 self.unassigned[job.id] = reason
                 continue
             for action, visit in job.visits():
-                self.node_of[(job.id, action)] = len(self.nodes)
-                self.nodes.append(_Node(job, action, visit, visit.service_s(job.pallets)))
+                self.node_of[(job.id, action)] = self.node_count
+                self.visits.append(_Node(job, action, visit, visit.service_s(job.pallets)))
         # Matrix rows of the nodes actually modelled (excluded jobs keep their rows unused).
         self.loc = [0] + [
             self._job_nodes[n.job.id][0 if n.action is StopAction.PICKUP else -1]
-            for n in self.nodes[1:]
+            for n in self.visits
         ]
-        self.manager = pywrapcp.RoutingIndexManager(len(self.nodes), len(self.trips), 0)
+        self.manager = pywrapcp.RoutingIndexManager(self.node_count, len(self.trips), 0)
         self.routing = pywrapcp.RoutingModel(self.manager)
         self.solver = self.routing.solver()
         self.pins = self._pins(initial, fixed or {})
         self.pinned = {node for _, _, stops in self.pins for node, _ in stops}
         self._build()
         self._apply_pins()
+
+    @property
+    def node_count(self) -> int:
+        """Routing nodes: the terminal and every modelled job visit."""
+        return 1 + len(self.visits)
+
+    def node(self, i: int) -> _Node:
+        """The job visit at routing node ``i`` (not the terminal, node 0)."""
+        if i < 1:
+            raise IndexError(f"node {i} is the terminal, not a job visit")
+        return self.visits[i - 1]
 
     # ------------------------------------------------------------ construction
 
@@ -142,7 +173,7 @@ class _Model:
 
     def _build_jobs(self) -> None:
         r = self.routing
-        for i, node in enumerate(self.nodes[1:], start=1):
+        for i, node in enumerate(self.visits, start=1):
             index = self.manager.NodeToIndex(i)
             banned = [
                 v
@@ -285,10 +316,10 @@ class _Model:
                 solution = solution or assignment  # no time left to improve it
         elif p.warm_start == "pyvrp" and not self.pins:
             callbacks.on_phase("pyvrp")
-            routes = initial_routes.from_pyvrp(self, callbacks, started)
-            if routes is not None and not callbacks.should_stop():
+            pyvrp_routes = initial_routes.from_pyvrp(self, callbacks, started)
+            if pyvrp_routes is not None and not callbacks.should_stop():
                 callbacks.on_phase("ortools")
-                assignment, cut = initial_routes.read(self, routes)
+                assignment, cut = initial_routes.read(self, pyvrp_routes)
                 if assignment is None:
                     logger.warning("pyvrp routes rejected by the model; cold start")
                 else:
@@ -315,7 +346,7 @@ class _Model:
             stops = []
             while not r.IsEnd(index):
                 node = self.manager.IndexToNode(index)
-                n = self.nodes[node]
+                n = self.node(node)
                 stops.append(
                     RawStop(
                         node,

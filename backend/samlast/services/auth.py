@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -72,10 +73,15 @@ def revoke_token(plain: str) -> None:
 
 def revoke_all_tokens(user: User) -> int:
     """Revoke every token of a user (a lost phone); returns how many were revoked."""
-    result = db.session.execute(
-        sa.update(AuthToken)
-        .where(AuthToken.user_id == user.id, AuthToken.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
+    # An UPDATE runs on a cursor: its result is a CursorResult (with rowcount), which
+    # Session.execute's return type (Result) does not say.
+    result = cast(
+        sa.CursorResult,
+        db.session.execute(
+            sa.update(AuthToken)
+            .where(AuthToken.user_id == user.id, AuthToken.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        ),
     )
     db.session.commit()
     return result.rowcount or 0

@@ -269,12 +269,18 @@ def _report_deviations(proof: ProofOfDelivery, stop: Stop, plan_date: date) -> N
     if stop.delivery_point_id is None:
         return
     refused = proof.deviation in (DeviationCode.NOBODY_THERE, DeviationCode.REFUSED)
-    reported = {line.order_line_id: line for line in proof.lines if line.deviation is not None or refused}
+    reported: dict[int, ProofLine | None] = {}
+    for proof_line in proof.lines:
+        if proof_line.deviation is not None or refused:
+            # Every line of a proof being recorded names an order line (_proof); it is flushed.
+            assert proof_line.order_line_id is not None
+            reported[proof_line.order_line_id] = proof_line
     if refused:
         for order_line in (line for order in stop.orders for line in order.lines):
             reported.setdefault(order_line.id, None)
     for order_line_id, line in reported.items():
-        order_line = line.order_line if line is not None else db.session.get(OrderLine, order_line_id)
+        # The reported line's own order line (already in the session), or one nobody received.
+        order_line = db.session.get_one(OrderLine, order_line_id)
         code = line.deviation.value if line is not None and line.deviation else proof.deviation
         db.session.add(
             Deviation(

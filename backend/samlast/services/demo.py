@@ -38,7 +38,7 @@ from samlast.models import (
     Vehicle,
     VehicleCompartment,
 )
-from samlast.models.base import utcnow
+from samlast.models.base import Base, utcnow
 
 DRIVER_COUNT = 3
 ID_PREFIX = "DEMO-"  # of every external id the generator makes
@@ -245,7 +245,7 @@ def _persist(demo: DemoCluster) -> None:
                         *points.values()])
     db.session.flush()  # assigns the ids the bulk inserts below refer to
     now = utcnow()
-    _bulk_insert(Order.__table__, [
+    _bulk_insert(Order, [
         {
             "external_id": o.external_id,
             "delivery_point_id": points[o.delivery_point].id,
@@ -261,7 +261,7 @@ def _persist(demo: DemoCluster) -> None:
     order_ids = dict(db.session.execute(
         sa.select(Order.external_id, Order.id).where(Order.external_id.like(f"{ID_PREFIX}O-%"))
     ).all())
-    _bulk_insert(OrderLine.__table__, [
+    _bulk_insert(OrderLine, [
         {
             "order_id": order_ids[order.external_id],
             "line_no": line.line_no,
@@ -278,14 +278,17 @@ def _persist(demo: DemoCluster) -> None:
     ])
 
 
-def _bulk_insert(table: sa.Table, rows: list[dict]) -> None:
-    """Insert plain rows (enum columns as their values) in the session's transaction.
+def _bulk_insert(model: type[Base], rows: list[dict]) -> None:
+    """Insert plain rows (enum columns as their values) into the model's table in the session's
+    transaction.
 
     PostgreSQL gets COPY: psycopg's executemany is one round trip per row,
     which for ~17 000 order lines takes many seconds; COPY takes a fraction.
     """
     if not rows:
         return
+    table = model.__table__
+    assert isinstance(table, sa.Table)  # a declarative model maps one table (typed as any FromClause)
     connection = db.session.connection()
     if connection.dialect.name != "postgresql":
         connection.execute(table.insert(), rows)
@@ -296,7 +299,9 @@ def _bulk_insert(table: sa.Table, rows: list[dict]) -> None:
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns))
     )
-    cursor = connection.connection.driver_connection.cursor()
+    driver_connection = connection.connection.driver_connection
+    assert driver_connection is not None  # None only once the connection is closed
+    cursor = driver_connection.cursor()
     with cursor, cursor.copy(statement) as copy:
         for row in rows:
             copy.write_row([row[column] for column in columns])
@@ -368,8 +373,8 @@ def _recipient_logins(cluster: Cluster) -> list[tuple[DemoLogin, dict]]:
     )
     care_home = first("Hörby", DeliveryPointKind.CARE_HOME, [school, preschool])
     logins: list[tuple[DemoLogin, dict]] = []
-    for units in ([school, preschool], [care_home]):
-        units = [u for u in units if u is not None]
+    for chosen in ([school, preschool], [care_home]):
+        units = [u for u in chosen if u is not None]
         if not units:
             continue
         username = f"kok.{slug(units[0].name.split()[0])}"

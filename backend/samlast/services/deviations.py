@@ -3,6 +3,7 @@ language, marked as handled with a note and opened again, every step kept with w
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -81,7 +82,7 @@ def _get(deviation_id: int) -> Deviation:
     return deviation
 
 
-def listed(status: str = "open") -> list[Deviation]:
+def listed(status: str = "open") -> Sequence[Deviation]:
     """Open deviations (oldest first), handled ones (latest handled first), or all."""
     query = sa.select(Deviation)
     if status == "open":

@@ -3,17 +3,21 @@ returned unchanged to every replay, so an outbox can resend safely."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
 from samlast.errors import Conflict
 from samlast.extensions import db
 from samlast.i18n import Message
-from samlast.models import User
+from samlast.models import DriverEvent, ReceiptConfirmation, User
+
+#: The rows written from devices: each has a unique ``client_id``, the ``user_id`` who sent it
+#: and the ``response`` first given.
+_DeviceWrite = TypeVar("_DeviceWrite", DriverEvent, ReceiptConfirmation)
 
 
-def replayed_answer(model: type, client_id: str, user: User | None = None) -> dict[str, Any] | None:
+def replayed_answer(model: type[_DeviceWrite], client_id: str, user: User | None = None) -> dict[str, Any] | None:
     """The stored answer for `client_id` marked as a replay, or None if it is new.
 
     With `user`, an id already used by another user is a conflict rather than a replay.
@@ -26,7 +30,7 @@ def replayed_answer(model: type, client_id: str, user: User | None = None) -> di
     return {**stored.response, "replay": True}
 
 
-def after_race(model: type, client_id: str) -> dict[str, Any]:
+def after_race(model: type[_DeviceWrite], client_id: str) -> dict[str, Any]:
     """After a unique-key failure: the row the other request stored first, or re-raise."""
     db.session.rollback()
     answer = replayed_answer(model, client_id)

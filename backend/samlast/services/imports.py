@@ -12,10 +12,11 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from marshmallow import ValidationError
+from sqlalchemy.orm import InstrumentedAttribute
 
 from samlast.extensions import db
 from samlast.i18n import Message
@@ -33,6 +34,7 @@ from samlast.models import (
     Vehicle,
     VehicleCompartment,
 )
+from samlast.models.base import Base
 from samlast.schemas.imports import ROW_SCHEMAS
 from samlast.services import geocoding
 from samlast.services.inventory import replace_collection
@@ -142,12 +144,17 @@ def _flatten(messages: Any) -> list[str]:
     return [m for value in messages for m in _flatten(value)]
 
 
-def _lookup(model: type, column: sa.Column, values: set[str]) -> dict[str, Any]:
+_Model = TypeVar("_Model", bound=Base)
+#: The imported models: each row is keyed by its unique ``external_id``.
+_Imported = TypeVar("_Imported", DeliveryPoint, Supplier, Vehicle, Order)
+
+
+def _lookup(model: type[_Model], column: InstrumentedAttribute[str], values: set[str]) -> dict[str, _Model]:
     rows = db.session.scalars(sa.select(model).where(column.in_(values))).all() if values else []
     return {getattr(row, column.key): row for row in rows}
 
 
-def _existing(model: type, rows: list[tuple[int, dict]], key: str = "external_id") -> dict:
+def _existing(model: type[_Imported], rows: list[tuple[int, dict]], key: str = "external_id") -> dict[str, _Imported]:
     return _lookup(model, model.external_id, {data[key] for _, data in rows})
 
 
@@ -189,7 +196,7 @@ def _fill_coordinates(rows: list[tuple[int, dict]], errors: _Errors, place: Call
             data["lat"], data["lon"] = coordinates
 
 
-def _upsert(model: type, existing: dict, data: dict, result: ImportResult) -> Any:
+def _upsert(model: type[_Imported], existing: dict[str, _Imported], data: dict, result: ImportResult) -> _Imported:
     obj = existing.get(data["external_id"])
     if obj is None:
         obj = model()
@@ -243,8 +250,8 @@ def _import_vehicles(rows, errors: _Errors, result: ImportResult) -> None:
             errors.add(number, "terminal", Message("import.unknown_terminal"), data["terminal"])
         if "shift_start" in data and "shift_end" in data and data["shift_start"] >= data["shift_end"]:
             errors.add(number, "shift_end", Message("import.shift_order"), f"{data['shift_end']:%H:%M}")
-        capacities = [data.get(f"{c.value}_kg") for c in TemperatureClass]
-        if None not in capacities and not any(kg > 0 for kg in capacities):
+        capacities_kg = [data.get(f"{c.value}_kg") for c in TemperatureClass]
+        if None not in capacities_kg and not any(kg > 0 for kg in capacities_kg):
             errors.add(number, "ambient_kg", Message("import.no_capacity"))
     _duplicates(rows, errors)
     if errors:

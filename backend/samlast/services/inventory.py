@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import InstrumentedAttribute
 
 from samlast.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from samlast.extensions import db
@@ -33,16 +34,23 @@ from samlast.models import (
     Vehicle,
     VehicleCompartment,
 )
+from samlast.models.base import Base
 from samlast.services import lookups
 
 Setter = Callable[[Any, Any], None]
 
 
+class _Identified(Protocol):
+    """A model class (the class itself) with an integer primary key column ``id``."""
+
+    id: InstrumentedAttribute[int]
+
+
 @dataclass(frozen=True)
 class Resource:
-    model: type
+    model: type[Base]
     label: str
-    references: dict[str, type] = field(default_factory=dict)
+    references: dict[str, type[Base]] = field(default_factory=dict)
     setters: dict[str, Setter] = field(default_factory=dict)
     search_column: str | None = "name"
     validate: Callable[[Any], None] | None = None
@@ -55,6 +63,19 @@ class Resource:
     scope: Callable[[User, sa.Select], sa.Select] = field(default=lambda user, query: query)
     # Narrows a list by its query arguments (e.g. an order's date).
     list_filter: Callable[[dict, sa.Select], sa.Select] | None = None
+
+    def id_column(self) -> InstrumentedAttribute[int]:
+        """The model's ``id``: every resource's model has one, which Base does not declare.
+
+        A method: mypy would type a property returning a descriptor as the descriptor's value.
+        """
+        return cast(_Identified, self.model).id
+
+    @property
+    def table(self) -> sa.Table:
+        table = self.model.__table__
+        assert isinstance(table, sa.Table)  # a declarative model maps one table (typed as any FromClause)
+        return table
 
     @property
     def noun(self) -> str:
@@ -85,12 +106,12 @@ def _check_references(resource: Resource, data: dict[str, Any]) -> None:
 
 def _check_unique(resource: Resource, data: dict[str, Any], current_id: int | None) -> None:
     errors: dict[str, list[str]] = {}
-    for column in resource.model.__table__.columns:
+    for column in resource.table.columns:
         if not column.unique or column.name not in data:
             continue
-        query = sa.select(resource.model.id).where(column == data[column.name])
+        query = sa.select(resource.id_column()).where(column == data[column.name])
         if current_id is not None:
-            query = query.where(resource.model.id != current_id)
+            query = query.where(resource.id_column() != current_id)
         if db.session.scalar(query) is not None:
             errors[column.name] = [Message("field.already_used", value=data[column.name])]
     if errors:
@@ -163,20 +184,22 @@ def delete(resource: Resource, obj: Any) -> None:
 
 def read_one(resource: Resource, user: User, object_id: int) -> Any:
     """One row the user may read; one outside their scope is as missing as one that is not there."""
-    query = resource.scope(user, sa.select(resource.model).where(resource.model.id == object_id))
+    query = resource.scope(user, sa.select(resource.model).where(resource.id_column() == object_id))
     obj = db.session.scalar(query)
     if obj is None:
         raise NotFound("record.not_found", {"what": Message(f"noun.{resource.noun}"), "id": object_id})
     return obj
 
 
-def read_page(resource: Resource, user: User, args: dict[str, Any]) -> tuple[list[Any], int]:
+def read_page(resource: Resource, user: User, args: dict[str, Any]) -> tuple[Sequence[Any], int]:
     """A page (limit/offset) of the rows the user may read, and how many there are on every page."""
     query = list_query(resource, args.get("q"))
     if resource.list_filter is not None:
         query = resource.list_filter(args, query)
     query = resource.scope(user, query)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    total = db.session.execute(
+        sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
+    ).scalar_one()
     return db.session.scalars(query.limit(args["limit"]).offset(args["offset"])).all(), total
 
 
@@ -221,13 +244,17 @@ def list_query(resource: Resource, q: str | None) -> sa.Select:
         # autoescape: "_" and "%" in a search are literal characters, not wildcards.
         column = getattr(resource.model, resource.search_column)
         query = query.where(column.icontains(q, autoescape=True))
-    return query.order_by(resource.model.id)
+    return query.order_by(resource.id_column())
 
 
 # Nested setters -------------------------------------------------------------
 
 
-def _rows_by_id(model: type, ids: Sequence[int], field_name: str) -> list[Any]:
+#: The models a nested setter refers to by a list of ids.
+_Referenced = TypeVar("_Referenced", ProductArea, DeliveryPoint)
+
+
+def _rows_by_id(model: type[_Referenced], ids: Sequence[int], field_name: str) -> list[_Referenced]:
     rows = db.session.scalars(sa.select(model).where(model.id.in_(ids))).all()
     missing = sorted(set(ids) - {row.id for row in rows})
     if missing:

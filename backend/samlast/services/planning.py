@@ -172,13 +172,13 @@ def build_day_problem(terminal: Terminal, plan_date: date) -> DayProblem:
             continue
         fixed_s, pallet_s = learned.service_model(point.id, point.service_time_min * 60, per_pallet_s)
         fixed_s += int(round(learned.excess.per_visit_s))  # the day's expected lunches and detours
-        windows, soft_latest_s = _with_margin(windows, learned.arrival_margin.margin_s, out_since)
+        job_windows, soft_latest_s = _with_margin(windows, learned.arrival_margin.margin_s, out_since)
         jobs.append(
             pl.Job.delivery_job(
                 key,
                 pl.Location(point.lat, point.lon),
                 {k: pl.Load(v[0], v[1]) for k, v in load.items()},
-                time_windows=windows,
+                time_windows=job_windows,
                 service_fixed_s=fixed_s,
                 service_per_pallet_s=pallet_s,
                 soft_latest_s=soft_latest_s,

@@ -162,6 +162,7 @@ def receipt_pdf(proof: ProofOfDelivery) -> bytes:
     if proof.receipt_pdf is None or not proof.images_sanitized:
         finish_proof(proof)
         db.session.commit()
+    assert proof.receipt_pdf is not None  # finish_proof renders a missing receipt
     return proof.receipt_pdf
 
 

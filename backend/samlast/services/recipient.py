@@ -164,6 +164,7 @@ def _stops_by_point_and_date(points: list[int], start: date, end: date) -> dict[
             for stop in db.session.scalars(
                 sa.select(Stop).join(Route).where(Route.plan_id.in_(plan_ids), Stop.delivery_point_id.in_(points))
             ):
+                assert stop.delivery_point_id is not None  # selected by its delivery point
                 found[(stop.delivery_point_id, day)] = stop
         day = date.fromordinal(day.toordinal() + 1)
     return found
@@ -288,6 +289,8 @@ def history(user: User, start: date, end: date, delivery_point_id: int | None = 
         query = query.where(ProofOfDelivery.delivery_point_id.in_(points))
     rows = []
     for proof, event in db.session.execute(query):
+        point = proof.delivery_point
+        assert point is not None  # the query takes proofs left at delivery points only
         confirmation = db.session.scalar(
             sa.select(ReceiptConfirmation)
             .where(ReceiptConfirmation.proof_id == proof.id)
@@ -301,7 +304,7 @@ def history(user: User, start: date, end: date, delivery_point_id: int | None = 
             rows.append(
                 {
                     "date": event.plan_date.isoformat(),
-                    "delivery_point": proof.delivery_point.name,
+                    "delivery_point": point.name,
                     "delivered_at": event.recorded_at,
                     "receiver_name": proof.receiver_name,
                     "article": line.article,

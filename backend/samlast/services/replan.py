@@ -19,7 +19,7 @@ def _planned_terminals(plan_date: date) -> list[Terminal]:
     ids = db.session.scalars(
         sa.select(Plan.terminal_id).where(Plan.plan_date == plan_date).distinct()
     ).all()
-    return [db.session.get(Terminal, terminal_id) for terminal_id in ids]
+    return [db.session.get_one(Terminal, terminal_id) for terminal_id in ids]
 
 
 def _already_waiting(terminal: Terminal, plan_date: date) -> bool:
