@@ -18,9 +18,11 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, time
+from functools import partial
 
 from samlast import planning as pl
 from samlast.i18n import Message
+from samlast.impact.factors import VehicleProfile
 from samlast.impact.model import ImpactInput, ImpactParams, ImpactSupplier
 from samlast.impact.routing import (
     SINGLE_CLASS,
@@ -81,11 +83,16 @@ def _vehicles(supplier: ImpactSupplier, jobs: list[pl.Job]) -> list[pl.Vehicle]:
     ]
 
 
+def _profile_of(profile: VehicleProfile, _vehicle_id: str) -> tuple[float, bool]:
+    """A supplier's trips all run on its one vehicle profile: kg CO2e per km, heavy or not."""
+    return profile.co2e_kg_per_km, profile.heavy
+
+
 def run_baseline(
     data: ImpactInput,
     params: ImpactParams,
     travel: PrecomputedTravel,
-    step: Callable[[str], None] = lambda message: None,
+    step: Callable[[Message], None] = lambda message: None,
 ) -> ScenarioRun:
     """Route every supplier's deliveries of every day from the supplier's location.
 
@@ -153,7 +160,7 @@ def run_baseline(
             "supplier_route",
             result.trips,
             municipality_of,
-            lambda _vid, p=profile: (p.co2e_kg_per_km, p.heavy),
+            partial(_profile_of, profile),
         )
         run.trips += records
         if travel.distance_m(supplier.location, data.terminal) > FAR_SUPPLIER_KM * 1000:

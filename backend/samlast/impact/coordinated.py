@@ -215,7 +215,7 @@ def run_distribution(
     *,
     time_limit_s: float,
     municipalities: Collection[str] | None = None,
-    step: Callable[[str], None] = lambda message: None,
+    step: Callable[[Message], None] = lambda message: None,
 ) -> ScenarioRun:
     """Route the terminal's deliveries of every delivery date of `plan`.
 

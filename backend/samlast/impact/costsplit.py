@@ -23,6 +23,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 CostFn = Callable[[frozenset[str]], float]
 
@@ -176,7 +177,7 @@ def split_table(
     rows = []
     for p in players:
         alone = standalone_cost.get(p)
-        row = {"municipality": p, "standalone_cost": None if alone is None else round(alone, 2)}
+        row: dict[str, Any] = {"municipality": p, "standalone_cost": None if alone is None else round(alone, 2)}
         worse = []
         for name, shares in rules.items():
             row[name] = round(shares[p], 2)

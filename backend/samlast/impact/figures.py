@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
+from typing import Any
 
 from samlast.impact.model import CHILD_KINDS
 from samlast.impact.routing import DeliveryRecord, TripRecord
@@ -88,7 +89,7 @@ def aggregate(
     local = sum(d.local_kg for d in ds)
     buildings = len({d.point for d in ds})
     n = len(ds)
-    out = {
+    out: dict[str, Any] = {
         "deliveries": n / divide_by,
         "buildings": buildings,
         "deliveries_per_building": n / buildings / divide_by if buildings else 0.0,

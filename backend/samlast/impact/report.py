@@ -19,7 +19,7 @@ from samlast.impact.figures import FIGURE_KEYS, change, scenario_figures, week_o
 from samlast.impact.model import ImpactInput, ImpactParams
 from samlast.impact.routing import PrecomputedTravel
 
-ProgressFn = Callable[[float, str], None]
+ProgressFn = Callable[[float, Message], None]
 
 HEADLINE_KEYS = (
     "deliveries",
@@ -148,8 +148,8 @@ def _cost_split(data, params, travel, plan, main_run, step) -> dict:
         km[s] = sum(t.km for t in run.trips if t.kind == "distribution")
     total = sum(t.cost for t in main_run.trips if t.kind == "distribution")
     cost[grand] = total
-    deliveries = defaultdict(float)
-    kg = defaultdict(float)
+    deliveries: defaultdict[str, float] = defaultdict(float)
+    kg: defaultdict[str, float] = defaultdict(float)
     for d in main_run.deliveries:
         deliveries[d.municipality] += 1
         kg[d.municipality] += d.kg

@@ -16,7 +16,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from samlast.models.base import Base, UTCDateTime, utcnow
-from samlast.models.route import Plan
 
 
 class LearnedParameters(Base):
@@ -29,9 +28,3 @@ class LearnedParameters(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-
-# The plan records which version it used. Declared here so the learning
-# feature stays in its own module; Declarative adds it to the plan table.
-Plan.learned_parameters_id = mapped_column(
-    sa.ForeignKey("learned_parameters.id", ondelete="SET NULL"), nullable=True
-)

@@ -89,6 +89,10 @@ class Plan(Base):
     unassigned: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
     params: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The learned parameters the plan used (samlast.models.learning); None before any learning.
+    learned_parameters_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("learned_parameters.id", ondelete="SET NULL")
+    )
 
     terminal: Mapped[Terminal] = relationship()
     routes: Mapped[list[Route]] = relationship(

@@ -357,7 +357,7 @@ def learn_travel(
             part = [z[j] - d - area_term(j) for j, b in enumerate(band_of) if b == i]
             band_terms[i] = huber_location(part, scale, 0.0, k)
         for i in range(len(area_terms)):
-            part = [z[j] - d - (band_terms[band_of[j]] if band_of[j] is not None else 0)
+            part = [z[j] - d - (band_terms[b] if (b := band_of[j]) is not None else 0)
                     for j in range(len(legs)) if i in touches[j]]
             area_terms[i] = huber_location(part, scale, 0.0, k)
     band_n = [sum(1 for b in band_of if b == i) for i in range(len(band_terms))]
@@ -436,8 +436,8 @@ def observations_from_route(
         if visit.point_id is not None:
             start = service_start_s(visit.arrived_s, visit.windows)
             services.append(ServiceObservation(visit.point_id, visit.pallets, float(max(0, leave - start))))
-        if i + 1 < len(visits) and visits[i + 1].arrived_s is not None:
-            nxt = visits[i + 1]
+        nxt = visits[i + 1] if i + 1 < len(visits) else None
+        if nxt is not None and nxt.arrived_s is not None:
             legs.append(LegObservation(visit.location, nxt.location, leave, float(nxt.arrived_s - leave),
                                        predict_s(visit.location, nxt.location)))
     return services, legs

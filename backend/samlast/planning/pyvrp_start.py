@@ -93,6 +93,9 @@ def supports(jobs: Sequence[Job]) -> bool:
     return all(job.kind is not JobKind.PICKUP_DELIVERY for job in jobs)
 
 
+INFEASIBLE_COST = int(np.iinfo(np.int64).max)
+
+
 class _Stop:
     """Stopping criterion: iteration cap, runtime cap, caller's cancel and progress."""
 
@@ -113,8 +116,10 @@ class _Stop:
         self._on_feasible, self._should_stop = on_feasible, should_stop
 
     def __call__(self, best_cost: int) -> bool:
-        # PyVRP passes cost(best): an int for a feasible solution, +inf otherwise.
-        if best_cost < float("inf") and (self._best is None or best_cost < self._best):
+        # PyVRP passes cost(best): an int for a feasible solution; while none is feasible, the
+        # largest int64 (PyVRP 0.14; earlier versions +inf), as its own FirstFeasible reads it.
+        feasible = best_cost < INFEASIBLE_COST
+        if feasible and (self._best is None or best_cost < self._best):
             self._best = best_cost
             self._on_feasible(int(best_cost))
         if self._should_stop():

@@ -9,7 +9,7 @@ locks held across requests.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -64,7 +64,7 @@ def _slot_row(template: SlotTemplate, slot_date: date) -> PickupSlot:
             )
     except IntegrityError:
         pass  # the other request created it first
-    return db.session.scalar(query)
+    return db.session.scalars(query).one()
 
 
 def _check_range(start: date, end: date) -> None:
@@ -137,12 +137,12 @@ def _reserve(slot: PickupSlot, kg: float, pallets: float) -> bool:
         .values(booked_kg=PickupSlot.booked_kg + kg, booked_pallets=PickupSlot.booked_pallets + pallets)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return cast(sa.CursorResult, result).rowcount == 1
 
 
 def _room_left_error(slot_id: int, kg: float, pallets: float) -> Conflict:
     """The slot is full: name each quantity that does not fit and what is left of it."""
-    slot = db.session.get(PickupSlot, slot_id)
+    slot = db.session.get_one(PickupSlot, slot_id)
     free_kg = round(slot.capacity_kg - slot.booked_kg, 3)
     free_pallets = round(slot.capacity_pallets - slot.booked_pallets, 3)
     fields = {}
@@ -167,6 +167,7 @@ def _supplier_of(user: User, supplier_id: int | None) -> Supplier:
     if user.role == Role.PRODUCER:
         if supplier_id not in (None, user.supplier_id):
             raise Forbidden("booking.own_farm_only")
+        assert user.supplier is not None  # a producer account is always linked to its farm
         return user.supplier
     if supplier_id is None:
         raise ValidationFailed("booking.supplier_required", {}, {"supplier_id": [Message("field.required")]})

@@ -237,7 +237,8 @@ def _route_visits(route: Route, events: list[DriverEvent], resets: dict[str, str
     day = route.plan.plan_date
     by_stop: dict[int, list[DriverEvent]] = defaultdict(list)
     for event in events:
-        by_stop[event.stop_id].append(event)
+        if event.stop_id is not None:
+            by_stop[event.stop_id].append(event)
     times = [e.recorded_at for e in events]
     positions = list(db.session.scalars(
         sa.select(VehiclePosition).where(
@@ -294,7 +295,8 @@ def collect_observations(resets: dict[str, str] | None = None, until: date | Non
         query = query.where(DriverEvent.plan_date <= until)
     by_route: dict[int, list[DriverEvent]] = defaultdict(list)
     for event in db.session.scalars(query.order_by(DriverEvent.id)):
-        by_route[event.route_id].append(event)
+        if event.route_id is not None:
+            by_route[event.route_id].append(event)
     routes = db.session.scalars(
         sa.select(Route).where(Route.id.in_(by_route)).options(selectinload(Route.stops))
     ).all()
@@ -314,7 +316,10 @@ def collect_observations(resets: dict[str, str] | None = None, until: date | Non
         visits = _route_visits(route, by_route[route.id], resets or {})
         matrix = base.matrix([v.location for v in visits]).durations_s
         index = {v.location: i for i, v in enumerate(visits)}
-        s, g = lrn.observations_from_route(visits, lambda a, b, m=matrix, ix=index: m[ix[a]][ix[b]])
+        def predict_s(a: pl.Location, b: pl.Location, m=matrix, ix=index) -> float:
+            return m[ix[a]][ix[b]]
+
+        s, g = lrn.observations_from_route(visits, predict_s)
         services += s
         legs += g
     return services, legs, len(routes), deviations

@@ -186,7 +186,7 @@ def _table(
     *,
     text_cols: tuple[int, ...] = (0,),
     bold_rows: tuple[int, ...] = (),
-    spans: list[tuple[tuple[int, int], tuple[int, int]]] = (),
+    spans: tuple[tuple[tuple[int, int], tuple[int, int]], ...] = (),
     total_row: bool = False,
 ) -> Table:
     """A table whose cells wrap and fit: text columns left, numbers right, header rows shaded.
@@ -526,7 +526,7 @@ def _school(result: dict, locale: str) -> list[Any]:
                 head,
                 body,
                 [54, 18, 25, 25, 26, 26],
-                spans=[((2, 0), (3, 0)), ((4, 0), (5, 0)), ((0, 0), (0, 1)), ((1, 0), (1, 1))],
+                spans=(((2, 0), (3, 0)), ((4, 0), (5, 0)), ((0, 0), (0, 1)), ((1, 0), (1, 1))),
             )
         )
     heavy = result["comparison"]["heavy_vehicle_visits_schools_preschools"]
@@ -561,7 +561,7 @@ def _towns(result: dict, locale: str) -> list[Any]:
         [text("impact.pdf.towns.all", None, locale)]
         + [w.number(x[k], locale) for k in keys for x in (total_b, total_c)]
     )
-    spans = [((0, 0), (0, 1))] + [((1 + 2 * i, 0), (2 + 2 * i, 0)) for i in range(4)]
+    spans = (((0, 0), (0, 1)), *(((1 + 2 * i, 0), (2 + 2 * i, 0)) for i in range(4)))
     return [
         _p(text("impact.pdf.towns", None, locale), "h2"),
         _p(text("impact.pdf.towns.intro", None, locale)),

@@ -544,3 +544,17 @@ def test_warm_start_option_is_validated():
         SolveParams(warm_start="lkh")
     with pytest.raises(ValueError):
         SolveParams(warm_start_share=1.0)
+
+
+@pytest.mark.parametrize("infeasible", [2**63 - 1, float("inf")], ids=["int64 max (PyVRP 0.14)", "+inf"])
+def test_pyvrp_search_gives_up_when_nothing_feasible_turns_up(infeasible):
+    """The all-jobs-required search stops after its share of iterations when no solution is
+    feasible, and reports nothing as a feasible cost."""
+    from samlast.planning.pyvrp_start import _Stop
+
+    reported: list[int] = []
+    stop = _Stop(1000, 60.0, reported.append, lambda: False, give_up=(3, 60.0))
+    assert [stop(infeasible) for _ in range(4)] == [False, False, False, True]
+    assert reported == []
+    feasible = _Stop(1000, 60.0, reported.append, lambda: False, give_up=(3, 60.0))
+    assert [feasible(500) for _ in range(4)] == [False] * 4 and reported == [500]
