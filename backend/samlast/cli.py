@@ -142,9 +142,9 @@ def worker_command(queues: str) -> None:
 @click.password_option()
 def create_user_command(username: str, role: str, password: str) -> None:
     """Create a coordinator or driver account."""
-    from samlast.services import inventory
+    from samlast.services import master_data
 
-    inventory.create(inventory.USERS, {"username": username, "role": role, "password": password})
+    master_data.create(master_data.USERS, {"username": username, "role": role, "password": password})
     click.echo(f"Created {role} {username}.")
 
 

@@ -192,7 +192,7 @@ def test_unexpected_error_is_json_500_without_details(app, client, coordinator, 
     def boom(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr("samlast.services.inventory.list_query", boom)
+    monkeypatch.setattr("samlast.services.master_data.list_query", boom)
     error = assert_shape(client.get(CLUSTERS, headers=coordinator), 500, "internal_error")
     assert "secret" not in error["message"]
 

@@ -221,6 +221,15 @@ def test_orders_import_errors(world):
     assert count(Order) == 0
 
 
+def test_orders_without_delivery_point_or_supplier_are_errors_not_a_crash(world):
+    header = "order_external_id,delivery_point,supplier,requested_date,article,quantity,unit,weight_kg,"
+    header += "temperature_class\n"
+    text = header + "O-1,,,2026-12-01,Mjölk,20,l,20,chilled\n"
+    result = imports.import_csv("orders", text.encode())
+    assert {(e.row, e.column) for e in result.errors} == {(2, "delivery_point"), (2, "supplier")}
+    assert count(Order) == 0
+
+
 def test_the_documented_example_files_import_into_the_demo_cluster(app):
     """docs/import/*.csv name the demo's municipalities, terminal and product areas: imported in
     the order the README gives (points, suppliers, vehicles, then orders naming them), each is

@@ -57,10 +57,10 @@ def test_every_message_key_and_error_code_in_the_code_has_a_text():
 def test_generic_error_codes_and_built_keys_have_texts():
     from samlast.errors import HTTP_CODES
     from samlast.impact.model import AS_ORDERED, BY_KIND, FIXED_2
-    from samlast.services import inventory
+    from samlast.services import master_data
 
     built = [f"err.{code}" for code in HTTP_CODES.values()]
-    built += [f"noun.{r.noun}" for r in vars(inventory).values() if isinstance(r, inventory.Resource)]
+    built += [f"noun.{r.noun}" for r in vars(master_data).values() if isinstance(r, master_data.Resource)]
     built += [f"impact.pattern.{p.name}" for p in (AS_ORDERED, FIXED_2, BY_KIND)]
     built += [f"import.kind.{kind}" for kind in ("delivery_points", "suppliers", "vehicles", "orders")]
     assert [k for k in built if not i18n.has(k)] == []

@@ -24,7 +24,7 @@ def init_api(app: Flask) -> Api:
         feedback,
         impact,
         imports,
-        inventory,
+        master_data,
         planning,
         producer,
         push,
@@ -55,6 +55,6 @@ def init_api(app: Flask) -> Api:
     api.register_blueprint(push.blp)
     for blp in producer.blueprints():
         api.register_blueprint(blp)
-    for blp in inventory.blueprints():
+    for blp in master_data.blueprints():
         api.register_blueprint(blp)
     return api

@@ -13,7 +13,7 @@ from samlast.realtime import auth as realtime_auth
 from samlast.schemas.common import MessageSchema
 from samlast.schemas.users import LoginSchema, TokenSchema, UserSchema
 from samlast.services import auth as auth_service
-from samlast.services import inventory
+from samlast.services import master_data
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Log in and out")
 
@@ -69,7 +69,7 @@ class RevokeTokens(MethodView):
     @require_roles(*COORDINATOR)
     @blp.response(200, MessageSchema)
     def post(self, user_id):
-        user = inventory.get_or_404(inventory.USERS, user_id)
+        user = master_data.get_or_404(master_data.USERS, user_id)
         count = auth_service.revoke_all_tokens(user)
         # A lost phone: cut its sockets here; other processes cut them on their next message,
         # and the driver's room is closed everywhere (via the message queue) so no push reaches it.

@@ -1,6 +1,6 @@
 """One factory for the coordinator's CRUD endpoints, so each resource is a few lines.
 
-Reads are scoped per role by the resource (samlast.services.inventory: a recipient
+Reads are scoped per role by the resource (samlast.services.master_data: a recipient
 sees only their own delivery points, a producer only their own supplier); objects
 outside the scope answer 404, so ids of other tenants' objects are not even confirmed.
 """
@@ -14,8 +14,8 @@ from marshmallow import Schema
 from samlast.api.security import COORDINATOR, current_user, require_roles
 from samlast.models import Role
 from samlast.schemas.common import ListQuerySchema
-from samlast.services import inventory
-from samlast.services.inventory import Resource
+from samlast.services import master_data
+from samlast.services.master_data import Resource
 
 #: A list answers one page (limit/offset); this header gives the number of rows of every page together.
 TOTAL_HEADER = "X-Total-Count"
@@ -49,31 +49,31 @@ def crud_blueprint(
         @blp.arguments(list_args, location="query")
         @blp.response(200, schema_cls(many=True), headers=_TOTAL_DOC)
         def get(self, args):
-            rows, total = inventory.read_page(resource, current_user(), args)
+            rows, total = master_data.read_page(resource, current_user(), args)
             return rows, {TOTAL_HEADER: str(total)}
 
         @require_roles(*COORDINATOR)
         @blp.arguments(schema_cls)
         @blp.response(201, schema_cls)
         def post(self, data):
-            return inventory.create(resource, data)
+            return master_data.create(resource, data)
 
     @blp.route("/<int:object_id>")
     class Item(MethodView):
         @require_roles(*read_roles)
         @blp.response(200, schema_cls)
         def get(self, object_id):
-            return inventory.read_one(resource, current_user(), object_id)
+            return master_data.read_one(resource, current_user(), object_id)
 
         @require_roles(*COORDINATOR)
         @blp.arguments(_patch_schema(schema_cls))
         @blp.response(200, schema_cls)
         def patch(self, data, object_id):
-            return inventory.update(resource, inventory.get_or_404(resource, object_id), data)
+            return master_data.update(resource, master_data.get_or_404(resource, object_id), data)
 
         @require_roles(*COORDINATOR)
         @blp.response(204)
         def delete(self, object_id):
-            inventory.delete(resource, inventory.get_or_404(resource, object_id))
+            master_data.delete(resource, master_data.get_or_404(resource, object_id))
 
     return blp

@@ -19,7 +19,7 @@ from samlast.schemas.producer import (
     SlotTemplateSchema,
 )
 from samlast.schemas.recipient import DateRangeSchema
-from samlast.services import bookings, inventory
+from samlast.services import bookings, master_data
 
 blp = Blueprint(
     "producer",
@@ -92,4 +92,4 @@ class BookingItem(MethodView):
 
 
 def blueprints():
-    return [blp, crud_blueprint("slot_templates", inventory.SLOT_TEMPLATES, SlotTemplateSchema)]
+    return [blp, crud_blueprint("slot_templates", master_data.SLOT_TEMPLATES, SlotTemplateSchema)]

@@ -37,7 +37,7 @@ from samlast.models import (
 from samlast.models.base import Base
 from samlast.schemas.imports import ROW_SCHEMAS
 from samlast.services import geocoding
-from samlast.services.inventory import replace_collection
+from samlast.services.master_data import replace_collection
 
 MAX_ERRORS = 200
 
@@ -270,8 +270,10 @@ def _import_vehicles(rows, errors: _Errors, result: ImportResult) -> None:
 
 
 def _import_orders(rows, errors: _Errors, result: ImportResult) -> None:
-    points = _lookup(DeliveryPoint, DeliveryPoint.external_id, {d["delivery_point"] for _, d in rows})
-    suppliers = _lookup(Supplier, Supplier.external_id, {d["supplier"] for _, d in rows})
+    points = _lookup(
+        DeliveryPoint, DeliveryPoint.external_id, {d["delivery_point"] for _, d in rows if "delivery_point" in d}
+    )
+    suppliers = _lookup(Supplier, Supplier.external_id, {d["supplier"] for _, d in rows if "supplier" in d})
     areas = {a.name.lower(): a for a in db.session.scalars(sa.select(ProductArea))}
     heads: dict[str, tuple[int, dict]] = {}
     lines: dict[str, list[dict]] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from samlast.api.crud import crud_blueprint
 from samlast.models import Role
 from samlast.schemas.fleet import VehicleSchema
-from samlast.schemas.inventory import (
+from samlast.schemas.master_data import (
     ClusterSchema,
     DeliveryPointSchema,
     MunicipalitySchema,
@@ -15,7 +15,7 @@ from samlast.schemas.inventory import (
 )
 from samlast.schemas.orders import OrderQuerySchema, OrderSchema
 from samlast.schemas.users import UserSchema
-from samlast.services import inventory as res
+from samlast.services import master_data as res
 
 ALL_ROLES = tuple(Role)
 
