@@ -391,7 +391,7 @@ def test_socketio_namespaces_per_role(app, scene, namespace):
 
 
 def test_socketio_driver_events_are_scoped(app, delivered, make_user, monkeypatch):
-    monkeypatch.setattr("samlast.services.delivery.today", lambda: MONDAY)
+    monkeypatch.setitem(app.config, "DEMO_TODAY", MONDAY.isoformat())
     _, other = make_user(D, "snoop")
     client = socketio.test_client(
         app, namespace="/driver", auth={"token": other["Authorization"].split()[1]}
@@ -412,7 +412,7 @@ def test_revoked_token_is_refused_and_disconnected(
     app, client, delivered, coordinator, monkeypatch
 ):
     """A lost phone: after revoke-tokens its socket is cut and it cannot connect again."""
-    monkeypatch.setattr("samlast.services.delivery.today", lambda: MONDAY)
+    monkeypatch.setitem(app.config, "DEMO_TODAY", MONDAY.isoformat())
     token = delivered["owner"]["Authorization"].split()[1]
     phone = socketio.test_client(app, namespace="/driver", auth={"token": token})
     assert phone.is_connected("/driver")

@@ -17,7 +17,7 @@ def _token(user: User) -> str:
 
 @pytest.fixture
 def connect(app, monkeypatch):
-    monkeypatch.setattr("samlast.services.delivery.today", lambda: MONDAY)
+    monkeypatch.setitem(app.config, "DEMO_TODAY", MONDAY.isoformat())
     clients = []
 
     def _connect(token: str | None, namespace: str = "/driver"):

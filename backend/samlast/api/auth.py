@@ -8,8 +8,9 @@ from flask_smorest import Blueprint
 
 from samlast.api.security import COORDINATOR, current_user, require_roles
 from samlast.errors import DomainError
-from samlast.extensions import limiter
+from samlast.extensions import limiter, socketio
 from samlast.realtime import auth as realtime_auth
+from samlast.realtime.driver import driver_room
 from samlast.schemas.common import MessageSchema
 from samlast.schemas.users import LoginSchema, TokenSchema, UserSchema
 from samlast.services import auth as auth_service
@@ -74,8 +75,6 @@ class RevokeTokens(MethodView):
         # A lost phone: cut its sockets here; other processes cut them on their next message,
         # and the driver's room is closed everywhere (via the message queue) so no push reaches it.
         realtime_auth.disconnect_sessions(user_id=user.id)
-        from samlast.extensions import socketio
-        from samlast.realtime.driver import driver_room
 
         socketio.close_room(driver_room(user.id), namespace="/driver")
         return {"message": f"Revoked {count} token(s) of {user.username}."}

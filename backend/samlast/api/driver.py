@@ -6,6 +6,7 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from samlast import clock
 from samlast.api.security import current_user, require_roles
 from samlast.models import Role
 from samlast.schemas.driver import (
@@ -38,7 +39,7 @@ class DriverRoutes(MethodView):
     @blp.response(200, DriverRouteSchema(many=True))
     def get(self, args):
         """The caller's routes in the current plan of a date (default today)."""
-        return delivery.routes_of_driver(current_user(), args.get("date") or delivery.today())
+        return delivery.routes_of_driver(current_user(), args.get("date") or clock.today())
 
 
 @blp.route("/driver/events")

@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from samlast import clock
 from samlast.api.security import require_roles
 from samlast.models import Role
 from samlast.schemas.feedback import LateRiskQuerySchema, LateRiskSchema, ParametersSchema
-from samlast.services import delivery, eta, feedback
+from samlast.services import eta, feedback
 
 blp = Blueprint(
     "feedback",
@@ -55,4 +56,4 @@ class LateRisks(MethodView):
     def get(self, args):
         """Routes of a date with stops expected after the end of their time window."""
 
-        return eta.late_risks(args.get("date") or delivery.today())
+        return eta.late_risks(args.get("date") or clock.today())

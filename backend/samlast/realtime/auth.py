@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import request
 
+from samlast.extensions import socketio
 from samlast.models import User
 from samlast.services import auth as auth_service
 
@@ -46,7 +47,6 @@ def forget() -> None:
 def session_user() -> User | None:
     """The connection's user while its token is still valid; otherwise cut the connection
     (just after this message's "unauthorized" answer has gone out)."""
-    from samlast.extensions import socketio
 
     key = (request.namespace, request.sid)
     user_id, token = _sessions.get(key, (None, ""))
@@ -65,7 +65,6 @@ def session_user() -> User | None:
 
 def disconnect_sessions(*, user_id: int | None = None, token: str | None = None) -> int:
     """Cut this process's connections of a user or of one token; returns how many."""
-    from samlast.extensions import socketio
 
     cut = 0
     for (namespace, sid), (uid, tok) in list(_sessions.items()):

@@ -6,8 +6,11 @@ from flask import request
 from flask_socketio import Namespace, emit, join_room
 from marshmallow import ValidationError
 
+from samlast import clock
 from samlast.models import Role, User
 from samlast.realtime.auth import accept, forget, session_user, user_from_auth
+from samlast.schemas.driver import DriverRouteSchema, PositionInputSchema
+from samlast.services import delivery
 
 # Socket id -> user id of the drivers connected to this process.
 _connected: dict[str, int] = {}
@@ -40,7 +43,6 @@ class DriverNamespace(Namespace):
         user = self._user()
         if user is None or not isinstance(data, dict):
             return {"ok": False, "error": "unauthorized" if user is None else "bad_request"}
-        from samlast.services import delivery
 
         acknowledged = delivery.acknowledge_route(user, data.get("route_id") or 0, data.get("version"))
         if acknowledged is None:
@@ -54,8 +56,6 @@ class DriverNamespace(Namespace):
         return {"ok": True, **_routes_payload(user)}
 
     def on_position(self, data):
-        from samlast.schemas.driver import PositionInputSchema
-        from samlast.services import delivery
 
         user = self._user()
         if user is None:
@@ -68,10 +68,8 @@ class DriverNamespace(Namespace):
 
 
 def _routes_payload(user: User) -> dict:
-    from samlast.schemas.driver import DriverRouteSchema
-    from samlast.services import delivery
 
-    day = delivery.today()
+    day = clock.today()
     return {
         "plan_date": day.isoformat(),
         "routes": DriverRouteSchema(many=True).dump(delivery.routes_of_driver(user, day)),

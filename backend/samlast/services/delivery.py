@@ -15,11 +15,11 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from samlast import clock
 from samlast.errors import NotFound, ValidationFailed
 from samlast.extensions import db
 from samlast.i18n import Message
 from samlast.models import (
+    DeliveryPoint,
     Deviation,
     DeviationCode,
     DriverEvent,
@@ -70,10 +70,6 @@ def current_stop(plan_date: date, job_key: str) -> Stop | None:
     return db.session.scalar(
         sa.select(Stop).join(Route).where(Route.plan_id.in_(plan_ids), Stop.job_key == job_key)
     )
-
-
-def today() -> date:
-    return clock.today()
 
 
 def _flag(stop: Stop | None, user: User) -> str:
@@ -144,7 +140,6 @@ def _proof(event: DriverEvent, stop: Stop | None, data: dict[str, Any]) -> Proof
 
 
 def _point_of(job_key: str) -> int | None:
-    from samlast.models import DeliveryPoint
 
     kind, _, ident = job_key.partition(":")
     if kind != "dp" or not ident.isdigit():
@@ -399,7 +394,6 @@ def resolve_flagged(event_id: int) -> DriverEvent:
 
 
 def return_balance() -> list[dict[str, Any]]:
-    from samlast.models import DeliveryPoint
 
     rows = db.session.execute(
         sa.select(

@@ -30,6 +30,8 @@ from samlast.models import (
     ProductArea,
     ReceivingWindow,
     Role,
+    SlotKind,
+    SlotTemplate,
     Supplier,
     SupplierKind,
     TemperatureClass,
@@ -89,7 +91,6 @@ DEMO_SLOTS = (
 
 
 def _slot_templates() -> None:
-    from samlast.models import SlotKind, SlotTemplate
 
     terminal = db.session.scalar(sa.select(Terminal).order_by(Terminal.id))
     for name, kind, weekday, start, end, kg, pallets in DEMO_SLOTS:

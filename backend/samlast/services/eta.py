@@ -20,6 +20,7 @@ from samlast.clock import at, aware, seconds_of
 from samlast.models import DriverEvent, EventKind, Route, Stop, StopStatus
 from samlast.planning.learning import service_start_s
 from samlast.services import notify, planning
+from samlast.services.feedback import current_model, stop_pallets, stop_windows
 
 
 def breaks_before(route: Route) -> dict[int, int]:
@@ -41,7 +42,6 @@ def service_s(stop: Stop, model) -> int:
     """Learned service seconds at `stop` (the point's defaults if nothing is learned)."""
     from flask import current_app
 
-    from samlast.services.feedback import stop_pallets
 
     per_pallet = current_app.config["PLANNING_SERVICE_PER_PALLET_S"]
     fixed = stop.delivery_point.service_time_min * 60 if stop.delivery_point else 10 * 60
@@ -53,7 +53,6 @@ def forecast(route: Route, after: Stop, clock_s: int, model) -> list[tuple[Stop,
 
     `clock_s` is when the vehicle leaves `after`.
     """
-    from samlast.services.feedback import stop_windows
 
     ahead = [s for s in route.stops if s.sequence > after.sequence and s.status == StopStatus.PLANNED]
     if not ahead:
@@ -73,7 +72,6 @@ def forecast(route: Route, after: Stop, clock_s: int, model) -> list[tuple[Stop,
 def update_after(event: DriverEvent) -> tuple[list[Stop], Stop | None]:
     """Recompute ETAs after `event` in the event's transaction; returns (stops whose ETA was set,
     the next stop). A late risk is published when that transaction commits."""
-    from samlast.services.feedback import current_model, stop_windows
     stop = event.stop
     if stop is None or event.flagged:
         return [], None
@@ -98,7 +96,6 @@ def update_after(event: DriverEvent) -> tuple[list[Stop], Stop | None]:
 
 def stops_at_risk(route: Route) -> list[tuple[Stop, int]]:
     """Planned stops expected after the end of their last window, with the lateness in seconds."""
-    from samlast.services.feedback import stop_windows
 
     out = []
     for stop in route.stops:

@@ -20,6 +20,7 @@ from samlast.extensions import db
 from samlast.i18n import Message
 from samlast.models import JobStatus, PlanningJob, Terminal, User
 from samlast.models.base import utcnow
+from samlast.schemas.planning import PlanningJobSchema
 from samlast.services import notify, planning
 from samlast.services.background import Worker, rq_queue
 
@@ -31,7 +32,6 @@ _planner = Worker("planner")
 
 
 def job_payload(job: PlanningJob) -> dict:
-    from samlast.schemas.planning import PlanningJobSchema
 
     return PlanningJobSchema().dump(job)
 

@@ -7,11 +7,11 @@ from datetime import UTC, timedelta
 from flask import current_app
 
 from samlast.models import DriverEvent, EventKind
+from samlast.services import replan
 
 
 def check(event: DriverEvent) -> bool:
     """Start a re-plan of the day if this arrival is later than the tolerance; True if started."""
-    from samlast.services import replan
 
     stop = event.stop
     if event.kind != EventKind.ARRIVE or stop is None or event.flagged:

@@ -7,6 +7,8 @@ from typing import Any, TypeVar
 from samlast.errors import NotFound
 from samlast.extensions import db
 from samlast.i18n import Message
+from samlast.models import Terminal
+from samlast.services import planning
 
 T = TypeVar("T")
 
@@ -22,8 +24,6 @@ def get_or_404(model: type[T], ident: Any, code: str = "record.not_found", **par
 
 def terminal_or_default(terminal_id: int | None):
     """The terminal asked for, or the cluster's first one when none is named."""
-    from samlast.models import Terminal
-    from samlast.services import planning
 
     if terminal_id is None:
         return planning.default_terminal()

@@ -35,7 +35,7 @@ from samlast.models import (
     VehicleCompartment,
 )
 from samlast.models.base import Base
-from samlast.services import lookups
+from samlast.services import lookups, replan
 
 Setter = Callable[[Any, Any], None]
 
@@ -354,14 +354,12 @@ SUPPLIERS = Resource(
     Supplier, "supplier", setters={"product_area_ids": _set_product_areas}, scope=_scope_suppliers
 )
 def _replan_for_order(order: Order | None, before: dict[str, Any]) -> None:
-    from samlast.services import replan
 
     dates = {before.get("requested_date"), order.requested_date if order else None}
     replan.replan_dates({d for d in dates if d is not None}, "order changed")
 
 
 def _replan_for_vehicle(vehicle: Vehicle | None, before: dict[str, Any]) -> None:
-    from samlast.services import replan
 
     if vehicle is None or (before.get("active") and not vehicle.active):
         replan.replan_vehicle_dropout(before.get("id"), "vehicle dropped out")

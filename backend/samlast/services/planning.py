@@ -31,17 +31,19 @@ from samlast.extensions import db
 from samlast.i18n import Message
 from samlast.models import (
     DeliveryPoint,
+    DriverEvent,
     Order,
     OrderStatus,
     Plan,
     Route,
+    SlotKind,
     Stop,
     StopKind,
     StopStatus,
     Terminal,
     Vehicle,
 )
-from samlast.services import notify
+from samlast.services import bookings, feedback, notify
 from samlast.services import unassigned as unassigned_jobs
 from samlast.services.route_changes import route_changes
 
@@ -127,7 +129,6 @@ def _orders_due(plan_date: date) -> list[Order]:
 
 def build_day_problem(terminal: Terminal, plan_date: date) -> DayProblem:
     """Translate the orders due on `plan_date` into the planner's problem."""
-    from samlast.services import feedback
 
     per_pallet_s = current_app.config["PLANNING_SERVICE_PER_PALLET_S"]
     learned = feedback.current_model()
@@ -216,8 +217,6 @@ def _with_margin(
 
 def _pickup_jobs(terminal: Terminal, plan_date: date, infos: dict[str, JobInfo], per_pallet_s: int) -> list[pl.Job]:
     """Farm pickups booked for the day become pickup jobs (goods to the terminal)."""
-    from samlast.models import SlotKind
-    from samlast.services import bookings
 
     jobs = []
     for booking in bookings.bookings_due(plan_date, terminal.id):
@@ -321,7 +320,6 @@ def _facts(previous: Plan | None, day: DayProblem) -> Facts:
     happened = [s for route in previous.routes for s in route.stops if s.status in FIXED_STATUSES]
     if not happened:
         return facts
-    from samlast.models import DriverEvent
 
     rows = db.session.execute(
         sa.select(DriverEvent.job_key, sa.func.min(DriverEvent.recorded_at))
@@ -592,8 +590,6 @@ def _measure(route: Route, vehicle: Vehicle, terminal: Terminal, travel: pl.Trav
 
 def _confirm_bookings(plan_date: date, terminal: Terminal, plan: Plan) -> None:
     """Producers see the pickup time once the day is planned (the slot start for drop-offs)."""
-    from samlast.models import SlotKind
-    from samlast.services import bookings
 
     planned = {stop.booking_id: stop for route in plan.routes for stop in route.stops if stop.booking_id}
     for booking in bookings.bookings_due(plan_date, terminal.id):
@@ -677,7 +673,6 @@ def _announce(plan: Plan) -> None:
 
 
 def _travel_model() -> pl.TravelMatrixProvider:
-    from samlast.services import feedback
 
     url = current_app.config.get("OSRM_URL")
     return pl.OsrmTravelModel(url) if url else feedback.current_model().travel_model()

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from samlast.extensions import db
 from samlast.models import Plan, StopStatus
+from samlast.schemas.driver import DriverRouteSchema
 
 
 def _diff(old_keys: list[str], new_keys: list[str], happened: set[str]) -> dict[str, Any]:
@@ -27,7 +28,6 @@ def _diff(old_keys: list[str], new_keys: list[str], happened: set[str]) -> dict[
 
 def route_changes(plan: Plan) -> list[dict[str, Any]]:
     """Messages for drivers whose route is new, changed or gone in `plan`."""
-    from samlast.schemas.driver import DriverRouteSchema
 
     previous = db.session.scalar(
         sa.select(Plan).where(
