@@ -37,10 +37,10 @@ test-postgres: setup
 
 setup: $(PY_STAMP) $(PWA_INDEX)
 
-# chromium for the browser tests, redis-server for the multi-process tests (tests/integration),
+# chromium (with its translations, so it is a Swedish browser) for the browser tests, redis-server for the multi-process tests (tests/integration),
 # poppler-utils (pdftoppm, pdftotext) for the test that reads the impact report's PDF.
 system-packages:
-	@bash scripts/install-system-packages.sh chromium redis-server poppler-utils
+	@bash scripts/install-system-packages.sh chromium chromium-l10n redis-server poppler-utils
 
 $(PY_STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -66,9 +66,9 @@ db: $(PY_STAMP)
 demo: db
 	$(BIN)/flask samlast demo --plan-today
 
-# Refresh the README's screenshots (docs/screenshots/) from the browser tests.
+# Refresh the README's screenshots (docs/screenshots/) from the walk over every screen on the demo day.
 screenshots: setup system-packages
-	UPDATE_SCREENSHOTS=1 $(BIN)/pytest tests/e2e
+	UPDATE_SCREENSHOTS=1 $(BIN)/pytest tests/e2e/test_swedish.py
 
 lint: $(PY_STAMP) $(NPM_STAMP) $(OPENAPI)
 	$(BIN)/ruff check backend tests bench

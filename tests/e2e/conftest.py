@@ -350,7 +350,10 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        # Headless Chromium formats date fields by the process locale, not --lang: a Swedish
+        # desktop's environment, so a date reads 2026-12-07 as it does for the coordinator.
+        swedish = {**os.environ, "LANG": "sv_SE.UTF-8", "LC_ALL": "sv_SE.UTF-8", "LANGUAGE": "sv"}
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, env=swedish)
         yield browser
         browser.close()
 
