@@ -147,14 +147,3 @@ def run_planning_job(job_id: str) -> None:
     job = db.session.get_one(PlanningJob, job_id)
     # The job row was finished in its own short transaction (_update): its news goes now.
     notify.now(notify.Event("planning_job", job_payload(job)))
-
-
-def wait_for(job_id: str, timeout_s: float = 120.0) -> PlanningJob:
-    """Block until a job has ended (CLI and tests)."""
-    deadline = clock.monotonic() + timeout_s
-    while True:
-        db.session.expire_all()
-        job = db.session.get_one(PlanningJob, job_id)
-        if job.status in (JobStatus.SUCCEEDED, JobStatus.FAILED) or clock.monotonic() > deadline:
-            return job
-        clock.sleep(0.2)
