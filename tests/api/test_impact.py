@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-import time as clock
 
 import pytest
 
 from samlast.models import Role
 from samlast.services import impact as impact_service
 from tests.conftest import MONDAY
+from tests.waiting import api_of, wait_for_job
 
 FAST = {"time_limit_s": 0.3, "shapley_time_limit_s": 0.2}
 
@@ -19,16 +19,6 @@ FAST = {"time_limit_s": 0.3, "shapley_time_limit_s": 0.2}
 def _drain_impact_runs():
     yield
     impact_service.drain()
-
-
-def _wait(client, headers, report_id: str, timeout: float = 60.0) -> dict:
-    deadline = clock.monotonic() + timeout
-    while clock.monotonic() < deadline:
-        report = client.get(f"/api/v1/impact/reports/{report_id}", headers=headers).json
-        if report["status"] in ("succeeded", "failed"):
-            return report
-        clock.sleep(0.1)
-    raise AssertionError(f"impact report {report_id} did not finish")
 
 
 def test_coordinator_runs_a_report_and_reads_the_result(client, coordinator, day, world):
@@ -45,7 +35,7 @@ def test_coordinator_runs_a_report_and_reads_the_result(client, coordinator, day
     assert started["status"] in ("queued", "running", "succeeded")
     assert started["parameters"]["time_limit_s"] == 0.3
 
-    report = _wait(client, coordinator, started["id"])
+    report = wait_for_job(api_of(client, coordinator), f"/impact/reports/{started['id']}")
     assert report["status"] == "succeeded", report["message"]
     assert report["progress"] == 1.0
     result = report["result"]

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import time as clock
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from samlast.extensions import db
 from samlast.models import Order, OrderLine, TemperatureClass
 from samlast.services import impact as impact_service
 from tests.conftest import MONDAY
+from tests.waiting import api_of, wait_for_job
 
 FAST = {"time_limit_s": 0.3, "shapley_time_limit_s": 0.2}
 RAW_CODES = (
@@ -97,14 +97,9 @@ def _finished_report(client, headers) -> dict:
     }
     started = client.post("/api/v1/impact/reports", json=body, headers=headers)
     assert started.status_code == 202, started.json
-    deadline = clock.monotonic() + 90
-    while clock.monotonic() < deadline:
-        report = client.get(f"/api/v1/impact/reports/{started.json['id']}", headers=headers).json
-        if report["status"] in ("succeeded", "failed"):
-            assert report["status"] == "succeeded", report["message"]
-            return report
-        clock.sleep(0.1)
-    raise AssertionError("the impact report did not finish")
+    report = wait_for_job(api_of(client, headers), f"/impact/reports/{started.json['id']}", timeout_s=90)
+    assert report["status"] == "succeeded", report["message"]
+    return report
 
 
 def _read(pdf: bytes, folder: Path, name: str) -> tuple[str, list[Path]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time as clock
 from datetime import date, datetime, time
 
 import pytest
@@ -21,16 +20,7 @@ from samlast.models import (
 )
 from samlast.services import planning
 from tests.conftest import MONDAY
-
-
-def _wait(client, headers, job_id: str, timeout: float = 60.0) -> dict:
-    deadline = clock.monotonic() + timeout
-    while clock.monotonic() < deadline:
-        job = client.get(f"/api/v1/planning/jobs/{job_id}", headers=headers).json
-        if job["status"] in ("succeeded", "failed"):
-            return job
-        clock.sleep(0.1)
-    raise AssertionError(f"job {job_id} did not finish")
+from tests.waiting import api_of, wait_for_job
 
 
 def test_plan_a_date_through_the_api(client, coordinator, day, world):
@@ -39,7 +29,7 @@ def test_plan_a_date_through_the_api(client, coordinator, day, world):
     )
     assert response.status_code == 202, response.json
     assert response.json["status"] in ("queued", "running", "succeeded")
-    job = _wait(client, coordinator, response.json["id"])
+    job = wait_for_job(api_of(client, coordinator), f"/planning/jobs/{response.json['id']}")
     assert job["status"] == "succeeded", job["message"]
     assert job["progress"] == 1.0 and job["plan_id"]
 

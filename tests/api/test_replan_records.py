@@ -7,8 +7,6 @@ coordinator re-plans from scratch; the three delivered stops had ended up on oth
 
 from __future__ import annotations
 
-import time as clock
-
 import pytest
 import sqlalchemy as sa
 
@@ -17,6 +15,7 @@ from samlast.models import Order, OrderStatus, Plan, StopStatus, Vehicle
 from samlast.services import demo, notify, planning
 from tests.conftest import MONDAY
 from tests.driver_helpers import event, full_proof
+from tests.waiting import api_of, plan_day
 
 DAY = MONDAY.isoformat()
 
@@ -68,21 +67,6 @@ def _deliver(client, headers, stop: dict, at: str) -> None:
         assert not response.json["flagged"], response.json
 
 
-def _replan(client, coordinator, **options) -> dict:
-    response = client.post(
-        "/api/v1/planning/jobs", json={"date": DAY, "time_limit_s": 1, **options}, headers=coordinator
-    )
-    assert response.status_code == 202, response.json
-    deadline = clock.monotonic() + 120
-    while clock.monotonic() < deadline:
-        job = client.get(f"/api/v1/planning/jobs/{response.json['id']}", headers=coordinator).json
-        if job["status"] in ("succeeded", "failed"):
-            assert job["status"] == "succeeded", job
-            return client.get(f"/api/v1/plans/current?date={DAY}", headers=coordinator).json
-        clock.sleep(0.1)
-    raise AssertionError("the re-plan did not finish")
-
-
 def _where(plan: dict, job_key: str) -> tuple[int, int, int, str]:
     """(vehicle id, trip, position on the route, status) of a job in a stored plan."""
     for route in plan["routes"]:
@@ -99,7 +83,7 @@ def test_delivered_stops_stay_on_their_route_in_the_order_driven(client, coordin
     first = first_trip["stops"][0]
     _deliver(client, driver, first, "T07:00:00+01:00")
 
-    replanned = _replan(client, coordinator)
+    replanned = plan_day(api_of(client, coordinator), DAY, timeout_s=120)
     assert _where(replanned, first["job_key"]) == (vehicle, trip, 0, "done")
 
     route = next(r for r in _routes(client, driver) if r["trip"] == trip)
@@ -110,7 +94,7 @@ def test_delivered_stops_stay_on_their_route_in_the_order_driven(client, coordin
     _deliver(client, driver, second, "T08:10:00+01:00")
 
     pushed.events.clear()
-    fresh = _replan(client, coordinator, fresh=True)
+    fresh = plan_day(api_of(client, coordinator), DAY, timeout_s=120, fresh=True)
     driven = [first["job_key"], third["job_key"], second["job_key"]]
     assert [_where(fresh, key) for key in driven] == [
         (vehicle, trip, 0, "done"), (vehicle, trip, 1, "done"), (vehicle, trip, 2, "done"),
@@ -132,7 +116,7 @@ def test_delivered_stops_stay_on_their_route_in_the_order_driven(client, coordin
 
 def test_a_fresh_replan_before_anything_happened_may_move_everything(client, coordinator, demo_day):
     """Only facts are fixed: a fresh plan of a day not yet started is free (and says so in its version)."""
-    fresh = _replan(client, coordinator, fresh=True)
+    fresh = plan_day(api_of(client, coordinator), DAY, timeout_s=120, fresh=True)
     assert fresh["version"] == 2
     assert all(stop["status"] == "planned" for route in fresh["routes"] for stop in route["stops"])
 

@@ -6,21 +6,23 @@ instance directory, is migrated with `flask db upgrade` and seeded through the A
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "pwa" / "dist"
@@ -106,17 +108,14 @@ class Server:
             stderr=subprocess.STDOUT,
         )
         log.close()
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+
+        def answers() -> bool:
             if self.process.poll() is not None:
                 raise RuntimeError(f"Flask exited; see {self.instance / 'server.log'}")
-            try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"Flask did not answer on {self.url}")
+            with urllib.request.urlopen(self.url + "/healthz", timeout=2) as response:
+                return response.status == 200
+
+        wait_until(answers, 30, f"Flask to answer on {self.url}", interval_s=0.2, ignoring=(OSError,))
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -296,14 +295,6 @@ def seed(server: Server) -> dict[str, int]:
     return {"berga": berga["id"], "ljung": ljung["id"], "farm": farm["id"]}
 
 
-def _make_server(tmp_path_factory) -> Server:
-    server = Server(instance=tmp_path_factory.mktemp("instance"))
-    server.flask("db", "upgrade")
-    server.start()
-    seed(server)
-    return server
-
-
 @pytest.fixture(scope="session")
 def built_pwa() -> Path:
     if not (DIST / "index.html").exists():
@@ -315,28 +306,45 @@ def built_pwa() -> Path:
     return DIST
 
 
+def running(request, server: Server) -> Server:
+    """Start `server`, stopped when the scope of the fixture asking for it (`request`) ends: a
+    test, a module or the session. Every e2e server is started here."""
+    request.addfinalizer(server.stop)
+    server.start()
+    return server
+
+
+def copy_server(request, *, extra_env: dict[str, str] | None = None) -> Server:
+    """A running server of its own on a copy of the shared, seeded one's instance (its data and
+    users, logged in as coord), with `extra_env` (e.g. PLANNING_TIME_LIMIT_S); stopped when the
+    scope of `request` ends. The shared server is idle between tests, so its SQLite file is
+    consistent to copy. Tests and function-scoped fixtures use the `server_copy` fixture."""
+    seeded: Server = request.getfixturevalue("server")
+    instance = request.getfixturevalue("tmp_path_factory").mktemp("instance")
+    shutil.copytree(seeded.instance, instance, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.log"))
+    return running(request, Server(instance=instance, token=seeded.token, extra_env=dict(extra_env or {})))
+
+
 @pytest.fixture(scope="session")
-def server(built_pwa, tmp_path_factory) -> Iterator[Server]:
+def server(built_pwa, tmp_path_factory, request) -> Server:
     """One seeded server shared by the tests that do not stop it."""
-    server = _make_server(tmp_path_factory)
-    yield server
-    server.stop()
+    server = Server(instance=tmp_path_factory.mktemp("instance"))
+    server.flask("db", "upgrade")
+    running(request, server)
+    seed(server)
+    return server
 
 
 @pytest.fixture
-def own_server(server, tmp_path_factory) -> Iterator[Server]:
-    """A server of the test's own, for tests that stop it: a copy of the shared, seeded one.
+def server_copy(request) -> Callable[..., Server]:
+    """`server_copy(extra_env=None)`: a running copy of the seeded server, stopped after the test."""
+    return functools.partial(copy_server, request)
 
-    The shared server is idle between tests, so its SQLite file is consistent to copy.
-    """
-    instance = tmp_path_factory.mktemp("instance")
-    shutil.copytree(
-        server.instance, instance, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.log")
-    )
-    own = Server(instance=instance, token=server.token)
-    own.start()
-    yield own
-    own.stop()
+
+@pytest.fixture
+def own_server(server_copy) -> Server:
+    """A server of the test's own, for tests that stop it: a copy of the shared, seeded one."""
+    return server_copy()
 
 
 @pytest.fixture(scope="session")

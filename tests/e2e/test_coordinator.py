@@ -9,19 +9,19 @@ Saves desktop and phone screenshots (docs/screenshots with UPDATE_SCREENSHOTS=1)
 from __future__ import annotations
 
 import json
-import shutil
 import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import PASSWORD, PHONE, Server, login, save_screenshot
+from tests.waiting import plan_day
+
+from .conftest import PASSWORD, PHONE, Server, copy_server, login, save_screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -49,15 +49,10 @@ def _line(article, quantity, unit, kg, temperature):
 
 
 @pytest.fixture(scope="module")
-def coord_server(server, tmp_path_factory) -> Iterator[Server]:
+def coord_server(request) -> Server:
     """A copy of the seeded server with a second municipality (Hörby) and a kitchen that does
     not receive goods on tomorrow's weekday, so tomorrow's plan has an unassigned job."""
-    instance = tmp_path_factory.mktemp("instance")
-    shutil.copytree(
-        server.instance, instance, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.log")
-    )
-    own = Server(instance=instance, token=server.token, extra_env={"PLANNING_TIME_LIMIT_S": "1"})
-    own.start()
+    own = copy_server(request, extra_env={"PLANNING_TIME_LIMIT_S": "1"})
     vehicle = next(v for v in own.api("GET", "/vehicles/") if v["external_id"] == "V-1")
     driver = next(u for u in own.api("GET", "/users/") if u["username"] == "forare")
     own.api(
@@ -110,8 +105,7 @@ def coord_server(server, tmp_path_factory) -> Iterator[Server]:
                     "lines": [_line("Morötter", 5, "säck", 60, "ambient")],
                 },
             )
-    yield own
-    own.stop()
+    return own
 
 
 @pytest.fixture
@@ -156,24 +150,12 @@ def phone(browser):
     context.close()
 
 
-def _plan(server: Server, day: date, *, fresh: bool = False) -> dict:
-    """Plan `day` through the API (1 s) and return the stored plan."""
-    job = server.api("POST", "/planning/jobs", {"date": day.isoformat(), "time_limit_s": 1, "fresh": fresh})
-    deadline = time.monotonic() + 60
-    while job["status"] in ("queued", "running"):
-        assert time.monotonic() < deadline, job
-        time.sleep(0.2)
-        job = server.api("GET", f"/planning/jobs/{job['id']}")
-    assert job["status"] == "succeeded", job
-    return server.api("GET", f"/plans/current?date={day.isoformat()}")
-
-
 def _todays_plan(server: Server) -> dict:
     """Today's plan, planned once for the tests that need one (never tomorrow: see test_today_...)."""
     try:
         return server.api("GET", f"/plans/current?date={TODAY.isoformat()}")
     except AssertionError:
-        return _plan(server, TODAY)
+        return plan_day(server.api, TODAY)
 
 
 def _driver_token(server: Server) -> str:
@@ -574,7 +556,7 @@ def test_unassigned_order_says_why_in_numbers_and_what_to_do(office, coord_serve
             "lines": [_line("Mjölk", 9000, "liter", 9000, "chilled")],
         },
     )
-    _plan(coord_server, HEAVY_DAY)
+    plan_day(coord_server.api, HEAVY_DAY)
 
     page = office
     login(page, coord_server, "coord")

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import sqlite3
-import time
-from collections.abc import Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
+
+from tests.waiting import plan_day, wait_until
 
 from .conftest import PASSWORD, PHONE, Server, login, save_screenshot
 
@@ -39,37 +38,16 @@ def _line(article, quantity, unit, kg, temperature):
     }
 
 
-def _plan(server: Server, day: str) -> None:
-    job = server.api("POST", "/planning/jobs", {"date": day, "time_limit_s": 1, "fresh": True})
-    deadline = time.monotonic() + 60
-    while job["status"] in ("queued", "running"):
-        assert time.monotonic() < deadline, job
-        time.sleep(0.2)
-        job = server.api("GET", f"/planning/jobs/{job['id']}")
-    assert job["status"] == "succeeded", job.get("message")
-
-
 @pytest.fixture
-def driver_server(server, tmp_path_factory) -> Iterator[Server]:
+def driver_server(server_copy) -> Server:
     """A copy of the seeded server where `forare` drives Lastbil 1 on a planned today.
 
     Today has one delivery (Bergaskolan kök: frozen, chilled and ambient lines). Re-plans
     are quick (1 s) and an arrival late against the plan does not start one.
     """
-    instance = tmp_path_factory.mktemp("instance")
-    shutil.copytree(
-        server.instance, instance, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.log")
+    own = server_copy(
+        extra_env={"TIMEZONE": TIMEZONE, "PLANNING_TIME_LIMIT_S": "1", "REPLAN_WHEN_LATE_MIN": "100000"}
     )
-    own = Server(
-        instance=instance,
-        token=server.token,
-        extra_env={
-            "TIMEZONE": TIMEZONE,
-            "PLANNING_TIME_LIMIT_S": "1",
-            "REPLAN_WHEN_LATE_MIN": "100000",
-        },
-    )
-    own.start()
     driver = next(u for u in own.api("GET", "/users/") if u["username"] == "forare")
     vehicle = next(v for v in own.api("GET", "/vehicles/") if v["external_id"] == "V-1")
     own.api(
@@ -103,11 +81,10 @@ def driver_server(server, tmp_path_factory) -> Iterator[Server]:
             ],
         },
     )
-    _plan(own, day)
+    plan_day(own.api, day, fresh=True)
     own.points = points  # type: ignore[attr-defined]
     own.suppliers = suppliers  # type: ignore[attr-defined]
-    yield own
-    own.stop()
+    return own
 
 
 def _open_route(page, server: Server) -> None:
@@ -335,10 +312,8 @@ def test_a_stop_on_a_phone_online_from_the_list_to_what_was_handed_over(
 
     page.get_by_test_id("arrive").click()
     expect(page.get_by_test_id("sharing")).to_have_text("Position delas")
-    deadline = time.monotonic() + 20
-    while _positions(server) == 0:  # what the indicator says is true: the server gets positions
-        assert time.monotonic() < deadline, "no position reached the server"
-        time.sleep(0.3)
+    # What the indicator says is true: the server gets positions.
+    wait_until(lambda: _positions(server), 20, "a position to reach the server", interval_s=0.3)
 
     # The proof: numbers with a decimal comma, hints that cannot be taken for values.
     page.get_by_test_id("deliver").click()
@@ -443,7 +418,7 @@ def test_a_proof_the_server_keeps_failing_is_set_aside_and_the_next_stops_proofs
             "supplier_id": server.suppliers["S-1"]["id"], "requested_date": day,  # type: ignore[attr-defined]
             "lines": [_line("Knäckebröd", 2, "kartong", 6, "ambient")],
         })  # fmt: skip
-    _plan(server, day)
+    plan_day(server.api, day, fresh=True)
     page.clock.install()  # the app's back-off timers are fast-forwarded below
     login(page, server, "forare")
     expect(page.get_by_test_id("stop")).to_have_count(3)
@@ -473,18 +448,19 @@ def test_a_proof_the_server_keeps_failing_is_set_aside_and_the_next_stops_proofs
     def delivered() -> set[int]:
         return {p["delivery_point_id"] for p in server.api("GET", f"/proofs/?date={day}")}
 
-    # The two proofs behind the failing one are on the server without waiting for it.
-    deadline = time.monotonic() + 20
-    while len(delivered()) < 2 and time.monotonic() < deadline:
-        page.wait_for_timeout(200)
+    # The two proofs behind the failing one are on the server without waiting for it (the page's
+    # route handler runs while the page waits, not during time.sleep).
+    wait_until(delivered, 20, "two proofs on the server", interval_s=0.2, until=lambda found: len(found) >= 2,
+               sleep=lambda s: page.wait_for_timeout(s * 1000))  # fmt: skip
     assert points["DP-1"]["id"] not in delivered() and len(delivered()) == 2
 
     # The failing proof is tried again with back-off, then set aside and shown; nothing is lost.
-    for _ in range(12):
-        if page.get_by_test_id("parked").count():
-            break
+    def a_minute_later(_: float) -> None:
         page.clock.fast_forward(61_000)
         page.wait_for_timeout(400)
+
+    wait_until(lambda: page.get_by_test_id("parked").count(), 20, "the failing proof to be set aside",
+               sleep=a_minute_later)  # fmt: skip
     aside = page.get_by_test_id("parked")
     expect(aside).to_have_count(1)
     expect(aside).to_contain_text(f"Servern tog inte emot: Leverans · {poisoned}")

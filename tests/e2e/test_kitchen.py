@@ -7,15 +7,14 @@ the coordinator handles a deviation with a note and undoes it. The phone's clock
 
 from __future__ import annotations
 
-import shutil
-import time
 import uuid
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
+
+from tests.waiting import plan_day
 
 from .conftest import PASSWORD, PHONE, Server, login, save_screenshot
 
@@ -24,13 +23,9 @@ pytestmark = pytest.mark.e2e
 TIMEZONE = "Europe/Stockholm"
 
 
-class PortalServer(Server):
-    """Quick re-plans, and a late arrival does not start one (the ETA is what we watch)."""
-
-    def env(self) -> dict[str, str]:
-        env = super().env()
-        env.update(TIMEZONE=TIMEZONE, PLANNING_TIME_LIMIT_S="1", REPLAN_WHEN_LATE_MIN="100000")
-        return env
+# The portals' servers (kitchen, producer): quick re-plans, and a late arrival does not start one
+# (the ETA is what we watch).
+PORTAL_ENV = {"TIMEZONE": TIMEZONE, "PLANNING_TIME_LIMIT_S": "1", "REPLAN_WHEN_LATE_MIN": "100000"}
 
 
 @pytest.fixture
@@ -74,14 +69,6 @@ def server_today() -> str:
     return datetime.now(ZoneInfo(TIMEZONE)).date().isoformat()
 
 
-def copy_server(server: Server, tmp_path_factory) -> PortalServer:
-    instance = tmp_path_factory.mktemp("instance")
-    shutil.copytree(server.instance, instance, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.log"))
-    own = PortalServer(instance=instance, token=server.token)
-    own.start()
-    return own
-
-
 def line(article, quantity, unit, kg, temperature):
     return {
         "article": article,
@@ -110,16 +97,6 @@ def equip_vehicle(server: Server) -> None:
     )
 
 
-def plan(server: Server, day: str) -> None:
-    job = server.api("POST", "/planning/jobs", {"date": day, "time_limit_s": 1, "fresh": True})
-    deadline = time.monotonic() + 60
-    while job["status"] in ("queued", "running"):
-        assert time.monotonic() < deadline, job
-        time.sleep(0.2)
-        job = server.api("GET", f"/planning/jobs/{job['id']}")
-    assert job["status"] == "succeeded", (job.get("error"), job)
-
-
 def token_of(server: Server, username: str) -> str:
     return server.api("POST", "/auth/login", {"username": username, "password": PASSWORD}, token="")[
         "token"
@@ -127,10 +104,10 @@ def token_of(server: Server, username: str) -> str:
 
 
 @pytest.fixture
-def kitchen_server(server, tmp_path_factory) -> Iterator[PortalServer]:
+def kitchen_server(server_copy) -> Server:
     """Today: one route with two kitchens (no receiving windows, so any weekday works); the
     user `kok-andra` works at the route's second stop."""
-    own = copy_server(server, tmp_path_factory)
+    own = server_copy(extra_env=PORTAL_ENV)
     equip_vehicle(own)
     day = server_today()
     for order in own.api("GET", f"/orders/?date={day}"):
@@ -180,7 +157,7 @@ def kitchen_server(server, tmp_path_factory) -> Iterator[PortalServer]:
             ],
         },
     )
-    plan(own, day)
+    plan_day(own.api, day, fresh=True)
     driver_token = token_of(own, "forare")
     [route] = own.api("GET", f"/driver/routes?date={day}", token=driver_token)
     stops = sorted(route["stops"], key=lambda s: s["sequence"])
@@ -200,8 +177,7 @@ def kitchen_server(server, tmp_path_factory) -> Iterator[PortalServer]:
     own.day = day  # type: ignore[attr-defined]
     own.stops = stops  # type: ignore[attr-defined]
     own.driver_token = driver_token  # type: ignore[attr-defined]
-    yield own
-    own.stop()
+    return own
 
 
 def driver_event(server, kind: str, stop: dict, at: datetime, proof: dict | None = None) -> dict:

@@ -8,15 +8,16 @@ screen reader."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import login, save_screenshot
-from .test_kitchen import TIMEZONE, PortalServer, copy_server, equip_vehicle, line, plan
+from tests.waiting import plan_day
+
+from .conftest import Server, login, save_screenshot
+from .test_kitchen import PORTAL_ENV, TIMEZONE, equip_vehicle, line
 
 pytestmark = pytest.mark.e2e
 
@@ -56,10 +57,10 @@ def _order(server, ref: str, point_id: int, supplier_id: int, day: date, article
 
 
 @pytest.fixture
-def producer_server(server, tmp_path_factory) -> Iterator[PortalServer]:
+def producer_server(server_copy) -> Server:
     """Slots: a farm pickup in three days (09-12, 1000 kg, 2 pallets), a terminal drop-off in four.
     That pickup day the farm has two orders (to Ljungbacka and to Bergaskolan) and the wholesaler one."""
-    own = copy_server(server, tmp_path_factory)
+    own = server_copy(extra_env=PORTAL_ENV)
     equip_vehicle(own)
     today = datetime.now(ZoneInfo(TIMEZONE)).date()
     pickup_day, dropoff_day = today + timedelta(days=3), today + timedelta(days=4)
@@ -75,8 +76,7 @@ def producer_server(server, tmp_path_factory) -> Iterator[PortalServer]:
     own.pickup_day = pickup_day  # type: ignore[attr-defined]
     own.terminal_id = terminal["id"]  # type: ignore[attr-defined]
     own.supplier_ids = {key: s["id"] for key, s in suppliers.items()}  # type: ignore[attr-defined]
-    yield own
-    own.stop()
+    return own
 
 
 def test_producer_books_a_slot_and_sees_it_confirmed_after_planning(page, producer_server):
@@ -188,7 +188,7 @@ def test_producer_books_a_slot_and_sees_it_confirmed_after_planning(page, produc
     page.get_by_test_id("tab-bookings").click()
 
     # The coordinator plans the day; the farmer looks again.
-    plan(server, day.isoformat())
+    plan_day(server.api, day, fresh=True)
     [stored] = [b for b in server.api("GET", "/producer/bookings") if b["status"] == "booked"]
     assert stored["confirmed_time"], stored
     page.get_by_test_id("refresh").click()

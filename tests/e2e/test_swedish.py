@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, ROOT, Server, login, save_readme_screenshot
+from tests.e2e.conftest import PHONE, ROOT, Server, login, running, save_readme_screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -74,7 +74,7 @@ def problems(page, where: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def demo(built_pwa, tmp_path_factory) -> Iterator[Server]:
+def demo(built_pwa, tmp_path_factory, request) -> Server:
     """The demo cluster (`make run`'s data): DAY planned, an impact analysis of its week stored,
     and one stop of forare1 delivered with a short line, for the kitchen to confirm."""
     extra = {"TIMEZONE": "Europe/Stockholm", "REPLAN_WHEN_LATE_MIN": "100000"}
@@ -87,7 +87,7 @@ def demo(built_pwa, tmp_path_factory) -> Iterator[Server]:
     friday = (MONDAY + timedelta(days=4)).isoformat()
     server.flask("samlast", "impact", "--from", MONDAY.isoformat(), "--to", friday, "--time-limit", "0.3",
                  "--shapley-time-limit", "0.2", "--name", f"Vecka {MONDAY.isocalendar().week}")  # fmt: skip
-    server.start()
+    running(request, server)
     server.token = server.api("POST", "/auth/login", {"username": "samordnare", "password": "demo-samordnare"})["token"]
     driver = server.api("POST", "/auth/login", {"username": "forare1", "password": "demo-forare1"})["token"]
     [route, *_] = server.api("GET", f"/driver/routes?date={DAY}", token=driver)
@@ -110,8 +110,7 @@ def demo(built_pwa, tmp_path_factory) -> Iterator[Server]:
     point_id = int(stop["job_key"].split(":")[1])
     server.api("POST", "/users/", {"username": "kok.sveptest", "role": "recipient", "password": "demo-kok.sveptest",
                                    "delivery_point_ids": [point_id], "display_name": "Kim Köksson"})  # fmt: skip
-    yield server
-    server.stop()
+    return server
 
 
 @pytest.fixture

@@ -10,11 +10,12 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
 import requests
+
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -24,20 +25,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def wait_until(check, timeout_s: float, what: str, interval_s: float = 0.1):
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            result = check()
-        except Exception:  # not up yet
-            result = None
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"Timed out after {timeout_s} s waiting for {what}")
-        time.sleep(interval_s)
 
 
 class Redis:
@@ -68,7 +55,7 @@ class Redis:
                 sock.sendall(b"PING\r\n")
                 return sock.recv(16).startswith(b"+PONG")
 
-        wait_until(ping, 10, "redis-server")
+        wait_until(ping, 10, "redis-server to answer PING", ignoring=(OSError,))
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -181,20 +168,10 @@ class Server:
                 raise RuntimeError(f"{self.name} exited:\n{self.log_path.read_text()[-3000:]}")
             return requests.get(self.url + "/healthz", timeout=2).status_code == 200
 
-        deadline = time.monotonic() + timeout_s
-        while True:
-            try:
-                if ready():
-                    return
-            except RuntimeError:
-                raise
-            except Exception:  # not listening yet
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError(
-                    f"{self.name} did not start:\n{self.log_path.read_text()[-3000:]}"
-                )
-            time.sleep(0.1)
+        try:
+            wait_until(ready, timeout_s, f"{self.name} to answer /healthz", ignoring=(requests.RequestException,))
+        except AssertionError as error:
+            raise AssertionError(f"{error}\n{self.log_path.read_text()[-3000:]}") from None
 
     def kill(self, sig: int = signal.SIGKILL) -> None:
         """Kill the whole process group (gunicorn arbiter and its worker) at once."""

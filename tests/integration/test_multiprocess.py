@@ -23,15 +23,8 @@ import requests
 import socketio
 import sqlalchemy as sa
 
-from tests.integration.harness import (
-    Redis,
-    Server,
-    Worker,
-    base_env,
-    database_url,
-    run_seed,
-    wait_until,
-)
+from tests.integration.harness import Redis, Server, Worker, base_env, database_url, run_seed
+from tests.waiting import wait_until
 
 
 @pytest.fixture(scope="module")
