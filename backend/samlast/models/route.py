@@ -81,7 +81,7 @@ class Plan(Base):
     terminal_id: Mapped[int] = mapped_column(sa.ForeignKey("terminal.id", ondelete="CASCADE"))
     plan_date: Mapped[date] = mapped_column(index=True)
     version: Mapped[int]
-    solver_status: Mapped[str] = mapped_column(sa.String(40))
+    solver_status: Mapped[str] = mapped_column(sa.String(80))
     warm_started: Mapped[bool] = mapped_column(default=False)
     wall_time_s: Mapped[float]
     total_distance_m: Mapped[float]

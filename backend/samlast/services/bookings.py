@@ -309,8 +309,10 @@ def create_booking(user: User, data: dict[str, Any]) -> Booking:
     order_refs = _checked_order_refs(supplier, data["date"], data.get("order_refs", []))
     slot = _slot_row(template, data["date"])
     if not _reserve(slot, data["kg"], data["pallets"]):
+        # Read what is left before the rollback: a slot row made by this request goes with it.
+        error = _room_left_error(slot.id, data["kg"], data["pallets"])
         db.session.rollback()
-        raise _room_left_error(slot.id, data["kg"], data["pallets"])
+        raise error
     booking = Booking(
         slot_id=slot.id,
         supplier=supplier,
