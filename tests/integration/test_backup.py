@@ -491,6 +491,12 @@ def test_a_failed_postgresql_restore_leaves_the_database_as_it_was(tmp_path, mon
         with psycopg.connect(admin, autocommit=True) as connection:
             connection.execute(f'ALTER DATABASE "{target_url.rsplit("/", 1)[1]}" SET lock_timeout = \'1s\'')
         with instance_app(monkeypatch, target, target_url) as app, psycopg.connect(target_url) as holder:
+            app.config["POSTGRES_BIN_DIR"] = str(tmp_path / "no-tools")
+            missing = app.test_cli_runner().invoke(args=["samlast", "backup", "--to", str(tmp_path / "none")])
+            assert missing.exit_code == 1
+            assert "pg_dump of PostgreSQL " in missing.output and "POSTGRES_BIN_DIR" in missing.output
+            assert f"or newer was not found (looked in {tmp_path / 'no-tools'})" in missing.output
+            app.config["POSTGRES_BIN_DIR"] = None
             sqlite = app.test_cli_runner().invoke(args=["samlast", "restore", str(small_archive), "--force"])
             assert sqlite.exit_code == 1
             assert "The archive holds a SQLite database but this instance uses PostgreSQL" in sqlite.output
