@@ -1,14 +1,16 @@
-"""`flask samlast ...` commands: demo data, CSV import, users."""
+"""`flask samlast ...` commands: demo data, CSV import, users, backups."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
 
-samlast_cli = AppGroup("samlast", help="Samlast commands: demo data, import, users.")
+samlast_cli = AppGroup("samlast", help="Samlast commands: demo data, import, users, backups.")
 
 
 @samlast_cli.command("demo")
@@ -68,6 +70,44 @@ def import_command(kind: str, path: Path) -> None:
             click.echo(f"  row {error.row}, column {error.column}{cell}: {_english(error.message)}", err=True)
         raise SystemExit(1)
     click.echo(f"Imported {path}: {result.created} created, {result.updated} updated.")
+
+
+@samlast_cli.command("backup", help=_english("backup.cli.backup"))
+@click.option("--to", "folder", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help=_english("backup.cli.to"))
+@click.option("--keep", type=click.IntRange(min=1), default=None, help=_english("backup.cli.keep"))
+def backup_command(folder: Path | None, keep: int | None) -> None:
+    from samlast.services import backup
+
+    with _backup_errors():
+        result = backup.create_backup(folder, keep)
+    for line in backup.backup_report(result):
+        click.echo(_english(line))
+
+
+@samlast_cli.command("restore", help=_english("backup.cli.restore"))
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help=_english("backup.cli.force"))
+def restore_command(archive: Path, force: bool) -> None:
+    from samlast.services import backup
+
+    with _backup_errors():
+        result = backup.restore_backup(archive, force=force)
+    for line in backup.restore_report(archive, result):
+        click.echo(_english(line))
+
+
+@contextmanager
+def _backup_errors() -> Iterator[None]:
+    from samlast.i18n import Message
+    from samlast.services.backup import BackupError
+
+    try:
+        yield
+    except BackupError as exc:
+        raise click.ClickException(_english(exc.message)) from None
+    except OSError as exc:
+        raise click.ClickException(_english(Message("backup.error.os", detail=str(exc)))) from None
 
 
 @samlast_cli.command("plan")

@@ -98,6 +98,10 @@ def build_config(instance_path: Path) -> dict[str, Any]:
         "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT", "mailto:admin@samlast.invalid"),
         "REPLAN_WHEN_LATE_MIN": int(os.environ.get("REPLAN_WHEN_LATE_MIN", "20")),
         "PLANNING_SERVICE_PER_PALLET_S": int(os.environ.get("PLANNING_SERVICE_PER_PALLET_S", "90")),
+        # `flask samlast backup`: where archives go (default instance/backups), and the folder of
+        # pg_dump/pg_restore/psql when they are not where PostgreSQL's packages put them.
+        "BACKUP_DIR": os.environ.get("BACKUP_DIR", "").strip() or None,
+        "POSTGRES_BIN_DIR": os.environ.get("POSTGRES_BIN_DIR", "").strip() or None,
         # flask-smorest / OpenAPI
         "API_TITLE": "Samlast API",
         "API_VERSION": "v1",
