@@ -26,14 +26,19 @@ run: setup db demo
 	@echo "Samlast is starting on http://$(HOST):$(PORT) (Ctrl-C stops it)."
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
+# Tests run in two processes, a file at a time each (module fixtures such as one server per
+# e2e file stay whole); PYTEST_WORKERS=0 runs them in this process.
+PYTEST_WORKERS ?= 2
+PYTEST_PARALLEL := $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile)
+
 test: setup system-packages
 	cd pwa && npm test --silent
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
 
 # The same suite against PostgreSQL; needs TEST_DATABASE_URL (see scripts/start-postgres.sh).
 test-postgres: setup
 	@test -n "$$TEST_DATABASE_URL" || (echo "Set TEST_DATABASE_URL=postgresql://..."; exit 2)
-	$(BIN)/pytest -m "not e2e"
+	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not e2e"
 
 setup: $(PY_STAMP) $(PWA_INDEX)
 

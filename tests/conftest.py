@@ -44,8 +44,22 @@ from samlast.services import jobs, receipts
 def _database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL", "").strip()
     if url:
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        if worker:  # tests run in parallel (pytest -n): each worker empties its own database
+            url = _own_database(url, worker)
         return url.replace("postgresql://", "postgresql+psycopg://", 1)
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def _own_database(url: str, worker: str) -> str:
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    own = f"{name}_{worker}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (own,)).fetchone() is None:
+            conn.execute(f'CREATE DATABASE "{own}"')
+    return f"{base}/{own}"
 
 
 def _folder(request) -> str:
