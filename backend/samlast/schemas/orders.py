@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from samlast.models import OrderStatus, TemperatureClass
-from samlast.schemas.common import BaseSchema, external_id_field, positive
+from samlast.schemas.common import BaseSchema, ResponseSchema, external_id_field, positive
 
 
 class OrderLineSchema(BaseSchema):
@@ -32,10 +32,20 @@ class OrderSchema(BaseSchema):
     lines = fields.List(
         fields.Nested(OrderLineSchema), required=True, validate=validate.Length(min=1)
     )
-    total_weight_kg = fields.Method("_total_weight", dump_only=True)
+    total_weight_kg = fields.Method("_total_weight", dump_only=True, metadata={"type": "number"})
 
     def _total_weight(self, order) -> float:
         return round(sum(line.weight_kg for line in order.lines), 2)
+
+
+class OrderLineOutSchema(ResponseSchema, OrderLineSchema):
+    """An order line as answered (every field always there, see ResponseSchema)."""
+
+
+class OrderOutSchema(ResponseSchema, OrderSchema):
+    """An order as answered (every field always there, see ResponseSchema)."""
+
+    lines = fields.List(fields.Nested(OrderLineOutSchema))
 
 
 class OrderQuerySchema(BaseSchema):
