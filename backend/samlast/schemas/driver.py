@@ -102,17 +102,18 @@ class ProofInputSchema(BaseSchema):
     signature = fields.String(
         allow_none=True, metadata={"description": "PNG as a data URL (data:image/png;base64,...)"}
     )
+    # metadata default: the document names the default (apispec leaves out a callable load_default).
     photos = fields.List(
         fields.String(), load_default=list, validate=validate.Length(max=MAX_PHOTOS),
-        metadata={"description": "JPEG/PNG/WebP data URLs, downscaled on the phone"},
+        metadata={"description": "JPEG/PNG/WebP data URLs, downscaled on the phone", "default": []},
     )
     deviation = fields.Enum(
         DeviationCode, by_value=True, allow_none=True,
         metadata={"description": "For the whole stop, e.g. nobody_there or refused"},
     )
     note = fields.String(load_default="", validate=validate.Length(max=2000))
-    lines = fields.List(fields.Nested(ProofLineInputSchema), load_default=list)
-    returns = fields.Nested(ReturnsSchema, load_default=dict)
+    lines = fields.List(fields.Nested(ProofLineInputSchema), load_default=list, metadata={"default": []})
+    returns = fields.Nested(ReturnsSchema, load_default=dict, metadata={"default": {}})
 
     @validates_schema
     def _who_received(self, data, **kwargs):

@@ -75,7 +75,10 @@ class BookingInputSchema(BaseSchema):
     temperature_class = fields.Enum(TemperatureClass, by_value=True)
     kg = fields.Float(required=True, validate=validate.Range(min=0, min_inclusive=False, max=30000))
     pallets = fields.Float(required=True, validate=validate.Range(min=0, max=40))
-    order_refs = fields.List(fields.String(validate=validate.Length(max=64)), load_default=list)
+    # metadata default: the document names the default (apispec leaves out a callable load_default).
+    order_refs = fields.List(
+        fields.String(validate=validate.Length(max=64)), load_default=list, metadata={"default": []}
+    )
     note = fields.String(load_default="", validate=validate.Length(max=1000))
 
 

@@ -87,8 +87,11 @@ class ConfirmationInputSchema(BaseSchema):
     plan_date = fields.Date(required=True)
     accept_all = fields.Boolean(load_default=False)
     confirmed_by_name = fields.String(load_default="", validate=validate.Length(max=120))
-    lines = fields.List(fields.Nested(ReceiptLineInputSchema), load_default=list)
-    photos = fields.List(fields.String(), load_default=list, validate=validate.Length(max=5))
+    # metadata default: the document names the default (apispec leaves out a callable load_default).
+    lines = fields.List(fields.Nested(ReceiptLineInputSchema), load_default=list, metadata={"default": []})
+    photos = fields.List(
+        fields.String(), load_default=list, validate=validate.Length(max=5), metadata={"default": []}
+    )
     note = fields.String(load_default="", validate=validate.Length(max=2000))
     recorded_at = fields.AwareDateTime(required=True)
 

@@ -83,7 +83,7 @@ function applyEta(payload: EtaPayload): Delivery | null {
   found.planned_arrival = payload.planned_arrival;
   found.stop_id = payload.stop_id;
   found.job_key = payload.job_key;
-  if (payload.status) found.status = payload.status as Delivery["status"];
+  if (payload.status) found.status = payload.status;
   found.stops_before = payload.stops_before;
   return found;
 }

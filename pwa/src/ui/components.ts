@@ -129,9 +129,9 @@ export function orderCard(order: Order, counterpart: string): HTMLElement {
   );
 }
 
-export function ordersByDay(
-  byDay: Map<string, Order[]>,
-  counterpart: (order: Order) => string,
+export function ordersByDay<O extends Order>(
+  byDay: Map<string, O[]>,
+  counterpart: (order: O) => string,
 ): HTMLElement[] {
   return [...byDay.entries()].map(([day, orders]) =>
     h(
