@@ -23,7 +23,7 @@ export interface CoordinatorOverview {
 
 const openOnly = (orders: Order[]) => orders.filter((order) => order.status === "open");
 const weight = (orders: Order[]) =>
-  Math.round(orders.reduce((sum, order) => sum + order.total_weight_kg, 0));
+  Math.round(orders.reduce((sum, order) => sum + (order.total_weight_kg ?? 0), 0));
 
 export async function loadCoordinatorOverview(): Promise<Loaded<CoordinatorOverview>> {
   const [today, tomorrow] = nextDays(2);
