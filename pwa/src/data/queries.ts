@@ -2,7 +2,7 @@
 // The server scopes every list to the caller's role, so a recipient only ever
 // receives their own delivery points and orders.
 import type { DeliveryPoint, Order, ProductArea, Supplier, Vehicle } from "../api/types";
-import type { Delivery, HistoryRow } from "../kitchen/types";
+import type { Delivery, HistoryRow } from "../recipient/types";
 import type { Booking, FreeSlot, ProducerOrder } from "../producer/types";
 import { nextDays } from "../util/dates";
 import { cachedGet, combine, type Loaded } from "./fetch";

@@ -6,7 +6,7 @@ import { ApiError, request } from "../api/client";
 import type { ApiSchema, User } from "../api/types";
 import { loadProducerBookings, loadProducerData, loadProducerOrdersOf, type ProducerData } from "../data/queries";
 import { t } from "../i18n";
-import "../kitchen/kitchen.css";
+import "../recipient/recipient.css";
 import { applyError, bookingForm, draftFor, formBody, orderPicker, type FormDraft, type OrderChoices } from "../producer/form";
 import "../producer/producer.css";
 import { roomForBooking, roomForSlot } from "../producer/rules";
