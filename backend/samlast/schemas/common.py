@@ -43,9 +43,9 @@ class StoredObjectSchema(ResponseSchema):
 
 
 class Stored(fields.Nested):
-    """A stored JSON object (or list of them, `many=True`) answered as it is, documented by a schema
-    (a ResponseSchema that lists every key, or a StoredObjectSchema): dumping it through the schema
-    would drop the keys the schema does not list, and change none of the others."""
+    """A stored JSON object (or list of them, `many=True`) answered as it is, not dumped through the
+    schema that documents it (a ResponseSchema that lists every key, or a StoredObjectSchema), which
+    would drop the keys it does not list."""
 
     def _serialize(self, nested_obj, attr, obj, **kwargs):
         return nested_obj
