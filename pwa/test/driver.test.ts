@@ -30,8 +30,8 @@ function stop(key: string, sequence: number, name: string | null = key, extra: P
     status: "planned",
     lat: 55.8,
     lon: 13.3,
-    planned_arrival: null,
-    planned_departure: null,
+    planned_arrival: "2026-12-07T08:00:00+01:00",
+    planned_departure: "2026-12-07T08:10:00+01:00",
     time_windows: [],
     place: name === null ? {} : { name },
     lines: [],
@@ -47,8 +47,8 @@ function route(stops: DriverStop[], trip = 0): DriverRoute {
     version: 1,
     vehicle_name: "Lastbil 1",
     trip,
-    planned_start: null,
-    planned_end: null,
+    planned_start: "2026-12-07T06:00:00+01:00",
+    planned_end: "2026-12-07T12:00:00+01:00",
     distance_m: 1000,
     terminal: { name: "Terminal", lat: 55.8, lon: 13.3 },
     breaks: [],
@@ -69,7 +69,7 @@ describe("trips and times as the driver reads them", () => {
     const planned = stop("dp:1", 1, "Bergaskolan kök", { planned_arrival: "2026-12-07T06:13:00+00:00", time_windows: [["06:30", "10:30"]] });
     expect(stopTimes(planned)).toBe("Planerad 07:13 · Fönster 06:30–10:30");
     expect(stopTimes(planned, true)).toBe("Planerad ankomst 07:13 · Fönster 06:30–10:30");
-    expect(stopTimes(stop("dp:2", 2))).toBe("Inget tidsfönster");
+    expect(stopTimes(stop("dp:2", 2))).toBe("Planerad 08:00 · Inget tidsfönster");
     expect(routeTimes({ planned_start: "2026-12-07T05:47:00Z", planned_end: "2026-12-07T10:44:00Z" })).toEqual(["Start 06:47", "Åter 11:44"]);
     setLocale("en");
     expect(stopTimes(planned)).toBe("Planned 07:13 · Window 06:30–10:30");

@@ -5,6 +5,7 @@ import { setLocale } from "../src/i18n";
 
 const figures = (deliveries: number, km: number): Figures => ({
   deliveries,
+  buildings: 2,
   deliveries_per_building: deliveries / 2,
   vehicle_km: km,
   heavy_vehicle_visits_schools_preschools: 1,
@@ -15,6 +16,7 @@ const figures = (deliveries: number, km: number): Figures => ({
   local_kg: 100,
   local_share: 0.25,
   deliveries_outside_window: 0,
+  fallback_trips: 0,
 });
 
 const scenario = (deliveries: number, km: number, weeks: string[]) => ({
@@ -27,7 +29,7 @@ const scenario = (deliveries: number, km: number, weeks: string[]) => ({
 
 const RESULT: ImpactResult = {
   horizon: { start: "2026-11-30", end: "2026-12-13", weeks: ["2026-11-30", "2026-12-07"], weeks_with_orders: ["2026-11-30"] },
-  inputs: { municipalities: ["Eslöv", "Hörby"] },
+  inputs: { municipalities: ["Eslöv", "Hörby"], delivery_points: 3, suppliers: 2, local_producers: 1, orders: 7, fleet_vehicles: 2 },
   primary_pattern: "fixed_2_per_week",
   comparison: {
     deliveries: { free_delivery: 4, coordinated: 3, change: -0.25 },

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -655,6 +656,23 @@ def test_patch_replaces_order_lines_even_with_the_same_line_numbers(client, coor
     assert [(line["line_no"], line["article"]) for line in response.json["lines"]] == [(1, "Ost")]
     assert response.json["total_weight_kg"] == 1.5
     assert count(OrderLine) == 1
+
+
+def test_an_order_too_heavy_to_add_up_answers_valid_json_with_no_total(client, coordinator, world):
+    """Weights past any number (found by schemathesis) add up to infinity, which JSON cannot carry."""
+    payload = order_payload(world)
+    for line in payload["lines"]:
+        line["weight_kg"] = 1e308
+    response = client.post(url("orders"), json=payload, headers=coordinator)
+    assert response.status_code == 201, response.json
+
+    def refuse(constant):
+        raise AssertionError(f"{constant} is not JSON")
+
+    answer = json.loads(response.get_data(as_text=True), parse_constant=refuse)
+    assert answer["total_weight_kg"] is None
+    listed = client.get(url("orders"), headers=coordinator)
+    assert json.loads(listed.get_data(as_text=True), parse_constant=refuse)[0]["total_weight_kg"] is None
 
 
 def test_patch_replaces_vehicle_compartments_of_the_same_class(client, coordinator, world):

@@ -1,8 +1,11 @@
-"""The OpenAPI document is valid, complete, and tells which operations need a token."""
+"""The OpenAPI document is valid, complete, and tells which operations need a token; its answers
+say which fields are always there and of what type (the PWA's types are generated from it)."""
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 from openapi_spec_validator import validate
@@ -121,6 +124,110 @@ def test_password_is_write_only_in_the_user_schema(spec):
     user = spec["components"]["schemas"]["User"]["properties"]
     assert user["password"].get("writeOnly") is True
     assert user["id"].get("readOnly") is True
+
+
+#: Fields an answer may leave out, per schema (see ResponseSchema.may_omit); every other field of
+#: an answer is always there.
+MAY_OMIT = {
+    "DriverPlace": {  # a stop with neither a delivery point nor a supplier has an empty place
+        "name", "address", "access_notes", "unloading_place", "max_vehicle_length_m", "contact_name", "contact_phone",
+    },
+    "ObservationCounts": {"services", "legs", "routes"},  # nothing learned yet: {}
+    "Figures": {"km_by_trip_kind"},  # impact reports stored before these were
+    "Horizon": {"weeks_with_orders", "empty_weeks"},
+    "ImpactResult": {"pattern_comparison", "moved_before_period", "notes", "wall_time_s"},
+    "CostSplit": {"core", "shapley_skipped", "shapley_skipped_reason"},  # with or without the Shapley split
+    "CoreCheck": {"max_collectable", "allocation_in_core"},
+}
+
+
+def _answer_schemas(spec) -> dict[str, dict]:
+    """Every component schema reachable from a 2xx JSON answer, by name."""
+    schemas = spec["components"]["schemas"]
+    found: dict[str, dict] = {}
+
+    def walk(node):
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if ref:
+                name = ref.rsplit("/", 1)[1]
+                if name not in found:
+                    found[name] = schemas[name]
+                    walk(schemas[name])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for path in spec["paths"].values():
+        for operation in path.values():
+            if not isinstance(operation, dict):  # the path's parameters
+                continue
+            for status, answer in operation.get("responses", {}).items():
+                if status.startswith("2"):
+                    walk(answer.get("content", {}).get("application/json", {}).get("schema"))
+    return found
+
+
+def test_answers_say_which_fields_are_always_there(spec):
+    answers = _answer_schemas(spec)
+    assert {"DriverRoute", "UpcomingDelivery", "Booking", "Plan", "UserOut", "OrderOut"} <= set(answers)
+    optional = {
+        name: sorted(set(schema.get("properties", {})) - set(schema.get("required", [])) - MAY_OMIT.get(name, set()))
+        for name, schema in answers.items()
+        if name not in {"KeyedMessage", "MessageParam"}
+    }
+    assert {name: fields for name, fields in optional.items() if fields} == {}
+
+
+def test_every_field_of_an_answer_has_a_type(spec):
+    untyped = [
+        f"{name}.{field}"
+        for name, schema in _answer_schemas(spec).items()
+        for field, prop in schema.get("properties", {}).items()
+        if not {"type", "enum", "$ref", "anyOf", "allOf", "oneOf"} & set(prop)
+    ]
+    assert untyped == []
+
+
+def test_dual_use_schemas_answer_with_their_own_schema(spec):
+    """A schema that also reads what is written keeps its optional fields there; its answer lists them
+    as always there."""
+    schemas = spec["components"]["schemas"]
+    assert "status" not in schemas["Order"].get("required", [])
+    assert "status" in schemas["OrderOut"]["required"]
+    assert schemas["OrderOut"]["properties"]["lines"]["items"] == {"$ref": "#/components/schemas/OrderLineOut"}
+    assert "password" not in schemas["UserOut"]["properties"]
+    assert "product_area_ids" not in schemas["SupplierOut"]["properties"]
+    answer = spec["paths"]["/api/v1/orders/{object_id}"]["get"]["responses"]["200"]
+    assert answer["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/OrderOut"}
+
+
+def test_a_nullable_nested_schema_is_that_schema_or_null(spec):
+    confirmation = spec["components"]["schemas"]["UpcomingDelivery"]["properties"]["confirmation"]
+    assert confirmation == {
+        "anyOf": [
+            {"$ref": "#/components/schemas/ConfirmationSummary"},
+            {"type": "object", "nullable": True, "enum": [None]},
+        ]
+    }
+
+
+def test_enums_the_pwa_relies_on(spec):
+    schemas = spec["components"]["schemas"]
+    assert schemas["UpcomingDelivery"]["properties"]["status"]["enum"] == [
+        "not_planned", "planned", "arrived", "done", "skipped",
+    ]
+    assert schemas["FreeSlot"]["properties"]["closed_reason"]["enum"] == ["cutoff", "full", None]
+    assert set(schemas["Deviation"]["properties"]["status"]["enum"]) == {"open", "resolved"}
+
+
+def test_the_committed_document_is_the_served_one(spec):
+    """pwa/openapi.json (the PWA's types are generated from it at build time) is current: `make
+    pwa/openapi.json` writes it."""
+    committed = json.loads((Path(__file__).parents[2] / "pwa" / "openapi.json").read_text(encoding="utf-8"))
+    assert committed == spec
 
 
 def test_docs_page(client):

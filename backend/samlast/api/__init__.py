@@ -6,7 +6,7 @@ from flask import Flask
 from flask_smorest import Api
 
 from samlast.errors import http_exception_response
-from samlast.schemas.common import ErrorSchema
+from samlast.schemas.common import MESSAGE_COMPONENTS, ErrorSchema, nullable_reference
 
 
 class SamlastApi(Api):
@@ -41,6 +41,9 @@ def init_api(app: Flask) -> Api:
             }
         },
     )
+    api.ma_plugin.converter.add_attribute_function(nullable_reference)
+    for name, component in MESSAGE_COMPONENTS.items():
+        api.spec.components.schema(name, component)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "opaque"}
     )

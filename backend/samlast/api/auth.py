@@ -12,7 +12,7 @@ from samlast.extensions import limiter, socketio
 from samlast.realtime import auth as realtime_auth
 from samlast.realtime.driver import driver_room
 from samlast.schemas.common import MessageSchema
-from samlast.schemas.users import LoginSchema, TokenSchema, UserSchema
+from samlast.schemas.users import LoginSchema, TokenSchema, UserOutSchema
 from samlast.services import auth as auth_service
 from samlast.services import master_data
 
@@ -60,7 +60,7 @@ class Logout(MethodView):
 @blp.route("/me")
 class Me(MethodView):
     @require_roles()
-    @blp.response(200, UserSchema)
+    @blp.response(200, UserOutSchema)
     def get(self):
         return current_user()
 

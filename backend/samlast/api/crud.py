@@ -34,10 +34,13 @@ def crud_blueprint(
     name: str,
     resource: Resource,
     schema_cls: type[Schema],
+    out_cls: type[Schema],
     *,
     read_roles: tuple[Role, ...] = COORDINATOR,
     list_args: type[Schema] = ListQuerySchema,
 ) -> Blueprint:
+    """`schema_cls` reads what is written; `out_cls` answers a row (the same fields, documented as
+    always there: samlast.schemas.common.ResponseSchema)."""
     url = name.replace("_", "-")
     blp = Blueprint(
         name, __name__, url_prefix=f"/api/v1/{url}", description=f"{resource.label.capitalize()}s"
@@ -47,27 +50,27 @@ def crud_blueprint(
     class Collection(MethodView):
         @require_roles(*read_roles)
         @blp.arguments(list_args, location="query")
-        @blp.response(200, schema_cls(many=True), headers=_TOTAL_DOC)
+        @blp.response(200, out_cls(many=True), headers=_TOTAL_DOC)
         def get(self, args):
             rows, total = master_data.read_page(resource, current_user(), args)
             return rows, {TOTAL_HEADER: str(total)}
 
         @require_roles(*COORDINATOR)
         @blp.arguments(schema_cls)
-        @blp.response(201, schema_cls)
+        @blp.response(201, out_cls)
         def post(self, data):
             return master_data.create(resource, data)
 
     @blp.route("/<int:object_id>")
     class Item(MethodView):
         @require_roles(*read_roles)
-        @blp.response(200, schema_cls)
+        @blp.response(200, out_cls)
         def get(self, object_id):
             return master_data.read_one(resource, current_user(), object_id)
 
         @require_roles(*COORDINATOR)
         @blp.arguments(_patch_schema(schema_cls))
-        @blp.response(200, schema_cls)
+        @blp.response(200, out_cls)
         def patch(self, data, object_id):
             return master_data.update(resource, master_data.get_or_404(resource, object_id), data)
 

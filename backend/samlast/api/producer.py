@@ -16,6 +16,7 @@ from samlast.schemas.producer import (
     FreeSlotSchema,
     ProducerOrderQuerySchema,
     ProducerOrderSchema,
+    SlotTemplateOutSchema,
     SlotTemplateSchema,
 )
 from samlast.schemas.recipient import DateRangeSchema
@@ -92,4 +93,7 @@ class BookingItem(MethodView):
 
 
 def blueprints():
-    return [blp, crud_blueprint("slot_templates", master_data.SLOT_TEMPLATES, SlotTemplateSchema)]
+    return [
+        blp,
+        crud_blueprint("slot_templates", master_data.SLOT_TEMPLATES, SlotTemplateSchema, SlotTemplateOutSchema),
+    ]

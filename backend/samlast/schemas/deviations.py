@@ -5,27 +5,28 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validate, validates
 
 from samlast.i18n import Message
-from samlast.schemas.common import BaseSchema
+from samlast.models import DeviationActionKind, DeviationStatus
+from samlast.schemas.common import BaseSchema, ResponseSchema, one_of
 
 
 class DeviationListArgsSchema(BaseSchema):
     status = fields.String(load_default="open", validate=validate.OneOf(["open", "resolved", "all"]))
 
 
-class DeviationActionSchema(BaseSchema):
-    action = fields.String(metadata={"description": "resolved or reopened"})
+class DeviationActionSchema(ResponseSchema):
+    action = one_of(DeviationActionKind)
     by_name = fields.String()
     note = fields.String()
     at = fields.DateTime()
 
 
-class DeviationReporterSchema(BaseSchema):
+class DeviationReporterSchema(ResponseSchema):
     name = fields.String(metadata={"description": "The name typed on the kitchen's shared device"})
     account = fields.String()
     at = fields.DateTime()
 
 
-class DeviationSchema(BaseSchema):
+class DeviationSchema(ResponseSchema):
     """A deviation as facts, and (code_text, description) in the language of Accept-Language."""
 
     id = fields.Integer()
@@ -48,7 +49,7 @@ class DeviationSchema(BaseSchema):
     note = fields.String(metadata={"description": "The kitchen's note on the line"})
     description = fields.String(metadata={"description": "The whole deviation in words"})
     reported_by = fields.Nested(DeviationReporterSchema, allow_none=True)
-    status = fields.String(metadata={"description": "open or resolved"})
+    status = one_of(DeviationStatus)
     created_at = fields.DateTime()
     resolved_at = fields.DateTime(allow_none=True)
     resolved_by_name = fields.String(allow_none=True)

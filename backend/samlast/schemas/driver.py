@@ -6,16 +6,17 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from samlast.i18n import Message
 from samlast.models import DeviationCode, EventKind, StopKind, StopStatus, TemperatureClass
-from samlast.schemas.common import BaseSchema, TextOf, lat_field, lon_field
+from samlast.schemas.common import BaseSchema, NestedOf, ResponseSchema, TextOf, lat_field, lon_field, one_of
+from samlast.schemas.planning import BreakSchema
 
 MAX_PHOTOS = 5
 
 
-class DriverLineSchema(BaseSchema):
+class DriverLineSchema(ResponseSchema):
     order_line_id = fields.Integer(attribute="id")
     order_id = fields.Integer()
-    order_external_id = fields.Function(lambda line: line.order.external_id)
-    supplier_name = fields.Function(lambda line: line.order.supplier.name)
+    order_external_id = fields.String(attribute="order.external_id")
+    supplier_name = fields.String(attribute="order.supplier.name")
     article = fields.String()
     quantity = fields.Float()
     unit = fields.String()
@@ -24,7 +25,13 @@ class DriverLineSchema(BaseSchema):
     temperature_class = fields.Enum(TemperatureClass, by_value=True)
 
 
-class DriverPlaceSchema(BaseSchema):
+class DriverPlaceSchema(ResponseSchema):
+    """The delivery point or the supplier a stop is at (an empty object if it has neither)."""
+
+    may_omit = frozenset(
+        ["name", "address", "access_notes", "unloading_place", "max_vehicle_length_m", "contact_name", "contact_phone"]
+    )
+
     name = fields.String()
     address = fields.String()
     access_notes = fields.String()
@@ -34,7 +41,7 @@ class DriverPlaceSchema(BaseSchema):
     contact_phone = fields.String()
 
 
-class DriverStopSchema(BaseSchema):
+class DriverStopSchema(ResponseSchema):
     id = fields.Integer()
     sequence = fields.Integer()
     job_key = fields.String()
@@ -45,30 +52,30 @@ class DriverStopSchema(BaseSchema):
     planned_arrival = fields.DateTime()
     planned_departure = fields.DateTime()
     time_windows = fields.List(fields.List(fields.String()))
-    place = fields.Function(
-        lambda stop: DriverPlaceSchema().dump(stop.delivery_point or stop.supplier)
-        if (stop.delivery_point or stop.supplier)
-        else {}
-    )
-    lines = fields.Function(
-        lambda stop: DriverLineSchema(many=True).dump([line for order in stop.orders for line in order.lines])
+    place = NestedOf(DriverPlaceSchema, get=lambda stop: stop.delivery_point or stop.supplier or {})
+    lines = NestedOf(
+        DriverLineSchema, get=lambda stop: [line for order in stop.orders for line in order.lines], many=True
     )
 
 
-class DriverRouteSchema(BaseSchema):
+class DriverTerminalSchema(ResponseSchema):
+    name = fields.String()
+    lat = fields.Float()
+    lon = fields.Float()
+
+
+class DriverRouteSchema(ResponseSchema):
     id = fields.Integer()
-    plan_date = fields.Function(lambda route: route.plan.plan_date.isoformat())
-    plan_version = fields.Function(lambda route: route.plan.version)
+    plan_date = fields.Date(attribute="plan.plan_date")
+    plan_version = fields.Integer(attribute="plan.version")
     version = fields.Integer()
-    vehicle_name = fields.Function(lambda route: route.vehicle.name)
+    vehicle_name = fields.String(attribute="vehicle.name")
     trip = fields.Integer()
     planned_start = fields.DateTime()
     planned_end = fields.DateTime()
     distance_m = fields.Float()
-    terminal = fields.Function(
-        lambda route: {"name": route.plan.terminal.name, "lat": route.plan.terminal.lat, "lon": route.plan.terminal.lon}
-    )
-    breaks = fields.List(fields.Dict())
+    terminal = fields.Nested(DriverTerminalSchema, attribute="plan.terminal")
+    breaks = fields.List(fields.Nested(BreakSchema))
     stops = fields.List(fields.Nested(DriverStopSchema))
 
 
@@ -95,17 +102,18 @@ class ProofInputSchema(BaseSchema):
     signature = fields.String(
         allow_none=True, metadata={"description": "PNG as a data URL (data:image/png;base64,...)"}
     )
+    # metadata default: the document names the default (apispec leaves out a callable load_default).
     photos = fields.List(
         fields.String(), load_default=list, validate=validate.Length(max=MAX_PHOTOS),
-        metadata={"description": "JPEG/PNG/WebP data URLs, downscaled on the phone"},
+        metadata={"description": "JPEG/PNG/WebP data URLs, downscaled on the phone", "default": []},
     )
     deviation = fields.Enum(
         DeviationCode, by_value=True, allow_none=True,
         metadata={"description": "For the whole stop, e.g. nobody_there or refused"},
     )
     note = fields.String(load_default="", validate=validate.Length(max=2000))
-    lines = fields.List(fields.Nested(ProofLineInputSchema), load_default=list)
-    returns = fields.Nested(ReturnsSchema, load_default=dict)
+    lines = fields.List(fields.Nested(ProofLineInputSchema), load_default=list, metadata={"default": []})
+    returns = fields.Nested(ReturnsSchema, load_default=dict, metadata={"default": {}})
 
     @validates_schema
     def _who_received(self, data, **kwargs):
@@ -134,12 +142,12 @@ class DriverEventInputSchema(BaseSchema):
             raise ValidationError(Message("field.proof_required"), "proof")
 
 
-class DriverEventResultSchema(BaseSchema):
+class DriverEventResultSchema(ResponseSchema):
     event_id = fields.Integer()
     client_id = fields.String()
-    kind = fields.String()
+    kind = one_of(EventKind)
     stop_id = fields.Integer(allow_none=True)
-    stop_status = fields.String(allow_none=True)
+    stop_status = one_of(StopStatus, allow_none=True)
     flagged = fields.Boolean()
     flag_reason = fields.String()
     proof_id = fields.Integer(allow_none=True)
@@ -161,40 +169,40 @@ class PositionBatchSchema(BaseSchema):
     positions = fields.List(fields.Nested(PositionInputSchema), required=True, validate=validate.Length(min=1, max=500))
 
 
-class AcceptedSchema(BaseSchema):
+class AcceptedSchema(ResponseSchema):
     stored = fields.Integer()
 
 
-class ProofLineOutSchema(BaseSchema):
+class ProofLineOutSchema(ResponseSchema):
     article = fields.String()
     ordered_quantity = fields.Float()
     delivered_quantity = fields.Float()
     unit = fields.String()
     temperature_c = fields.Float(allow_none=True)
-    deviation = fields.Function(lambda line: line.deviation.value if line.deviation else None)
+    deviation = fields.Enum(DeviationCode, by_value=True, allow_none=True)
     note = fields.String()
 
 
-class ProofOutSchema(BaseSchema):
+class ProofOutSchema(ResponseSchema):
     id = fields.Integer()
-    event_client_id = fields.Function(lambda proof: proof.event.client_id)
-    kind = fields.Function(lambda proof: proof.event.kind.value)
-    job_key = fields.Function(lambda proof: proof.event.job_key)
-    plan_date = fields.Function(lambda proof: proof.event.plan_date.isoformat())
-    recorded_at = fields.Function(lambda proof: proof.event.recorded_at.isoformat())
-    flagged = fields.Function(lambda proof: proof.event.flagged)
+    event_client_id = fields.String(attribute="event.client_id")
+    kind = fields.Enum(EventKind, by_value=True, attribute="event.kind")
+    job_key = fields.String(attribute="event.job_key")
+    plan_date = fields.Date(attribute="event.plan_date")
+    recorded_at = fields.DateTime(attribute="event.recorded_at")
+    flagged = fields.Boolean(attribute="event.flagged")
     delivery_point_id = fields.Integer(allow_none=True)
     supplier_id = fields.Integer(allow_none=True)
     receiver_name = fields.String()
     note = fields.String()
-    deviation = fields.String(allow_none=True, metadata={"description": "nobody_there, refused, ... or null"})
-    has_signature = fields.Function(lambda proof: proof.signature_png is not None)
-    photo_count = fields.Function(lambda proof: len(proof.photos))
+    deviation = one_of(DeviationCode, allow_none=True, metadata={"description": "For the whole stop, or null"})
+    has_signature = fields.Function(lambda proof: proof.signature_png is not None, metadata={"type": "boolean"})
+    photo_count = fields.Function(lambda proof: len(proof.photos), metadata={"type": "integer"})
     crates_returned = fields.Integer()
     roll_cages_returned = fields.Integer()
     pallets_returned = fields.Integer()
     lines = fields.List(fields.Nested(ProofLineOutSchema))
-    receipt_url = fields.Function(lambda proof: f"/api/v1/proofs/{proof.id}/receipt.pdf")
+    receipt_url = fields.Function(lambda proof: f"/api/v1/proofs/{proof.id}/receipt.pdf", metadata={"type": "string"})
 
 
 class ProofQuerySchema(BaseSchema):
@@ -202,21 +210,23 @@ class ProofQuerySchema(BaseSchema):
     delivery_point_id = fields.Integer()
 
 
-class FlaggedEventSchema(BaseSchema):
+class FlaggedEventSchema(ResponseSchema):
     id = fields.Integer()
     client_id = fields.String()
-    kind = fields.Function(lambda e: e.kind.value)
+    kind = fields.Enum(EventKind, by_value=True)
     plan_date = fields.Date()
     job_key = fields.String()
-    driver = fields.Function(lambda e: e.user.username)
+    driver = fields.String(attribute="user.username")
     recorded_at = fields.DateTime()
     flag_code = fields.String(attribute="flag_reason")
     flag_reason = TextOf("flag_params")
     resolved = fields.Boolean()
-    proof_id = fields.Function(lambda e: e.proof.id if e.proof else None)
+    proof_id = fields.Function(
+        lambda e: e.proof.id if e.proof else None, allow_none=True, metadata={"type": "integer"}
+    )
 
 
-class ReturnBalanceSchema(BaseSchema):
+class ReturnBalanceSchema(ResponseSchema):
     delivery_point_id = fields.Integer()
     name = fields.String()
     crates = fields.Integer()

@@ -6,7 +6,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from samlast.i18n import Message
 from samlast.models import EnergyType, TemperatureClass
-from samlast.schemas.common import BaseSchema, ClockTime, external_id_field, name_field, positive
+from samlast.schemas.common import BaseSchema, ClockTime, ResponseSchema, external_id_field, name_field, positive
 
 
 class CompartmentSchema(BaseSchema):
@@ -40,3 +40,13 @@ class VehicleSchema(BaseSchema):
         classes = [c["temperature_class"] for c in data.get("compartments", [])]
         if len(classes) != len(set(classes)):
             raise ValidationError(Message("field.one_compartment_per_class"), "compartments")
+
+
+class CompartmentOutSchema(ResponseSchema, CompartmentSchema):
+    """A compartment as answered (every field always there, see ResponseSchema)."""
+
+
+class VehicleOutSchema(ResponseSchema, VehicleSchema):
+    """A vehicle as answered (every field always there, see ResponseSchema)."""
+
+    compartments = fields.List(fields.Nested(CompartmentOutSchema))

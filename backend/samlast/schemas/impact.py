@@ -5,9 +5,20 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from samlast.i18n import Message
+from samlast.impact.figures import FIGURE_KEYS
 from samlast.impact.model import AS_ORDERED, BY_KIND, FIXED_2
 from samlast.models import JobStatus
-from samlast.schemas.common import BaseSchema, TextOf
+from samlast.schemas.common import (
+    BaseSchema,
+    ResponseSchema,
+    Stored,
+    StoredDictOf,
+    StoredObjectSchema,
+    TextOf,
+    component_ref,
+    keyed_message,
+    message_params,
+)
 
 MAX_DAYS = 62
 PATTERNS = (AS_ORDERED.name, FIXED_2.name, BY_KIND.name)
@@ -44,7 +55,131 @@ class ImpactRequestSchema(BaseSchema):
                 raise ValidationError(Message("field.max_days", max=MAX_DAYS), "date_to")
 
 
-class ImpactReportSummarySchema(BaseSchema):
+# --- the stored report (samlast.impact.report.analyse), answered as it is --------------------------
+
+
+#: Figures of a scenario (samlast.impact.figures.aggregate): km, kg CO2e, SEK, hours, kg, shares 0-1.
+class _FiguresSchema(ResponseSchema):
+    may_omit = frozenset(["km_by_trip_kind"])  # reports stored before it was
+
+
+FiguresSchema = _FiguresSchema.from_dict(
+    {
+        **{key: fields.Float() for key in FIGURE_KEYS},
+        "km_by_trip_kind": fields.Dict(keys=fields.String(), values=fields.Float()),
+    },
+    name="FiguresSchema",
+)
+
+
+class ScenarioFiguresSchema(StoredObjectSchema):
+    total = fields.Nested(FiguresSchema, metadata={"description": "The whole period"})
+    per_week = fields.Nested(FiguresSchema, metadata={"description": "An average week with orders"})
+    by_week = fields.Dict(
+        keys=fields.String(), values=fields.Nested(FiguresSchema), metadata={"description": "By Monday"}
+    )
+    by_municipality = fields.Dict(keys=fields.String(), values=fields.Nested(FiguresSchema))
+    by_municipality_per_week = fields.Dict(keys=fields.String(), values=fields.Nested(FiguresSchema))
+
+
+class ComparisonSchema(ResponseSchema):
+    free_delivery = fields.Float()
+    coordinated = fields.Float()
+    change = fields.Float(allow_none=True, metadata={"description": "Relative (-0.9: 90 % less); null from zero"})
+
+
+class HorizonSchema(ResponseSchema):
+    may_omit = frozenset(["weeks_with_orders", "empty_weeks"])  # reports stored before they were
+
+    start = fields.Date()
+    end = fields.Date()
+    weeks = fields.List(fields.String(metadata={"format": "date"}), metadata={"description": "Mondays"})
+    weeks_with_orders = fields.List(fields.String(metadata={"format": "date"}))
+    empty_weeks = fields.List(fields.String(metadata={"format": "date"}))
+
+
+class ImpactInputsSchema(StoredObjectSchema):
+    municipalities = fields.List(fields.String())
+    delivery_points = fields.Integer()
+    suppliers = fields.Integer()
+    local_producers = fields.Integer()
+    orders = fields.Integer()
+    fleet_vehicles = fields.Integer()
+
+
+class MovedBeforePeriodSchema(StoredObjectSchema):
+    deliveries = fields.Integer()
+    orders = fields.Integer()
+    kg = fields.Float()
+    dates = fields.List(fields.String(metadata={"format": "date"}))
+
+
+class CostSplitRowSchema(StoredObjectSchema):
+    municipality = fields.String()
+    standalone_cost = fields.Float(allow_none=True)
+    per_delivery = fields.Float()
+    per_kg = fields.Float()
+    per_standalone_km = fields.Float()
+    shapley = fields.Float(allow_none=True)
+    pays_more_than_alone = fields.List(fields.String(), metadata={"description": "The rules it pays more under"})
+
+
+class CoreCheckSchema(StoredObjectSchema):
+    may_omit = frozenset(["max_collectable", "allocation_in_core", "violations"])
+
+    grand_cost = fields.Float()
+    core_nonempty = fields.Boolean(allow_none=True, metadata={"description": "null: not known"})
+    max_collectable = fields.Float(allow_none=True)
+    allocation_in_core = fields.Boolean()
+
+
+class CostSplitSchema(StoredObjectSchema):
+    may_omit = frozenset(["core", "shapley_skipped", "shapley_skipped_reason"])
+
+    pattern = fields.String()
+    players = fields.List(fields.String())
+    total_cost = fields.Float()
+    sum_of_standalone_costs = fields.Float()
+    table = fields.List(fields.Nested(CostSplitRowSchema))
+    core = fields.Nested(CoreCheckSchema, metadata={"description": "With the Shapley split only"})
+    shapley_skipped = fields.String(metadata={"description": "Why there is no Shapley split (a stable code)"})
+    shapley_skipped_reason = keyed_message()
+
+
+class ImpactResultSchema(StoredObjectSchema):
+    """The full report: km, kg CO2e, SEK, hours, kg."""
+
+    # Reports stored before these were have none of them.
+    may_omit = frozenset(["pattern_comparison", "moved_before_period", "notes", "wall_time_s"])
+
+    horizon = fields.Nested(HorizonSchema)
+    inputs = fields.Nested(ImpactInputsSchema)
+    primary_pattern = fields.String()
+    comparison = fields.Dict(
+        keys=fields.String(),
+        values=fields.Nested(ComparisonSchema),
+        metadata={"description": "Per average week with orders, by figure"},
+    )
+    baseline = fields.Nested(ScenarioFiguresSchema, metadata={"description": "Free delivery"})
+    coordinated = fields.Nested(ScenarioFiguresSchema, metadata={"description": "Coordinated distribution"})
+    pattern_comparison = fields.Dict(
+        keys=fields.String(),
+        values=fields.Dict(keys=fields.String(), values=fields.Float()),
+        metadata={"description": "Per delivery-day pattern, its figures per average week"},
+    )
+    moved_before_period = fields.Nested(
+        MovedBeforePeriodSchema, metadata={"description": "Coordinated deliveries brought forward to before the period"}
+    )
+    cost_split = fields.Nested(CostSplitSchema)
+    notes = fields.List(
+        # A report stored before the notes were messages has English text.
+        fields.Raw(metadata={"anyOf": [component_ref("KeyedMessage"), {"type": "string"}]}),
+        metadata={"description": "What a reader must know to read the figures"},
+    )
+    wall_time_s = fields.Float()
+
+
+class ImpactReportSummarySchema(ResponseSchema):
     id = fields.String()
     name = fields.String()
     date_from = fields.Date()
@@ -55,10 +190,13 @@ class ImpactReportSummarySchema(BaseSchema):
     progress = fields.Float(metadata={"description": "0 to 1"})
     message = TextOf("message_params")
     message_key = fields.String(attribute="message", dump_only=True)
-    message_params = fields.Dict(dump_only=True)
-    headline = fields.Function(
-        lambda report: (report.result or {}).get("comparison"),
-        metadata={"description": "Per average week: free delivery, coordinated, relative change."},
+    message_params = message_params(allow_none=True, dump_only=True)
+    headline = StoredDictOf(
+        keys=fields.String(),
+        values=fields.Nested(ComparisonSchema),
+        get=lambda report: (report.result or {}).get("comparison"),
+        allow_none=True,
+        metadata={"description": "Per average week: free delivery, coordinated, relative change; null until done."},
     )
     created_at = fields.DateTime()
     started_at = fields.DateTime(allow_none=True)
@@ -66,7 +204,8 @@ class ImpactReportSummarySchema(BaseSchema):
 
 
 class ImpactReportSchema(ImpactReportSummarySchema):
-    result = fields.Dict(
+    result = Stored(
+        ImpactResultSchema,
         allow_none=True,
         metadata={"description": "The full report (km, kg CO2e, SEK, hours, kg); null until done."},
     )

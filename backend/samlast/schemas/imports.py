@@ -14,7 +14,15 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, vali
 
 from samlast.i18n import Message
 from samlast.models import DeliveryPointKind, EnergyType, SupplierKind, TemperatureClass
-from samlast.schemas.common import BaseSchema, ClockTime, external_id_field, lat_field, lon_field, positive
+from samlast.schemas.common import (
+    BaseSchema,
+    ClockTime,
+    ResponseSchema,
+    external_id_field,
+    lat_field,
+    lon_field,
+    positive,
+)
 
 WEEKDAYS = {
     "mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6,
@@ -160,8 +168,8 @@ ROW_SCHEMAS: dict[str, type[RowSchema]] = {
 }
 
 
-class ImportResultSchema(BaseSchema):
-    kind = fields.String()
+class ImportResultSchema(ResponseSchema):
+    kind = fields.String(metadata={"description": "The list imported into, e.g. delivery_points"})
     created = fields.Integer()
     updated = fields.Integer()
     message = fields.String()

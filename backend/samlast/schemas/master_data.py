@@ -9,6 +9,7 @@ from samlast.models import DeliveryPointKind, SupplierKind, TemperatureClass
 from samlast.schemas.common import (
     BaseSchema,
     ClockTime,
+    ResponseSchema,
     external_id_field,
     lat_field,
     lon_field,
@@ -97,3 +98,39 @@ class SupplierSchema(BaseSchema):
     contact_phone = fields.String(validate=validate.Length(max=40))
     product_area_ids = fields.List(fields.Integer(), load_only=True)
     product_areas = fields.List(fields.Nested(ProductAreaSchema), dump_only=True)
+
+
+
+class ClusterOutSchema(ResponseSchema, ClusterSchema):
+    """A cluster as answered (every field always there, see ResponseSchema)."""
+
+
+class MunicipalityOutSchema(ResponseSchema, MunicipalitySchema):
+    """A municipality as answered (every field always there, see ResponseSchema)."""
+
+
+class TerminalOutSchema(ResponseSchema, TerminalSchema):
+    """A terminal as answered (every field always there, see ResponseSchema)."""
+
+
+class ReceivingWindowOutSchema(ResponseSchema, ReceivingWindowSchema):
+    """A receiving window as answered (every field always there, see ResponseSchema)."""
+
+
+class DeliveryPointOutSchema(ResponseSchema, DeliveryPointSchema):
+    """A delivery point as answered (every field always there, see ResponseSchema)."""
+
+    receiving_windows = fields.List(fields.Nested(ReceivingWindowOutSchema))
+
+
+class ProductAreaOutSchema(ResponseSchema, ProductAreaSchema):
+    """A product area as answered (every field always there, see ResponseSchema)."""
+
+
+class SupplierOutSchema(ResponseSchema, SupplierSchema):
+    """A supplier as answered (every field always there, see ResponseSchema)."""
+
+    class Meta(SupplierSchema.Meta):
+        exclude = ("product_area_ids",)
+
+    product_areas = fields.List(fields.Nested(ProductAreaOutSchema), dump_only=True)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 from marshmallow import fields, validate
 
 from samlast.models import OrderStatus, TemperatureClass
-from samlast.schemas.common import BaseSchema, external_id_field, positive
+from samlast.schemas.common import BaseSchema, ResponseSchema, external_id_field, positive
 
 
 class OrderLineSchema(BaseSchema):
@@ -32,10 +34,27 @@ class OrderSchema(BaseSchema):
     lines = fields.List(
         fields.Nested(OrderLineSchema), required=True, validate=validate.Length(min=1)
     )
-    total_weight_kg = fields.Method("_total_weight", dump_only=True)
+    total_weight_kg = fields.Method(
+        "_total_weight",
+        dump_only=True,
+        allow_none=True,
+        metadata={"type": "number", "description": "null: the lines' weights add up past any number"},
+    )
 
-    def _total_weight(self, order) -> float:
-        return round(sum(line.weight_kg for line in order.lines), 2)
+    def _total_weight(self, order) -> float | None:
+        total = round(sum(line.weight_kg for line in order.lines), 2)
+        # JSON has no infinity: absurd weights (1e308 kg a line) are accepted, their sum is not a number.
+        return total if math.isfinite(total) else None
+
+
+class OrderLineOutSchema(ResponseSchema, OrderLineSchema):
+    """An order line as answered (every field always there, see ResponseSchema)."""
+
+
+class OrderOutSchema(ResponseSchema, OrderSchema):
+    """An order as answered (every field always there, see ResponseSchema)."""
+
+    lines = fields.List(fields.Nested(OrderLineOutSchema))
 
 
 class OrderQuerySchema(BaseSchema):

@@ -7,7 +7,7 @@ from marshmallow import fields, validate
 from samlast.i18n import has, text
 from samlast.i18n.web import request_locale
 from samlast.models import JobStatus, StopKind, StopStatus
-from samlast.schemas.common import BaseSchema, TextOf
+from samlast.schemas.common import MESSAGE_PARAMS_SCHEMA, BaseSchema, ResponseSchema, TextOf, message_params
 
 
 class PlanRequestSchema(BaseSchema):
@@ -21,7 +21,7 @@ class PlanRequestSchema(BaseSchema):
     reason = fields.String(load_default="", validate=validate.Length(max=200))
 
 
-class PlanningJobSchema(BaseSchema):
+class PlanningJobSchema(ResponseSchema):
     id = fields.String()
     terminal_id = fields.Integer()
     plan_date = fields.Date()
@@ -32,19 +32,19 @@ class PlanningJobSchema(BaseSchema):
     progress = fields.Float(metadata={"description": "0 to 1"})
     message = TextOf("message_params")
     message_key = fields.String(attribute="message", dump_only=True)
-    message_params = fields.Dict(dump_only=True)
+    message_params = message_params(allow_none=True, dump_only=True)
     plan_id = fields.Integer(allow_none=True)
     created_at = fields.DateTime()
     started_at = fields.DateTime(allow_none=True)
     finished_at = fields.DateTime(allow_none=True)
 
 
-class LoadSchema(BaseSchema):
+class LoadSchema(ResponseSchema):
     kg = fields.Float()
     pallets = fields.Float()
 
 
-class StopSchema(BaseSchema):
+class StopSchema(ResponseSchema):
     id = fields.Integer()
     sequence = fields.Integer()
     job_key = fields.String()
@@ -53,10 +53,12 @@ class StopSchema(BaseSchema):
     delivery_point_id = fields.Integer(allow_none=True)
     supplier_id = fields.Integer(allow_none=True)
     name = fields.Function(
-        lambda stop: (stop.delivery_point or stop.supplier).name if (stop.delivery_point or stop.supplier) else ""
+        lambda stop: (stop.delivery_point or stop.supplier).name if (stop.delivery_point or stop.supplier) else "",
+        metadata={"type": "string"},
     )
     address = fields.Function(
-        lambda stop: (stop.delivery_point or stop.supplier).address if (stop.delivery_point or stop.supplier) else ""
+        lambda stop: (stop.delivery_point or stop.supplier).address if (stop.delivery_point or stop.supplier) else "",
+        metadata={"type": "string"},
     )
     lat = fields.Float()
     lon = fields.Float()
@@ -66,19 +68,21 @@ class StopSchema(BaseSchema):
     eta = fields.DateTime(allow_none=True, metadata={"description": "Expected arrival from actual progress"})
     time_windows = fields.List(fields.List(fields.String()), metadata={"example": [["06:30", "10:30"]]})
     load = fields.Dict(keys=fields.String(), values=fields.Nested(LoadSchema))
-    order_ids = fields.Function(lambda stop: [order.id for order in stop.orders])
+    order_ids = fields.Function(
+        lambda stop: [order.id for order in stop.orders], metadata={"type": "array", "items": {"type": "integer"}}
+    )
 
 
-class BreakSchema(BaseSchema):
-    start = fields.String()
+class BreakSchema(ResponseSchema):
+    start = fields.String(metadata={"format": "date-time"})
     duration_s = fields.Integer()
 
 
-class RouteSchema(BaseSchema):
+class RouteSchema(ResponseSchema):
     id = fields.Integer()
     plan_id = fields.Integer()
     vehicle_id = fields.Integer()
-    vehicle_name = fields.Function(lambda route: route.vehicle.name)
+    vehicle_name = fields.String(attribute="vehicle.name")
     driver_id = fields.Integer(allow_none=True)
     trip = fields.Integer()
     version = fields.Integer()
@@ -102,22 +106,30 @@ def _unassigned_text(entry: dict) -> str:
     return text(key, entry.get("params") or {}, request_locale()) if has(key) else entry["reason"]
 
 
-class UnassignedSchema(BaseSchema):
+class UnassignedSchema(ResponseSchema):
     job_key = fields.String()
     reason = fields.String(metadata={"description": "Stable code, e.g. too_heavy_for_any_vehicle"})
     label = fields.String()
     message = fields.Function(
         _unassigned_text,
-        metadata={"description": "The reason in numbers and what to do, in the language of Accept-Language"},
+        metadata={
+            "type": "string",
+            "description": "The reason in numbers and what to do, in the language of Accept-Language",
+        },
     )
-    message_key = fields.Function(_unassigned_key, metadata={"description": "Table key of `message`"})
+    message_key = fields.Function(
+        _unassigned_key, metadata={"type": "string", "description": "Table key of `message`"}
+    )
     params = fields.Function(
         lambda entry: entry.get("params") or {},
-        metadata={"description": "The numbers of `message` (kg, pallet places, clock times; words as table keys)"},
+        metadata={
+            **MESSAGE_PARAMS_SCHEMA,
+            "description": "The numbers of `message` (kg, pallet places, clock times; words as table keys)",
+        },
     )
 
 
-class PlanSummarySchema(BaseSchema):
+class PlanSummarySchema(ResponseSchema):
     id = fields.Integer()
     terminal_id = fields.Integer()
     plan_date = fields.Date()
@@ -129,8 +141,8 @@ class PlanSummarySchema(BaseSchema):
     total_cost = fields.Float()
     unassigned = fields.List(fields.Nested(UnassignedSchema))
     created_at = fields.DateTime()
-    route_count = fields.Function(lambda plan: len(plan.routes))
-    stop_count = fields.Function(lambda plan: sum(len(r.stops) for r in plan.routes))
+    route_count = fields.Function(lambda plan: len(plan.routes), metadata={"type": "integer"})
+    stop_count = fields.Function(lambda plan: sum(len(r.stops) for r in plan.routes), metadata={"type": "integer"})
 
 
 class PlanSchema(PlanSummarySchema):

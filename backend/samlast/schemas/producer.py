@@ -6,8 +6,8 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from samlast.i18n import Message
 from samlast.models import BookingStatus, SlotKind, TemperatureClass
-from samlast.schemas.common import BaseSchema, ClockTime, name_field, positive
-from samlast.schemas.orders import OrderSchema
+from samlast.schemas.common import BaseSchema, ClockTime, ResponseSchema, name_field, one_of, positive
+from samlast.schemas.orders import OrderOutSchema
 from samlast.schemas.recipient import DATE_RANGE
 
 
@@ -26,11 +26,15 @@ class SlotTemplateSchema(BaseSchema):
     active = fields.Boolean()
 
 
-class FreeSlotSchema(BaseSchema):
+class SlotTemplateOutSchema(ResponseSchema, SlotTemplateSchema):
+    """A slot template as answered (every field always there, see ResponseSchema)."""
+
+
+class FreeSlotSchema(ResponseSchema):
     template_id = fields.Integer()
     date = fields.Date()
     name = fields.String()
-    kind = fields.String()
+    kind = one_of(SlotKind)
     start = ClockTime()
     end = ClockTime()
     free_kg = fields.Float()
@@ -39,7 +43,8 @@ class FreeSlotSchema(BaseSchema):
     capacity_pallets = fields.Float()
     cutoff = fields.DateTime()
     bookable = fields.Boolean()
-    closed_reason = fields.String(
+    closed_reason = one_of(
+        ["cutoff", "full"],
         allow_none=True,
         metadata={"description": "Why it cannot be booked: `cutoff` (too late) or `full`; null when bookable."},
     )
@@ -56,10 +61,10 @@ class ProducerOrderQuerySchema(BaseSchema):
             raise ValidationError(Message("field.not_before_start"), "to")
 
 
-class ProducerOrderSchema(OrderSchema):
+class ProducerOrderSchema(OrderOutSchema):
     """An order a producer is to deliver, with the delivery point's name (producers cannot read points)."""
 
-    delivery_point_name = fields.Function(lambda order: order.delivery_point.name, dump_only=True)
+    delivery_point_name = fields.String(attribute="delivery_point.name", dump_only=True)
 
 
 class BookingInputSchema(BaseSchema):
@@ -70,7 +75,10 @@ class BookingInputSchema(BaseSchema):
     temperature_class = fields.Enum(TemperatureClass, by_value=True)
     kg = fields.Float(required=True, validate=validate.Range(min=0, min_inclusive=False, max=30000))
     pallets = fields.Float(required=True, validate=validate.Range(min=0, max=40))
-    order_refs = fields.List(fields.String(validate=validate.Length(max=64)), load_default=list)
+    # metadata default: the document names the default (apispec leaves out a callable load_default).
+    order_refs = fields.List(
+        fields.String(validate=validate.Length(max=64)), load_default=list, metadata={"default": []}
+    )
     note = fields.String(load_default="", validate=validate.Length(max=1000))
 
 
@@ -83,13 +91,13 @@ class BookingChangeSchema(BaseSchema):
     note = fields.String(validate=validate.Length(max=1000))
 
 
-class BookedOrderSchema(BaseSchema):
+class BookedOrderSchema(ResponseSchema):
     external_id = fields.String()
     delivery_point_name = fields.String(allow_none=True)
     requested_date = fields.Date(allow_none=True)
 
 
-class BookingSchema(BaseSchema):
+class BookingSchema(ResponseSchema):
     """A booking as services.bookings.view gives it (its slot and orders looked up)."""
 
     id = fields.Integer()

@@ -7,8 +7,8 @@ from datetime import date
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from samlast.i18n import Message
-from samlast.models import DeviationCode
-from samlast.schemas.common import BaseSchema
+from samlast.models import DeviationCode, StopStatus, TemperatureClass
+from samlast.schemas.common import BaseSchema, ResponseSchema, one_of
 
 # Calendar dates the portal can mean; far-off years have no sensible local time (cut-offs).
 DATE_RANGE = validate.Range(date(2000, 1, 1), date(2200, 12, 31))
@@ -25,24 +25,30 @@ class DateRangeSchema(BaseSchema):
             raise ValidationError(Message("field.not_before_start"), "to")
 
 
-class ExpectedLineSchema(BaseSchema):
+#: A delivery's status: its stop's, or not_planned while no current plan has a stop for it.
+DELIVERY_STATUSES = ["not_planned", *(status.value for status in StopStatus)]
+
+
+class ExpectedLineSchema(ResponseSchema):
     order_line_id = fields.Integer()
     order_external_id = fields.String()
     supplier_name = fields.String()
     article = fields.String()
     quantity = fields.Float()
     unit = fields.String()
-    temperature_class = fields.String()
+    temperature_class = one_of(TemperatureClass)
     delivered_quantity = fields.Float(allow_none=True, metadata={"description": "Left by the driver (the proof)"})
-    driver_deviation = fields.String(allow_none=True, metadata={"description": "As the driver reported it"})
+    driver_deviation = one_of(DeviationCode, allow_none=True, metadata={"description": "As the driver reported it"})
     driver_note = fields.String()
     temperature_c = fields.Float(allow_none=True)
     received_quantity = fields.Float(allow_none=True, metadata={"description": "Received by the kitchen"})
-    kitchen_deviation = fields.String(allow_none=True, metadata={"description": "As the kitchen reported it"})
+    kitchen_deviation = one_of(
+        DeviationCode, allow_none=True, metadata={"description": "As the kitchen reported it"}
+    )
     kitchen_note = fields.String()
 
 
-class ConfirmationSummarySchema(BaseSchema):
+class ConfirmationSummarySchema(ResponseSchema):
     confirmed_by_name = fields.String(metadata={"description": "The name typed on the kitchen's shared device"})
     confirmed_by_account = fields.String(metadata={"description": "The account that confirmed"})
     confirmed_at = fields.DateTime()
@@ -50,7 +56,7 @@ class ConfirmationSummarySchema(BaseSchema):
     note = fields.String()
 
 
-class UpcomingDeliverySchema(BaseSchema):
+class UpcomingDeliverySchema(ResponseSchema):
     delivery_point_id = fields.Integer()
     delivery_point_name = fields.String()
     date = fields.Date()
@@ -59,7 +65,7 @@ class UpcomingDeliverySchema(BaseSchema):
     eta = fields.DateTime(allow_none=True)
     stop_id = fields.Integer(allow_none=True)
     job_key = fields.String()
-    status = fields.String()
+    status = one_of(DELIVERY_STATUSES)
     proof_id = fields.Integer(allow_none=True)
     handed_over_at = fields.DateTime(allow_none=True)
     receiver_name = fields.String(metadata={"description": "Who signed the driver's proof"})
@@ -81,8 +87,11 @@ class ConfirmationInputSchema(BaseSchema):
     plan_date = fields.Date(required=True)
     accept_all = fields.Boolean(load_default=False)
     confirmed_by_name = fields.String(load_default="", validate=validate.Length(max=120))
-    lines = fields.List(fields.Nested(ReceiptLineInputSchema), load_default=list)
-    photos = fields.List(fields.String(), load_default=list, validate=validate.Length(max=5))
+    # metadata default: the document names the default (apispec leaves out a callable load_default).
+    lines = fields.List(fields.Nested(ReceiptLineInputSchema), load_default=list, metadata={"default": []})
+    photos = fields.List(
+        fields.String(), load_default=list, validate=validate.Length(max=5), metadata={"default": []}
+    )
     note = fields.String(load_default="", validate=validate.Length(max=2000))
     recorded_at = fields.AwareDateTime(required=True)
 
@@ -92,7 +101,7 @@ class ConfirmationInputSchema(BaseSchema):
             raise ValidationError(Message("field.receipt_lines_required"), "lines")
 
 
-class ConfirmationResultSchema(BaseSchema):
+class ConfirmationResultSchema(ResponseSchema):
     confirmation_id = fields.Integer()
     client_id = fields.String()
     proof_id = fields.Integer(allow_none=True)
@@ -100,8 +109,8 @@ class ConfirmationResultSchema(BaseSchema):
     replay = fields.Boolean()
 
 
-class HistoryRowSchema(BaseSchema):
-    date = fields.String()
+class HistoryRowSchema(ResponseSchema):
+    date = fields.String(metadata={"format": "date"})
     delivery_point = fields.String()
     delivered_at = fields.DateTime()
     receiver_name = fields.String(metadata={"description": "Who signed the driver's proof"})
@@ -134,6 +143,6 @@ class PushSubscriptionSchema(BaseSchema):
             raise ValidationError(Message("field.push_keys"), "keys")
 
 
-class VapidKeySchema(BaseSchema):
+class VapidKeySchema(ResponseSchema):
     public_key = fields.String()
 

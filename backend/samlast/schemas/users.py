@@ -7,7 +7,7 @@ from marshmallow import fields, validate
 
 from samlast.i18n import Message
 from samlast.models import Role
-from samlast.schemas.common import BaseSchema
+from samlast.schemas.common import BaseSchema, ResponseSchema
 
 
 class UserSchema(BaseSchema):
@@ -29,8 +29,15 @@ class UserSchema(BaseSchema):
     time_zone = fields.Function(
         lambda _user: current_app.config["TIMEZONE"],
         dump_only=True,
-        metadata={"description": "The cluster's time zone, in which every time of a plan is shown"},
+        metadata={"type": "string", "description": "The cluster's time zone, in which every time of a plan is shown"},
     )
+
+
+class UserOutSchema(ResponseSchema, UserSchema):
+    """A user as answered."""
+
+    class Meta(UserSchema.Meta):
+        exclude = ("password",)
 
 
 class LoginSchema(BaseSchema):
@@ -39,7 +46,7 @@ class LoginSchema(BaseSchema):
     device = fields.String(load_default="", validate=validate.Length(max=120))
 
 
-class TokenSchema(BaseSchema):
-    token = fields.String(required=True)
-    expires_at = fields.DateTime(required=True)
-    user = fields.Nested(UserSchema, required=True)
+class TokenSchema(ResponseSchema):
+    token = fields.String()
+    expires_at = fields.DateTime()
+    user = fields.Nested(UserOutSchema)

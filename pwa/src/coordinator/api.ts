@@ -1,125 +1,22 @@
 // The coordinator's reads and writes: plans and planning jobs, master-data lists, CSV
-// imports, deviations to resolve, impact reports and learned times. Shapes follow /api/openapi.json.
+// imports, deviations to resolve, impact reports and learned times. Shapes are generated from the
+// OpenAPI document (see api/types.ts).
 import { API_BASE, ApiError, apiHeaders, get, NetworkError, post } from "../api/client";
-import type { KeyedMessage, Param } from "../i18n";
+import type { ApiSchema } from "../api/types";
 import { reportFetchFailed, reportFetchOk } from "../state/connectivity";
 
-export type StopStatus = "planned" | "arrived" | "done" | "skipped";
-export type JobStatus = "queued" | "running" | "succeeded" | "failed";
-
-export interface PlanStop {
-  id: number;
-  sequence: number;
-  job_key: string;
-  kind: "delivery" | "pickup";
-  status: StopStatus;
-  delivery_point_id: number | null;
-  supplier_id: number | null;
-  name: string;
-  address: string | null;
-  lat: number;
-  lon: number;
-  planned_arrival: string;
-  planned_service_start?: string;
-  planned_departure?: string;
-  time_windows: string[][];
-  load: Record<string, { kg: number; pallets: number }>;
-  order_ids: number[];
-  /** Not in the plan's StopSchema yet; filled from `eta` pushes. */
-  eta?: string | null;
-}
-
-export interface PlanRoute {
-  id: number;
-  plan_id: number;
-  vehicle_id: number;
-  vehicle_name: string;
-  driver_id: number | null;
-  trip: number;
-  version: number;
-  planned_start: string;
-  planned_end: string;
-  distance_m: number;
-  duration_s: number;
-  cost: number;
-  co2e_kg: number;
-  stops: PlanStop[];
-}
-
-export interface Unassigned {
-  job_key: string;
-  /** Stable code, e.g. "too_heavy_for_any_vehicle" (also the fallback text's key). */
-  reason: string;
-  label: string;
-  /** The table text that says the reason in numbers and what to do, with its numbers. */
-  message_key?: string;
-  params?: Record<string, Param | Param[]>;
-  /** The same, as the server wrote it in the language asked for. */
-  message?: string;
-}
-
-export interface Plan {
-  id: number;
-  terminal_id: number;
-  plan_date: string;
-  version: number;
-  solver_status: string;
-  wall_time_s: number;
-  total_distance_m: number;
-  total_cost: number;
-  unassigned: Unassigned[];
-  created_at: string;
-  route_count: number;
-  stop_count: number;
-  routes: PlanRoute[];
-}
-
-export interface PlanningJob {
-  id: string;
-  plan_date?: string;
-  status: JobStatus;
-  progress: number;
-  /** The server's text in the language asked for; message_key/params render it in the current one. */
-  message: string;
-  message_key?: string;
-  message_params?: Record<string, Param>;
-  plan_id?: number | null;
-}
-
-export interface Terminal {
-  id: number;
-  name: string;
-  lat: number;
-  lon: number;
-}
-
-export interface Municipality {
-  id: number;
-  name: string;
-}
-
-export interface FlaggedEvent {
-  id: number;
-  kind: string;
-  plan_date: string;
-  job_key: string;
-  driver: string;
-  recorded_at: string;
-  flag_reason: string;
-  resolved: boolean;
-  proof_id: number | null;
-}
-
-/** A deviation to handle: its facts and words (the shape lives with its rendering, ui/deviation.ts). */
-export type Deviation = import("../ui/deviation").DeviationRecord;
-
-export interface LateRisk {
-  route_id?: number;
-  vehicle_name?: string;
-  plan_date?: string;
-  stops?: { stop_id?: number; job_key?: string; name?: string; eta?: string; window_end?: string; late_min?: number }[];
-  [key: string]: unknown;
-}
+export type Plan = ApiSchema<"Plan">;
+export type PlanRoute = ApiSchema<"Route">;
+export type PlanStop = ApiSchema<"Stop">;
+export type StopStatus = PlanStop["status"];
+export type Unassigned = ApiSchema<"Unassigned">;
+export type PlanningJob = ApiSchema<"PlanningJob">;
+export type JobStatus = PlanningJob["status"];
+export type Terminal = ApiSchema<"TerminalOut">;
+export type Municipality = ApiSchema<"MunicipalityOut">;
+export type FlaggedEvent = ApiSchema<"FlaggedEvent">;
+/** A deviation to handle: its facts and words. */
+export type Deviation = ApiSchema<"Deviation">;
 
 /** The newest plan of a date, or null when the date has not been planned. */
 export async function currentPlan(day: string): Promise<Plan | null> {
@@ -132,7 +29,8 @@ export async function currentPlan(day: string): Promise<Plan | null> {
 }
 
 export function startPlanning(day: string, fresh: boolean): Promise<PlanningJob> {
-  return post<PlanningJob>("/planning/jobs", { date: day, fresh, reason: "requested by coordinator" });
+  const body: ApiSchema<"PlanRequest"> = { date: day, fresh, reason: "requested by coordinator" };
+  return post<PlanningJob>("/planning/jobs", body);
 }
 
 export const planningJob = (id: string) => get<PlanningJob>(`/planning/jobs/${encodeURIComponent(id)}`);
@@ -143,8 +41,10 @@ export const resolveFlagged = (id: number) => post<FlaggedEvent>(`/driver-events
 export const deviations = () => get<Deviation[]>("/deviations/");
 export const handledDeviations = () => get<Deviation[]>("/deviations/?status=resolved");
 /** `note`: who handled it and how (required by the server). */
-export const resolveDeviation = (id: number, note: string) => post<Deviation>(`/deviations/${id}/resolve`, { note });
-export const reopenDeviation = (id: number) => post<Deviation>(`/deviations/${id}/reopen`, {});
+export const resolveDeviation = (id: number, note: string) =>
+  post<Deviation>(`/deviations/${id}/resolve`, { note } satisfies ApiSchema<"ResolveDeviation">);
+export const reopenDeviation = (id: number) =>
+  post<Deviation>(`/deviations/${id}/reopen`, {} satisfies Partial<ApiSchema<"ReopenDeviation">>);
 
 // --- lists and CSV import -------------------------------------------------------------
 
@@ -207,13 +107,9 @@ export async function listAll(kind: ListKind): Promise<Row[]> {
   }
 }
 
-export interface ImportResult {
-  kind: string;
-  created: number;
-  updated: number;
-  message: string;
-}
+export type ImportResult = ApiSchema<"ImportResult">;
 
+/** A row of an import's 422 answer, in error.fields.rows (the error's fields are not typed by the API). */
 export interface ImportRowError {
   row: number;
   column: string;
@@ -252,76 +148,14 @@ export function importErrors(error: unknown): ImportRowError[] {
 
 // --- impact ------------------------------------------------------------------------------
 
-export type Figures = Record<string, number> & { km_by_trip_kind?: Record<string, number> };
-
-export interface ScenarioFigures {
-  total: Figures;
-  per_week: Figures;
-  by_week: Record<string, Figures>;
-  by_municipality: Record<string, Figures>;
-  by_municipality_per_week: Record<string, Figures>;
-}
-
-export interface CostSplitRow {
-  municipality: string;
-  standalone_cost: number | null;
-  per_delivery: number;
-  per_kg: number;
-  per_standalone_km: number;
-  shapley: number | null;
-  pays_more_than_alone: string[];
-}
-
-export interface ImpactResult {
-  horizon: { start: string; end: string; weeks: string[]; weeks_with_orders?: string[]; empty_weeks?: string[] };
-  inputs: Record<string, unknown> & { municipalities: string[] };
-  primary_pattern: string;
-  comparison: Record<string, { free_delivery: number; coordinated: number; change: number | null }>;
-  baseline: ScenarioFigures;
-  coordinated: ScenarioFigures;
-  pattern_comparison?: Record<string, Record<string, number>>;
-  /** Coordinated deliveries a fixed-day pattern brings forward to before the period. */
-  moved_before_period?: { deliveries: number; orders: number; kg: number; dates: string[] };
-  cost_split: {
-    pattern: string;
-    players: string[];
-    total_cost: number;
-    sum_of_standalone_costs: number;
-    table: CostSplitRow[];
-    core?: { core_nonempty: boolean | null; allocation_in_core?: boolean };
-    shapley_skipped?: string;
-    shapley_skipped_reason?: KeyedMessage;
-  };
-  /** Messages of the word tables; a report from before they were has English strings. */
-  notes?: (KeyedMessage | string)[];
-  wall_time_s?: number;
-}
-
-export interface ImpactReport {
-  id: string;
-  name: string;
-  date_from: string;
-  date_to: string;
-  status: JobStatus;
-  progress: number;
-  message: string;
-  message_key?: string;
-  message_params?: Record<string, Param>;
-  created_at: string;
-  finished_at?: string | null;
-  parameters?: Record<string, unknown>;
-  result?: ImpactResult | null;
-}
-
-export interface ImpactRequest {
-  name: string;
-  date_from: string;
-  date_to: string;
-  time_limit_s?: number;
-  shapley_time_limit_s?: number;
-  shapley?: boolean;
-  primary_pattern?: string;
-}
+export type Figures = ApiSchema<"Figures">;
+/** A figure of a scenario (km_by_trip_kind, a breakdown, is not one). */
+export type FigureKey = Exclude<keyof Figures, "km_by_trip_kind">;
+export type ScenarioFigures = ApiSchema<"ScenarioFigures">;
+export type CostSplitRow = ApiSchema<"CostSplitRow">;
+export type ImpactResult = ApiSchema<"ImpactResult">;
+export type ImpactReport = ApiSchema<"ImpactReport">;
+export type ImpactRequest = ApiSchema<"ImpactRequest">;
 
 export const startImpact = (body: ImpactRequest) => post<ImpactReport>("/impact/reports", body);
 export const impactReports = () => get<ImpactReport[]>("/impact/reports?limit=20");
@@ -329,63 +163,14 @@ export const impactReport = (id: string) => get<ImpactReport>(`/impact/reports/$
 
 // --- learned times (the feedback loop) ---------------------------------------------------
 
-export interface LearnedFactor {
-  factor: number;
-  n: number;
-  /** Below minimums.travel_legs: shown, not used by the planner yet. */
-  provisional?: boolean;
-}
-
+export type LearnedFactor = ApiSchema<"LearnedFactor">;
 /** Observations each kind of learned value needs before the planner uses it. */
-export interface LearnedMinimums {
-  travel_legs: number;
-  point_visits: number;
-  margin_stops: number;
-  excess_visits: number;
-}
-
-export interface LearnedTravel {
-  default: LearnedFactor;
-  time_bands: (LearnedFactor & { start_s: number; end_s: number })[];
-  areas?: (LearnedFactor & { name: string })[];
-  n?: number;
-}
-
-export interface LearnedMargin {
-  fixed_s: number;
-  per_hour_s: number;
-  max_s: number;
-  n: number;
-  quantile?: number | null;
-  days?: string[];
-  provisional?: boolean;
-}
-
-export interface LearnedPoint {
-  delivery_point_id: number;
-  name: string | null;
-  fixed_s: number;
-  per_pallet_s: number;
-  n: number;
-  outliers: number;
-  default_fixed_s: number | null;
-  default_per_pallet_s: number;
-  provisional?: boolean;
-}
-
+export type LearnedMinimums = ApiSchema<"Minimums">;
+export type LearnedTravel = ApiSchema<"LearnedTravel">;
+export type LearnedMargin = ApiSchema<"LearnedMargin">;
+export type LearnedPoint = ApiSchema<"PointEstimate">;
 /** GET /feedback/parameters; `version` null: nothing learned yet. */
-export interface LearnedParameters {
-  id: number | null;
-  version: number | null;
-  created_at: string | null;
-  reason: string | null;
-  travel: LearnedTravel | null;
-  arrival_margin: LearnedMargin | null;
-  excess: { service_s: number; leg_s: number; n: number; provisional?: boolean } | null;
-  observations: { services?: number; legs?: number; routes?: number };
-  points: LearnedPoint[];
-  minimums?: LearnedMinimums;
-}
+export type LearnedParameters = ApiSchema<"Parameters">;
 
 export const learnedParameters = () => get<LearnedParameters>("/feedback/parameters");
 export const relearn = () => post<LearnedParameters>("/feedback/learn");

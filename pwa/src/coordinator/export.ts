@@ -3,10 +3,10 @@
 // commas and a byte-order mark (what Excel expects with Swedish settings); English: commas and
 // points.
 import { getLocale, hasKey, t, type MessageKey } from "../i18n";
-import type { ImpactReport, ImpactResult } from "./api";
+import type { FigureKey, Figures, ImpactReport, ImpactResult } from "./api";
 
 /** The figures of the CSV and their names; a share is written in per cent. */
-export const FIGURES: { key: string; label: MessageKey; percent?: boolean }[] = [
+export const FIGURES: { key: FigureKey; label: MessageKey; percent?: boolean }[] = [
   { key: "deliveries", label: "impact.figure.deliveries" },
   { key: "deliveries_per_building", label: "impact.figure.deliveries_per_building" },
   { key: "vehicle_km", label: "impact.figure.vehicle_km" },
@@ -100,7 +100,7 @@ export function reportCsv(report: ImpactReport, result: ImpactResult): string {
   row(`${t("coordinator.col.municipality")} (${t("coordinator.csv.perWeek").toLowerCase()})`, t("coordinator.csv.scenario"), ...FIGURES.map((f) => t(f.label)));
   for (const town of result.inputs.municipalities) {
     for (const scenario of ["baseline", "coordinated"] as const) {
-      const figures = result[scenario].by_municipality_per_week?.[town] ?? {};
+      const figures: Partial<Figures> = result[scenario].by_municipality_per_week[town] ?? {};
       row(town, scenarioName(scenario), ...FIGURES.map((f) => figure(f, figures[f.key])));
     }
   }

@@ -9,12 +9,16 @@ import { empty, errorBox, errorMessage, loading } from "../ui/components";
 import { h } from "../ui/dom";
 import { addDays, isoDate } from "../util/dates";
 import * as api from "./api";
-import type { ImpactReport, ImpactResult } from "./api";
+import type { FigureKey, Figures, ImpactReport, ImpactRequest, ImpactResult } from "./api";
 import { barChart, BASELINE_COLOUR, COORDINATED_COLOUR } from "./charts";
 import { openPdf } from "../data/download";
 import { downloadCsv, isoWeek, patternName, reportCsv, SPLIT_RULES, weekBeforePeriod } from "./export";
 import { zoneDate } from "../util/time";
 import { parseDecimal } from "../util/numbers";
+
+type Pattern = NonNullable<ImpactRequest["primary_pattern"]>;
+/** The delivery-day patterns the coordinator can choose for the headline and the cost split. */
+const PATTERNS = ["fixed_2_per_week", "by_kind_3_2_1", "as_ordered"] as const satisfies readonly Pattern[];
 
 const state = {
   reports: undefined as ImpactReport[] | undefined,
@@ -28,12 +32,10 @@ const state = {
     to: zoneDate(),
     timeLimit: "2",
     shapley: true,
-    pattern: "fixed_2_per_week",
+    pattern: PATTERNS[0] as Pattern,
   },
 };
 
-/** The delivery-day patterns the coordinator can choose for the headline and the cost split. */
-const PATTERNS = ["fixed_2_per_week", "by_kind_3_2_1", "as_ordered"];
 /** The time limit per planning run the server accepts, seconds. */
 const TIME_LIMIT = { min: 0.1, max: 120 };
 /** Notes that say how to read the period's figures; shown next to the figures, not at the end. */
@@ -43,7 +45,7 @@ let container: HTMLElement | null = null;
 let pollTimer: number | undefined;
 let chartCleanups: (() => void)[] = [];
 
-const HEADLINE: { key: string; label: MessageKey; unit: string; digits: number; share?: boolean }[] = [
+const HEADLINE: { key: FigureKey; label: MessageKey; unit: string; digits: number; share?: boolean }[] = [
   { key: "deliveries", label: "coordinator.fig.deliveries", unit: "", digits: 0 },
   { key: "vehicle_km", label: "impact.pdf.stat.km", unit: "km", digits: 0 },
   { key: "co2e_kg", label: "coordinator.fig.co2", unit: "kg", digits: 0 },
@@ -115,7 +117,7 @@ function remember(form: HTMLFormElement): void {
     to: String(data.get("date_to") ?? ""),
     timeLimit: String(data.get("time_limit_s") ?? "2"),
     shapley: data.get("shapley") === "on",
-    pattern: String(data.get("primary_pattern") ?? "fixed_2_per_week"),
+    pattern: PATTERNS.find((code) => code === data.get("primary_pattern")) ?? PATTERNS[0],
   };
 }
 
@@ -313,9 +315,9 @@ function chartWeeks(result: ImpactResult): string[] {
 
 function chartSpecs(result: ImpactResult): ChartSpec[] {
   const weeks = chartWeeks(result);
-  const perWeek = (key: string, scenario: "baseline" | "coordinated") => weeks.map((w) => result[scenario].by_week[w]?.[key] ?? 0);
+  const perWeek = (key: FigureKey, scenario: "baseline" | "coordinated") => weeks.map((w) => result[scenario].by_week[w]?.[key] ?? 0);
   const towns = result.inputs.municipalities;
-  const perTown = (key: string, scenario: "baseline" | "coordinated") => towns.map((m) => result[scenario].by_municipality[m]?.[key] ?? 0);
+  const perTown = (key: FigureKey, scenario: "baseline" | "coordinated") => towns.map((m) => result[scenario].by_municipality[m]?.[key] ?? 0);
   const labels = weeks.map((w) => weekLabel(w, result));
   return [
     { id: "deliveries", title: "coordinator.chart.deliveries", unit: "", labels, baseline: perWeek("deliveries", "baseline"), coordinated: perWeek("deliveries", "coordinated") },
@@ -532,9 +534,9 @@ function comparisonTable(result: ImpactResult): HTMLElement {
           "tbody",
           {},
           result.inputs.municipalities.map((m) => {
-            const b = result.baseline.by_municipality[m] ?? {};
-            const c = result.coordinated.by_municipality[m] ?? {};
-            const cell = (key: string) => `${fmt(b[key])} → ${fmt(c[key])}`;
+            const b: Partial<Figures> = result.baseline.by_municipality[m] ?? {};
+            const c: Partial<Figures> = result.coordinated.by_municipality[m] ?? {};
+            const cell = (key: FigureKey) => `${fmt(b[key])} → ${fmt(c[key])}`;
             return h("tr", {}, h("th", { scope: "row" }, m), h("td", {}, cell("deliveries")), h("td", {}, cell("vehicle_km")), h("td", {}, cell("co2e_kg")), h("td", {}, cell("cost_sek")));
           }),
         ),

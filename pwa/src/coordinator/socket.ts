@@ -1,5 +1,6 @@
 // The coordinator's live feed: Socket.IO namespace /coordinator, authenticated with the API
 // token. Planning progress, plan changes, stop events, vehicle positions, ETAs, late risks.
+import type { ApiSchema } from "../api/types";
 import { openLive, type LiveChannel } from "../data/live";
 import { getSession } from "../state/session";
 
@@ -17,7 +18,8 @@ export type CoordinatorEvents = {
   stop_event: (payload: Record<string, unknown>) => void;
   vehicle_position: (payload: VehiclePosition) => void;
   eta: (payload: { stop_id: number; job_key: string; plan_date: string; eta: string; status: string }) => void;
-  late_risk: (payload: Record<string, unknown>) => void;
+  /** As GET /feedback/late-risks lists them. */
+  late_risk: (payload: ApiSchema<"LateRisk">) => void;
   connection: (live: boolean) => void;
 };
 

@@ -48,7 +48,7 @@ let started = false;
 const clock = (iso: string | null | undefined) => (iso ? formatClock(iso) : t("common.none"));
 
 /** A parameter of a server message as the reader writes it: 9 000, "frysvaror", "måndagar, tisdagar". */
-function readable(value: Param | Param[]): string {
+function readable(value: Param): string {
   if (Array.isArray(value)) return value.map(readable).join(", ");
   if (typeof value === "number") return formatNumber(value);
   if (typeof value === "object") return message(value);
@@ -236,18 +236,17 @@ function startLive(): void {
     }
     redraw({ keepMap: true });
   });
-  on("late_risk", (payload) => {
-    const p = payload as Record<string, unknown>;
-    if (typeof p.plan_date === "string" && p.plan_date !== state.day) return;
-    const stops = Array.isArray(p.stops) ? (p.stops as Record<string, unknown>[]) : [p];
-    for (const s of stops) {
-      const key = String(s.job_key ?? s.stop_id ?? JSON.stringify(s));
-      state.pushedRisks.set(key, {
-        key,
-        name: String(s.name ?? s.label ?? s.job_key ?? ""),
-        vehicle: String(p.vehicle_name ?? s.vehicle_name ?? ""),
-        eta: typeof s.eta === "string" ? s.eta : null,
-        windowEnd: typeof s.window_end === "string" ? s.window_end : null,
+  on("late_risk", (risk) => {
+    if (risk.plan_date !== state.day) return;
+    const route = state.plan?.routes.find((r) => r.id === risk.route_id);
+    for (const s of risk.stops) {
+      const stop = route?.stops.find((candidate) => candidate.id === s.stop_id);
+      state.pushedRisks.set(s.job_key, {
+        key: s.job_key,
+        name: stop?.name ?? s.job_key,
+        vehicle: route?.vehicle_name ?? "",
+        eta: s.eta,
+        windowEnd: s.window_end,
       });
     }
     redraw({ keepMap: true });

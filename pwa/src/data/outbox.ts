@@ -15,7 +15,7 @@ export type { NewRecord, OutboxRecord, OutboxState } from "./device-outbox";
 export const STREAMS = {
   driverStop: (planDate: string, jobKey: string) => `driver-stop:${planDate}:${jobKey}`,
   driverPositions: "driver-positions",
-  kitchenConfirmations: "kitchen-confirmations",
+  recipientConfirmations: "kitchen-confirmations",
 } as const;
 
 export const isDriverStop = (stream: string) => stream.startsWith("driver-stop:");

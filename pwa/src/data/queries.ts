@@ -2,7 +2,7 @@
 // The server scopes every list to the caller's role, so a recipient only ever
 // receives their own delivery points and orders.
 import type { DeliveryPoint, Order, ProductArea, Supplier, Vehicle } from "../api/types";
-import type { Delivery, HistoryRow } from "../kitchen/types";
+import type { Delivery, HistoryRow } from "../recipient/types";
 import type { Booking, FreeSlot, ProducerOrder } from "../producer/types";
 import { nextDays } from "../util/dates";
 import { cachedGet, combine, type Loaded } from "./fetch";
@@ -23,7 +23,7 @@ export interface CoordinatorOverview {
 
 const openOnly = (orders: Order[]) => orders.filter((order) => order.status === "open");
 const weight = (orders: Order[]) =>
-  Math.round(orders.reduce((sum, order) => sum + order.total_weight_kg, 0));
+  Math.round(orders.reduce((sum, order) => sum + (order.total_weight_kg ?? 0), 0));
 
 export async function loadCoordinatorOverview(): Promise<Loaded<CoordinatorOverview>> {
   const [today, tomorrow] = nextDays(2);

@@ -1,5 +1,6 @@
 // The driver app's state and its live parts: the day's routes (API, socket, IndexedDB), what
 // was done at each stop on this device, route changes, the outbox, and position reports.
+import type { ApiSchema } from "../api/types";
 import type { Loaded } from "../data/fetch";
 import { isDriverStop, outbox, startOutbox, STREAMS, type OutboxRecord, type OutboxState } from "../data/outbox";
 import { routeSource, storeDay, type DriverDay } from "../data/route";
@@ -237,7 +238,7 @@ async function onPosition(fix: GeolocationPosition): Promise<void> {
     await outbox.add(state.userId, {
       stream: STREAMS.driverPositions,
       path: "/driver/positions",
-      body: { positions: [body] },
+      body: { positions: [body] } satisfies ApiSchema<"PositionBatch">,
       label: "position",
       maxAgeMs: POSITION_MAX_AGE_MS,
       dropIfRefused: true,

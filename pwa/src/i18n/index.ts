@@ -5,6 +5,7 @@
 // and placeholders.
 import enTable from "../../../backend/samlast/i18n/en.json";
 import svTable from "../../../backend/samlast/i18n/sv.json";
+import type { ApiSchema } from "../api/types";
 
 export type MessageKey = keyof typeof svTable;
 export type Messages = Record<MessageKey, string>;
@@ -60,13 +61,12 @@ export function hasKey(key: string): key is MessageKey {
 }
 
 /** A message the server sent as a table key with parameters (a parameter may be one too). */
-export interface KeyedMessage {
-  key: string;
-  params?: Record<string, Param>;
-}
-export type Param = string | number | KeyedMessage;
+export type KeyedMessage = ApiSchema<"KeyedMessage">;
+/** Text, a number, a message, or a list of them (written "frysvaror, kylvaror"). */
+export type Param = ApiSchema<"MessageParam">;
 
 function formatParam(value: Param): string {
+  if (Array.isArray(value)) return value.map(formatParam).join(", ");
   if (typeof value === "object") return message(value);
   // Whole numbers (years, ids, counts) as they are; fractions the reader's way (0,5 in Swedish).
   if (typeof value === "number" && !Number.isInteger(value)) {
@@ -92,7 +92,7 @@ export function message(value: KeyedMessage, fallback = ""): string {
 }
 
 /** A job's or report's stored message in the current language (its key), else the server's text. */
-export function serverText(item: { message: string; message_key?: string; message_params?: Record<string, Param> }): string {
+export function serverText(item: { message: string; message_key?: string; message_params?: Record<string, Param> | null }): string {
   return item.message_key ? message({ key: item.message_key, params: item.message_params ?? {} }, item.message) : item.message;
 }
 

@@ -97,7 +97,7 @@ function orderLabel(order: ProducerOrder): string {
   return t("producer.form.orderChoice", {
     ref: order.external_id,
     point: order.delivery_point_name,
-    kg: formatNumber(order.total_weight_kg),
+    kg: order.total_weight_kg === null ? t("common.none") : formatNumber(order.total_weight_kg),
   });
 }
 

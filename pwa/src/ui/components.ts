@@ -118,9 +118,10 @@ export function orderCard(order: Order, counterpart: string): HTMLElement {
         "p",
         { class: "order-total" },
         t("order.total", {
-          kg: new Intl.NumberFormat(intlLocale(), { maximumFractionDigits: 1 }).format(
-            order.total_weight_kg,
-          ),
+          kg:
+            order.total_weight_kg === null
+              ? t("common.none")
+              : new Intl.NumberFormat(intlLocale(), { maximumFractionDigits: 1 }).format(order.total_weight_kg),
         }),
       ),
     ),
@@ -129,9 +130,9 @@ export function orderCard(order: Order, counterpart: string): HTMLElement {
   );
 }
 
-export function ordersByDay(
-  byDay: Map<string, Order[]>,
-  counterpart: (order: Order) => string,
+export function ordersByDay<O extends Order>(
+  byDay: Map<string, O[]>,
+  counterpart: (order: O) => string,
 ): HTMLElement[] {
   return [...byDay.entries()].map(([day, orders]) =>
     h(

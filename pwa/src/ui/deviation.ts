@@ -3,6 +3,7 @@
 // the line's own box. The coordinator's list is built from the stored facts in the reader's
 // language; "mark as handled" asks how it was handled, and can be undone.
 import { ApiError } from "../api/client";
+import type { ApiSchema } from "../api/types";
 import { hasKey, t } from "../i18n";
 import { formatDateTime } from "../util/time";
 import { dayLabel, errorMessage, formatNumber } from "./components";
@@ -10,35 +11,7 @@ import { h } from "./dom";
 import "./deviation.css";
 
 /** A deviation as GET /deviations/ gives it. */
-export interface DeviationRecord {
-  id: number;
-  delivery_point_id: number;
-  delivery_point_name: string;
-  plan_date: string;
-  proof_id: number | null;
-  confirmation_id: number | null;
-  order_line_id: number | null;
-  code: string;
-  code_text: string;
-  /** False: an old row known only by its (server-written) description. */
-  structured: boolean;
-  article: string;
-  unit: string;
-  ordered: number | null;
-  delivered: number | null;
-  received: number | null;
-  driver_code: string | null;
-  kitchen_code: string | null;
-  note: string;
-  description: string;
-  reported_by: { name: string; account: string; at: string } | null;
-  status: "open" | "resolved";
-  created_at: string;
-  resolved_at: string | null;
-  resolved_by_name: string | null;
-  resolution_note: string | null;
-  actions: { action: "resolved" | "reopened"; by_name: string; note: string; at: string }[];
-}
+export type DeviationRecord = ApiSchema<"Deviation">;
 
 // --- words ---------------------------------------------------------------------------------
 

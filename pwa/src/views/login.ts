@@ -1,6 +1,6 @@
 // The login screen: big fields, errors from the API next to the fields they concern.
 import { ApiError, NetworkError, post } from "../api/client";
-import type { LoginResponse } from "../api/types";
+import type { ApiSchema, LoginResponse } from "../api/types";
 import { t } from "../i18n";
 import { errorMessage } from "../ui/components";
 import { h } from "../ui/dom";
@@ -77,7 +77,7 @@ export function renderLogin(onLoggedIn: (response: LoginResponse) => void, redra
     try {
       const response = await post<LoginResponse>(
         "/auth/login",
-        { username: state.username.trim(), password: state.password, device: deviceName() },
+        { username: state.username.trim(), password: state.password, device: deviceName() } satisfies ApiSchema<"Login">,
         { auth: false },
       );
       state.username = "";

@@ -3,10 +3,10 @@
 // time once the day is planned, and changing or cancelling before the cut-off. Also the orders
 // the farm is to deliver (with the delivery points' names), which a booking can name.
 import { ApiError, request } from "../api/client";
-import type { User } from "../api/types";
+import type { ApiSchema, User } from "../api/types";
 import { loadProducerBookings, loadProducerData, loadProducerOrdersOf, type ProducerData } from "../data/queries";
 import { t } from "../i18n";
-import "../kitchen/kitchen.css";
+import "../recipient/recipient.css";
 import { applyError, bookingForm, draftFor, formBody, orderPicker, type FormDraft, type OrderChoices } from "../producer/form";
 import "../producer/producer.css";
 import { roomForBooking, roomForSlot } from "../producer/rules";
@@ -278,7 +278,7 @@ function ordersTab(): HTMLElement {
       : null,
     h("h3", { class: "section-title" }, t("producer.upcoming")),
     byDay.size
-      ? ordersByDay(byDay, (order) => t("order.toDeliveryPoint", { name: (order as ProducerOrder).delivery_point_name }))
+      ? ordersByDay(byDay, (order) => t("order.toDeliveryPoint", { name: order.delivery_point_name }))
       : empty(t("producer.noOrders")),
   );
 }
@@ -389,7 +389,7 @@ function formScreen(current: Extract<Screen, { name: "book" | "edit" }>): HTMLEl
               temperature_class: body.temperature_class,
               order_refs: body.order_refs,
               note: body.note,
-            });
+            } satisfies ApiSchema<"BookingChange">);
       call
         .then(async () => {
           flash = t(current.name === "book" ? "producer.flash.booked" : "producer.flash.changed");

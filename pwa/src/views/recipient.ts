@@ -6,13 +6,13 @@ import type { DeliveryPoint, User } from "../api/types";
 import { outbox } from "../data/outbox";
 import { loadRecipientData, loadRecipientHistory, type RecipientData } from "../data/queries";
 import { t } from "../i18n";
-import { confirmForm, newConfirmDraft, type ConfirmDraft } from "../kitchen/confirm";
+import { confirmForm, newConfirmDraft, type ConfirmDraft } from "../recipient/confirm";
 import { downloadFile, openPdf } from "../data/download";
-import "../kitchen/kitchen.css";
-import { pushPermission, subscribePush, type PushState } from "../kitchen/push";
-import { lineBoxes, type LineRecord } from "../kitchen/lines";
-import { dismissNear, kitchen, queuedConfirmation, refreshDeliveries, setDeliveries, setKitchenRedraw, startKitchen } from "../kitchen/state";
-import { deliveryKey, type Delivery, type ExpectedLine, type HistoryRow } from "../kitchen/types";
+import "../recipient/recipient.css";
+import { pushPermission, subscribePush, type PushState } from "../recipient/push";
+import { lineBoxes, type LineRecord } from "../recipient/lines";
+import { dismissNear, recipient, queuedConfirmation, refreshDeliveries, setDeliveries, setRecipientRedraw, startRecipient } from "../recipient/state";
+import { deliveryKey, type Delivery, type ExpectedLine, type HistoryRow } from "../recipient/types";
 import { dayLabel, empty, errorBox, errorMessage, linesByTemperature, loading, parkedAlert, savedCopyNote } from "../ui/components";
 import { h } from "../ui/dom";
 import type { View } from "./types";
@@ -33,10 +33,10 @@ let history: { status: "idle" | "loading" | "ready" | "error"; rows: HistoryRow[
 };
 let actionError: string | null = null;
 
-setKitchenRedraw((what) => {
+setRecipientRedraw((what) => {
   if (!root?.isConnected) return;
   if (what === "status" || what === "all") drawStatus();
-  if ((what === "body" || what === "all") && !kitchen.confirming) drawBody();
+  if ((what === "body" || what === "all") && !recipient.confirming) drawBody();
 });
 
 // --- small pieces -----------------------------------------------------------------------
@@ -102,13 +102,13 @@ function pushHelp(): HTMLElement | null {
 
 function drawStatus(): void {
   if (!statusEl) return;
-  const near = kitchen.near;
-  const { waiting, setAside } = kitchen.outbox;
+  const near = recipient.near;
+  const { waiting, setAside } = recipient.outbox;
   const parts: (HTMLElement | null)[] = [
       h(
         "div",
         { class: "sync-row" },
-        h("span", { class: `live live-${kitchen.live ? "on" : "off"}`, "data-testid": "live" }, t(kitchen.live ? "kitchen.live" : "kitchen.notLive")),
+        h("span", { class: `live live-${recipient.live ? "on" : "off"}`, "data-testid": "live" }, t(recipient.live ? "kitchen.live" : "kitchen.notLive")),
         pushButton(),
         h("button", { type: "button", class: "button button-secondary", "data-testid": "refresh", onclick: () => void refreshDeliveries() }, t("kitchen.refresh")),
       ),
@@ -216,7 +216,7 @@ function receipt(delivery: Delivery): HTMLElement | null {
               class: "button button-primary button-big button-block",
               "data-testid": "confirm-open",
               onclick: () => {
-                kitchen.confirming = key;
+                recipient.confirming = key;
                 draft = newConfirmDraft(key, delivery);
                 drawBody();
                 window.scrollTo(0, 0);
@@ -293,7 +293,7 @@ function pointCard(point: DeliveryPoint): HTMLElement {
 }
 
 function upcoming(): HTMLElement {
-  const deliveries = kitchen.deliveries;
+  const deliveries = recipient.deliveries;
   const byDay = new Map<string, Delivery[]>();
   for (const delivery of [...deliveries].sort((a, b) => a.date.localeCompare(b.date) || a.delivery_point_name.localeCompare(b.delivery_point_name))) {
     byDay.set(delivery.date, [...(byDay.get(delivery.date) ?? []), delivery]);
@@ -301,7 +301,7 @@ function upcoming(): HTMLElement {
   return h(
     "div",
     {},
-    kitchen.flash ? h("p", { class: "flash", role: "status", "data-testid": "flash" }, kitchen.flash) : null,
+    recipient.flash ? h("p", { class: "flash", role: "status", "data-testid": "flash" }, recipient.flash) : null,
     actionError ? h("p", { class: "alert alert-error", role: "alert" }, actionError) : null,
     byDay.size
       ? [...byDay.entries()].map(([day, list]) =>
@@ -326,7 +326,7 @@ function loadHistory(): void {
       history = { status: "error", rows: [], savedAt: null, error };
     })
     .finally(() => {
-      if (kitchen.tab === "history") drawBody();
+      if (recipient.tab === "history") drawBody();
     });
 }
 
@@ -406,10 +406,10 @@ function tabs(): HTMLElement {
         type: "button",
         role: "tab",
         class: "tab",
-        "aria-selected": String(kitchen.tab === name),
+        "aria-selected": String(recipient.tab === name),
         "data-testid": `tab-${name}`,
         onclick: () => {
-          kitchen.tab = name;
+          recipient.tab = name;
           if (name === "history") history = { ...history, status: "idle" };
           drawBody();
         },
@@ -421,10 +421,10 @@ function tabs(): HTMLElement {
 
 function drawBody(): void {
   if (!bodyEl || !user) return;
-  const confirming = kitchen.confirming ? kitchen.deliveries.find((d) => deliveryKey(d) === kitchen.confirming) : null;
-  if (kitchen.confirming && confirming && draft) {
+  const confirming = recipient.confirming ? recipient.deliveries.find((d) => deliveryKey(d) === recipient.confirming) : null;
+  if (recipient.confirming && confirming && draft) {
     const close = () => {
-      kitchen.confirming = null;
+      recipient.confirming = null;
       draft = null;
       drawBody();
     };
@@ -437,11 +437,11 @@ function drawBody(): void {
           redraw: drawBody,
           cancel: close,
           saved: () => {
-            kitchen.flash = t("kitchen.confirm.saved");
+            recipient.flash = t("kitchen.confirm.saved");
             close();
           },
           failed: () => {
-            kitchen.flash = t("kitchen.confirm.saveFailed");
+            recipient.flash = t("kitchen.confirm.saveFailed");
             drawBody();
           },
         }),
@@ -449,9 +449,9 @@ function drawBody(): void {
     );
     return;
   }
-  kitchen.confirming = null;
-  bodyEl.replaceChildren(tabs(), kitchen.tab === "history" ? historyView() : upcoming());
-  kitchen.flash = null;
+  recipient.confirming = null;
+  bodyEl.replaceChildren(tabs(), recipient.tab === "history" ? historyView() : upcoming());
+  recipient.flash = null;
 }
 
 export const recipientView: View<RecipientData> = {
@@ -459,7 +459,7 @@ export const recipientView: View<RecipientData> = {
   title: "recipient.title",
   load: async (who: User) => {
     const loaded = await loadRecipientData();
-    startKitchen(who.id);
+    startRecipient(who.id);
     return loaded;
   },
   render(data, who) {

@@ -102,7 +102,7 @@ async function submit(draft: ConfirmDraft, delivery: Delivery, userId: number, a
   };
   try {
     await outbox.add(userId, {
-      stream: STREAMS.kitchenConfirmations,
+      stream: STREAMS.recipientConfirmations,
       path: CONFIRMATION_PATH,
       body,
       label: `${delivery.delivery_point_name} ${delivery.date}`,

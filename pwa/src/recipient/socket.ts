@@ -1,7 +1,11 @@
 // The kitchen's live channel: Socket.IO namespace /recipient. The server puts the socket in one
 // room per delivery point of the user and sends `eta` (a new expected arrival), `vehicle_near`
 // (the vehicle has left the stop before ours) and `stop_status` (our own stop reached or served).
+// The payloads are not part of the REST API's document; their statuses are a stop's, as there.
+import type { ApiSchema } from "../api/types";
 import { openLive, type LiveChannel } from "../data/live";
+
+type StopStatus = ApiSchema<"Stop">["status"];
 
 export interface EtaPayload {
   stop_id: number;
@@ -10,7 +14,7 @@ export interface EtaPayload {
   plan_date: string;
   planned_arrival: string;
   eta: string;
-  status: string;
+  status: StopStatus;
   stops_before: number;
 }
 
@@ -19,7 +23,7 @@ export interface StopStatusPayload {
   job_key: string;
   delivery_point_id: number;
   plan_date: string;
-  status: string;
+  status: StopStatus;
   proof_id: number | null;
 }
 

@@ -20,7 +20,7 @@ export interface NearNotice {
   eta: string;
 }
 
-export interface KitchenState {
+export interface RecipientState {
   userId: number;
   deliveries: Delivery[];
   live: boolean;
@@ -31,7 +31,7 @@ export interface KitchenState {
   flash: string | null;
 }
 
-export const kitchen: KitchenState = {
+export const recipient: RecipientState = {
   userId: 0,
   deliveries: [],
   live: false,
@@ -44,28 +44,28 @@ export const kitchen: KitchenState = {
 
 export type Redraw = (what: "status" | "body" | "all") => void;
 let redraw: Redraw = () => {};
-export function setKitchenRedraw(fn: Redraw): void {
+export function setRecipientRedraw(fn: Redraw): void {
   redraw = fn;
 }
 
 /** A confirmation on this device not yet accepted by the server (waiting or set aside), by delivery key. */
 export function queuedConfirmation(key: string): OutboxRecord | undefined {
-  return [...kitchen.outbox.waiting, ...kitchen.outbox.setAside].find((record) => {
+  return [...recipient.outbox.waiting, ...recipient.outbox.setAside].find((record) => {
     const body = record.body as { delivery_point_id?: number; plan_date?: string };
-    return record.stream === STREAMS.kitchenConfirmations && deliveryKey({ delivery_point_id: Number(body.delivery_point_id), date: String(body.plan_date) }) === key;
+    return record.stream === STREAMS.recipientConfirmations && deliveryKey({ delivery_point_id: Number(body.delivery_point_id), date: String(body.plan_date) }) === key;
   });
 }
 
 export function setDeliveries(deliveries: Delivery[]): void {
-  const before = new Map(kitchen.deliveries.map((d) => [deliveryKey(d), d]));
-  kitchen.deliveries = deliveries.map((d) => ({ ...d, stops_before: before.get(deliveryKey(d))?.stops_before }));
+  const before = new Map(recipient.deliveries.map((d) => [deliveryKey(d), d]));
+  recipient.deliveries = deliveries.map((d) => ({ ...d, stops_before: before.get(deliveryKey(d))?.stops_before }));
 }
 
 /** Fetch the deliveries again (after a push, a sent confirmation, or "refresh"). */
 export async function refreshDeliveries(): Promise<void> {
   try {
     const deliveries = await get<Delivery[]>("/recipient/deliveries");
-    void saveResponse(kitchen.userId, "/recipient/deliveries", deliveries);
+    void saveResponse(recipient.userId, "/recipient/deliveries", deliveries);
     setDeliveries(deliveries);
     redraw("body");
   } catch {
@@ -74,7 +74,7 @@ export async function refreshDeliveries(): Promise<void> {
 }
 
 function applyEta(payload: EtaPayload): Delivery | null {
-  const found = kitchen.deliveries.find(
+  const found = recipient.deliveries.find(
     (d) => (d.stop_id !== null && d.stop_id === payload.stop_id) ||
       (d.delivery_point_id === payload.delivery_point_id && d.date === payload.plan_date),
   );
@@ -83,7 +83,7 @@ function applyEta(payload: EtaPayload): Delivery | null {
   found.planned_arrival = payload.planned_arrival;
   found.stop_id = payload.stop_id;
   found.job_key = payload.job_key;
-  if (payload.status) found.status = payload.status as Delivery["status"];
+  if (payload.status) found.status = payload.status;
   found.stops_before = payload.stops_before;
   return found;
 }
@@ -116,28 +116,28 @@ let started: number | null = null;
 let pollTimer: ReturnType<typeof setInterval> | null = null;
 let hooked = false;
 
-export function startKitchen(userId: number): void {
-  kitchen.userId = userId;
+export function startRecipient(userId: number): void {
+  recipient.userId = userId;
   if (started === userId) return;
   started = userId;
   connectRecipientSocket({
     connected() {
-      const wasLive = kitchen.live;
-      kitchen.live = true;
+      const wasLive = recipient.live;
+      recipient.live = true;
       redraw("status");
       if (!wasLive) void refreshDeliveries(); // caught up after being out of coverage
       outbox.flushSoon();
     },
     disconnected() {
-      kitchen.live = false;
+      recipient.live = false;
       redraw("status");
     },
     eta(payload) {
-      if (applyEta(payload)) redraw(kitchen.confirming ? "status" : "body");
+      if (applyEta(payload)) redraw(recipient.confirming ? "status" : "body");
     },
     vehicleNear(payload) {
       const found = applyEta(payload);
-      kitchen.near = {
+      recipient.near = {
         key: found ? deliveryKey(found) : `${payload.delivery_point_id}:${payload.plan_date}`,
         pointName: found?.delivery_point_name ?? "",
         eta: payload.eta,
@@ -149,7 +149,7 @@ export function startKitchen(userId: number): void {
       void refreshDeliveries();
     },
   });
-  kitchen.outbox = outbox.current();
+  recipient.outbox = outbox.current();
   void startOutbox(userId);
   pollTimer = setInterval(() => {
     if (document.visibilityState === "visible") void refreshDeliveries();
@@ -157,11 +157,11 @@ export function startKitchen(userId: number): void {
   if (hooked) return;
   hooked = true;
   outbox.onChange((current) => {
-    kitchen.outbox = current;
+    recipient.outbox = current;
     redraw("all");
   });
   outbox.onSent((record) => {
-    if (record.stream === STREAMS.kitchenConfirmations) void refreshDeliveries();
+    if (record.stream === STREAMS.recipientConfirmations) void refreshDeliveries();
   });
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible" && started !== null) void refreshDeliveries();
@@ -170,22 +170,22 @@ export function startKitchen(userId: number): void {
     if (online && started !== null) outbox.flushSoon();
   });
   onSessionChange(() => {
-    if (started !== null && getSession()?.user.id !== started) stopKitchen();
+    if (started !== null && getSession()?.user.id !== started) stopRecipient();
   });
 }
 
-export function stopKitchen(): void {
+export function stopRecipient(): void {
   disconnectRecipientSocket();
   if (pollTimer) clearInterval(pollTimer);
   pollTimer = null;
   started = null;
-  kitchen.live = false;
-  kitchen.near = null;
-  kitchen.confirming = null;
+  recipient.live = false;
+  recipient.near = null;
+  recipient.confirming = null;
 }
 
 export function dismissNear(): void {
-  kitchen.near = null;
+  recipient.near = null;
   redraw("status");
 }
 

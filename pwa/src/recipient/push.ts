@@ -2,6 +2,7 @@
 // Subscribes where the browser allows it (service worker + PushManager + permission); anywhere
 // else it quietly does nothing and the in-app notice (socket) is all there is.
 import { get, post } from "../api/client";
+import type { ApiSchema } from "../api/types";
 
 export type PushState = "unsupported" | "default" | "denied" | "subscribed" | "failed";
 
@@ -34,15 +35,16 @@ export async function subscribePush(ask: boolean): Promise<PushState> {
     const registration = await navigator.serviceWorker.ready;
     let subscription = await registration.pushManager.getSubscription();
     if (!subscription) {
-      const { public_key } = await get<{ public_key: string }>("/push/vapid-public-key");
+      const { public_key } = await get<ApiSchema<"VapidKey">>("/push/vapid-public-key");
       if (!public_key) return "failed";
       subscription = await registration.pushManager.subscribe({
         userVisibleOnly: true,
         applicationServerKey: keyBytes(public_key),
       });
     }
-    const json = subscription.toJSON();
-    await post("/push/subscriptions", { endpoint: json.endpoint, keys: json.keys });
+    const { endpoint, keys } = subscription.toJSON();
+    if (!endpoint || !keys) return "failed";
+    await post("/push/subscriptions", { endpoint, keys } satisfies ApiSchema<"PushSubscription">);
     return "subscribed";
   } catch (error) {
     console.warn("Push subscription failed", error);
