@@ -103,7 +103,8 @@ class FleetAdvice:
     unserved (``largest`` is then that fleet). ``fewer``/``enough``/``more`` are the options with
     ``needed - 1``, ``needed`` and ``needed + 1`` vehicles (``fewer`` is None when one vehicle is
     enough, ``more`` when no type can be added). ``binding`` are the stops ``fewer`` leaves out.
-    ``options`` holds every fleet solved, by size. ``solves`` counts the planner runs.
+    ``options`` holds every fleet solved, by size. ``solves`` counts the planner runs; ``limit``
+    is the largest fleet the search would try.
     """
 
     current: int
@@ -117,6 +118,7 @@ class FleetAdvice:
     options: tuple[FleetOption, ...]
     types: tuple[VehicleType, ...]
     solves: int
+    limit: int
 
     def option(self, size: int) -> FleetOption | None:
         return next((o for o in self.options if o.size == size), None)
@@ -354,6 +356,7 @@ def advise(
         options=options,
         types=tuple(types),
         solves=search.solves,
+        limit=limit,
     )
 
 
