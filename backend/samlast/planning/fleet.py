@@ -103,8 +103,9 @@ class FleetAdvice:
     unserved (``largest`` is then that fleet). ``fewer``/``enough``/``more`` are the options with
     ``needed - 1``, ``needed`` and ``needed + 1`` vehicles (``fewer`` is None when one vehicle is
     enough, ``more`` when no type can be added). ``binding`` are the stops ``fewer`` leaves out.
-    ``options`` holds every fleet solved, by size. ``solves`` counts the planner runs; ``limit``
-    is the largest fleet the search would try.
+    ``options`` holds every fleet solved, by size (the vehicles at hand, ``current``, among
+    them). ``solves`` counts the planner runs; ``limit`` is the largest fleet the search would
+    try.
     """
 
     current: int
@@ -343,6 +344,8 @@ def advise(
             fewer = search.option(needed - 1)
         if needed + 1 <= limit and not callbacks.should_stop():
             more = search.option(needed + 1, greedy=False)
+    if search.base >= 1 and not callbacks.should_stop():
+        search.option(search.base)  # what the vehicles at hand do, to compare with
     options = tuple(search.by_size[k] for k in sorted(search.by_size))
     return FleetAdvice(
         current=search.base,
