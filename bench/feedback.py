@@ -1,7 +1,8 @@
 """Benchmark of the feedback loop with the simulator (digital twin) on the demo cluster.
 
     .venv/bin/python bench/feedback.py [--days 10] [--scale 0.3] [--time-limit 4] [--seed 1]
-        [--fleet advice|demo] [--no-advice-each-day] [--json PATH] [--png bench/feedback_eta_error.png]
+        [--fleet advice|demo] [--no-advice-each-day] [--follow-advice] [--json PATH]
+        [--png bench/feedback_eta_error.png]
 
 Runs ``flask samlast simulate`` in-process on a temporary database, prints the
 per-day table and the targets, and plots the daily ETA error (matplotlib). The
@@ -66,6 +67,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--fleet", choices=("advice", "demo"), default="advice")
     parser.add_argument("--no-advice-each-day", dest="advice_each_day", action="store_false")
+    parser.add_argument("--follow-advice", action="store_true", help="size the fleet from each day's advice")
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--png", type=Path, default=ROOT / "bench" / "feedback_eta_error.png")
     args = parser.parse_args()
@@ -74,7 +76,7 @@ def main() -> int:
 
     options = simulate.SimulationOptions(days=args.days, vehicles=args.vehicles, scale=args.scale,
                                          seed=args.seed, time_limit_s=args.time_limit, fleet=args.fleet,
-                                         advice_each_day=args.advice_each_day)
+                                         advice_each_day=args.advice_each_day, follow_advice=args.follow_advice)
     started = time.perf_counter()
     reports = simulate.run_isolated(options, create_app)
     wall = time.perf_counter() - started
@@ -93,7 +95,7 @@ def main() -> int:
         # Stability: the last five driven days, and what was not served (never counted as inside).
         "inside_window_last5": [d["inside_window_share"] for d in driven[-5:]],
         "inside_window_last5_min": min(d["inside_window_share"] for d in driven[-5:]),
-        "fleet": days[0]["fleet"],
+        "fleet_per_day": [d["fleet"] for d in days],
         "advice_needed_per_day": [d["advice_needed"] for d in days],
         "served_per_day": [d["stops"] for d in days],
         "unassigned_per_day": [d["unassigned"] for d in days],

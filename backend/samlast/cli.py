@@ -222,7 +222,11 @@ def impact_command(date_from, date_to, json_path, time_limit, shapley_time_limit
               help="Size the fleet from the day-1 fleet advice, or keep the demo's vehicles.")
 @click.option("--advice-each-day/--no-advice-each-day", default=True, show_default=True,
               help="Work out the fleet advice every day with the times learned so far (for the report).")
-def simulate_command(days, vehicles, scale, seed, time_limit, json_path, database_url, fleet, advice_each_day) -> None:
+@click.option("--follow-advice", is_flag=True, default=False,
+              help="With --fleet advice: size the fleet from each day's advice, not day 1's only.")
+def simulate_command(
+    days, vehicles, scale, seed, time_limit, json_path, database_url, fleet, advice_each_day, follow_advice
+) -> None:
     """Drive N simulated days through the driver API and learn after each (a digital twin)."""
     import json
 
@@ -231,7 +235,8 @@ def simulate_command(days, vehicles, scale, seed, time_limit, json_path, databas
     from samlast import simulate
 
     options = simulate.SimulationOptions(days=days, vehicles=vehicles, scale=scale, seed=seed,
-                                         time_limit_s=time_limit, fleet=fleet, advice_each_day=advice_each_day)
+                                         time_limit_s=time_limit, fleet=fleet, advice_each_day=advice_each_day,
+                                         follow_advice=follow_advice)
     try:
         reports = simulate.run_isolated(
             options, current_app.extensions["samlast.factory"], database_url, echo=click.echo

@@ -37,3 +37,10 @@ def test_the_fleet_is_sized_by_the_day_one_advice_and_the_report_counts_all_stop
         )
     # Sized by the advice, day 1 leaves no stop out.
     assert first.unassigned == 0
+
+
+def test_following_the_advice_sizes_the_fleet_every_day(app):
+    reports = run_simulation(app, SimulationOptions(days=2, scale=0.1, time_limit_s=1, follow_advice=True))
+    for report in reports:
+        assert report.problems == [] and report.advice_needed is not None
+        assert report.fleet == report.advice_needed

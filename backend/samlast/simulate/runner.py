@@ -15,10 +15,11 @@ Per simulated day:
 The fleet (``SimulationOptions.fleet = "advice"``, the default) is sized on day 1 by the fleet
 advice (:mod:`samlast.services.fleet_advice`) with the times the planner has then, the defaults:
 the fewest vehicles of a pool (the demo's vehicles and a few more of the same kinds) that serve
-every stop of day 1 in its window. It stays that size; each day the advice is worked out again
-with the times learned so far and reported beside what the day gave (``advice_needed``), so the
-report shows how the advice changed as the times were learned. ``"demo"`` keeps the demo's own
-vehicles (the runs in bench/RESULTS.md before the advice).
+every stop of day 1 in its window. It stays that size (``follow_advice``: it follows each day's
+advice); each day the advice is worked out again with the times learned so far and reported
+beside what the day gave (``advice_needed``), so the report shows how the advice changed as the
+times were learned. ``"demo"`` keeps the demo's own vehicles (the runs in bench/RESULTS.md
+before the advice).
 
 Each day's report separates the stops served (driven), those left unassigned and those on time
 among *all* the day's stops (``on_time_all_share``), beside the share inside the window among
@@ -71,7 +72,9 @@ class SimulationOptions:
     ``fleet``: ``"advice"`` sizes the fleet from the day-1 fleet advice over a pool of vehicles
     (:func:`pool_size`), ``"demo"`` uses the demo's own. ``vehicles`` overrides both: that many
     vehicles of the pool. ``advice_each_day``: work out the advice every day (with the times
-    learned so far) for the report.
+    learned so far) for the report. ``follow_advice``: with ``fleet="advice"``, size the fleet
+    from each day's advice instead of day 1's only (a coordinator adding or taking off a vehicle
+    as the times are learned).
     """
 
     days: int = 10
@@ -83,6 +86,7 @@ class SimulationOptions:
     learn: bool = True
     fleet: str = "advice"
     advice_each_day: bool = True
+    follow_advice: bool = False
 
     def __post_init__(self) -> None:
         if self.fleet not in FLEETS:
@@ -227,10 +231,11 @@ def run_simulation(app, options: SimulationOptions, echo=lambda line: None) -> l
             for sock in (*sockets.values(), watcher):
                 sock.get_received(sock_namespace(sock, watcher))
             advice = None
-            if (sizing and number == 1) or options.advice_each_day:
+            resize = sizing and (number == 1 or options.follow_advice)
+            if resize or options.advice_each_day:
                 advice = fleet_advice.compute(terminal, day, vehicles=pool, types=[])
-            if sizing and number == 1 and advice is not None:
-                _size_fleet(pool, advice, echo)
+            if resize and advice is not None:
+                _size_fleet(pool, advice, number, echo)
             plan = planning.plan_day(terminal, day, time_limit_s=options.time_limit_s, seed=options.seed)
             report = _run_day(number, day, plan, truth, client, sockets, watcher, headers, rng, options)
             report.fleet = sum(1 for v in pool if v.active)
@@ -249,14 +254,17 @@ def run_simulation(app, options: SimulationOptions, echo=lambda line: None) -> l
     return reports
 
 
-def _size_fleet(pool: list[Vehicle], advice: dict[str, Any], echo) -> None:
+def _size_fleet(pool: list[Vehicle], advice: dict[str, Any], number: int, echo) -> None:
     """Keep the first `advice["needed"]` vehicles of the pool in service (all of it when none suffice)."""
     needed = advice["needed"] if advice["needed"] is not None else len(pool)
+    if needed == sum(1 for v in pool if v.active) and number > 1:
+        return
     for index, vehicle in enumerate(pool):
         vehicle.active = index < needed
     db.session.commit()
-    echo(f"fleet: {needed} of {len(pool)} vehicles (day-1 advice, {advice['solves']} planner runs; "
-         f"{'more than the pool' if advice['needed'] is None else 'enough'} for day 1 with the planned times)")
+    times = "the planned times" if not advice["learned"] else "the times learned so far"
+    echo(f"fleet: {needed} of {len(pool)} vehicles (day-{number} advice, {advice['solves']} planner runs; "
+         f"{'more than the pool' if advice['needed'] is None else 'enough'} for day {number} with {times})")
 
 
 def sock_namespace(sock, watcher) -> str:
