@@ -96,7 +96,11 @@ def main() -> int:
         "inside_window_last5": [d["inside_window_share"] for d in driven[-5:]],
         "inside_window_last5_min": min(d["inside_window_share"] for d in driven[-5:]),
         "fleet_per_day": [d["fleet"] for d in days],
-        "advice_needed_per_day": [d["advice_needed"] for d in days],
+        # null: not worked out; "more than N": the pool of N vehicles was not enough.
+        "advice_needed_per_day": [
+            f"more than {d['advice_max']}" if d["advice_needed"] is None and d["advice_max"] else d["advice_needed"]
+            for d in days
+        ],
         "served_per_day": [d["stops"] for d in days],
         "unassigned_per_day": [d["unassigned"] for d in days],
         "on_time_per_day": [d["on_time"] for d in days],

@@ -129,6 +129,8 @@ class DayReport:
     #: day was planned with (None: not worked out, or more than the pool holds).
     fleet: int = 0
     advice_needed: int | None = None
+    #: The largest fleet the advice tried (the pool); 0 when the advice was not worked out.
+    advice_max: int = 0
     #: The advice's stops left out with one vehicle fewer than needed (job keys).
     advice_binding: list[str] = field(default_factory=list)
 
@@ -241,6 +243,7 @@ def run_simulation(app, options: SimulationOptions, echo=lambda line: None) -> l
             report.fleet = sum(1 for v in pool if v.active)
             if advice is not None:
                 report.advice_needed = advice["needed"]
+                report.advice_max = advice["max_size"]
                 report.advice_binding = [stop["job_key"] for stop in advice["binding"]]
             if options.learn:
                 learned = client.post("/api/v1/feedback/learn", headers=coordinator)
@@ -393,7 +396,7 @@ def _check_invariants(plan: Plan, sent: set[str]) -> list[str]:
 
 def format_day(r: DayReport) -> str:
     ok = "ok" if not r.problems else f"{len(r.problems)} PROBLEMS: {'; '.join(r.problems[:3])}"
-    advice = "-" if r.advice_needed is None else str(r.advice_needed)
+    advice = str(r.advice_needed) if r.advice_needed is not None else f">{r.advice_max}" if r.advice_max else "-"
     return (f"day {r.day:2d} {r.date} params v{r.parameters_version or 0:<2} fleet {r.fleet} (advice {advice}) "
             f"{r.routes} routes | served {r.stops:3d}, unassigned {r.unassigned}, on time {r.on_time} of "
             f"{r.stops + r.unassigned} ({r.on_time_all_share:6.1%}; of served {r.inside_window_share:6.1%}) | "
