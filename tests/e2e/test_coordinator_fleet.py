@@ -121,3 +121,30 @@ def test_stops_without_a_vehicle_come_with_the_vehicle_that_serves_them(desk, fl
     page.wait_for_function("window.scrollY > 0")
     page.wait_for_timeout(300)
     save_screenshot(page, "fleet-advice-desktop.png")
+
+
+def test_the_advice_fits_a_phone(browser, fleet_server):
+    from .conftest import PHONE
+
+    try:
+        fleet_server.api("GET", f"/plans/current?date={FLEET_DAY.isoformat()}")
+    except AssertionError:  # run alone: the desktop test has not planned the day
+        _plan(fleet_server, FLEET_DAY)
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
+                                  locale="sv-SE", timezone_id="UTC")
+    context.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+    page = context.new_page()
+    try:
+        login(page, fleet_server, "coord")
+        page.get_by_test_id("plan-date").fill(FLEET_DAY.isoformat())
+        expect(page.get_by_test_id("fleet-headline")).to_be_visible(timeout=60_000)
+        width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        # What sticks out, to read in the failure.
+        wide = page.evaluate("""[...document.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > 391)
+            .map(e => e.tagName + '.' + e.className).slice(0, 12)""")
+        assert width[0] <= width[1], f"the page scrolls sideways on a phone: {width} {wide}"
+        page.get_by_test_id("fleet-advice").scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        save_screenshot(page, "fleet-advice-phone.png")
+    finally:
+        context.close()

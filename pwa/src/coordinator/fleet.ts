@@ -117,10 +117,11 @@ function optionsTable(result: FleetAdviceResult): HTMLElement {
             "tr",
             { "data-testid": "fleet-option", "data-size": size, class: size === result.needed ? "fleet-needed" : "" },
             h("th", { scope: "row" }, label(size)),
-            h("td", {}, String(o.unassigned)),
-            h("td", {}, String(o.trips)),
-            h("td", {}, formatNumber(Math.round(o.km))),
-            h("td", {}, formatNumber(Math.round(o.cost))),
+            // data-label: the column's name beside the value when a narrow card stacks the row.
+            h("td", { "data-label": t("coordinator.fleet.withoutVehicle") }, String(o.unassigned)),
+            h("td", { "data-label": t("coordinator.fleet.trips") }, String(o.trips)),
+            h("td", { "data-label": t("coordinator.fleet.km") }, formatNumber(Math.round(o.km))),
+            h("td", { "data-label": t("coordinator.fleet.cost") }, formatNumber(Math.round(o.cost))),
           );
         }),
       ),
