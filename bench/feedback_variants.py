@@ -113,7 +113,8 @@ def main() -> int:
     pl.solve = solve_and_compare
     try:
         options = simulate.SimulationOptions(
-            days=args.days, vehicles=None, scale=args.scale, seed=args.seed, time_limit_s=args.time_limit
+            days=args.days, vehicles=None, scale=args.scale, seed=args.seed, time_limit_s=args.time_limit,
+            fleet="demo", advice_each_day=False,  # the demo's fleet, as in the runs of bench/RESULTS.md
         )
         simulate.run_isolated(options, create_app, echo=lambda line: None)
     finally:

@@ -249,7 +249,8 @@ def impact_command(date_from, date_to, json_path, time_limit, shapley_time_limit
 
 @samlast_cli.command("simulate")
 @click.option("--days", type=int, default=10, show_default=True, help="Weekdays to simulate.")
-@click.option("--vehicles", type=int, default=None, help="Active vehicles (default: all of the scale).")
+@click.option("--vehicles", type=int, default=None,
+              help="Active vehicles, the first of the pool (default: as --fleet says).")
 @click.option("--scale", type=float, default=0.3, show_default=True, help="Demo cluster scale.")
 @click.option("--seed", type=int, default=1, show_default=True, help="Seed of the hidden truth.")
 @click.option("--time-limit", type=float, default=4.0, show_default=True, help="Solver seconds per day.")
@@ -257,7 +258,15 @@ def impact_command(date_from, date_to, json_path, time_limit, shapley_time_limit
               help="Write the per-day figures to this file.")
 @click.option("--database-url", default=None,
               help="An EMPTY database for the simulation (default: a temporary SQLite file).")
-def simulate_command(days, vehicles, scale, seed, time_limit, json_path, database_url) -> None:
+@click.option("--fleet", type=click.Choice(["advice", "demo"]), default="advice", show_default=True,
+              help="Size the fleet from the day-1 fleet advice, or keep the demo's vehicles.")
+@click.option("--advice-each-day/--no-advice-each-day", default=True, show_default=True,
+              help="Work out the fleet advice every day with the times learned so far (for the report).")
+@click.option("--follow-advice", is_flag=True, default=False,
+              help="With --fleet advice: size the fleet from each day's advice, not day 1's only.")
+def simulate_command(
+    days, vehicles, scale, seed, time_limit, json_path, database_url, fleet, advice_each_day, follow_advice
+) -> None:
     """Drive N simulated days through the driver API and learn after each (a digital twin)."""
     import json
 
@@ -266,7 +275,8 @@ def simulate_command(days, vehicles, scale, seed, time_limit, json_path, databas
     from samlast import simulate
 
     options = simulate.SimulationOptions(days=days, vehicles=vehicles, scale=scale, seed=seed,
-                                         time_limit_s=time_limit)
+                                         time_limit_s=time_limit, fleet=fleet, advice_each_day=advice_each_day,
+                                         follow_advice=follow_advice)
     try:
         reports = simulate.run_isolated(
             options, current_app.extensions["samlast.factory"], database_url, echo=click.echo

@@ -61,6 +61,9 @@ MATRIX: dict[tuple[str, str], tuple[set, int | dict]] = {
         {C},
         422,
     ),
+    ("GET", "/api/v1/planning/fleet-advice"): ({C}, 422),
+    ("POST", "/api/v1/planning/fleet-advice"): ({C}, 422),
+    ("GET", "/api/v1/planning/fleet-advice/<advice_id>"): ({C}, 404),
     ("POST", "/api/v1/planning/jobs"): ({C}, 422),
     ("GET", "/api/v1/planning/jobs/<job_id>"): ({C}, 404),
     ("GET", "/api/v1/plans/"): ({C}, 422),
@@ -237,6 +240,7 @@ def probe_path(rule: str, ids: dict) -> str:
         "plan_id": MISSING,
         "report_id": "missing",
         "job_id": "missing",
+        "advice_id": "missing",
     }
     path = rule.replace("<any(delivery_points, suppliers, vehicles, orders):kind>", "orders")
     for name, value in values.items():

@@ -56,3 +56,19 @@ def test_a_late_stop_is_reported_with_slack_and_lateness():
     assert late["job_key"] == "dp:3" and late["position"] == 3 and late["window_end"] == "06:05"
     assert late["planned_arrival"] == "07:30" and late["planned_slack_min"] == -85.0
     assert late["late_min"] == round((third.actual_arrival_s - third.last_window_end_s) / 60, 1) > 0
+
+
+def test_the_day_report_separates_served_unassigned_and_on_time_among_all_stops():
+    from samlast.simulate.runner import stop_figures
+
+    def driven(inside: bool) -> DrivenStop:
+        return DrivenStop(1, 0, 0.0, None, inside)
+
+    # Three served (two inside their window) and two the plan left unassigned.
+    figures = stop_figures([driven(True), driven(False), driven(True)], unassigned=2)
+    assert (figures.served, figures.unassigned, figures.on_time, figures.all) == (3, 2, 2, 5)
+    assert figures.inside_window_share == 0.6667  # among the served stops only
+    assert figures.on_time_all_share == 0.4  # an unassigned stop is never on time
+    # A day that dropped every stop is not 100 % on time.
+    assert stop_figures([], unassigned=4).on_time_all_share == 0.0
+    assert stop_figures([], unassigned=0).on_time_all_share == 1.0

@@ -6,15 +6,17 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from samlast.api.security import COORDINATOR, current_user, require_roles
-from samlast.models import Plan, PlanningJob
+from samlast.models import FleetAdviceRun, Plan, PlanningJob
 from samlast.schemas.planning import (
+    FleetAdviceRequestSchema,
+    FleetAdviceSchema,
     PlanningJobSchema,
     PlanQuerySchema,
     PlanRequestSchema,
     PlanSchema,
     PlanSummarySchema,
 )
-from samlast.services import jobs, planning
+from samlast.services import fleet_advice, jobs, planning
 from samlast.services.lookups import get_or_404, terminal_or_default
 
 blp = Blueprint(
@@ -77,3 +79,29 @@ class PlanItem(MethodView):
     @blp.response(200, PlanSchema)
     def get(self, plan_id):
         return get_or_404(Plan, plan_id, "planning.plan_not_found", id=plan_id)
+
+
+@blp.route("/planning/fleet-advice")
+class FleetAdvice(MethodView):
+    @require_roles(*COORDINATOR)
+    @blp.arguments(PlanQuerySchema, location="query")
+    @blp.response(200, FleetAdviceSchema)
+    def get(self, args):
+        """The newest fleet advice for a date: how many vehicles serve every stop in its window."""
+        return fleet_advice.latest(terminal_or_default(args.get("terminal_id")), args["date"])
+
+    @require_roles(*COORDINATOR)
+    @blp.arguments(FleetAdviceRequestSchema)
+    @blp.response(202, FleetAdviceSchema)
+    def post(self, data):
+        """Work out the fleet advice for the date's current plan (in the background; the run
+        already asked for that plan version is answered instead of a new one)."""
+        return fleet_advice.request_advice(terminal_or_default(data.get("terminal_id")), data["date"], current_user())
+
+
+@blp.route("/planning/fleet-advice/<advice_id>")
+class FleetAdviceItem(MethodView):
+    @require_roles(*COORDINATOR)
+    @blp.response(200, FleetAdviceSchema)
+    def get(self, advice_id):
+        return get_or_404(FleetAdviceRun, advice_id, "planning.fleet_advice_not_found")

@@ -27,6 +27,7 @@ from samlast.models.receipt import (
     ReceiptLine,
 )
 from samlast.models.route import (
+    FleetAdviceRun,
     JobStatus,
     Plan,
     PlanningJob,
@@ -65,6 +66,7 @@ __all__ = [
     "DeliveryPoint",
     "DeliveryPointKind",
     "EnergyType",
+    "FleetAdviceRun",
     "GeocodeCache",
     "ImpactReport",
     "LearnedParameters",

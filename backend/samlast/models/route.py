@@ -73,6 +73,37 @@ class PlanningJob(Base):
     terminal: Mapped[Terminal] = relationship()
 
 
+class FleetAdviceRun(Base):
+    """How many vehicles a date needs (planning/fleet.py), worked out off the request path.
+
+    Advised on the plan version `plan_id` (its orders and fleet at the time); `result` holds the
+    figures once done (services/fleet_advice.py documents its shape).
+    """
+
+    __tablename__ = "fleet_advice"
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=lambda: uuid.uuid4().hex)
+    terminal_id: Mapped[int] = mapped_column(sa.ForeignKey("terminal.id", ondelete="CASCADE"))
+    plan_date: Mapped[date] = mapped_column(index=True)
+    plan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("plan.id", ondelete="SET NULL"))
+    status: Mapped[JobStatus] = mapped_column(
+        enum_column(JobStatus, "fleet_advice_status"), default=JobStatus.QUEUED
+    )
+    progress: Mapped[float] = mapped_column(default=0.0)
+    # A table key (samlast/i18n) and its parameters: shown in each reader's language.
+    message: Mapped[str] = mapped_column(sa.Text, default="")
+    message_params: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON, default=dict)
+    result: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    requested_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    terminal: Mapped[Terminal] = relationship()
+
+
 class Plan(Base):
     __tablename__ = "plan"
     __table_args__ = (sa.UniqueConstraint("terminal_id", "plan_date", "version", name="plan_version"),)

@@ -152,3 +152,32 @@ class PlanSchema(PlanSummarySchema):
 class PlanQuerySchema(BaseSchema):
     date = fields.Date(required=True)
     terminal_id = fields.Integer()
+
+
+class FleetAdviceRequestSchema(BaseSchema):
+    date = fields.Date(required=True, metadata={"description": "The planned day to advise on."})
+    terminal_id = fields.Integer(metadata={"description": "Defaults to the first terminal."})
+
+
+class FleetAdviceSchema(BaseSchema):
+    id = fields.String()
+    terminal_id = fields.Integer()
+    plan_date = fields.Date()
+    plan_id = fields.Integer(allow_none=True, metadata={"description": "The plan version advised on"})
+    status = fields.Enum(JobStatus, by_value=True)
+    progress = fields.Float(metadata={"description": "0 to 1"})
+    message = TextOf("message_params")
+    message_key = fields.String(attribute="message", dump_only=True)
+    message_params = fields.Dict(dump_only=True)
+    result = fields.Dict(
+        allow_none=True,
+        metadata={
+            "description": "Null until done. Vehicles needed (`needed`, null: more than `max_size`), the "
+            "vehicles at hand (`current`), the fleets planned (`options`: vehicles, unassigned stops, km, SEK, "
+            "trips) with `fewer`/`enough`/`more` naming their sizes, the `binding` stops (left out with one "
+            "vehicle fewer, with their windows) and the `unservable` ones."
+        },
+    )
+    created_at = fields.DateTime()
+    started_at = fields.DateTime(allow_none=True)
+    finished_at = fields.DateTime(allow_none=True)

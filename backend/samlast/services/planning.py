@@ -96,7 +96,7 @@ def _vehicles(terminal: Terminal) -> dict[str, Vehicle]:
     return {str(v.id): v for v in db.session.scalars(query)}
 
 
-def _planner_vehicle(vehicle: Vehicle) -> pl.Vehicle:
+def planner_vehicle(vehicle: Vehicle) -> pl.Vehicle:
     config = current_app.config
     return pl.Vehicle(
         id=str(vehicle.id),
@@ -188,7 +188,7 @@ def build_day_problem(terminal: Terminal, plan_date: date) -> DayProblem:
     jobs += _pickup_jobs(terminal, plan_date, infos, per_pallet_s)
     problem = pl.Problem(
         terminal=pl.Location(terminal.lat, terminal.lon),
-        vehicles=tuple(_planner_vehicle(v) for v in vehicles.values()),
+        vehicles=tuple(planner_vehicle(v) for v in vehicles.values()),
         jobs=tuple(jobs),
     )
     return DayProblem(problem, infos, vehicles, unplannable, learned.id)
@@ -492,7 +492,7 @@ def _store(
         # that already happened is kept as a fact, never listed as left out
         unassigned=[
             entry
-            for entry in unassigned_jobs.entries(day, result, plan_date, lambda: travel or _travel_model())
+            for entry in unassigned_jobs.entries(day, result, plan_date, lambda: travel or travel_model())
             if entry["job_key"] not in happened
         ],
         params={k: v for k, v in asdict(result.params).items()} if result.params else {},
@@ -581,7 +581,7 @@ def _store(
 
 def _measure(route: Route, vehicle: Vehicle, terminal: Terminal, travel: pl.TravelMatrixProvider | None) -> None:
     """Distance, time, cost and CO2e of a trip stored as driven rather than as the planner built it."""
-    metres, seconds = _driven_m(terminal, list(route.stops), travel or _travel_model())
+    metres, seconds = _driven_m(terminal, list(route.stops), travel or travel_model())
     route.distance_m = round(metres, 1)
     route.duration_s = seconds
     route.cost = round(metres / 1000 * vehicle.cost_per_km + seconds / 3600 * vehicle.cost_per_hour, 2)
@@ -631,7 +631,7 @@ def plan_day(
     if previous is not None and (facts.pinned or not fresh):
         initial, fixed = _as_planner_plan(previous, day, facts, keep_rest=not fresh)
     report(0.08, Message("progress.planning.planning", stops=len(day.problem.jobs), vehicles=len(day.vehicles)))
-    travel = _travel_model()
+    travel = travel_model()
     if not day.problem.vehicles:
         day.unplannable += [
             {"job_key": job.id, "reason": NO_ACTIVE_VEHICLE, "label": day.jobs[job.id].label}
@@ -672,7 +672,6 @@ def _announce(plan: Plan) -> None:
     )
 
 
-def _travel_model() -> pl.TravelMatrixProvider:
-
+def travel_model() -> pl.TravelMatrixProvider:
     url = current_app.config.get("OSRM_URL")
     return pl.OsrmTravelModel(url) if url else feedback.current_model().travel_model()

@@ -11,10 +11,24 @@ Per simulated day:
    client; ~2 % of the events are sent twice, as a replayed outbox would;
 4. the figures are taken and the invariants checked, then
    ``POST /api/v1/feedback/learn`` learns from everything driven so far.
+
+The fleet (``SimulationOptions.fleet = "advice"``, the default) is sized on day 1 by the fleet
+advice (:mod:`samlast.services.fleet_advice`) with the times the planner has then, the defaults:
+the fewest vehicles of a pool (the demo's vehicles and a few more of the same kinds) that serve
+every stop of day 1 in its window. It stays that size (``follow_advice``: it follows each day's
+advice); each day the advice is worked out again with the times learned so far and reported
+beside what the day gave (``advice_needed``), so the report shows how the advice changed as the
+times were learned. ``"demo"`` keeps the demo's own vehicles (the runs in bench/RESULTS.md
+before the advice).
+
+Each day's report separates the stops served (driven), those left unassigned and those on time
+among *all* the day's stops (``on_time_all_share``), beside the share inside the window among
+the served ones (``inside_window_share``).
 """
 
 from __future__ import annotations
 
+import math
 import random
 import statistics
 from dataclasses import asdict, dataclass, field
@@ -47,9 +61,21 @@ class SimulationError(RuntimeError):
     """The simulation could not run (e.g. no orders on enough days)."""
 
 
+#: How the fleet is chosen: sized by the day-1 fleet advice, or the demo's own vehicles.
+FLEETS = ("advice", "demo")
+
+
 @dataclass(frozen=True)
 class SimulationOptions:
-    """``days`` weekdays of the demo cluster at ``scale`` with ``vehicles`` (None: all)."""
+    """``days`` weekdays of the demo cluster at ``scale``.
+
+    ``fleet``: ``"advice"`` sizes the fleet from the day-1 fleet advice over a pool of vehicles
+    (:func:`pool_size`), ``"demo"`` uses the demo's own. ``vehicles`` overrides both: that many
+    vehicles of the pool. ``advice_each_day``: work out the advice every day (with the times
+    learned so far) for the report. ``follow_advice``: with ``fleet="advice"``, size the fleet
+    from each day's advice instead of day 1's only (a coordinator adding or taking off a vehicle
+    as the times are learned).
+    """
 
     days: int = 10
     vehicles: int | None = None
@@ -58,6 +84,18 @@ class SimulationOptions:
     time_limit_s: float = 4.0
     duplicate_p: float = 0.02
     learn: bool = True
+    fleet: str = "advice"
+    advice_each_day: bool = True
+    follow_advice: bool = False
+
+    def __post_init__(self) -> None:
+        if self.fleet not in FLEETS:
+            raise ValueError(f"fleet must be one of {FLEETS}")
+
+
+def pool_size(demo_vehicles: int) -> int:
+    """Vehicles the advice may choose from: the demo's and half as many again (at least 3 more)."""
+    return demo_vehicles + max(3, math.ceil(demo_vehicles / 2))
 
 
 @dataclass
@@ -68,6 +106,7 @@ class DayReport:
     date: str
     parameters_version: int | None
     routes: int
+    #: Stops served (driven) and stops the plan left unassigned: together all the day's stops.
     stops: int
     unassigned: int
     eta_error_departure_min: float
@@ -82,22 +121,70 @@ class DayReport:
     problems: list[str] = field(default_factory=list)
     #: Stops reached after their last window: where in the trip, how late, lunches/detours before.
     late_stops: list[dict[str, Any]] = field(default_factory=list)
+    #: Served stops reached inside their window, and that count over all the day's stops (served +
+    #: unassigned): an unassigned stop is never on time.
+    on_time: int = 0
+    on_time_all_share: float = 1.0
+    #: Active vehicles that day, and the vehicles the fleet advice found needed with the times the
+    #: day was planned with (None: not worked out, or more than the pool holds).
+    fleet: int = 0
+    advice_needed: int | None = None
+    #: The largest fleet the advice tried (the pool); 0 when the advice was not worked out.
+    advice_max: int = 0
+    #: The advice's stops left out with one vehicle fewer than needed (job keys).
+    advice_binding: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StopFigures:
+    """The day's stops counted: served, unassigned, on time (served inside the window)."""
+
+    served: int
+    unassigned: int
+    on_time: int
+
+    @property
+    def all(self) -> int:
+        return self.served + self.unassigned
+
+    @property
+    def inside_window_share(self) -> float:
+        """On time among the served stops (1.0 when none was served)."""
+        return round(self.on_time / self.served, 4) if self.served else 1.0
+
+    @property
+    def on_time_all_share(self) -> float:
+        """On time among all the day's stops, the unassigned ones counted as not on time."""
+        return round(self.on_time / self.all, 4) if self.all else 1.0
+
+
+def stop_figures(driven: list[Any], unassigned: int) -> StopFigures:
+    """Served, unassigned and on-time counts from the driven stops (``inside_window``) and the plan."""
+    return StopFigures(len(driven), unassigned, sum(1 for s in driven if s.inside_window))
 
 
 def setup_world(options: SimulationOptions) -> list[date]:
-    """Persist the demo cluster at `options.scale` with one driver per active vehicle."""
+    """Persist the demo cluster at `options.scale` (with the vehicle pool of the advice), a driver per vehicle."""
+    import dataclasses
+
+    from samlast.demo import generator
     from samlast.demo.generator import generate_cluster
     from samlast.services import demo
 
-    demo._persist(generate_cluster(seed=2026, scale=options.scale))
+    cluster = generate_cluster(seed=2026, scale=options.scale)
+    own = len(cluster.vehicles)
+    if options.fleet == "advice" or options.vehicles is not None:
+        # The demo's vehicles and more of the same kinds, numbered on (generator's cycle of kinds).
+        cluster = dataclasses.replace(cluster, vehicles=generator._vehicles(max(pool_size(own), options.vehicles or 0)))
+    demo._persist(cluster)
     coordinator = User(username="sim-coordinator", role=Role.COORDINATOR)
     coordinator.password_hash = generate_password_hash(PASSWORD, method=demo.DEMO_HASH_METHOD)
     db.session.add(coordinator)
     vehicles = db.session.scalars(sa.select(Vehicle).order_by(Vehicle.external_id)).all()
+    active = options.vehicles if options.vehicles is not None else (own if options.fleet == "demo" else len(vehicles))
     for index, vehicle in enumerate(vehicles):
-        if options.vehicles is not None and index >= options.vehicles:
-            vehicle.active = False
-            continue
+        # Every vehicle of the pool has a driver: the advice chooses which drive (run_simulation).
+        vehicle.active = index < active
         driver = User(username=f"sim-driver-{index + 1}", role=Role.DRIVER)
         driver.password_hash = generate_password_hash(PASSWORD, method=demo.DEMO_HASH_METHOD)
         db.session.add(driver)
@@ -124,7 +211,7 @@ def _areas() -> list[tuple[float, float, float, float]]:
 
 def run_simulation(app, options: SimulationOptions, echo=lambda line: None) -> list[DayReport]:
     """Run the twin inside `app`'s context on a database the simulation may fill."""
-    from samlast.services import planning
+    from samlast.services import fleet_advice, planning
 
     dates = setup_world(options)
     defaults = {p.id: p.service_time_min * 60.0 for p in db.session.scalars(sa.select(DeliveryPoint))}
@@ -138,13 +225,26 @@ def run_simulation(app, options: SimulationOptions, echo=lambda line: None) -> l
     watcher = socketio.test_client(app, namespace="/coordinator", auth={"token": coordinator["Authorization"][7:]})
     rng = random.Random(f"samlast-sim-replays:{options.seed}")
     reports = []
+    terminal = planning.default_terminal()
+    pool = db.session.scalars(sa.select(Vehicle).order_by(Vehicle.external_id)).all()
+    sizing = options.fleet == "advice" and options.vehicles is None
     try:
         for number, day in enumerate(dates, start=1):
             for sock in (*sockets.values(), watcher):
                 sock.get_received(sock_namespace(sock, watcher))
-            plan = planning.plan_day(planning.default_terminal(), day, time_limit_s=options.time_limit_s,
-                                     seed=options.seed)
+            advice = None
+            resize = sizing and (number == 1 or options.follow_advice)
+            if resize or options.advice_each_day:
+                advice = fleet_advice.compute(terminal, day, vehicles=pool, types=[])
+            if resize and advice is not None:
+                _size_fleet(pool, advice, number, echo)
+            plan = planning.plan_day(terminal, day, time_limit_s=options.time_limit_s, seed=options.seed)
             report = _run_day(number, day, plan, truth, client, sockets, watcher, headers, rng, options)
+            report.fleet = sum(1 for v in pool if v.active)
+            if advice is not None:
+                report.advice_needed = advice["needed"]
+                report.advice_max = advice["max_size"]
+                report.advice_binding = [stop["job_key"] for stop in advice["binding"]]
             if options.learn:
                 learned = client.post("/api/v1/feedback/learn", headers=coordinator)
                 if learned.status_code != 201:
@@ -155,6 +255,19 @@ def run_simulation(app, options: SimulationOptions, echo=lambda line: None) -> l
         for sock in (*sockets.values(), watcher):
             sock.disconnect(namespace=sock_namespace(sock, watcher))
     return reports
+
+
+def _size_fleet(pool: list[Vehicle], advice: dict[str, Any], number: int, echo) -> None:
+    """Keep the first `advice["needed"]` vehicles of the pool in service (all of it when none suffice)."""
+    needed = advice["needed"] if advice["needed"] is not None else len(pool)
+    if needed == sum(1 for v in pool if v.active) and number > 1:
+        return
+    for index, vehicle in enumerate(pool):
+        vehicle.active = index < needed
+    db.session.commit()
+    times = "the planned times" if not advice["learned"] else "the times learned so far"
+    echo(f"fleet: {needed} of {len(pool)} vehicles (day-{number} advice, {advice['solves']} planner runs; "
+         f"{'more than the pool' if advice['needed'] is None else 'enough'} for day {number} with {times})")
 
 
 def sock_namespace(sock, watcher) -> str:
@@ -212,6 +325,7 @@ def _run_day(number, day, plan, truth, client, sockets, watcher, headers, rng, o
                 risk_pushes += 1
     problems += _check_invariants(plan, sent)
     stops = [s for _, d in driven for s in d.stops]
+    figures = stop_figures(stops, len(plan.unassigned))
     stored = db.session.scalar(sa.select(sa.func.count()).select_from(DriverEvent)
                                .where(DriverEvent.plan_date == day)) or 0
     def mean(xs: list[float]) -> float:
@@ -219,11 +333,13 @@ def _run_day(number, day, plan, truth, client, sockets, watcher, headers, rng, o
 
     return DayReport(
         day=number, date=day.isoformat(),
-        parameters_version=_version(plan), routes=len(plan.routes), stops=len(stops),
-        unassigned=len(plan.unassigned),
+        parameters_version=_version(plan), routes=len(plan.routes), stops=figures.served,
+        unassigned=figures.unassigned,
         eta_error_departure_min=mean([abs(s.planned_arrival_s - s.actual_arrival_s) / 60 for s in stops]),
         eta_error_live_min=mean(live_errors),
-        inside_window_share=round(sum(s.inside_window for s in stops) / len(stops), 4) if stops else 1.0,
+        inside_window_share=figures.inside_window_share,
+        on_time=figures.on_time,
+        on_time_all_share=figures.on_time_all_share,
         planned_duration_h=round(sum(d.planned_s for _, d in driven) / 3600, 2),
         actual_duration_h=round(sum(d.actual_s for _, d in driven) / 3600, 2),
         late_risk_pushes=risk_pushes, events_sent=len(sent), events_stored=stored, replays=replays,
@@ -280,10 +396,12 @@ def _check_invariants(plan: Plan, sent: set[str]) -> list[str]:
 
 def format_day(r: DayReport) -> str:
     ok = "ok" if not r.problems else f"{len(r.problems)} PROBLEMS: {'; '.join(r.problems[:3])}"
-    return (f"day {r.day:2d} {r.date} params v{r.parameters_version or 0:<2} {r.routes} routes "
-            f"{r.stops:3d} stops ({r.unassigned} unassigned) | ETA error at departure "
-            f"{r.eta_error_departure_min:5.1f} min, live {r.eta_error_live_min:5.1f} min | inside window "
-            f"{r.inside_window_share:6.1%} | duration planned {r.planned_duration_h:5.1f} h, actual "
+    advice = str(r.advice_needed) if r.advice_needed is not None else f">{r.advice_max}" if r.advice_max else "-"
+    return (f"day {r.day:2d} {r.date} params v{r.parameters_version or 0:<2} fleet {r.fleet} (advice {advice}) "
+            f"{r.routes} routes | served {r.stops:3d}, unassigned {r.unassigned}, on time {r.on_time} of "
+            f"{r.stops + r.unassigned} ({r.on_time_all_share:6.1%}; of served {r.inside_window_share:6.1%}) | "
+            f"ETA error at departure {r.eta_error_departure_min:5.1f} min, live {r.eta_error_live_min:5.1f} min | "
+            f"duration planned {r.planned_duration_h:5.1f} h, actual "
             f"{r.actual_duration_h:5.1f} h | events {r.events_stored}/{r.events_sent} "
             f"(+{r.replays} replays) | {ok}")
 

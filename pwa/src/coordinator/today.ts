@@ -1,7 +1,7 @@
 // "I dag": the day's routes on a map and as tables, live vehicle positions, late-risk warnings,
 // deviations to resolve, the plan / re-plan button with its progress (a re-plan first says
-// which stops stay as they are), and the jobs that could not be planned with the reason in
-// numbers and what to do about it.
+// which stops stay as they are), the jobs that could not be planned with the reason in
+// numbers and what to do about it, and then how many vehicles the day needs (./fleet.ts).
 import { hasKey, intlLocale, message, serverText, t, type Param } from "../i18n";
 import { empty, errorBox, errorMessage, formatNumber, loading } from "../ui/components";
 import { h } from "../ui/dom";
@@ -12,6 +12,7 @@ import { drawRoutesMap, routeClass, TRUCK_SVG, type RoutesMap } from "./map";
 import { coordinatorLive, on, type VehiclePosition } from "./socket";
 import { formatClock, zoneDate, zoneStamp } from "../util/time";
 import { deviationList, type DeviationActions } from "../ui/deviation";
+import { FleetAdviceView } from "./fleet";
 
 interface LateRiskItem {
   key: string;
@@ -44,6 +45,8 @@ let mapToken = 0;
 let pollTimer: number | undefined;
 let reloadTimer: number | undefined;
 let started = false;
+// How many vehicles the day needs, shown when the plan leaves stops without a vehicle.
+const fleetAdvice = new FleetAdviceView(() => redraw({ keepMap: true }));
 
 const clock = (iso: string | null | undefined) => (iso ? formatClock(iso) : t("common.none"));
 
@@ -98,6 +101,7 @@ async function loadPlan(): Promise<void> {
     if (day !== state.day) return;
     state.plan = plan;
     state.planError = null;
+    void fleetAdvice.follow(day, plan);
   } catch (error) {
     if (day !== state.day) return;
     state.plan = null;
@@ -581,7 +585,7 @@ function body(): HTMLElement {
           h("div", { class: "cmap", "data-testid": "coordinator-map", role: "region", "aria-label": t("coordinator.mapLabel") }),
           legend(),
         ),
-        h("div", { class: "cside-col" }, alerts(), unassignedList(plan)),
+        h("div", { class: "cside-col" }, alerts(), fleetAdvice.render(plan), unassignedList(plan)),
       ),
       h("h3", { class: "section-title" }, t("coordinator.routesTitle")),
       plan.routes.length
