@@ -7,7 +7,7 @@ from marshmallow import fields, validate
 from samlast.i18n import has, text
 from samlast.i18n.web import request_locale
 from samlast.models import JobStatus, StopKind, StopStatus
-from samlast.schemas.common import MESSAGE_PARAMS_SCHEMA, BaseSchema, ResponseSchema, TextOf, message_params
+from samlast.schemas.common import MESSAGE_PARAMS_SCHEMA, BaseSchema, ResponseSchema, Stored, TextOf, message_params
 
 
 class PlanRequestSchema(BaseSchema):
@@ -159,7 +159,49 @@ class FleetAdviceRequestSchema(BaseSchema):
     terminal_id = fields.Integer(metadata={"description": "Defaults to the first terminal."})
 
 
-class FleetAdviceSchema(BaseSchema):
+class FleetVehicleSchema(ResponseSchema):
+    name = fields.String(metadata={"description": "A vehicle at hand, or the one an added vehicle is like"})
+    like = fields.String(allow_none=True, metadata={"description": "Null for a vehicle at hand"})
+    start = fields.String(metadata={"description": "HH:MM"})
+    end = fields.String(metadata={"description": "HH:MM"})
+
+
+class FleetOptionSchema(ResponseSchema):
+    """The day planned with `size` vehicles."""
+
+    size = fields.Integer()
+    vehicles = Stored(FleetVehicleSchema, many=True)
+    unassigned = fields.Integer()
+    km = fields.Float()
+    cost = fields.Float()
+    trips = fields.Integer()
+    vehicles_used = fields.Integer()
+
+
+class AdviceStopSchema(ResponseSchema):
+    job_key = fields.String()
+    label = fields.String()
+    windows = fields.List(fields.List(fields.String()), metadata={"description": "[[HH:MM, HH:MM], ...]"})
+
+
+class FleetAdviceResultSchema(ResponseSchema):
+    current = fields.Integer(metadata={"description": "Vehicles at hand"})
+    needed = fields.Integer(
+        allow_none=True, metadata={"description": "Fewest that serve every stop; null: more than max_size"}
+    )
+    max_size = fields.Integer()
+    lower_bound = fields.Integer()
+    solves = fields.Integer()
+    learned = fields.Boolean(metadata={"description": "Planned with learned times (else the defaults)"})
+    fewer = fields.Integer(allow_none=True)
+    enough = fields.Integer(allow_none=True)
+    more = fields.Integer(allow_none=True)
+    options = Stored(FleetOptionSchema, many=True)
+    binding = Stored(AdviceStopSchema, many=True, metadata={"description": "Left out with one vehicle fewer"})
+    unservable = Stored(AdviceStopSchema, many=True)
+
+
+class FleetAdviceSchema(ResponseSchema):
     id = fields.String()
     terminal_id = fields.Integer()
     plan_date = fields.Date()
@@ -168,16 +210,8 @@ class FleetAdviceSchema(BaseSchema):
     progress = fields.Float(metadata={"description": "0 to 1"})
     message = TextOf("message_params")
     message_key = fields.String(attribute="message", dump_only=True)
-    message_params = fields.Dict(dump_only=True)
-    result = fields.Dict(
-        allow_none=True,
-        metadata={
-            "description": "Null until done. Vehicles needed (`needed`, null: more than `max_size`), the "
-            "vehicles at hand (`current`), the fleets planned (`options`: vehicles, unassigned stops, km, SEK, "
-            "trips) with `fewer`/`enough`/`more` naming their sizes, the `binding` stops (left out with one "
-            "vehicle fewer, with their windows) and the `unservable` ones."
-        },
-    )
+    message_params = message_params(allow_none=True, dump_only=True)
+    result = Stored(FleetAdviceResultSchema, allow_none=True, metadata={"description": "Null until done"})
     created_at = fields.DateTime()
     started_at = fields.DateTime(allow_none=True)
     finished_at = fields.DateTime(allow_none=True)

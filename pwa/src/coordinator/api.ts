@@ -36,50 +36,10 @@ export function startPlanning(day: string, fresh: boolean): Promise<PlanningJob>
 export const planningJob = (id: string) => get<PlanningJob>(`/planning/jobs/${encodeURIComponent(id)}`);
 
 /** One fleet of the advice: the day planned with `size` vehicles (services/fleet_advice.py). */
-export interface FleetOption {
-  size: number;
-  /** The vehicles at hand by name (`like` null), then those added, named after the vehicle they are like. */
-  vehicles: { name: string; like: string | null; start: string; end: string }[];
-  unassigned: number;
-  km: number;
-  cost: number;
-  trips: number;
-  vehicles_used: number;
-}
-
-export interface AdviceStop {
-  job_key: string;
-  label: string;
-  windows: string[][];
-}
-
-export interface FleetAdviceResult {
-  current: number;
-  /** Fewest vehicles that serve every stop; null: not even `max_size`. */
-  needed: number | null;
-  max_size: number;
-  lower_bound: number;
-  solves: number;
-  learned: boolean;
-  fewer: number | null;
-  enough: number | null;
-  more: number | null;
-  options: FleetOption[];
-  binding: AdviceStop[];
-  unservable: AdviceStop[];
-}
-
-export interface FleetAdviceRun {
-  id: string;
-  plan_date: string;
-  plan_id: number | null;
-  status: JobStatus;
-  progress: number;
-  message: string;
-  message_key?: string;
-  message_params?: Record<string, Param>;
-  result: FleetAdviceResult | null;
-}
+export type FleetOption = ApiSchema<"FleetOption">;
+export type AdviceStop = ApiSchema<"AdviceStop">;
+export type FleetAdviceResult = ApiSchema<"FleetAdviceResult">;
+export type FleetAdviceRun = ApiSchema<"FleetAdvice">;
 
 /** The newest fleet advice asked for a date, or null when none was. */
 export async function latestFleetAdvice(day: string): Promise<FleetAdviceRun | null> {
