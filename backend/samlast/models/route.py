@@ -11,10 +11,10 @@ from __future__ import annotations
 import enum
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from samlast.models.base import Base, UTCDateTime, enum_column, utcnow
 from samlast.models.cluster import Terminal
@@ -44,36 +44,45 @@ class StopStatus(enum.StrEnum):
     SKIPPED = "skipped"
 
 
-class PlanningJob(Base):
+class BackgroundRun:
+    """The columns of every piece of work done off the request path (planning jobs, impact
+    reports, fleet advice): queued, running with progress, then done or failed. `message` is a
+    table key (samlast/i18n) with `message_params`, shown in each reader's language."""
+
+    #: The name of the status column's enum type (one per table, as the migrations made them).
+    status_type: ClassVar[str]
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=lambda: uuid.uuid4().hex)
+    progress: Mapped[float] = mapped_column(default=0.0)
+    message: Mapped[str] = mapped_column(sa.Text, default="")
+    message_params: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON, default=dict)
+    requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @declared_attr
+    def status(cls) -> Mapped[JobStatus]:
+        return mapped_column(enum_column(JobStatus, cls.status_type), default=JobStatus.QUEUED)
+
+
+class PlanningJob(BackgroundRun, Base):
     """A request to plan one date; runs off the request path and reports progress."""
 
     __tablename__ = "planning_job"
+    status_type = "job_status"
 
-    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=lambda: uuid.uuid4().hex)
     terminal_id: Mapped[int] = mapped_column(sa.ForeignKey("terminal.id", ondelete="CASCADE"))
     plan_date: Mapped[date] = mapped_column(index=True)
     reason: Mapped[str] = mapped_column(sa.String(200), default="")
     fresh: Mapped[bool] = mapped_column(default=False)
     time_limit_s: Mapped[float]
-    status: Mapped[JobStatus] = mapped_column(
-        enum_column(JobStatus, "job_status"), default=JobStatus.QUEUED
-    )
-    progress: Mapped[float] = mapped_column(default=0.0)
-    # A table key (samlast/i18n) and its parameters: shown in each reader's language.
-    message: Mapped[str] = mapped_column(sa.Text, default="")
-    message_params: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON, default=dict)
     plan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("plan.id", ondelete="SET NULL"))
-    requested_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL")
-    )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     terminal: Mapped[Terminal] = relationship()
 
 
-class FleetAdviceRun(Base):
+class FleetAdviceRun(BackgroundRun, Base):
     """How many vehicles a date needs (planning/fleet.py), worked out off the request path.
 
     Advised on the plan version `plan_id` (its orders and fleet at the time); `result` holds the
@@ -81,25 +90,12 @@ class FleetAdviceRun(Base):
     """
 
     __tablename__ = "fleet_advice"
+    status_type = "fleet_advice_status"
 
-    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=lambda: uuid.uuid4().hex)
     terminal_id: Mapped[int] = mapped_column(sa.ForeignKey("terminal.id", ondelete="CASCADE"))
     plan_date: Mapped[date] = mapped_column(index=True)
     plan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("plan.id", ondelete="SET NULL"))
-    status: Mapped[JobStatus] = mapped_column(
-        enum_column(JobStatus, "fleet_advice_status"), default=JobStatus.QUEUED
-    )
-    progress: Mapped[float] = mapped_column(default=0.0)
-    # A table key (samlast/i18n) and its parameters: shown in each reader's language.
-    message: Mapped[str] = mapped_column(sa.Text, default="")
-    message_params: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON, default=dict)
     result: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
-    requested_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL")
-    )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     terminal: Mapped[Terminal] = relationship()
 
