@@ -12,6 +12,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from samlast.models.base import Base, UTCDateTime, utcnow
 
+AUDIT_ACTIONS = ("create", "update", "delete")
+#: How a change came: a web request, a background job, a command line, the system itself.
+AUDIT_SOURCES = ("api", "job", "cli", "system")
+
 
 class AuditEntry(Base):
     __tablename__ = "audit_entry"
