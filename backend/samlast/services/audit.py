@@ -217,11 +217,25 @@ def _values(obj: Any) -> dict[str, Any]:
     return values
 
 
-def _update_changes(obj: Any, policy: Policy) -> dict[str, list[Any]]:
+def _stored_values(session: Session, obj: Any, columns: list[Any]) -> dict[str, Any]:
+    """The values of `columns` as the database holds them (not yet flushed over)."""
+    mapper = sa.inspect(type(obj))
+    identity = sa.inspect(obj).identity
+    if not identity:
+        return {}
+    query = sa.select(*(prop.columns[0] for prop in columns)).where(
+        *(column == value for column, value in zip(mapper.primary_key, identity, strict=True))
+    )
+    row = session.connection().execute(query).first()  # a plain connection: no autoflush inside a flush
+    return {} if row is None else {prop.key: value for prop, value in zip(columns, row, strict=True)}
+
+
+def _update_changes(session: Session, obj: Any, policy: Policy) -> dict[str, list[Any]]:
     """{field: [old, new]} of what this flush changes in `obj`."""
     state = sa.inspect(obj)
     mapper = state.mapper
     changes: dict[str, list[Any]] = {}
+    unknown = []  # set after the row was expired (a commit) and not read again: the old value was never loaded
 
     def wanted(name: str) -> bool:
         if name in SKIPPED_FIELDS or name in policy.ignore:
@@ -235,10 +249,18 @@ def _update_changes(obj: Any, policy: Policy) -> dict[str, list[Any]]:
         history = state.attrs[name].load_history()
         if not history.has_changes():
             continue
+        if not history.deleted and state.key is not None:
+            unknown.append(column)
+            continue
         old = history.deleted[0] if history.deleted else None
         new = history.added[0] if history.added else None
         if old != new:
             changes[name] = [_masked(name, old), _masked(name, new)]
+    stored = _stored_values(session, obj, unknown) if unknown else {}
+    for column in unknown:
+        old, new = stored.get(column.key), getattr(obj, column.key)
+        if old != new:
+            changes[column.key] = [_masked(column.key, old), _masked(column.key, new)]
     for rel in _recorded_relationships(type(obj)):
         if not wanted(rel.key):
             continue
@@ -279,7 +301,7 @@ def _collect(session: Session, _flush_context: Any, _instances: Any) -> None:
         if policy is None or UPDATE not in policy.actions and id(obj) not in pending:
             continue
         with session.no_autoflush:
-            changes = _update_changes(obj, policy)
+            changes = _update_changes(session, obj, policy)
         if not changes:
             continue
         entry = pending.get(id(obj))
@@ -309,9 +331,11 @@ def _identity(obj: Any) -> str:
 
 
 def _write(session: Session) -> None:
-    if session.in_nested_transaction() or not session.info.get(_PENDING):
+    if session.in_nested_transaction():
         return
-    session.flush()  # ids of new rows, and the last changes collected
+    # The commit flushes after this hook: flush here, so that the last changes are collected and
+    # new rows have their ids.
+    session.flush()
     pending = session.info.pop(_PENDING, {})
     actor = current_actor()
     for item in pending.values():
@@ -321,7 +345,12 @@ def _write(session: Session) -> None:
         else:
             changes = item.changes
         if item.action == UPDATE:
-            changes = {name: change for name, change in changes.items() if change[0] != change[1]}
+            # (a secret's old and new value are both masked: a change all the same)
+            changes = {
+                name: change
+                for name, change in changes.items()
+                if change[0] != change[1] or name in SECRET_FIELDS
+            }
             if not changes:
                 continue
             changes |= {name: plain(getattr(item.obj, name)) for name in policy.context if name not in changes}
