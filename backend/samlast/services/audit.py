@@ -193,9 +193,10 @@ def _collection_value(relationship: Any, items: Sequence[Any]) -> list[Any]:
 
 def _recorded_relationships(model: type) -> list[Any]:
     """The lists an entry records: nested rows it owns and many-to-many references."""
+    relationships: Sequence[Any] = sa.inspect(model).relationships
     return [
         rel
-        for rel in sa.inspect(model).relationships
+        for rel in relationships
         if rel.uselist
         and (
             rel.secondary is not None
