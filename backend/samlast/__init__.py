@@ -61,10 +61,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     from samlast.realtime import register_namespaces
     from samlast.realtime.notifier import SocketIONotifier
-    from samlast.services import notify
+    from samlast.services import audit, notify
 
     register_namespaces(socketio)
     notify.init_app(app)
+    audit.init_app(app)
     notify.install(app, SocketIONotifier())
     register_error_handlers(app)
     from samlast import security

@@ -32,6 +32,8 @@ EARLY = datetime(2026, 1, 1, 8, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
 
 # (method, rule): (roles allowed, status for an allowed role's probe; a dict gives it per role)
 MATRIX: dict[tuple[str, str], tuple[set, int | dict]] = {
+    ("GET", "/api/v1/audit"): ({C}, 200),
+    ("GET", "/api/v1/audit.csv"): ({C}, 200),
     ("POST", "/api/v1/auth/login"): ({C, D, R, P, ANON}, 422),
     ("POST", "/api/v1/auth/logout"): (ALL, 200),
     ("GET", "/api/v1/auth/me"): (ALL, 200),

@@ -18,6 +18,7 @@ class SamlastApi(Api):
 
 def init_api(app: Flask) -> Api:
     from samlast.api import (
+        audit,
         auth,
         deviations,
         driver,
@@ -48,6 +49,7 @@ def init_api(app: Flask) -> Api:
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "opaque"}
     )
     api.register_blueprint(auth.blp)
+    api.register_blueprint(audit.blp)
     api.register_blueprint(imports.blp)
     api.register_blueprint(planning.blp)
     api.register_blueprint(driver.blp)

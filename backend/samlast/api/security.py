@@ -10,6 +10,7 @@ from flask import g, request
 
 from samlast.errors import Forbidden, Unauthorized
 from samlast.models import Role, User
+from samlast.services import audit
 from samlast.services import auth as auth_service
 
 BEARER_SCHEME = {"bearerAuth": []}
@@ -41,7 +42,9 @@ def require_roles(*roles: Role) -> Callable:
                 raise Forbidden()
             g.current_user = user
             g.current_token = token
-            return view(*args, **kwargs)
+            # What the request changes is recorded as this user's (samlast.services.audit).
+            with audit.acting_as(user):
+                return view(*args, **kwargs)
 
         # Documented in the OpenAPI document as needing a token.
         wrapper._apidoc = getattr(view, "_apidoc", {})  # type: ignore[attr-defined]

@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per aggregate. Importing this registers them all."""
 
+from samlast.models.audit import AUDIT_ACTIONS, AUDIT_SOURCES, AuditEntry
 from samlast.models.base import Base, TemperatureClass
 from samlast.models.booking import Booking, BookingStatus, PickupSlot, SlotKind, SlotTemplate
 from samlast.models.cluster import Cluster, Municipality, Terminal
@@ -41,6 +42,9 @@ from samlast.models.user import AuthToken, Role, User
 from samlast.models.vehicle import EnergyType, Vehicle, VehicleCompartment
 
 __all__ = [
+    "AUDIT_ACTIONS",
+    "AUDIT_SOURCES",
+    "AuditEntry",
     "Booking",
     "BookingStatus",
     "Deviation",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
-from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -73,15 +72,12 @@ def revoke_token(plain: str) -> None:
 
 def revoke_all_tokens(user: User) -> int:
     """Revoke every token of a user (a lost phone); returns how many were revoked."""
-    # An UPDATE runs on a cursor: its result is a CursorResult (with rowcount), which
-    # Session.execute's return type (Result) does not say.
-    result = cast(
-        sa.CursorResult,
-        db.session.execute(
-            sa.update(AuthToken)
-            .where(AuthToken.user_id == user.id, AuthToken.revoked_at.is_(None))
-            .values(revoked_at=utcnow())
-        ),
-    )
+    # Row by row (a user has a few), so that each revocation is in the audit trail.
+    tokens = db.session.scalars(
+        sa.select(AuthToken).where(AuthToken.user_id == user.id, AuthToken.revoked_at.is_(None))
+    ).all()
+    moment = utcnow()
+    for token in tokens:
+        token.revoked_at = moment
     db.session.commit()
-    return result.rowcount or 0
+    return len(tokens)

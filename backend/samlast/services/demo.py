@@ -19,6 +19,7 @@ from samlast.demo import DemoCluster, catalog
 from samlast.demo.generator import DEFAULT_SEED, generate_cluster, slug
 from samlast.extensions import db
 from samlast.models import (
+    AuditEntry,
     Cluster,
     DeliveryPoint,
     DeliveryPointKind,
@@ -104,10 +105,11 @@ def _slot_templates() -> None:
 
 
 def delete_everything() -> None:
-    """Delete every row of every table, children before parents."""
+    """Delete every row of every table, children before parents; the audit trail is append-only."""
     db.session.rollback()
     for table in reversed(db.metadata.sorted_tables):
-        db.session.execute(table.delete())
+        if table.name != AuditEntry.__tablename__:
+            db.session.execute(table.delete())
     db.session.commit()
 
 

@@ -21,7 +21,7 @@ from samlast.i18n import Message
 from samlast.models import JobStatus, PlanningJob, Terminal, User
 from samlast.models.base import utcnow
 from samlast.schemas.planning import PlanningJobSchema
-from samlast.services import notify, planning
+from samlast.services import audit, notify, planning
 from samlast.services.background import Worker, rq_queue
 
 log = logging.getLogger(__name__)
@@ -118,9 +118,12 @@ def run_planning_job(job_id: str) -> None:
         )
 
     try:
-        plan = planning.plan_day(
-            job.terminal, job.plan_date, time_limit_s=job.time_limit_s, fresh=job.fresh, progress=progress
-        )
+        # The plan version is recorded as made by whoever asked for it (the system for a re-plan).
+        requester = db.session.get(User, job.requested_by_id) if job.requested_by_id else None
+        with audit.acting_as(requester, source="job"):
+            plan = planning.plan_day(
+                job.terminal, job.plan_date, time_limit_s=job.time_limit_s, fresh=job.fresh, progress=progress
+            )
     except Exception as exc:  # the job must end in a recorded state whatever went wrong
         log.exception("Planning job %s failed", job_id)
         db.session.rollback()
