@@ -75,12 +75,12 @@ demo: db
 screenshots: setup system-packages
 	UPDATE_SCREENSHOTS=1 $(BIN)/pytest tests/e2e/test_swedish.py
 
+# Ends with the dependency audit (pip-audit, npm audit): known vulnerabilities fail; a
+# vulnerability service that cannot be reached is reported and skipped (AUDIT_STRICT=1 fails then too).
 lint: $(PY_STAMP) $(NPM_STAMP) $(OPENAPI)
 	$(BIN)/ruff check backend tests bench
 	$(BIN)/mypy
 	cd pwa && npm run typecheck --silent && npm run lint --silent
-	# Known vulnerabilities (pip-audit, npm audit): found ones fail; an unreachable service is
-	# reported and skipped (AUDIT_STRICT=1 fails then too).
 	$(BIN)/python scripts/audit_deps.py
 
 bench: setup
