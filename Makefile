@@ -75,10 +75,13 @@ demo: db
 screenshots: setup system-packages
 	UPDATE_SCREENSHOTS=1 $(BIN)/pytest tests/e2e/test_swedish.py
 
+# Ends with the dependency audit (pip-audit, npm audit): known vulnerabilities fail; a
+# vulnerability service that cannot be reached is reported and skipped (AUDIT_STRICT=1 fails then too).
 lint: $(PY_STAMP) $(NPM_STAMP) $(OPENAPI)
 	$(BIN)/ruff check backend tests bench
 	$(BIN)/mypy
 	cd pwa && npm run typecheck --silent && npm run lint --silent
+	$(BIN)/python scripts/audit_deps.py
 
 bench: setup
 	$(BIN)/python bench/solomon.py --time-limit 10

@@ -73,6 +73,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     init_api(app)
     app.register_blueprint(web_bp)
+    security.init_headers(app)
     register_cli(app)
     # The CLI's simulator builds a second app of its own with this factory.
     app.extensions["samlast.factory"] = create_app

@@ -78,6 +78,10 @@ def build_config(instance_path: Path) -> dict[str, Any]:
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         # Per user, on every POST/PUT/PATCH/DELETE under /api/ (samlast.security); "" disables.
         "WRITE_RATE_LIMIT": os.environ.get("WRITE_RATE_LIMIT", "600 per minute"),
+        # Strict-Transport-Security max-age on answers over HTTPS (also behind a proxy); 0 sends none.
+        "HSTS_MAX_AGE": int(os.environ.get("HSTS_MAX_AGE", str(365 * 24 * 3600))),
+        # Redirect plain HTTP to HTTPS in the app (usually the proxy in front does it).
+        "FORCE_HTTPS": _bool("FORCE_HTTPS", False),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024))),
         "GEOCODING_ENABLED": _bool("GEOCODING_ENABLED", True),
         "GEOCODER_URL": os.environ.get("GEOCODER_URL", "nominatim.openstreetmap.org"),

@@ -126,6 +126,8 @@ def _flatten_webargs_messages(messages: Any) -> dict[str, Any]:
 
 
 def http_exception_response(exc: HTTPException):
+    if exc.response is not None:  # made for the occasion (the write limit's on_breach)
+        return exc.response
     data = getattr(exc, "data", None) or {}
     fields = _flatten_webargs_messages(data.get("messages"))
     status = exc.code or 500

@@ -7,8 +7,10 @@ from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
 
 from samlast.models.base import Base
+from samlast.security import WRITE_LIMIT
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(compare_type=True, render_as_batch=True)
 socketio = SocketIO()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# The login limit decorates its view (api/auth.py); the write limit spans every write under /api/.
+limiter = Limiter(key_func=get_remote_address, default_limits=[], application_limits=[WRITE_LIMIT])

@@ -275,6 +275,10 @@ def test_a_stop_on_a_phone_online_from_the_list_to_what_was_handed_over(
     local = planned.astimezone(ZoneInfo(TIMEZONE)).strftime("%H:%M")
     utc = planned.astimezone(ZoneInfo("UTC")).strftime("%H:%M")
     assert local != utc
+    # A Content-Security-Policy that blocks something (a script, a style, the live socket,
+    # a map marker) breaks the page silently: Chromium only says so in the console.
+    blocked = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and blocked.append(message.text))
 
     _open_route(page, server)
 
@@ -291,6 +295,8 @@ def test_a_stop_on_a_phone_online_from_the_list_to_what_was_handed_over(
     page.get_by_test_id("tab-map").click()
     expect(page.get_by_test_id("map-stop")).to_have_count(1, timeout=15_000)
     _fits_the_phone(page, "map")
+    save_screenshot(page, "driver-map-phone.png")
+    assert blocked == []
     page.get_by_test_id("tab-list").click()
 
     # The stop: Arrive and Deliver on the first screen of a 390 × 844 phone, no scrolling.

@@ -134,3 +134,80 @@ def test_uploads_are_checked_by_content(client, day, make_user, world):
         )
         assert answer.status_code == 422, answer.json
     assert client.get(f"{API}/proofs/", headers=headers).json == []
+
+
+def test_write_limit_answers_in_the_readers_language(app, client, monkeypatch):
+    """Without a token the budget is the client address's; the 429 is in English when asked."""
+    monkeypatch.setitem(app.config, "WRITE_RATE_LIMIT_IN_TESTS", True)
+    monkeypatch.setitem(app.config, "WRITE_RATE_LIMIT", "2 per hour")
+    login = {"username": "nobody", "password": "wrong"}
+    english = {"Accept-Language": "en"}
+    assert [client.post(f"{API}/auth/login", json=login).status_code for _ in range(2)] == [401, 401]
+    limited = client.post(f"{API}/auth/login", json=login, headers=english)
+    assert limited.status_code == 429
+    error = limited.json["error"]
+    assert error["code"] == "write_rate_limited" and error["params"]["limit"] == 2
+    assert error["message"].startswith("Too many changes: at most 2 per hour.")
+    assert 1 <= int(limited.headers["Retry-After"]) <= 3600
+    # The limited answer still carries the security headers.
+    assert limited.headers["X-Content-Type-Options"] == "nosniff"
+    other = client.post(f"{API}/auth/login", json=login, environ_base={"REMOTE_ADDR": "192.0.2.9"})
+    assert other.status_code == 401
+
+
+def test_an_empty_write_limit_turns_it_off(app, client, coordinator, monkeypatch):
+    monkeypatch.setitem(app.config, "WRITE_RATE_LIMIT_IN_TESTS", True)
+    monkeypatch.setitem(app.config, "WRITE_RATE_LIMIT", "")
+    for _ in range(3):
+        assert client.post(f"{API}/clusters/", json={"name": "x"}, headers=coordinator).status_code != 429
+
+
+def test_every_answer_forbids_framing_and_limits_features(client):
+    for path in ("/", "/api/docs", f"{API}/auth/me", "/healthz"):
+        response = client.get(path)
+        assert response.headers["X-Frame-Options"] == "DENY", path
+        assert csp(response)["frame-ancestors"] == "'none'", path
+        assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin", path
+        permissions = dict(
+            part.strip().split("=", 1) for part in response.headers["Permissions-Policy"].split(",")
+        )
+        assert permissions["microphone"] == "()" and permissions["payment"] == "()", path
+        assert permissions["camera"] == "(self)" and permissions["geolocation"] == "(self)", path
+    # Over plain http the socket sources are named for the host asked for.
+    assert csp(client.get("/"))["connect-src"] == "'self' ws://localhost wss://localhost"
+
+
+def _headers_app(**config):
+    """A bare app with only the header settings of Samlast (no database needed)."""
+    from flask import Blueprint, Flask
+
+    from samlast import security
+
+    bare = Flask("headers", static_folder=None)
+    bare.config.update(config)
+    web = Blueprint("web", __name__)
+    web.add_url_rule("/healthz", "healthz", lambda: "ok")
+    web.add_url_rule("/", "shell", lambda: "shell")
+    bare.register_blueprint(web)
+    security.init_headers(bare)
+    return bare.test_client()
+
+
+def test_hsts_behind_a_proxy_and_its_max_age():
+    client = _headers_app(HSTS_MAX_AGE=600)
+    proxied = client.get("/", headers={"X-Forwarded-Proto": "https"})
+    assert proxied.headers["Strict-Transport-Security"] == "max-age=600; includeSubDomains"
+    assert "Strict-Transport-Security" not in client.get("/").headers
+    off = _headers_app(HSTS_MAX_AGE=0)
+    assert "Strict-Transport-Security" not in off.get("/", base_url="https://samlast.example").headers
+
+
+def test_force_https_redirects_but_not_the_health_check():
+    client = _headers_app(FORCE_HTTPS=True)
+    response = client.get("/", base_url="http://samlast.example")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "https://samlast.example/"
+    assert client.get("/", base_url="https://samlast.example").status_code == 200
+    assert client.get("/", headers={"X-Forwarded-Proto": "https"}).status_code == 200
+    assert client.get("/healthz", base_url="http://samlast.example").status_code == 200
+    assert _headers_app().get("/", base_url="http://samlast.example").status_code == 200
