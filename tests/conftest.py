@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from samlast import create_app
-from samlast.extensions import db, limiter
+from samlast.extensions import db
 from samlast.models import (
     Cluster,
     DeliveryPoint,
@@ -37,6 +37,7 @@ from samlast.models import (
     Vehicle,
     VehicleCompartment,
 )
+from samlast.security import limiter
 from samlast.services import auth as auth_service
 from samlast.services import jobs, receipts
 

@@ -35,7 +35,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from samlast.api import init_api
     from samlast.cli import register_cli
     from samlast.errors import register_error_handlers
-    from samlast.extensions import db, limiter, migrate, socketio
+    from samlast.extensions import db, migrate, socketio
+    from samlast.security import limiter
     from samlast.web import bp as web_bp
 
     uri = app.config["SQLALCHEMY_DATABASE_URI"]

@@ -23,7 +23,8 @@ import time
 
 import sqlalchemy as sa
 from flask import Flask, current_app, g, request
-from flask_limiter import ApplicationLimit, RequestLimit
+from flask_limiter import ApplicationLimit, Limiter, RequestLimit
+from flask_limiter.util import get_remote_address
 from flask_talisman import Talisman
 from sqlalchemy.exc import DataError
 from werkzeug.routing import IntegerConverter
@@ -161,6 +162,8 @@ WRITE_LIMIT = ApplicationLimit(
     exempt_when=_write_limit_exempt,
     on_breach=_write_limit_breached,
 )
+# The login limit decorates its view (api/auth.py); the write limit spans every write under /api/.
+limiter = Limiter(key_func=get_remote_address, default_limits=[], application_limits=[WRITE_LIMIT])
 
 
 # Numbers beyond what the database stores (ids, offsets) are a client error, never a 500.

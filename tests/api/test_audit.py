@@ -238,7 +238,7 @@ def test_csv_for_swedish_excel(client, world, coord):
     assert header == "Tid;Vem;Via;Åtgärd;Vad;Id;Ändringar"
     cells = row.split(";")
     assert cells[1:5] == ["Kim Koordinator", "Appen", "Ändrad", "Varuområde"]
-    assert "name: Mejeri → Mejerivaror" in cells[6]
+    assert "Namn: Mejeri → Mejerivaror" in cells[6]
     assert len(cells[0]) == len("2026-11-30 09:12:00") and "T" not in cells[0]  # local time, no ISO
     english = client.get("/api/v1/audit.csv", headers=headers | {"Accept-Language": "en"}).get_data(as_text=True)
     assert "Changed" in english and "Product area" in english

@@ -637,3 +637,25 @@ def test_the_coordinator_page_fits_a_phone(phone, coord_server, tmp_path):
     page.get_by_test_id("tab-learned").click()
     page.wait_for_timeout(500)
     _no_sideways_scroll(page)
+
+
+def test_the_change_log_lists_who_changed_what_and_exports_it(office, coord_server):
+    point = next(p for p in coord_server.api("GET", "/delivery-points/") if p["external_id"] == "DP-H1")
+    renamed = point["name"] + " (nytt kök)"
+    coord_server.api("PATCH", f"/delivery-points/{point['id']}", {"name": renamed})
+    page = office
+    login(page, coord_server, "coord")
+    page.get_by_test_id("tab-lists").click()
+    page.get_by_test_id("list-tab-audit").click()
+    expect(page.get_by_test_id("audit-csv")).to_be_visible()
+    expect(page.get_by_test_id("import-button")).to_have_count(0)  # a log is not imported
+    row = page.get_by_test_id("list-row").filter(has_text=renamed).first
+    expect(row).to_contain_text("Ändrad")
+    expect(row).to_contain_text(f"Leveransställe {point['id']}")
+    expect(row).to_contain_text(f"Namn: {point['name']} → {renamed}")
+    _no_sideways_scroll(page)
+    save_screenshot(page, "coordinator-change-log-desktop.png")
+    with page.expect_download() as download:
+        page.get_by_test_id("audit-csv").click()
+    saved = download.value.path().read_bytes()
+    assert saved.startswith(b"\xef\xbb\xbf") and renamed.encode() in saved

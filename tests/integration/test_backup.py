@@ -406,7 +406,8 @@ def test_a_database_with_data_is_replaced_only_with_force(small_archive, occupie
     runner = app.test_cli_runner()
     refused = runner.invoke(args=["samlast", "restore", str(small_archive)])
     assert refused.exit_code == 1
-    assert "already holds data (rows in 1 of its tables)" in refused.output and "--force" in refused.output
+    # The cluster and the audit entry of its creation.
+    assert "already holds data (rows in 2 of its tables)" in refused.output and "--force" in refused.output
     assert state() == before and _clusters() == ["Redan här"]
 
     forced = runner.invoke(args=["samlast", "restore", str(small_archive), "--force"])
@@ -435,7 +436,8 @@ def test_an_archive_of_older_code_is_migrated_after_the_restore(tmp_path, monkey
     result = flask(source, None, "db", "upgrade", older)
     assert result.returncode == 0, result.stderr
     with instance_app(monkeypatch, source) as app:
-        db.session.add(Cluster(name="Gammal"))
+        # Written past the ORM: the audit trail this code keeps has no table at that migration yet.
+        db.session.execute(sa.insert(Cluster).values(name="Gammal"))
         db.session.commit()
         made = app.test_cli_runner().invoke(args=["samlast", "backup", "--to", str(tmp_path / "older-backups")])
         assert made.exit_code == 0, made.output

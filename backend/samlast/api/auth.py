@@ -8,11 +8,12 @@ from flask_smorest import Blueprint
 
 from samlast.api.security import COORDINATOR, current_user, require_roles
 from samlast.errors import DomainError
-from samlast.extensions import limiter, socketio
+from samlast.extensions import socketio
 from samlast.realtime import auth as realtime_auth
 from samlast.realtime.driver import driver_room
 from samlast.schemas.common import MessageSchema
 from samlast.schemas.users import LoginSchema, TokenSchema, UserOutSchema
+from samlast.security import limiter
 from samlast.services import auth as auth_service
 from samlast.services import master_data
 

@@ -436,9 +436,11 @@ def changes_text(entry: AuditEntry, locale: str) -> str:
     parts = []
     for name, value in (entry.changes or {}).items():
         if entry.action == UPDATE and isinstance(value, list) and len(value) == 2:
-            parts.append(f"{name}: {_cell(value[0], locale)} → {_cell(value[1], locale)}")
+            parts.append(
+                f"{record_text('audit.field', name, locale)}: {_cell(value[0], locale)} → {_cell(value[1], locale)}"
+            )
         else:
-            parts.append(f"{name}: {_cell(value, locale)}")
+            parts.append(f"{record_text('audit.field', name, locale)}: {_cell(value, locale)}")
     return "; ".join(parts)
 
 

@@ -68,8 +68,8 @@ export const reopenDeviation = (id: number) =>
 
 // --- lists and CSV import -------------------------------------------------------------
 
-export type ListKind = "orders" | "delivery_points" | "suppliers" | "vehicles" | "slot_templates";
-export const LIST_KINDS: readonly ListKind[] = ["orders", "delivery_points", "suppliers", "vehicles", "slot_templates"];
+export type ListKind = "orders" | "delivery_points" | "suppliers" | "vehicles" | "slot_templates" | "audit";
+export const LIST_KINDS: readonly ListKind[] = ["orders", "delivery_points", "suppliers", "vehicles", "slot_templates", "audit"];
 export const IMPORTABLE: ReadonlySet<ListKind> = new Set(["orders", "delivery_points", "suppliers", "vehicles"]);
 
 export type Row = Record<string, unknown>;
@@ -80,10 +80,12 @@ export function listRows(kind: ListKind, q: string, extra: Record<string, string
 
 function listPath(kind: ListKind, q: string, extra: Record<string, string | number>): string {
   const params = new URLSearchParams();
-  if (q.trim()) params.set("q", q.trim());
+  // The change log is searched by who made the change; the other lists by name or number.
+  if (q.trim()) params.set(kind === "audit" ? "actor" : "q", q.trim());
   for (const [k, v] of Object.entries(extra)) if (v !== "") params.set(k, String(v));
   const query = params.toString();
-  return `/${kind.replace(/_/g, "-")}/${query ? `?${query}` : ""}`;
+  const base = kind === "audit" ? "/audit" : `/${kind.replace(/_/g, "-")}/`;
+  return `${base}${query ? `?${query}` : ""}`;
 }
 
 /** One page of a list and how many rows all pages hold (the X-Total-Count header). */

@@ -2,6 +2,7 @@
 // tables, a page at a time with the total, and CSV import. An import is all or nothing: on
 // error every error of the file is shown as a table (row, column, the cell as written, what
 // is wrong) and nothing has been imported.
+import { downloadFile } from "../data/download";
 import { hasKey, t, type MessageKey } from "../i18n";
 import { empty, errorBox, errorMessage, formatNumber, loading } from "../ui/components";
 import { h } from "../ui/dom";
@@ -82,6 +83,28 @@ function compartments(row: Row): string {
   return list.map((c) => `${t(`temp.${c.temperature_class}` as MessageKey)} ${formatNumber(c.capacity_kg)} kg`).join(", ") || t("common.none");
 }
 
+/** What a change did: for a change, field by field ("Namn: Mejeri → Mejerivaror"); for a new or
+ * removed record, its name. Lists (order lines, windows) are said to have changed, not printed;
+ * secrets come masked from the server. */
+function changes(row: Row): string {
+  const value = (v: unknown) => (v !== null && typeof v === "object" ? t("audit.listChanged") : str(v));
+  const label = (field: string) => (hasKey(`audit.field.${field}`) ? t(`audit.field.${field}` as MessageKey) : field);
+  const fields = row.changes && typeof row.changes === "object" ? (row.changes as Record<string, unknown>) : {};
+  if (row.action !== "update") {
+    const name = ["name", "display_name", "username", "external_id", "version"].find((f) => fields[f] !== undefined && fields[f] !== null);
+    return name ? `${label(name)}: ${str(fields[name])}` : t("common.none");
+  }
+  const entries = Object.entries(fields);
+  if (!entries.length) return t("common.none");
+  return entries
+    .map(([field, change]) => {
+      if (!Array.isArray(change) || change.length !== 2) return label(field);
+      const [before, after] = change as [unknown, unknown];
+      return typeof before === "object" && before !== null ? `${label(field)}: ${value(after)}` : `${label(field)}: ${value(before)} → ${value(after)}`;
+    })
+    .join("; ");
+}
+
 const COLUMNS: Record<ListKind, Column[]> = {
   orders: [
     { label: "coordinator.col.externalId", value: (r) => str(r.external_id), nowrap: true },
@@ -126,6 +149,13 @@ const COLUMNS: Record<ListKind, Column[]> = {
     { label: "coordinator.col.capacity", value: (r) => `${num(r.capacity_kg)} kg, ${t("coordinator.pallets", { n: num(r.capacity_pallets) })}` },
     { label: "coordinator.col.cutoff", value: cutoff },
     { label: "coordinator.col.active", value: (r) => t(r.active === false ? "coordinator.no" : "coordinator.yes") },
+  ],
+  audit: [
+    { label: "coordinator.col.time", value: (r) => (typeof r.at === "string" ? formatDateTime(r.at) : str(r.at)), nowrap: true },
+    { label: "coordinator.col.who", value: (r) => (r.actor_name ? String(r.actor_name) : t("audit.system")) },
+    { label: "coordinator.col.action", value: (r) => translated("audit.action", r.action) },
+    { label: "coordinator.col.what", value: (r) => `${translated("audit.entity", r.entity)} ${str(r.entity_id)}` },
+    { label: "coordinator.col.changes", value: changes },
   ],
 };
 
@@ -348,6 +378,7 @@ function drawImport(): void {
 }
 
 function importPanel(): HTMLElement | null {
+  if (state.kind === "audit") return auditPanel();
   if (!api.IMPORTABLE.has(state.kind)) return h("p", { class: "muted" }, t("coordinator.import.notAvailable"));
   // The browser's own file button speaks the browser's language; this one speaks the app's.
   const chosen = h("span", { class: "cfile-name", "data-testid": "import-file-name" }, t("coordinator.import.noFile"));
@@ -372,6 +403,27 @@ function importPanel(): HTMLElement | null {
       h("button", { type: "button", class: "button button-primary", "data-testid": "import-button", onclick: () => void runImport(input) }, t("coordinator.import.submit")),
     ),
     h("div", { class: "import-slot", "aria-live": "polite" }, importReport()),
+  );
+}
+
+/** The change log is kept by the server and cannot be edited; it can be taken out as CSV for Excel. */
+function auditPanel(): HTMLElement {
+  const note = h("p", { class: "muted", "aria-live": "polite" });
+  const exportCsv = async () => {
+    note.textContent = "";
+    try {
+      const params = new URLSearchParams(state.q.trim() ? { actor: state.q.trim() } : {});
+      await downloadFile(`/audit.csv${params.size ? `?${params}` : ""}`, "andringslogg.csv");
+    } catch (error) {
+      note.textContent = errorMessage(error);
+    }
+  };
+  return h(
+    "section",
+    { class: "card cimport" },
+    h("p", {}, t("coordinator.audit.hint")),
+    h("button", { type: "button", class: "button button-secondary", "data-testid": "audit-csv", onclick: () => void exportCsv() }, t("coordinator.audit.csv")),
+    note,
   );
 }
 
@@ -425,7 +477,7 @@ function searchForm(): HTMLElement {
       "div",
       { class: "field field-inline" },
       h("label", { for: "list-q" }, t("coordinator.search")),
-      h("input", { id: "list-q", type: "search", value: state.q, "data-testid": "list-search", oninput: onInput, placeholder: t(state.kind === "orders" ? "coordinator.searchOrders" : "coordinator.searchNames") }),
+      h("input", { id: "list-q", type: "search", value: state.q, "data-testid": "list-search", oninput: onInput, placeholder: t(state.kind === "orders" ? "coordinator.searchOrders" : state.kind === "audit" ? "coordinator.searchWho" : "coordinator.searchNames") }),
     ),
     state.kind === "orders"
       ? h(
