@@ -10,7 +10,16 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-samlast_cli = AppGroup("samlast", help="Samlast commands: demo data, import, users, backups.")
+
+def _record_as_command_line() -> None:
+    from samlast.services import audit
+
+    click.get_current_context().call_on_close(audit.from_the_command_line())
+
+
+samlast_cli = AppGroup(
+    "samlast", help="Samlast commands: demo data, import, users, backups.", callback=_record_as_command_line
+)
 
 
 @samlast_cli.command("demo")

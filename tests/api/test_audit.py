@@ -442,3 +442,14 @@ def test_every_write_endpoint_leaves_an_entry(app, client, world, day, make_user
         if not any(e.entity == entity for e in new):
             unaudited.append(f"{method} {rule}")
     assert not unaudited, f"Write endpoints that leave no audit entry: {unaudited}"
+
+
+def test_a_command_line_change_is_recorded_as_such(app, runner):
+    result = runner.invoke(
+        args=["samlast", "create-user", "kim.cli", "--role", "driver"], input="hemligt-1234\nhemligt-1234\n"
+    )
+    assert result.exit_code == 0, result.output
+    [entry] = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.entity == "user_account")).all()
+    assert (entry.action, entry.source, entry.actor_user_id) == ("create", "cli", None)
+    assert entry.changes["username"] == "kim.cli" and entry.changes["password_hash"] == "***"
+    assert audit.current_actor().source == "system"  # the command's actor ends with the command

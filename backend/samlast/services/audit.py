@@ -86,6 +86,13 @@ def acting_as(user: User | None, source: str = "api") -> Iterator[None]:
         _actor.reset(token)
 
 
+def from_the_command_line() -> Callable[[], None]:
+    """What a `flask samlast ...` command changes is recorded as done from the command line,
+    until the returned function is called (when the command ends)."""
+    token = _actor.set(Actor(None, "", "cli"))
+    return lambda: _actor.reset(token)
+
+
 def current_actor() -> Actor:
     return _actor.get() or Actor(None, "", "system")
 
