@@ -17,8 +17,9 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -144,13 +145,23 @@ class Server:
             raise AssertionError(f"{method} {path}: {error.code} {error.read().decode()}") from None
 
 
+#: The servers' time zone (config TIMEZONE's default): "today" is the day there, not on this
+#: machine's clock (UTC here), which is yesterday between midnight in Sweden and midnight UTC.
+CLUSTER_ZONE = ZoneInfo("Europe/Stockholm")
+
+
+def cluster_today() -> date:
+    return datetime.now(CLUSTER_ZONE).date()
+
+
 def seed(server: Server) -> dict[str, int]:
     """A small cluster through the real API: two kitchens, two suppliers, one truck, orders."""
     server.flask("samlast", "create-user", "coord", "--role", "coordinator", "--password", PASSWORD)
     server.token = server.api("POST", "/auth/login", {"username": "coord", "password": PASSWORD})[
         "token"
     ]
-    today, tomorrow = date.today(), date.today() + timedelta(days=1)
+    today = cluster_today()
+    tomorrow = today + timedelta(days=1)
 
     cluster = server.api("POST", "/clusters/", {"name": "Mellersta Skåne"})
     eslov = server.api("POST", "/municipalities/", {"cluster_id": cluster["id"], "name": "Eslöv"})

@@ -13,7 +13,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,14 +21,14 @@ from playwright.sync_api import expect
 
 from tests.waiting import plan_day
 
-from .conftest import PASSWORD, PHONE, Server, copy_server, login, save_screenshot
+from .conftest import PASSWORD, PHONE, Server, cluster_today, copy_server, login, save_screenshot
 
 pytestmark = pytest.mark.e2e
 
 DESKTOP = {"width": 1440, "height": 900}
 OFFICE = {"width": 1280, "height": 900}
-TODAY = date.today()
-TOMORROW = date.today() + timedelta(days=1)
+TODAY = cluster_today()
+TOMORROW = TODAY + timedelta(days=1)
 # Dates of their own, so that no test plans a date another one expects unplanned.
 HEAVY_DAY = TODAY + timedelta(days=20)
 PAGE_DAY = TODAY + timedelta(days=30)
@@ -91,7 +91,7 @@ def coord_server(request) -> Server:
             },
         )
         for day, supplier, ref in (
-            (date.today(), "S-1", f"{external_id}-A"),
+            (TODAY, "S-1", f"{external_id}-A"),
             (TOMORROW, "S-2", f"{external_id}-B"),
         ):
             own.api(
@@ -226,7 +226,7 @@ def test_impact_analysis_shows_charts_and_cost_split(desk, coord_server):
     page.get_by_test_id("tab-impact").click()
     expect(page.get_by_test_id("impact-form")).to_be_visible()
     page.get_by_label("Namn").fill("Två dagar")
-    page.get_by_test_id("impact-from").fill(date.today().isoformat())
+    page.get_by_test_id("impact-from").fill(TODAY.isoformat())
     page.get_by_test_id("impact-to").fill(TOMORROW.isoformat())
     # A time limit that is not a number is refused next to the field, not replaced by the default.
     page.get_by_test_id("impact-limit").fill("två")
@@ -254,7 +254,7 @@ def test_impact_analysis_shows_charts_and_cost_split(desk, coord_server):
 
     result = page.get_by_test_id("impact-result")
     expect(result).to_contain_text("Två dagar")
-    expect(result).to_contain_text(f"{date.today().isoformat()} – {TOMORROW.isoformat()}")
+    expect(result).to_contain_text(f"{TODAY.isoformat()} – {TOMORROW.isoformat()}")
     charts = page.get_by_test_id("impact-chart")
     expect(charts).to_have_count(6)
     expect(page.locator("[data-testid=impact-chart] canvas")).to_have_count(6)

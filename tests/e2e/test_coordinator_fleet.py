@@ -11,13 +11,13 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import Server, login, save_screenshot
+from .conftest import Server, cluster_today, login, save_screenshot
 
 pytestmark = pytest.mark.e2e
 
 DESKTOP = {"width": 1440, "height": 900}
 # A date of its own, far from the days other tests plan.
-FLEET_DAY = date.today() + timedelta(days=45)
+FLEET_DAY = cluster_today() + timedelta(days=45)
 
 
 @pytest.fixture(scope="module")
