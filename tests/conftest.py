@@ -143,6 +143,12 @@ class World:
 @pytest.fixture
 def world() -> World:
     """Minimal master data that most API tests need."""
+    return build_world()
+
+
+def build_world() -> World:
+    """The `world` fixture's master data, in the current app's database (also for tests that run
+    their own app)."""
     cluster = Cluster(name="Mellersta Skåne")
     eslov = Municipality(name="Eslöv", cluster=cluster, population=33092)
     horby = Municipality(name="Hörby", cluster=cluster, population=15378)
@@ -209,6 +215,11 @@ MONDAY = date(2026, 11, 30)
 def day(world, make_user):
     """The world plus one vehicle with a driver and an order to each delivery point on MONDAY."""
     driver, _ = make_user(Role.DRIVER, "driver-a")
+    return build_day(world, driver)
+
+
+def build_day(world: World, driver: User) -> Vehicle:
+    """The `day` fixture's vehicle (driven by `driver`) and MONDAY's orders."""
     vehicle = Vehicle(
         external_id="V-1",
         name="Bil 1",

@@ -36,7 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from samlast.cli import register_cli
     from samlast.errors import register_error_handlers
     from samlast.extensions import db, migrate, socketio
-    from samlast.security import limiter
+    from samlast.security import init_limiter
     from samlast.web import bp as web_bp
 
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
@@ -54,7 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         if db.engine.dialect.name == "sqlite":
             _sqlite_pragmas(db.engine)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
-    limiter.init_app(app)
+    init_limiter(app)
     socketio.init_app(
         app,
         message_queue=app.config["REDIS_URL"],

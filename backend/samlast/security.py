@@ -8,7 +8,11 @@ write limit (Flask-Limiter), and bounds on ids and numbers.
   ``/api/`` counts against the caller's user (their bearer token's user; the client
   address without a token). Empty disables it. It is off while ``TESTING`` unless
   ``WRITE_RATE_LIMIT_IN_TESTS`` is set (a test that checks the limit sets it).
-- ``RATELIMIT_ENABLED`` (Flask-Limiter's switch) turns it off together with the login limit.
+- ``RATELIMIT_ENABLED`` turns it off together with the login limit, for this app only: the
+  limiter is one object per process (the login view's decorator needs it at import), so
+  Flask-Limiter's own switch, which the last app to start would set for all, stays on and each
+  app's switch is a request filter (a second app in a process, such as the simulator's or a
+  test's, no longer turns the limits off, or on, for the first).
 - ``MAX_CONTENT_LENGTH`` bounds every request body (413 beyond it).
 - ``HSTS_MAX_AGE``: Strict-Transport-Security on answers over HTTPS (directly, or behind a
   proxy that says so in X-Forwarded-Proto); 0 sends none.
@@ -18,10 +22,8 @@ write limit (Flask-Limiter), and bounds on ids and numbers.
 
 from __future__ import annotations
 
-import hashlib
 import time
 
-import sqlalchemy as sa
 from flask import Flask, current_app, g, request
 from flask_limiter import ApplicationLimit, Limiter, RequestLimit
 from flask_limiter.util import get_remote_address
@@ -127,19 +129,10 @@ def _write_limit_exempt() -> bool:
 
 def _caller_key() -> str:
     """The user behind the bearer token (all their devices share one budget), else the address."""
-    from samlast.api.security import bearer_token
-    from samlast.extensions import db
-    from samlast.models import AuthToken
+    from samlast.api.security import token_user
 
-    token = bearer_token()
-    if token:
-        digest = hashlib.sha256(token.encode()).hexdigest()
-        user_id = db.session.scalar(
-            sa.select(AuthToken.user_id).where(AuthToken.token_hash == digest)
-        )
-        if user_id is not None:
-            return f"user:{user_id}"
-    return f"addr:{request.remote_addr or '-'}"
+    user = token_user()
+    return f"user:{user.id}" if user is not None else f"addr:{request.remote_addr or '-'}"
 
 
 def _write_limit_breached(limit: RequestLimit):
@@ -164,6 +157,22 @@ WRITE_LIMIT = ApplicationLimit(
 )
 # The login limit decorates its view (api/auth.py); the write limit spans every write under /api/.
 limiter = Limiter(key_func=get_remote_address, default_limits=[], application_limits=[WRITE_LIMIT])
+
+_OFF_WORDS = {"0", "false", "no", "off"}
+
+
+def init_limiter(app: Flask) -> None:
+    wanted = app.config.get("RATELIMIT_ENABLED", True)
+    app.config["SAMLAST_LIMITS_ON"] = (
+        str(wanted).strip().lower() not in _OFF_WORDS if isinstance(wanted, str) else bool(wanted)
+    )
+    app.config["RATELIMIT_ENABLED"] = True
+    limiter.init_app(app)
+
+
+@limiter.request_filter
+def _limits_off_for_this_app() -> bool:
+    return not current_app.config.get("SAMLAST_LIMITS_ON", True)
 
 
 # Numbers beyond what the database stores (ids, offsets) are a client error, never a 500.

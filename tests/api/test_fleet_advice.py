@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import time as clock
 from datetime import time
 
 from samlast.extensions import db
 from samlast.models import DeliveryPoint, DeliveryPointKind, Order, OrderLine, ReceivingWindow, TemperatureClass
 from samlast.services import fleet_advice, planning
 from tests.conftest import MONDAY
+from tests.waiting import api_of, wait_for_job
 
 URL = "/api/v1/planning/fleet-advice"
 
@@ -31,14 +31,8 @@ def _far_points_due_at_half_past_six(world) -> None:
     db.session.commit()
 
 
-def _wait(client, headers, advice_id: str, timeout: float = 60.0) -> dict:
-    deadline = clock.monotonic() + timeout
-    while clock.monotonic() < deadline:
-        advice = client.get(f"{URL}/{advice_id}", headers=headers).json
-        if advice["status"] in ("succeeded", "failed"):
-            return advice
-        clock.sleep(0.1)
-    raise AssertionError(f"advice {advice_id} did not finish")
+def _wait(client, headers, advice_id: str) -> dict:
+    return wait_for_job(api_of(client, headers), f"/planning/fleet-advice/{advice_id}")
 
 
 def test_the_advice_names_the_vehicle_to_add_and_the_stop_that_needs_it(client, coordinator, day, world):

@@ -395,6 +395,38 @@ def context(browser):
     context.close()
 
 
+#: The coordinator's desk.
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture
+def new_page(browser):
+    """`new_page(viewport, phone=False, service_workers="block")`: a page in a fresh Swedish browser
+    profile, closed after the test. The device clock is in UTC (every time shown must still be the
+    cluster's) and map tiles are refused (the pages must work without them)."""
+    contexts = []
+
+    def make(viewport: dict, *, phone: bool = False, service_workers: str = "block"):
+        context = browser.new_context(
+            viewport=viewport, device_scale_factor=2 if phone else 1, is_mobile=phone, has_touch=phone,
+            locale="sv-SE", timezone_id="UTC", accept_downloads=True, service_workers=service_workers,
+        )  # fmt: skip
+        context.set_default_timeout(15_000)
+        context.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def desk(new_page):
+    """The coordinator's desk, 1280 px wide."""
+    return new_page(DESKTOP)
+
+
 @pytest.fixture
 def page(context):
     page = context.new_page()

@@ -21,12 +21,11 @@ from playwright.sync_api import expect
 
 from tests.waiting import plan_day
 
-from .conftest import PASSWORD, PHONE, Server, cluster_today, copy_server, login, save_screenshot
+from .conftest import DESKTOP, PASSWORD, PHONE, Server, cluster_today, copy_server, login, save_screenshot
 
 pytestmark = pytest.mark.e2e
 
-DESKTOP = {"width": 1440, "height": 900}
-OFFICE = {"width": 1280, "height": 900}
+WIDE = {"width": 1440, "height": 900}
 TODAY = cluster_today()
 TOMORROW = TODAY + timedelta(days=1)
 # Dates of their own, so that no test plans a date another one expects unplanned.
@@ -109,46 +108,19 @@ def coord_server(request) -> Server:
 
 
 @pytest.fixture
-def desk(browser):
-    """A desktop-sized browser profile; map tiles are refused, the page must work without."""
-    context = browser.new_context(
-        viewport=DESKTOP, device_scale_factor=1, locale="sv-SE", accept_downloads=True
-    )
-    context.set_default_timeout(15_000)
-    context.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
-    page = context.new_page()
-    yield page
-    page.close()
-    context.close()
-
+def desk(new_page):
+    """A wide desktop (1440 px): the whole day's grid at once."""
+    return new_page(WIDE)
 
 @pytest.fixture
-def office(browser):
-    """The coordinator's desk at 1280 px, the device clock in UTC; map tiles refused."""
-    context = browser.new_context(
-        viewport=OFFICE, device_scale_factor=1, locale="sv-SE", timezone_id="UTC", accept_downloads=True
-    )
-    context.set_default_timeout(15_000)
-    context.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
-    page = context.new_page()
-    yield page
-    page.close()
-    context.close()
-
+def office(new_page):
+    """The coordinator's usual desk, 1280 px."""
+    return new_page(DESKTOP)
 
 @pytest.fixture
-def phone(browser):
-    """The coordinator on a phone (390 px), the device clock in UTC; map tiles refused."""
-    context = browser.new_context(
-        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="sv-SE", timezone_id="UTC"
-    )
-    context.set_default_timeout(15_000)
-    context.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
-    page = context.new_page()
-    yield page
-    page.close()
-    context.close()
-
+def phone(new_page):
+    """The coordinator on a phone (390 px)."""
+    return new_page(PHONE, phone=True)
 
 def _todays_plan(server: Server) -> dict:
     """Today's plan, planned once for the tests that need one (never tomorrow: see test_today_...)."""

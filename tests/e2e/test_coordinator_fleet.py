@@ -3,32 +3,28 @@ Chromium at a desk (1440 px) against a real Flask server. Saves fleet-advice-des
 
 from __future__ import annotations
 
-import shutil
-import time
-from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import Server, cluster_today, login, save_screenshot
+from tests.waiting import plan_day
+
+from .conftest import PHONE, Server, cluster_today, copy_server, login, save_screenshot
 
 pytestmark = pytest.mark.e2e
 
-DESKTOP = {"width": 1440, "height": 900}
+WIDE = {"width": 1440, "height": 900}
 # A date of its own, far from the days other tests plan.
 FLEET_DAY = cluster_today() + timedelta(days=45)
 
 
 @pytest.fixture(scope="module")
-def fleet_server(server, tmp_path_factory) -> Iterator[Server]:
+def fleet_server(request) -> Server:
     """The seeded server plus two kitchens 16 km north and south of the terminal that receive
     06:30-06:45 every day (the one truck reaches one of them in time, never both) and an electric
     truck that is not in service today, cheaper per km and hour."""
-    instance = tmp_path_factory.mktemp("instance")
-    shutil.copytree(server.instance, instance, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.log"))
-    own = Server(instance=instance, token=server.token, extra_env={"PLANNING_TIME_LIMIT_S": "1"})
-    own.start()
+    own = copy_server(request, extra_env={"PLANNING_TIME_LIMIT_S": "1"})
     terminal = own.api("GET", "/terminals/")[0]
     municipality = own.api("GET", "/municipalities/")[0]
     suppliers = {s["external_id"]: s["id"] for s in own.api("GET", "/suppliers/")}
@@ -50,34 +46,16 @@ def fleet_server(server, tmp_path_factory) -> Iterator[Server]:
             "lines": [{"article": "Mjölk", "quantity": 20, "unit": "liter", "weight_kg": 21, "pallet_places": 0.1,
                        "temperature_class": "chilled"}],
         })
-    yield own
-    own.stop()
+    return own
 
 
 @pytest.fixture
-def desk(browser):
-    context = browser.new_context(viewport=DESKTOP, device_scale_factor=1, locale="sv-SE", timezone_id="UTC")
-    context.set_default_timeout(15_000)
-    context.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
-    page = context.new_page()
-    yield page
-    page.close()
-    context.close()
-
-
-def _plan(server: Server, day: date) -> dict:
-    job = server.api("POST", "/planning/jobs", {"date": day.isoformat(), "time_limit_s": 1})
-    deadline = time.monotonic() + 60
-    while job["status"] in ("queued", "running"):
-        assert time.monotonic() < deadline, job
-        time.sleep(0.2)
-        job = server.api("GET", f"/planning/jobs/{job['id']}")
-    assert job["status"] == "succeeded", job
-    return server.api("GET", f"/plans/current?date={day.isoformat()}")
+def desk(new_page):
+    return new_page(WIDE)
 
 
 def test_stops_without_a_vehicle_come_with_the_vehicle_that_serves_them(desk, fleet_server):
-    plan = _plan(fleet_server, FLEET_DAY)
+    plan = plan_day(fleet_server.api, FLEET_DAY)
     assert [u["reason"] for u in plan["unassigned"]] == ["no_capacity_or_time_left"]
 
     page = desk
@@ -123,28 +101,20 @@ def test_stops_without_a_vehicle_come_with_the_vehicle_that_serves_them(desk, fl
     save_screenshot(page, "fleet-advice-desktop.png")
 
 
-def test_the_advice_fits_a_phone(browser, fleet_server):
-    from .conftest import PHONE
-
+def test_the_advice_fits_a_phone(new_page, fleet_server):
     try:
         fleet_server.api("GET", f"/plans/current?date={FLEET_DAY.isoformat()}")
     except AssertionError:  # run alone: the desktop test has not planned the day
-        _plan(fleet_server, FLEET_DAY)
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
-                                  locale="sv-SE", timezone_id="UTC")
-    context.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
-    page = context.new_page()
-    try:
-        login(page, fleet_server, "coord")
-        page.get_by_test_id("plan-date").fill(FLEET_DAY.isoformat())
-        expect(page.get_by_test_id("fleet-headline")).to_be_visible(timeout=60_000)
-        width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-        # What sticks out, to read in the failure.
-        wide = page.evaluate("""[...document.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > 391)
-            .map(e => e.tagName + '.' + e.className).slice(0, 12)""")
-        assert width[0] <= width[1], f"the page scrolls sideways on a phone: {width} {wide}"
-        page.get_by_test_id("fleet-advice").scroll_into_view_if_needed()
-        page.wait_for_timeout(300)
-        save_screenshot(page, "fleet-advice-phone.png")
-    finally:
-        context.close()
+        plan_day(fleet_server.api, FLEET_DAY)
+    page = new_page(PHONE, phone=True)
+    login(page, fleet_server, "coord")
+    page.get_by_test_id("plan-date").fill(FLEET_DAY.isoformat())
+    expect(page.get_by_test_id("fleet-headline")).to_be_visible(timeout=60_000)
+    width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    # What sticks out, to read in the failure.
+    wide = page.evaluate("""[...document.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > 391)
+        .map(e => e.tagName + '.' + e.className).slice(0, 12)""")
+    assert width[0] <= width[1], f"the page scrolls sideways on a phone: {width} {wide}"
+    page.get_by_test_id("fleet-advice").scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    save_screenshot(page, "fleet-advice-phone.png")

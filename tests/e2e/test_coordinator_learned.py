@@ -56,16 +56,6 @@ def _seed_learned(server: Server) -> dict[str, int]:
     return ids
 
 
-@pytest.fixture
-def desk(browser):
-    """A desktop-sized profile; map tiles (the Today tab shown after login) are refused."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
-    context.set_default_timeout(15_000)
-    context.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
-    yield context.new_page()
-    context.close()
-
-
 def _open_tab(page, server: Server, username: str = "coord") -> None:
     login(page, server, username)
     expect(page.get_by_test_id("tab-learned")).to_have_text("Inlärda tider")

@@ -46,23 +46,10 @@ def context(browser):
 
 
 @pytest.fixture
-def phone(browser):
+def phone(new_page):
     """The kitchen's phone with its clock in UTC (as conftest's): every time shown must still be
     the cluster's."""
-    context = browser.new_context(
-        viewport=PHONE,
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="sv-SE",
-        timezone_id="UTC",
-        service_workers="allow",
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
-    page.close()
-    context.close()
+    return new_page(PHONE, phone=True, service_workers="allow")
 
 
 def server_today() -> str:
@@ -366,17 +353,6 @@ def test_kitchen_sees_what_was_left_then_what_it_received_each_side_as_reported(
     expect(box.get_by_test_id("qty-left")).to_contain_text("Driver left")
     confirmed_by = page.get_by_test_id("history-confirmed-by")
     expect(confirmed_by).to_contain_text("Confirmed by Alva Andersson (account kok-andra)")
-
-
-@pytest.fixture
-def desk(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE", timezone_id="UTC")
-    context.set_default_timeout(15_000)
-    context.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
-    page = context.new_page()
-    yield page
-    page.close()
-    context.close()
 
 
 def test_coordinator_handles_a_deviation_with_a_note_and_undoes_it(desk, kitchen_server):

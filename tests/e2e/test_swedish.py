@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -114,13 +113,8 @@ def demo(built_pwa, tmp_path_factory, request) -> Server:
 
 
 @pytest.fixture
-def desk(browser) -> Iterator:
-    context = browser.new_context(viewport=DESK, locale="sv-SE", timezone_id="UTC", service_workers="allow")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    yield page
-    context.close()
-
+def desk(new_page):
+    return new_page(DESK, service_workers="allow")
 
 def _walk_tabs(page, where: str, found: list[str]) -> None:
     """Each tab of the screen, in turn."""

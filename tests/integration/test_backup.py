@@ -19,7 +19,6 @@ import sys
 import tarfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import time
 from pathlib import Path
 
 import pytest
@@ -29,26 +28,14 @@ from samlast import create_app
 from samlast.extensions import db
 from samlast.models import (
     Cluster,
-    DeliveryPoint,
-    DeliveryPointKind,
-    EnergyType,
-    Municipality,
-    Order,
-    OrderLine,
     Plan,
     ProofOfDelivery,
     Role,
     StopStatus,
-    Supplier,
-    SupplierKind,
-    TemperatureClass,
-    Terminal,
     User,
-    Vehicle,
-    VehicleCompartment,
 )
 from samlast.services import auth, planning, push
-from tests.conftest import MONDAY
+from tests.conftest import MONDAY, build_day, build_world
 from tests.driver_helpers import event, full_proof
 from tests.integration.harness import database_url
 
@@ -153,34 +140,13 @@ def _sha(data: bytes | None) -> str | None:
 def seed_day(client) -> str:
     """MONDAY planned, one stop delivered, re-planned (version 2), the other stop delivered:
     two proofs with a signature, a photo and a receipt. Returns the driver's token."""
-    cluster = Cluster(name="Mellersta Skåne")
-    town = Municipality(name="Eslöv", cluster=cluster, population=33092)
-    terminal = Terminal(name="Eslöv terminal", cluster=cluster, lat=55.839, lon=13.303)
-    wholesaler = Supplier(external_id="S-1", name="Grossisten AB", kind=SupplierKind.WHOLESALER, lat=55.6, lon=13.0)
-    points = [
-        DeliveryPoint(external_id=f"DP-{i}", name=name, kind=DeliveryPointKind.SCHOOL_KITCHEN, municipality=town,
-                      lat=55.84 + 0.01 * i, lon=13.31 + 0.02 * i)
-        for i, name in enumerate(("Bergaskolan kök", "Ljungbacka äldreboende"))
-    ]
+    world = build_world()
     driver = User(username="driver-a", role=Role.DRIVER)
     driver.set_password(PASSWORD)
-    db.session.add_all([cluster, terminal, wholesaler, *points, driver])
-    db.session.flush()
-    vehicle = Vehicle(
-        external_id="V-1", name="Bil 1", terminal=terminal, energy_type=EnergyType.HVO100, co2e_kg_per_km=0.25,
-        cost_per_km=14, cost_per_hour=500, shift_start=time(6, 0), shift_end=time(15, 0), driver_id=driver.id,
-        compartments=[VehicleCompartment(temperature_class=TemperatureClass.CHILLED, capacity_kg=2000,
-                                         capacity_pallets=6)],
-    )
-    orders = [
-        Order(external_id=f"O-{point.external_id}", delivery_point=point, supplier=wholesaler,
-              requested_date=MONDAY,
-              lines=[OrderLine(line_no=1, article="Mjölk", quantity=40, unit="l", weight_kg=41, pallet_places=0.3,
-                               temperature_class=TemperatureClass.CHILLED)])
-        for point in points
-    ]
-    db.session.add_all([vehicle, *orders])
+    db.session.add(driver)
     db.session.commit()
+    build_day(world, driver)
+    terminal = world.terminal
     token, _ = auth.login("driver-a", PASSWORD, ttl_hours=24 * 365)
     headers = {"Authorization": f"Bearer {token}"}
 

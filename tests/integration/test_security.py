@@ -211,3 +211,28 @@ def test_force_https_redirects_but_not_the_health_check():
     assert client.get("/", headers={"X-Forwarded-Proto": "https"}).status_code == 200
     assert client.get("/healthz", base_url="http://samlast.example").status_code == 200
     assert _headers_app().get("/", base_url="http://samlast.example").status_code == 200
+
+
+@pytest.mark.parametrize("switch", [False, "0", "off"])
+def test_a_second_app_with_limits_off_leaves_the_first_ones_on(
+    app, client, coordinator, monkeypatch, tmp_path, switch
+):
+    """The limiter is one per process; an app started later with RATELIMIT_ENABLED off (the
+    simulator's, a test's) turns the limits off for itself only."""
+    from samlast import create_app
+    from samlast.extensions import db
+
+    monkeypatch.setitem(app.config, "WRITE_RATE_LIMIT_IN_TESTS", True)
+    monkeypatch.setitem(app.config, "WRITE_RATE_LIMIT", "1 per minute")
+    quiet = create_app({
+        "TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'quiet.db'}", "REDIS_URL": None,
+        "RATELIMIT_ENABLED": switch, "WRITE_RATE_LIMIT_IN_TESTS": True, "WRITE_RATE_LIMIT": "1 per minute",
+    })  # fmt: skip
+    statuses = [client.post(f"{API}/clusters/", json={"name": "x"}, headers=coordinator).status_code for _ in range(2)]
+    assert statuses[0] != 429 and statuses[1] == 429
+    login = {"username": "nobody", "password": "wrong"}
+    with quiet.app_context():
+        db.create_all()
+        answers = [quiet.test_client().post(f"{API}/auth/login", json=login).status_code for _ in range(3)]
+        db.engine.dispose()
+    assert answers == [401, 401, 401]

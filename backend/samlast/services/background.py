@@ -5,13 +5,58 @@ run never delays a receipt or a push notice."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Flask, current_app
 
+from samlast.errors import DomainError
 from samlast.extensions import db
+from samlast.i18n import Message
+from samlast.models import JobStatus
+from samlast.models.base import utcnow
+from samlast.models.route import BackgroundRun
+
+#: A run's progress is written at most this often (each write is a short transaction).
+PROGRESS_EVERY_S = 0.5
+
+
+def update_run(model: type[BackgroundRun], run_id: str, **values: Any) -> None:
+    """Write a run's row (planning job, impact report, fleet advice) in a short transaction of its
+    own, so progress and the outcome never commit the session that does the work."""
+    with db.engine.begin() as connection:
+        connection.execute(sa.update(model).where(model.id == run_id).values(**values))
+
+
+def start_run(model: type[BackgroundRun], run_id: str) -> None:
+    update_run(model, run_id, status=JobStatus.RUNNING, started_at=utcnow(), message="progress.started",
+               message_params={})  # fmt: skip
+
+
+def progress_writer(model: type[BackgroundRun], run_id: str) -> Callable[[float, Message], bool]:
+    """A progress callback that writes the run's progress at most every PROGRESS_EVERY_S seconds;
+    it answers whether it wrote, so a caller can announce the same moments."""
+    last = [0.0]
+
+    def write(fraction: float, message: Message) -> bool:
+        now = time.monotonic()
+        if now - last[0] < PROGRESS_EVERY_S:
+            return False
+        last[0] = now
+        update_run(model, run_id, progress=round(fraction, 3), message=message.key, message_params=message.json_params)
+        return True
+
+    return write
+
+
+def fail_run(model: type[BackgroundRun], run_id: str, exc: Exception, fallback_key: str) -> None:
+    """Record that a run failed: the domain error's own message, else `fallback_key`."""
+    failure = exc.message if isinstance(exc, DomainError) else Message(fallback_key)
+    update_run(model, run_id, status=JobStatus.FAILED, message=failure.key, message_params=failure.json_params,
+               finished_at=utcnow())  # fmt: skip
 
 
 class Worker:
@@ -37,6 +82,14 @@ class Worker:
         with self._lock:
             self._pending = [f for f in self._pending if not f.done()] + [future]
         return future
+
+    def run_or_submit(self, task: Callable[[str], Any], run_id: str) -> None:
+        """Run a background run now (PLANNING_RUNNER=inline: tests, one-off commands) or later on
+        this pool."""
+        if current_app.config["PLANNING_RUNNER"] == "inline":
+            task(run_id)
+        else:
+            self.submit(task, run_id)
 
     def drain(self, timeout_s: float = 300.0) -> None:
         """Wait for everything submitted so far (tests, shutdown)."""

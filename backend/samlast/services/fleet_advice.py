@@ -39,19 +39,18 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from samlast import planning as pl
 from samlast.clock import hhmm
-from samlast.errors import DomainError, NotFound
+from samlast.errors import NotFound
 from samlast.extensions import db
 from samlast.i18n import Message
 from samlast.models import FleetAdviceRun, JobStatus, Terminal, User, Vehicle
 from samlast.models.base import utcnow
 from samlast.planning import fleet
 from samlast.services import planning
-from samlast.services.background import Worker
+from samlast.services.background import Worker, fail_run, progress_writer, start_run, update_run
 
 log = logging.getLogger(__name__)
 
@@ -226,18 +225,9 @@ def request_advice(terminal: Terminal, plan_date: date, user: User | None = None
     )
     db.session.add(run)
     db.session.commit()
-    if current_app.config["PLANNING_RUNNER"] == "inline":
-        run_advice(run.id)
-    else:
-        _adviser.submit(run_advice, run.id)
+    _adviser.run_or_submit(run_advice, run.id)
     db.session.refresh(run)
     return run
-
-
-def _update(run_id: str, **values: Any) -> None:
-    # A separate short transaction, so progress never commits the run's session.
-    with db.engine.begin() as connection:
-        connection.execute(sa.update(FleetAdviceRun).where(FleetAdviceRun.id == run_id).values(**values))
 
 
 def run_advice(run_id: str) -> None:
@@ -246,28 +236,18 @@ def run_advice(run_id: str) -> None:
     if run is None or run.status != JobStatus.QUEUED:
         log.warning("Fleet advice %s is missing or already started", run_id)
         return
-    _update(run_id, status=JobStatus.RUNNING, started_at=utcnow(), message="progress.started", message_params={})
-    last = [0.0]
-
-    def on_progress(fraction: float, message: Message) -> None:
-        now = clock.monotonic()
-        if now - last[0] >= 0.5:
-            last[0] = now
-            _update(run_id, progress=round(fraction, 3), message=message.key, message_params=message.json_params)
-
+    start_run(FleetAdviceRun, run_id)
     try:
         terminal = db.session.get_one(Terminal, run.terminal_id)
-        result = compute(terminal, run.plan_date, progress=on_progress)
+        result = compute(terminal, run.plan_date, progress=progress_writer(FleetAdviceRun, run_id))
     except Exception as exc:  # the row must end in a recorded state whatever went wrong
         log.exception("Fleet advice %s failed", run_id)
         db.session.rollback()
-        failure = exc.message if isinstance(exc, DomainError) else Message("progress.fleet.failed")
-        _update(run_id, status=JobStatus.FAILED, message=failure.key, message_params=failure.json_params,
-                finished_at=utcnow())
+        fail_run(FleetAdviceRun, run_id, exc, "progress.fleet.failed")
     else:
         db.session.rollback()
         done = (Message("progress.fleet.done", needed=result["needed"]) if result["needed"] is not None
                 else Message("progress.fleet.none", max=result["max_size"]))
-        _update(run_id, status=JobStatus.SUCCEEDED, progress=1.0, result=result, finished_at=utcnow(),
-                message=done.key, message_params=done.json_params)
+        update_run(FleetAdviceRun, run_id, status=JobStatus.SUCCEEDED, progress=1.0, result=result,
+                   finished_at=utcnow(), message=done.key, message_params=done.json_params)
     db.session.expire_all()

@@ -11,7 +11,6 @@ from the planner's, and records progress on the row.
 from __future__ import annotations
 
 import logging
-import time as clock
 from collections import defaultdict
 from datetime import date, time
 from typing import Any
@@ -22,7 +21,7 @@ from sqlalchemy.orm import selectinload
 
 from samlast import impact
 from samlast import planning as pl
-from samlast.errors import Conflict, DomainError, ValidationFailed
+from samlast.errors import Conflict, ValidationFailed
 from samlast.extensions import db
 from samlast.i18n import Message
 from samlast.impact.factors import is_heavy
@@ -38,7 +37,7 @@ from samlast.models import (
     Vehicle,
 )
 from samlast.models.base import utcnow
-from samlast.services.background import Worker
+from samlast.services.background import Worker, fail_run, progress_writer, start_run, update_run
 from samlast.services.lookups import get_or_404
 
 log = logging.getLogger(__name__)
@@ -218,20 +217,10 @@ def finished_report(report_id: str) -> ImpactReport:
 
 def start_report(report: ImpactReport) -> ImpactReport:
     """Run `report` inline (PLANNING_RUNNER=inline) or on the impact worker thread."""
-    if current_app.config["PLANNING_RUNNER"] == "inline":
-        run_report(report.id)
-    else:
-        _analyst.submit(run_report, report.id)
+    _analyst.run_or_submit(run_report, report.id)
     db.session.refresh(report)
     return report
 
-
-def _update(report_id: str, **values: Any) -> None:
-    # A separate short transaction, so progress never commits the run's session.
-    with db.engine.begin() as connection:
-        connection.execute(
-            sa.update(ImpactReport).where(ImpactReport.id == report_id).values(**values)
-        )
 
 
 def run_report(report_id: str, progress=None) -> None:
@@ -246,16 +235,13 @@ def run_report(report_id: str, progress=None) -> None:
     if report is None or report.status != JobStatus.QUEUED:
         log.warning("Impact report %s is missing or already started", report_id)
         return
-    _update(report_id, status=JobStatus.RUNNING, started_at=utcnow(), message="progress.started", message_params={})
-    last = [0.0]
+    start_run(ImpactReport, report_id)
+    write_progress = progress_writer(ImpactReport, report_id)
 
     def on_progress(fraction: float, message: Message) -> None:
         if progress is not None:
             progress(fraction, message)
-        now = clock.monotonic()
-        if now - last[0] >= 0.5:
-            last[0] = now
-            _update(report_id, progress=round(fraction, 3), message=message.key, message_params=message.json_params)
+        write_progress(fraction, message)
 
     try:
         terminal = db.session.get(Terminal, report.terminal_id) if report.terminal_id else None
@@ -267,17 +253,11 @@ def run_report(report_id: str, progress=None) -> None:
     except Exception as exc:  # the row must end in a recorded state whatever went wrong
         log.exception("Impact report %s failed", report_id)
         db.session.rollback()
-        failure = exc.message if isinstance(exc, DomainError) else Message("progress.impact.failed")
-        _update(
-            report_id,
-            status=JobStatus.FAILED,
-            message=failure.key,
-            message_params=failure.json_params,
-            finished_at=utcnow(),
-        )
+        fail_run(ImpactReport, report_id, exc, "progress.impact.failed")
     else:
         db.session.rollback()
-        _update(
+        update_run(
+            ImpactReport,
             report_id,
             status=JobStatus.SUCCEEDED,
             progress=1.0,

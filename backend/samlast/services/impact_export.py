@@ -45,6 +45,7 @@ from reportlab.platypus import (
 
 from samlast.i18n import DEFAULT_LOCALE, text
 from samlast.impact import wording as w
+from samlast.impact.figures import FIGURE_KEYS
 
 FREE, COORDINATED = colors.HexColor("#8a4b00"), colors.HexColor("#0a3a7a")
 HEAD_FILL, RULE, MUTED = colors.HexColor("#e8eef5"), colors.HexColor("#9aa3ad"), colors.HexColor("#4a525c")
@@ -69,19 +70,9 @@ STATS = (
     ("cost_sek", "impact.pdf.stat.cost", "impact.unit.sek"),
 )
 PERIOD_NOTES = ("impact.note.empty_weeks", "impact.note.before_period")
-CSV_FIGURES = (
-    "deliveries",
-    "deliveries_per_building",
-    "vehicle_km",
-    "heavy_vehicle_visits_schools_preschools",
-    "co2e_kg",
-    "cost_sek",
-    "vehicle_hours",
-    "kg",
-    "local_kg",
-    "local_share",
-    "deliveries_outside_window",
-)
+#: Every figure of a scenario but the two that only explain the others (buildings served, trips
+#: priced at the fallback rate).
+CSV_FIGURES = tuple(key for key in FIGURE_KEYS if key not in ("buildings", "fallback_trips"))
 
 
 # --- fonts and styles ---------------------------------------------------------------------

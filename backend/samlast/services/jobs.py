@@ -9,20 +9,17 @@ Progress is written to the job row and pushed to coordinators over Socket.IO.
 from __future__ import annotations
 
 import logging
-import time as clock
 from datetime import date
 
-import sqlalchemy as sa
 from flask import current_app
 
-from samlast.errors import DomainError
 from samlast.extensions import db
 from samlast.i18n import Message
 from samlast.models import JobStatus, PlanningJob, Terminal, User
 from samlast.models.base import utcnow
 from samlast.schemas.planning import PlanningJobSchema
 from samlast.services import audit, notify, planning
-from samlast.services.background import Worker, rq_queue
+from samlast.services.background import Worker, fail_run, progress_writer, rq_queue, update_run
 
 log = logging.getLogger(__name__)
 
@@ -78,12 +75,6 @@ def drain(timeout_s: float = 120.0) -> None:
     _planner.drain(timeout_s)
 
 
-def _update(job_id: str, **values) -> None:
-    # A separate short transaction, so progress never commits the planner's session.
-    with db.engine.begin() as connection:
-        connection.execute(sa.update(PlanningJob).where(PlanningJob.id == job_id).values(**values))
-
-
 def run_planning_job(job_id: str) -> None:
     """Run one queued job to the end; never raises, the job row records failures."""
     job = db.session.get(PlanningJob, job_id)
@@ -95,14 +86,11 @@ def run_planning_job(job_id: str) -> None:
     job.message, job.message_params = "progress.started", {}
     notify.after_commit(notify.Event("planning_job", job_payload(job)))
     db.session.commit()
-    last_report = [0.0]
+    write_progress = progress_writer(PlanningJob, job_id)
 
     def progress(fraction: float, message: Message) -> None:
-        now = clock.monotonic()
-        if now - last_report[0] < 0.5:
+        if not write_progress(fraction, message):
             return
-        last_report[0] = now
-        _update(job_id, progress=round(fraction, 3), message=message.key, message_params=message.json_params)
         notify.now(
             notify.Event(
                 "planning_job",
@@ -127,17 +115,11 @@ def run_planning_job(job_id: str) -> None:
     except Exception as exc:  # the job must end in a recorded state whatever went wrong
         log.exception("Planning job %s failed", job_id)
         db.session.rollback()
-        failure = exc.message if isinstance(exc, DomainError) else Message("progress.planning.failed")
-        _update(
-            job_id,
-            status=JobStatus.FAILED,
-            message=failure.key,
-            message_params=failure.json_params,
-            finished_at=utcnow(),
-        )
+        fail_run(PlanningJob, job_id, exc, "progress.planning.failed")
     else:
         unassigned = len(plan.unassigned)
-        _update(
+        update_run(
+            PlanningJob,
             job_id,
             status=JobStatus.SUCCEEDED,
             progress=1.0,
@@ -148,5 +130,5 @@ def run_planning_job(job_id: str) -> None:
         )
     db.session.expire_all()
     job = db.session.get_one(PlanningJob, job_id)
-    # The job row was finished in its own short transaction (_update): its news goes now.
+    # The job row was finished in its own short transaction (update_run): its news goes now.
     notify.now(notify.Event("planning_job", job_payload(job)))

@@ -11,7 +11,7 @@ import { formatNumber } from "../ui/components";
 import { deviationWord, sides } from "../ui/deviation";
 import { h } from "../ui/dom";
 import { formatClock } from "../util/time";
-import { lineBoxes } from "./lines";
+import { deliveryRecords, lineBoxes } from "./lines";
 import { CONFIRMATION_PATH, recentNames, rememberName } from "./state";
 import { KITCHEN_DEVIATIONS, type ConfirmationBody, type Delivery, type ExpectedLine, type KitchenDeviation } from "./types";
 import { parseDecimal } from "../util/numbers";
@@ -311,23 +311,7 @@ function leftByDriver(delivery: Delivery): HTMLElement {
           })
         : t("kitchen.confirm.noProof"),
     ),
-    lineBoxes(
-      delivery.lines.map((line) => ({
-        id: line.order_line_id,
-        article: line.article,
-        detail: line.supplier_name,
-        temperature_class: line.temperature_class,
-        ordered: line.quantity,
-        left: line.delivered_quantity,
-        received: null,
-        unit: line.unit,
-        driver: line.driver_deviation,
-        kitchen: null,
-        driverNote: line.driver_note,
-        kitchenNote: "",
-        kitchenKnown: false,
-      })),
-    ),
+    lineBoxes(deliveryRecords(delivery, false)),
   );
 }
 

@@ -2,10 +2,12 @@
 // the driver left and what the kitchen received, with each side's own deviation and note. Used
 // before confirming (what was left), on the card after confirming (what was received) and in
 // the history.
-import { TEMPERATURE_CLASSES, type TemperatureClass } from "../api/types";
+import type { TemperatureClass } from "../api/types";
 import { t } from "../i18n";
+import { byTemperature } from "../ui/components";
 import { disagrees, quantityGrid, sides } from "../ui/deviation";
 import { h } from "../ui/dom";
+import type { Delivery } from "./types";
 
 export interface LineRecord {
   id: number | string;
@@ -42,17 +44,26 @@ export function lineBox(line: LineRecord): HTMLElement {
 /** Lines in boxes, grouped Fryst / Kylt / Torrt when the temperature class is known. */
 export function lineBoxes(lines: LineRecord[]): HTMLElement[] {
   const known = lines.every((line) => line.temperature_class);
-  if (!known) return [h("ul", { class: "line-boxes" }, lines.map(lineBox))];
-  return TEMPERATURE_CLASSES.flatMap((temperature) => {
-    const group = lines.filter((line) => line.temperature_class === temperature);
-    if (!group.length) return [];
-    return [
-      h(
-        "section",
-        { class: `temp-group temp-${temperature}`, "data-temperature": temperature },
-        h("h4", { class: "temp-label" }, t(`temp.${temperature}`)),
-        h("ul", { class: "line-boxes" }, group.map(lineBox)),
-      ),
-    ];
-  });
+  const boxes = (group: LineRecord[]) => h("ul", { class: "line-boxes" }, group.map(lineBox));
+  return known ? byTemperature(lines, boxes) : [boxes(lines)];
+}
+
+/** A delivery's lines as records: before the kitchen confirmed (`kitchenKnown` false) its side is
+ * left empty, after it what the kitchen received and reported. */
+export function deliveryRecords(delivery: Delivery, kitchenKnown: boolean): LineRecord[] {
+  return delivery.lines.map((line) => ({
+    id: line.order_line_id,
+    article: line.article,
+    detail: line.supplier_name,
+    temperature_class: line.temperature_class,
+    ordered: line.quantity,
+    left: line.delivered_quantity,
+    received: kitchenKnown ? line.received_quantity : null,
+    unit: line.unit,
+    driver: line.driver_deviation,
+    kitchen: kitchenKnown ? line.kitchen_deviation : null,
+    driverNote: line.driver_note,
+    kitchenNote: kitchenKnown ? line.kitchen_note : "",
+    kitchenKnown,
+  }));
 }

@@ -72,8 +72,8 @@ export interface GoodsLine {
   temperature_class: string;
 }
 
-/** Lines grouped Fryst / Kylt / Torrt; `detail` adds e.g. supplier and order after the article. */
-export function linesByTemperature<L extends GoodsLine>(lines: L[], detail?: (line: L) => string): HTMLElement[] {
+/** Items in sections headed Fryst / Kylt / Torrt (empty classes left out), each group drawn by `list`. */
+export function byTemperature<L extends { temperature_class?: string | null }>(lines: L[], list: (group: L[]) => HTMLElement): HTMLElement[] {
   return TEMPERATURE_CLASSES.flatMap((temperature) => {
     const group = lines.filter((line) => line.temperature_class === temperature);
     if (!group.length) return [];
@@ -82,26 +82,28 @@ export function linesByTemperature<L extends GoodsLine>(lines: L[], detail?: (li
         "section",
         { class: `temp-group temp-${temperature}`, "data-temperature": temperature },
         h("h4", { class: "temp-label" }, t(`temp.${temperature}`)),
-        h(
-          "ul",
-          { class: "lines" },
-          group.map((line) =>
-            h(
-              "li",
-              {},
-              h(
-                "span",
-                { class: "line-article" },
-                line.article,
-                detail ? h("span", { class: "line-supplier" }, ` · ${detail(line)}`) : null,
-              ),
-              h("span", { class: "line-qty" }, `${formatNumber(line.quantity)} ${line.unit}`),
-            ),
-          ),
-        ),
+        list(group),
       ),
     ];
   });
+}
+
+/** Lines grouped Fryst / Kylt / Torrt; `detail` adds e.g. supplier and order after the article. */
+export function linesByTemperature<L extends GoodsLine>(lines: L[], detail?: (line: L) => string): HTMLElement[] {
+  return byTemperature(lines, (group) =>
+    h(
+      "ul",
+      { class: "lines" },
+      group.map((line) =>
+        h(
+          "li",
+          {},
+          h("span", { class: "line-article" }, line.article, detail ? h("span", { class: "line-supplier" }, ` · ${detail(line)}`) : null),
+          h("span", { class: "line-qty" }, `${formatNumber(line.quantity)} ${line.unit}`),
+        ),
+      ),
+    ),
+  );
 }
 
 /** One order: reference, counterpart, total weight, lines grouped Fryst / Kylt / Torrt. */

@@ -10,7 +10,7 @@ import { confirmForm, newConfirmDraft, type ConfirmDraft } from "../recipient/co
 import { downloadFile, openPdf } from "../data/download";
 import "../recipient/recipient.css";
 import { pushPermission, subscribePush, type PushState } from "../recipient/push";
-import { lineBoxes, type LineRecord } from "../recipient/lines";
+import { deliveryRecords, lineBoxes, type LineRecord } from "../recipient/lines";
 import { dismissNear, recipient, queuedConfirmation, refreshDeliveries, setDeliveries, setRecipientRedraw, startRecipient } from "../recipient/state";
 import { deliveryKey, type Delivery, type ExpectedLine, type HistoryRow } from "../recipient/types";
 import { dayLabel, empty, errorBox, errorMessage, linesByTemperature, loading, parkedAlert, savedCopyNote } from "../ui/components";
@@ -235,23 +235,6 @@ function confirmedBy(who: { confirmed_by_name: string; confirmed_by_account: str
   });
 }
 
-function receivedRecords(delivery: Delivery): LineRecord[] {
-  return delivery.lines.map((line) => ({
-    id: line.order_line_id,
-    article: line.article,
-    detail: line.supplier_name,
-    temperature_class: line.temperature_class,
-    ordered: line.quantity,
-    left: line.delivered_quantity,
-    received: line.received_quantity,
-    unit: line.unit,
-    driver: line.driver_deviation,
-    kitchen: line.kitchen_deviation,
-    driverNote: line.driver_note,
-    kitchenNote: line.kitchen_note,
-    kitchenKnown: true,
-  }));
-}
 
 function deliveryCard(delivery: Delivery, showPoint: boolean): HTMLElement {
   const windows = delivery.time_windows.map(([from, to]) => `${from}–${to}`).join(", ");
@@ -267,7 +250,7 @@ function deliveryCard(delivery: Delivery, showPoint: boolean): HTMLElement {
     arrival(delivery),
     receipt(delivery),
     ...(delivery.confirmed
-      ? [h("h4", { class: "goods-title" }, t("kitchen.receivedTitle")), h("div", { "data-testid": "received-lines" }, lineBoxes(receivedRecords(delivery)))]
+      ? [h("h4", { class: "goods-title" }, t("kitchen.receivedTitle")), h("div", { "data-testid": "received-lines" }, lineBoxes(deliveryRecords(delivery, true)))]
       : [h("h4", { class: "goods-title" }, t("kitchen.coming", { n: delivery.lines.length })), ...goods(delivery.lines)]),
   );
 }
