@@ -15,6 +15,7 @@ import { driverView } from "./views/driver";
 import { renderLogin, setLoginNotice } from "./views/login";
 import { producerView } from "./views/producer";
 import { recipientView } from "./views/recipient";
+import { terminalView } from "./views/terminal";
 import type { View } from "./views/types";
 
 // One home view per role; more views per role can be added with a small router later.
@@ -23,6 +24,7 @@ const VIEWS: Record<Role, View<unknown>> = {
   recipient: recipientView as View<unknown>,
   producer: producerView as View<unknown>,
   driver: driverView as View<unknown>,
+  terminal: terminalView as View<unknown>,
 };
 
 type ViewState =

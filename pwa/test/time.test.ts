@@ -16,13 +16,13 @@ describe("times of a plan in the cluster's zone", () => {
     setSession({
       token: "t",
       expiresAt: "2099-01-01T00:00:00Z",
-      user: { id: 1, username: "a", display_name: "", role: "driver", locale: "sv", supplier_id: null, delivery_point_ids: [], active: true, time_zone: "Europe/Oslo" },
+      user: { id: 1, username: "a", display_name: "", role: "driver", locale: "sv", supplier_id: null, terminal_id: null, delivery_point_ids: [], active: true, time_zone: "Europe/Oslo" },
     });
     expect(formatClock("2026-12-07T06:00:00Z")).toBe("07:00");
     setSession({
       token: "t",
       expiresAt: "2099-01-01T00:00:00Z",
-      user: { id: 1, username: "a", display_name: "", role: "driver", locale: "sv", supplier_id: null, delivery_point_ids: [], active: true, time_zone: "America/New_York" },
+      user: { id: 1, username: "a", display_name: "", role: "driver", locale: "sv", supplier_id: null, terminal_id: null, delivery_point_ids: [], active: true, time_zone: "America/New_York" },
     });
     expect(formatClock("2026-12-07T06:00:00Z")).toBe("01:00");
   });

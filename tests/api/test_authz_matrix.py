@@ -1,5 +1,5 @@
 """Authorization matrix: every /api/v1 endpoint and every Socket.IO namespace against every
-role (coordinator, driver, recipient, producer, anonymous), plus other tenants' objects.
+role (coordinator, driver, recipient, producer, terminal staff, anonymous), plus other tenants' objects.
 
 MATRIX lists each (method, rule) of app.url_map under /api/v1 with the roles allowed and
 the status an allowed role gets for the probe request below (path ids of objects in its
@@ -22,10 +22,10 @@ from samlast.services import auth, planning
 from tests.conftest import MONDAY
 from tests.driver_helpers import event, full_proof
 
-C, D, R, P = Role.COORDINATOR, Role.DRIVER, Role.RECIPIENT, Role.PRODUCER
+C, D, R, P, T = Role.COORDINATOR, Role.DRIVER, Role.RECIPIENT, Role.PRODUCER, Role.TERMINAL
 ANON = None
-ROLES = [D, R, P, ANON, C]  # the coordinator last: its probe may delete the object
-ALL = {C, D, R, P}
+ROLES = [D, R, P, T, ANON, C]  # the coordinator last: its probe may delete the object
+ALL = {C, D, R, P, T}
 MISSING = 987654
 FUTURE_TUESDAY = date(2031, 12, 2)
 EARLY = datetime(2026, 1, 1, 8, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
@@ -34,7 +34,7 @@ EARLY = datetime(2026, 1, 1, 8, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
 MATRIX: dict[tuple[str, str], tuple[set, int | dict]] = {
     ("GET", "/api/v1/audit"): ({C}, 200),
     ("GET", "/api/v1/audit.csv"): ({C}, 200),
-    ("POST", "/api/v1/auth/login"): ({C, D, R, P, ANON}, 422),
+    ("POST", "/api/v1/auth/login"): ({C, D, R, P, T, ANON}, 422),
     ("POST", "/api/v1/auth/logout"): (ALL, 200),
     ("GET", "/api/v1/auth/me"): (ALL, 200),
     ("POST", "/api/v1/auth/users/<int:user_id>/revoke-tokens"): ({C}, 200),
@@ -184,6 +184,7 @@ def scene(world, make_user):
         D: make_user(D, "dora"),
         R: make_user(R, "rita", delivery_points=[world.school]),
         P: make_user(P, "per", supplier=world.farm),
+        T: make_user(T, "tove", terminal=world.terminal),
     }
     other, _ = make_user(D, "otto")
     booking = _booking(template, world.farm.id)
@@ -273,14 +274,16 @@ def test_matrix(client, scene, method, rule, monkeypatch):
     monkeypatch.setattr("samlast.services.bookings.now", lambda: EARLY)
     allowed, status = MATRIX[(method, rule)]
     path = probe_path(rule, scene["ids"])
-    for role in ROLES:
+    for number, role in enumerate(ROLES, start=1):
         expected = (
             (status.get(role) if isinstance(status, dict) else status)
             if role in allowed
             else (401 if role is ANON else 403)
         )
+        # Each role from a device of its own: the login limit counts per address.
         response = client.open(
-            path, method=method, headers=scene["headers"][role], **probe_body(method, rule)
+            path, method=method, headers=scene["headers"][role], **probe_body(method, rule),
+            environ_base={"REMOTE_ADDR": f"192.0.2.{number}"},
         )
         label = role.value if role else "anonymous"
         assert response.status_code == expected, f"{label}: {response.get_data(as_text=True)[:300]}"

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from samlast.models.base import Base, Timestamped, UTCDateTime, enum_column, utcnow
+from samlast.models.cluster import Terminal
 from samlast.models.delivery_point import DeliveryPoint
 from samlast.models.supplier import Supplier
 
@@ -19,6 +20,8 @@ class Role(enum.StrEnum):
     DRIVER = "driver"
     RECIPIENT = "recipient"
     PRODUCER = "producer"
+    # Staff at a consolidation terminal: goods in from suppliers, loading onto vehicles.
+    TERMINAL = "terminal"
 
 
 user_delivery_point = sa.Table(
@@ -39,6 +42,9 @@ class User(Timestamped, Base):
         sa.CheckConstraint(
             "(role = 'producer') = (supplier_id IS NOT NULL)", name="producer_has_supplier"
         ),
+        sa.CheckConstraint(
+            "(role = 'terminal') = (terminal_id IS NOT NULL)", name="terminal_staff_has_terminal"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,10 +55,15 @@ class User(Timestamped, Base):
     supplier_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("supplier.id", ondelete="RESTRICT")
     )
+    # The one terminal a terminal user works at (role terminal only).
+    terminal_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("terminal.id", ondelete="RESTRICT")
+    )
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str] = mapped_column(sa.String(8), default="sv")
 
     supplier: Mapped[Supplier | None] = relationship()
+    terminal: Mapped[Terminal | None] = relationship()
     delivery_points: Mapped[list[DeliveryPoint]] = relationship(
         secondary=user_delivery_point, order_by="DeliveryPoint.name"
     )

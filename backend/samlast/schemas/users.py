@@ -23,6 +23,7 @@ class UserSchema(BaseSchema):
     password = fields.String(load_only=True, validate=validate.Length(min=8, max=200))
     role = fields.Enum(Role, by_value=True, required=True)
     supplier_id = fields.Integer(allow_none=True)
+    terminal_id = fields.Integer(allow_none=True, metadata={"description": "Terminal staff only: where they work."})
     delivery_point_ids = fields.List(fields.Integer())
     active = fields.Boolean()
     locale = fields.String(validate=validate.OneOf(["sv", "en"]))

@@ -319,7 +319,8 @@ def _ensure_users() -> list[DemoLogin]:
     ]
     cluster = _demo_cluster()
     if cluster is not None:
-        wanted += _driver_logins(cluster) + _recipient_logins(cluster) + _producer_logins()
+        wanted += (_driver_logins(cluster) + _terminal_logins(cluster) + _recipient_logins(cluster)
+                   + _producer_logins())
     logins = []
     for login, links in wanted:
         vehicle = links.pop("vehicle", None)
@@ -352,6 +353,16 @@ def _driver_logins(cluster: Cluster) -> list[tuple[DemoLogin, dict]]:
          {"display_name": f"Förare {i}", "vehicle": vehicle})
         for i, vehicle in enumerate(vehicles, start=1)
     ]
+
+
+def _terminal_logins(cluster: Cluster) -> list[tuple[DemoLogin, dict]]:
+    terminal = db.session.scalar(
+        sa.select(Terminal).where(Terminal.cluster_id == cluster.id).order_by(Terminal.id).limit(1)
+    )
+    if terminal is None:
+        return []
+    return [(DemoLogin(Role.TERMINAL.value, "terminal", "demo-terminal", f"terminal staff, {terminal.name}"),
+             {"display_name": "Terminalpersonal", "terminal": terminal})]
 
 
 def _recipient_logins(cluster: Cluster) -> list[tuple[DemoLogin, dict]]:

@@ -311,6 +311,12 @@ def _validate_user(user: User) -> None:
         raise ValidationFailed(
             "user.supplier_only_for_producers", {}, {"supplier_id": [Message("field.only_producers")]}
         )
+    if user.role == Role.TERMINAL and user.terminal_id is None:
+        raise ValidationFailed("user.terminal_staff_need_terminal", {}, {"terminal_id": [Message("field.required")]})
+    if user.role != Role.TERMINAL and user.terminal_id is not None:
+        raise ValidationFailed(
+            "user.terminal_only_for_terminal_staff", {}, {"terminal_id": [Message("field.only_terminal_staff")]}
+        )
     if user.role == Role.RECIPIENT and not user.delivery_points:
         raise ValidationFailed("user.recipient_needs_point", {}, {"delivery_point_ids": [Message("field.required")]})
 
@@ -389,7 +395,7 @@ VEHICLES = Resource(
 USERS = Resource(
     User,
     "user",
-    references={"supplier_id": Supplier},
+    references={"supplier_id": Supplier, "terminal_id": Terminal},
     setters={"password": _set_password, "delivery_point_ids": _set_user_points},
     search_column="username",
     validate=_validate_user,
