@@ -106,6 +106,16 @@ def restore_command(archive: Path, force: bool) -> None:
         click.echo(_english(line))
 
 
+@samlast_cli.command("retention", help=_english("retention.cli.help"))
+@click.option("--dry-run", is_flag=True, help=_english("retention.cli.dry_run"))
+def retention_command(dry_run: bool) -> None:
+    from samlast.services import personal_data
+
+    counts = personal_data.apply_retention(dry_run=dry_run)
+    for line in personal_data.retention_report(counts, dry_run):
+        click.echo(_english(line))
+
+
 @contextmanager
 def _backup_errors() -> Iterator[None]:
     from samlast.i18n import Message
