@@ -3,6 +3,7 @@ changes nothing and counts the same; a second run changes nothing."""
 
 from __future__ import annotations
 
+import subprocess
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -55,7 +56,7 @@ def _counts(result) -> dict[str, int]:
     return {c.kind.key: c.count for c in result}
 
 
-def test_past_retention_personal_data_goes_and_the_delivery_facts_stay(delivered):
+def test_past_retention_personal_data_goes_and_the_delivery_facts_stay(delivered, client, coordinator, tmp_path):
     old_id, new_id, stop_ids = delivered
     audit_before = count(AuditEntry)
 
@@ -68,8 +69,20 @@ def test_past_retention_personal_data_goes_and_the_delivery_facts_stay(delivered
     assert old.signature_png == b"" and old.receiver_name == personal_data.ERASED_NAME
     [old_photo] = old.photos
     assert old_photo.data == b"" and old_photo.content_type == "image/jpeg"
-    # ... and the receipt is rendered again, without them.
-    assert receipts.receipt_pdf(old).startswith(b"%PDF") and old.receipt_pdf is not None
+    # ... and the receipt is rendered again, without them, saying so.
+    pdf = receipts.receipt_pdf(old)
+    assert pdf.startswith(b"%PDF") and old.receipt_pdf is not None
+    (tmp_path / "old.pdf").write_bytes(pdf)
+    words = " ".join(subprocess.run(["pdftotext", str(tmp_path / "old.pdf"), "-"], capture_output=True, text=True,
+                                    check=True).stdout.split())
+    assert "Signaturen är gallrad" in words and "1 foto gallrade" in words and "(raderat)" in words
+    # Screens are told the truth: no signature or photo to show, but that there were some.
+    shown = client.get(f"/api/v1/proofs/{old_id}", headers=coordinator).json
+    assert (shown["has_signature"], shown["signature_erased"], shown["photo_count"], shown["photos_erased"]) == (
+        False, True, 0, 1)
+    kept = client.get(f"/api/v1/proofs/{new_id}", headers=coordinator).json
+    assert (kept["has_signature"], kept["signature_erased"], kept["photo_count"], kept["photos_erased"]) == (
+        True, False, 1, 0)
     # The delivery facts are kept.
     assert [line.delivered_quantity for line in old.lines] == [line.ordered_quantity for line in old.lines]
     assert len(old.lines) == 2 and old.crates_returned == 3 and old.note == "Lämnat i kylrummet"

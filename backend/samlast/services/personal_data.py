@@ -167,3 +167,140 @@ def retention_report(counts: list[RetentionCount], dry_run: bool) -> list[Messag
     lines = [Message("retention.report.dry_run" if dry_run else "retention.report.done")]
     lines += [Message("retention.report.line", kind=c.kind.label, days=c.days, count=c.count) for c in counts]
     return lines
+
+
+# --- One person's data, on request (export and erasure) -----------------------------------------
+#
+# A person is found by the name they gave (a receiver on a proof, a kitchen confirmer, a contact
+# of a delivery point or supplier) and/or by their user account. Names are compared trimmed and
+# case-folded in Python: SQLite's lower() leaves "Ö" as it is.
+#
+# Erasure works like retention: bulk statements (names become ERASED_NAME, signatures emptied as
+# the marker that there was one, positions cleared), so the audit trail does not copy the name it
+# removes into a new entry. The audit trail keeps what it recorded before (who changed master
+# data, and the old values): it is a public record kept by its own rules; the README says so.
+
+
+def _same(name: str | None, wanted: str) -> bool:
+    return bool(name) and name.strip().casefold() == wanted  # type: ignore[union-attr]
+
+
+def _iso(moment: Any) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who a request is about: a name as written on records, a user account, or both."""
+
+    name: str | None = None
+    username: str | None = None
+
+    @property
+    def folded(self) -> str | None:
+        return self.name.strip().casefold() if self.name and self.name.strip() else None
+
+
+def _user(person: Person) -> Any:
+    from samlast.models import User
+
+    if not person.username:
+        return None
+    return db.session.scalar(sa.select(User).where(User.username == person.username.strip()))
+
+
+def _named(model: Any, column: Any, person: Person) -> list[Any]:
+    if person.folded is None:
+        return []
+    rows = db.session.scalars(sa.select(model).where(column.not_in(["", ERASED_NAME]))).all()
+    return [row for row in rows if _same(getattr(row, column.key), person.folded)]
+
+
+def person_records(person: Person) -> dict[str, Any]:
+    """Everything Samlast keeps that names this person, as plain data (the export)."""
+    from samlast.models import AuditEntry, AuthToken, DeliveryPoint, Supplier
+
+    user = _user(person)
+    records: dict[str, Any] = {"name": person.name, "username": person.username, "user": None}
+    if user is not None:
+        tokens = db.session.scalars(sa.select(AuthToken).where(AuthToken.user_id == user.id)).all()
+        records["user"] = {
+            "username": user.username, "display_name": user.display_name, "role": user.role.value,
+            "active": user.active, "locale": user.locale, "created_at": _iso(user.created_at),
+            "devices": [{"device": t.device, "created_at": _iso(t.created_at), "last_used_at": _iso(t.last_used_at)}
+                        for t in tokens],
+        }  # fmt: skip
+        records["positions"] = [
+            {"recorded_at": _iso(p.recorded_at), "lat": p.lat, "lon": p.lon}
+            for p in db.session.scalars(sa.select(VehiclePosition).where(VehiclePosition.user_id == user.id)
+                                        .order_by(VehiclePosition.recorded_at))
+        ]  # fmt: skip
+        records["driver_events"] = [
+            {"kind": e.kind.value, "plan_date": e.plan_date.isoformat(), "recorded_at": _iso(e.recorded_at),
+             "lat": e.lat, "lon": e.lon}
+            for e in db.session.scalars(sa.select(DriverEvent).where(DriverEvent.user_id == user.id)
+                                        .order_by(DriverEvent.recorded_at))
+        ]  # fmt: skip
+        records["changes_made"] = db.session.scalar(
+            sa.select(sa.func.count()).select_from(AuditEntry).where(AuditEntry.actor_user_id == user.id)
+        )
+    records["proofs_received"] = [
+        {"proof_id": p.id, "recorded_at": _iso(p.event.recorded_at), "delivery_point": p.delivery_point_id,
+         "receiver_name": p.receiver_name, "signature": bool(p.signature_png)}
+        for p in _named(ProofOfDelivery, ProofOfDelivery.receiver_name, person)
+    ]  # fmt: skip
+    records["confirmations"] = [
+        {"confirmation_id": c.id, "plan_date": c.plan_date.isoformat(), "delivery_point": c.delivery_point_id,
+         "confirmed_by_name": c.confirmed_by_name, "recorded_at": _iso(c.recorded_at)}
+        for c in _named(ReceiptConfirmation, ReceiptConfirmation.confirmed_by_name, person)
+    ]  # fmt: skip
+    records["contact_of_delivery_points"] = [
+        {"delivery_point": p.name, "contact_name": p.contact_name, "phone": p.contact_phone, "email": p.contact_email}
+        for p in _named(DeliveryPoint, DeliveryPoint.contact_name, person)
+    ]  # fmt: skip
+    records["contact_of_suppliers"] = [
+        {"supplier": s.name, "contact_name": s.contact_name, "phone": s.contact_phone}
+        for s in _named(Supplier, Supplier.contact_name, person)
+    ]  # fmt: skip
+    return records
+
+
+def erase_person(person: Person) -> dict[str, int]:
+    """Remove this person's name, signatures and positions, keeping the delivery facts; one
+    transaction. Returns how many rows of each kind were changed."""
+    from samlast.models import AuthToken, DeliveryPoint, Supplier, User
+
+    counts: dict[str, int] = {}
+
+    def run(key: str, statement: sa.Executable) -> None:
+        result = db.session.execute(statement, execution_options={"synchronize_session": False})
+        counts[key] = result.rowcount  # type: ignore[attr-defined]
+
+    proofs = [p.id for p in _named(ProofOfDelivery, ProofOfDelivery.receiver_name, person)]
+    confirmations = [c.id for c in _named(ReceiptConfirmation, ReceiptConfirmation.confirmed_by_name, person)]
+    points = [p.id for p in _named(DeliveryPoint, DeliveryPoint.contact_name, person)]
+    suppliers = [s.id for s in _named(Supplier, Supplier.contact_name, person)]
+    run("proofs_received", sa.update(ProofOfDelivery).where(ProofOfDelivery.id.in_(proofs)).values(
+        receiver_name=ERASED_NAME, signature_png=sa.case((_has_bytes(ProofOfDelivery.signature_png), b""),
+                                                         else_=ProofOfDelivery.signature_png),
+        receipt_pdf=None))  # fmt: skip
+    run("confirmations", sa.update(ReceiptConfirmation).where(ReceiptConfirmation.id.in_(confirmations))
+        .values(confirmed_by_name=ERASED_NAME))  # fmt: skip
+    run("contact_of_delivery_points", sa.update(DeliveryPoint).where(DeliveryPoint.id.in_(points))
+        .values(contact_name="", contact_phone="", contact_email=""))  # fmt: skip
+    run("contact_of_suppliers", sa.update(Supplier).where(Supplier.id.in_(suppliers))
+        .values(contact_name="", contact_phone=""))  # fmt: skip
+    user = _user(person)
+    if user is not None:
+        # The account stays (records point at it) but no longer names anyone or signs anyone in.
+        run("user", sa.update(User).where(User.id == user.id).values(
+            username=f"raderad-{user.id}", display_name=ERASED_NAME, active=False))  # fmt: skip
+        run("devices", sa.update(AuthToken).where(AuthToken.user_id == user.id, AuthToken.revoked_at.is_(None))
+            .values(revoked_at=clock.now()))  # fmt: skip
+        run("positions", sa.delete(VehiclePosition).where(VehiclePosition.user_id == user.id))
+        run("driver_events", sa.update(DriverEvent).where(
+            DriverEvent.user_id == user.id, sa.or_(DriverEvent.lat.is_not(None), DriverEvent.lon.is_not(None))
+        ).values(lat=None, lon=None))  # fmt: skip
+    db.session.commit()
+    db.session.expire_all()
+    return counts
