@@ -106,6 +106,77 @@ def restore_command(archive: Path, force: bool) -> None:
         click.echo(_english(line))
 
 
+@samlast_cli.command("retention", help=_english("retention.cli.help"))
+@click.option("--dry-run", is_flag=True, help=_english("retention.cli.dry_run"))
+def retention_command(dry_run: bool) -> None:
+    from samlast.services import personal_data
+
+    counts = personal_data.apply_retention(dry_run=dry_run)
+    for line in personal_data.retention_report(counts, dry_run):
+        click.echo(_english(line))
+
+
+@samlast_cli.group("person", help=_english("person.cli.help"))
+def person_cli() -> None:
+    pass
+
+
+def _person(name: str | None, username: str | None):
+    from samlast.services import personal_data
+
+    if not (name or username):
+        raise click.UsageError(_english("person.cli.who_needed"))
+    person = personal_data.Person(name=name, username=username)
+    if username and personal_data.person_records(person)["user"] is None:
+        raise click.UsageError(_english("person.cli.no_user", {"username": username}))
+    return person
+
+
+def _person_options(command):
+    command = click.option("--user", "username", default=None, help=_english("person.cli.user"))(command)
+    return click.option("--name", default=None, help=_english("person.cli.name"))(command)
+
+
+@person_cli.command("export")
+@_person_options
+@click.option("--to", "path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help=_english("person.cli.to"))
+def person_export_command(name: str | None, username: str | None, path: Path | None) -> None:
+    import json
+
+    from samlast.services import personal_data
+
+    records = personal_data.person_records(_person(name, username))
+    document = json.dumps(records, ensure_ascii=False, indent=2)
+    if path is None:
+        click.echo(document)
+    else:
+        path.write_text(document + "\n", encoding="utf-8")
+        click.echo(_english("person.cli.exported", {"path": str(path)}))
+
+
+@person_cli.command("erase")
+@_person_options
+@click.option("--yes", is_flag=True, help=_english("person.cli.yes"))
+def person_erase_command(name: str | None, username: str | None, yes: bool) -> None:
+    import json
+
+    from samlast.services import personal_data
+
+    person = _person(name, username)
+    records = personal_data.person_records(person)
+    found = {key: value for key, value in records.items() if key not in ("name", "username") and value}
+    if not found:
+        click.echo(_english("person.cli.nothing"))
+        return
+    click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+    if not yes:
+        click.confirm(_english("person.cli.confirm"), abort=True)
+    counts = personal_data.erase_person(person)
+    what = ", ".join(f"{key} {count}" for key, count in counts.items() if count)
+    click.echo(_english("person.cli.erased", {"what": what or "0"}))
+
+
 @contextmanager
 def _backup_errors() -> Iterator[None]:
     from samlast.i18n import Message

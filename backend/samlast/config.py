@@ -106,6 +106,12 @@ def build_config(instance_path: Path) -> dict[str, Any]:
         # pg_dump/pg_restore/psql when they are not where PostgreSQL's packages put them.
         "BACKUP_DIR": os.environ.get("BACKUP_DIR", "").strip() or None,
         "POSTGRES_BIN_DIR": os.environ.get("POSTGRES_BIN_DIR", "").strip() or None,
+        # Personal data (services.personal_data): days each kind is kept; 0 keeps it for good.
+        # The municipality sets them by its records rules (dokumenthanteringsplan).
+        "RETENTION_POSITIONS_DAYS": int(os.environ.get("RETENTION_POSITIONS_DAYS", "90")),
+        "RETENTION_SIGNATURES_DAYS": int(os.environ.get("RETENTION_SIGNATURES_DAYS", str(2 * 365))),
+        "RETENTION_PHOTOS_DAYS": int(os.environ.get("RETENTION_PHOTOS_DAYS", str(2 * 365))),
+        "RETENTION_NAMES_DAYS": int(os.environ.get("RETENTION_NAMES_DAYS", str(2 * 365))),
         # flask-smorest / OpenAPI
         "API_TITLE": "Samlast API",
         "API_VERSION": "v1",

@@ -196,8 +196,14 @@ class ProofOutSchema(ResponseSchema):
     receiver_name = fields.String()
     note = fields.String()
     deviation = one_of(DeviationCode, allow_none=True, metadata={"description": "For the whole stop, or null"})
-    has_signature = fields.Function(lambda proof: proof.signature_png is not None, metadata={"type": "boolean"})
-    photo_count = fields.Function(lambda proof: len(proof.photos), metadata={"type": "integer"})
+    # Past retention (services/personal_data.py) an image's bytes are removed and an empty value
+    # marks that there was one: it is then no longer "there", but "erased".
+    has_signature = fields.Function(lambda proof: bool(proof.signature_png), metadata={"type": "boolean"})
+    signature_erased = fields.Function(lambda proof: proof.signature_png == b"", metadata={"type": "boolean"})
+    photo_count = fields.Function(lambda proof: sum(1 for p in proof.photos if p.data), metadata={"type": "integer"})
+    photos_erased = fields.Function(
+        lambda proof: sum(1 for p in proof.photos if not p.data), metadata={"type": "integer"}
+    )
     crates_returned = fields.Integer()
     roll_cages_returned = fields.Integer()
     pallets_returned = fields.Integer()

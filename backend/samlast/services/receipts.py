@@ -118,6 +118,11 @@ def render_receipt(proof: ProofOfDelivery, event: DriverEvent, timezone: str) ->
                 io.BytesIO(proof.signature_png), width=70 * mm, height=28 * mm, kind="proportional"
             )
         )
+    elif proof.signature_png == b"":  # erased past retention: say so, never leave a blank
+        story.append(Paragraph(_esc(both("receipt.signature_erased")), styles["Normal"]))
+    erased_photos = sum(1 for photo in proof.photos if not photo.data)
+    if erased_photos:
+        story.append(Paragraph(_esc(both("receipt.photos_erased", {"count": erased_photos})), styles["Normal"]))
     buffer = io.BytesIO()
     SimpleDocTemplate(
         buffer, pagesize=A4, title=title, author="Samlast", leftMargin=18 * mm, rightMargin=18 * mm
