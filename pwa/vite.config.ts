@@ -93,7 +93,7 @@ export default defineConfig({
         globPatterns: ["**/*.{js,css,html,png,svg,webmanifest}"],
         globIgnores: ["vendor/**"],
         navigateFallback: "/index.html",
-        navigateFallbackDenylist: [/^\/api\//, /^\/healthz/, /^\/vendor\//],
+        navigateFallbackDenylist: [/^\/api\//, /^\/healthz/, /^\/vendor\//, /^\/auth\//],  // /auth/: the municipal sign-in's round trip
         cleanupOutdatedCaches: true,
         clientsClaim: true,
         skipWaiting: true,

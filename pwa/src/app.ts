@@ -12,7 +12,8 @@ import { errorBox, loading, savedCopyNote } from "./ui/components";
 import { h } from "./ui/dom";
 import { coordinatorView } from "./views/coordinator";
 import { driverView } from "./views/driver";
-import { renderLogin, setLoginNotice } from "./views/login";
+import { takeReturnFromProvider } from "./state/municipal-sign-in";
+import { deviceName, renderLogin, setLoginNotice } from "./views/login";
 import { producerView } from "./views/producer";
 import { recipientView } from "./views/recipient";
 import { terminalView } from "./views/terminal";
@@ -206,6 +207,10 @@ export function startApp(element: HTMLElement): void {
     viewState = { status: "loading" };
     render();
   });
-  void loadView();
-  void refreshUser();
+  void takeReturnFromProvider(deviceName()).then((back) => {
+    if (back.kind === "signedIn") return onLoggedIn(back.response);
+    if (back.kind === "refused") setLoginNotice(back.message);
+    void loadView();
+    void refreshUser();
+  });
 }

@@ -304,6 +304,7 @@ def test_entries_cannot_be_changed_or_deleted_postgresql(tmp_path):
 #: is either audited (an entry in WRITES) or listed here.
 EXEMPT = {
     ("POST", "/api/v1/auth/login"): "logging in changes nothing (the token is no record of anyone's)",
+    ("POST", "/api/v1/auth/oidc/exchange"): "like logging in: a token for a sign-in already made (that one is audited)",
     ("POST", "/api/v1/driver/events"): "a driver's event and proof are facts kept as recorded, never changed",
     ("POST", "/api/v1/driver/positions"): "positions are a high-volume stream, not a change of data",
     ("POST", "/api/v1/recipient/confirmations"): "a kitchen's receipt is a fact of its own, with who and when",

@@ -37,6 +37,8 @@ MATRIX: dict[tuple[str, str], tuple[set, int | dict]] = {
     ("POST", "/api/v1/auth/login"): ({C, D, R, P, T, ANON}, 422),
     ("POST", "/api/v1/auth/logout"): (ALL, 200),
     ("GET", "/api/v1/auth/me"): (ALL, 200),
+    ("GET", "/api/v1/auth/oidc"): ({C, D, R, P, T, ANON}, 200),
+    ("POST", "/api/v1/auth/oidc/exchange"): ({C, D, R, P, T, ANON}, 422),
     ("POST", "/api/v1/auth/users/<int:user_id>/revoke-tokens"): ({C}, 200),
     ("POST", "/api/v1/driver/events"): ({D}, 422),
     ("POST", "/api/v1/driver/positions"): ({D}, 422),

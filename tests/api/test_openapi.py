@@ -12,7 +12,8 @@ from openapi_spec_validator import validate
 
 API_PREFIX = "/api/v1"
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
-PUBLIC = {("/api/v1/auth/login", "post")}  # the only operation usable without a token
+# The operations usable without a token: logging in, and the municipal sign-in (its offer and its code).
+PUBLIC = {("/api/v1/auth/login", "post"), ("/api/v1/auth/oidc", "get"), ("/api/v1/auth/oidc/exchange", "post")}
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ def init_api(app: Flask) -> Api:
         impact,
         imports,
         master_data,
+        oidc,
         planning,
         producer,
         push,
@@ -49,6 +50,8 @@ def init_api(app: Flask) -> Api:
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "opaque"}
     )
     api.register_blueprint(auth.blp)
+    api.register_blueprint(oidc.blp)
+    oidc.init_oidc(app)
     api.register_blueprint(audit.blp)
     api.register_blueprint(imports.blp)
     api.register_blueprint(planning.blp)

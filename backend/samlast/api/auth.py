@@ -25,13 +25,13 @@ class BadLogin(DomainError):
     code = "invalid_credentials"
 
 
-def _login_limit() -> str:
+def login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
 @blp.route("/login")
 class Login(MethodView):
-    decorators = [limiter.limit(_login_limit, methods=["POST"])]
+    decorators = [limiter.limit(login_limit, methods=["POST"])]
 
     @blp.arguments(LoginSchema)
     @blp.response(200, TokenSchema)

@@ -38,7 +38,7 @@ from samlast.models.route import (
     StopStatus,
 )
 from samlast.models.supplier import ProductArea, Supplier, SupplierKind
-from samlast.models.user import AuthToken, Role, User
+from samlast.models.user import AuthToken, LoginCode, Role, User
 from samlast.models.vehicle import EnergyType, Vehicle, VehicleCompartment
 
 __all__ = [
@@ -65,6 +65,7 @@ __all__ = [
     "ProofPhoto",
     "VehiclePosition",
     "AuthToken",
+    "LoginCode",
     "Base",
     "Cluster",
     "DeliveryPoint",

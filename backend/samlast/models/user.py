@@ -59,6 +59,9 @@ class User(Timestamped, Base):
     terminal_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("terminal.id", ondelete="RESTRICT")
     )
+    # The municipal identity provider's subject (OpenID Connect `sub`) once the user has signed
+    # in that way; an account linked to one signs in only through it.
+    oidc_subject: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str] = mapped_column(sa.String(8), default="sv")
 
@@ -94,5 +97,20 @@ class AuthToken(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()
+
+
+class LoginCode(Base):
+    """A one-time code that hands a municipal sign-in (OpenID Connect) to the PWA: the browser
+    comes back from the identity provider with it in the address and trades it for a bearer
+    token at once, so no token ever stands in an address or the browser's history."""
+
+    __tablename__ = "login_code"
+
+    code_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()

@@ -47,6 +47,17 @@ class LoginSchema(BaseSchema):
     device = fields.String(load_default="", validate=validate.Length(max=120))
 
 
+class OidcConfigSchema(ResponseSchema):
+    enabled = fields.Boolean(metadata={"description": "Whether the municipal sign-in is offered"})
+    provider_name = fields.String(metadata={"description": "The municipality or provider, for the button"})
+    login_url = fields.String(metadata={"description": "Where the browser goes to sign in"})
+
+
+class OidcExchangeSchema(BaseSchema):
+    code = fields.String(required=True, validate=validate.Length(min=8, max=200))
+    device = fields.String(load_default="", validate=validate.Length(max=120))
+
+
 class TokenSchema(ResponseSchema):
     token = fields.String()
     expires_at = fields.DateTime()

@@ -30,8 +30,14 @@ def _aware(moment: datetime) -> datetime:
 def login(username: str, password: str, ttl_hours: int, device: str = "") -> tuple[str, AuthToken]:
     """Check credentials and issue a new token; returns (plain token, stored token)."""
     user = db.session.scalar(sa.select(User).where(User.username == username))
-    if user is None or not user.active or not user.check_password(password):
+    # An account linked to the municipal sign-in has no password of its own here.
+    if user is None or not user.active or user.oidc_subject or not user.check_password(password):
         raise InvalidCredentials()
+    return issue_token(user, ttl_hours, device)
+
+
+def issue_token(user: User, ttl_hours: int, device: str = "") -> tuple[str, AuthToken]:
+    """A new bearer token for `user` (committed); returns (plain token, stored token)."""
     plain = secrets.token_urlsafe(32)
     token = AuthToken(
         user=user,

@@ -2,6 +2,7 @@
 import { ApiError, NetworkError, post } from "../api/client";
 import type { ApiSchema, LoginResponse } from "../api/types";
 import { t } from "../i18n";
+import { municipalSignIn, signInLabel } from "../state/municipal-sign-in";
 import { errorMessage } from "../ui/components";
 import { h } from "../ui/dom";
 
@@ -31,7 +32,7 @@ function fieldMessages(fields: Record<string, unknown>): Partial<Record<Field, s
   return out;
 }
 
-function deviceName(): string {
+export function deviceName(): string {
   const ua = navigator.userAgent;
   const kind = /Mobi|Android|iPhone/i.test(ua) ? "phone" : /iPad|Tablet/i.test(ua) ? "tablet" : "desktop";
   return `Samlast PWA (${kind})`.slice(0, 120);
@@ -105,6 +106,7 @@ export function renderLogin(onLoggedIn: (response: LoginResponse) => void, redra
     if (input) input.type = showPassword.checked ? "text" : "password";
   });
 
+  const offered = municipalSignIn(redraw);
   return h(
     "form",
     { class: "login card", novalidate: true, onsubmit: submit, "data-testid": "login-form" },
@@ -112,6 +114,15 @@ export function renderLogin(onLoggedIn: (response: LoginResponse) => void, redra
     h("p", { class: "muted" }, t("login.intro")),
     state.message
       ? h("div", { class: "alert alert-error", role: "alert", "data-testid": "login-error" }, state.message)
+      : null,
+    offered
+      ? h(
+          "div",
+          { class: "municipal-sign-in" },
+          h("a", { class: "button button-primary button-block", href: offered.login_url, "data-testid": "oidc-login" },
+            signInLabel(offered)),
+          h("p", { class: "muted login-or" }, t("login.oidc.or")),
+        )
       : null,
     field("username", t("login.username"), "text", "username"),
     field("password", t("login.password"), "password", "current-password"),
