@@ -66,6 +66,12 @@ def test_coordinator_runs_a_report_and_reads_the_result(client, coordinator, day
     assert float(deliveries[1].replace(",", ".")) == result["comparison"]["deliveries"]["free_delivery"]
     assert {"Eslöv", "Hörby", "Körda kilometer", "Utsläpp, kg CO2e"} <= set(labels)
     assert ["Kommun", "Ensam", "Per leverans", "Per kg", "Per km ensam", "Shapley", "Betalar mer än ensam med"] in rows
+    head = ["Veckodag", "Mest belastade dag", "Stopp", "Fordon som behövs", "Turer", "Km",
+            "Stopp som kräver det sista fordonet"]
+    need = rows[rows.index(head) + 1:]
+    assert [(r[0], r[1], r[3]) for r in need] == [
+        (["Måndag", "Tisdag", "Onsdag", "Torsdag", "Fredag", "Lördag", "Söndag"][n["weekday"]], n["date"],
+         str(n["vehicles_needed"])) for n in result["fleet_need"]]
     for raw in ("deliveries", "vehicle_km", "co2e_kg", "per_week", "municipality:", "cost_split:", "as_ordered",
                 "baseline", "coordinated", "per_standalone_km"):
         assert raw not in body, raw

@@ -133,6 +133,7 @@ def test_the_council_pdf_is_in_swedish_or_english_and_shows_no_code(client, coor
         "Diagram",
         "Per kommun",
         "Leveransdagsmönster",
+        "Fordonsbehov per veckodag",
         "Kostnadsfördelning",
         "Så räknas fördelningarna",
         "Antaganden",
@@ -155,6 +156,12 @@ def test_the_council_pdf_is_in_swedish_or_english_and_shows_no_code(client, coor
         "Mellersta Skåne, tre veckor",
     ):
         assert words in flat, words
+    # The vehicles each weekday needs, per weekday in words, as the result says.
+    need = result["fleet_need"]
+    assert need and all(row["vehicles_needed"] is not None for row in need)
+    first = need[0]
+    weekday = ["Måndag", "Tisdag", "Onsdag", "Torsdag", "Fredag"][first["weekday"]]
+    assert f"{weekday} {first['date']} {first['stops']} {first['vehicles_needed']}" in flat
     # The empty week does not dilute the averages, and the report says so.
     assert "Veckor med beställningar: 2 av 3" in flat
     assert "räknas därför bara över veckorna med beställningar (2 av periodens 3)" in flat

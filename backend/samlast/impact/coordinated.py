@@ -173,7 +173,7 @@ def fleet_vehicles(data: ImpactInput, params: ImpactParams) -> list[pl.Vehicle]:
     ]
 
 
-def _jobs_of_day(
+def jobs_of_day(
     data: ImpactInput,
     plan: Schedule,
     day: date,
@@ -242,7 +242,7 @@ def run_distribution(
     vehicles = fleet_vehicles(data, params)
     run = ScenarioRun()
     for day in plan.dates():
-        jobs, municipality_of, orders_of = _jobs_of_day(data, plan, day, params, municipalities)
+        jobs, municipality_of, orders_of = jobs_of_day(data, plan, day, params, municipalities)
         if not jobs:
             continue
         result = route_day(data.terminal, vehicles, jobs, travel, params.solve_params(time_limit_s))

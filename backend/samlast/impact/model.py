@@ -219,6 +219,9 @@ class ImpactParams:
         Trips per terminal vehicle and day.
     service_per_pallet_s : int
         Unloading time per pallet place, seconds.
+    fleet_need : bool
+        Work out, per weekday, the vehicles the primary pattern needs to serve every delivery
+        inside its window (:mod:`samlast.impact.fleetneed`; one fleet advice per weekday).
     seed : int
     """
 
@@ -234,6 +237,7 @@ class ImpactParams:
     producer_max_hours_per_day: float = 3.0
     fleet_max_trips: int = 2
     service_per_pallet_s: int = 60
+    fleet_need: bool = True
     seed: int = 0
 
     def __post_init__(self) -> None:

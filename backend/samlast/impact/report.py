@@ -16,6 +16,7 @@ from samlast.impact.baseline import SUPPLIER_SHIFT, run_baseline, supplier_days
 from samlast.impact.coordinated import Schedule, moved_before, run_distribution, run_trunk, schedule
 from samlast.impact.costsplit import coalitions, core_check, shapley, split_table
 from samlast.impact.figures import FIGURE_KEYS, change, scenario_figures, week_of, weeks_with_orders
+from samlast.impact.fleetneed import fleet_need
 from samlast.impact.model import ImpactInput, ImpactParams
 from samlast.impact.routing import PrecomputedTravel
 
@@ -230,6 +231,7 @@ def analyse(
     ) - 1
     total_runs = len(supplier_days(data)) + sum(len(s.dates()) for s in schedules.values())
     total_runs += max(0, per_day) * len(primary.dates())
+    total_runs += len({day.weekday() for day in primary.dates()}) if params.fleet_need else 0
     step = _Steps(total_runs, report_progress)
 
     baseline = run_baseline(data, params, matrix, step)
@@ -280,6 +282,7 @@ def analyse(
     }
     early = patterns[params.primary_pattern]["moved_before_period"]
     split = _cost_split(data, params, matrix, primary, runs[params.primary_pattern], step)
+    need = fleet_need(data, primary, params, matrix, step) if params.fleet_need else []
     report_progress(1.0, Message("progress.done"))
     return {
         "horizon": {
@@ -307,6 +310,7 @@ def analyse(
         "moved_before_period": early,
         "suppliers": _participation(data, params, baseline.supplier_hours, trunk.supplier_hours),
         "cost_split": split,
+        "fleet_need": need,
         "assumptions": _assumptions(data),
         "notes": [note.as_json() for note in _notes(baseline.notes, weeks, ordered, empty_weeks, early, params)],
         "wall_time_s": round(time.monotonic() - started, 2),

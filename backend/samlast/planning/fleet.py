@@ -49,6 +49,13 @@ ADVICE_PARAMS = SolveParams(time_limit_s=120.0, seed=0, warm_start_iterations=40
 MAX_ADDED = 4
 
 
+def make_up(vehicle: Vehicle) -> tuple:
+    """What makes two vehicles the same kind to add: shift, room, costs and trips."""
+    capacities = tuple(sorted((cls, c.kg, c.pallets) for cls, c in vehicle.capacities.items()))
+    return (vehicle.shift_start, vehicle.shift_end, capacities, vehicle.cost_per_km, vehicle.cost_per_hour,
+            vehicle.max_trips, vehicle.reload_s)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class VehicleType:
     """A kind of vehicle that could be added: ``template``'s shift, compartments, costs and trips.

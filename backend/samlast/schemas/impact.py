@@ -146,11 +146,26 @@ class CostSplitSchema(StoredObjectSchema):
     shapley_skipped_reason = keyed_message()
 
 
+class FleetNeedSchema(ResponseSchema):
+    """What one weekday of the coordinated distribution needs to serve every delivery in its window."""
+
+    weekday = fields.Integer(metadata={"description": "0 = Monday"})
+    date = fields.Date(metadata={"description": "The weekday's busiest date in the period"})
+    stops = fields.Integer()
+    vehicles_at_hand = fields.Integer()
+    vehicles_needed = fields.Integer(allow_none=True, metadata={"description": "None: more than vehicles_tried"})
+    vehicles_tried = fields.Integer(metadata={"description": "The largest fleet the advice tried"})
+    trips = fields.Integer(allow_none=True)
+    km = fields.Float(allow_none=True)
+    binding_stops = fields.Integer(metadata={"description": "Left out with one vehicle fewer"})
+    unservable_stops = fields.Integer(metadata={"description": "No vehicle reaches them in their window"})
+
+
 class ImpactResultSchema(StoredObjectSchema):
     """The full report: km, kg CO2e, SEK, hours, kg."""
 
     # Reports stored before these were have none of them.
-    may_omit = frozenset(["pattern_comparison", "moved_before_period", "notes", "wall_time_s"])
+    may_omit = frozenset(["pattern_comparison", "moved_before_period", "notes", "wall_time_s", "fleet_need"])
 
     horizon = fields.Nested(HorizonSchema)
     inputs = fields.Nested(ImpactInputsSchema)
@@ -171,6 +186,10 @@ class ImpactResultSchema(StoredObjectSchema):
         MovedBeforePeriodSchema, metadata={"description": "Coordinated deliveries brought forward to before the period"}
     )
     cost_split = fields.Nested(CostSplitSchema)
+    fleet_need = fields.List(
+        fields.Nested(FleetNeedSchema),
+        metadata={"description": "Per weekday: the vehicles needed to serve every delivery in its window"},
+    )
     notes = fields.List(
         # A report stored before the notes were messages has English text.
         fields.Raw(metadata={"anyOf": [component_ref("KeyedMessage"), {"type": "string"}]}),

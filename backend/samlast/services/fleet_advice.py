@@ -65,12 +65,6 @@ def drain(timeout_s: float = 300.0) -> None:
 # ----------------------------------------------------------------------------- the advice
 
 
-def _make_up(vehicle: pl.Vehicle) -> tuple:
-    capacities = tuple(sorted((cls, c.kg, c.pallets) for cls, c in vehicle.capacities.items()))
-    return (vehicle.shift_start, vehicle.shift_end, capacities, vehicle.cost_per_km, vehicle.cost_per_hour,
-            vehicle.max_trips, vehicle.reload_s)
-
-
 def terminal_vehicles(terminal: Terminal) -> list[Vehicle]:
     """Every vehicle of the terminal, active or not, in id order."""
     query = (
@@ -87,7 +81,7 @@ def vehicle_types(vehicles: Sequence[Vehicle]) -> list[fleet.VehicleType]:
     types: dict[tuple, fleet.VehicleType] = {}
     for vehicle in vehicles:
         planned = planning.planner_vehicle(vehicle)
-        types.setdefault(_make_up(planned), fleet.VehicleType(f"like-{vehicle.id}", vehicle.name, planned))
+        types.setdefault(fleet.make_up(planned), fleet.VehicleType(f"like-{vehicle.id}", vehicle.name, planned))
     return list(types.values())
 
 

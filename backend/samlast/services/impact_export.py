@@ -598,6 +598,48 @@ def _patterns(result: dict, locale: str) -> list[Any]:
     ]
 
 
+def fleet_need_rows(result: dict, locale: str) -> list[list[str]]:
+    """The weekday table of vehicles needed, as text cells (the PDF's and the CSV's)."""
+    rows = []
+    for row in result.get("fleet_need") or []:
+        needed = row["vehicles_needed"]
+        rows.append([
+            text(f"weekday.{row['weekday']}", None, locale),
+            row["date"],  # ISO dates are how dates are written in Swedish too
+            w.number(row["stops"], locale),
+            w.number(needed, locale) if needed is not None
+            else text("impact.fleetNeed.more", {"count": row["vehicles_tried"]}, locale),
+            w.number(row["trips"], locale) if row["trips"] is not None else "–",
+            w.number(row["km"], locale, 1) if row["km"] is not None else "–",
+            w.number(row["binding_stops"], locale),
+        ])  # fmt: skip
+    return rows
+
+
+FLEET_NEED_COLUMNS = ("weekday", "date", "stops", "needed", "trips", "km", "binding")
+
+
+def _fleet_need(result: dict, locale: str) -> list[Any]:
+    rows = fleet_need_rows(result, locale)
+    if not rows:
+        return []
+    need = result["fleet_need"]
+    head = [[text(f"impact.fleetNeed.col.{column}", None, locale) for column in FLEET_NEED_COLUMNS]]
+    short = [i for i, row in enumerate(need) if (row["vehicles_needed"] or 10**6) > row["vehicles_at_hand"]]
+    story: list[Any] = [
+        CondPageBreak(50 * mm),
+        _p(text("impact.fleetNeed.title", None, locale), "h2"),
+        _p(text("impact.fleetNeed.intro", {"vehicles": need[0]["vehicles_at_hand"]}, locale)),
+        _table(head, rows, [24, 30, 16, 26, 16, 18, 44], bold_rows=tuple(short)),
+    ]
+    for row in need:
+        if row["unservable_stops"]:
+            weekday = text(f"weekday.{row['weekday']}", None, locale).lower()
+            story.append(_p(text("impact.fleetNeed.unservable", {"count": row["unservable_stops"], "weekday": weekday},
+                                 locale)))  # fmt: skip
+    return story
+
+
 def _split(result: dict, locale: str) -> list[Any]:
     split = result["cost_split"]
     rules = [
@@ -829,7 +871,7 @@ def report_pdf(name: str, result: dict[str, Any], locale: str = DEFAULT_LOCALE) 
 
     story: list[Any] = _summary(name, result, locale)
     story += [PageBreak(), *_charts(result, locale)]
-    story += [PageBreak(), *_towns(result, locale), *_patterns(result, locale)]
+    story += [PageBreak(), *_towns(result, locale), *_patterns(result, locale), *_fleet_need(result, locale)]
     # The cost split shares the page with the tables if it fits whole, else it starts a page.
     story += [Spacer(1, 2 * mm), KeepTogether(_split(result, locale))]
     story += [PageBreak(), *_assumptions(result, locale)]
@@ -950,4 +992,9 @@ def report_csv(result: dict[str, Any], locale: str = DEFAULT_LOCALE, name: str =
                 ", ".join(w.split_rule(r, locale) for r in row["pays_more_than_alone"]),
             ]
         )
+    need = fleet_need_rows(result, locale)
+    if need:
+        writer.writerow([])
+        writer.writerow([t(f"impact.fleetNeed.col.{column}") for column in FLEET_NEED_COLUMNS])
+        writer.writerows(need)
     return "\ufeff" + buffer.getvalue()

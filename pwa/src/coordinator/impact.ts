@@ -506,6 +506,62 @@ function patternTable(result: ImpactResult): HTMLElement | null {
   );
 }
 
+/** The vehicles each weekday needs to serve every delivery inside its window (older reports have none). */
+function fleetNeedTable(result: ImpactResult): HTMLElement | null {
+  const rows = result.fleet_need ?? [];
+  if (!rows.length) return null;
+  const columns = ["weekday", "date", "stops", "needed", "trips", "km", "binding"] as const;
+  const needed = (row: (typeof rows)[number]) =>
+    row.vehicles_needed === null || row.vehicles_needed === undefined
+      ? t("impact.fleetNeed.more", { count: row.vehicles_tried })
+      : fmt(row.vehicles_needed);
+  const short = rows.filter((row) => (row.vehicles_needed ?? Infinity) > row.vehicles_at_hand);
+  return h(
+    "section",
+    { class: "card", "data-testid": "fleet-need" },
+    h("h3", {}, t("impact.fleetNeed.title")),
+    h("p", { class: "muted" }, t("impact.fleetNeed.intro", { vehicles: rows[0].vehicles_at_hand })),
+    ...short.map((row) =>
+      h("p", { class: "alert alert-warn" }, t("impact.fleetNeed.short", {
+        weekday: t(`weekday.${row.weekday}` as MessageKey), needed: needed(row), vehicles: row.vehicles_at_hand,
+      })),
+    ),
+    h(
+      "div",
+      { class: "table-wrap" },
+      h(
+        "table",
+        { class: "ctable" },
+        h("thead", {}, h("tr", {}, columns.map((c) => h("th", { scope: "col" }, t(`impact.fleetNeed.col.${c}`))))),
+        h(
+          "tbody",
+          {},
+          rows.map((row) =>
+            h(
+              "tr",
+              { class: short.includes(row) ? "primary" : null },
+              h("th", { scope: "row" }, t(`weekday.${row.weekday}` as MessageKey)),
+              h("td", {}, row.date),
+              h("td", {}, fmt(row.stops)),
+              h("td", {}, needed(row)),
+              h("td", {}, row.trips === null || row.trips === undefined ? "–" : fmt(row.trips)),
+              h("td", {}, row.km === null || row.km === undefined ? "–" : fmt(row.km, 1)),
+              h("td", {}, fmt(row.binding_stops)),
+            ),
+          ),
+        ),
+      ),
+    ),
+    ...rows
+      .filter((row) => row.unservable_stops > 0)
+      .map((row) =>
+        h("p", { class: "muted" }, t("impact.fleetNeed.unservable", {
+          count: row.unservable_stops, weekday: t(`weekday.${row.weekday}` as MessageKey).toLowerCase(),
+        })),
+      ),
+  );
+}
+
 function comparisonTable(result: ImpactResult): HTMLElement {
   return h(
     "section",
@@ -604,6 +660,7 @@ function resultView(report: ImpactReport): HTMLElement {
     headline(result),
     ...charts(result),
     patternTable(result),
+    fleetNeedTable(result),
     costSplit(result),
     comparisonTable(result),
     otherNotes(result),

@@ -1,0 +1,79 @@
+"""How many vehicles the coordinated distribution needs, per weekday, to serve every delivery
+inside its receiving window: the fleet advice (:mod:`samlast.planning.fleet`) run on the
+busiest day of each weekday of the analysed schedule.
+
+The distribution scenario itself always carries every delivery (a stop the fleet cannot reach
+in its window is planned outside it, and counted as such); this says what it would take not to:
+"Tuesdays need 3 vehicles, the terminal has 2". The busiest day of a weekday is the one with the
+most stops (then the earliest), so the figure is what the weekday needs at its peak, not on
+average. Vehicles that could be added are modelled on the terminal's own, one type per make-up.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import date
+
+from samlast import planning as pl
+from samlast.i18n import Message
+from samlast.impact.coordinated import Schedule, fleet_vehicles, jobs_of_day
+from samlast.impact.model import ImpactInput, ImpactParams
+from samlast.planning import fleet
+
+
+def busiest_days(plan: Schedule, stops_on: Callable[[date], int]) -> dict[int, date]:
+    """Weekday (0 = Monday) to its date with the most stops, the earliest among equals."""
+    by_weekday: dict[int, list[date]] = defaultdict(list)
+    for day in plan.dates():
+        by_weekday[day.weekday()].append(day)
+    return {
+        weekday: min(days, key=lambda d: (-stops_on(d), d)) for weekday, days in sorted(by_weekday.items())
+    }
+
+
+def _types(vehicles: list[pl.Vehicle], data: ImpactInput) -> list[fleet.VehicleType]:
+    names = {f.vehicle.id: f.name or f.vehicle.id for f in data.fleet}
+    types: dict[tuple, fleet.VehicleType] = {}
+    for vehicle in vehicles:
+        types.setdefault(fleet.make_up(vehicle), fleet.VehicleType(f"like-{vehicle.id}", names[vehicle.id], vehicle))
+    return list(types.values())
+
+
+def fleet_need(
+    data: ImpactInput,
+    plan: Schedule,
+    params: ImpactParams,
+    travel: pl.TravelMatrixProvider,
+    step: Callable[[Message], None] = lambda message: None,
+) -> list[dict]:
+    """Per weekday of `plan`: its busiest date, the stops, the vehicles at hand, the vehicles
+    needed to serve every stop in its window (None: more than the advice tries), the binding
+    stops (left out with one vehicle fewer) and those no vehicle could serve in their window."""
+    vehicles = fleet_vehicles(data, params)
+    if not vehicles:
+        return []
+    types = _types(vehicles, data)
+
+    def jobs_on(day: date) -> list[pl.Job]:
+        return jobs_of_day(data, plan, day, params, None)[0]
+
+    rows = []
+    for weekday, day in busiest_days(plan, lambda d: len(jobs_on(d))).items():
+        jobs = jobs_on(day)
+        advice = fleet.advise(pl.Problem(data.terminal, tuple(vehicles), tuple(jobs)), types, travel=travel)
+        enough = advice.enough
+        rows.append({
+            "weekday": weekday,
+            "date": day.isoformat(),
+            "stops": len(jobs),
+            "vehicles_at_hand": len(vehicles),
+            "vehicles_needed": advice.needed,
+            "vehicles_tried": advice.limit,
+            "trips": enough.trips if enough else None,
+            "km": round(enough.distance_m / 1000, 1) if enough else None,
+            "binding_stops": len(advice.binding),
+            "unservable_stops": len(advice.unservable),
+        })  # fmt: skip
+        step(Message("progress.impact.fleet_need", date=day.isoformat()))
+    return rows
