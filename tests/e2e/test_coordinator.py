@@ -245,6 +245,11 @@ def test_impact_analysis_shows_charts_and_cost_split(desk, coord_server):
     )
     expect(page.get_by_test_id("impact-weeks")).to_contain_text("Veckor med beställningar:")
     expect(page.get_by_test_id("pattern-table")).to_contain_text("leverans de dagar det beställts")
+    need = page.get_by_test_id("fleet-need")
+    expect(need).to_contain_text("Fordonsbehov per veckodag")
+    expect(need.locator("tbody tr")).not_to_have_count(0)
+    need.scroll_into_view_if_needed()
+    save_screenshot(page, "coordinator-impact-fleet-need.png")
     # The jargon of the cost split, each in one plain sentence.
     explained = page.get_by_test_id("cost-split-explained")
     for sentence in ("Ensam: vad det skulle kosta", "Per km ensam: den gemensamma kostnaden", "Shapley: varje kommun",

@@ -72,7 +72,8 @@ def fleet_need(
             "vehicles_tried": advice.limit,
             "trips": enough.trips if enough else None,
             "km": round(enough.distance_m / 1000, 1) if enough else None,
-            "binding_stops": len(advice.binding),
+            # With one vehicle needed, "one fewer" is none at all: no stop forces an extra vehicle.
+            "binding_stops": len(advice.binding) if (advice.needed or 0) >= 2 else 0,
             "unservable_stops": len(advice.unservable),
         })  # fmt: skip
         step(Message("progress.impact.fleet_need", date=day.isoformat()))
