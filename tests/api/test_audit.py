@@ -308,6 +308,7 @@ EXEMPT = {
     ("POST", "/api/v1/driver/events"): "a driver's event and proof are facts kept as recorded, never changed",
     ("POST", "/api/v1/driver/positions"): "positions are a high-volume stream, not a change of data",
     ("POST", "/api/v1/recipient/confirmations"): "a kitchen's receipt is a fact of its own, with who and when",
+    ("POST", "/api/v1/goods-in/receipts"): "a goods-in record is a fact of its own (the hand-over), with who and when",
     ("POST", "/api/v1/push/subscriptions"): "a device's push address, no business data",
     ("POST", "/api/v1/feedback/learn"): "learned parameters are derived from proofs, each run stored with its time",
     ("POST", "/api/v1/feedback/points/<int:point_id>/reset"): "stores a new learned-parameter row, derived data",

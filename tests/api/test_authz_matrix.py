@@ -53,6 +53,8 @@ MATRIX: dict[tuple[str, str], tuple[set, int | dict]] = {
     ("POST", "/api/v1/deviations/<int:deviation_id>/resolve"): ({C}, 422),  # the probe has no note
     ("POST", "/api/v1/deviations/<int:deviation_id>/reopen"): ({C}, 404),
     ("GET", "/api/v1/feedback/late-risks"): ({C}, 200),
+    ("GET", "/api/v1/goods-in/expected"): ({C, T}, 200),
+    ("POST", "/api/v1/goods-in/receipts"): ({C, T}, 422),
     ("POST", "/api/v1/feedback/learn"): ({C}, 201),
     ("GET", "/api/v1/feedback/parameters"): ({C}, 200),
     ("POST", "/api/v1/feedback/points/<int:point_id>/reset"): ({C}, 201),

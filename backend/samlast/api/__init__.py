@@ -23,6 +23,7 @@ def init_api(app: Flask) -> Api:
         deviations,
         driver,
         feedback,
+        goods_in,
         impact,
         imports,
         master_data,
@@ -60,6 +61,7 @@ def init_api(app: Flask) -> Api:
     api.register_blueprint(feedback.blp)
     api.register_blueprint(recipient.blp)
     api.register_blueprint(deviations.blp)
+    api.register_blueprint(goods_in.blp)
     api.register_blueprint(push.blp)
     for blp in producer.blueprints():
         api.register_blueprint(blp)

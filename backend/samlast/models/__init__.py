@@ -15,6 +15,7 @@ from samlast.models.delivery import (
 )
 from samlast.models.delivery_point import DeliveryPoint, DeliveryPointKind, ReceivingWindow
 from samlast.models.geocode import GeocodeCache
+from samlast.models.goods_in import GoodsInDeviation, GoodsReceipt, GoodsReceiptLine
 from samlast.models.impact import ImpactReport
 from samlast.models.learning import LearnedParameters
 from samlast.models.order import Order, OrderLine, OrderStatus
@@ -65,6 +66,9 @@ __all__ = [
     "ProofPhoto",
     "VehiclePosition",
     "AuthToken",
+    "GoodsInDeviation",
+    "GoodsReceipt",
+    "GoodsReceiptLine",
     "LoginCode",
     "Base",
     "Cluster",

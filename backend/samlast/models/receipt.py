@@ -84,6 +84,9 @@ class Deviation(Base):
     delivery_point_id: Mapped[int] = mapped_column(sa.ForeignKey("delivery_point.id", ondelete="CASCADE"), index=True)
     plan_date: Mapped[date]
     confirmation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("receipt_confirmation.id", ondelete="CASCADE"))
+    # Found at goods in (the terminal): then `terminal_quantity` is what arrived from the supplier.
+    goods_receipt_id: Mapped[int | None] = mapped_column(sa.ForeignKey("goods_receipt.id", ondelete="CASCADE"))
+    terminal_quantity: Mapped[float | None]
     proof_id: Mapped[int | None] = mapped_column(sa.ForeignKey("proof_of_delivery.id", ondelete="SET NULL"))
     order_line_id: Mapped[int | None] = mapped_column(sa.ForeignKey("order_line.id", ondelete="SET NULL"))
     # RECEIPT_MISMATCH, a DeviationCode the kitchen reported, or SHORT_DELIVERY (old rows).

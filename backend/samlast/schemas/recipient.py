@@ -46,6 +46,9 @@ class ExpectedLineSchema(ResponseSchema):
         DeviationCode, allow_none=True, metadata={"description": "As the kitchen reported it"}
     )
     kitchen_note = fields.String()
+    terminal_quantity = fields.Float(
+        allow_none=True, metadata={"description": "Arrived from the supplier at the terminal; null: not received yet"}
+    )
 
 
 class ConfirmationSummarySchema(ResponseSchema):

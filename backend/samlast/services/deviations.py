@@ -14,7 +14,15 @@ from flask import current_app
 from samlast.errors import Conflict, NotFound
 from samlast.extensions import db
 from samlast.i18n import DEFAULT_LOCALE, has, text
-from samlast.models import Deviation, DeviationAction, DeviationActionKind, DeviationStatus, ProofOfDelivery, User
+from samlast.models import (
+    Deviation,
+    DeviationAction,
+    DeviationActionKind,
+    DeviationStatus,
+    GoodsReceipt,
+    ProofOfDelivery,
+    User,
+)
 from samlast.models.base import utcnow
 
 QUANTITY_TOLERANCE = 1e-9
@@ -60,6 +68,14 @@ def describe(deviation: Deviation, locale: str = DEFAULT_LOCALE) -> str:
     only when it has no facts stored."""
     if not deviation.structured:
         return deviation.description
+    if deviation.goods_receipt_id is not None:  # found at goods in, before any truck left
+        params = {"ordered": float(deviation.ordered_quantity or 0), "arrived": float(deviation.terminal_quantity or 0),
+                  "unit": deviation.unit}  # fmt: skip
+        parts = [f"{deviation.article}: {code_text(deviation.code, locale)}",
+                 text("deviation.quantities_terminal", params, locale)]  # fmt: skip
+        if deviation.note:
+            parts.append(text("deviation.terminal_note", {"note": deviation.note}, locale))
+        return ". ".join(part.rstrip(".") for part in parts) + "."
     parts = [
         f"{deviation.article}: {code_text(deviation.code, locale)}",
         quantities_text(deviation, locale),
@@ -127,6 +143,11 @@ def reopen(user: User, deviation_id: int, note: str = "") -> Deviation:
 def _reporter(deviation: Deviation) -> dict[str, Any] | None:
     """Who reported it: in the kitchen, the name typed on the shared tablet and the account; on
     the road, the driver who recorded the proof."""
+    if deviation.goods_receipt_id is not None:
+        receipt = db.session.get(GoodsReceipt, deviation.goods_receipt_id)
+        if receipt is not None:
+            return {"name": receipt.user.display_name or receipt.user.username, "account": receipt.user.username,
+                    "at": receipt.recorded_at}  # fmt: skip
     confirmation = deviation.confirmation
     if confirmation is not None:
         return {"name": confirmation.confirmed_by_name, "account": confirmation.user.username,

@@ -43,7 +43,7 @@ from samlast.models import (
     Terminal,
     Vehicle,
 )
-from samlast.services import bookings, feedback, notify
+from samlast.services import arrivals, bookings, feedback, notify
 from samlast.services import unassigned as unassigned_jobs
 from samlast.services.route_changes import route_changes
 
@@ -144,12 +144,18 @@ def build_day_problem(terminal: Terminal, plan_date: date) -> DayProblem:
     # The learned margin grows with the time a vehicle has been out when it reaches the stop; a stop
     # served just before its window closes has been out that long since the earliest shift start.
     out_since = min((seconds(v.shift_start) for v in vehicles.values()), default=0)
+    # What goods in found missing from a supplier is not loaded (a line not received yet is).
+    received = arrivals.latest_lines(line.id for orders in by_point.values() for o in orders for line in o.lines)
     for orders in by_point.values():
         point = orders[0].delivery_point
         load: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
-        for line in (line for order in orders for line in order.lines):
-            load[line.temperature_class.value][0] += line.weight_kg
-            load[line.temperature_class.value][1] += line.pallet_places
+        shares = [(line, arrivals.arrived_share(line.quantity, received.get(line.id)))
+                  for order in orders for line in order.lines]  # fmt: skip
+        if shares and not any(share for _, share in shares):
+            continue  # nothing left to bring this point: no stop
+        for line, share in shares:
+            load[line.temperature_class.value][0] += line.weight_kg * share
+            load[line.temperature_class.value][1] += line.pallet_places * share
         windows = [
             pl.TimeWindow(seconds(w.start), seconds(w.end))
             for w in point.receiving_windows

@@ -16,6 +16,7 @@ from samlast.i18n import Message
 from samlast.models import (
     Deviation,
     DriverEvent,
+    GoodsReceiptLine,
     Order,
     OrderLine,
     OrderStatus,
@@ -28,8 +29,8 @@ from samlast.models import (
     User,
 )
 from samlast.models.receipt import RECEIPT_MISMATCH
+from samlast.services import arrivals, idempotency, images, people_csv, planning
 from samlast.services import deviations as deviation_words
-from samlast.services import idempotency, images, people_csv, planning
 
 
 def _points(user: User, delivery_point_id: int | None) -> list[int]:
@@ -69,6 +70,7 @@ def upcoming(user: User, start: date, end: date, delivery_point_id: int | None =
     for order in orders:
         grouped[(order.delivery_point_id, order.requested_date)].append(order)
     stops = _stops_by_point_and_date(points, start, end)
+    at_terminal = arrivals.latest_lines(line.id for order in orders for line in order.lines)
     entries = []
     for (point_id, day), day_orders in sorted(grouped.items(), key=lambda item: (item[0][1], item[0][0])):
         stop = stops.get((point_id, day))
@@ -93,7 +95,9 @@ def upcoming(user: User, start: date, end: date, delivery_point_id: int | None =
                 "confirmed": confirmation is not None,
                 "confirmation": _confirmation_summary(confirmation),
                 "lines": [
-                    _expected_line(order, line, proof_lines.get(line.id), receipt_lines.get(line.id))
+                    _expected_line(
+                        order, line, proof_lines.get(line.id), receipt_lines.get(line.id), at_terminal.get(line.id)
+                    )
                     for order in day_orders
                     for line in order.lines
                 ],
@@ -133,7 +137,11 @@ def _confirmation_summary(confirmation: ReceiptConfirmation | None) -> dict[str,
 
 
 def _expected_line(
-    order: Order, line: OrderLine, left: ProofLine | None, received: ReceiptLine | None
+    order: Order,
+    line: OrderLine,
+    left: ProofLine | None,
+    received: ReceiptLine | None,
+    at_terminal: GoodsReceiptLine | None = None,
 ) -> dict[str, Any]:
     """An order line with each side's own record: what the driver left and reported, what the
     kitchen received and reported (None / "" where that side has recorded nothing)."""
@@ -152,6 +160,9 @@ def _expected_line(
         "received_quantity": received.received_quantity if received else None,
         "kitchen_deviation": _code(received.deviation) if received else None,
         "kitchen_note": received.note if received else "",
+        # What arrived from the supplier at the terminal: short of `quantity`, it is missing
+        # before the truck leaves.
+        "terminal_quantity": at_terminal.received_quantity if at_terminal else None,
     }
 
 
