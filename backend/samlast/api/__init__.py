@@ -25,6 +25,7 @@ def init_api(app: Flask) -> Api:
         feedback,
         impact,
         imports,
+        loading,
         master_data,
         planning,
         producer,
@@ -62,4 +63,5 @@ def init_api(app: Flask) -> Api:
         api.register_blueprint(blp)
     for blp in master_data.blueprints():
         api.register_blueprint(blp)
+    api.register_blueprint(loading.blp)
     return api

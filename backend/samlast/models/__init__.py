@@ -17,6 +17,7 @@ from samlast.models.delivery_point import DeliveryPoint, DeliveryPointKind, Rece
 from samlast.models.geocode import GeocodeCache
 from samlast.models.impact import ImpactReport
 from samlast.models.learning import LearnedParameters
+from samlast.models.loading import LoadHandover, LoadScan, PackageUnit, UnitKind
 from samlast.models.order import Order, OrderLine, OrderStatus
 from samlast.models.receipt import (
     Deviation,
@@ -74,6 +75,10 @@ __all__ = [
     "GeocodeCache",
     "ImpactReport",
     "LearnedParameters",
+    "LoadHandover",
+    "LoadScan",
+    "PackageUnit",
+    "UnitKind",
     "Municipality",
     "Order",
     "OrderLine",
