@@ -71,12 +71,12 @@ def _draw_label(canvas: Canvas, label: Label, x: float, y: float, locale: str) -
     ]
     line_y = band_top - 12 * mm - 7 * mm
     for number, line in enumerate(lines):
-        font_size = 16 if number == 1 else 12
+        font_size = 28 if number == 1 else 14
         canvas.setFont("Helvetica-Bold" if number == 1 else "Helvetica", font_size)
         canvas.drawString(x + margin, line_y, line)
-        line_y -= font_size + 4
+        line_y -= (28 if number == 0 else font_size) + 6
     # QR code with the unit's code, and the code to type.
-    qr_size = 42 * mm
+    qr_size = 50 * mm
     widget = QrCodeWidget(label.code, barLevel="M")
     left, bottom, right, top_ = widget.getBounds()
     drawing = Drawing(qr_size, qr_size, transform=[qr_size / (right - left), 0, 0, qr_size / (top_ - bottom), 0, 0])
@@ -84,9 +84,9 @@ def _draw_label(canvas: Canvas, label: Label, x: float, y: float, locale: str) -
     qr_x, qr_y = x + margin - 2 * mm, y + margin
     renderPDF.draw(drawing, canvas, qr_x, qr_y)
     canvas.setFont("Helvetica", 9)
-    canvas.drawString(qr_x + qr_size + 4 * mm, qr_y + 26 * mm, text("loading.label.code", None, locale))
+    canvas.drawString(qr_x + qr_size + 3 * mm, qr_y + 30 * mm, text("loading.label.code", None, locale))
     canvas.setFont("Courier-Bold", 22)
-    canvas.drawString(qr_x + qr_size + 4 * mm, qr_y + 17 * mm, label.code)
+    canvas.drawString(qr_x + qr_size + 3 * mm, qr_y + 21 * mm, label.code)
 
 
 def labels_pdf(labels: Sequence[Label], page_format: str, locale: str, title: str = "") -> bytes:

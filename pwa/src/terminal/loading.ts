@@ -10,10 +10,10 @@
 import { ApiError, NetworkError, get, post } from "../api/client";
 import type { ApiSchema, User } from "../api/types";
 import { openPdf } from "../data/download";
-import { outbox } from "../data/outbox";
+import { outbox, startOutbox } from "../data/outbox";
 import { newClientId, nowWithOffset } from "../driver/types";
 import { t } from "../i18n";
-import { dayLabel, empty, errorBox, errorMessage, loading } from "../ui/components";
+import { empty, errorBox, errorMessage, loading } from "../ui/components";
 import { h } from "../ui/dom";
 import { signaturePad } from "../ui/signature";
 import { formatClock, zoneDate } from "../util/time";
@@ -44,8 +44,23 @@ export function normalizeCode(value: string): string {
 }
 
 let openRoute: number | null = null;
+/** Redraws the open trip once the outbox has sent one of its records (the server's view). */
+let afterSent: ((record: { stream: string; path: string }) => void) | null = null;
+let listening = false;
 
 export function drawLoading(host: HTMLElement, user: User): void {
+  void startOutbox(user.id); // idempotent: sends what this device kept, also after a restart
+  if (!listening) {
+    listening = true;
+    outbox.onSent((record) => afterSent?.(record));
+  }
+  afterSent = (record) => {
+    if (!host.isConnected || openRoute === null || record.stream !== loadingStream(openRoute)) return;
+    // The sign-off is on the server now: show the server's record. After a scan only the count
+    // of what waits changes (a full redraw would wipe a signature being drawn).
+    if (record.path === "/loading/handovers") void drawRoute(host, user, openRoute);
+    else void updateWaiting(host, user, openRoute);
+  };
   if (openRoute !== null) void drawRoute(host, user, openRoute);
   else void drawRoutes(host, user);
 }
@@ -60,7 +75,7 @@ async function drawRoutes(host: HTMLElement, user: User): Promise<void> {
     host.replaceChildren(errorBox(error, () => drawLoading(host, user)));
     return;
   }
-  const title = h("h2", { class: "section-title" }, t("loading.title", { date: dayLabel(today) }));
+  const title = h("h2", { class: "section-title" }, t("loading.title"));
   if (!routes.length) {
     host.replaceChildren(title, empty(t("loading.routes.empty"), t("loading.routes.emptyHint")));
     return;
@@ -145,6 +160,14 @@ async function drawRoute(host: HTMLElement, user: User, routeId: number): Promis
   render(host, user, screen);
 }
 
+async function updateWaiting(host: HTMLElement, user: User, routeId: number): Promise<void> {
+  const note = host.querySelector<HTMLElement>("[data-testid=loading-waiting]");
+  if (!note) return;
+  const waiting = await waitingRecords(user, routeId);
+  note.textContent = t("loading.queued", { n: waiting });
+  note.hidden = waiting === 0;
+}
+
 function backButton(host: HTMLElement, user: User): HTMLElement {
   return h(
     "button",
@@ -175,7 +198,7 @@ function render(host: HTMLElement, user: User, screen: RouteScreen): void {
     h("h2", { class: "section-title", "data-testid": "loading-route-title" }, routeName),
     h("p", { class: "muted" }, list.driver_name ? t("loading.route.driver", { name: list.driver_name }) : t("loading.route.noDriver")),
     h("p", { class: "loading-progress", "data-testid": "loading-progress" }, t("loading.route.progress", { loaded: screen.loaded.size, total })),
-    screen.waiting ? h("p", { class: "note-saved", "data-testid": "loading-waiting" }, t("loading.queued", { n: screen.waiting })) : null,
+    h("p", { class: "note-saved", "data-testid": "loading-waiting", hidden: screen.waiting === 0 }, t("loading.queued", { n: screen.waiting })),
     labelsSection(list),
     signed ? null : scanSection(host, user, screen),
     listSection(screen),
