@@ -162,3 +162,29 @@ def test_terminal_staff_load_a_vehicle_and_the_driver_signs(new_page, loading_se
     expect(page.get_by_test_id("scan-code")).to_have_count(0)  # signed for: nothing more goes on
     page.get_by_test_id("handover-done").scroll_into_view_if_needed()
     save_screenshot(page, f"terminal-loading-signed-{size}.png")
+
+
+def test_driver_is_warned_of_a_unit_for_another_stop(new_page, loading_server):
+    server = loading_server
+    lists = [server.api("GET", f"/loading/routes/{route['id']}")
+             for route in server.api("GET", f"/loading/routes?date={today()}")]
+    driven = next(item for item in lists if item["driver_name"] == "Fredrik Förare")
+    other = next(item for item in lists if item["id"] != driven["id"])
+    own_stop = driven["compartments"][0]["stops"][0]
+    elsewhere = other["compartments"][0]["stops"][0]
+
+    page = new_page(PHONE, phone=True)
+    login(page, server, "forare")
+    expect(page.get_by_role("heading", name="Dagens rutt")).to_be_visible()
+    page.get_by_test_id("stop").first.click()
+    expect(page.get_by_test_id("stop-detail")).to_contain_text(own_stop["point_name"])
+    page.get_by_test_id("unit-check").locator("summary").click()
+    page.get_by_test_id("unit-check-code").fill(elsewhere["units"][0]["code"])
+    page.get_by_test_id("unit-check-submit").click()
+    answer = page.get_by_test_id("unit-check-answer")
+    expect(answer).to_have_text(f"Fel stopp: enheten ska till {elsewhere['point_name']}.")
+    page.get_by_test_id("unit-check").scroll_into_view_if_needed()
+    save_screenshot(page, "driver-unit-check-wrong-phone.png")
+    page.get_by_test_id("unit-check-code").fill(own_stop["units"][0]["code"].lower())
+    page.get_by_test_id("unit-check-submit").click()
+    expect(answer).to_have_text(f"✓ Rätt stopp: enheten ska till {own_stop['point_name']}.")

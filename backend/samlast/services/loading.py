@@ -174,7 +174,11 @@ def ensure_units(terminal_id: int, plan_date: date) -> None:
             db.session.delete(unit)
             changed = True
     if changed:
-        db.session.commit()
+        try:
+            db.session.commit()
+        except IntegrityError:
+            # Another request (two tablets opening the list at once) made the same units first.
+            db.session.rollback()
 
 
 # --- Reading --------------------------------------------------------------------------------
@@ -260,7 +264,7 @@ def loading_list(user: User, route_id: int) -> dict[str, Any]:
     route = _route_visible(user, route_id)
     ensure_units(route.plan.terminal_id, route.plan.plan_date)
     units = _units_of(route)
-    stops = {stop.id: stop for stop in route.stops}
+    stops: dict[int | None, Stop] = {stop.id: stop for stop in route.stops}
     compartments = []
     for temperature_class in CLASS_ORDER:
         mine = [unit for unit in units if unit.temperature_class == temperature_class and unit.stop_id in stops]
@@ -323,10 +327,10 @@ def labels_of(user: User, route_id: int) -> tuple[Route, list[Label]]:
     route = _route_visible(user, route_id)
     ensure_units(route.plan.terminal_id, route.plan.plan_date)
     units = _units_of(route)
-    stops = {stop.id: stop for stop in route.stops}
+    stops: dict[int | None, Stop] = {stop.id: stop for stop in route.stops}
     units = [unit for unit in units if unit.stop_id in stops]
     units.sort(key=lambda u: (stops[u.stop_id].sequence, CLASS_ORDER.index(u.temperature_class), _unit_order(u)))
-    totals: dict[tuple[int, TemperatureClass, UnitKind], int] = {}
+    totals: dict[tuple[int | None, TemperatureClass, UnitKind], int] = {}
     for unit in units:
         key = (unit.stop_id, unit.temperature_class, unit.kind)
         totals[key] = totals.get(key, 0) + 1
