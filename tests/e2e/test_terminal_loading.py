@@ -164,7 +164,7 @@ def test_terminal_staff_load_a_vehicle_and_the_driver_signs(new_page, loading_se
     save_screenshot(page, f"terminal-loading-signed-{size}.png")
 
 
-def test_driver_is_warned_of_a_unit_for_another_stop(new_page, loading_server):
+def test_driver_is_warned_of_another_stops_unit_and_the_camera_is_offered_where_it_reads_qr(new_page, loading_server):
     server = loading_server
     lists = [server.api("GET", f"/loading/routes/{route['id']}")
              for route in server.api("GET", f"/loading/routes?date={today()}")]
@@ -188,3 +188,19 @@ def test_driver_is_warned_of_a_unit_for_another_stop(new_page, loading_server):
     page.get_by_test_id("unit-check-code").fill(own_stop["units"][0]["code"].lower())
     page.get_by_test_id("unit-check-submit").click()
     expect(answer).to_have_text(f"✓ Rätt stopp: enheten ska till {own_stop['point_name']}.")
+
+    # Terminal staff get the camera only where the browser reads QR codes (BarcodeDetector).
+    plain = new_page(PHONE, phone=True)
+    login(plain, server, "terminal-tove")
+    plain.get_by_test_id("tab-loading").click()
+    plain.get_by_test_id(f"open-route-{driven['id']}").click()
+    expect(plain.get_by_test_id("scan-code")).to_be_visible()
+    if not plain.evaluate("'BarcodeDetector' in window"):
+        expect(plain.get_by_test_id("scan-camera")).to_have_count(0)
+    reader = new_page(PHONE, phone=True)
+    reader.add_init_script("window.BarcodeDetector = class { async detect() { return []; } };")
+    login(reader, server, "terminal-tove")
+    reader.get_by_test_id("tab-loading").click()
+    reader.get_by_test_id(f"open-route-{driven['id']}").click()
+    expect(reader.get_by_test_id("scan-camera")).to_have_text("Skanna med kameran")
+    expect(reader.get_by_test_id("scan-code")).to_be_visible()  # the typed code always

@@ -160,11 +160,15 @@ async function drawRoute(host: HTMLElement, user: User, routeId: number): Promis
   render(host, user, screen);
 }
 
+function queuedText(waiting: number): string {
+  return waiting === 1 ? t("loading.queuedOne") : t("loading.queued", { n: waiting });
+}
+
 async function updateWaiting(host: HTMLElement, user: User, routeId: number): Promise<void> {
   const note = host.querySelector<HTMLElement>("[data-testid=loading-waiting]");
   if (!note) return;
   const waiting = await waitingRecords(user, routeId);
-  note.textContent = t("loading.queued", { n: waiting });
+  note.textContent = queuedText(waiting);
   note.hidden = waiting === 0;
 }
 
@@ -198,7 +202,7 @@ function render(host: HTMLElement, user: User, screen: RouteScreen): void {
     h("h2", { class: "section-title", "data-testid": "loading-route-title" }, routeName),
     h("p", { class: "muted" }, list.driver_name ? t("loading.route.driver", { name: list.driver_name }) : t("loading.route.noDriver")),
     h("p", { class: "loading-progress", "data-testid": "loading-progress" }, t("loading.route.progress", { loaded: screen.loaded.size, total })),
-    h("p", { class: "note-saved", "data-testid": "loading-waiting", hidden: screen.waiting === 0 }, t("loading.queued", { n: screen.waiting })),
+    h("p", { class: "note-saved", "data-testid": "loading-waiting", hidden: screen.waiting === 0 }, queuedText(screen.waiting)),
     labelsSection(list),
     signed ? null : scanSection(host, user, screen),
     listSection(screen),
@@ -374,6 +378,8 @@ function scanSection(host: HTMLElement, user: User, screen: RouteScreen): HTMLEl
         screen.message.text,
       )
     : null;
+  // After a scan, ready for the next code (a keyboard-wedge scanner types into the focused field).
+  if (screen.message) requestAnimationFrame(() => input.focus());
   const Detector = barcodeDetector();
   const camera = Detector ? cameraControl(Detector, (value) => void scan(host, user, screen, value)) : null;
   return h(
@@ -520,7 +526,9 @@ function handoverSection(host: HTMLElement, user: User, screen: RouteScreen): HT
     { class: "card loading-handover", "data-testid": "handover" },
     h("h3", {}, t("loading.handover.title")),
     h("p", { class: "muted" }, t("loading.handover.hint")),
-    missing > 0 ? h("p", { class: "loading-missing", "data-testid": "handover-missing" }, t("loading.handover.missing", { n: missing })) : null,
+    missing > 0
+      ? h("p", { class: "loading-missing", "data-testid": "handover-missing" }, missing === 1 ? t("loading.handover.missingOne") : t("loading.handover.missing", { n: missing }))
+      : null,
     h("div", { class: "field" }, h("label", { for: "handover-name" }, t("loading.handover.name")), name),
     pad.element,
     error,
