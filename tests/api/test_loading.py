@@ -159,6 +159,9 @@ def test_a_wrong_vehicle_scan_is_refused_with_a_clear_message_and_records_nothin
     assert english.json["error"]["message"].startswith("Wrong vehicle: unit")
     assert count(LoadScan) == 0
     assert _scan(client, planned["terminal"], second.id, code).status_code == 201
+    # Once on Bil 2, scanning it at Bil 1 still says where it belongs.
+    assert _scan(client, planned["terminal"], first_route.id, code).status_code == 409
+    assert count(LoadScan) == 1
 
 
 def test_unknown_code_is_refused(client, planned):

@@ -376,8 +376,6 @@ def record_scan(user: User, data: dict[str, Any]) -> tuple[dict[str, Any], bool]
     route = _route_visible(user, data["route_id"])
     ensure_units(route.plan.terminal_id, route.plan.plan_date)
     unit = _unit_by_code(data["unit_code"], route.plan.terminal_id)
-    if unit.scan is not None:
-        return {**unit.scan.response, "replay": True}, True
     if unit.route is None or unit.stop is None or unit.plan_date != route.plan.plan_date:
         raise Conflict("loading.unit_not_planned", {"code": unit.code, "point": unit.delivery_point.name})
     if not _same_load(unit.route, route):
@@ -386,6 +384,9 @@ def record_scan(user: User, data: dict[str, Any]) -> tuple[dict[str, Any], bool]
             {"code": unit.code, "vehicle": unit.route.vehicle.name, "trip": unit.route.trip + 1,
              "point": unit.delivery_point.name},
         )
+    if unit.scan is not None:
+        # Scanned twice on the floor: the first record stands.
+        return {**unit.scan.response, "replay": True}, True
     if _handover_of(route) is not None:
         raise Conflict("loading.already_signed", _route_params(route))
     scan = LoadScan(client_id=data["client_id"], user=user, unit=unit, route=route, recorded_at=_when(data))

@@ -10,10 +10,10 @@
 import { ApiError, NetworkError, get, post } from "../api/client";
 import type { ApiSchema, User } from "../api/types";
 import { openPdf } from "../data/download";
-import { outbox, startOutbox } from "../data/outbox";
+import { outbox, startOutbox, type OutboxRecord } from "../data/outbox";
 import { newClientId, nowWithOffset } from "../driver/types";
 import { t } from "../i18n";
-import { empty, errorBox, errorMessage, loading } from "../ui/components";
+import { empty, errorBox, errorMessage, loading, parkedAlert } from "../ui/components";
 import { h } from "../ui/dom";
 import { signaturePad } from "../ui/signature";
 import { formatClock, zoneDate } from "../util/time";
@@ -24,19 +24,16 @@ type LoadingList = ApiSchema<"LoadingList">;
 type ScanResult = ApiSchema<"LoadScanResult">;
 type UnitKind = "crate" | "roll_cage" | "pallet";
 
-interface LocalScan {
-  code: string;
-  at: string;
-}
-interface LocalHandover {
+interface HandoverBody {
   driver_name: string;
-  at: string;
+  recorded_at: string;
+}
+interface ScanBody {
+  unit_code: string;
 }
 
 /** One stream per trip: its scans, then its sign-off, sent in that order. */
 export const loadingStream = (routeId: number) => `loading:${routeId}`;
-const scanKey = (routeId: number, code: string) => `loading:${routeId}:unit:${code}`;
-const handoverKey = (routeId: number) => `loading:${routeId}:handover`;
 
 /** What a person types from a label: upper case, no spaces or dashes. */
 export function normalizeCode(value: string): string {
@@ -46,6 +43,7 @@ export function normalizeCode(value: string): string {
 let openRoute: number | null = null;
 /** Redraws the open trip once the outbox has sent one of its records (the server's view). */
 let afterSent: ((record: { stream: string; path: string }) => void) | null = null;
+let afterChange: ((setAside: OutboxRecord[]) => void) | null = null;
 let listening = false;
 
 export function drawLoading(host: HTMLElement, user: User): void {
@@ -53,7 +51,14 @@ export function drawLoading(host: HTMLElement, user: User): void {
   if (!listening) {
     listening = true;
     outbox.onSent((record) => afterSent?.(record));
+    outbox.onChange((state) => afterChange?.(state.setAside));
   }
+  afterChange = (setAside) => {
+    // A record of the open trip refused by the server: show it (and no longer count it as loaded).
+    if (!host.isConnected || openRoute === null || shown?.list.id !== openRoute) return;
+    const refused = setAside.filter((record) => record.stream === loadingStream(openRoute ?? 0)).length;
+    if (refused !== shown.setAside.length) void drawRoute(host, user, openRoute);
+  };
   afterSent = (record) => {
     if (!host.isConnected || openRoute === null || record.stream !== loadingStream(openRoute)) return;
     // The sign-off is on the server now: show the server's record. After a scan only the count
@@ -122,26 +127,32 @@ async function drawRoutes(host: HTMLElement, user: User): Promise<void> {
 
 interface RouteScreen {
   list: LoadingList;
+  /** Loaded by the server's list, or waiting in this device's outbox. */
   loaded: Set<string>;
-  handover: LocalHandover | null;
+  /** The driver's sign-off waiting in the outbox. */
+  handover: HandoverBody | null;
+  /** Records of this trip the server refused (or that kept failing): shown with retry and discard. */
+  setAside: OutboxRecord[];
   message: { kind: "ok" | "warn"; text: string } | null;
   waiting: number;
 }
 
-async function localState(user: User, routeId: number): Promise<{ loaded: Set<string>; handover: LocalHandover | null }> {
-  const values = await outbox.localValues<LocalScan | LocalHandover>(user.id).catch(() => new Map<string, LocalScan | LocalHandover>());
-  const loaded = new Set<string>();
-  let handover: LocalHandover | null = null;
-  for (const [key, value] of values) {
-    if (key.startsWith(`loading:${routeId}:unit:`)) loaded.add((value as LocalScan).code);
-    if (key === handoverKey(routeId)) handover = value as LocalHandover;
-  }
-  return { loaded, handover };
+/** What this device still has to send for the trip: the outbox itself is the truth (a record
+ * the server refused is not counted as loaded). */
+async function pending(user: User, routeId: number) {
+  const records = (await outbox.records(user.id).catch(() => [] as OutboxRecord[])).filter((record) => record.stream === loadingStream(routeId));
+  const waiting = records.filter((record) => !record.setAside);
+  const handover = waiting.find((record) => record.path === "/loading/handovers");
+  return {
+    codes: new Set(waiting.filter((record) => record.path === "/loading/scans").map((record) => (record.body as ScanBody).unit_code)),
+    handover: handover ? (handover.body as HandoverBody) : null,
+    setAside: records.filter((record) => record.setAside),
+    waiting: waiting.length,
+  };
 }
 
 async function waitingRecords(user: User, routeId: number): Promise<number> {
-  const records = await outbox.records(user.id).catch(() => []);
-  return records.filter((record) => record.stream === loadingStream(routeId) && !record.setAside).length;
+  return (await pending(user, routeId)).waiting;
 }
 
 async function drawRoute(host: HTMLElement, user: User, routeId: number): Promise<void> {
@@ -153,10 +164,11 @@ async function drawRoute(host: HTMLElement, user: User, routeId: number): Promis
     host.replaceChildren(backButton(host, user), errorBox(error, () => drawLoading(host, user)));
     return;
   }
-  const local = await localState(user, routeId);
-  for (const compartment of list.compartments)
-    for (const stop of compartment.stops) for (const unit of stop.units) if (unit.loaded) local.loaded.add(unit.code);
-  const screen: RouteScreen = { list, loaded: local.loaded, handover: local.handover, message: null, waiting: await waitingRecords(user, routeId) };
+  const queued = await pending(user, routeId);
+  const loaded = new Set(queued.codes);
+  for (const { unit } of allUnits(list)) if (unit.loaded) loaded.add(unit.code);
+  const message = shown?.list.id === routeId ? shown.message : null;
+  const screen: RouteScreen = { list, loaded, handover: queued.handover, setAside: queued.setAside, message, waiting: queued.waiting };
   render(host, user, screen);
 }
 
@@ -192,7 +204,10 @@ function allUnits(list: LoadingList) {
   return list.compartments.flatMap((compartment) => compartment.stops.flatMap((stop) => stop.units.map((unit) => ({ unit, stop }))));
 }
 
+let shown: RouteScreen | null = null;
+
 function render(host: HTMLElement, user: User, screen: RouteScreen): void {
+  shown = screen;
   const { list } = screen;
   const total = allUnits(list).length;
   const signed = list.handover ?? screen.handover;
@@ -203,6 +218,14 @@ function render(host: HTMLElement, user: User, screen: RouteScreen): void {
     h("p", { class: "muted" }, list.driver_name ? t("loading.route.driver", { name: list.driver_name }) : t("loading.route.noDriver")),
     h("p", { class: "loading-progress", "data-testid": "loading-progress" }, t("loading.route.progress", { loaded: screen.loaded.size, total })),
     h("p", { class: "note-saved", "data-testid": "loading-waiting", hidden: screen.waiting === 0 }, queuedText(screen.waiting)),
+    ...screen.setAside.map((record) =>
+      parkedAlert(
+        { ...record, setAside: record.setAside ?? null },
+        { title: "loading.parked", retry: "loading.parkedRetry", discard: "loading.parkedDiscard", confirm: "loading.parkedDiscardConfirm" },
+        (seq) => void outbox.retry(seq).then(() => drawRoute(host, user, list.id)),
+        (seq) => void outbox.discard(seq).then(() => drawRoute(host, user, list.id)),
+      ),
+    ),
     labelsSection(list),
     signed ? null : scanSection(host, user, screen),
     listSection(screen),
@@ -325,11 +348,7 @@ async function scan(host: HTMLElement, user: User, screen: RouteScreen, typed: s
   const body = { client_id: newClientId(), unit_code: code, route_id: list.id, recorded_at: nowWithOffset() };
   if (here) {
     // On this trip's list: kept on the device first, sent when there is a network.
-    await outbox.add(
-      user.id,
-      { stream: loadingStream(list.id), path: "/loading/scans", body, label: t("loading.outboxLabel.scan", { code }) },
-      [{ key: scanKey(list.id, code), value: { code, at: body.recorded_at } satisfies LocalScan }],
-    );
+    await outbox.add(user.id, { stream: loadingStream(list.id), path: "/loading/scans", body, label: t("loading.outboxLabel.scan", { code }) });
     screen.loaded.add(code);
     screen.waiting = await waitingRecords(user, list.id);
     screen.message = { kind: "ok", text: t("loading.scan.ok", { kind: kindWord(here.unit.kind), point: here.stop.point_name, n: here.stop.sequence }) };
@@ -477,7 +496,7 @@ function handoverSection(host: HTMLElement, user: User, screen: RouteScreen): HT
       h(
         "p",
         { class: "loading-signed", "data-testid": "handover-done" },
-        `✓ ${t("loading.handover.done", { name: screen.handover.driver_name, time: formatClock(screen.handover.at), loaded: screen.loaded.size, total })}`,
+        `✓ ${t("loading.handover.done", { name: screen.handover.driver_name, time: formatClock(screen.handover.recorded_at), loaded: screen.loaded.size, total })}`,
       ),
       h("p", { class: "note-saved", "data-testid": "handover-queued" }, t("loading.handover.queued")),
     );
@@ -505,7 +524,6 @@ function handoverSection(host: HTMLElement, user: User, screen: RouteScreen): HT
       return;
     }
     const body = { client_id: newClientId(), route_id: list.id, driver_name: name.value.trim(), signature: pad.png(), recorded_at: nowWithOffset() };
-    const local: LocalHandover = { driver_name: body.driver_name, at: body.recorded_at };
     await outbox.add(
       user.id,
       {
@@ -514,9 +532,8 @@ function handoverSection(host: HTMLElement, user: User, screen: RouteScreen): HT
         body,
         label: t("loading.outboxLabel.handover", { route: t("loading.route.title", { vehicle: list.vehicle_name, trip: list.trip + 1 }) }),
       },
-      [{ key: handoverKey(list.id), value: local }],
     );
-    screen.handover = local;
+    screen.handover = body;
     screen.waiting = await waitingRecords(user, list.id);
     screen.message = null;
     render(host, user, screen);
