@@ -204,3 +204,34 @@ def test_driver_is_warned_of_another_stops_unit_and_the_camera_is_offered_where_
     reader.get_by_test_id(f"open-route-{driven['id']}").click()
     expect(reader.get_by_test_id("scan-camera")).to_have_text("Skanna med kameran")
     expect(reader.get_by_test_id("scan-code")).to_be_visible()  # the typed code always
+
+
+def test_scans_made_offline_are_sent_once_when_the_network_is_back(new_page, loading_server):
+    server = loading_server
+    berga, other = _loads(server)
+    right = berga["compartments"][1]["stops"][0]["units"][0]["code"]
+    wrong = other["compartments"][0]["stops"][0]["units"][0]["code"]
+    page = new_page(PHONE, phone=True)
+    login(page, server, "terminal-tove")
+    page.get_by_test_id("tab-loading").click()
+    page.get_by_test_id(f"open-route-{berga['id']}").click()
+    expect(page.get_by_test_id("scan-code")).to_be_visible()
+
+    server.stop()
+    page.get_by_test_id("scan-code").fill(wrong)
+    page.get_by_test_id("scan-submit").click()
+    expect(page.get_by_test_id("scan-warning")).to_have_text(
+        f"Koden {wrong} hör inte till den här turen. Kontrollera etiketten. Inget har registrerats.")
+    page.get_by_test_id("scan-code").fill(right)
+    page.get_by_test_id("scan-submit").click()
+    expect(page.get_by_test_id("scan-ok")).to_contain_text("Lastad: Back till Bergaskolan kök")
+    expect(page.get_by_test_id("loading-waiting")).to_have_text("1 skanning väntar på att skickas.")
+    expect(page.get_by_test_id(f"unit-{right}")).to_have_attribute("data-loaded", "true")
+    save_screenshot(page, "terminal-loading-offline-phone.png")
+
+    server.start()
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    wait_until(lambda: server.api("GET", f"/loading/routes/{berga['id']}")["units_loaded"] == 1, 30,
+               "the scan made offline to reach the server")
+    expect(page.get_by_test_id("loading-waiting")).to_be_hidden()
+    assert server.api("GET", f"/loading/routes/{other['id']}")["units_loaded"] == 0
