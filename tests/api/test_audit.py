@@ -309,6 +309,8 @@ EXEMPT = {
     ("POST", "/api/v1/driver/positions"): "positions are a high-volume stream, not a change of data",
     ("POST", "/api/v1/recipient/confirmations"): "a kitchen's receipt is a fact of its own, with who and when",
     ("POST", "/api/v1/goods-in/receipts"): "a goods-in record is a fact of its own (the hand-over), with who and when",
+    ("POST", "/api/v1/loading/scans"): "a unit scanned onto a vehicle is a fact of its own, with who and when",
+    ("POST", "/api/v1/loading/handovers"): "the driver's signed load is a fact of its own (the hand-over)",
     ("POST", "/api/v1/push/subscriptions"): "a device's push address, no business data",
     ("POST", "/api/v1/feedback/learn"): "learned parameters are derived from proofs, each run stored with its time",
     ("POST", "/api/v1/feedback/points/<int:point_id>/reset"): "stores a new learned-parameter row, derived data",

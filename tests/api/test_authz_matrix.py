@@ -88,6 +88,12 @@ MATRIX: dict[tuple[str, str], tuple[set, int | dict]] = {
     ("GET", "/api/v1/recipient/deliveries"): ({R}, 200),
     ("GET", "/api/v1/recipient/history"): ({C, R}, 200),
     ("GET", "/api/v1/recipient/history.csv"): ({C, R}, 200),
+    ("GET", "/api/v1/loading/routes"): ({C, T}, 200),
+    ("GET", "/api/v1/loading/routes/<int:route_id>"): ({C, T}, 404),
+    ("GET", "/api/v1/loading/routes/<int:route_id>/labels.pdf"): ({C, T}, 404),
+    ("POST", "/api/v1/loading/scans"): ({C, T}, 422),
+    ("POST", "/api/v1/loading/handovers"): ({C, T}, 422),
+    ("GET", "/api/v1/loading/unit-check"): ({C, D}, 422),
 }
 # The CRUD factory's resources: (collection, roles that may read, id key in the scene).
 CRUD = {
@@ -245,6 +251,7 @@ def probe_path(rule: str, ids: dict) -> str:
         "deviation_id": MISSING,
         "proof_id": MISSING,
         "plan_id": MISSING,
+        "route_id": MISSING,
         "report_id": "missing",
         "job_id": "missing",
         "advice_id": "missing",

@@ -26,6 +26,7 @@ def init_api(app: Flask) -> Api:
         goods_in,
         impact,
         imports,
+        loading,
         master_data,
         oidc,
         planning,
@@ -67,4 +68,5 @@ def init_api(app: Flask) -> Api:
         api.register_blueprint(blp)
     for blp in master_data.blueprints():
         api.register_blueprint(blp)
+    api.register_blueprint(loading.blp)
     return api

@@ -18,6 +18,7 @@ from samlast.models.geocode import GeocodeCache
 from samlast.models.goods_in import GoodsInDeviation, GoodsReceipt, GoodsReceiptLine
 from samlast.models.impact import ImpactReport
 from samlast.models.learning import LearnedParameters
+from samlast.models.loading import LoadHandover, LoadScan, PackageUnit, UnitKind
 from samlast.models.order import Order, OrderLine, OrderStatus
 from samlast.models.receipt import (
     Deviation,
@@ -79,6 +80,10 @@ __all__ = [
     "GeocodeCache",
     "ImpactReport",
     "LearnedParameters",
+    "LoadHandover",
+    "LoadScan",
+    "PackageUnit",
+    "UnitKind",
     "Municipality",
     "Order",
     "OrderLine",

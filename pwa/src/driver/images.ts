@@ -38,37 +38,5 @@ export async function downscalePhoto(file: Blob, maxPx = PHOTO_MAX_PX): Promise<
   return canvas.toDataURL("image/jpeg", PHOTO_QUALITY);
 }
 
-export type Stroke = { x: number; y: number }[];
-
-/** Draw strokes (in CSS pixels of a box `width` wide) on a canvas context. */
-export function drawStrokes(ctx: CanvasRenderingContext2D, strokes: Stroke[], scale: number): void {
-  ctx.save();
-  ctx.scale(scale, scale);
-  ctx.lineWidth = 3;
-  ctx.lineCap = "round";
-  ctx.lineJoin = "round";
-  ctx.strokeStyle = "#000";
-  for (const stroke of strokes) {
-    const [first, ...rest] = stroke;
-    if (!first) continue;
-    ctx.beginPath();
-    ctx.moveTo(first.x, first.y);
-    if (!rest.length) ctx.lineTo(first.x + 0.1, first.y + 0.1);
-    for (const point of rest) ctx.lineTo(point.x, point.y);
-    ctx.stroke();
-  }
-  ctx.restore();
-}
-
-/** The signature as a PNG data URL, black on white, at CSS size. */
-export function signaturePng(strokes: Stroke[], width: number, height: number): string {
-  const canvas = document.createElement("canvas");
-  canvas.width = Math.max(1, Math.round(width));
-  canvas.height = Math.max(1, Math.round(height));
-  const ctx = canvas.getContext("2d");
-  if (!ctx) throw new Error("no canvas");
-  ctx.fillStyle = "#fff";
-  ctx.fillRect(0, 0, canvas.width, canvas.height);
-  drawStrokes(ctx, strokes, 1);
-  return canvas.toDataURL("image/png");
-}
+// Drawn signatures are shared with the terminal's load hand-over: see ui/signature.ts.
+export { drawStrokes, signaturePng, type Stroke } from "../ui/signature";

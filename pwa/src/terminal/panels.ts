@@ -3,6 +3,7 @@
 import type { User } from "../api/types";
 import type { MessageKey } from "../i18n";
 import { h } from "../ui/dom";
+import { drawLoading } from "./loading";
 
 export type TerminalPanelId = "goods-in" | "loading";
 
@@ -14,5 +15,5 @@ export interface TerminalPanel {
 
 export const TERMINAL_PANELS: TerminalPanel[] = [
   { id: "goods-in", title: "terminal.tab.goodsIn", draw: (host) => host.replaceChildren(h("p", {}, "goods in")) },
-  { id: "loading", title: "terminal.tab.loading", draw: (host) => host.replaceChildren(h("p", {}, "loading")) },
+  { id: "loading", title: "terminal.tab.loading", draw: (host, user) => drawLoading(host, user) },
 ];

@@ -12,6 +12,7 @@ import { flagReason, handedLines, receiptFileName, routeTimes, stopName, stopTim
 import { newDraft, proofForm } from "../driver/proof";
 import { allStops, dismissChange, effectiveStatus, findStop, loadDriverDay, record, setRedraw, state } from "../driver/state";
 import type { DriverLine, DriverRoute, DriverStop, EventKind } from "../driver/types";
+import { unitCheck } from "../driver/unitcheck";
 import "../driver/driver.css";
 import { TEMPERATURE_CLASSES } from "../api/types";
 import { t } from "../i18n";
@@ -425,6 +426,7 @@ function stopScreen(route: DriverRoute, stop: DriverStop): HTMLElement {
           t("driver.receipt"),
         )
       : null,
+    pickup || finished ? null : unitCheck(route.plan_date, stop.job_key),
     navigationLinks(stop),
     h(
       "dl",
