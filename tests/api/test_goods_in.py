@@ -149,3 +149,14 @@ def test_terminal_staff_see_only_their_own_terminal(client, staff, planned, worl
     assert answer.status_code == 404
     _, driver = make_user(Role.DRIVER, "dora")
     assert client.get(f"{API}/expected?date={MONDAY}", headers=driver).status_code == 403
+
+
+def test_no_label_is_made_for_goods_that_never_arrived(client, staff, planned, world):
+    [supplier] = expected(client, staff)["suppliers"]
+    missing_milk = {f"Mjölk@{world.school.name}": 0}
+    assert client.post(f"{API}/receipts", json=receipt(supplier, missing_milk), headers=staff).status_code == 201
+    [route] = client.get(f"/api/v1/loading/routes?date={MONDAY}", headers=staff).json
+    listing = client.get(f"/api/v1/loading/routes/{route['id']}", headers=staff).json
+    points = {(c["temperature_class"], s["point_name"]) for c in listing["compartments"] for s in c["stops"]}
+    assert ("chilled", world.school.name) not in points and ("ambient", world.school.name) in points
+    assert ("chilled", world.care_home.name) in points

@@ -16,6 +16,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from types import SimpleNamespace
 from typing import Any, Protocol
 
 import sqlalchemy as sa
@@ -27,8 +28,10 @@ from samlast.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from samlast.extensions import db
 from samlast.i18n import Message, text
 from samlast.models import (
+    GoodsReceiptLine,
     LoadHandover,
     LoadScan,
+    OrderLine,
     OrderStatus,
     PackageUnit,
     Plan,
@@ -40,7 +43,7 @@ from samlast.models import (
     UnitKind,
     User,
 )
-from samlast.services import idempotency, images, planning
+from samlast.services import arrivals, idempotency, images, planning
 
 # --- The packing rule (pure) ----------------------------------------------------------------
 
@@ -128,21 +131,32 @@ def _same_load(a: Route | None, b: Route | None) -> bool:
     return a is not None and b is not None and (a.vehicle_id, a.trip) == (b.vehicle_id, b.trip)
 
 
+def _arrived(line: OrderLine, received: GoodsReceiptLine | None) -> SimpleNamespace:
+    """An order line as much of it as arrived at the terminal (all of it until goods in says otherwise)."""
+    share = arrivals.arrived_share(line.quantity, received)
+    return SimpleNamespace(
+        temperature_class=line.temperature_class, weight_kg=(line.weight_kg or 0) * share,
+        volume_m3=(line.volume_m3 or 0) * share, pallet_places=(line.pallet_places or 0) * share,
+    )  # fmt: skip
+
+
 def ensure_units(terminal_id: int, plan_date: date) -> None:
-    """Make (or move) the package units of the terminal's current plan of `plan_date`."""
+    """Make (or move) the package units of the terminal's current plan of `plan_date`, packed from
+    what arrived at the terminal (no label for goods goods in found missing)."""
     plan = _plan_of(terminal_id, plan_date)
     if plan is None:
         return
+    stops = [stop for route in plan.routes for stop in route.stops
+             if stop.kind == StopKind.DELIVERY and stop.delivery_point_id is not None]  # fmt: skip
+    received = arrivals.latest_lines(line.id for stop in stops for order in stop.orders for line in order.lines)
     wanted: dict[tuple[str, TemperatureClass, UnitKind, int], Stop] = {}
-    for route in plan.routes:
-        for stop in route.stops:
-            if stop.kind != StopKind.DELIVERY or stop.delivery_point_id is None:
-                continue
-            lines = [line for order in stop.orders if order.status == OrderStatus.OPEN for line in order.lines]
-            for temperature_class, counts in pack(lines).items():
-                for kind, count in counts.items():
-                    for number in range(1, count + 1):
-                        wanted[(stop.job_key, temperature_class, kind, number)] = stop
+    for stop in stops:
+        lines = [_arrived(line, received.get(line.id))
+                 for order in stop.orders if order.status == OrderStatus.OPEN for line in order.lines]  # fmt: skip
+        for temperature_class, counts in pack(line for line in lines if line.weight_kg or line.pallet_places).items():
+            for kind, count in counts.items():
+                for number in range(1, count + 1):
+                    wanted[(stop.job_key, temperature_class, kind, number)] = stop
     existing = {
         (unit.job_key, unit.temperature_class, unit.kind, unit.number): unit
         for unit in db.session.scalars(
@@ -153,26 +167,29 @@ def ensure_units(terminal_id: int, plan_date: date) -> None:
     }
     changed = False
     taken: set[str] = set()
-    for key, stop in wanted.items():
-        unit = existing.get(key)
-        if unit is None:
-            db.session.add(
-                PackageUnit(
-                    code=_new_code(taken), terminal_id=terminal_id, plan_date=plan_date, job_key=key[0],
-                    delivery_point_id=stop.delivery_point_id, temperature_class=key[1], kind=key[2],
-                    number=key[3], route=stop.route, stop=stop,
+    # No flush before the commit below: a code lookup would otherwise flush the new units early,
+    # outside the handling of two tablets making the same units at once.
+    with db.session.no_autoflush:
+        for key, stop in wanted.items():
+            unit = existing.get(key)
+            if unit is None:
+                db.session.add(
+                    PackageUnit(
+                        code=_new_code(taken), terminal_id=terminal_id, plan_date=plan_date, job_key=key[0],
+                        delivery_point_id=stop.delivery_point_id, temperature_class=key[1], kind=key[2],
+                        number=key[3], route=stop.route, stop=stop,
+                    )
                 )
-            )
-            changed = True
-        elif (unit.stop_id, unit.route_id) != (stop.id, stop.route_id) and (
-            unit.scan is None or _same_load(unit.scan.route, stop.route)
-        ):
-            unit.route, unit.stop = stop.route, stop
-            changed = True
-    for key, unit in existing.items():
-        if key not in wanted and unit.scan is None:
-            db.session.delete(unit)
-            changed = True
+                changed = True
+            elif (unit.stop_id, unit.route_id) != (stop.id, stop.route_id) and (
+                unit.scan is None or _same_load(unit.scan.route, stop.route)
+            ):
+                unit.route, unit.stop = stop.route, stop
+                changed = True
+        for key, unit in existing.items():
+            if key not in wanted and unit.scan is None:
+                db.session.delete(unit)
+                changed = True
     if changed:
         try:
             db.session.commit()

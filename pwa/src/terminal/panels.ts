@@ -2,7 +2,7 @@
 // later, e.g. when its data arrives or the outbox syncs); it gets the user and their terminal.
 import type { User } from "../api/types";
 import type { MessageKey } from "../i18n";
-import { h } from "../ui/dom";
+import { drawGoodsIn } from "./goods-in";
 import { drawLoading } from "./loading";
 
 export type TerminalPanelId = "goods-in" | "loading";
@@ -14,6 +14,6 @@ export interface TerminalPanel {
 }
 
 export const TERMINAL_PANELS: TerminalPanel[] = [
-  { id: "goods-in", title: "terminal.tab.goodsIn", draw: (host) => host.replaceChildren(h("p", {}, "goods in")) },
+  { id: "goods-in", title: "terminal.tab.goodsIn", draw: (host, user) => drawGoodsIn(host, user) },
   { id: "loading", title: "terminal.tab.loading", draw: (host, user) => drawLoading(host, user) },
 ];

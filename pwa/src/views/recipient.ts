@@ -13,7 +13,7 @@ import { pushPermission, subscribePush, type PushState } from "../recipient/push
 import { deliveryRecords, lineBoxes, type LineRecord } from "../recipient/lines";
 import { dismissNear, recipient, queuedConfirmation, refreshDeliveries, setDeliveries, setRecipientRedraw, startRecipient } from "../recipient/state";
 import { deliveryKey, type Delivery, type ExpectedLine, type HistoryRow } from "../recipient/types";
-import { dayLabel, empty, errorBox, errorMessage, linesByTemperature, loading, parkedAlert, savedCopyNote } from "../ui/components";
+import { dayLabel, empty, errorBox, errorMessage, formatNumber, linesByTemperature, loading, parkedAlert, savedCopyNote } from "../ui/components";
 import { h } from "../ui/dom";
 import type { View } from "./types";
 import { formatClock, formatDayTime } from "../util/time";
@@ -48,6 +48,31 @@ function clock(iso: string | null | undefined): string {
 function minutesLate(delivery: Delivery): number {
   if (!delivery.eta || !delivery.planned_arrival) return 0;
   return Math.round((Date.parse(delivery.eta) - Date.parse(delivery.planned_arrival)) / 60_000);
+}
+
+/** Lines goods in found short at the terminal: known before the truck leaves. */
+function missingFromSupplier(delivery: Delivery): HTMLElement | null {
+  const short = delivery.lines.filter(
+    (line) => line.terminal_quantity !== null && line.terminal_quantity !== undefined && line.terminal_quantity < line.quantity,
+  );
+  if (!short.length) return null;
+  return h(
+    "div",
+    { class: "alert alert-warn", role: "status", "data-testid": "missing-from-supplier" },
+    h("p", { class: "alert-title" }, t("kitchen.missingFromSupplier.title")),
+    h(
+      "ul",
+      {},
+      short.map((line) =>
+        h("li", {}, t("kitchen.missingFromSupplier.line", {
+          article: line.article,
+          missing: formatNumber(line.quantity - (line.terminal_quantity ?? 0)),
+          ordered: formatNumber(line.quantity),
+          unit: line.unit,
+        })),
+      ),
+    ),
+  );
 }
 
 function goods(lines: ExpectedLine[]): HTMLElement[] {
@@ -248,6 +273,7 @@ function deliveryCard(delivery: Delivery, showPoint: boolean): HTMLElement {
       statusChip(delivery),
     ),
     arrival(delivery),
+    delivery.confirmed ? null : missingFromSupplier(delivery),
     receipt(delivery),
     ...(delivery.confirmed
       ? [h("h4", { class: "goods-title" }, t("kitchen.receivedTitle")), h("div", { "data-testid": "received-lines" }, lineBoxes(deliveryRecords(delivery, true)))]
