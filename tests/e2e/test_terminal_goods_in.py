@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from tests.waiting import plan_day, wait_until
 
-from .conftest import PASSWORD, PHONE, Server, login, save_screenshot
+from .conftest import PASSWORD, PHONE, Server, login, save_readme_screenshot, save_screenshot
 from .test_terminal_loading import _line
 
 pytestmark = pytest.mark.e2e
@@ -137,4 +137,4 @@ def test_goods_in_at_tablet_size(new_page, goods_in_server):
     login(page, goods_in_server, "terminal-tove")
     page.get_by_test_id("receive-supplier").click()
     expect(page.get_by_test_id("goods-in-form")).to_be_visible()
-    save_screenshot(page, "terminal-goods-in-tablet.png")
+    save_readme_screenshot(page, "terminal-goods-in-tablet.png")
