@@ -55,6 +55,8 @@ MATRIX: dict[tuple[str, str], tuple[set, int | dict]] = {
     ("GET", "/api/v1/feedback/late-risks"): ({C}, 200),
     ("GET", "/api/v1/goods-in/expected"): ({C, T}, 200),
     ("POST", "/api/v1/goods-in/receipts"): ({C, T}, 422),
+    ("GET", "/api/v1/goods-in/suppliers"): ({C}, 200),
+    ("GET", "/api/v1/goods-in/suppliers.csv"): ({C}, 200),
     ("POST", "/api/v1/feedback/learn"): ({C}, 201),
     ("GET", "/api/v1/feedback/parameters"): ({C}, 200),
     ("POST", "/api/v1/feedback/points/<int:point_id>/reset"): ({C}, 201),

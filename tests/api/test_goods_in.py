@@ -160,3 +160,22 @@ def test_no_label_is_made_for_goods_that_never_arrived(client, staff, planned, w
     points = {(c["temperature_class"], s["point_name"]) for c in listing["compartments"] for s in c["stops"]}
     assert ("chilled", world.school.name) not in points and ("ambient", world.school.name) in points
     assert ("chilled", world.care_home.name) in points
+
+
+def test_supplier_follow_up_per_week_and_as_csv(client, staff, planned, world, coordinator):
+    [supplier] = expected(client, staff)["suppliers"]
+    body = receipt(supplier, {f"Mjölk@{world.school.name}": 10})
+    milk = next(i for i, line in enumerate(supplier["lines"]) if line["article"] == "Mjölk")
+    body["lines"][milk]["temperature_c"] = 11.5  # above +8: a temperature deviation whatever was chosen
+    assert client.post(f"{API}/receipts", json=body, headers=staff).status_code == 201
+    [row] = client.get(f"{API}/suppliers?from={MONDAY}&to={MONDAY}", headers=coordinator).json
+    assert (row["supplier"], row["week"], row["deliveries"]) == (world.wholesaler.name, "2026-V49", 1)
+    assert row["short_lines"] == 1 and row["temperature_deviations"] == 1
+    # 41 kg milk ordered, 10/40 of it arrived; the rest (pasta, the other kitchen's milk) all of it.
+    assert row["completeness"] == pytest.approx((41 * 0.25 + 50 + 41 + 50) / (41 + 50 + 41 + 50), abs=1e-4)
+    # Received on the server after the plan's first departure (the test runs after MONDAY): late.
+    assert row["on_time"] == 0
+    csv = client.get(f"{API}/suppliers.csv?from={MONDAY}&to={MONDAY}", headers=coordinator).get_data(as_text=True)
+    assert csv.startswith("\ufeffLeverantör;Vecka;Leveranser till terminalen;I tid")
+    assert f"{world.wholesaler.name};2026-V49;1;0;83,1;1;1" in csv
+    assert client.get(f"{API}/suppliers", headers=staff).status_code == 403

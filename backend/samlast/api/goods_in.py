@@ -3,17 +3,23 @@ a supplier's delivery received line by line."""
 
 from __future__ import annotations
 
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from samlast import clock
+from samlast.api.ranges import date_range
 from samlast.api.security import current_user, require_roles
+from samlast.i18n import text
+from samlast.i18n.web import request_locale
 from samlast.models import Role
 from samlast.schemas.goods_in import (
     ExpectedArrivalsSchema,
     ExpectedQuerySchema,
+    FollowUpQuerySchema,
     GoodsReceiptInputSchema,
     GoodsReceiptResultSchema,
+    SupplierFollowUpSchema,
 )
 from samlast.services import goods_in
 
@@ -41,3 +47,32 @@ class Receipts(MethodView):
         the supplier driver's name and signature (the hand-over). Idempotent by client_id."""
         answer, replay = goods_in.receive(current_user(), data)
         return (answer, 200) if replay else answer
+
+
+@blp.route("/suppliers")
+class SupplierFollowUp(MethodView):
+    @require_roles(Role.COORDINATOR)
+    @blp.arguments(FollowUpQuerySchema, location="query")
+    @blp.response(200, SupplierFollowUpSchema(many=True))
+    def get(self, args):
+        """Per supplier and ISO week: on time at the terminal, completeness, short lines and
+        temperature deviations (default: the last 8 weeks)."""
+        start, end = date_range(args, 56, past=True)
+        return goods_in.supplier_follow_up(start, end)
+
+
+@blp.route("/suppliers.csv")
+class SupplierFollowUpCsv(MethodView):
+    @require_roles(Role.COORDINATOR)
+    @blp.arguments(FollowUpQuerySchema, location="query")
+    @blp.response(200, description="CSV export", content_type="text/csv")
+    def get(self, args):
+        """The supplier follow-up for Excel in the reader's language."""
+        start, end = date_range(args, 56, past=True)
+        locale = request_locale()
+        filename = text("csv.suppliers.filename", {"start": start.isoformat(), "end": end.isoformat()}, locale)
+        return Response(
+            goods_in.supplier_follow_up_csv(goods_in.supplier_follow_up(start, end), locale),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )

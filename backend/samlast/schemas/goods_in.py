@@ -71,6 +71,22 @@ class GoodsReceiptInputSchema(BaseSchema):
     lines = fields.List(fields.Nested(GoodsInLineInputSchema), required=True, validate=validate.Length(min=1, max=500))
 
 
+class FollowUpQuerySchema(BaseSchema):
+    from_ = fields.Date(data_key="from", attribute="from", validate=DATE_RANGE)
+    to = fields.Date(validate=DATE_RANGE)
+
+
+class SupplierFollowUpSchema(ResponseSchema):
+    supplier_id = fields.Integer()
+    supplier = fields.String()
+    week = fields.String(metadata={"description": "ISO week, e.g. 2026-V49"})
+    deliveries = fields.Integer()
+    on_time = fields.Integer(metadata={"description": "Received before the day's first route left the terminal"})
+    completeness = fields.Float(metadata={"description": "Share of the ordered weight that arrived, 0-1"})
+    short_lines = fields.Integer()
+    temperature_deviations = fields.Integer()
+
+
 class GoodsReceiptResultSchema(ResponseSchema):
     receipt_id = fields.Integer()
     client_id = fields.String()

@@ -301,3 +301,68 @@ def _correct_loads(
         if all(values["kg"] <= SHORT_TOLERANCE and values["pallets"] <= SHORT_TOLERANCE for values in load.values()):
             emptied.append(point_id)
     return corrected, emptied
+
+
+# --- Supplier follow-up ---------------------------------------------------------------------
+
+FOLLOW_UP_COLUMNS = ("supplier", "week", "deliveries", "on_time", "completeness", "short_lines",
+                     "temperature_deviations")  # fmt: skip
+
+
+def _first_departure(terminal_id: int, day: date):
+    """When the day's first route leaves the terminal: a supplier is on time if goods in received
+    its delivery before that (None while the day is not planned)."""
+    plan = planning.current_plan(terminal_id, day)
+    starts = [route.planned_start for route in plan.routes] if plan else []
+    return min(starts) if starts else None
+
+
+def supplier_follow_up(start: date, end: date) -> list[dict[str, Any]]:
+    """Per supplier and ISO week: deliveries received, how many before the first route left,
+    the share of the ordered weight that arrived, short lines and temperature deviations."""
+    receipts = db.session.scalars(
+        sa.select(GoodsReceipt).where(GoodsReceipt.plan_date >= start, GoodsReceipt.plan_date <= end)
+        .options(selectinload(GoodsReceipt.lines).selectinload(GoodsReceiptLine.order_line),
+                 selectinload(GoodsReceipt.supplier))
+        .order_by(GoodsReceipt.plan_date, GoodsReceipt.id)
+    ).all()  # fmt: skip
+    # A later record for the same supplier and day corrects the earlier one: the latest counts.
+    latest = {(r.terminal_id, r.supplier_id, r.plan_date): r for r in receipts}
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for (terminal_id, _, day), receipt in sorted(latest.items(), key=lambda item: (item[1].supplier.name, item[0][2])):
+        year, week, _ = day.isocalendar()
+        key = (receipt.supplier.name, f"{year}-V{week:02d}")
+        row = rows.setdefault(key, {"supplier_id": receipt.supplier_id, "supplier": key[0], "week": key[1],
+                                    "deliveries": 0, "on_time": 0, "ordered_kg": 0.0, "arrived_kg": 0.0,
+                                    "short_lines": 0, "temperature_deviations": 0})  # fmt: skip
+        row["deliveries"] += 1
+        departure = _first_departure(terminal_id, day)
+        received = receipt.received_at if receipt.received_at.tzinfo else receipt.received_at.replace(tzinfo=UTC)
+        if departure is not None and received <= (departure if departure.tzinfo else departure.replace(tzinfo=UTC)):
+            row["on_time"] += 1
+        for line in receipt.lines:
+            weight = line.order_line.weight_kg if line.order_line else 0.0
+            row["ordered_kg"] += weight
+            row["arrived_kg"] += weight * arrivals.arrived_share(line.ordered_quantity, line)
+            row["short_lines"] += line.received_quantity < line.ordered_quantity - SHORT_TOLERANCE
+            row["temperature_deviations"] += line.deviation == GoodsInDeviation.WRONG_TEMPERATURE
+    result = []
+    for row in rows.values():
+        ordered = row.pop("ordered_kg")
+        arrived = row.pop("arrived_kg")
+        row["completeness"] = round(arrived / ordered, 4) if ordered else 1.0
+        result.append(row)
+    return result
+
+
+def supplier_follow_up_csv(rows: list[dict[str, Any]], locale: str) -> str:
+    """The follow-up for Excel in the reader's language (see services.people_csv)."""
+    from samlast.services import people_csv
+
+    def cell(column: str, row: dict[str, Any]) -> Any:
+        if column == "completeness":
+            return people_csv.number(round(row[column] * 100, 1), locale)
+        return row[column] if column in ("supplier", "week") else people_csv.number(row[column], locale)
+
+    return people_csv.write([f"csv.suppliers.{column}" for column in FOLLOW_UP_COLUMNS],
+                            ([cell(column, row) for column in FOLLOW_UP_COLUMNS] for row in rows), locale)  # fmt: skip
