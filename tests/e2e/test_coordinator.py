@@ -636,3 +636,17 @@ def test_the_change_log_lists_who_changed_what_and_exports_it(office, coord_serv
         page.get_by_test_id("audit-csv").click()
     saved = download.value.path().read_bytes()
     assert saved.startswith(b"\xef\xbb\xbf") and renamed.encode() in saved
+
+
+def test_the_suppliers_list_offers_their_deliveries_to_the_terminal_as_csv(office, coord_server):
+    page = office
+    login(page, coord_server, "coord")
+    page.get_by_test_id("tab-lists").click()
+    page.get_by_test_id("list-tab-suppliers").click()
+    panel = page.get_by_test_id("supplier-follow-up")
+    expect(panel).to_contain_text("Leverantörernas inleveranser")
+    with page.expect_download() as download:
+        panel.get_by_test_id("supplier-follow-up-csv").click()
+    assert download.value.suggested_filename == "leverantorsuppfoljning.csv"
+    saved = download.value.path().read_bytes().decode("utf-8-sig")
+    assert saved.startswith("Leverantör;Vecka;Leveranser till terminalen;I tid (före första turens avgång)")

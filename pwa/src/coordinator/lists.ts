@@ -406,6 +406,28 @@ function importPanel(): HTMLElement | null {
   );
 }
 
+/** Under the suppliers: how each delivered to the terminal, per week (goods in), as CSV for Excel. */
+function supplierFollowUpPanel(): HTMLElement {
+  const note = h("p", { class: "muted", "aria-live": "polite" });
+  const exportCsv = async () => {
+    note.textContent = "";
+    try {
+      await downloadFile("/goods-in/suppliers.csv", t("coordinator.suppliers.followUpFile"));
+    } catch (error) {
+      note.textContent = errorMessage(error);
+    }
+  };
+  return h(
+    "section",
+    { class: "card cimport", "data-testid": "supplier-follow-up" },
+    h("h3", {}, t("coordinator.suppliers.followUp")),
+    h("p", {}, t("coordinator.suppliers.followUpHint")),
+    h("button", { type: "button", class: "button button-secondary", "data-testid": "supplier-follow-up-csv", onclick: () => void exportCsv() },
+      t("coordinator.suppliers.followUpCsv")),
+    note,
+  );
+}
+
 /** The change log is kept by the server and cannot be edited; it can be taken out as CSV for Excel. */
 function auditPanel(): HTMLElement {
   const note = h("p", { class: "muted", "aria-live": "polite" });
@@ -508,6 +530,7 @@ function draw(): void {
       subTabs(),
       // The import above the list, so the table has the page's whole width (statuses never cut off).
       importPanel(),
+      state.kind === "suppliers" ? supplierFollowUpPanel() : null,
       searchForm(),
       h("div", { class: "list-slot" }),
     ),
