@@ -54,6 +54,9 @@ MATRIX: dict[tuple[str, str], tuple[set, int | dict]] = {
     ("POST", "/api/v1/deviations/<int:deviation_id>/reopen"): ({C}, 404),
     ("GET", "/api/v1/feedback/late-risks"): ({C}, 200),
     ("GET", "/api/v1/goods-in/expected"): ({C, T}, 200),
+    ("GET", "/api/v1/order-lines/<int:order_line_id>/timeline"): ({C, R}, 404),
+    ("GET", "/api/v1/order-lines/<int:order_line_id>/timeline.csv"): ({C, R}, 404),
+    ("GET", "/api/v1/order-lines/<int:order_line_id>/timeline.pdf"): ({C, R}, 404),
     ("POST", "/api/v1/goods-in/receipts"): ({C, T}, 422),
     ("GET", "/api/v1/goods-in/suppliers"): ({C}, 200),
     ("GET", "/api/v1/goods-in/suppliers.csv"): ({C}, 200),
@@ -257,6 +260,7 @@ def probe_path(rule: str, ids: dict) -> str:
         "report_id": "missing",
         "job_id": "missing",
         "advice_id": "missing",
+        "order_line_id": MISSING,
     }
     path = rule.replace("<any(delivery_points, suppliers, vehicles, orders):kind>", "orders")
     for name, value in values.items():

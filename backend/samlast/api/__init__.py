@@ -33,6 +33,7 @@ def init_api(app: Flask) -> Api:
         producer,
         push,
         recipient,
+        timeline,
     )
 
     api = SamlastApi(
@@ -63,6 +64,7 @@ def init_api(app: Flask) -> Api:
     api.register_blueprint(recipient.blp)
     api.register_blueprint(deviations.blp)
     api.register_blueprint(goods_in.blp)
+    api.register_blueprint(timeline.blp)
     api.register_blueprint(push.blp)
     for blp in producer.blueprints():
         api.register_blueprint(blp)

@@ -79,7 +79,7 @@ CSV_FIGURES = tuple(key for key in FIGURE_KEYS if key not in ("buildings", "fall
 
 
 @cache
-def _fonts() -> None:
+def register_fonts() -> None:
     """Embed Bitstream Vera (shipped with reportlab): the PDF looks the same on every reader
     and has the glyphs Swedish numbers need (å ä ö, no-break space, minus sign, en dash)."""
     folder = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
@@ -90,7 +90,7 @@ def _fonts() -> None:
 
 @cache
 def _glyphs() -> frozenset[int]:
-    _fonts()
+    register_fonts()
     return frozenset(pdfmetrics.getFont(FONT).face.charToGlyph)
 
 
@@ -108,7 +108,7 @@ def _style(name: str, size: float, *, bold: bool = False, leading: float | None 
 
 @cache
 def _styles() -> dict[str, ParagraphStyle]:
-    _fonts()
+    register_fonts()
     return {
         "title": _style("title", 19, bold=True, leading=23, spaceAfter=2 * mm),
         "subtitle": _style("subtitle", 12, leading=15, spaceAfter=3 * mm, textColor=MUTED),
@@ -857,7 +857,7 @@ def _assumptions(result: dict, locale: str) -> list[Any]:
 
 def report_pdf(name: str, result: dict[str, Any], locale: str = DEFAULT_LOCALE) -> bytes:
     """The council's PDF of a finished report, in `locale` ("sv" or "en")."""
-    _fonts()
+    register_fonts()
     horizon = result["horizon"]
     footer = text("impact.pdf.footer", {"name": name, "start": horizon["start"], "end": horizon["end"]}, locale)
 
