@@ -321,6 +321,11 @@ def test_kitchen_sees_what_was_left_then_what_it_received_each_side_as_reported(
     expect(box.get_by_test_id("driver-side")).to_have_text("Föraren: Skadad")
     expect(box.get_by_test_id("kitchen-side")).to_have_text("Köket: –")
     expect(box.get_by_test_id("line-mismatch")).to_have_count(0)
+    # The line's way from the supplier opens as a PDF.
+    with page.expect_response(lambda r: "/timeline.pdf" in r.url) as answer, page.context.expect_page() as opened:
+        box.get_by_test_id("line-follow").click()
+    assert answer.value.status == 200 and answer.value.headers["content-type"] == "application/pdf"
+    opened.value.close()
     page.get_by_test_id("confirmed").evaluate(
         "(el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 150)"
     )

@@ -4,7 +4,8 @@
 // the history.
 import type { TemperatureClass } from "../api/types";
 import { t } from "../i18n";
-import { byTemperature } from "../ui/components";
+import { openPdf } from "../data/download";
+import { byTemperature, errorMessage } from "../ui/components";
 import { disagrees, quantityGrid, sides } from "../ui/deviation";
 import { h } from "../ui/dom";
 import type { Delivery } from "./types";
@@ -24,6 +25,24 @@ export interface LineRecord {
   kitchenNote: string;
   /** False before the kitchen has confirmed: its side is not shown yet. */
   kitchenKnown: boolean;
+  /** The order line, when known: its way from the supplier can be opened (a PDF). */
+  orderLineId?: number;
+}
+
+function followButton(orderLineId: number): HTMLElement {
+  const note = h("span", { class: "muted", "aria-live": "polite" });
+  const open = () => {
+    note.textContent = "";
+    openPdf(`/order-lines/${orderLineId}/timeline.pdf`, `samlast-vag-${orderLineId}.pdf`).catch((error: unknown) => {
+      note.textContent = errorMessage(error);
+    });
+  };
+  return h(
+    "p",
+    { class: "line-follow" },
+    h("button", { type: "button", class: "button button-small button-secondary", "data-testid": "line-follow", onclick: open }, t("kitchen.line.follow")),
+    note,
+  );
 }
 
 export function lineBox(line: LineRecord): HTMLElement {
@@ -38,6 +57,7 @@ export function lineBox(line: LineRecord): HTMLElement {
     mismatch ? h("p", { class: "dev-mismatch", "data-testid": "line-mismatch" }, t("deviation.code.receipt_mismatch")) : null,
     line.driverNote ? h("p", { class: "dev-note" }, t("kitchen.line.driverNote", { note: line.driverNote })) : null,
     line.kitchenKnown && line.kitchenNote ? h("p", { class: "dev-note" }, t("deviation.kitchen_note", { note: line.kitchenNote })) : null,
+    line.kitchenKnown && line.orderLineId !== undefined ? followButton(line.orderLineId) : null,
   );
 }
 
@@ -65,5 +85,6 @@ export function deliveryRecords(delivery: Delivery, kitchenKnown: boolean): Line
     driverNote: line.driver_note,
     kitchenNote: kitchenKnown ? line.kitchen_note : "",
     kitchenKnown,
+    orderLineId: line.order_line_id,
   }));
 }
