@@ -131,6 +131,14 @@ def test_goods_in_offline_then_labels_scan_and_the_kitchen_sees_the_shortage(new
     expect(missing).to_contain_text("Mjölk 1,5 %: 30 av 40 liter kom inte till terminalen och följer inte med.")
     save_screenshot(kitchen, "kitchen-missing-from-supplier-tablet.png")
 
+    # The coordinator has it to handle, as found at goods in, and can follow the line.
+    office = new_page({"width": 1280, "height": 900})
+    login(office, server, "coord")
+    described = office.get_by_test_id("deviation-description")
+    expect(described).to_have_text(
+        "Mjölk 1,5 %: Saknas från leverantören. Beställt 40 liter, kom till terminalen 10 liter.")
+    expect(office.get_by_test_id("deviation-follow")).to_have_text("Varans väg (PDF)")
+
 
 def test_goods_in_at_tablet_size(new_page, goods_in_server):
     page = new_page(TABLET)

@@ -44,6 +44,8 @@ class DeviationSchema(ResponseSchema):
     ordered = fields.Float(allow_none=True)
     delivered = fields.Float(allow_none=True, metadata={"description": "Left by the driver; null: no proof"})
     received = fields.Float(allow_none=True, metadata={"description": "Received by the kitchen"})
+    found_at_terminal = fields.Boolean(metadata={"description": "Found at goods in, before any truck left"})
+    terminal_quantity = fields.Float(allow_none=True, metadata={"description": "Arrived from the supplier"})
     driver_code = fields.String(allow_none=True, metadata={"description": "As the driver reported it"})
     kitchen_code = fields.String(allow_none=True, metadata={"description": "As the kitchen reported it"})
     note = fields.String(metadata={"description": "The kitchen's note on the line"})

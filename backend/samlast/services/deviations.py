@@ -178,6 +178,8 @@ def view(deviation: Deviation, locale: str = DEFAULT_LOCALE) -> dict[str, Any]:
         "ordered": deviation.ordered_quantity,
         "delivered": deviation.delivered_quantity,
         "received": deviation.received_quantity,
+        "found_at_terminal": deviation.goods_receipt_id is not None,
+        "terminal_quantity": deviation.terminal_quantity,
         "driver_code": deviation.driver_code,
         "kitchen_code": deviation.kitchen_code,
         "note": deviation.note,

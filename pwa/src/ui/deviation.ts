@@ -3,6 +3,7 @@
 // the line's own box. The coordinator's list is built from the stored facts in the reader's
 // language; "mark as handled" asks how it was handled, and can be undone.
 import { ApiError } from "../api/client";
+import { openPdf } from "../data/download";
 import type { ApiSchema } from "../api/types";
 import { hasKey, t } from "../i18n";
 import { formatDateTime } from "../util/time";
@@ -107,7 +108,25 @@ function itemState(id: number): ItemState {
   return found;
 }
 
+function followLine(orderLineId: number): HTMLElement {
+  const note = h("span", { class: "muted", "aria-live": "polite" });
+  const open = () => {
+    note.textContent = "";
+    openPdf(`/order-lines/${orderLineId}/timeline.pdf`, `samlast-vag-${orderLineId}.pdf`).catch((error: unknown) => {
+      note.textContent = errorMessage(error);
+    });
+  };
+  return h("p", { class: "dev-follow" },
+    h("button", { type: "button", class: "button button-small button-secondary", "data-testid": "deviation-follow", onclick: open }, t("kitchen.line.follow")),
+    note);
+}
+
 function facts(deviation: DeviationRecord): HTMLElement[] {
+  if (deviation.found_at_terminal) {
+    // Found at goods in: the supplier's side, no driver or kitchen yet.
+    return [h("p", { class: "dev-title" }, h("strong", {}, deviation.article), ` – ${deviation.code_text}`),
+      h("p", { "data-testid": "deviation-description" }, deviation.description)];
+  }
   if (!deviation.structured) {
     // An old row: only the sentence the server stored then.
     return [h("p", { class: "dev-title" }, deviation.code_text), h("p", { class: "dev-legacy" }, deviation.description)];
@@ -152,6 +171,7 @@ function head(deviation: DeviationRecord): HTMLElement[] {
     reported
       ? h("p", { class: "dev-reported" }, t("deviation.reportedBy", { name: reported.name || t("deviation.noName"), account: reported.account, time: formatDateTime(reported.at) }))
       : null,
+    deviation.order_line_id ? followLine(deviation.order_line_id) : null,
   ].filter((part): part is HTMLElement => part !== null);
 }
 
