@@ -60,10 +60,18 @@ def upgrade():
     with op.batch_alter_table('goods_receipt_line', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_goods_receipt_line_order_line_id'), ['order_line_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_goods_receipt_line_receipt_id'), ['receipt_id'], unique=False)
+    # On SQLite the batch copies the table, which checks every old row's keys again: a database
+    # with an old dangling reference (kept by SQLite before keys were enforced) would stop the
+    # upgrade. The copy is made with the checks off (outside a transaction, where SQLite honours it).
+    sqlite = op.get_bind().dialect.name == 'sqlite'
+    if sqlite:
+        op.execute('PRAGMA foreign_keys=OFF')
     with op.batch_alter_table('deviation', schema=None) as batch_op:
         batch_op.add_column(sa.Column('goods_receipt_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('terminal_quantity', sa.Double(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_deviation_goods_receipt_id_goods_receipt'), 'goods_receipt', ['goods_receipt_id'], ['id'], ondelete='CASCADE')
+    if sqlite:
+        op.execute('PRAGMA foreign_keys=ON')
 
 
 def downgrade():

@@ -40,7 +40,9 @@ interface Draft {
 let openSupplier: number | null = null;
 let drafts = new Map<number, Draft>();
 let driverName = "";
-let flash: string | null = null;
+/** "Saved" after a receipt: shown for a while, through the redraws the outbox's news cause. */
+let flash: { text: string; until: number } | null = null;
+const FLASH_MS = 15_000;
 let listening = false;
 let redrawOpen: (() => void) | null = null;
 
@@ -81,8 +83,11 @@ async function drawList(host: HTMLElement, user: User): Promise<void> {
   }
   const title = h("h2", { class: "section-title" }, t("goodsIn.title"));
   const parts: (HTMLElement | null)[] = [title, savedCopyNote(loaded.savedAt)];
-  if (flash) parts.push(h("p", { class: "alert alert-ok", role: "status", "data-testid": "goods-in-flash" }, flash));
-  flash = null;
+  if (flash && Date.now() < flash.until) {
+    parts.push(h("p", { class: "alert alert-ok", role: "status", "data-testid": "goods-in-flash" }, flash.text));
+  } else {
+    flash = null;
+  }
   for (const record of records.filter((r) => r.setAside)) {
     parts.push(
       parkedAlert(
@@ -130,6 +135,7 @@ function supplierCard(host: HTMLElement, user: User, supplier: Supplier, waiting
             "data-testid": "receive-supplier",
             onclick: () => {
               openSupplier = supplier.supplier_id;
+              flash = null;
               drafts = new Map();
               driverName = "";
               drawForm(host, user, supplier);
@@ -259,7 +265,7 @@ function drawForm(host: HTMLElement, user: User, supplier: Supplier, errors = ne
       signature, note: "", recorded_at: nowWithOffset(), lines,
     };
     await outbox.add(user.id, { stream: stream(supplier.supplier_id), path: "/goods-in/receipts", body, label: t("goodsIn.outboxLabel", { supplier: supplier.supplier_name }) });
-    flash = t("goodsIn.saved", { supplier: supplier.supplier_name });
+    flash = { text: t("goodsIn.saved", { supplier: supplier.supplier_name }), until: Date.now() + FLASH_MS };
     openSupplier = null;
     drafts = new Map();
     driverName = "";
