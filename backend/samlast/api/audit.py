@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app
+from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from samlast.api.crud import _TOTAL_DOC, TOTAL_HEADER
+from samlast.api.downloads import file_response
 from samlast.api.security import COORDINATOR, require_roles
 from samlast.i18n import text
 from samlast.i18n.web import request_locale
@@ -44,8 +45,6 @@ class AuditCsv(MethodView):
         timezone = current_app.config["TIMEZONE"]
         locale = request_locale()
         rows = audit.entries(args, timezone, limit=args["limit"])
-        return Response(
-            audit.entries_csv(rows, locale, timezone),
-            mimetype="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="{text("csv.audit.filename", None, locale)}"'},
+        return file_response(
+            audit.entries_csv(rows, locale, timezone), "text/csv", text("csv.audit.filename", None, locale)
         )

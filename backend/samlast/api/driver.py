@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from samlast import clock
+from samlast.api.downloads import file_response
 from samlast.api.security import current_user, require_roles
 from samlast.models import Role
 from samlast.schemas.driver import (
@@ -87,11 +87,7 @@ class ProofReceipt(MethodView):
     @blp.response(200, description="The PDF receipt", content_type="application/pdf")
     def get(self, proof_id):
         proof = delivery.proof_visible(current_user(), proof_id)
-        return Response(
-            receipts.receipt_pdf(proof),
-            mimetype="application/pdf",
-            headers={"Content-Disposition": f'inline; filename="kvitto-{proof.id}.pdf"'},
-        )
+        return file_response(receipts.receipt_pdf(proof), "application/pdf", f"kvitto-{proof.id}.pdf", inline=True)
 
 
 @blp.route("/driver-events/flagged")

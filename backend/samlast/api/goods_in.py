@@ -3,11 +3,11 @@ a supplier's delivery received line by line."""
 
 from __future__ import annotations
 
-from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from samlast import clock
+from samlast.api.downloads import file_response
 from samlast.api.ranges import date_range
 from samlast.api.security import current_user, require_roles
 from samlast.i18n import text
@@ -71,8 +71,6 @@ class SupplierFollowUpCsv(MethodView):
         start, end = date_range(args, 56, past=True)
         locale = request_locale()
         filename = text("csv.suppliers.filename", {"start": start.isoformat(), "end": end.isoformat()}, locale)
-        return Response(
-            goods_in.supplier_follow_up_csv(goods_in.supplier_follow_up(start, end), locale),
-            mimetype="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        return file_response(
+            goods_in.supplier_follow_up_csv(goods_in.supplier_follow_up(start, end), locale), "text/csv", filename
         )

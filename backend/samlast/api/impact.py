@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from samlast.api.downloads import file_response
 from samlast.api.security import COORDINATOR, current_user, require_roles
 from samlast.i18n import text
 from samlast.i18n.web import request_locale
@@ -36,10 +36,7 @@ class ImpactReports(MethodView):
     def post(self, data):
         """Start an analysis of the orders between two dates; answers at once with the report."""
         terminal = terminal_or_default(data.get("terminal_id"))
-        parameters = {
-            k: data.get(k)
-            for k in ("time_limit_s", "shapley_time_limit_s", "shapley", "primary_pattern")
-        }
+        parameters = {k: data.get(k) for k in ("time_limit_s", "shapley_time_limit_s", "shapley", "primary_pattern")}
         report = impact.create_report(
             terminal,
             data["date_from"],
@@ -74,28 +71,32 @@ def _file_name(report: ImpactReport, locale: str) -> str:
 @blp.route("/reports/<report_id>/report.pdf")
 class ImpactReportPdf(MethodView):
     @require_roles(*COORDINATOR)
-    @blp.response(200, description="The report as PDF for the council, in the Accept-Language's language",
-                  content_type="application/pdf")
+    @blp.response(
+        200,
+        description="The report as PDF for the council, in the Accept-Language's language",
+        content_type="application/pdf",
+    )
     def get(self, report_id):
         report = impact.finished_report(report_id)
         locale = request_locale()
-        return Response(
+        return file_response(
             impact_export.report_pdf(report.name or report.id, report.result, locale),
-            mimetype="application/pdf",
-            headers={"Content-Disposition": f'attachment; filename="{_file_name(report, locale)}.pdf"'},
+            "application/pdf",
+            f"{_file_name(report, locale)}.pdf",
         )
 
 
 @blp.route("/reports/<report_id>/report.csv")
 class ImpactReportCsv(MethodView):
     @require_roles(*COORDINATOR)
-    @blp.response(200, description="Every headline figure as CSV (Swedish: semicolons, decimal commas)",
-                  content_type="text/csv")
+    @blp.response(
+        200, description="Every headline figure as CSV (Swedish: semicolons, decimal commas)", content_type="text/csv"
+    )
     def get(self, report_id):
         report = impact.finished_report(report_id)
         locale = request_locale()
-        return Response(
+        return file_response(
             impact_export.report_csv(report.result, locale, report.name or ""),
-            content_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{_file_name(report, locale)}.csv"'},
+            "text/csv; charset=utf-8",
+            f"{_file_name(report, locale)}.csv",
         )

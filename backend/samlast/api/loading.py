@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from samlast import clock
+from samlast.api.downloads import file_response
 from samlast.api.security import current_user, require_roles
 from samlast.i18n.web import request_locale
 from samlast.models import Role
@@ -61,11 +61,11 @@ class Labels(MethodView):
     def get(self, args, route_id):
         route, route_labels = loading.labels_of(current_user(), route_id)
         name = f"etiketter-{route.plan.plan_date.isoformat()}-{route.vehicle.name}-{route.trip + 1}-{args['format']}"
-        safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in name)
-        return Response(
+        return file_response(
             labels.labels_pdf(route_labels, args["format"], request_locale(), title=name),
-            mimetype="application/pdf",
-            headers={"Content-Disposition": f'inline; filename="{safe}.pdf"'},
+            "application/pdf",
+            f"{name}.pdf",
+            inline=True,
         )
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app
+from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from samlast.api.downloads import file_response
 from samlast.api.ranges import date_range
 from samlast.api.security import current_user, require_roles
 from samlast.i18n import text
@@ -76,8 +77,4 @@ class RecipientHistoryCsv(MethodView):
         rows = recipient.history(current_user(), start, end, args.get("delivery_point_id"))
         locale = request_locale()
         filename = text("csv.history.filename", {"start": start.isoformat(), "end": end.isoformat()}, locale)
-        return Response(
-            recipient.history_csv(rows, locale, current_app.config["TIMEZONE"]),
-            mimetype="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-        )
+        return file_response(recipient.history_csv(rows, locale, current_app.config["TIMEZONE"]), "text/csv", filename)

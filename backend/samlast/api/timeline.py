@@ -3,10 +3,11 @@ kitchen staff: their own points' lines), as JSON, CSV and PDF."""
 
 from __future__ import annotations
 
-from flask import Response, current_app
+from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from samlast.api.downloads import file_response
 from samlast.api.security import current_user, require_roles
 from samlast.i18n import text
 from samlast.i18n.web import request_locale
@@ -41,8 +42,7 @@ class TimelineCsv(MethodView):
         body = timeline.timeline_csv(data, locale, current_app.config["TIMEZONE"],
                                      lambda step: timeline.describe(step, locale))  # fmt: skip
         filename = text("csv.timeline.filename", {"id": order_line_id}, locale)
-        disposition = f'attachment; filename="{filename}"'
-        return Response(body, mimetype="text/csv", headers={"Content-Disposition": disposition})
+        return file_response(body, "text/csv", filename)
 
 
 @blp.route("/<int:order_line_id>/timeline.pdf")
@@ -53,5 +53,4 @@ class TimelinePdf(MethodView):
         """The timeline on paper, in the reader's language."""
         data = timeline.timeline(current_user(), order_line_id)
         pdf = timeline.timeline_pdf(data, request_locale(), current_app.config["TIMEZONE"])
-        return Response(pdf, mimetype="application/pdf",
-                        headers={"Content-Disposition": f'inline; filename="samlast-vag-{order_line_id}.pdf"'})
+        return file_response(pdf, "application/pdf", f"samlast-vag-{order_line_id}.pdf", inline=True)
