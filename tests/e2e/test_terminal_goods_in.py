@@ -52,6 +52,16 @@ def goods_in_server(server_copy) -> Server:
     return own
 
 
+def _png() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (640, 480), (180, 120, 60)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 def _draw(page, test_id: str) -> None:
     canvas = page.get_by_test_id(test_id)
     canvas.scroll_into_view_if_needed()
@@ -84,11 +94,24 @@ def test_goods_in_offline_then_labels_scan_and_the_kitchen_sees_the_shortage(new
     page.get_by_test_id("goods-in-save").click()
     expect(page.get_by_test_id("goods-in-errors")).to_have_text("3 uppgifter behöver rättas; inget är sparat.")
     milk = page.locator("[data-testid=goods-in-line][data-article='Mjölk 1,5 %']")
+    expect(page.locator(".field-error:visible")).to_have_count(3)
+    milk.get_by_test_id("received-quantity").fill("tio")
     milk.get_by_test_id("received-quantity").fill("10")
     milk.get_by_test_id("temperature").fill("4,5")
+    # An error answered goes away at once, each in its own field.
+    expect(milk.locator(".field-error:visible")).to_have_count(0)
+    expect(milk.get_by_test_id("temperature")).to_have_attribute("aria-invalid", "false")
     milk.get_by_test_id("deviation").select_option("short")
+    # The photo control speaks the app's language (no browser "Välj fil"), and shows the picture.
+    photo_button = milk.locator("label[for$='-photo']")
+    expect(photo_button).to_have_text("Ta foto")
+    milk.get_by_test_id("deviation-photo").set_input_files(
+        {"name": "kartong.png", "mimeType": "image/png", "buffer": _png()})
+    expect(milk.get_by_test_id("deviation-photo-taken")).to_be_visible()
+    expect(photo_button).to_have_text("Ta nytt foto")
     page.get_by_test_id("supplier-driver").fill("Sune Leverantör")
     _draw(page, "goods-in-signature")
+    expect(page.locator(".field-error:visible")).to_have_count(0)
     save_screenshot(page, "terminal-goods-in-phone.png")
     page.get_by_test_id("goods-in-save").click()
     expect(page.get_by_test_id("goods-in-flash")).to_contain_text("Inleveransen från")

@@ -121,8 +121,42 @@ def test_missing_key_raises_instead_of_showing_a_code():
 
 @pytest.mark.parametrize(
     "header,locale",
-    [(None, "sv"), ("", "sv"), ("en", "en"), ("en-GB,en;q=0.9", "en"), ("de-DE,en;q=0.5", "en"),
-     ("sv-SE,sv;q=0.9,en;q=0.8", "sv"), ("fr", "sv"), ("en;q=0.2,sv;q=0.8", "sv"), ("en;q=x", "sv")],
+    [
+        (None, "sv"),
+        ("", "sv"),
+        ("en", "en"),
+        ("en-GB,en;q=0.9", "en"),
+        ("de-DE,en;q=0.5", "en"),
+        ("sv-SE,sv;q=0.9,en;q=0.8", "sv"),
+        ("fr", "sv"),
+        ("en;q=0.2,sv;q=0.8", "sv"),
+        ("en;q=x", "sv"),
+    ],
 )
 def test_locale_negotiation(header, locale):
     assert best_locale(header) == locale
+
+
+def test_a_count_of_one_reads_in_the_singular():
+    assert text("goodsIn.lines", {"n": 1}) == "1 rad"
+    assert text("goodsIn.lines", {"n": 2}) == "2 rader"
+    assert text("goodsIn.lines", {"n": 1}, "en") == "1 line"
+    assert text("kitchen.coming", {"n": 1}) == "Det här kommer (1 rad)"
+    assert text("field.goods_in_lines_missing", {"count": 1}, "en").startswith("1 ordered line is missing")
+    one_row = Message("import.failed", errors=Message("import.errorCount", n=1), rows=Message("import.rowCount", n=1))
+    assert one_row.render("sv") == "1 fel på 1 rad; inget lästes in."
+    assert one_row.render("en") == "1 error on 1 row; nothing was imported."
+
+
+def test_every_singular_has_its_plural_with_the_same_other_placeholders():
+    """`xOne` is x with its count written out as 1: the same placeholders but (at most) the count."""
+    sv = i18n.table("sv")
+    singles = [k for k in sv if k.endswith("One") and k != "coordinator.fleet.addOne"]  # "add one vehicle"
+    assert len(singles) > 20
+    assert [k for k in singles if k[: -len("One")] not in sv] == []
+    wrong = []
+    for key in singles:
+        one, many = set(PLACEHOLDER.findall(sv[key])), set(PLACEHOLDER.findall(sv[key[:-3]]))
+        if not one <= many or len(many - one) > 1:
+            wrong.append(key)
+    assert wrong == []

@@ -79,7 +79,11 @@ def text(key: str, params: Mapping[str, Any] | None = None, locale: str = DEFAUL
     Numbers are written the reader's way (a decimal comma in Swedish). A key missing from
     the tables raises MissingText: an unknown key must never reach a screen as a code.
     """
-    template = table(locale).get(key)
+    words = table(locale)
+    count = (params or {}).get("n", (params or {}).get("count"))
+    if count == 1 and not isinstance(count, bool) and f"{key}One" in words:
+        key = f"{key}One"  # "1 rad", not "1 rader"; the PWA's t() picks the same way
+    template = words.get(key)
     if template is None:
         raise MissingText(key)
     if not params:

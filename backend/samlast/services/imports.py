@@ -70,7 +70,8 @@ class ImportResult:
                 "import.done", created=self.created, updated=self.updated, what=Message(f"import.kind.{self.kind}")
             )
         rows = sorted({e.row for e in self.errors})
-        return Message("import.failed", errors=len(self.errors), rows=len(rows))
+        return Message("import.failed", errors=Message("import.errorCount", n=len(self.errors)),
+                       rows=Message("import.rowCount", n=len(rows)))  # fmt: skip
 
 
 class _Errors(list):

@@ -75,7 +75,16 @@ function formatParam(value: Param): string {
   return String(value);
 }
 
+/** The key to read: `<key>One` when the count ({n} or {count}) is exactly 1 and the tables have it,
+ * so "1 rad" and "1 line" are written in the singular (the same rule as the server's text()). */
+function counted(key: MessageKey, params?: Record<string, Param>): MessageKey {
+  const count = params?.n ?? params?.count;
+  const one = `${key}One`;
+  return (count === 1 || count === "1") && hasKey(one) ? one : key;
+}
+
 export function t(key: MessageKey, params?: Record<string, Param>): string {
+  key = counted(key, params);
   const template = TABLES[current][key] ?? sv[key];
   if (!params) return template;
   return template.replace(/\{(\w+)\}/g, (match, name: string) =>

@@ -122,7 +122,7 @@ function supplierCard(host: HTMLElement, user: User, supplier: Supplier, waiting
     "li",
     { class: "card goods-in-supplier", "data-testid": "goods-in-supplier", "data-supplier": supplier.supplier_name },
     h("h3", {}, supplier.supplier_name),
-    h("p", { class: "muted" }, t("goodsIn.summary", { lines: supplier.lines.length, points })),
+    h("p", { class: "muted" }, t("goodsIn.summary", { lines: t("goodsIn.lines", { n: supplier.lines.length }), points: t("goodsIn.points", { n: points }) })),
     status,
     short ? h("p", { class: "goods-in-short" }, short === 1 ? t("goodsIn.shortOne") : t("goodsIn.short", { n: short })) : null,
     supplier.received || waiting
@@ -169,15 +169,24 @@ function lineRow(line: Line, index: number, errors: Map<string, string>): HTMLEl
     id: `${id}-qty`, type: "text", inputmode: "decimal", autocomplete: "off", value: draft.quantity,
     "data-testid": "received-quantity", "aria-invalid": errors.has(`${index}.qty`) ? "true" : null,
   });
-  quantity.addEventListener("input", () => (draft.quantity = quantity.value));
+  const error = (key: string) => (errors.has(key) ? h("p", { class: "field-error" }, errors.get(key) ?? "") : null);
+  const quantityError = error(`${index}.qty`);
+  quantity.addEventListener("input", () => {
+    draft.quantity = quantity.value;
+    answered(quantity, quantityError, validQuantity(draft.quantity));
+  });
   const limit = line.temperature_limit_c;
   let temperature: HTMLInputElement | null = null;
+  const temperatureError = error(`${index}.temp`);
   if (limit !== null && limit !== undefined) {
     temperature = h("input", {
       id: `${id}-temp`, type: "text", inputmode: "decimal", autocomplete: "off", value: draft.temperature,
       "data-testid": "temperature", "aria-invalid": errors.has(`${index}.temp`) ? "true" : null,
     });
-    temperature.addEventListener("input", () => (draft.temperature = temperature?.value ?? ""));
+    temperature.addEventListener("input", () => {
+      draft.temperature = temperature?.value ?? "";
+      if (temperature) answered(temperature, temperatureError, parseTemperature(draft.temperature) !== null);
+    });
   }
   const deviation = h(
     "select",
@@ -186,17 +195,6 @@ function lineRow(line: Line, index: number, errors: Map<string, string>): HTMLEl
     ...DEVIATIONS.map((code) => h("option", { value: code, selected: draft.deviation === code }, t(`goodsIn.deviation.${code}` as MessageKey))),
   );
   deviation.addEventListener("change", () => (draft.deviation = deviation.value as Deviation | ""));
-  const photo = h("input", { id: `${id}-photo`, type: "file", accept: "image/*", capture: "environment", "data-testid": "deviation-photo" });
-  const photoNote = h("p", { class: "muted", hidden: !draft.photo }, t("goodsIn.photoTaken"));
-  photo.addEventListener("change", () => {
-    const file = photo.files?.[0];
-    if (!file) return;
-    void downscalePhoto(file).then((url) => {
-      draft.photo = url;
-      photoNote.hidden = false;
-    });
-  });
-  const error = (key: string) => (errors.has(key) ? h("p", { class: "field-error" }, errors.get(key) ?? "") : null);
   return h(
     "li",
     { class: "goods-in-line", "data-testid": "goods-in-line", "data-article": line.article, "data-point": line.delivery_point_name },
@@ -207,16 +205,73 @@ function lineRow(line: Line, index: number, errors: Map<string, string>): HTMLEl
       { class: "goods-in-fields" },
       h("div", { class: "field" },
         h("label", { for: `${id}-qty` }, t("goodsIn.receivedOf", { ordered: String(line.quantity).replace(".", ","), unit: line.unit })),
-        quantity, error(`${index}.qty`)),
+        quantity, quantityError),
       temperature
         ? h("div", { class: "field" },
             h("label", { for: `${id}-temp` }, t("goodsIn.temperature", { limit: String(limit).replace(".", ",").replace("-", "−") })),
-            temperature, error(`${index}.temp`))
+            temperature, temperatureError)
         : null,
       h("div", { class: "field" }, h("label", { for: `${id}-dev` }, t("goodsIn.deviation")), deviation),
-      h("div", { class: "field" }, h("label", { for: `${id}-photo` }, t("goodsIn.photo")), photo, photoNote),
+      photoField(id, draft),
     ),
   );
+}
+
+/** The deviation's photo: the app's own button (a bare file input shows the browser's words, cut
+ * short on a phone), the picture once taken, and a way to take it away again. */
+function photoField(id: string, draft: Draft): HTMLElement {
+  const field = h("div", { class: "field goods-in-photo" });
+  const draw = (status = "") => {
+    const input = h("input", {
+      id: `${id}-photo`, type: "file", accept: "image/*", capture: "environment", class: "visually-hidden",
+      "data-testid": "deviation-photo",
+    });
+    input.addEventListener("change", () => {
+      const file = input.files?.[0];
+      if (!file) return;
+      draw(t("goodsIn.photoProcessing"));
+      downscalePhoto(file).then(
+        (url) => {
+          draft.photo = url;
+          draw();
+        },
+        () => draw(t("goodsIn.photoFailed")),
+      );
+    });
+    const children = [
+      h("span", { class: "field-label" }, t("goodsIn.photo")),
+      draft.photo ? h("img", { src: draft.photo, alt: t("goodsIn.photoTaken"), class: "goods-in-thumb", "data-testid": "deviation-photo-taken" }) : null,
+      status ? h("p", { class: "muted", role: "status" }, status) : null,
+      h("div", { class: "goods-in-photo-actions" },
+        input,
+        h("label", { for: `${id}-photo`, class: "button button-secondary" }, draft.photo ? t("goodsIn.photoRetake") : t("goodsIn.photoTake")),
+        draft.photo
+          ? h("button", { type: "button", class: "button", "data-testid": "deviation-photo-remove", onclick: () => {
+              draft.photo = null;
+              draw();
+            } }, t("goodsIn.photoRemove"))
+          : null),
+    ];
+    field.replaceChildren(...children.filter((child): child is HTMLElement => child !== null));
+  };
+  draw();
+  return field;
+}
+
+/** An error stays until its field is answered: then the words and the red frame go. */
+function answered(input: HTMLInputElement, error: HTMLElement | null, ok: boolean): void {
+  if (!error) return;
+  error.hidden = ok;
+  input.setAttribute("aria-invalid", ok ? "false" : "true");
+}
+
+function validQuantity(value: string): boolean {
+  const quantity = parseDecimal(value);
+  return quantity !== null && quantity >= 0;
+}
+
+function parseTemperature(value: string): number | null {
+  return parseDecimal(value.replace("−", "-"));
 }
 
 function drawForm(host: HTMLElement, user: User, supplier: Supplier, errors = new Map<string, string>()): void {
@@ -231,7 +286,11 @@ function drawForm(host: HTMLElement, user: User, supplier: Supplier, errors = ne
     hint: t("goodsIn.signatureHint"),
     clearLabel: t("goodsIn.clear"),
     testId: "goods-in-signature",
+    onStroke: () => {
+      if (signatureError) signatureError.hidden = true;
+    },
   });
+  const signatureError = errors.has("signature") ? h("p", { class: "field-error" }, errors.get("signature") ?? "") : null;
   const back = h("button", {
     type: "button", class: "button button-secondary", "data-testid": "goods-in-back",
     onclick: () => {
@@ -245,10 +304,10 @@ function drawForm(host: HTMLElement, user: User, supplier: Supplier, errors = ne
     supplier.lines.forEach((line, index) => {
       const draft = draftOf(line);
       const quantity = parseDecimal(draft.quantity);
-      if (quantity === null || quantity < 0) found.set(`${index}.qty`, t("goodsIn.error.quantity", { value: draft.quantity }));
+      if (!validQuantity(draft.quantity)) found.set(`${index}.qty`, t("goodsIn.error.quantity", { value: draft.quantity }));
       let temperature: number | null = null;
       if (line.temperature_limit_c !== null && line.temperature_limit_c !== undefined) {
-        temperature = parseDecimal(draft.temperature.replace("−", "-"));
+        temperature = parseTemperature(draft.temperature);
         if (temperature === null) found.set(`${index}.temp`, t("goodsIn.error.temperature"));
       }
       lines.push({
@@ -286,7 +345,7 @@ function drawForm(host: HTMLElement, user: User, supplier: Supplier, errors = ne
         h("p", { class: "muted" }, t("goodsIn.handoverHint")),
         h("div", { class: "field" }, h("label", { for: "gi-driver" }, t("goodsIn.driver")), name, nameError),
         pad.element,
-        errors.has("signature") ? h("p", { class: "field-error" }, errors.get("signature") ?? "") : null,
+        signatureError,
         h("button", { type: "button", class: "button button-primary button-block", "data-testid": "goods-in-save", onclick: () => void save() }, t("goodsIn.save")),
       ),
     ),

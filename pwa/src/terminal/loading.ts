@@ -104,7 +104,7 @@ async function drawRoutes(host: HTMLElement, user: User): Promise<void> {
               formatClock(route.planned_start),
             ].join(" · "),
           ),
-          h("p", { class: "loading-progress" }, t("loading.route.progress", { loaded: route.units_loaded, total: route.units_total })),
+          h("p", { class: "loading-progress" }, t("loading.route.progress", { loaded: route.units_loaded, n: route.units_total })),
           route.signed ? h("p", { class: "loading-signed" }, `✓ ${t("loading.route.signed")}`) : null,
           h(
             "button",
@@ -216,7 +216,7 @@ function render(host: HTMLElement, user: User, screen: RouteScreen): void {
     backButton(host, user),
     h("h2", { class: "section-title", "data-testid": "loading-route-title" }, routeName),
     h("p", { class: "muted" }, list.driver_name ? t("loading.route.driver", { name: list.driver_name }) : t("loading.route.noDriver")),
-    h("p", { class: "loading-progress", "data-testid": "loading-progress" }, t("loading.route.progress", { loaded: screen.loaded.size, total })),
+    h("p", { class: "loading-progress", "data-testid": "loading-progress" }, t("loading.route.progress", { loaded: screen.loaded.size, n: total })),
     h("p", { class: "note-saved", "data-testid": "loading-waiting", hidden: screen.waiting === 0 }, queuedText(screen.waiting)),
     ...screen.setAside.map((record) =>
       parkedAlert(
@@ -483,7 +483,7 @@ function handoverSection(host: HTMLElement, user: User, screen: RouteScreen): HT
           name: list.handover.driver_name,
           time: formatClock(list.handover.recorded_at),
           loaded: list.handover.units_loaded,
-          total,
+          n: total,
         })}`,
       ),
     );
@@ -496,7 +496,7 @@ function handoverSection(host: HTMLElement, user: User, screen: RouteScreen): HT
       h(
         "p",
         { class: "loading-signed", "data-testid": "handover-done" },
-        `✓ ${t("loading.handover.done", { name: screen.handover.driver_name, time: formatClock(screen.handover.recorded_at), loaded: screen.loaded.size, total })}`,
+        `✓ ${t("loading.handover.done", { name: screen.handover.driver_name, time: formatClock(screen.handover.recorded_at), loaded: screen.loaded.size, n: total })}`,
       ),
       h("p", { class: "note-saved", "data-testid": "handover-queued" }, t("loading.handover.queued")),
     );

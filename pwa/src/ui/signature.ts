@@ -47,7 +47,15 @@ export interface SignaturePad {
 }
 
 /** A pad `height` CSS pixels high, the full width of its box. */
-export function signaturePad(options: { label: string; hint: string; clearLabel: string; testId: string; height?: number }): SignaturePad {
+export function signaturePad(options: {
+  label: string;
+  hint: string;
+  clearLabel: string;
+  testId: string;
+  height?: number;
+  /** Called when a stroke ends (a form clears its "please sign" error). */
+  onStroke?: () => void;
+}): SignaturePad {
   const height = options.height ?? 180;
   let strokes: Stroke[] = [];
   let width = 320;
@@ -79,6 +87,7 @@ export function signaturePad(options: { label: string; hint: string; clearLabel:
     redraw();
   });
   const end = () => {
+    if (current) options.onStroke?.();
     current = null;
   };
   canvas.addEventListener("pointerup", end);
