@@ -14,6 +14,7 @@ function line(id: number, quantity: number, unit = "säck", temperature_class: D
     supplier_name: "Grossisten AB",
     article: `Vara ${id}`,
     quantity,
+    terminal_quantity: null,
     unit,
     weight_kg: 10,
     pallet_places: 0.1,
@@ -116,6 +117,13 @@ describe("numbers typed in the proof", () => {
     draft.lines.get(2)!.delivered = "fem";
     expect(buildProof(planned, draft)).toBeNull();
     expect(draft.errors["line-2"]).toContain("”fem”");
+  });
+
+  it("starts from what arrived at the terminal when goods in found the line short", () => {
+    const short = { ...line(1, 40, "liter", "chilled"), terminal_quantity: 10 };
+    const draft = newDraft(stop("dp:1", 1, "Bergaskolan kök", { lines: [short, line(2, 5)] }));
+    expect(draft.lines.get(1)!.delivered).toBe("10");
+    expect(draft.lines.get(2)!.delivered).toBe("5");
   });
 });
 

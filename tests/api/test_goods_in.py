@@ -11,8 +11,8 @@ import pytest
 import sqlalchemy as sa
 
 from samlast.extensions import db
-from samlast.models import GoodsReceipt, PlanningJob, Role, Stop, Terminal
-from samlast.services import planning
+from samlast.models import GoodsReceipt, PlanningJob, Role, Stop, Terminal, User
+from samlast.services import auth, planning
 from tests.conftest import MONDAY, count
 
 API = "/api/v1/goods-in"
@@ -97,8 +97,8 @@ def test_every_error_of_a_receipt_at_once_and_nothing_stored(client, staff, plan
     assert count(GoodsReceipt) == 0
 
 
-def test_a_short_line_reaches_the_kitchen_the_coordinator_and_the_stop_load(
-    client, staff, planned, world, make_user, coordinator
+def test_a_short_line_reaches_the_kitchen_the_coordinator_the_driver_and_the_stop_load(
+    client, staff, planned, world, make_user, coordinator, day
 ):
     [supplier] = expected(client, staff)["suppliers"]
     stop = db.session.scalar(sa.select(Stop).where(Stop.delivery_point_id == world.school.id))
@@ -116,6 +116,13 @@ def test_a_short_line_reaches_the_kitchen_the_coordinator_and_the_stop_load(
     [delivery] = client.get(f"/api/v1/recipient/deliveries?from={MONDAY}&to={MONDAY}", headers=kitchen).json
     milk = next(line for line in delivery["lines"] if line["article"] == "Mjölk")
     assert (milk["quantity"], milk["terminal_quantity"]) == (40, 10)
+    # The driver's stop says so, and the proof starts from what is on the truck.
+    driver = db.session.get(User, day.driver_id)
+    token, _ = auth.login(driver.username, "correct horse battery", ttl_hours=1)
+    [route] = client.get(f"/api/v1/driver/routes?date={MONDAY}", headers={"Authorization": f"Bearer {token}"}).json
+    [school] = [stop for stop in route["stops"] if stop["place"].get("name") == "Bergaskolan kök"]
+    driven_milk = next(line for line in school["lines"] if line["article"] == "Mjölk")
+    assert (driven_milk["quantity"], driven_milk["terminal_quantity"]) == (40, 10)
     # The coordinator has it to handle, in words.
     [deviation] = client.get("/api/v1/deviations/", headers=coordinator).json
     assert deviation["code"] == "missing_from_supplier" and deviation["delivery_point_name"] == "Bergaskolan kök"

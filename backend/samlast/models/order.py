@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,6 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from samlast.models.base import Base, TemperatureClass, Timestamped, UTCDateTime, enum_column
 from samlast.models.delivery_point import DeliveryPoint
 from samlast.models.supplier import ProductArea, Supplier
+
+if TYPE_CHECKING:
+    from samlast.models.goods_in import GoodsReceiptLine
 
 
 class OrderStatus(enum.StrEnum):
@@ -69,3 +73,14 @@ class OrderLine(Base):
 
     order: Mapped[Order] = relationship(back_populates="lines")
     product_area: Mapped[ProductArea | None] = relationship()
+    # The goods-in records of this line (a correction is a newer record); read-only here: the
+    # goods-in aggregate owns them.
+    terminal_records: Mapped[list[GoodsReceiptLine]] = relationship(viewonly=True, order_by="GoodsReceiptLine.id")
+
+    @property
+    def terminal_quantity(self) -> float | None:
+        """What arrived from the supplier at the terminal by the latest goods-in record (None
+        until the line is received): short of `quantity`, the rest never reaches the truck."""
+        if not self.terminal_records:
+            return None
+        return max(self.terminal_records, key=lambda r: (r.receipt.received_at, r.id)).received_quantity

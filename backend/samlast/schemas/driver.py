@@ -19,6 +19,9 @@ class DriverLineSchema(ResponseSchema):
     supplier_name = fields.String(attribute="order.supplier.name")
     article = fields.String()
     quantity = fields.Float()
+    terminal_quantity = fields.Float(
+        allow_none=True, metadata={"description": "What arrived at the terminal (goods in); null until received"}
+    )
     unit = fields.String()
     weight_kg = fields.Float()
     pallet_places = fields.Float()

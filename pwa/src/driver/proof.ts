@@ -255,6 +255,10 @@ function lineRows(stop: DriverStop, draft: ProofDraft): HTMLElement[] {
               { class: "proof-line-head" },
               h("span", { class: "line-article" }, line.article),
               h("span", { class: "muted" }, t("driver.proof.ordered", { qty: formatNumber(line.quantity), unit: line.unit })),
+              line.terminal_quantity !== null && line.terminal_quantity !== undefined && line.terminal_quantity < line.quantity
+                ? h("span", { class: "proof-line-short", "data-testid": "line-short-at-terminal" },
+                    t("driver.proof.atTerminal", { qty: formatNumber(line.terminal_quantity), unit: line.unit }))
+                : null,
             ),
             h(
               "div",

@@ -38,7 +38,8 @@ export function newDraft(stop: DriverStop): ProofDraft {
     lines: new Map(
       stop.lines.map((line) => [
         line.order_line_id,
-        { delivered: inputNumber(line.quantity), temperature: "", deviation: "", note: "" },
+        // What goods in found at the terminal is what is on the truck: the proof starts from it.
+        { delivered: inputNumber(line.terminal_quantity ?? line.quantity), temperature: "", deviation: "", note: "" },
       ]),
     ),
     returns: { crates: 0, roll_cages: 0, pallets: 0 },
