@@ -10,7 +10,11 @@ from __future__ import annotations
 import json
 import logging
 import math
+import threading
+import time
+import urllib.error
 import urllib.request
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
@@ -262,16 +266,68 @@ class MatrixTravelModel:
 # ---------------------------------------------------------------------- OSRM
 
 
+class OsrmUnavailable(RuntimeError):
+    """The OSRM server could not be reached (or kept failing) after the retries."""
+
+
 def _http_get_json(url: str, timeout_s: float) -> dict:
-    with urllib.request.urlopen(url, timeout=timeout_s) as response:  # noqa: S310
-        return json.load(response)
+    """GET a JSON body; an OSRM error answer (HTTP 400 "TooBig", "NoSegment") is returned as its
+    JSON, a failure to reach the server (or a 5xx) raises OsrmUnavailable."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout_s) as response:  # noqa: S310
+            return json.load(response)
+    except urllib.error.HTTPError as error:
+        if error.code < 500:
+            try:
+                return json.load(error)
+            except ValueError:
+                return {"code": f"HTTP{error.code}", "message": error.reason}
+        raise OsrmUnavailable(f"OSRM answered HTTP {error.code}") from error
+    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as error:
+        raise OsrmUnavailable(f"OSRM could not be reached: {error}") from error
+
+
+class MatrixBlockCache:
+    """Blocks of road matrices by their locations (least recently used out first): a re-plan of
+    the same day asks for the same blocks, and OSRM is not asked again."""
+
+    def __init__(self, max_blocks: int = 512):
+        self.max_blocks = max_blocks
+        self._blocks: OrderedDict[tuple, tuple[list[list[float]], list[list[float]]]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: tuple) -> tuple[list[list[float]], list[list[float]]] | None:
+        with self._lock:
+            block = self._blocks.get(key)
+            if block is None:
+                self.misses += 1
+                return None
+            self._blocks.move_to_end(key)
+            self.hits += 1
+            return block
+
+    def put(self, key: tuple, block: tuple[list[list[float]], list[list[float]]]) -> None:
+        with self._lock:
+            self._blocks[key] = block
+            self._blocks.move_to_end(key)
+            while len(self._blocks) > self.max_blocks:
+                self._blocks.popitem(last=False)
+
+
+OSRM_CACHE = MatrixBlockCache()
 
 
 @dataclass(frozen=True)
 class OsrmTravelModel:
     """Road matrix from an OSRM server's table service.
 
-    Calls ``{url}/table/v1/{profile}/{lon,lat;...}?annotations=duration,distance``.
+    Calls ``{url}/table/v1/{profile}/{lon,lat;...}?annotations=duration,distance``. OSRM refuses a
+    table larger than its ``--max-table-size`` (100 by default: sources x destinations at most
+    100 x 100), so the matrix is asked for in blocks of at most ``max_table_size`` sources and as
+    many destinations, each block with ``sources``/``destinations`` indices; blocks are cached
+    and a failed request is retried with back-off.
 
     Parameters
     ----------
@@ -283,34 +339,112 @@ class OsrmTravelModel:
         HTTP timeout in seconds.
     fetch : callable or None
         ``fetch(url, timeout_s) -> dict``; injectable for tests.
+    max_table_size : int
+        The server's ``--max-table-size``.
+    retries : int
+        Further attempts after a request that could not reach the server.
+    backoff_s : float
+        The wait before the first retry; doubled before each next one.
+    cache : MatrixBlockCache or None
+        Where blocks are kept (the process-wide cache by default).
     """
 
     url: str
     profile: str = "driving"
     timeout_s: float = 30.0
     fetch: Callable[[str, float], dict] | None = None
+    max_table_size: int = 100
+    retries: int = 3
+    backoff_s: float = 0.5
+    cache: MatrixBlockCache | None = field(default=None, compare=False)
+    sleep: Callable[[float], None] = field(default=time.sleep, compare=False, repr=False)
 
-    def request_url(self, locations: Sequence[Location]) -> str:
+    def request_url(
+        self, locations: Sequence[Location], sources: Sequence[int] | None = None,
+        destinations: Sequence[int] | None = None,
+    ) -> str:  # fmt: skip
         coords = ";".join(f"{loc.lon:.6f},{loc.lat:.6f}" for loc in locations)
         base = self.url.rstrip("/")
-        return f"{base}/table/v1/{self.profile}/{coords}?annotations=duration,distance"
+        url = f"{base}/table/v1/{self.profile}/{coords}?annotations=duration,distance"
+        if sources is not None:
+            url += "&sources=" + ";".join(map(str, sources))
+        if destinations is not None:
+            url += "&destinations=" + ";".join(map(str, destinations))
+        return url
 
     def matrix(self, locations: Sequence[Location]) -> TravelMatrix:
-        url = self.request_url(locations)
-        fetch = self.fetch or _http_get_json
-        logger.debug("OSRM table request for %d locations", len(locations))
-        data = fetch(url, self.timeout_s)
+        n = len(locations)
+        size = max(1, self.max_table_size)
+        blocks = [list(range(start, min(start + size, n))) for start in range(0, n, size)]
+        logger.debug("OSRM table for %d locations in %d blocks", n, len(blocks) ** 2)
+        dist = [[0.0] * n for _ in range(n)]
+        dur = [[0.0] * n for _ in range(n)]
+        for rows in blocks:
+            for columns in blocks:
+                block_dist, block_dur = self._block([locations[i] for i in rows], [locations[j] for j in columns])
+                for a, i in enumerate(rows):
+                    for b, j in enumerate(columns):
+                        dist[i][j], dur[i][j] = block_dist[a][b], block_dur[a][b]
+        return TravelMatrix(tuple(map(tuple, dist)), tuple(map(tuple, dur)))
+
+    def _block(self, rows: list[Location], columns: list[Location]) -> tuple[list[list[float]], list[list[float]]]:
+        cache = self.cache if self.cache is not None else OSRM_CACHE
+        key = (self.url, self.profile, tuple((p.lat, p.lon) for p in rows), tuple((p.lat, p.lon) for p in columns))
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+        if rows == columns:
+            url = self.request_url(rows)
+        else:
+            url = self.request_url(
+                rows + columns, range(len(rows)), range(len(rows), len(rows) + len(columns))
+            )  # fmt: skip
+        data = self._fetch(url)
         if data.get("code") != "Ok":
             raise RuntimeError(f"OSRM table failed: {data.get('code')} {data.get('message', '')}")
-        n = len(locations)
         dist, dur = data.get("distances"), data.get("durations")
-        if dist is None or dur is None or len(dist) != n or len(dur) != n:
+        if (
+            dist is None or dur is None or len(dist) != len(rows) or len(dur) != len(rows)
+            or any(len(row) != len(columns) for row in (*dist, *dur))
+        ):  # fmt: skip
             raise RuntimeError("OSRM table response lacks distance/duration matrices")
         for i, row in enumerate(dur):
             for j, value in enumerate(row):
                 if value is None or dist[i][j] is None:
                     raise RuntimeError(f"OSRM found no route from location {i} to {j}")
-        return TravelMatrix(
-            tuple(tuple(float(v) for v in row) for row in dist),
-            tuple(tuple(float(v) for v in row) for row in dur),
-        )
+        block = ([[float(v) for v in row] for row in dist], [[float(v) for v in row] for row in dur])
+        cache.put(key, block)
+        return block
+
+    def _fetch(self, url: str) -> dict:
+        fetch = self.fetch or _http_get_json
+        wait = self.backoff_s
+        for attempt in range(self.retries + 1):
+            try:
+                return fetch(url, self.timeout_s)
+            except OsrmUnavailable:
+                if attempt == self.retries:
+                    raise
+                logger.warning("OSRM unreachable; retrying in %.1f s", wait)
+                self.sleep(wait)
+                wait *= 2
+        raise AssertionError("unreachable")
+
+
+class RoadTimesWithFallback:
+    """OSRM's road matrix, or (when OSRM cannot be reached) the fallback model's, with the
+    reason kept so the plan can say that its times are estimates."""
+
+    def __init__(self, primary: TravelMatrixProvider, fallback: TravelMatrixProvider):
+        self.primary = primary
+        self.fallback = fallback
+        self.fell_back: str | None = None
+
+    def matrix(self, locations: Sequence[Location]) -> TravelMatrix:
+        if self.fell_back is None:
+            try:
+                return self.primary.matrix(locations)
+            except OsrmUnavailable as error:
+                logger.warning("Road times fall back to the straight-line model: %s", error)
+                self.fell_back = str(error)
+        return self.fallback.matrix(locations)

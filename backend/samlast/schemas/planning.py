@@ -141,6 +141,10 @@ class PlanSummarySchema(ResponseSchema):
     total_cost = fields.Float()
     unassigned = fields.List(fields.Nested(UnassignedSchema))
     created_at = fields.DateTime()
+    road_times_estimated = fields.Function(
+        lambda plan: bool((plan.params or {}).get("road_times_estimated")),
+        metadata={"type": "boolean", "description": "OSRM could not be reached: times are straight-line estimates"},
+    )
     route_count = fields.Function(lambda plan: len(plan.routes), metadata={"type": "integer"})
     stop_count = fields.Function(lambda plan: sum(len(r.stops) for r in plan.routes), metadata={"type": "integer"})
 

@@ -577,6 +577,9 @@ def _store(
             route.version = before.version if same else before.version + 1
     plan.total_distance_m = round(sum(r.distance_m for r in plan.routes), 1)
     plan.total_cost = round(sum(r.cost for r in plan.routes), 2)
+    if isinstance(travel, pl.RoadTimesWithFallback) and travel.fell_back:
+        # OSRM was down: the plan stands on estimated times and says so until it is re-planned.
+        plan.params = {**(plan.params or {}), ROAD_TIMES_ESTIMATED: True}
     db.session.add(plan)
     _confirm_bookings(plan_date, terminal, plan)
     db.session.flush()
@@ -678,6 +681,12 @@ def _announce(plan: Plan) -> None:
     )
 
 
+ROAD_TIMES_ESTIMATED = "road_times_estimated"
+
+
 def travel_model() -> pl.TravelMatrixProvider:
+    """OSRM's road times when OSRM_URL is set (the learned straight-line model when it cannot be
+    reached), else the learned straight-line model."""
     url = current_app.config.get("OSRM_URL")
-    return pl.OsrmTravelModel(url) if url else feedback.current_model().travel_model()
+    learned = feedback.current_model().travel_model()
+    return pl.RoadTimesWithFallback(pl.OsrmTravelModel(url), learned) if url else learned

@@ -576,6 +576,9 @@ function body(): HTMLElement {
   } else {
     parts.push(
       summary(plan),
+      plan.road_times_estimated
+        ? h("p", { class: "alert alert-warn", role: "status", "data-testid": "road-times-estimated" }, t("coordinator.roadTimesEstimated"))
+        : null,
       h(
         "div",
         { class: "ctoday-grid" },
