@@ -116,6 +116,13 @@ def retention_command(dry_run: bool) -> None:
         click.echo(_english(line))
 
 
+@samlast_cli.command("mail", help=_english("cli.mail.help"))
+def mail_command() -> None:
+    from samlast.services import mail
+
+    click.echo(_english("cli.mail.done", mail.send_due()))
+
+
 @samlast_cli.group("person", help=_english("person.cli.help"))
 def person_cli() -> None:
     pass

@@ -106,6 +106,14 @@ def build_config(instance_path: Path) -> dict[str, Any]:
         "PLANNING_RUNNER": os.environ.get("PLANNING_RUNNER", "rq" if redis_url else "thread"),
         # PDF receipts after a proof: "rq" (worker process), "thread" (in-process) or "inline".
         "RECEIPT_RUNNER": os.environ.get("RECEIPT_RUNNER", "rq" if redis_url else "thread"),
+        # E-mailed receipts to a delivery point's contact e-mail: off while SMTP_HOST is unset.
+        # Sent by the same runner as the receipts; a mail not sent is retried with back-off.
+        "SMTP_HOST": os.environ.get("SMTP_HOST", "").strip() or None,
+        "SMTP_PORT": int(os.environ.get("SMTP_PORT", "587")),
+        "SMTP_USER": os.environ.get("SMTP_USER", "").strip() or None,
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", "") or None,
+        "SMTP_STARTTLS": _bool("SMTP_STARTTLS", True),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "samlast@localhost"),
         "PLANNING_MAX_TRIPS": int(os.environ.get("PLANNING_MAX_TRIPS", "2")),
         "PLANNING_RELOAD_MIN": int(os.environ.get("PLANNING_RELOAD_MIN", "20")),
         "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT", "mailto:admin@samlast.invalid"),

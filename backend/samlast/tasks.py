@@ -22,6 +22,16 @@ def run_planning_job_task(job_id: str) -> None:
     _in_app(jobs.run_planning_job, job_id)
 
 
+def send_mail_task(mail_id: int) -> None:
+    from samlast.extensions import db
+    from samlast.services import mail
+
+    try:
+        _in_app(mail.send_one, mail_id)
+    finally:
+        db.session.remove()
+
+
 def render_receipt_task(proof_id: int) -> None:
     from samlast.extensions import db
     from samlast.services import receipts

@@ -19,6 +19,7 @@ from samlast.models.goods_in import GoodsInDeviation, GoodsReceipt, GoodsReceipt
 from samlast.models.impact import ImpactReport
 from samlast.models.learning import LearnedParameters
 from samlast.models.loading import LoadHandover, LoadScan, PackageUnit, UnitKind
+from samlast.models.mail import MAIL_KINDS, MAIL_STATUSES, OutgoingMail
 from samlast.models.order import Order, OrderLine, OrderStatus
 from samlast.models.receipt import (
     Deviation,
@@ -82,6 +83,9 @@ __all__ = [
     "LearnedParameters",
     "LoadHandover",
     "LoadScan",
+    "MAIL_KINDS",
+    "MAIL_STATUSES",
+    "OutgoingMail",
     "PackageUnit",
     "UnitKind",
     "Municipality",

@@ -35,7 +35,7 @@ from samlast.models import (
     User,
     VehiclePosition,
 )
-from samlast.services import eta, idempotency, images, lateness, notify, planning, push, receipts
+from samlast.services import eta, idempotency, images, lateness, mail, notify, planning, push, receipts
 from samlast.services.lookups import get_or_404
 
 log = logging.getLogger(__name__)
@@ -192,6 +192,9 @@ def record_event(user: User, data: dict[str, Any]) -> tuple[dict[str, Any], bool
         db.session.flush()
         if proof is not None and stop is not None and not flag:
             _report_deviations(proof, stop, event.plan_date)
+        queued_mail = mail.queue_receipt(proof) if proof is not None and not flag else None
+        if queued_mail is not None:
+            db.session.flush()
         event.response = {
             "event_id": event.id,
             "client_id": event.client_id,
@@ -205,6 +208,7 @@ def record_event(user: User, data: dict[str, Any]) -> tuple[dict[str, Any], bool
             "replay": False,
         }
         answer, proof_id = event.response, proof.id if proof else None
+        mail_id = queued_mail.id if queued_mail is not None else None
         near = _progress(event)
         db.session.commit()
     except IntegrityError:
@@ -215,6 +219,7 @@ def record_event(user: User, data: dict[str, Any]) -> tuple[dict[str, Any], bool
         raise
     if proof_id is not None:
         receipts.render_later(proof_id)
+    mail.send_later(mail_id)
     if near is not None:
         push.notify_delivery_point(near["delivery_point_id"], {"type": "vehicle_near", **near})
     lateness.check(event)

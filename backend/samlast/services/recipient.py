@@ -29,7 +29,7 @@ from samlast.models import (
     User,
 )
 from samlast.models.receipt import RECEIPT_MISMATCH
-from samlast.services import arrivals, idempotency, images, people_csv, planning
+from samlast.services import arrivals, idempotency, images, mail, people_csv, planning
 from samlast.services import deviations as deviation_words
 
 
@@ -274,9 +274,13 @@ def confirm(user: User, data: dict[str, Any]) -> tuple[dict[str, Any], bool]:
             "deviations": len(deviations),
             "replay": False,
         }
+        queued_mail = mail.queue_confirmation(confirmation)
+        db.session.flush()
+        mail_id = queued_mail.id if queued_mail is not None else None
         db.session.commit()
     except IntegrityError:
         return idempotency.after_race(ReceiptConfirmation, data["client_id"]), True
+    mail.send_later(mail_id)
     return confirmation.response, False
 
 
