@@ -22,6 +22,16 @@ def run_planning_job_task(job_id: str) -> None:
     _in_app(jobs.run_planning_job, job_id)
 
 
+def run_import_task(run_id: str) -> None:
+    from samlast.extensions import db
+    from samlast.services import import_runs
+
+    try:
+        _in_app(import_runs.run_import, run_id)
+    finally:
+        db.session.remove()
+
+
 def send_mail_task(mail_id: int) -> None:
     from samlast.extensions import db
     from samlast.services import mail

@@ -72,6 +72,8 @@ MATRIX: dict[tuple[str, str], tuple[set, int | dict]] = {
         {C},
         422,
     ),
+    ("POST", "/api/v1/imports/<any(delivery_points, suppliers, vehicles, orders):kind>/runs"): ({C}, 422),
+    ("GET", "/api/v1/imports/runs/<run_id>"): ({C}, 404),
     ("GET", "/api/v1/planning/fleet-advice"): ({C}, 422),
     ("POST", "/api/v1/planning/fleet-advice"): ({C}, 422),
     ("GET", "/api/v1/planning/fleet-advice/<advice_id>"): ({C}, 404),
@@ -260,6 +262,7 @@ def probe_path(rule: str, ids: dict) -> str:
         "report_id": "missing",
         "job_id": "missing",
         "advice_id": "missing",
+        "run_id": "missing",
         "order_line_id": MISSING,
     }
     path = rule.replace("<any(delivery_points, suppliers, vehicles, orders):kind>", "orders")

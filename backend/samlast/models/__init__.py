@@ -17,6 +17,7 @@ from samlast.models.delivery_point import DeliveryPoint, DeliveryPointKind, Rece
 from samlast.models.geocode import GeocodeCache
 from samlast.models.goods_in import GoodsInDeviation, GoodsReceipt, GoodsReceiptLine
 from samlast.models.impact import ImpactReport
+from samlast.models.import_run import ImportRun
 from samlast.models.learning import LearnedParameters
 from samlast.models.loading import LoadHandover, LoadScan, PackageUnit, UnitKind
 from samlast.models.mail import MAIL_KINDS, MAIL_STATUSES, OutgoingMail
@@ -80,6 +81,7 @@ __all__ = [
     "FleetAdviceRun",
     "GeocodeCache",
     "ImpactReport",
+    "ImportRun",
     "LearnedParameters",
     "LoadHandover",
     "LoadScan",

@@ -12,15 +12,18 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 
-from samlast.i18n import Message
-from samlast.models import DeliveryPointKind, EnergyType, SupplierKind, TemperatureClass
+from samlast.i18n import Message, has, text
+from samlast.i18n.web import request_locale
+from samlast.models import DeliveryPointKind, EnergyType, JobStatus, SupplierKind, TemperatureClass
 from samlast.schemas.common import (
     BaseSchema,
     ClockTime,
     ResponseSchema,
+    TextOf,
     external_id_field,
     lat_field,
     lon_field,
+    message_params,
     positive,
 )
 
@@ -173,6 +176,42 @@ class ImportResultSchema(ResponseSchema):
     created = fields.Integer()
     updated = fields.Integer()
     message = fields.String()
+
+
+class ImportRunErrorSchema(ResponseSchema):
+    row = fields.Integer()
+    column = fields.String()
+    value = fields.String(metadata={"description": "The cell as written"})
+    code = fields.String(metadata={"description": "The message's table key"})
+    message = fields.Function(
+        lambda e: text(e["code"], e.get("params") or {}, request_locale()) if has(e["code"]) else e["code"],
+        metadata={"type": "string", "description": "What is wrong, in the language of Accept-Language"},
+    )
+
+
+class ImportRunResultSchema(ResponseSchema):
+    ok = fields.Boolean(metadata={"description": "Imported (else refused, nothing written)"})
+    created = fields.Integer()
+    updated = fields.Integer()
+    errors = fields.List(fields.Nested(ImportRunErrorSchema))
+
+
+class ImportRunSchema(ResponseSchema):
+    """An import run off the request path: its addresses looked up with progress, then imported."""
+
+    id = fields.String()
+    kind = fields.String()
+    file_name = fields.String()
+    lookups = fields.Integer(metadata={"description": "Addresses the geocoder is asked for"})
+    status = fields.Enum(JobStatus, by_value=True)
+    progress = fields.Float(metadata={"description": "0 to 1"})
+    message = TextOf("message_params")
+    message_key = fields.String(attribute="message", dump_only=True)
+    message_params = message_params(allow_none=True, dump_only=True)
+    result = fields.Nested(ImportRunResultSchema, allow_none=True, metadata={"description": "Null until done"})
+    created_at = fields.DateTime()
+    started_at = fields.DateTime(allow_none=True)
+    finished_at = fields.DateTime(allow_none=True)
 
 
 class ImportFileSchema(BaseSchema):

@@ -40,6 +40,11 @@ def _nominatim_lookup() -> Lookup:
     return lookup
 
 
+def available() -> bool:
+    """Whether addresses can be looked up at all (a service configured, or one injected)."""
+    return current_app.config.get("GEOCODER_LOOKUP") is not None or bool(current_app.config["GEOCODING_ENABLED"])
+
+
 def _lookup() -> Lookup:
     injected = current_app.config.get("GEOCODER_LOOKUP")  # tests and offline set-ups
     if injected is not None:
@@ -47,6 +52,15 @@ def _lookup() -> Lookup:
     if not current_app.config["GEOCODING_ENABLED"]:
         raise GeocodingUnavailable("Geocoding is switched off (GEOCODING_ENABLED=0).")
     return _nominatim_lookup()
+
+
+def uncached(queries: Iterable[str]) -> list[str]:
+    """The distinct addresses not in the cache yet, in order."""
+    wanted = list(dict.fromkeys(q.strip() for q in queries if q.strip()))
+    if not wanted:
+        return []
+    known = set(db.session.scalars(sa.select(GeocodeCache.query).where(GeocodeCache.query.in_(wanted))))
+    return [q for q in wanted if q not in known]
 
 
 def geocode_many(queries: Iterable[str]) -> dict[str, tuple[float, float] | None]:

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from marshmallow import ValidationError
 from sqlalchemy.orm import InstrumentedAttribute
 
+from samlast.errors import ValidationFailed
 from samlast.extensions import db
 from samlast.i18n import Message
 from samlast.i18n.validation import as_message
@@ -170,6 +171,36 @@ def _duplicates(rows: list[tuple[int, dict]], errors: _Errors, key: str = "exter
 
 
 _PLACE = {"lat", "lon", "address"}
+#: What is added to a row's address for the geocoder, per kind of file that has addresses.
+PLACES: dict[str, Callable[[dict], str]] = {"delivery_points": lambda d: d["municipality"], "suppliers": lambda d: ""}
+
+
+def _query(data: dict, place: Callable) -> str:
+    return f"{data['address']}, {place(data)}, Sweden"
+
+
+def addresses_to_look_up(kind: str, data: bytes) -> list[str]:
+    """The addresses of a file that the geocoder must be asked for (rows without lat/lon whose
+    address is not cached yet): what makes an import slow."""
+    place = PLACES.get(kind)
+    if place is None:
+        return []
+    errors = _Errors()
+    rows = _read_rows(data, errors)
+    if not rows:
+        return []
+    schema = ROW_SCHEMAS[kind]()
+    queries = []
+    for row in rows:
+        try:
+            values = schema.load(row)
+        except ValidationError as exc:
+            values = exc.valid_data or {}
+        if ("lat" not in values or "lon" not in values) and values.get("address") and (
+            kind != "delivery_points" or values.get("municipality")
+        ):
+            queries.append(_query(values, place))
+    return geocoding.uncached(queries)
 
 
 def _fill_coordinates(rows: list[tuple[int, dict]], errors: _Errors, place: Callable) -> None:
@@ -180,7 +211,7 @@ def _fill_coordinates(rows: list[tuple[int, dict]], errors: _Errors, place: Call
     without_address = [n for n, d in needing if not d.get("address")]
     for number in without_address:
         errors.add(number, "lat", Message("import.coordinates_or_address"))
-    queries = {n: f"{d['address']}, {place(d)}, Sweden" for n, d in needing if d.get("address")}
+    queries = {n: _query(d, place) for n, d in needing if d.get("address")}
     if errors or not queries:
         return
     try:
@@ -216,7 +247,7 @@ def _import_delivery_points(rows, errors: _Errors, result: ImportResult) -> None
         if "municipality" in data and data["municipality"].lower() not in municipalities:
             errors.add(number, "municipality", Message("import.unknown_municipality"), data["municipality"])
     _duplicates(rows, errors)
-    _fill_coordinates(rows, errors, place=lambda d: d["municipality"])
+    _fill_coordinates(rows, errors, place=PLACES["delivery_points"])
     if errors:
         return
     existing = _existing(DeliveryPoint, rows)
@@ -234,7 +265,7 @@ def _import_suppliers(rows, errors: _Errors, result: ImportResult) -> None:
         if unknown:
             errors.add(number, "product_areas", Message("import.unknown_product_area"), "|".join(unknown))
     _duplicates(rows, errors)
-    _fill_coordinates(rows, errors, place=lambda d: "")
+    _fill_coordinates(rows, errors, place=PLACES["suppliers"])
     if errors:
         return
     existing = _existing(Supplier, rows)
@@ -332,6 +363,29 @@ IMPORTERS = {
     "vehicles": _import_vehicles,
     "orders": _import_orders,
 }
+
+
+def row_errors(result: ImportResult) -> list[dict]:
+    """Each error with its row, column, the cell as written and what is wrong with it."""
+    return [
+        {"row": e.row, "column": e.column, "value": e.value, "code": e.message.key, "message": e.message}
+        for e in result.errors
+    ]
+
+
+def refuse_unreadable(kind: str, data: bytes) -> None:
+    """Raise ValidationFailed at once for a file that is not a CSV of `kind` at all (not text, no
+    rows, required columns missing): worth no background run."""
+    result = ImportResult(kind)
+    errors = _Errors()
+    rows = _read_rows(data, errors)
+    if not errors and not rows:
+        errors.add(2, "", Message("import.no_rows"))
+    if rows:
+        _check_header(kind, rows, errors)
+    if errors:
+        result.errors = sorted(errors, key=lambda e: (e.row, e.column))[:MAX_ERRORS]
+        raise ValidationFailed("import.failed", result.summary.params, {"rows": row_errors(result)})
 
 
 def import_csv(kind: str, data: bytes) -> ImportResult:

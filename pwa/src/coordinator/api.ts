@@ -129,7 +129,6 @@ export async function listAll(kind: ListKind): Promise<Row[]> {
   }
 }
 
-export type ImportResult = ApiSchema<"ImportResult">;
 
 /** A row of an import's 422 answer, in error.fields.rows (the error's fields are not typed by the API). */
 export interface ImportRowError {
@@ -141,21 +140,32 @@ export interface ImportRowError {
   message: string;
 }
 
-/** POST the file as multipart `file`; an ApiError's fields.rows lists what was wrong. */
-export async function importCsv(kind: ListKind, file: Blob, filename: string): Promise<ImportResult> {
+export type ImportRun = ApiSchema<"ImportRun">;
+
+/** POST the file as multipart `file` to start an import run (the addresses are looked up off the
+ * request, with progress); an ApiError (422) names what makes the file unreadable. */
+export async function startImport(kind: ListKind, file: Blob, filename: string): Promise<ImportRun> {
+  return postFile<ImportRun>(`/imports/${kind}/runs`, file, filename);
+}
+
+export function importRun(id: string): Promise<ImportRun> {
+  return get<ImportRun>(`/imports/runs/${encodeURIComponent(id)}`);
+}
+
+async function postFile<T>(path: string, file: Blob, filename: string): Promise<T> {
   const body = new FormData();
   body.append("file", file, filename);
   const headers = apiHeaders();
   let response: Response;
   try {
-    response = await fetch(`${API_BASE}/imports/${kind}`, { method: "POST", headers, body, cache: "no-store" });
+    response = await fetch(`${API_BASE}${path}`, { method: "POST", headers, body, cache: "no-store" });
   } catch (error) {
     reportFetchFailed();
     throw new NetworkError(error);
   }
   reportFetchOk();
   const payload = (await response.json().catch(() => null)) as
-    | (ImportResult & { error?: { code: string; message: string; fields?: Record<string, unknown> } })
+    | (T & { error?: { code: string; message: string; fields?: Record<string, unknown> } })
     | null;
   if (response.ok && payload) return payload;
   const error = payload?.error ?? { code: "http_error", message: `HTTP ${response.status}`, fields: {} };

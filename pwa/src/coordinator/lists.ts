@@ -3,7 +3,7 @@
 // error every error of the file is shown as a table (row, column, the cell as written, what
 // is wrong) and nothing has been imported.
 import { downloadFile } from "../data/download";
-import { hasKey, t, type MessageKey } from "../i18n";
+import { hasKey, serverText, t, type MessageKey } from "../i18n";
 import { empty, errorBox, errorMessage, formatNumber, loading } from "../ui/components";
 import { h } from "../ui/dom";
 import { formatClock, formatDateTime, zoneDate } from "../util/time";
@@ -161,8 +161,8 @@ const COLUMNS: Record<ListKind, Column[]> = {
 
 type ImportState =
   | { status: "idle" }
-  | { status: "running" }
-  | { status: "ok"; result: api.ImportResult }
+  | { status: "running"; run: api.ImportRun | null }
+  | { status: "ok"; result: { created: number; updated: number; message: string } }
   | { status: "error"; message: string; rows: ImportRowError[] };
 
 const state = {
@@ -293,25 +293,54 @@ async function runImport(input: HTMLInputElement): Promise<void> {
     drawImport();
     return;
   }
-  state.import = { status: "running" };
+  state.import = { status: "running", run: null };
   drawImport();
+  const kind = state.kind;
   try {
-    const result = await api.importCsv(state.kind, file, file.name);
-    state.import = { status: "ok", result };
-    input.value = "";
-    input.dispatchEvent(new Event("change"));
-    lookups.points.clear();
-    reload();
+    // A run: addresses without coordinates are looked up one a second, so a long file takes
+    // minutes; its progress is shown while the coordinator may go on working.
+    let run = await api.startImport(kind, file, file.name);
+    while (run.status === "queued" || run.status === "running") {
+      if (state.kind === kind) {
+        state.import = { status: "running", run };
+        drawImport();
+      }
+      await new Promise((resolve) => window.setTimeout(resolve, IMPORT_POLL_MS));
+      run = await api.importRun(run.id);
+    }
+    if (state.kind !== kind) return; // another list is open; its own import state stands
+    if (run.status === "succeeded" && run.result) {
+      state.import = { status: "ok", result: { created: run.result.created, updated: run.result.updated, message: serverText(run) } };
+      input.value = "";
+      input.dispatchEvent(new Event("change"));
+      lookups.points.clear();
+      reload();
+    } else {
+      state.import = { status: "error", message: serverText(run), rows: run.result?.errors ?? [] };
+    }
   } catch (error) {
     state.import = { status: "error", message: errorMessage(error), rows: api.importErrors(error) };
   }
   drawImport();
 }
 
+const IMPORT_POLL_MS = 1000;
+
+function importProgress(run: api.ImportRun | null): HTMLElement {
+  return h(
+    "div",
+    { role: "status", "data-testid": "import-running" },
+    h("p", {}, t("coordinator.import.running")),
+    run && run.lookups > 0 ? h("p", { class: "muted" }, t("coordinator.import.lookups", { n: run.lookups })) : null,
+    run ? h("progress", { max: 1, value: run.progress, "aria-label": t("coordinator.import.running") }) : null,
+    run && run.status === "running" ? h("p", { "data-testid": "import-progress" }, serverText(run)) : null,
+  );
+}
+
 function importReport(): HTMLElement | null {
   const s = state.import;
   if (s.status === "idle") return null;
-  if (s.status === "running") return h("p", { role: "status" }, t("coordinator.import.running"));
+  if (s.status === "running") return importProgress(s.run);
   if (s.status === "ok")
     return h(
       "div",
