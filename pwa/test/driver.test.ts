@@ -15,6 +15,7 @@ function line(id: number, quantity: number, unit = "säck", temperature_class: D
     article: `Vara ${id}`,
     quantity,
     terminal_quantity: null,
+    from_stock: false,
     unit,
     weight_kg: 10,
     pallet_places: 0.1,

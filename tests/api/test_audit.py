@@ -3,10 +3,12 @@ tokens leaves one entry with who made it, in the same transaction; entries canno
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
 import sys
+import uuid
 from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -14,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
+from samlast import clock
 from samlast.extensions import db
 from samlast.models import (
     AuditEntry,
@@ -23,8 +26,10 @@ from samlast.models import (
     Role,
     SlotKind,
     SlotTemplate,
+    StockArticle,
+    StockBatch,
 )
-from samlast.services import audit, jobs
+from samlast.services import audit, import_runs, jobs
 from tests.api.test_authz_matrix import api_endpoints
 from tests.conftest import MONDAY
 
@@ -411,12 +416,48 @@ class Writes:
             jobs.drain()
             db.session.expire_all()
             return answer, "plan"
+        if rule.startswith("/api/v1/imports/") and rule.endswith("/runs"):
+            csv = "external_id,name,kind,address,lat,lon,product_areas,contact_name,contact_phone\r\n" \
+                  "S-RUN,Importerad i bakgrunden AB,wholesaler,,55.6,13.0,,,\r\n"
+            answer = client.post("/api/v1/imports/suppliers/runs", data={"file": (io.BytesIO(csv.encode()), "s.csv")},
+                                 headers=headers)  # fmt: skip
+            import_runs.drain()
+            return answer, "supplier"
         if rule.startswith("/api/v1/imports/"):
             csv = "external_id,name,kind,address,lat,lon,product_areas,contact_name,contact_phone\r\n" \
                   "S-IMP,Importerad AB,wholesaler,,55.6,13.0,,,\r\n"
             return client.post("/api/v1/imports/suppliers", data=csv.encode(), content_type="text/csv",
                                headers=headers), "supplier"
+        if rule.startswith("/api/v1/stock/"):
+            return self.stock(rule)
         raise AssertionError(f"No audited write known for {method} {rule}: add it to Writes or EXEMPT")
+
+    def stock(self, rule: str) -> tuple[object, str]:
+        client, world, headers = self.client, self.world, self.headers
+        if rule == "/api/v1/stock/minimums":
+            body = {"minimums": [{"kind": "care_home", "days": 3}]}
+            return client.put(rule, json=body, headers=headers), "stock_minimum"
+        created = client.post("/api/v1/stock/articles", headers=headers, json={
+            "article": f"Pasta {uuid.uuid4().hex[:6]}", "unit": "st", "temperature_class": "ambient",
+            "batches": [{"quantity": 10, "best_before": "2027-06-01"}]})  # fmt: skip
+        if rule == "/api/v1/stock/articles":
+            return created, "stock_article"
+        if rule.endswith("/batches"):
+            path = rule.replace("<int:article_id>", str(created.json["id"]))
+            return client.post(path, json={"quantity": 5, "best_before": "2027-07-01"}, headers=headers), "stock_batch"
+        batch = db.session.scalar(sa.select(StockBatch).order_by(StockBatch.id.desc()))
+        if rule == "/api/v1/stock/crisis":
+            if not db.session.scalar(sa.select(StockArticle).where(StockArticle.article == "Pasta")):
+                client.post("/api/v1/stock/articles", headers=headers, json={
+                    "article": "Pasta", "unit": "st", "temperature_class": "ambient",
+                    "batches": [{"quantity": 50, "best_before": "2027-06-01"}]})  # fmt: skip
+            body = {"client_id": uuid.uuid4().hex, "date": MONDAY.isoformat(), "supplier_id": world.wholesaler.id}
+            return client.post(rule, json=body, headers=headers), "stock_issue"
+        if rule == "/api/v1/stock/issues":
+            body = {"client_id": uuid.uuid4().hex, "batch_id": batch.id, "delivery_point_id": world.school.id,
+                    "date": clock.today().isoformat(), "quantity": 2}  # fmt: skip
+            return client.post(rule, json=body, headers=headers), "stock_issue"
+        raise AssertionError(f"No audited write known for {rule}")
 
     def perform(self, method: str, rule: str) -> tuple[object, str]:
         collection = rule.removeprefix("/api/v1/").split("/")[0]

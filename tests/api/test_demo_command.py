@@ -16,10 +16,11 @@ from samlast.models import (
     Role,
     Supplier,
     SupplierKind,
+    Terminal,
     User,
     Vehicle,
 )
-from samlast.services import demo
+from samlast.services import demo, stock
 from tests.conftest import count
 
 
@@ -63,6 +64,10 @@ def test_demo_command_creates_cluster_and_prints_logins(runner, client):
     assert counts["User"] == sum(len(users) for users in logins.values())
 
     _check_demo_user_links()
+    # A few emergency-stock articles, one batch near its best-before date so a proposal shows.
+    overview = stock.overview(db.session.scalars(sa.select(Terminal)).one())
+    assert len(overview["articles"]) == 5 and len(overview["proposals"]) == 1
+    assert overview["proposals"][0]["article"] == "Pasta penne 5 kg"
 
     username, password = logins["coordinator"][0]
     response = client.post("/api/v1/auth/login", json={"username": username, "password": password})

@@ -33,6 +33,7 @@ def init_api(app: Flask) -> Api:
         producer,
         push,
         recipient,
+        stock,
         timeline,
     )
 
@@ -65,6 +66,7 @@ def init_api(app: Flask) -> Api:
     api.register_blueprint(deviations.blp)
     api.register_blueprint(goods_in.blp)
     api.register_blueprint(timeline.blp)
+    api.register_blueprint(stock.blp)
     api.register_blueprint(push.blp)
     for blp in producer.blueprints():
         api.register_blueprint(blp)

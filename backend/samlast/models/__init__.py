@@ -41,6 +41,7 @@ from samlast.models.route import (
     StopKind,
     StopStatus,
 )
+from samlast.models.stock import StockArticle, StockBatch, StockIssue, StockIssueReason, StockMinimum
 from samlast.models.supplier import ProductArea, Supplier, SupplierKind
 from samlast.models.user import AuthToken, LoginCode, Role, User
 from samlast.models.vehicle import EnergyType, Vehicle, VehicleCompartment
@@ -104,6 +105,11 @@ __all__ = [
     "ProductArea",
     "ReceivingWindow",
     "Role",
+    "StockArticle",
+    "StockBatch",
+    "StockIssue",
+    "StockIssueReason",
+    "StockMinimum",
     "Supplier",
     "SupplierKind",
     "TemperatureClass",

@@ -48,6 +48,11 @@ class Supplier(Timestamped, Base):
     contact_name: Mapped[str] = mapped_column(sa.String(120), default="")
     contact_phone: Mapped[str] = mapped_column(sa.String(40), default="")
 
+    #: Set on a terminal's own "Beredskapslager" (emergency stock): its goods are at the terminal
+    #: already, so goods in never expects them.
+    terminal_stock_of: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("terminal.id", ondelete="CASCADE"), unique=True
+    )
     product_areas: Mapped[list[ProductArea]] = relationship(
         secondary=supplier_product_area, order_by="ProductArea.name"
     )

@@ -17,6 +17,10 @@ class DriverLineSchema(ResponseSchema):
     order_id = fields.Integer()
     order_external_id = fields.String(attribute="order.external_id")
     supplier_name = fields.String(attribute="order.supplier.name")
+    from_stock = fields.Function(
+        lambda line: line.order.supplier.terminal_stock_of is not None,
+        metadata={"type": "boolean", "description": "Goods from the terminal's emergency stock"},
+    )
     article = fields.String()
     quantity = fields.Float()
     terminal_quantity = fields.Float(

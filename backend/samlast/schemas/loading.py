@@ -52,6 +52,9 @@ class LoadingStopSchema(ResponseSchema):
     crates = fields.Integer()
     roll_cages = fields.Integer()
     pallets = fields.Integer()
+    from_stock = fields.List(
+        fields.String(), metadata={"description": "Goods from the emergency stock at this stop ('Pasta 10 st')"}
+    )
     units = fields.List(fields.Nested(LoadingUnitSchema))
 
 

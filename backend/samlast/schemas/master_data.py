@@ -98,6 +98,9 @@ class SupplierSchema(BaseSchema):
     contact_phone = fields.String(validate=validate.Length(max=40))
     product_area_ids = fields.List(fields.Integer(), load_only=True)
     product_areas = fields.List(fields.Nested(ProductAreaSchema), dump_only=True)
+    terminal_stock_of = fields.Integer(
+        dump_only=True, allow_none=True, metadata={"description": "Set on a terminal's own emergency stock"}
+    )
 
 
 

@@ -48,6 +48,10 @@ from samlast.models import (
     Plan,
     ProductArea,
     SlotTemplate,
+    StockArticle,
+    StockBatch,
+    StockIssue,
+    StockMinimum,
     Supplier,
     Terminal,
     User,
@@ -142,6 +146,11 @@ POLICIES: dict[type, Policy] = {
     Plan: Policy(actions=frozenset({CREATE}), summary=_plan_summary),
     Deviation: Policy(actions=frozenset({UPDATE}), only=("status", "resolved_at")),
     DriverEvent: Policy(actions=frozenset({UPDATE}), only=("resolved",), context=("job_key", "plan_date")),
+    StockArticle: MASTER_DATA,
+    StockBatch: MASTER_DATA,
+    StockMinimum: MASTER_DATA,
+    # An issue from stock is made once and never changed (its order line is audited as an order's).
+    StockIssue: Policy(actions=frozenset({CREATE})),
     # Logging in is no change; revoking a token (logout, a lost phone) is.
     AuthToken: Policy(actions=frozenset({UPDATE}), only=("revoked_at",), context=("user_id", "device")),
 }

@@ -4,6 +4,7 @@ run never delays a receipt or a push notice."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -19,6 +20,8 @@ from samlast.i18n import Message
 from samlast.models import JobStatus
 from samlast.models.base import utcnow
 from samlast.models.route import BackgroundRun
+
+log = logging.getLogger(__name__)
 
 #: A run's progress is written at most this often (each write is a short transaction).
 PROGRESS_EVERY_S = 0.5
@@ -97,6 +100,24 @@ class Worker:
             pending, self._pending = self._pending, []
         for future in pending:
             future.result(timeout=timeout_s)
+
+
+def dispatch(worker: Worker, task: Callable[[str], Any], run_id: str, *, queue: str, task_path: str,
+             timeout_s: int) -> None:  # fmt: skip
+    """Run a queued run by PLANNING_RUNNER: now ("inline"), on an RQ worker ("rq": `task_path`
+    on `queue`), or on this process's `worker` pool ("thread"). When Redis cannot take the job,
+    this process runs it: a run asked for is never lost to an outage."""
+    runner = current_app.config["PLANNING_RUNNER"]
+    if runner == "inline":
+        task(run_id)
+        return
+    if runner == "rq":
+        try:
+            rq_queue(queue).enqueue(task_path, run_id, job_timeout=timeout_s)
+            return
+        except Exception:
+            log.exception("Could not queue %s %s on Redis; running it in this process", queue, run_id)
+    worker.submit(task, run_id)
 
 
 def _in_app(app: Flask, task: Callable[..., Any], *args: Any) -> Any:

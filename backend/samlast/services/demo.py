@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
+from samlast import clock
 from samlast.demo import DemoCluster, catalog
 from samlast.demo.generator import DEFAULT_SEED, generate_cluster, slug
 from samlast.extensions import db
@@ -33,6 +34,9 @@ from samlast.models import (
     Role,
     SlotKind,
     SlotTemplate,
+    StockArticle,
+    StockBatch,
+    StockMinimum,
     Supplier,
     SupplierKind,
     TemperatureClass,
@@ -75,6 +79,7 @@ def create_demo_data(
         demo = generate_cluster(seed=seed) if start is None else generate_cluster(seed=seed, start=start)
         _persist(demo)
         _slot_templates()
+        _emergency_stock()
     logins = _ensure_users()
     db.session.commit()
     return logins
@@ -101,6 +106,34 @@ def _slot_templates() -> None:
                 capacity_kg=kg, capacity_pallets=pallets, cutoff_days_before=1, cutoff_time=time(14, 0),
             )
         )
+    db.session.commit()
+
+
+# Emergency stock at the terminal (article as the kitchens order it, unit, kg per unit, class,
+# batches as (quantity, days until best before)): one batch near its date, so a proposal shows.
+DEMO_STOCK = (
+    ("Pasta penne 5 kg", "fp", 5.0, "ambient", ((40, 9), (120, 300))),
+    ("Havregryn 5 kg", "fp", 5.0, "ambient", ((60, 200),)),
+    ("Rapsolja", "l", 0.92, "ambient", ((80, 250),)),
+    ("Köttbullar frysta", "kg", 1.0, "frozen", ((150, 120),)),
+    ("Gröna ärter 2,5 kg", "fp", 2.5, "frozen", ((20, 180),)),
+)
+DEMO_STOCK_MINIMUMS = {"care_home": 3.0, "preschool": 2.0, "school_kitchen": 1.0, "other": 0.0}
+
+
+def _emergency_stock() -> None:
+    terminal = db.session.scalars(sa.select(Terminal).order_by(Terminal.id)).first()
+    if terminal is None:
+        return
+    today = clock.today()
+    for article, unit, kg, temperature, batches in DEMO_STOCK:
+        db.session.add(StockArticle(
+            terminal=terminal, article=article, unit=unit, weight_kg_per_unit=kg,
+            temperature_class=TemperatureClass(temperature),
+            batches=[StockBatch(quantity=q, best_before=today + timedelta(days=days)) for q, days in batches],
+        ))  # fmt: skip
+    for kind, days in DEMO_STOCK_MINIMUMS.items():
+        db.session.add(StockMinimum(terminal_id=terminal.id, kind=DeliveryPointKind(kind), days=days))
     db.session.commit()
 
 

@@ -77,8 +77,10 @@ def _orders(terminal: Terminal, day: date, supplier_id: int | None = None) -> li
         sa.select(Order)
         .join(DeliveryPoint)
         .join(Municipality)
+        .join(Supplier, Order.supplier_id == Supplier.id)
+        # Goods from the emergency stock are at the terminal already: nobody delivers them.
         .where(Municipality.cluster_id == terminal.cluster_id, Order.requested_date == day,
-               Order.status == OrderStatus.OPEN)
+               Order.status == OrderStatus.OPEN, Supplier.terminal_stock_of.is_(None))
         .options(selectinload(Order.lines), selectinload(Order.supplier), selectinload(Order.delivery_point))
         .order_by(Order.supplier_id, Order.delivery_point_id, Order.id)
     )  # fmt: skip

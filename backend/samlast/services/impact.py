@@ -70,7 +70,10 @@ def build_input(terminal: Terminal, date_from: date, date_to: date) -> impact.Im
     """The pure analysis input for the open orders requested between the dates (inclusive)."""
     orders = db.session.scalars(
         sa.select(Order)
-        .where(Order.requested_date.between(date_from, date_to), Order.status == OrderStatus.OPEN)
+        .join(Supplier, Order.supplier_id == Supplier.id)
+        # Goods from the terminal's emergency stock are no supplier's delivery in either scenario.
+        .where(Order.requested_date.between(date_from, date_to), Order.status == OrderStatus.OPEN,
+               Supplier.terminal_stock_of.is_(None))
         .options(
             selectinload(Order.lines),
             selectinload(Order.delivery_point).selectinload(DeliveryPoint.receiving_windows),

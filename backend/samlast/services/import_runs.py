@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app
-
 from samlast.errors import NotFound
 from samlast.extensions import db
 from samlast.i18n import Message
 from samlast.models import ImportRun, JobStatus, User
 from samlast.models.base import utcnow
 from samlast.services import geocoding, imports
-from samlast.services.background import Worker, fail_run, progress_writer, rq_queue, start_run, update_run
+from samlast.services.background import Worker, dispatch, fail_run, progress_writer, start_run, update_run
 
 log = logging.getLogger(__name__)
 QUEUE_NAME = "imports"
@@ -30,17 +28,7 @@ def start(kind: str, data: bytes, file_name: str, user: User | None) -> ImportRu
                     requested_by_id=user.id if user else None, message="progress.import.waiting")  # fmt: skip
     db.session.add(run)
     db.session.commit()
-    runner = current_app.config["PLANNING_RUNNER"]
-    if runner == "inline":
-        run_import(run.id)
-    elif runner == "rq":
-        try:
-            rq_queue(QUEUE_NAME).enqueue("samlast.tasks.run_import_task", run.id, job_timeout=3600)
-        except Exception:  # Redis away: this process does it
-            log.exception("Could not queue import %s; running it here", run.id)
-            _importer.submit(run_import, run.id)
-    else:
-        _importer.submit(run_import, run.id)
+    dispatch(_importer, run_import, run.id, queue=QUEUE_NAME, task_path="samlast.tasks.run_import_task", timeout_s=3600)
     db.session.refresh(run)
     return run
 

@@ -373,18 +373,27 @@ def row_errors(result: ImportResult) -> list[dict]:
     ]
 
 
-def refuse_unreadable(kind: str, data: bytes) -> None:
-    """Raise ValidationFailed at once for a file that is not a CSV of `kind` at all (not text, no
-    rows, required columns missing): worth no background run."""
-    result = ImportResult(kind)
-    errors = _Errors()
+def _rows_and_header(kind: str, data: bytes, errors: _Errors) -> tuple[list[dict[str, str]], set[str]]:
+    """The file's rows and the required columns its header lacks (each error added to `errors`)."""
     rows = _read_rows(data, errors)
     if not errors and not rows:
         errors.add(2, "", Message("import.no_rows"))
-    if rows:
-        _check_header(kind, rows, errors)
+    return rows, _check_header(kind, rows, errors) if rows else set()
+
+
+def _refused(result: ImportResult, errors: _Errors) -> ImportResult:
+    result.created = result.updated = 0
+    result.errors = sorted(errors, key=lambda e: (e.row, e.column))[:MAX_ERRORS]
+    return result
+
+
+def refuse_unreadable(kind: str, data: bytes) -> None:
+    """Raise ValidationFailed at once for a file that is not a CSV of `kind` at all (not text, no
+    rows, required columns missing): worth no background run."""
+    errors = _Errors()
+    _rows_and_header(kind, data, errors)
     if errors:
-        result.errors = sorted(errors, key=lambda e: (e.row, e.column))[:MAX_ERRORS]
+        result = _refused(ImportResult(kind), errors)
         raise ValidationFailed("import.failed", result.summary.params, {"rows": row_errors(result)})
 
 
@@ -394,11 +403,8 @@ def import_csv(kind: str, data: bytes) -> ImportResult:
         raise ValueError(f"Unknown import kind {kind!r}.")
     result = ImportResult(kind)
     errors = _Errors()
-    rows = _read_rows(data, errors)
-    if not errors and not rows:
-        errors.add(2, "", Message("import.no_rows"))
+    rows, missing = _rows_and_header(kind, data, errors)
     if rows:
-        missing = _check_header(kind, rows, errors)
         # Rows with errors are still checked against the database, so one report lists all.
         parsed = _parse(kind, rows, errors, missing)
         try:
@@ -408,8 +414,6 @@ def import_csv(kind: str, data: bytes) -> ImportResult:
             raise
     if errors:
         db.session.rollback()
-        result.created = result.updated = 0
-        result.errors = sorted(errors, key=lambda e: (e.row, e.column))[:MAX_ERRORS]
-        return result
+        return _refused(result, errors)
     db.session.commit()
     return result

@@ -19,7 +19,7 @@ from samlast.models import JobStatus, PlanningJob, Terminal, User
 from samlast.models.base import utcnow
 from samlast.schemas.planning import PlanningJobSchema
 from samlast.services import audit, notify, planning
-from samlast.services.background import Worker, fail_run, progress_writer, rq_queue, update_run
+from samlast.services.background import Worker, dispatch, fail_run, progress_writer, update_run
 
 log = logging.getLogger(__name__)
 
@@ -55,17 +55,8 @@ def enqueue_planning(
     db.session.flush()
     notify.after_commit(notify.Event("planning_job", job_payload(job)))
     db.session.commit()
-    runner = current_app.config["PLANNING_RUNNER"]
-    if runner == "inline":
-        run_planning_job(job.id)
-    elif runner == "rq":
-        rq_queue(QUEUE_NAME).enqueue(
-            "samlast.tasks.run_planning_job_task",
-            job.id,
-            job_timeout=int(job.time_limit_s * 4 + 120),
-        )
-    else:
-        _planner.submit(run_planning_job, job.id)
+    dispatch(_planner, run_planning_job, job.id, queue=QUEUE_NAME, task_path="samlast.tasks.run_planning_job_task",
+             timeout_s=int(job.time_limit_s * 4 + 120))  # fmt: skip
     db.session.refresh(job)
     return job
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import secrets
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -26,11 +27,12 @@ from sqlalchemy.orm import selectinload
 from samlast import clock
 from samlast.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from samlast.extensions import db
-from samlast.i18n import Message, text
+from samlast.i18n import Message, format_number, text
 from samlast.models import (
     GoodsReceiptLine,
     LoadHandover,
     LoadScan,
+    Order,
     OrderLine,
     OrderStatus,
     PackageUnit,
@@ -39,6 +41,7 @@ from samlast.models import (
     Route,
     Stop,
     StopKind,
+    Supplier,
     TemperatureClass,
     UnitKind,
     User,
@@ -275,6 +278,22 @@ def _unit_order(unit: PackageUnit) -> tuple:
     return (KIND_ORDER.index(unit.kind), unit.number)
 
 
+def _from_stock(route: Route) -> dict[tuple[int | None, TemperatureClass], list[str]]:
+    """(delivery point, temperature class) -> the goods from the emergency stock for it that day."""
+    points = [stop.delivery_point_id for stop in route.stops if stop.delivery_point_id is not None]
+    lines = db.session.scalars(
+        sa.select(OrderLine).join(Order).join(Supplier, Order.supplier_id == Supplier.id)
+        .where(Supplier.terminal_stock_of.is_not(None), Order.requested_date == route.plan.plan_date,
+               Order.delivery_point_id.in_(points), Order.status == OrderStatus.OPEN)
+        .order_by(OrderLine.id)
+    )  # fmt: skip
+    found: dict[tuple[int | None, TemperatureClass], list[str]] = defaultdict(list)
+    for line in lines:
+        amount = f"{format_number(line.quantity, 'sv')} {line.unit}"
+        found[(line.order.delivery_point_id, line.temperature_class)].append(f"{line.article} {amount}")
+    return found
+
+
 def loading_list(user: User, route_id: int) -> dict[str, Any]:
     """Per compartment, the route's stops in REVERSE stop order (the last stop's goods go in
     first, so the first stop's come out first), with the unit counts of each stop."""
@@ -282,6 +301,7 @@ def loading_list(user: User, route_id: int) -> dict[str, Any]:
     ensure_units(route.plan.terminal_id, route.plan.plan_date)
     units = _units_of(route)
     stops: dict[int | None, Stop] = {stop.id: stop for stop in route.stops}
+    from_stock = _from_stock(route)
     compartments = []
     for temperature_class in CLASS_ORDER:
         mine = [unit for unit in units if unit.temperature_class == temperature_class and unit.stop_id in stops]
@@ -298,6 +318,7 @@ def loading_list(user: User, route_id: int) -> dict[str, Any]:
                     "crates": sum(1 for unit in at_stop if unit.kind == UnitKind.CRATE),
                     "roll_cages": sum(1 for unit in at_stop if unit.kind == UnitKind.ROLL_CAGE),
                     "pallets": sum(1 for unit in at_stop if unit.kind == UnitKind.PALLET),
+                    "from_stock": from_stock.get((stop.delivery_point_id, temperature_class), []),
                     "units": [
                         {"code": unit.code, "kind": unit.kind, "loaded": unit.scan is not None} for unit in at_stop
                     ],

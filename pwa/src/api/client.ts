@@ -55,7 +55,7 @@ function isErrorBody(body: unknown): body is ApiErrorBody {
 }
 
 export async function request<T>(
-  method: "GET" | "POST" | "PATCH" | "DELETE",
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE",
   path: string,
   body?: unknown,
   { auth = true }: { auth?: boolean } = {},

@@ -1,7 +1,7 @@
 // The coordinator's reads and writes: plans and planning jobs, master-data lists, CSV
 // imports, deviations to resolve, impact reports and learned times. Shapes are generated from the
 // OpenAPI document (see api/types.ts).
-import { API_BASE, ApiError, apiHeaders, get, NetworkError, post } from "../api/client";
+import { API_BASE, ApiError, apiHeaders, get, NetworkError, post, request } from "../api/client";
 import type { ApiSchema } from "../api/types";
 import { reportFetchFailed, reportFetchOk } from "../state/connectivity";
 
@@ -207,3 +207,21 @@ export type LearnedParameters = ApiSchema<"Parameters">;
 export const learnedParameters = () => get<LearnedParameters>("/feedback/parameters");
 export const relearn = () => post<LearnedParameters>("/feedback/learn");
 export const resetLearnedPoint = (id: number) => post<LearnedParameters>(`/feedback/points/${id}/reset`);
+
+// --- emergency stock ------------------------------------------------------------------------
+
+export type StockOverview = ApiSchema<"StockOverview">;
+export type StockArticle = ApiSchema<"StockArticle">;
+export type StockProposal = ApiSchema<"Proposal">;
+export type Crisis = ApiSchema<"Crisis">;
+export type StockIssue = ApiSchema<"StockIssue">;
+
+export const stockOverview = () => get<StockOverview>("/stock/");
+export const addStockArticle = (body: ApiSchema<"ArticleInput">) => post<{ id: number }>("/stock/articles", body);
+export const addStockBatch = (articleId: number, body: ApiSchema<"BatchInput">) =>
+  post<{ id: number }>(`/stock/articles/${articleId}/batches`, body);
+export const saveStockMinimums = (body: ApiSchema<"MinimumsInput">) => request<StockOverview>("PUT", "/stock/minimums", body);
+export const addToDelivery = (body: ApiSchema<"AddToDelivery">) => post<StockIssue>("/stock/issues", body);
+export const crisisPreview = (date: string, supplierId: number) =>
+  get<Crisis>(`/stock/crisis?date=${encodeURIComponent(date)}&supplier_id=${supplierId}`);
+export const crisisCover = (body: ApiSchema<"CrisisInput">) => post<Crisis>("/stock/crisis", body);

@@ -254,6 +254,7 @@ function lineRows(stop: DriverStop, draft: ProofDraft): HTMLElement[] {
               "p",
               { class: "proof-line-head" },
               h("span", { class: "line-article" }, line.article),
+              line.from_stock ? h("span", { class: "chip chip-stock", "data-testid": "line-from-stock" }, t("stock.fromStock")) : null,
               h("span", { class: "muted" }, t("driver.proof.ordered", { qty: formatNumber(line.quantity), unit: line.unit })),
               line.terminal_quantity !== null && line.terminal_quantity !== undefined && line.terminal_quantity < line.quantity
                 ? h("span", { class: "proof-line-short", "data-testid": "line-short-at-terminal" },

@@ -297,6 +297,9 @@ function listSection(screen: RouteScreen): HTMLElement {
                   .filter(Boolean)
                   .join(" · "),
               ),
+              stop.from_stock.length
+                ? h("p", { class: "loading-from-stock", "data-testid": "loading-from-stock" }, t("loading.fromStock", { goods: stop.from_stock.join(", ") }))
+                : null,
               h(
                 "ul",
                 { class: "loading-units" },

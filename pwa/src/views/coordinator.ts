@@ -7,6 +7,7 @@ import "../coordinator/coordinator.css";
 import { impactSection } from "../coordinator/impact";
 import { learnedSection } from "../coordinator/learned";
 import { listsSection } from "../coordinator/lists";
+import { stockSection } from "../coordinator/stock";
 import { connectCoordinatorSocket } from "../coordinator/socket";
 import { todaySection } from "../coordinator/today";
 import { t, type MessageKey } from "../i18n";
@@ -14,8 +15,8 @@ import { formatKg } from "../ui/components";
 import { h } from "../ui/dom";
 import type { View } from "./types";
 
-type Tab = "today" | "lists" | "impact" | "learned";
-const TABS: readonly Tab[] = ["today", "lists", "impact", "learned"];
+type Tab = "today" | "lists" | "stock" | "impact" | "learned";
+const TABS: readonly Tab[] = ["today", "lists", "stock", "impact", "learned"];
 const HASH = "#coordinator/";
 
 function currentTab(): Tab {
@@ -37,6 +38,7 @@ function stat(id: string, label: MessageKey, value: number, detail?: string): HT
 
 function section(tab: Tab): HTMLElement {
   if (tab === "lists") return listsSection();
+  if (tab === "stock") return stockSection();
   if (tab === "impact") return impactSection();
   if (tab === "learned") return learnedSection();
   return todaySection();
@@ -75,6 +77,7 @@ window.addEventListener("hashchange", () => {
 const PAGE_TITLES: Record<Tab, MessageKey> = {
   today: "page.coordinator.today",
   lists: "coordinator.tab.lists",
+  stock: "coordinator.tab.stock",
   impact: "coordinator.tab.impact",
   learned: "coordinator.tab.learned",
 };

@@ -1,0 +1,178 @@
+"""Emergency stock (beredskapslager): articles in batches, days of supply per municipality against
+the minimum levels, first in first out into ordinary deliveries (stock taken once, however often the
+request is replayed), and a crisis day's cover of a supplier that did not deliver, care homes first."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from samlast.extensions import db
+from samlast.models import Order, OrderLine, Role, StockBatch, StockIssue, TemperatureClass, User
+from samlast.services import auth, jobs, planning
+from tests.conftest import MONDAY, count
+
+API = "/api/v1/stock"
+WEEK_LATER = MONDAY + timedelta(days=7)
+
+
+def _today(monkeypatch, day: date) -> None:
+    monkeypatch.setattr("samlast.clock.today", lambda: day)
+
+
+def _pasta(client, coordinator, *batches: tuple[float, str]) -> dict:
+    answer = client.post(f"{API}/articles", headers=coordinator, json={
+        "article": "Pasta", "unit": "st", "temperature_class": "ambient", "weight_kg_per_unit": 5,
+        "batches": [{"quantity": q, "best_before": d} for q, d in batches],
+    })  # fmt: skip
+    assert answer.status_code == 201, answer.json
+    return answer.json
+
+
+def _overview(client, headers) -> dict:
+    answer = client.get(f"{API}/", headers=headers)
+    assert answer.status_code == 200, answer.json
+    return answer.json
+
+
+def _future_order(world, point, day: date) -> None:
+    db.session.add(Order(external_id=f"F-{point.id}-{day}", delivery_point=point, supplier=world.wholesaler,
+                         requested_date=day, lines=[OrderLine(line_no=1, article="Mjölk", quantity=20, unit="l",
+                         weight_kg=21, temperature_class=TemperatureClass.CHILLED)]))  # fmt: skip
+    db.session.commit()
+
+
+def test_days_of_supply_per_municipality_and_a_warning_below_the_minimum(client, coordinator, day, world,
+                                                                         monkeypatch, make_user):  # fmt: skip
+    _today(monkeypatch, WEEK_LATER)
+    _pasta(client, coordinator, (30, "2027-01-10"), (8, "2026-12-12"))
+    answer = client.put(
+        f"{API}/minimums",
+        headers=coordinator,
+        json={"minimums": [{"kind": "care_home", "days": 3}, {"kind": "school_kitchen", "days": 1}]},
+    )
+    assert answer.status_code == 200, answer.json
+    [pasta] = answer.json["articles"]
+    # Both kitchens ordered 10 st on the one delivery day of the last four weeks.
+    assert (pasta["quantity"], pasta["daily_use"], pasta["days_of_supply"]) == (38, 20, 1.9)
+    assert pasta["required"] == 10 * 3 + 10 * 1 and pasta["below_minimum"] is True
+    assert pasta["municipalities"] == [
+        {"name": "Eslöv", "daily_use": 10, "days_of_supply": 3.8, "required": 10},
+        {"name": "Hörby", "daily_use": 10, "days_of_supply": 3.8, "required": 30},
+    ]
+    assert [b["best_before"] for b in pasta["batches"]] == ["2026-12-12", "2027-01-10"]
+    # Terminal staff see the stock of their own terminal.
+    _, staff = make_user(Role.TERMINAL, "tove", terminal=world.terminal)
+    assert _overview(client, staff)["articles"][0]["quantity"] == 38
+
+
+def test_the_batch_nearest_its_date_is_proposed_for_the_next_delivery(client, coordinator, day, world, monkeypatch):
+    _today(monkeypatch, WEEK_LATER)
+    _future_order(world, world.school, WEEK_LATER + timedelta(days=1))
+    _pasta(client, coordinator, (30, "2027-01-10"), (8, "2026-12-12"), (5, "2026-12-19"))
+    proposals = _overview(client, coordinator)["proposals"]
+    assert [(p["quantity"], p["best_before"], p["days_left"]) for p in proposals] == [
+        (8, "2026-12-12", 5), (5, "2026-12-19", 12)]  # fmt: skip
+    first = proposals[0]
+    assert (first["delivery_point_name"], first["date"]) == ("Bergaskolan kök", "2026-12-08")
+    assert first["replacement_quantity"] == 8
+
+
+def test_stock_goes_into_a_delivery_once_however_often_the_request_is_replayed(
+    client, coordinator, day, world, monkeypatch
+):
+    _today(monkeypatch, WEEK_LATER)
+    _pasta(client, coordinator, (30, "2027-01-10"), (8, "2026-12-12"))
+    batch = db.session.scalar(sa.select(StockBatch).where(StockBatch.quantity == 8))
+    body = {"client_id": uuid.uuid4().hex, "batch_id": batch.id, "delivery_point_id": world.school.id,
+            "date": "2026-12-08", "quantity": 5}  # fmt: skip
+    first = client.post(f"{API}/issues", headers=coordinator, json=body)
+    assert first.status_code == 201, first.json
+    again = client.post(f"{API}/issues", headers=coordinator, json=body)
+    assert again.json == first.json
+    db.session.expire_all()
+    assert db.session.get(StockBatch, batch.id).quantity == 3 and count(StockIssue) == 1
+    line = db.session.get(OrderLine, first.json["order_line_id"])
+    assert (line.article, line.quantity, line.unit, line.weight_kg) == ("Pasta", 5, "st", 25)
+    assert line.order.supplier.name == "Beredskapslager" and line.order.delivery_point_id == world.school.id
+    # Goods in never expects goods that are at the terminal already.
+    _future_order(world, world.school, date(2026, 12, 8))
+    expected = client.get("/api/v1/goods-in/expected?date=2026-12-08", headers=coordinator).json
+    assert [s["supplier_name"] for s in expected["suppliers"]] == ["Grossisten AB"]
+
+
+def test_every_error_of_an_issue_at_once_and_nothing_taken(client, coordinator, day, world, monkeypatch):
+    _today(monkeypatch, WEEK_LATER)
+    _pasta(client, coordinator, (8, "2026-12-12"))
+    batch = db.session.scalar(sa.select(StockBatch))
+    body = {"client_id": uuid.uuid4().hex, "batch_id": batch.id, "delivery_point_id": 999_999,
+            "date": "2026-12-01", "quantity": 10}  # fmt: skip
+    answer = client.post(f"{API}/issues", headers=coordinator, json=body)
+    assert answer.status_code == 422, answer.json
+    fields = answer.json["error"]["fields"]
+    assert fields["quantity"] == ["Bara 8 st finns kvar i partiet (inte 10)."]
+    assert fields["date"] == ["Dagen 2026-12-01 har redan varit; välj i dag eller senare."]
+    assert set(fields) == {"quantity", "date", "delivery_point_id"}
+    late = client.post(f"{API}/issues", headers=coordinator, json=body | {
+        "delivery_point_id": world.school.id, "date": "2026-12-20", "quantity": 2})  # fmt: skip
+    assert late.json["error"]["fields"] == {
+        "batch_id": ["Partiet är bäst före 2026-12-12 och hinner gå ut före leveransen."]
+    }
+    bad = client.post(
+        f"{API}/articles",
+        headers=coordinator,
+        json={
+            "article": "",
+            "unit": "st",
+            "temperature_class": "ljummet",
+            "batches": [{"quantity": -1, "best_before": "x"}],
+        },
+    )
+    assert bad.status_code == 422
+    assert {"article", "temperature_class", "batches"} <= set(bad.json["error"]["fields"])
+    db.session.expire_all()
+    assert db.session.get(StockBatch, batch.id).quantity == 8 and count(StockIssue) == 0
+
+
+def test_a_crisis_day_covers_care_homes_first_and_the_driver_sees_it(client, coordinator, day, world, monkeypatch):
+    _today(monkeypatch, MONDAY)
+    monkeypatch.setitem(client.application.config, "PLANNING_RUNNER", "inline")
+    planning.plan_day(world.terminal, MONDAY, time_limit_s=1)
+    _pasta(client, coordinator, (12, "2027-01-10"))
+    query = f"{API}/crisis?date={MONDAY}&supplier_id={world.wholesaler.id}"
+    preview = client.get(query, headers=coordinator)
+    assert preview.status_code == 200, preview.json
+    covered = [(c["delivery_point_name"], c["article"], c["quantity"]) for c in preview.json["covered"]]
+    assert covered == [("Ljungbacka äldreboende", "Pasta", 10), ("Bergaskolan kök", "Pasta", 2)]
+    uncovered = {(u["delivery_point_name"], u["article"], u["quantity"]) for u in preview.json["uncovered"]}
+    assert uncovered == {("Bergaskolan kök", "Pasta", 8), ("Bergaskolan kök", "Mjölk", 40),
+                         ("Ljungbacka äldreboende", "Mjölk", 40)}  # fmt: skip
+    assert db.session.scalar(sa.select(StockBatch)).quantity == 12  # a preview takes nothing
+    body = {"client_id": uuid.uuid4().hex, "date": MONDAY.isoformat(), "supplier_id": world.wholesaler.id}
+    done = client.post(f"{API}/crisis", headers=coordinator, json=body)
+    assert done.status_code == 201, done.json
+    assert [(c["delivery_point_name"], c["quantity"]) for c in done.json["covered"]] == [
+        ("Ljungbacka äldreboende", 10), ("Bergaskolan kök", 2)]  # fmt: skip
+    assert client.post(f"{API}/crisis", headers=coordinator, json=body).json["covered"] == done.json["covered"]
+    again = client.post(f"{API}/crisis", headers=coordinator, json=body | {"client_id": uuid.uuid4().hex})
+    assert again.json["covered"] == []  # the stock is used up; nothing covered twice
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(StockBatch)).quantity == 0 and count(StockIssue) == 2
+    jobs.drain()
+    # The day was re-planned; the driver's stop carries the goods from stock, marked as such.
+    driver = db.session.get(User, day.driver_id)
+    token, _ = auth.login(driver.username, "correct horse battery", ttl_hours=1)
+    [route] = client.get(f"/api/v1/driver/routes?date={MONDAY}", headers={"Authorization": f"Bearer {token}"}).json
+    care = next(s for s in route["stops"] if s["place"].get("name") == "Ljungbacka äldreboende")
+    stocked = [line for line in care["lines"] if line["from_stock"]]
+    assert [(line["article"], line["quantity"], line["supplier_name"]) for line in stocked] == [
+        ("Pasta", 10, "Beredskapslager")]  # fmt: skip
+
+
+@pytest.mark.parametrize("role", [Role.RECIPIENT, Role.DRIVER])
+def test_others_see_no_stock(client, make_user, world, role):
+    _, headers = make_user(role)
+    assert client.get(f"{API}/", headers=headers).status_code == 403
