@@ -95,6 +95,10 @@ def test_stock_goes_into_a_delivery_once_however_often_the_request_is_replayed(
     assert again.json == first.json
     db.session.expire_all()
     assert db.session.get(StockBatch, batch.id).quantity == 3 and count(StockIssue) == 1
+    # The item's way starts at the stock: the batch it came from and who took it.
+    steps = client.get(f"/api/v1/order-lines/{first.json['order_line_id']}/timeline", headers=coordinator).json["steps"]
+    assert [(s["kind"], s["quantity"]) for s in steps] == [("ordered", 5), ("taken_from_stock", 5)]
+    assert steps[1]["name"] == "Tagen ur beredskapslagret" and steps[1]["details"] == "Parti bäst före 2026-12-12"
     line = db.session.get(OrderLine, first.json["order_line_id"])
     assert (line.article, line.quantity, line.unit, line.weight_kg) == ("Pasta", 5, "st", 25)
     assert line.order.supplier.name == "Beredskapslager" and line.order.delivery_point_id == world.school.id

@@ -17,6 +17,7 @@ from samlast.models.base import Base, TemperatureClass, Timestamped, UTCDateTime
 from samlast.models.cluster import Terminal
 from samlast.models.delivery_point import DeliveryPointKind
 from samlast.models.order import OrderLine
+from samlast.models.user import User
 
 
 class StockIssueReason(enum.StrEnum):
@@ -90,3 +91,4 @@ class StockIssue(Base):
 
     batch: Mapped[StockBatch | None] = relationship()
     order_line: Mapped[OrderLine] = relationship()
+    created_by: Mapped[User | None] = relationship()

@@ -32,6 +32,7 @@ from samlast.models import (
     ReceiptConfirmation,
     ReceiptLine,
     Role,
+    StockIssue,
     User,
 )
 from samlast.services import people_csv
@@ -71,6 +72,16 @@ def received_at_terminal(line: OrderLine) -> list[Step]:
               temperature_c=row.temperature_c, deviation=row.deviation.value if row.deviation else None)
         for row in rows
     ]  # fmt: skip
+
+
+def taken_from_stock(line: OrderLine) -> list[Step]:
+    """A line from the emergency stock: the batch it was taken from, by whom, and why."""
+    rows = db.session.scalars(
+        sa.select(StockIssue).where(StockIssue.order_line_id == line.id)
+        .options(selectinload(StockIssue.created_by)).order_by(StockIssue.id)
+    )  # fmt: skip
+    return [_step("taken_from_stock", row.created_at, _who(row.created_by) if row.created_by else "", row.quantity,
+                  best_before=row.best_before.isoformat(), reason=row.reason.value) for row in rows]  # fmt: skip
 
 
 def loaded(line: OrderLine) -> list[Step]:
@@ -124,7 +135,8 @@ def confirmed_by_kitchen(line: OrderLine) -> list[Step]:
 
 
 #: In the order the goods travel (steps of one source keep their time order).
-SOURCES: tuple[Source, ...] = (ordered, received_at_terminal, loaded, delivered, confirmed_by_kitchen)
+SOURCES: tuple[Source, ...] = (ordered, taken_from_stock, received_at_terminal, loaded, delivered,
+                               confirmed_by_kitchen)
 
 
 def order_line_for(user: User, order_line_id: int) -> OrderLine:
