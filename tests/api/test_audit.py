@@ -314,6 +314,7 @@ EXEMPT = {
     ("POST", "/api/v1/driver/positions"): "positions are a high-volume stream, not a change of data",
     ("POST", "/api/v1/recipient/confirmations"): "a kitchen's receipt is a fact of its own, with who and when",
     ("POST", "/api/v1/goods-in/receipts"): "a goods-in record is a fact of its own (the hand-over), with who and when",
+    ("POST", "/api/v1/goods-in/despatch-advices"): "a supplier's document, stored as it came with its import time",
     ("POST", "/api/v1/loading/scans"): "a unit scanned onto a vehicle is a fact of its own, with who and when",
     ("POST", "/api/v1/loading/handovers"): "the driver's signed load is a fact of its own (the hand-over)",
     ("POST", "/api/v1/push/subscriptions"): "a device's push address, no business data",

@@ -59,6 +59,7 @@ MATRIX: dict[tuple[str, str], tuple[set, int | dict]] = {
     ("GET", "/api/v1/order-lines/<int:order_line_id>/timeline.pdf"): ({C, R}, 404),
     ("POST", "/api/v1/goods-in/receipts"): ({C, T}, 422),
     ("GET", "/api/v1/goods-in/suppliers"): ({C}, 200),
+    ("POST", "/api/v1/goods-in/despatch-advices"): ({C}, 422),
     ("GET", "/api/v1/goods-in/suppliers.csv"): ({C}, 200),
     ("POST", "/api/v1/feedback/learn"): ({C}, 201),
     ("GET", "/api/v1/feedback/parameters"): ({C}, 200),

@@ -6,6 +6,7 @@ At phone size, and at tablet size for the README."""
 
 from __future__ import annotations
 
+import urllib.request
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -32,23 +33,39 @@ def goods_in_server(server_copy) -> Server:
     """Today: one order of Bergaskolan kök from S-1 (chilled milk, ambient flour), planned."""
     own = server_copy(extra_env={"TIMEZONE": TIMEZONE, "PLANNING_TIME_LIMIT_S": "1", "REPLAN_WHEN_LATE_MIN": "100000"})
     vehicle = next(v for v in own.api("GET", "/vehicles/") if v["external_id"] == "V-1")
-    compartments = [{"temperature_class": t, "capacity_kg": 4000, "capacity_pallets": 8}
-                    for t in ("frozen", "chilled", "ambient")]
+    compartments = [
+        {"temperature_class": t, "capacity_kg": 4000, "capacity_pallets": 8} for t in ("frozen", "chilled", "ambient")
+    ]
     own.api("PATCH", f"/vehicles/{vehicle['id']}", {"compartments": compartments})
     points = {p["external_id"]: p for p in own.api("GET", "/delivery-points/")}
     suppliers = {s["external_id"]: s for s in own.api("GET", "/suppliers/")}
     day = today()
     for order in own.api("GET", f"/orders/?date={day}"):
         own.api("DELETE", f"/orders/{order['id']}")
-    own.api("POST", "/orders/", {
-        "external_id": "G-1", "delivery_point_id": points["DP-1"]["id"], "supplier_id": suppliers["S-1"]["id"],
-        "requested_date": day,
-        "lines": [_line("Mjölk 1,5 %", 40, "liter", 41, "chilled"), _line("Vetemjöl", 5, "säck", 25, "ambient")],
-    })
+    own.api(
+        "POST",
+        "/orders/",
+        {
+            "external_id": "G-1",
+            "delivery_point_id": points["DP-1"]["id"],
+            "supplier_id": suppliers["S-1"]["id"],
+            "requested_date": day,
+            "lines": [_line("Mjölk 1,5 %", 40, "liter", 41, "chilled"), _line("Vetemjöl", 5, "säck", 25, "ambient")],
+        },
+    )
     plan = plan_day(own.api, day, fresh=True)
     assert not plan["unassigned"], plan
-    own.api("POST", "/users/", {"username": "terminal-tove", "display_name": "Tove Terminal", "role": "terminal",
-                                "terminal_id": vehicle["terminal_id"], "password": PASSWORD})
+    own.api(
+        "POST",
+        "/users/",
+        {
+            "username": "terminal-tove",
+            "display_name": "Tove Terminal",
+            "role": "terminal",
+            "terminal_id": vehicle["terminal_id"],
+            "password": PASSWORD,
+        },
+    )
     return own
 
 
@@ -106,7 +123,8 @@ def test_goods_in_offline_then_labels_scan_and_the_kitchen_sees_the_shortage(new
     photo_button = milk.locator("label[for$='-photo']")
     expect(photo_button).to_have_text("Ta foto")
     milk.get_by_test_id("deviation-photo").set_input_files(
-        {"name": "kartong.png", "mimeType": "image/png", "buffer": _png()})
+        {"name": "kartong.png", "mimeType": "image/png", "buffer": _png()}
+    )
     expect(milk.get_by_test_id("deviation-photo-taken")).to_be_visible()
     expect(photo_button).to_have_text("Ta nytt foto")
     page.get_by_test_id("supplier-driver").fill("Sune Leverantör")
@@ -120,14 +138,18 @@ def test_goods_in_offline_then_labels_scan_and_the_kitchen_sees_the_shortage(new
     # Back online: sent exactly once.
     server.start()
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    wait_until(lambda: server.api("GET", f"/goods-in/expected?date={today()}")["suppliers"][0]["received"], 30,
-               "the goods-in record made offline to reach the server")
+    wait_until(
+        lambda: server.api("GET", f"/goods-in/expected?date={today()}")["suppliers"][0]["received"],
+        30,
+        "the goods-in record made offline to reach the server",
+    )
     expect(page.get_by_test_id("supplier-received")).to_contain_text("Mottagen")
     expect(page.get_by_test_id("goods-in-supplier")).to_contain_text("1 rad saknas helt eller delvis")
     deviations = server.api("GET", "/deviations/")
     assert [d["code"] for d in deviations] == ["missing_from_supplier"], deviations
     assert deviations[0]["description"] == (
-        "Mjölk 1,5 %: Saknas från leverantören. Beställt 40 liter, kom till terminalen 10 liter.")
+        "Mjölk 1,5 %: Saknas från leverantören. Beställt 40 liter, kom till terminalen 10 liter."
+    )
     page.reload()
     expect(page.get_by_test_id("supplier-received")).to_be_visible()
     assert len(server.api("GET", "/deviations/")) == 1  # nothing sent twice
@@ -137,8 +159,10 @@ def test_goods_in_offline_then_labels_scan_and_the_kitchen_sees_the_shortage(new
     route = server.api("GET", f"/loading/routes?date={today()}")[0]
     page.get_by_test_id(f"open-route-{route['id']}").click()
     token = page.evaluate("() => JSON.parse(localStorage.getItem('samlast.session')).token")
-    labels = page.request.get(f"{server.url}/api/v1/loading/routes/{route['id']}/labels.pdf?format=a6",
-                              headers={"Authorization": f"Bearer {token}"})
+    labels = page.request.get(
+        f"{server.url}/api/v1/loading/routes/{route['id']}/labels.pdf?format=a6",
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert labels.ok and labels.body().startswith(b"%PDF")
     listing = server.api("GET", f"/loading/routes/{route['id']}")
     code = listing["compartments"][0]["stops"][0]["units"][0]["code"]
@@ -159,13 +183,34 @@ def test_goods_in_offline_then_labels_scan_and_the_kitchen_sees_the_shortage(new
     login(office, server, "coord")
     described = office.get_by_test_id("deviation-description")
     expect(described).to_have_text(
-        "Mjölk 1,5 %: Saknas från leverantören. Beställt 40 liter, kom till terminalen 10 liter.")
+        "Mjölk 1,5 %: Saknas från leverantören. Beställt 40 liter, kom till terminalen 10 liter."
+    )
     expect(office.get_by_test_id("deviation-follow")).to_have_text("Varans väg (PDF)")
 
 
+def _despatch_advice(server: Server, milk_litres: int) -> None:
+    """Grossisten's despatch advice for G-1: the milk (line 1) shipped short."""
+    from tests.api.test_despatch import advice, line
+
+    body = advice(line(1, str(milk_litres), 1) + line(2, "5", 2, "H87"), order="G-1", document_id="DA-G-1")
+    request = urllib.request.Request(
+        f"{server.url}/api/v1/goods-in/despatch-advices",
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/xml", "Authorization": f"Bearer {server.token}"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        assert answer.status == 201
+
+
 def test_goods_in_at_tablet_size(new_page, goods_in_server):
+    _despatch_advice(goods_in_server, 30)
     page = new_page(TABLET)
     login(page, goods_in_server, "terminal-tove")
     page.get_by_test_id("receive-supplier").click()
     expect(page.get_by_test_id("goods-in-form")).to_be_visible()
+    # The supplier said before the truck came that the milk is short; counting starts from it.
+    milk = page.locator("[data-testid=goods-in-line][data-article='Mjölk 1,5 %']")
+    expect(milk.get_by_test_id("announced-short")).to_have_text("Aviserat 30 av 40 liter")
+    expect(milk.get_by_test_id("received-quantity")).to_have_value("30")
     save_readme_screenshot(page, "terminal-goods-in-tablet.png")

@@ -3,6 +3,7 @@ a supplier's delivery received line by line."""
 
 from __future__ import annotations
 
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -10,10 +11,12 @@ from samlast import clock
 from samlast.api.downloads import file_response
 from samlast.api.ranges import date_range
 from samlast.api.security import current_user, require_roles
-from samlast.i18n import text
+from samlast.errors import ValidationFailed
+from samlast.i18n import Message, text
 from samlast.i18n.web import request_locale
 from samlast.models import Role
 from samlast.schemas.goods_in import (
+    DespatchAdviceResultSchema,
     ExpectedArrivalsSchema,
     ExpectedQuerySchema,
     FollowUpQuerySchema,
@@ -21,7 +24,8 @@ from samlast.schemas.goods_in import (
     GoodsReceiptResultSchema,
     SupplierFollowUpSchema,
 )
-from samlast.services import goods_in
+from samlast.schemas.imports import ImportFileSchema
+from samlast.services import despatch, goods_in
 
 blp = Blueprint("goods_in", __name__, url_prefix="/api/v1/goods-in", description="Goods in at the terminal")
 
@@ -74,3 +78,19 @@ class SupplierFollowUpCsv(MethodView):
         return file_response(
             goods_in.supplier_follow_up_csv(goods_in.supplier_follow_up(start, end), locale), "text/csv", filename
         )
+
+
+@blp.route("/despatch-advices")
+class DespatchAdvices(MethodView):
+    @require_roles(Role.COORDINATOR)
+    @blp.arguments(ImportFileSchema, location="files")
+    @blp.response(201, DespatchAdviceResultSchema)
+    def post(self, files):
+        """A supplier's despatch advice (Peppol BIS Despatch Advice 3, UBL 2.1 XML) as multipart `file`
+        or as the body: goods in then expects what it says was shipped. All or nothing; every error
+        names the element and its line."""
+        upload = files.get("file")
+        data = upload.read() if upload is not None else request.get_data()
+        if not data:
+            raise ValidationFailed("import.no_file", {}, {"file": [Message("field.required")]})
+        return despatch.import_advice(data)

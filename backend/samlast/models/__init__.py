@@ -15,7 +15,7 @@ from samlast.models.delivery import (
 )
 from samlast.models.delivery_point import DeliveryPoint, DeliveryPointKind, ReceivingWindow
 from samlast.models.geocode import GeocodeCache
-from samlast.models.goods_in import GoodsInDeviation, GoodsReceipt, GoodsReceiptLine
+from samlast.models.goods_in import DespatchAdvice, DespatchLine, GoodsInDeviation, GoodsReceipt, GoodsReceiptLine
 from samlast.models.impact import ImpactReport
 from samlast.models.import_run import ImportRun
 from samlast.models.learning import LearnedParameters
@@ -78,6 +78,8 @@ __all__ = [
     "Cluster",
     "DeliveryPoint",
     "DeliveryPointKind",
+    "DespatchAdvice",
+    "DespatchLine",
     "EnergyType",
     "FleetAdviceRun",
     "GeocodeCache",

@@ -71,3 +71,39 @@ class GoodsReceiptLine(Base):
 
     receipt: Mapped[GoodsReceipt] = relationship(back_populates="lines")
     order_line: Mapped[OrderLine | None] = relationship()
+
+
+class DespatchAdvice(Base):
+    """What a supplier says it has shipped (Peppol BIS Despatch Advice 3), before the goods come:
+    goods in expects what it names, and a line shipped short is known before the truck arrives.
+    A newer advice of the same document id replaces the lines of the older one."""
+
+    __tablename__ = "despatch_advice"
+    __table_args__ = (sa.UniqueConstraint("supplier_id", "document_id", name="despatch_advice_per_supplier"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supplier_id: Mapped[int] = mapped_column(sa.ForeignKey("supplier.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[str] = mapped_column(sa.String(64))
+    issue_date: Mapped[date]
+    #: When the supplier says the goods reach the terminal (the advice's delivery period), if given.
+    expected_date: Mapped[date | None]
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    supplier: Mapped[Supplier] = relationship()
+    lines: Mapped[list[DespatchLine]] = relationship(
+        back_populates="advice", cascade="all, delete-orphan", order_by="DespatchLine.id"
+    )
+
+
+class DespatchLine(Base):
+    __tablename__ = "despatch_line"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    advice_id: Mapped[int] = mapped_column(sa.ForeignKey("despatch_advice.id", ondelete="CASCADE"), index=True)
+    order_line_id: Mapped[int] = mapped_column(sa.ForeignKey("order_line.id", ondelete="CASCADE"), index=True)
+    line_ref: Mapped[str] = mapped_column(sa.String(32))  # the advice's own line id
+    shipped_quantity: Mapped[float]
+    unit_code: Mapped[str] = mapped_column(sa.String(8), default="")
+
+    advice: Mapped[DespatchAdvice] = relationship(back_populates="lines")
+    order_line: Mapped[OrderLine] = relationship()

@@ -28,6 +28,9 @@ class ArrivalLineSchema(ResponseSchema):
     vehicle_name = fields.String(allow_none=True, metadata={"description": "Null while the day is not planned"})
     trip = fields.Integer(allow_none=True, metadata={"description": "1-based"})
     stop_sequence = fields.Integer(allow_none=True)
+    announced_quantity = fields.Float(
+        allow_none=True, metadata={"description": "Shipped by the supplier's latest despatch advice; null: none"}
+    )
     received_quantity = fields.Float(allow_none=True, metadata={"description": "Null: not received yet"})
     deviation = one_of(GoodsInDeviation, allow_none=True)
 
@@ -95,3 +98,12 @@ class GoodsReceiptResultSchema(ResponseSchema):
     stops_corrected = fields.Integer()
     replan = fields.Boolean(metadata={"description": "The day is re-planned: a stop has nothing left to bring"})
     replay = fields.Boolean()
+
+
+class DespatchAdviceResultSchema(ResponseSchema):
+    id = fields.Integer()
+    document_id = fields.String()
+    supplier_name = fields.String()
+    lines = fields.Integer()
+    short_lines = fields.Integer(metadata={"description": "Lines shipped short of the order"})
+    replaced = fields.Boolean(metadata={"description": "An older advice of the same document id was replaced"})

@@ -46,7 +46,7 @@ from samlast.models import (
     Terminal,
     User,
 )
-from samlast.services import arrivals, idempotency, images, notify, planning, replan
+from samlast.services import arrivals, despatch, idempotency, images, notify, planning, replan
 
 #: The warmest reading accepted at goods in, per temperature class (°C). Chilled food is kept at
 #: +8 °C at most (Livsmedelsverket's guidance for cold storage); frozen at −18 °C, with the
@@ -118,6 +118,7 @@ def expected(user: User, day: date, terminal_id: int | None = None) -> dict[str,
     stops = _stops(terminal, day)
     receipts = _receipts(terminal, day)
     received = arrivals.latest_lines(line.id for order in orders for line in order.lines)
+    shipped = despatch.announced([line.id for order in orders for line in order.lines])
     by_supplier: dict[int, list[Order]] = defaultdict(list)
     for order in orders:
         by_supplier[order.supplier_id].append(order)
@@ -143,6 +144,7 @@ def expected(user: User, day: date, terminal_id: int | None = None) -> dict[str,
                     "vehicle_name": stop.route.vehicle.name if stop else None,
                     "trip": stop.route.trip + 1 if stop else None,
                     "stop_sequence": stop.sequence if stop else None,
+                    "announced_quantity": shipped[line.id].shipped_quantity if line.id in shipped else None,
                     "received_quantity": got.received_quantity if got else None,
                     "deviation": got.deviation.value if got and got.deviation else None,
                 })  # fmt: skip

@@ -12,7 +12,7 @@ import { outbox, startOutbox, type OutboxRecord } from "../data/outbox";
 import { downscalePhoto } from "../driver/images";
 import { newClientId, nowWithOffset } from "../driver/types";
 import { t, type MessageKey } from "../i18n";
-import { empty, errorBox, loading, parkedAlert, savedCopyNote } from "../ui/components";
+import { empty, errorBox, formatNumber, loading, parkedAlert, savedCopyNote } from "../ui/components";
 import { h } from "../ui/dom";
 import { signaturePad } from "../ui/signature";
 import { parseDecimal } from "../util/numbers";
@@ -149,7 +149,9 @@ function supplierCard(host: HTMLElement, user: User, supplier: Supplier, waiting
 function draftOf(line: Line): Draft {
   let draft = drafts.get(line.order_line_id);
   if (!draft) {
-    draft = { quantity: String(line.quantity).replace(".", ","), temperature: "", deviation: "", photo: null };
+    // Counting starts from what the supplier's despatch advice says was shipped, else the order.
+    const start = line.announced_quantity ?? line.quantity;
+    draft = { quantity: String(start).replace(".", ","), temperature: "", deviation: "", photo: null };
     drafts.set(line.order_line_id, draft);
   }
   return draft;
@@ -200,6 +202,10 @@ function lineRow(line: Line, index: number, errors: Map<string, string>): HTMLEl
     { class: "goods-in-line", "data-testid": "goods-in-line", "data-article": line.article, "data-point": line.delivery_point_name },
     h("p", { class: "goods-in-article" }, h("strong", {}, line.article), ` · ${t(`temp.${line.temperature_class}` as MessageKey)}`),
     h("p", { class: "muted" }, where(line)),
+    line.announced_quantity !== null && line.announced_quantity !== undefined && line.announced_quantity < line.quantity
+      ? h("p", { class: "goods-in-short", "data-testid": "announced-short" },
+          t("goodsIn.announced", { announced: formatNumber(line.announced_quantity), quantity: formatNumber(line.quantity), unit: line.unit }))
+      : null,
     h(
       "div",
       { class: "goods-in-fields" },
