@@ -75,7 +75,7 @@ def test_every_error_is_named_with_its_element_and_line_and_nothing_is_read(clie
     assert rows == [
         (5, "cbc:CustomizationID", "urn:fdc:peppol.eu:poacc:trns:order:3"),
         (7, "cbc:IssueDate", "27/11/2026"),
-        (13, "cac:DespatchLine/cbc:DeliveredQuantity", "tio"),
+        (13, "cac:DespatchLine[1]/cbc:DeliveredQuantity", "tio"),
     ]
     assert answer.json["error"]["fields"]["rows"][2]["message"] == "Ingen mängd: ett tal 0 eller större."
     # The references are checked too, once the document reads: an unknown order line and supplier.
@@ -83,15 +83,15 @@ def test_every_error_is_named_with_its_element_and_line_and_nothing_is_read(clie
                           headers=coordinator)  # fmt: skip
     assert {(r["column"], r["value"]) for r in unknown.json["error"]["fields"]["rows"]} == {
         ("cac:DespatchSupplierParty/cac:Party/cbc:EndpointID", "S-404"),
-        ("cac:DespatchLine/cac:OrderLineReference/cbc:LineID", "9"),
+        ("cac:DespatchLine[1]/cac:OrderLineReference/cbc:LineID", "9"),
     }
     assert count(DespatchAdvice) == 0
 
 
 @pytest.mark.parametrize("body, code", [
-    (b"<DespatchAdvice><cbc:ID>", "despatch.not_xml"),
+    (b"<DespatchAdvice><cbc:ID>", "ubl.not_xml"),
     (b"<?xml version='1.0'?><Order xmlns='urn:oasis:names:specification:ubl:schema:xsd:Order-2'/>",
-     "despatch.not_despatch_advice"),
+     "ubl.wrong_document"),
 ])  # fmt: skip
 def test_a_file_that_is_no_despatch_advice_is_refused(client, coordinator, day, body, code):
     answer = client.post(API, data=body, content_type="application/xml", headers=coordinator)
