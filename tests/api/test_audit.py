@@ -60,28 +60,40 @@ def coord(make_user):
 
 def test_delivery_point_create_update_delete(client, world, coord):
     user, headers = coord
-    body = {"external_id": "DP-9", "name": "Nya köket", "kind": "school_kitchen",
-            "municipality_id": world.eslov.id, "lat": 55.8, "lon": 13.3,
-            "receiving_windows": [{"weekday": 0, "start": "06:30", "end": "10:00"}]}
+    body = {
+        "external_id": "DP-9",
+        "name": "Nya köket",
+        "kind": "school_kitchen",
+        "municipality_id": world.eslov.id,
+        "lat": 55.8,
+        "lon": 13.3,
+        "receiving_windows": [{"weekday": 0, "start": "06:30", "end": "10:00"}],
+    }
     created = client.post("/api/v1/delivery-points/", json=body, headers=headers)
     assert created.status_code == 201, created.json
     point_id = created.json["id"]
-    patched = client.patch(f"/api/v1/delivery-points/{point_id}", headers=headers,
-                           json={"name": "Nya köket B", "receiving_windows": [{"weekday": 1, "start": "07:00",
-                                                                                "end": "09:00"}]})
+    patched = client.patch(
+        f"/api/v1/delivery-points/{point_id}",
+        headers=headers,
+        json={"name": "Nya köket B", "receiving_windows": [{"weekday": 1, "start": "07:00", "end": "09:00"}]},
+    )
     assert patched.status_code == 200, patched.json
     assert client.delete(f"/api/v1/delivery-points/{point_id}", headers=headers).status_code == 204
 
     create, update, delete = entries(entity="delivery_point", entity_id=str(point_id))
     assert [create.action, update.action, delete.action] == ["create", "update", "delete"]
-    assert all(e.actor_user_id == user.id and e.actor_name == "Kim Koordinator" and e.source == "api"
-               for e in (create, update, delete))
+    assert all(
+        e.actor_user_id == user.id and e.actor_name == "Kim Koordinator" and e.source == "api"
+        for e in (create, update, delete)
+    )
     assert create.changes["name"] == "Nya köket" and create.changes["receiving_windows"][0]["start"] == "06:30"
     # Two flushes (old windows deleted, new ones added) make one entry: first old, last new.
     assert update.changes == {
         "name": ["Nya köket", "Nya köket B"],
-        "receiving_windows": [[{"weekday": 0, "start": "06:30", "end": "10:00"}],
-                              [{"weekday": 1, "start": "07:00", "end": "09:00"}]],
+        "receiving_windows": [
+            [{"weekday": 0, "start": "06:30", "end": "10:00"}],
+            [{"weekday": 1, "start": "07:00", "end": "09:00"}],
+        ],
     }
     assert delete.changes["name"] == "Nya köket B"
     assert create.at.tzinfo is not None
@@ -89,9 +101,13 @@ def test_delivery_point_create_update_delete(client, world, coord):
 
 def test_order_update_and_delete(client, world, coord):
     _, headers = coord
-    body = {"external_id": "O-77", "delivery_point_id": world.school.id, "supplier_id": world.farm.id,
-            "requested_date": "2031-12-01",
-            "lines": [{"article": "Mjölk", "quantity": 2, "unit": "l", "weight_kg": 2, "temperature_class": "chilled"}]}
+    body = {
+        "external_id": "O-77",
+        "delivery_point_id": world.school.id,
+        "supplier_id": world.farm.id,
+        "requested_date": "2031-12-01",
+        "lines": [{"article": "Mjölk", "quantity": 2, "unit": "l", "weight_kg": 2, "temperature_class": "chilled"}],
+    }
     order_id = client.post("/api/v1/orders/", json=body, headers=headers).json["id"]
     assert client.patch(f"/api/v1/orders/{order_id}", json={"note": "Porten"}, headers=headers).status_code == 200
     assert client.delete(f"/api/v1/orders/{order_id}", headers=headers).status_code == 204
@@ -103,12 +119,17 @@ def test_order_update_and_delete(client, world, coord):
 
 def test_user_role_change_and_passwords_never_stored(client, world, coord):
     _, headers = coord
-    created = client.post("/api/v1/users/", headers=headers,
-                          json={"username": "dan", "password": "hemligt-lösen-1", "role": "driver"})
+    created = client.post(
+        "/api/v1/users/", headers=headers, json={"username": "dan", "password": "hemligt-lösen-1", "role": "driver"}
+    )
     assert created.status_code == 201, created.json
     user_id = created.json["id"]
-    assert client.patch(f"/api/v1/users/{user_id}", headers=headers,
-                        json={"role": "coordinator", "password": "annat-lösen-2"}).status_code == 200
+    assert (
+        client.patch(
+            f"/api/v1/users/{user_id}", headers=headers, json={"role": "coordinator", "password": "annat-lösen-2"}
+        ).status_code
+        == 200
+    )
     create, update = entries(entity="user_account", entity_id=str(user_id))
     assert update.changes["role"] == ["driver", "coordinator"]
     assert update.changes["password_hash"] == [audit.MASK, audit.MASK]
@@ -131,14 +152,30 @@ def test_token_revoke_is_recorded_login_is_not(client, world, coord, make_user):
 
 def test_booking_create_change_cancel(client, world, make_user, monkeypatch):
     monkeypatch.setattr("samlast.services.bookings.now", lambda: EARLY)
-    template = SlotTemplate(terminal=world.terminal, name="Gård tisdag", kind=SlotKind.FARM_PICKUP, weekday=1,
-                            start=time(9), end=time(12), capacity_kg=1000, capacity_pallets=2)
+    template = SlotTemplate(
+        terminal=world.terminal,
+        name="Gård tisdag",
+        kind=SlotKind.FARM_PICKUP,
+        weekday=1,
+        start=time(9),
+        end=time(12),
+        capacity_kg=1000,
+        capacity_pallets=2,
+    )
     db.session.add(template)
     db.session.commit()
     producer, headers = make_user(Role.PRODUCER, "per", supplier=world.farm)
-    booked = client.post("/api/v1/producer/bookings", headers=headers,
-                         json={"template_id": template.id, "date": FUTURE_TUESDAY.isoformat(), "kg": 100,
-                               "pallets": 1, "temperature_class": "ambient"})
+    booked = client.post(
+        "/api/v1/producer/bookings",
+        headers=headers,
+        json={
+            "template_id": template.id,
+            "date": FUTURE_TUESDAY.isoformat(),
+            "kg": 100,
+            "pallets": 1,
+            "temperature_class": "ambient",
+        },
+    )
     assert booked.status_code == 201, booked.json
     booking_id = booked.json["id"]
     assert client.patch(f"/api/v1/producer/bookings/{booking_id}", json={"kg": 200}, headers=headers).status_code == 200
@@ -150,8 +187,9 @@ def test_booking_create_change_cancel(client, world, make_user, monkeypatch):
 
 
 def test_plan_version_is_one_entry_with_counts(client, day, coordinator):
-    answer = client.post("/api/v1/planning/jobs", json={"date": MONDAY.isoformat(), "time_limit_s": 1},
-                         headers=coordinator)
+    answer = client.post(
+        "/api/v1/planning/jobs", json={"date": MONDAY.isoformat(), "time_limit_s": 1}, headers=coordinator
+    )
     assert answer.status_code == 202
     jobs.drain()
     db.session.expire_all()
@@ -165,14 +203,24 @@ def test_corrections_of_facts(client, world, coord, make_user):
     user, headers = coord
     driver, _ = make_user(Role.DRIVER, "dora")
     deviation = Deviation(delivery_point_id=world.school.id, plan_date=MONDAY, code="receipt_mismatch")
-    event = DriverEvent(client_id="e1", user_id=driver.id, kind=EventKind.ARRIVE, plan_date=MONDAY, job_key="d:1",
-                        recorded_at=EARLY, flagged=True, flag_reason="x")
+    event = DriverEvent(
+        client_id="e1",
+        user_id=driver.id,
+        kind=EventKind.ARRIVE,
+        plan_date=MONDAY,
+        job_key="d:1",
+        recorded_at=EARLY,
+        flagged=True,
+        flag_reason="x",
+    )
     start = last_id()
     db.session.add_all([deviation, event])
     db.session.commit()
     assert entries(start) == []  # facts are not recorded row by row
-    assert client.post(f"/api/v1/deviations/{deviation.id}/resolve", json={"note": "Ringt"},
-                       headers=headers).status_code == 200
+    assert (
+        client.post(f"/api/v1/deviations/{deviation.id}/resolve", json={"note": "Ringt"}, headers=headers).status_code
+        == 200
+    )
     assert client.post(f"/api/v1/deviations/{deviation.id}/reopen", json={}, headers=headers).status_code == 200
     assert client.post(f"/api/v1/driver-events/{event.id}/resolve", headers=headers).status_code == 200
     resolved, reopened = entries(entity="deviation")
@@ -188,9 +236,18 @@ def test_rolled_back_change_leaves_no_entry(client, world, coord):
     db.session.flush()
     db.session.rollback()
     # And a refused write through the API (a duplicate external id) leaves none either.
-    refused = client.post("/api/v1/delivery-points/", headers=headers,
-                          json={"external_id": "DP-1", "name": "Dubblett", "kind": "school_kitchen",
-                                "municipality_id": world.eslov.id, "lat": 55.8, "lon": 13.3})
+    refused = client.post(
+        "/api/v1/delivery-points/",
+        headers=headers,
+        json={
+            "external_id": "DP-1",
+            "name": "Dubblett",
+            "kind": "school_kitchen",
+            "municipality_id": world.eslov.id,
+            "lat": 55.8,
+            "lon": 13.3,
+        },
+    )
     assert refused.status_code == 422
     assert entries(start) == []
 
@@ -255,16 +312,20 @@ def test_csv_for_swedish_excel(client, world, coord):
 def _migrated(url: str, tmp_path: Path) -> None:
     env = {**os.environ, "FLASK_APP": "samlast", "SAMLAST_INSTANCE": str(tmp_path), "DATABASE_URL": url}
     env.pop("TEST_DATABASE_URL", None)
-    result = subprocess.run([sys.executable, "-m", "flask", "db", "upgrade"], cwd=ROOT, env=env,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "db", "upgrade"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
 
 
 def _refuses_changes(engine: sa.Engine) -> None:
     with engine.begin() as connection:
-        connection.execute(sa.text(
-            "INSERT INTO audit_entry (at, actor_name, source, action, entity, entity_id, changes)"
-            " VALUES (CURRENT_TIMESTAMP, 'Kim', 'api', 'update', 'vehicle', '1', '{}')"))
+        connection.execute(
+            sa.text(
+                "INSERT INTO audit_entry (at, actor_name, source, action, entity, entity_id, changes)"
+                " VALUES (CURRENT_TIMESTAMP, 'Kim', 'api', 'update', 'vehicle', '1', '{}')"
+            )
+        )
     for statement in ("UPDATE audit_entry SET actor_name = 'Someone else'", "DELETE FROM audit_entry"):
         with pytest.raises(sa.exc.DBAPIError, match="append-only"), engine.begin() as connection:
             connection.execute(sa.text(statement))
@@ -282,8 +343,9 @@ def test_entries_cannot_be_changed_or_deleted_sqlite(tmp_path):
         engine.dispose()
 
 
-@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
-                    reason="needs TEST_DATABASE_URL (PostgreSQL)")
+@pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"), reason="needs TEST_DATABASE_URL (PostgreSQL)"
+)
 def test_entries_cannot_be_changed_or_deleted_postgresql(tmp_path):
     import psycopg
 
@@ -328,27 +390,64 @@ CRUD_BODIES = {
     "municipalities": lambda w: {"name": "Höör", "cluster_id": w.cluster.id},
     "terminals": lambda w: {"name": "Höör terminal", "cluster_id": w.cluster.id, "lat": 55.9, "lon": 13.5},
     "product-areas": lambda w: {"name": "Bröd", "temperature_class": "ambient"},
-    "delivery-points": lambda w: {"external_id": "DP-X", "name": "Köket X", "kind": "preschool",
-                                  "municipality_id": w.eslov.id, "lat": 55.8, "lon": 13.3},
-    "suppliers": lambda w: {"external_id": "S-X", "name": "Bageriet", "kind": "local_producer",
-                            "lat": 55.8, "lon": 13.4},
-    "orders": lambda w: {"external_id": "O-X", "delivery_point_id": w.school.id, "supplier_id": w.farm.id,
-                         "requested_date": "2031-12-01", "lines": [{"article": "Bröd", "quantity": 1, "unit": "st",
-                                                                    "weight_kg": 1, "temperature_class": "ambient"}]},
-    "vehicles": lambda w: {"external_id": "V-X", "name": "Bil X", "terminal_id": w.terminal.id,
-                           "energy_type": "electric", "co2e_kg_per_km": 0.03, "cost_per_km": 9, "cost_per_hour": 480,
-                           "shift_start": "06:00", "shift_end": "14:00",
-                           "compartments": [{"temperature_class": "ambient", "capacity_kg": 500,
-                                             "capacity_pallets": 2}]},
+    "delivery-points": lambda w: {
+        "external_id": "DP-X",
+        "name": "Köket X",
+        "kind": "preschool",
+        "municipality_id": w.eslov.id,
+        "lat": 55.8,
+        "lon": 13.3,
+    },
+    "suppliers": lambda w: {
+        "external_id": "S-X",
+        "name": "Bageriet",
+        "kind": "local_producer",
+        "lat": 55.8,
+        "lon": 13.4,
+    },
+    "orders": lambda w: {
+        "external_id": "O-X",
+        "delivery_point_id": w.school.id,
+        "supplier_id": w.farm.id,
+        "requested_date": "2031-12-01",
+        "lines": [{"article": "Bröd", "quantity": 1, "unit": "st", "weight_kg": 1, "temperature_class": "ambient"}],
+    },
+    "vehicles": lambda w: {
+        "external_id": "V-X",
+        "name": "Bil X",
+        "terminal_id": w.terminal.id,
+        "energy_type": "electric",
+        "co2e_kg_per_km": 0.03,
+        "cost_per_km": 9,
+        "cost_per_hour": 480,
+        "shift_start": "06:00",
+        "shift_end": "14:00",
+        "compartments": [{"temperature_class": "ambient", "capacity_kg": 500, "capacity_pallets": 2}],
+    },
     "users": lambda w: {"username": "ny-anvandare", "password": "ett-lösen", "role": "driver"},
-    "slot-templates": lambda w: {"terminal_id": w.terminal.id, "name": "Tisdag", "kind": "farm_pickup", "weekday": 1,
-                                 "start": "09:00", "end": "12:00", "capacity_kg": 1000, "capacity_pallets": 2},
+    "slot-templates": lambda w: {
+        "terminal_id": w.terminal.id,
+        "name": "Tisdag",
+        "kind": "farm_pickup",
+        "weekday": 1,
+        "start": "09:00",
+        "end": "12:00",
+        "capacity_kg": 1000,
+        "capacity_pallets": 2,
+    },
 }
 CRUD_PATCHES = {"orders": {"note": "Ring på"}, "users": {"display_name": "Ny Användare"}}
 CRUD_ENTITIES = {
-    "clusters": "cluster", "municipalities": "municipality", "terminals": "terminal", "product-areas": "product_area",
-    "delivery-points": "delivery_point", "suppliers": "supplier", "orders": "purchase_order", "vehicles": "vehicle",
-    "users": "user_account", "slot-templates": "slot_template",
+    "clusters": "cluster",
+    "municipalities": "municipality",
+    "terminals": "terminal",
+    "product-areas": "product_area",
+    "delivery-points": "delivery_point",
+    "suppliers": "supplier",
+    "orders": "purchase_order",
+    "vehicles": "vehicle",
+    "users": "user_account",
+    "slot-templates": "slot_template",
 }
 
 
@@ -364,8 +463,9 @@ class Writes:
     def crud(self, method: str, collection: str) -> tuple[object, str]:
         entity = CRUD_ENTITIES[collection]
         if method == "POST":
-            answer = self.client.post(f"/api/v1/{collection}/", json=CRUD_BODIES[collection](self.world),
-                                      headers=self.headers)
+            answer = self.client.post(
+                f"/api/v1/{collection}/", json=CRUD_BODIES[collection](self.world), headers=self.headers
+            )
             self.created[collection] = answer.json["id"]
             return answer, entity
         object_id = self.created[collection]
@@ -377,13 +477,30 @@ class Writes:
     def booking(self, method: str) -> tuple[object, str]:
         path = "/api/v1/producer/bookings"
         if method == "POST":
-            template = SlotTemplate(terminal=self.world.terminal, name="Gård", kind=SlotKind.FARM_PICKUP, weekday=1,
-                                    start=time(9), end=time(12), capacity_kg=1000, capacity_pallets=2)
+            template = SlotTemplate(
+                terminal=self.world.terminal,
+                name="Gård",
+                kind=SlotKind.FARM_PICKUP,
+                weekday=1,
+                start=time(9),
+                end=time(12),
+                capacity_kg=1000,
+                capacity_pallets=2,
+            )
             db.session.add(template)
             db.session.commit()
-            answer = self.client.post(path, headers=self.headers, json={
-                "template_id": template.id, "date": FUTURE_TUESDAY.isoformat(), "kg": 100, "pallets": 1,
-                "temperature_class": "ambient", "supplier_id": self.world.farm.id})
+            answer = self.client.post(
+                path,
+                headers=self.headers,
+                json={
+                    "template_id": template.id,
+                    "date": FUTURE_TUESDAY.isoformat(),
+                    "kg": 100,
+                    "pallets": 1,
+                    "temperature_class": "ambient",
+                    "supplier_id": self.world.farm.id,
+                },
+            )
             self.booking_id = answer.json["id"]
             return answer, "booking"
         if method == "PATCH":
@@ -399,16 +516,28 @@ class Writes:
             driver, _ = self.make_user(Role.DRIVER)
             return client.post(f"/api/v1/auth/users/{driver.id}/revoke-tokens", headers=headers), "auth_token"
         if rule.startswith("/api/v1/deviations/"):
-            deviation = Deviation(delivery_point_id=world.school.id, plan_date=MONDAY, code="receipt_mismatch",
-                                  status="resolved" if rule.endswith("reopen") else "open")
+            deviation = Deviation(
+                delivery_point_id=world.school.id,
+                plan_date=MONDAY,
+                code="receipt_mismatch",
+                status="resolved" if rule.endswith("reopen") else "open",
+            )
             db.session.add(deviation)
             db.session.commit()
-            return client.post(rule.replace("<int:deviation_id>", str(deviation.id)), json={"note": "Klart"},
-                               headers=headers), "deviation"
+            return client.post(
+                rule.replace("<int:deviation_id>", str(deviation.id)), json={"note": "Klart"}, headers=headers
+            ), "deviation"
         if rule.startswith("/api/v1/driver-events/"):
             driver, _ = self.make_user(Role.DRIVER)
-            event = DriverEvent(client_id=f"e-{driver.id}", user_id=driver.id, kind=EventKind.ARRIVE,
-                                plan_date=MONDAY, job_key="d:1", recorded_at=EARLY, flagged=True)
+            event = DriverEvent(
+                client_id=f"e-{driver.id}",
+                user_id=driver.id,
+                kind=EventKind.ARRIVE,
+                plan_date=MONDAY,
+                job_key="d:1",
+                recorded_at=EARLY,
+                flagged=True,
+            )
             db.session.add(event)
             db.session.commit()
             return client.post(rule.replace("<int:event_id>", str(event.id)), headers=headers), "driver_event"
@@ -417,18 +546,34 @@ class Writes:
             jobs.drain()
             db.session.expire_all()
             return answer, "plan"
+        if rule == "/api/v1/imports/peppol":
+            from tests.api.test_peppol_orders import MILK, order
+
+            place = f"<cbc:ID>{world.school.external_id}</cbc:ID>"
+            number, seller = f"PO-{uuid.uuid4().hex[:6]}", world.wholesaler.external_id
+            body = order(MILK, number=number, location=place, supplier=seller)
+            return client.post(rule, data={"file": (io.BytesIO(body), "o.xml")}, headers=headers), "purchase_order"
+        if rule == "/api/v1/imports/peppol/mappings":
+            body = {"kind": "supplier", "scheme": "0007", "identifier": uuid.uuid4().hex[:10],
+                    "target_id": world.wholesaler.id}  # fmt: skip
+            return client.post(rule, json=body, headers=headers), "party_mapping"
         if rule.startswith("/api/v1/imports/") and rule.endswith("/runs"):
-            csv = "external_id,name,kind,address,lat,lon,product_areas,contact_name,contact_phone\r\n" \
-                  "S-RUN,Importerad i bakgrunden AB,wholesaler,,55.6,13.0,,,\r\n"
+            csv = (
+                "external_id,name,kind,address,lat,lon,product_areas,contact_name,contact_phone\r\n"
+                "S-RUN,Importerad i bakgrunden AB,wholesaler,,55.6,13.0,,,\r\n"
+            )
             answer = client.post("/api/v1/imports/suppliers/runs", data={"file": (io.BytesIO(csv.encode()), "s.csv")},
                                  headers=headers)  # fmt: skip
             import_runs.drain()
             return answer, "supplier"
         if rule.startswith("/api/v1/imports/"):
-            csv = "external_id,name,kind,address,lat,lon,product_areas,contact_name,contact_phone\r\n" \
-                  "S-IMP,Importerad AB,wholesaler,,55.6,13.0,,,\r\n"
-            return client.post("/api/v1/imports/suppliers", data=csv.encode(), content_type="text/csv",
-                               headers=headers), "supplier"
+            csv = (
+                "external_id,name,kind,address,lat,lon,product_areas,contact_name,contact_phone\r\n"
+                "S-IMP,Importerad AB,wholesaler,,55.6,13.0,,,\r\n"
+            )
+            return client.post(
+                "/api/v1/imports/suppliers", data=csv.encode(), content_type="text/csv", headers=headers
+            ), "supplier"
         if rule.startswith("/api/v1/stock/"):
             return self.stock(rule)
         raise AssertionError(f"No audited write known for {method} {rule}: add it to Writes or EXEMPT")

@@ -10,8 +10,15 @@ from samlast.api.security import COORDINATOR, current_user, require_roles
 from samlast.errors import ValidationFailed
 from samlast.i18n import Message
 from samlast.i18n.web import request_locale
-from samlast.schemas.imports import ImportFileSchema, ImportResultSchema, ImportRunSchema
-from samlast.services import import_runs, imports
+from samlast.schemas.imports import (
+    ImportFileSchema,
+    ImportResultSchema,
+    ImportRunSchema,
+    PartyMappingInputSchema,
+    PartyMappingSchema,
+    PeppolImportSchema,
+)
+from samlast.services import import_runs, imports, peppol_orders
 
 blp = Blueprint(
     "imports",
@@ -68,3 +75,37 @@ class ImportRunView(MethodView):
     def get(self, run_id):
         """An import run's progress, and its outcome once done (errors by row when refused)."""
         return import_runs.get(run_id)
+
+
+@blp.route("/peppol")
+class PeppolImport(MethodView):
+    @require_roles(*COORDINATOR)
+    @blp.arguments(ImportFileSchema, location="files")
+    @blp.response(200, PeppolImportSchema)
+    def post(self, files):
+        """Peppol BIS Ordering 3 documents (UBL 2.1 Order, OrderChange, OrderCancellation): one XML
+        (refused whole with 422, every error by element and line) or a zip of many (each document
+        whole or not at all; the answer lists each). Formats in docs/import/README.md."""
+        upload = files.get("file")
+        data = upload.read() if upload is not None else request.get_data()
+        if not data:
+            raise ValidationFailed("import.no_file", {}, {"file": [Message("field.required")]})
+        outcomes = peppol_orders.import_upload(data, upload.filename if upload is not None else "")
+        imported = sum(1 for outcome in outcomes if outcome["ok"])
+        return {"documents": outcomes, "imported": imported, "refused": len(outcomes) - imported}
+
+
+@blp.route("/peppol/mappings")
+class PeppolMappings(MethodView):
+    @require_roles(*COORDINATOR)
+    @blp.response(200, PartyMappingSchema(many=True))
+    def get(self):
+        """How document identifiers (GLN, organisation numbers) map to delivery points and suppliers."""
+        return peppol_orders.mappings()
+
+    @require_roles(*COORDINATOR)
+    @blp.arguments(PartyMappingInputSchema)
+    @blp.response(201, PartyMappingSchema)
+    def post(self, data):
+        """Map an identifier a document gave (and was refused for) to a delivery point or supplier."""
+        return peppol_orders.add_mapping(data)

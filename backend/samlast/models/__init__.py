@@ -22,6 +22,7 @@ from samlast.models.learning import LearnedParameters
 from samlast.models.loading import LoadHandover, LoadScan, PackageUnit, UnitKind
 from samlast.models.mail import MAIL_KINDS, MAIL_STATUSES, OutgoingMail
 from samlast.models.order import Order, OrderLine, OrderStatus
+from samlast.models.peppol import PARTY_KINDS, PartyMapping
 from samlast.models.receipt import (
     Deviation,
     DeviationAction,
@@ -97,6 +98,8 @@ __all__ = [
     "Order",
     "OrderLine",
     "OrderStatus",
+    "PARTY_KINDS",
+    "PartyMapping",
     "Plan",
     "PlanningJob",
     "JobStatus",

@@ -24,6 +24,7 @@ from samlast.schemas.common import (
     lat_field,
     lon_field,
     message_params,
+    one_of,
     positive,
 )
 
@@ -216,3 +217,53 @@ class ImportRunSchema(ResponseSchema):
 
 class ImportFileSchema(BaseSchema):
     file = fields.Raw(metadata={"type": "string", "format": "binary"})
+
+
+class PeppolDocumentResultSchema(ResponseSchema):
+    kind = fields.String(metadata={"description": "Order, OrderChange or OrderCancellation"})
+    order_external_id = fields.String()
+    action = fields.String(metadata={"description": "created, updated or cancelled"})
+    lines = fields.Integer()
+
+
+class PeppolErrorSchema(ResponseSchema):
+    row = fields.Integer(metadata={"description": "The line of the XML"})
+    column = fields.String(metadata={"description": "The element's path"})
+    value = fields.String()
+    code = fields.String()
+    message = fields.Function(lambda e: e["message"].render(request_locale()) if isinstance(e["message"], Message)
+                              else str(e["message"]), metadata={"type": "string"})  # fmt: skip
+
+
+class PeppolOutcomeSchema(ResponseSchema):
+    file = fields.String()
+    ok = fields.Boolean()
+    result = fields.Nested(PeppolDocumentResultSchema, allow_none=True)
+    errors = fields.List(fields.Nested(PeppolErrorSchema))
+
+
+class PeppolImportSchema(ResponseSchema):
+    documents = fields.List(fields.Nested(PeppolOutcomeSchema))
+    imported = fields.Integer()
+    refused = fields.Integer()
+
+
+class PartyMappingInputSchema(BaseSchema):
+    kind = one_of(["delivery_point", "supplier"], required=True)
+    scheme = fields.String(load_default="", validate=validate.Length(max=16),
+                           metadata={"description": "As the documents give it: 0088 (GLN), 0007, or empty for any"})
+    identifier = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    target_id = fields.Integer(required=True, metadata={"description": "The delivery point's or supplier's id"})
+
+
+class PartyMappingSchema(ResponseSchema):
+    id = fields.Integer()
+    kind = fields.String()
+    scheme = fields.String()
+    identifier = fields.String()
+    delivery_point_id = fields.Integer(allow_none=True)
+    supplier_id = fields.Integer(allow_none=True)
+    target_name = fields.Function(
+        lambda m: (m.delivery_point or m.supplier).name if (m.delivery_point or m.supplier) else "",
+        metadata={"type": "string"},
+    )
