@@ -78,14 +78,14 @@ class Server:
         env.update(self.extra_env)
         return env
 
-    def flask(self, *args: str) -> None:
+    def flask(self, *args: str, timeout_s: float = 120) -> None:
         subprocess.run(
             [sys.executable, "-m", "flask", *args],
             env=self.env(),
             cwd=ROOT,
             check=True,
             capture_output=True,
-            timeout=120,
+            timeout=timeout_s,
         )
 
     def start(self) -> None:

@@ -85,7 +85,8 @@ def demo(built_pwa, tmp_path_factory, request) -> Server:
     server.flask("samlast", "plan", DAY.isoformat(), "--time-limit", "5")
     friday = (MONDAY + timedelta(days=4)).isoformat()
     server.flask("samlast", "impact", "--from", MONDAY.isoformat(), "--to", friday, "--time-limit", "0.3",
-                 "--shapley-time-limit", "0.2", "--name", f"Vecka {MONDAY.isocalendar().week}")  # fmt: skip
+                 "--shapley-time-limit", "0.2", "--name", f"Vecka {MONDAY.isocalendar().week}",
+                 timeout_s=600)  # fmt: skip  # the week's analysis with its fleet need: 100-150 s on 2 busy cores
     running(request, server)
     server.token = server.api("POST", "/auth/login", {"username": "samordnare", "password": "demo-samordnare"})["token"]
     driver = server.api("POST", "/auth/login", {"username": "forare1", "password": "demo-forare1"})["token"]
