@@ -134,7 +134,7 @@ def test_an_unknown_delivery_location_is_imported_once_its_identifier_is_mapped(
     refused = _post(client, coordinator, order(MILK, location=gln))
     [row] = refused.json["error"]["fields"]["rows"]
     assert (row["column"], row["value"]) == ("cac:Delivery/cac:DeliveryLocation/cbc:ID", "0088:7300009012345")
-    assert row["message"].startswith("Okänd leveransplats. Koppla id:t till ett leveransställe")
+    assert row["message"].startswith("Okänd leveransplats. Ge leveransstället id:t som externt id")
     mapped = client.post(
         f"{API}/mappings",
         headers=coordinator,

@@ -148,6 +148,13 @@ export async function startImport(kind: ListKind, file: Blob, filename: string):
   return postFile<ImportRun>(`/imports/${kind}/runs`, file, filename);
 }
 
+export type PeppolImport = ApiSchema<"PeppolImport">;
+
+/** Orders as Peppol BIS documents: one XML (422 names every error) or a zip (each listed). */
+export async function importPeppol(file: Blob, filename: string): Promise<PeppolImport> {
+  return postFile<PeppolImport>("/imports/peppol", file, filename);
+}
+
 export function importRun(id: string): Promise<ImportRun> {
   return get<ImportRun>(`/imports/runs/${encodeURIComponent(id)}`);
 }

@@ -163,7 +163,7 @@ type ImportState =
   | { status: "idle" }
   | { status: "running"; run: api.ImportRun | null }
   | { status: "ok"; result: { created: number; updated: number; message: string } }
-  | { status: "error"; message: string; rows: ImportRowError[] };
+  | { status: "error"; message: string; rows: ImportRowError[]; partly?: boolean };
 
 const state = {
   kind: "orders" as ListKind,
@@ -296,6 +296,7 @@ async function runImport(input: HTMLInputElement): Promise<void> {
   state.import = { status: "running", run: null };
   drawImport();
   const kind = state.kind;
+  if (kind === "orders" && /\.(xml|zip)$/i.test(file.name)) return void (await runPeppolImport(input, file));
   try {
     // A run: addresses without coordinates are looked up one a second, so a long file takes
     // minutes; its progress is shown while the coordinator may go on working.
@@ -326,6 +327,29 @@ async function runImport(input: HTMLInputElement): Promise<void> {
 
 const IMPORT_POLL_MS = 1000;
 
+/** Orders as Peppol documents (one XML, or a zip of many): each read whole or not at all. */
+async function runPeppolImport(input: HTMLInputElement, file: File): Promise<void> {
+  try {
+    const answer = await api.importPeppol(file, file.name);
+    const done = answer.documents.filter((d) => d.ok);
+    const count = (action: string) => done.filter((d) => d.result?.action === action).length;
+    const summary = t("coordinator.import.peppolDone", { n: done.length, created: count("created"), updated: count("updated"), cancelled: count("cancelled") });
+    if (answer.refused === 0) {
+      state.import = { status: "ok", result: { created: count("created"), updated: count("updated"), message: summary } };
+      input.value = "";
+      input.dispatchEvent(new Event("change"));
+      reload();
+    } else {
+      const rows = answer.documents.flatMap((d) => d.errors.map((e) => ({ ...e, column: `${d.file}: ${e.column}` })));
+      state.import = { status: "error", message: `${t("coordinator.import.peppolRefused", { n: answer.refused })} ${summary}`, rows, partly: done.length > 0 };
+      if (done.length) reload();
+    }
+  } catch (error) {
+    state.import = { status: "error", message: errorMessage(error), rows: api.importErrors(error) };
+  }
+  drawImport();
+}
+
 function importProgress(run: api.ImportRun | null): HTMLElement {
   return h(
     "div",
@@ -351,7 +375,8 @@ function importReport(): HTMLElement | null {
   return h(
     "div",
     { class: "alert alert-error", role: "alert", "data-testid": "import-error" },
-    h("p", { class: "alert-title" }, t("coordinator.import.failed")),
+    // Some documents of a zip may have been read: then it is not "nothing imported".
+    h("p", { class: "alert-title" }, s.partly ? t("coordinator.import.partly") : t("coordinator.import.failed")),
     h("p", {}, s.message),
     s.rows.length
       ? h(
@@ -415,7 +440,7 @@ function importPanel(): HTMLElement | null {
     id: "import-file",
     type: "file",
     class: "cfile-input",
-    accept: ".csv,text/csv",
+    accept: state.kind === "orders" ? ".csv,text/csv,.xml,application/xml,.zip,application/zip" : ".csv,text/csv",
     "data-testid": "import-file",
     onchange: () => (chosen.textContent = input.files?.[0]?.name ?? t("coordinator.import.noFile")),
   });
@@ -423,8 +448,9 @@ function importPanel(): HTMLElement | null {
   return h(
     "section",
     { class: "card cimport" },
-    h("h3", {}, t("coordinator.import.title", { what: hasKey(what) ? t(what) : t(`coordinator.list.${state.kind}`) })),
+    h("h3", {}, t(state.kind === "orders" ? "coordinator.import.titlePeppol" : "coordinator.import.title", { what: hasKey(what) ? t(what) : t(`coordinator.list.${state.kind}`) })),
     h("p", {}, t("coordinator.import.hint")),
+    state.kind === "orders" ? h("p", { class: "muted" }, t("coordinator.import.peppolHint")) : null,
     h(
       "div",
       { class: "cimport-row" },
