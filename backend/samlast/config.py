@@ -102,6 +102,9 @@ def build_config(instance_path: Path) -> dict[str, Any]:
         "TIMEZONE": os.environ.get("TIMEZONE", "Europe/Stockholm"),
         # Demos and screenshots on a weekend: the day the driver and kitchen apps treat as today.
         "DEMO_TODAY": os.environ.get("DEMO_TODAY", "").strip() or None,
+        # Emergency stock: batches this many days or fewer from their best-before date are proposed
+        # for ordinary deliveries (first in, first out).
+        "STOCK_ROTATION_DAYS": int(os.environ.get("STOCK_ROTATION_DAYS", "14")),
         "PLANNING_TIME_LIMIT_S": float(os.environ.get("PLANNING_TIME_LIMIT_S", "10")),
         "PLANNING_RUNNER": os.environ.get("PLANNING_RUNNER", "rq" if redis_url else "thread"),
         # PDF receipts after a proof: "rq" (worker process), "thread" (in-process) or "inline".

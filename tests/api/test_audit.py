@@ -575,10 +575,10 @@ class Writes:
                 "/api/v1/imports/suppliers", data=csv.encode(), content_type="text/csv", headers=headers
             ), "supplier"
         if rule.startswith("/api/v1/stock/"):
-            return self.stock(rule)
+            return self.stock(method, rule)
         raise AssertionError(f"No audited write known for {method} {rule}: add it to Writes or EXEMPT")
 
-    def stock(self, rule: str) -> tuple[object, str]:
+    def stock(self, method: str, rule: str) -> tuple[object, str]:
         client, world, headers = self.client, self.world, self.headers
         if rule == "/api/v1/stock/minimums":
             body = {"minimums": [{"kind": "care_home", "days": 3}]}
@@ -591,7 +591,17 @@ class Writes:
         if rule.endswith("/batches"):
             path = rule.replace("<int:article_id>", str(created.json["id"]))
             return client.post(path, json={"quantity": 5, "best_before": "2027-07-01"}, headers=headers), "stock_batch"
+        if rule == "/api/v1/stock/articles/<int:article_id>":
+            path = rule.replace("<int:article_id>", str(created.json["id"]))
+            if method == "PATCH":
+                return client.patch(path, json={"unit": "kg"}, headers=headers), "stock_article"
+            return client.delete(path, headers=headers), "stock_article"
         batch = db.session.scalar(sa.select(StockBatch).order_by(StockBatch.id.desc()))
+        if rule == "/api/v1/stock/batches/<int:batch_id>":
+            path = rule.replace("<int:batch_id>", str(batch.id))
+            if method == "PATCH":
+                return client.patch(path, json={"quantity": 7}, headers=headers), "stock_batch"
+            return client.delete(path, headers=headers), "stock_batch"
         if rule == "/api/v1/stock/crisis":
             if not db.session.scalar(sa.select(StockArticle).where(StockArticle.article == "Pasta")):
                 client.post("/api/v1/stock/articles", headers=headers, json={

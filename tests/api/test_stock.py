@@ -174,9 +174,116 @@ def test_a_crisis_day_covers_care_homes_first_and_the_driver_sees_it(client, coo
     stocked = [line for line in care["lines"] if line["from_stock"]]
     assert [(line["article"], line["quantity"], line["supplier_name"]) for line in stocked] == [
         ("Pasta", 10, "Beredskapslager")]  # fmt: skip
+    # The loading list names the goods from stock at each stop, in their compartment.
+    [listed] = client.get(f"/api/v1/loading/routes?date={MONDAY}", headers=coordinator).json
+    loading = client.get(f"/api/v1/loading/routes/{listed['id']}", headers=coordinator).json
+    from_stock = {(s["point_name"], c["temperature_class"]): s["from_stock"]
+                  for c in loading["compartments"] for s in c["stops"] if s["from_stock"]}  # fmt: skip
+    assert from_stock == {("Ljungbacka äldreboende", "ambient"): ["Pasta 10 st"],
+                          ("Bergaskolan kök", "ambient"): ["Pasta 2 st"]}  # fmt: skip
 
 
 @pytest.mark.parametrize("role", [Role.RECIPIENT, Role.DRIVER])
 def test_others_see_no_stock(client, make_user, world, role):
     _, headers = make_user(role)
     assert client.get(f"{API}/", headers=headers).status_code == 403
+
+
+def test_the_rotation_window_is_configurable(client, coordinator, day, world, monkeypatch):
+    _today(monkeypatch, WEEK_LATER)
+    _pasta(client, coordinator, (8, "2026-12-12"), (5, "2026-12-19"), (30, "2027-01-10"))
+    assert _overview(client, coordinator)["rotation_days"] == 14
+    narrow = client.get(f"{API}/?rotation_days=5", headers=coordinator).json
+    assert narrow["rotation_days"] == 5 and [p["best_before"] for p in narrow["proposals"]] == ["2026-12-12"]
+    monkeypatch.setitem(client.application.config, "STOCK_ROTATION_DAYS", 40)
+    wide = _overview(client, coordinator)
+    assert [p["best_before"] for p in wide["proposals"]] == ["2026-12-12", "2026-12-19", "2027-01-10"]
+    wrong = client.get(f"{API}/?rotation_days=-1", headers=coordinator)
+    assert wrong.status_code == 422 and set(wrong.json["error"]["fields"]) == {"rotation_days"}
+
+
+def test_articles_and_batches_are_corrected_and_removed(client, coordinator, day, world, monkeypatch):
+    _today(monkeypatch, WEEK_LATER)
+    created = _pasta(client, coordinator, (8, "2026-12-12"))
+    article_id = created["id"]
+    added = client.post(f"{API}/articles/{article_id}/batches", headers=coordinator,
+                        json={"quantity": 4, "best_before": "2027-02-01", "note": "Inköpt"})  # fmt: skip
+    assert added.status_code == 201, added.json
+    changed = client.patch(f"{API}/articles/{article_id}", headers=coordinator,
+                           json={"article": "Pasta penne", "unit": "kg", "temperature_class": "chilled"})  # fmt: skip
+    assert changed.status_code == 200, changed.json
+    counted = client.patch(f"{API}/batches/{added.json['id']}", headers=coordinator,
+                           json={"quantity": 3, "best_before": "2027-02-02"})  # fmt: skip
+    assert counted.status_code == 200, counted.json
+    [article] = _overview(client, coordinator)["articles"]
+    assert (article["article"], article["unit"], article["temperature_class"], article["quantity"]) == (
+        "Pasta penne", "kg", "chilled", 11)  # fmt: skip
+    assert [(b["quantity"], b["best_before"]) for b in article["batches"]] == [(8, "2026-12-12"), (3, "2027-02-02")]
+    assert client.delete(f"{API}/batches/{added.json['id']}", headers=coordinator).status_code == 204
+    assert [b["quantity"] for b in _overview(client, coordinator)["articles"][0]["batches"]] == [8]
+    assert client.delete(f"{API}/articles/{article_id}", headers=coordinator).status_code == 204
+    assert _overview(client, coordinator)["articles"] == [] and count(StockBatch) == 0
+    gone = client.patch(f"{API}/articles/{article_id}", headers=coordinator, json={"unit": "st"})
+    assert gone.status_code == 404 and gone.json["error"]["message"] == f"Lagervaran {article_id} finns inte."
+    missing = client.delete(f"{API}/batches/{added.json['id']}", headers=coordinator)
+    assert missing.json["error"]["message"] == f"Partiet {added.json['id']} finns inte i beredskapslagret."
+
+
+def test_every_error_of_an_article_at_once_in_swedish_naming_field_and_value(client, coordinator, day, world):
+    _pasta(client, coordinator, (8, "2026-12-12"))
+    bad = client.post(f"{API}/articles", headers=coordinator, json={
+        "article": "", "unit": "st", "temperature_class": "ljummet", "weight_kg_per_unit": 0,
+        "batches": [{"quantity": -1, "best_before": "x"}],
+    })  # fmt: skip
+    assert bad.status_code == 422
+    fields = bad.json["error"]["fields"]
+    assert set(fields) == {"article", "temperature_class", "weight_kg_per_unit", "batches"}
+    assert fields["temperature_class"] == ["”ljummet” går inte här; välj något av: frozen, chilled, ambient."]
+    assert fields["article"] == ["Måste vara 1–200 tecken."]
+    # A batch's errors name its row.
+    assert fields["batches"] == {"0": {"best_before": ["Inte ett datum (ÅÅÅÅ-MM-DD)."],
+                                       "quantity": ["Måste vara mellan 0 och 1000000."]}}  # fmt: skip
+    twice = client.post(f"{API}/articles", headers=coordinator,
+                        json={"article": "  PASTA ", "unit": "st", "temperature_class": "ambient"})  # fmt: skip
+    assert twice.json["error"]["fields"] == {"article": ["”PASTA” används redan."]}
+    other = client.post(f"{API}/articles", headers=coordinator,
+                        json={"article": "Ris", "unit": "st", "temperature_class": "ambient"}).json  # fmt: skip
+    renamed = client.patch(f"{API}/articles/{other['id']}", headers=coordinator, json={"article": "pasta", "unit": " "})
+    assert renamed.status_code == 422
+    assert renamed.json["error"]["fields"] == {
+        "article": ["”pasta” används redan."], "unit": ["Fyll i det här fältet."]}  # fmt: skip
+    batch = db.session.scalar(sa.select(StockBatch))
+    negative = client.patch(f"{API}/batches/{batch.id}", headers=coordinator, json={"quantity": -2})
+    assert negative.status_code == 422 and set(negative.json["error"]["fields"]) == {"quantity"}
+    db.session.expire_all()
+    assert [a["article"] for a in _overview(client, coordinator)["articles"]] == ["Pasta", "Ris"]
+    assert db.session.get(StockBatch, batch.id).quantity == 8
+
+
+def test_issued_stock_stays_as_it_was_issued(client, coordinator, day, world, monkeypatch):
+    """An issue is a record: correcting or counting the stock afterwards changes neither the issue
+    nor its order line, and a batch or article issued from cannot be removed."""
+    _today(monkeypatch, WEEK_LATER)
+    article_id = _pasta(client, coordinator, (8, "2026-12-12"))["id"]
+    batch = db.session.scalar(sa.select(StockBatch))
+    body = {"client_id": uuid.uuid4().hex, "batch_id": batch.id, "delivery_point_id": world.school.id,
+            "date": "2026-12-08", "quantity": 5}  # fmt: skip
+    issued = client.post(f"{API}/issues", headers=coordinator, json=body).json
+    client.patch(f"{API}/articles/{article_id}", headers=coordinator,
+                 json={"article": "Makaroner", "unit": "kg", "weight_kg_per_unit": 9})  # fmt: skip
+    client.patch(f"{API}/batches/{batch.id}", headers=coordinator, json={"quantity": 0, "best_before": "2026-12-30"})
+    refused = client.delete(f"{API}/batches/{batch.id}", headers=coordinator)
+    assert refused.status_code == 422
+    assert refused.json["error"]["fields"] == {
+        "batch_id": ["Partiet bäst före 2026-12-30 har använts i 1 leveransrad; sätt antalet till 0 i stället."]}
+    refused = client.delete(f"{API}/articles/{article_id}", headers=coordinator)
+    assert refused.status_code == 422
+    assert refused.json["error"]["message"] == (
+        "Makaroner har använts i 1 leveransrad och kan inte tas bort; sätt partiernas antal till 0 i stället.")
+    db.session.expire_all()
+    issue = db.session.scalar(sa.select(StockIssue))
+    assert (issue.quantity, issue.best_before.isoformat(), issue.batch_id) == (5, "2026-12-12", batch.id)
+    line = db.session.get(OrderLine, issued["order_line_id"])
+    assert (line.article, line.quantity, line.unit, line.weight_kg) == ("Pasta", 5, "st", 25)
+    assert client.post(f"{API}/issues", headers=coordinator, json=body).json == issued  # a replay, still the same
+    assert count(StockIssue) == 1 and db.session.get(StockBatch, batch.id).quantity == 0

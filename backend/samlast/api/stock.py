@@ -10,7 +10,9 @@ from samlast.models import Role
 from samlast.schemas.stock import (
     AddToDeliverySchema,
     ArticleInputSchema,
+    ArticleUpdateSchema,
     BatchInputSchema,
+    BatchUpdateSchema,
     CreatedSchema,
     CrisisInputSchema,
     CrisisQuerySchema,
@@ -37,7 +39,7 @@ class Overview(MethodView):
     def get(self, args):
         """Every article with its batches and days of supply per municipality, the minimum levels,
         and the batches to use before they expire (first in, first out)."""
-        return stock.overview(_terminal(args.get("terminal_id")))
+        return stock.overview(_terminal(args.get("terminal_id")), within_days=args.get("rotation_days"))
 
 
 @blp.route("/articles")
@@ -48,6 +50,38 @@ class Articles(MethodView):
     def post(self, data):
         """A new stock article, with its first batches."""
         return stock.create_article(_terminal(data.pop("terminal_id")), data)
+
+
+@blp.route("/articles/<int:article_id>")
+class Article(MethodView):
+    @require_roles(Role.COORDINATOR)
+    @blp.arguments(ArticleUpdateSchema)
+    @blp.response(200, CreatedSchema)
+    def patch(self, data, article_id):
+        """Correct an article (name, unit, temperature, weight); lines already issued keep theirs."""
+        return stock.update_article(_terminal(None), article_id, data)
+
+    @require_roles(Role.COORDINATOR)
+    @blp.response(204)
+    def delete(self, article_id):
+        """Remove an article never issued from (one that was is refused: its issues are records)."""
+        stock.delete_article(_terminal(None), article_id)
+
+
+@blp.route("/batches/<int:batch_id>")
+class Batch(MethodView):
+    @require_roles(Role.COORDINATOR)
+    @blp.arguments(BatchUpdateSchema)
+    @blp.response(200, CreatedSchema)
+    def patch(self, data, batch_id):
+        """Correct a batch, e.g. after a stock count (0 allowed); issues keep their own figures."""
+        return stock.update_batch(_terminal(None), batch_id, data)
+
+    @require_roles(Role.COORDINATOR)
+    @blp.response(204)
+    def delete(self, batch_id):
+        """Remove a batch entered by mistake (one issued from is refused: set it to 0 instead)."""
+        stock.delete_batch(_terminal(None), batch_id)
 
 
 @blp.route("/articles/<int:article_id>/batches")

@@ -12,6 +12,22 @@ from samlast.schemas.common import BaseSchema, ResponseSchema, one_of
 
 class StockQuerySchema(BaseSchema):
     terminal_id = fields.Integer(metadata={"description": "Coordinators; terminal staff always get their own"})
+    rotation_days = fields.Integer(
+        validate=validate.Range(min=0, max=365),
+        metadata={"description": "Propose batches this many days or fewer from their best-before date "
+                                 "(default STOCK_ROTATION_DAYS, 14)"},
+    )
+
+
+class _Choice(fields.Enum):
+    """An enum field whose error names the value sent as well as the choices."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return super()._deserialize(value, attr, data, **kwargs)
+        except ValidationError:
+            choices = ", ".join(str(member.value) for member in self.enum)
+            raise ValidationError(Message("field.one_of_value", value=str(value), choices=choices)) from None
 
 
 #: Far above any real stock, well below what overflows a sum of floats.
@@ -28,13 +44,30 @@ class ArticleInputSchema(BaseSchema):
     terminal_id = fields.Integer(load_default=None)
     article = fields.String(required=True, validate=validate.Length(min=1, max=200))
     unit = fields.String(required=True, validate=validate.Length(min=1, max=16))
-    temperature_class = fields.Enum(TemperatureClass, by_value=True, required=True)
+    temperature_class = _Choice(TemperatureClass, by_value=True, required=True)
     weight_kg_per_unit = fields.Float(load_default=1.0, validate=validate.Range(min=0, min_inclusive=False, max=10_000))
     batches = fields.List(fields.Nested(BatchInputSchema), load_default=list)
 
 
+class ArticleUpdateSchema(BaseSchema):
+    """A correction of an article: only the fields sent change (lines already issued keep theirs)."""
+
+    article = fields.String(validate=validate.Length(min=1, max=200))
+    unit = fields.String(validate=validate.Length(min=1, max=16))
+    temperature_class = _Choice(TemperatureClass, by_value=True)
+    weight_kg_per_unit = fields.Float(validate=validate.Range(min=0, min_inclusive=False, max=10_000))
+
+
+class BatchUpdateSchema(BaseSchema):
+    """A correction of a batch, e.g. after a stock count (0 is allowed: the batch is used up)."""
+
+    quantity = fields.Float(validate=validate.Range(min=0, max=MAX_QUANTITY))
+    best_before = fields.Date()
+    note = fields.String(validate=validate.Length(max=500))
+
+
 class MinimumSchema(BaseSchema):
-    kind = fields.Enum(DeliveryPointKind, by_value=True, required=True)
+    kind = _Choice(DeliveryPointKind, by_value=True, required=True)
     days = fields.Float(required=True, validate=validate.Range(min=0, max=60))
 
 

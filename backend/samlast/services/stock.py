@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from samlast import clock
@@ -39,7 +40,8 @@ from samlast.models import (
 from samlast.services import arrivals, replan
 from samlast.services.stock_rules import Batch, cover_order, days_of_supply, fifo, near_expiry
 
-#: Batches this close to their best-before date are proposed for ordinary deliveries.
+#: Batches this close to their best-before date are proposed for ordinary deliveries (the
+#: default; the app's STOCK_ROTATION_DAYS and a request's rotation_days override it).
 ROTATION_DAYS = 14
 #: Daily use is the mean over the delivery days of this many past days.
 USE_WINDOW_DAYS = 28
@@ -98,10 +100,18 @@ def _minimums(terminal: Terminal) -> dict[str, float]:
     return {row.kind.value: row.days for row in rows}
 
 
-def overview(terminal: Terminal, today: date | None = None) -> dict[str, Any]:
+def rotation_days(requested: int | None = None) -> int:
+    """How near its best-before date a batch is proposed for ordinary deliveries."""
+    if requested is not None:
+        return requested
+    return int(current_app.config.get("STOCK_ROTATION_DAYS", ROTATION_DAYS))
+
+
+def overview(terminal: Terminal, today: date | None = None, within_days: int | None = None) -> dict[str, Any]:
     """Every article with its batches, days of supply per municipality and in all, the least it
     should be by the minimum levels, and whether it is below; the batches to rotate."""
     today = today or clock.today()
+    within = rotation_days(within_days)
     use = daily_use(terminal, today)
     points = _points(terminal)
     minimums = _minimums(terminal)
@@ -133,11 +143,11 @@ def overview(terminal: Terminal, today: date | None = None) -> dict[str, Any]:
         })  # fmt: skip
     return {
         "today": today,
-        "rotation_days": ROTATION_DAYS,
+        "rotation_days": within,
         "use_window_days": USE_WINDOW_DAYS,
         "minimums": [{"kind": kind.value, "days": minimums.get(kind.value, 0.0)} for kind in DeliveryPointKind],
         "articles": articles,
-        "proposals": proposals(terminal, today, use, points),
+        "proposals": proposals(terminal, today, use, points, within),
     }
 
 
@@ -150,11 +160,13 @@ def _next_delivery(point_id: int, today: date) -> date | None:
 
 
 def proposals(terminal: Terminal, today: date, use: dict[tuple[str, int], float] | None = None,
-              points: list[DeliveryPoint] | None = None) -> list[dict[str, Any]]:  # fmt: skip
+              points: list[DeliveryPoint] | None = None,
+              within: int | None = None) -> list[dict[str, Any]]:  # fmt: skip
     """Batches near their best-before date, earliest first, each with the delivery point that uses
     the article most and its next delivery day (None when no point uses it), and the quantity to
     buy back so the stock stays whole."""
     use = use if use is not None else daily_use(terminal, today)
+    within = rotation_days(within)
     points = points if points is not None else _points(terminal)
     by_id = {p.id: p for p in points}
     found = []
@@ -164,7 +176,7 @@ def proposals(terminal: Terminal, today: date, use: dict[tuple[str, int], float]
         target = next(((pid, day) for _, pid in users if (day := _next_delivery(pid, today))), None)
         batches = {b.id: b for b in article.batches}
         for batch in near_expiry([Batch(b.id, b.quantity, b.best_before) for b in article.batches], today,
-                                 ROTATION_DAYS):  # fmt: skip
+                                 within):  # fmt: skip
             point = by_id[target[0]] if target else None
             found.append({
                 "batch_id": batch.id, "article_id": article.id, "article": article.article, "unit": article.unit,
@@ -202,14 +214,93 @@ def create_article(terminal: Terminal, data: dict[str, Any]) -> StockArticle:
 
 
 def add_batch(terminal: Terminal, article_id: int, data: dict[str, Any]) -> StockBatch:
-    article = db.session.get(StockArticle, article_id)
-    if article is None or article.terminal_id != terminal.id:
-        raise NotFound("stock.no_article", {"id": article_id})
+    article = _own_article(terminal, article_id)
     batch = StockBatch(article=article, quantity=data["quantity"], best_before=data["best_before"],
                        note=data.get("note", ""))  # fmt: skip
     db.session.add(batch)
     db.session.commit()
     return batch
+
+
+def _own_article(terminal: Terminal, article_id: int) -> StockArticle:
+    article = db.session.get(StockArticle, article_id)
+    if article is None or article.terminal_id != terminal.id:
+        raise NotFound("stock.no_article", {"id": article_id})
+    return article
+
+
+def _own_batch(terminal: Terminal, batch_id: int) -> StockBatch:
+    batch = db.session.get(StockBatch, batch_id)
+    if batch is None or batch.article.terminal_id != terminal.id:
+        raise NotFound("stock.no_batch", {"id": batch_id})
+    return batch
+
+
+def _issued_from(batch_ids: list[int]) -> int:
+    if not batch_ids:
+        return 0
+    return db.session.scalar(sa.select(sa.func.count()).select_from(StockIssue)
+                             .where(StockIssue.batch_id.in_(batch_ids))) or 0  # fmt: skip
+
+
+def update_article(terminal: Terminal, article_id: int, data: dict[str, Any]) -> StockArticle:
+    """Correct an article; order lines already issued from it keep what they were issued as."""
+    article = _own_article(terminal, article_id)
+    errors: dict[str, list[Message]] = {}
+    name = " ".join(data["article"].split()) if "article" in data else article.article
+    unit = data["unit"].strip() if "unit" in data else article.unit
+    for key, value in (("article", name), ("unit", unit)):
+        if not value:
+            errors[key] = [Message("field.required")]
+    if name and _key(name) != _key(article.article):
+        held = db.session.scalars(sa.select(StockArticle.article).where(
+            StockArticle.terminal_id == terminal.id, StockArticle.id != article.id))  # fmt: skip
+        if _key(name) in {_key(other) for other in held}:
+            errors["article"] = [Message("field.already_used", value=name)]
+    if errors:
+        raise ValidationFailed("validation_error", {"count": len(errors)}, errors)
+    article.article, article.unit = name, unit
+    if "temperature_class" in data:
+        article.temperature_class = data["temperature_class"]
+    if "weight_kg_per_unit" in data:
+        article.weight_kg_per_unit = data["weight_kg_per_unit"]
+    db.session.commit()
+    return article
+
+
+def delete_article(terminal: Terminal, article_id: int) -> None:
+    """Remove an article never issued from; one that was stays (its issues are records): its
+    batches can be counted down to 0 instead."""
+    article = _own_article(terminal, article_id)
+    used = _issued_from([batch.id for batch in article.batches])
+    if used:
+        raise ValidationFailed("stock.article_in_use", {"article": article.article, "n": used},
+                               {"article": [Message("field.stock_in_use", value=article.article, n=used)]})  # fmt: skip
+    db.session.delete(article)
+    db.session.commit()
+
+
+def update_batch(terminal: Terminal, batch_id: int, data: dict[str, Any]) -> StockBatch:
+    """Correct a batch, e.g. after a stock count; what was issued from it keeps its own quantity
+    and best-before date."""
+    batch = _own_batch(terminal, batch_id)
+    for key in ("quantity", "best_before", "note"):
+        if key in data:
+            setattr(batch, key, data[key])
+    db.session.commit()
+    return batch
+
+
+def delete_batch(terminal: Terminal, batch_id: int) -> None:
+    """Remove a batch entered by mistake; one issued from stays (set its quantity to 0 instead)."""
+    batch = _own_batch(terminal, batch_id)
+    used = _issued_from([batch.id])
+    if used:
+        raise ValidationFailed("stock.batch_in_use", {"date": batch.best_before.isoformat(), "n": used},
+                               {"batch_id": [Message("field.stock_batch_in_use", value=batch.best_before.isoformat(),
+                                                     n=used)]})  # fmt: skip
+    db.session.delete(batch)
+    db.session.commit()
 
 
 def set_minimums(terminal: Terminal, rows: list[dict[str, Any]]) -> None:
@@ -331,7 +422,8 @@ def crisis(terminal: Terminal, user: User | None, data: dict[str, Any], commit: 
     if commit:
         done = _replayed(data["client_id"])
         if done:
-            return _crisis_answer(data, [_issue_answer(i) for i in done], []), True
+            covers = db.session.get(Supplier, done[0].covers_supplier_id) if done[0].covers_supplier_id else None
+            return _crisis_answer(data, [_issue_answer(i) for i in done], [], covers.name if covers else ""), True
     supplier = db.session.get(Supplier, data["supplier_id"])
     if supplier is None or supplier.terminal_stock_of is not None:
         unknown = Message("field.unknown_reference", id=data["supplier_id"])
