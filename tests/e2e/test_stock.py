@@ -88,3 +88,41 @@ def test_a_crisis_day_is_covered_from_stock_after_a_preview(new_page, stock_serv
     from_stock = [o for o in issued if o["external_id"].startswith("BEREDSKAP-")]
     assert [(line["article"], line["quantity"]) for o in from_stock for line in o["lines"]] == [
         ("Vetemjöl", 4), ("Vetemjöl", 1)]
+
+
+def test_the_coordinator_corrects_the_stock_and_narrows_the_proposals(new_page, stock_server):
+    """A stock count corrects a batch, a new batch is put in, the proposals' window is narrowed,
+    and the basis of the days of supply is explained on screen; on the desk and on a phone."""
+    desk = new_page(DESKTOP)
+    login(desk, stock_server, "coord")
+    desk.get_by_test_id("tab-stock").click()
+    expect(desk.get_by_test_id("stock-basis")).to_contain_text("antal i lager ÷ vad kommunens mottagare beställt")
+    expect(desk.get_by_test_id("stock-below")).to_be_visible()
+    expect(desk.get_by_test_id("stock-proposal")).to_have_count(1)
+    save_screenshot(desk, "coordinator-stock-desktop.png")
+    desk.get_by_test_id("stock-article").scroll_into_view_if_needed()
+    save_screenshot(desk, "coordinator-stock-articles-desktop.png")
+    desk.get_by_test_id("stock-rotation").fill("3")
+    desk.get_by_test_id("stock-rotation").dispatch_event("change")
+    expect(desk.get_by_test_id("stock-proposal")).to_have_count(0)
+    expect(desk.get_by_text("Inget parti går ut inom 3 dagar.")).to_be_visible()
+
+    page = new_page(PHONE, phone=True)
+    login(page, stock_server, "coord")
+    page.get_by_test_id("tab-stock").click()
+    article = page.get_by_test_id("stock-article")
+    article.get_by_test_id("stock-edit").locator("summary").click()
+    first = article.get_by_test_id("stock-batch-edit").first
+    first.get_by_test_id("stock-batch-quantity").fill("3")
+    first.get_by_test_id("stock-batch-save").click()
+    expect(article.get_by_test_id("stock-quantity")).to_have_text("5 säck")
+    expect(page.get_by_text("Partiet är ändrat.")).to_be_visible()
+    soon = (date.today() + timedelta(days=30)).isoformat()
+    article.get_by_test_id("stock-batch-new-quantity").fill("4")
+    article.get_by_test_id("stock-batch-new-best-before").fill(soon)
+    article.get_by_test_id("stock-batch-add").click()
+    expect(article.get_by_test_id("stock-quantity")).to_have_text("9 säck")
+    expect(article.get_by_test_id("stock-batch-edit")).to_have_count(3)  # the editor stays open
+    article.get_by_test_id("stock-edit").scroll_into_view_if_needed()
+    save_screenshot(page, "coordinator-stock-edit-phone.png")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")

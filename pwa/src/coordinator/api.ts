@@ -223,10 +223,17 @@ export type StockProposal = ApiSchema<"Proposal">;
 export type Crisis = ApiSchema<"Crisis">;
 export type StockIssue = ApiSchema<"StockIssue">;
 
-export const stockOverview = () => get<StockOverview>("/stock/");
+export const stockOverview = (rotationDays?: number | null) =>
+  get<StockOverview>(rotationDays === undefined || rotationDays === null ? "/stock/" : `/stock/?rotation_days=${rotationDays}`);
 export const addStockArticle = (body: ApiSchema<"ArticleInput">) => post<{ id: number }>("/stock/articles", body);
 export const addStockBatch = (articleId: number, body: ApiSchema<"BatchInput">) =>
   post<{ id: number }>(`/stock/articles/${articleId}/batches`, body);
+export const updateStockArticle = (articleId: number, body: ApiSchema<"ArticleUpdate">) =>
+  request<{ id: number }>("PATCH", `/stock/articles/${articleId}`, body);
+export const deleteStockArticle = (articleId: number) => request<null>("DELETE", `/stock/articles/${articleId}`);
+export const updateStockBatch = (batchId: number, body: ApiSchema<"BatchUpdate">) =>
+  request<{ id: number }>("PATCH", `/stock/batches/${batchId}`, body);
+export const deleteStockBatch = (batchId: number) => request<null>("DELETE", `/stock/batches/${batchId}`);
 export const saveStockMinimums = (body: ApiSchema<"MinimumsInput">) => request<StockOverview>("PUT", "/stock/minimums", body);
 export const addToDelivery = (body: ApiSchema<"AddToDelivery">) => post<StockIssue>("/stock/issues", body);
 export const crisisPreview = (date: string, supplierId: number) =>

@@ -20,6 +20,10 @@ const state = {
   suppliers: [] as { id: number; name: string }[],
   crisis: null as api.Crisis | null,
   busy: false,
+  /** The proposals' window in days; null: the server's default. */
+  rotationDays: null as number | null,
+  /** Articles whose editor is open (kept open across redraws). */
+  open: new Set<number>(),
 };
 
 let container: HTMLElement | null = null;
@@ -29,7 +33,7 @@ const days = (value: number | null) => (value === null ? t("stock.noUse") : t("s
 
 async function load(): Promise<void> {
   try {
-    const [data, suppliers] = await Promise.all([api.stockOverview(), api.listAll("suppliers")]);
+    const [data, suppliers] = await Promise.all([api.stockOverview(state.rotationDays), api.listAll("suppliers")]);
     state.data = data;
     state.suppliers = suppliers
       .filter((row) => row.terminal_stock_of === null || row.terminal_stock_of === undefined)
@@ -52,7 +56,7 @@ async function act(where: string, work: () => Promise<string>): Promise<void> {
   state.busy = true;
   try {
     state.notice = { text: await work(), ok: true, where };
-    state.data = await api.stockOverview();
+    state.data = await api.stockOverview(state.rotationDays);
   } catch (error) {
     state.notice = { text: errorMessage(error), ok: false, where };
   } finally {
@@ -97,6 +101,83 @@ function proposalCard(p: api.StockProposal): HTMLElement {
   );
 }
 
+function articleEditor(a: api.StockArticle): HTMLElement {
+  const where = `article-${a.id}`;
+  const id = (name: string) => `stock-${a.id}-${name}`;
+  const field = (fieldId: string, label: string, input: HTMLElement) => h("div", { class: "field-inline" }, h("label", { for: fieldId }, label), input);
+  const name = h("input", { id: id("name"), maxlength: 200, value: a.article, "data-testid": "stock-edit-article" });
+  const unit = h("input", { id: id("unit"), maxlength: 16, value: a.unit, size: 6 });
+  const temperature = h("select", { id: id("temp") }, CLASSES.map((c) => h("option", { value: c, selected: c === a.temperature_class }, t(`temp.${c}` as MessageKey))));
+  const save = () =>
+    act(where, async () => {
+      await api.updateStockArticle(a.id, { article: name.value.trim(), unit: unit.value.trim(), temperature_class: temperature.value as (typeof CLASSES)[number] });
+      return t("stock.edit.saved", { article: name.value.trim() });
+    });
+  const remove = () =>
+    act("articles", async () => {
+      await api.deleteStockArticle(a.id);
+      state.open.delete(a.id);
+      return t("stock.edit.deleted", { article: a.article });
+    });
+  const batchRow = (b: api.StockArticle["batches"][number], index: number) => {
+    const quantity = h("input", { id: id(`bq-${b.id}`), type: "number", min: "0", step: "0.5", inputmode: "decimal", value: String(b.quantity), "data-testid": "stock-batch-quantity" });
+    const bestBefore = h("input", { id: id(`bb-${b.id}`), type: "date", value: b.best_before });
+    const saveBatch = () =>
+      act(where, async () => {
+        await api.updateStockBatch(b.id, { quantity: Number(quantity.value || 0), best_before: bestBefore.value });
+        return t("stock.edit.batchSaved");
+      });
+    const removeBatch = () =>
+      act(where, async () => {
+        await api.deleteStockBatch(b.id);
+        return t("stock.edit.batchDeleted");
+      });
+    return h(
+      "fieldset",
+      { class: "stock-batch-edit", "data-testid": "stock-batch-edit" },
+      h("legend", {}, t("stock.edit.batchLabel", { n: index + 1 })),
+      h("div", { class: "stock-form-row" },
+        field(id(`bq-${b.id}`), `${t("stock.add.quantity")} (${a.unit})`, quantity),
+        field(id(`bb-${b.id}`), t("stock.add.bestBefore"), bestBefore)),
+      h("div", { class: "stock-actions" },
+        h("button", { type: "button", class: "button button-secondary", "data-testid": "stock-batch-save", onclick: () => void saveBatch() }, t("stock.edit.batchSave")),
+        h("button", { type: "button", class: "button button-secondary", "data-testid": "stock-batch-delete", onclick: () => void removeBatch() }, t("stock.edit.batchDelete"))),
+    );
+  };
+  const newQuantity = h("input", { id: id("nq"), type: "number", min: "0", step: "0.5", inputmode: "decimal", "data-testid": "stock-batch-new-quantity" });
+  const newBestBefore = h("input", { id: id("nbb"), type: "date", "data-testid": "stock-batch-new-best-before" });
+  const addBatch = () =>
+    act(where, async () => {
+      await api.addStockBatch(a.id, { quantity: Number(newQuantity.value || 0), best_before: newBestBefore.value, note: "" });
+      return t("stock.add.batchSaved");
+    });
+  const details = h(
+    "details",
+    { class: "stock-edit", open: state.open.has(a.id), "data-testid": "stock-edit" },
+    h("summary", {}, t("stock.edit.title")),
+    h("div", { class: "stock-form-row" },
+      field(id("name"), t("stock.add.article"), name),
+      field(id("unit"), t("stock.add.unit"), unit),
+      field(id("temp"), t("stock.add.temperature"), temperature)),
+    h("div", { class: "stock-actions" },
+      h("button", { type: "button", class: "button button-secondary", "data-testid": "stock-edit-save", onclick: () => void save() }, t("stock.edit.save")),
+      h("button", { type: "button", class: "button button-secondary", "data-testid": "stock-edit-delete", onclick: () => void remove() }, t("stock.edit.delete"))),
+    a.batches.map(batchRow),
+    h("p", { class: "muted" }, t("stock.edit.batchHint")),
+    h("fieldset", { class: "stock-batch-edit" },
+      h("legend", {}, t("stock.add.batch")),
+      h("div", { class: "stock-form-row" },
+        field(id("nq"), `${t("stock.add.quantity")} (${a.unit})`, newQuantity),
+        field(id("nbb"), t("stock.add.bestBefore"), newBestBefore)),
+      h("button", { type: "button", class: "button button-secondary", "data-testid": "stock-batch-add", onclick: () => void addBatch() }, t("stock.add.batch"))),
+  );
+  details.addEventListener("toggle", () => {
+    if ((details as HTMLDetailsElement).open) state.open.add(a.id);
+    else state.open.delete(a.id);
+  });
+  return details;
+}
+
 function articleCard(a: api.StockArticle): HTMLElement {
   return h(
     "li",
@@ -115,6 +196,8 @@ function articleCard(a: api.StockArticle): HTMLElement {
           h("ul", { class: "stock-municipalities" }, a.municipalities.map((m) =>
             h("li", {}, t("stock.municipality", { name: m.name, days: days(m.days_of_supply), required: qty(m.required), unit: a.unit })))))
       : null,
+    notice(`article-${a.id}`),
+    articleEditor(a),
   );
 }
 
@@ -228,6 +311,17 @@ function addForm(): HTMLElement {
   );
 }
 
+function rotationField(data: api.StockOverview): HTMLElement {
+  const input = h("input", { id: "stock-rotation", type: "number", min: "0", max: "365", step: "1", inputmode: "numeric", value: String(data.rotation_days), size: 4, "data-testid": "stock-rotation" });
+  input.addEventListener("change", () => {
+    const value = Math.round(Number(input.value));
+    if (!Number.isFinite(value) || value < 0 || value > 365) return;
+    state.rotationDays = value;
+    void load();
+  });
+  return h("div", { class: "stock-form-row" }, h("div", { class: "field-inline" }, h("label", { for: "stock-rotation" }, t("stock.rotation.label")), input));
+}
+
 function draw(): void {
   if (!container?.isConnected) return;
   if (state.error) return void container.replaceChildren(errorBox(state.error, () => void load()));
@@ -236,17 +330,19 @@ function draw(): void {
   container.replaceChildren(
     h("div", { class: "stock", "data-testid": "stock-view" },
       h("h2", { class: "section-title" }, t("stock.title")),
-      h("p", { class: "muted" }, t("stock.intro", { days: data.use_window_days })),
+      h("p", { class: "muted", "data-testid": "stock-basis" }, t("stock.basis", { days: data.use_window_days })),
       warnings(data),
       h("section", {},
         h("h3", {}, t("stock.proposals.title")),
         h("p", { class: "muted" }, t("stock.proposals.hint", { days: data.rotation_days })),
+        rotationField(data),
         notice("proposals"),
         data.proposals.length
           ? h("ul", { class: "stock-list" }, data.proposals.map(proposalCard))
           : h("p", {}, t("stock.proposals.none", { days: data.rotation_days }))),
       h("section", {},
         h("h3", {}, t("stock.articles.title")),
+        notice("articles"),
         data.articles.length ? h("ul", { class: "stock-list" }, data.articles.map(articleCard)) : empty(t("stock.empty"), t("stock.emptyHint"))),
       crisisForm(),
       minimumsForm(data),
