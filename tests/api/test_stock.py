@@ -11,8 +11,18 @@ import pytest
 import sqlalchemy as sa
 
 from samlast.extensions import db
-from samlast.models import Order, OrderLine, Role, StockBatch, StockIssue, TemperatureClass, User
+from samlast.models import (
+    GoodsReceiptLine,
+    Order,
+    OrderLine,
+    Role,
+    StockBatch,
+    StockIssue,
+    TemperatureClass,
+    User,
+)
 from samlast.services import auth, jobs, planning
+from tests.api.test_goods_in import receipt
 from tests.conftest import MONDAY, count
 
 API = "/api/v1/stock"
@@ -287,3 +297,39 @@ def test_issued_stock_stays_as_it_was_issued(client, coordinator, day, world, mo
     assert (line.article, line.quantity, line.unit, line.weight_kg) == ("Pasta", 5, "st", 25)
     assert client.post(f"{API}/issues", headers=coordinator, json=body).json == issued  # a replay, still the same
     assert count(StockIssue) == 1 and db.session.get(StockBatch, batch.id).quantity == 0
+
+
+def test_lines_short_at_goods_in_are_covered_from_stock_and_the_receipt_stays(
+    client, coordinator, day, world, monkeypatch, make_user
+):
+    """The supplier came but short: only what is missing is covered, care homes first, the
+    earliest best-before first, and the receipt (a signed hand-over) is not changed."""
+    _today(monkeypatch, MONDAY)
+    monkeypatch.setitem(client.application.config, "PLANNING_RUNNER", "inline")
+    planning.plan_day(world.terminal, MONDAY, time_limit_s=1)
+    _, staff = make_user(Role.TERMINAL, "tove", terminal=world.terminal)
+    [supplier] = client.get(f"/api/v1/goods-in/expected?date={MONDAY}", headers=staff).json["suppliers"]
+    short = {"Pasta@Ljungbacka äldreboende": 6, "Pasta@Bergaskolan kök": 7}
+    answer = client.post("/api/v1/goods-in/receipts", json=receipt(supplier, short), headers=staff)
+    assert answer.status_code == 201, answer.json
+    _pasta(client, coordinator, (5, "2027-01-10"), (2, "2026-12-20"), (9, "2026-11-29"))  # the last is past its date
+    body = {"client_id": uuid.uuid4().hex, "date": MONDAY.isoformat(), "supplier_id": world.wholesaler.id}
+    done = client.post(f"{API}/crisis", headers=coordinator, json=body)
+    assert done.status_code == 201, done.json
+    assert done.json["supplier_name"] == world.wholesaler.name
+    assert [(c["delivery_point_name"], c["quantity"], c["best_before"]) for c in done.json["covered"]] == [
+        ("Ljungbacka äldreboende", 2, "2026-12-20"), ("Ljungbacka äldreboende", 2, "2027-01-10"),
+        ("Bergaskolan kök", 3, "2027-01-10")]  # fmt: skip
+    assert done.json["uncovered"] == []
+    replay = client.post(f"{API}/crisis", headers=coordinator, json=body).json
+    assert (replay["covered"], replay["supplier_name"]) == (done.json["covered"], world.wholesaler.name)
+    db.session.expire_all()
+    assert sorted(b.quantity for b in db.session.scalars(sa.select(StockBatch))) == [0, 0, 9]
+    assert count(StockIssue) == 3
+    received = {line.order_line.order.delivery_point.name: line.received_quantity
+                for line in db.session.scalars(sa.select(GoodsReceiptLine))
+                if line.order_line.article == "Pasta"}  # fmt: skip
+    assert received == {"Ljungbacka äldreboende": 6, "Bergaskolan kök": 7}
+    # Nothing is missing any more: a second cover finds nothing to do.
+    again = client.get(f"{API}/crisis?date={MONDAY}&supplier_id={world.wholesaler.id}", headers=coordinator).json
+    assert again["covered"] == [] and again["uncovered"] == []
