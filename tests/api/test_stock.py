@@ -18,10 +18,12 @@ from samlast.models import (
     Role,
     StockBatch,
     StockIssue,
+    StockRequest,
     TemperatureClass,
     User,
 )
 from samlast.services import auth, jobs, planning
+from samlast.services import stock as stock_service
 from tests.api.test_goods_in import receipt
 from tests.conftest import MONDAY, count
 
@@ -333,3 +335,23 @@ def test_lines_short_at_goods_in_are_covered_from_stock_and_the_receipt_stays(
     # Nothing is missing any more: a second cover finds nothing to do.
     again = client.get(f"{API}/crisis?date={MONDAY}&supplier_id={world.wholesaler.id}", headers=coordinator).json
     assert again["covered"] == [] and again["uncovered"] == []
+
+
+def test_two_copies_of_a_request_at_the_same_moment_take_stock_once(client, coordinator, day, world, monkeypatch):
+    """A copy that missed the first one's answer (both looked before either committed) is stopped
+    by the request's unique client id and answers what the first made."""
+    _today(monkeypatch, WEEK_LATER)
+    _pasta(client, coordinator, (8, "2026-12-12"))
+    batch = db.session.scalar(sa.select(StockBatch))
+    body = {"client_id": uuid.uuid4().hex, "batch_id": batch.id, "delivery_point_id": world.school.id,
+            "date": "2026-12-08", "quantity": 5}  # fmt: skip
+    first = client.post(f"{API}/issues", headers=coordinator, json=body)
+    assert first.status_code == 201, first.json
+    real = stock_service._replayed
+    looks = iter([None])  # the copy's first look finds nothing, as if the first had not committed yet
+    monkeypatch.setattr(stock_service, "_replayed", lambda request_id: next(looks, real(request_id)))
+    copy = client.post(f"{API}/issues", headers=coordinator, json=body)
+    assert copy.status_code == 201 and copy.json == first.json
+    db.session.expire_all()
+    assert db.session.get(StockBatch, batch.id).quantity == 3 and count(StockIssue) == 1
+    assert count(StockRequest) == 1

@@ -42,7 +42,14 @@ from samlast.models.route import (
     StopKind,
     StopStatus,
 )
-from samlast.models.stock import StockArticle, StockBatch, StockIssue, StockIssueReason, StockMinimum
+from samlast.models.stock import (
+    StockArticle,
+    StockBatch,
+    StockIssue,
+    StockIssueReason,
+    StockMinimum,
+    StockRequest,
+)
 from samlast.models.supplier import ProductArea, Supplier, SupplierKind
 from samlast.models.user import AuthToken, LoginCode, Role, User
 from samlast.models.vehicle import EnergyType, Vehicle, VehicleCompartment
@@ -115,6 +122,7 @@ __all__ = [
     "StockIssue",
     "StockIssueReason",
     "StockMinimum",
+    "StockRequest",
     "Supplier",
     "SupplierKind",
     "TemperatureClass",

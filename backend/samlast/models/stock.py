@@ -92,3 +92,15 @@ class StockIssue(Base):
     batch: Mapped[StockBatch | None] = relationship()
     order_line: Mapped[OrderLine] = relationship()
     created_by: Mapped[User | None] = relationship()
+
+
+class StockRequest(Base):
+    """One write to the stock from a client (an issue or a crisis cover), by its client id: the
+    unique key makes two copies of the same request, even at the same moment, take stock once."""
+
+    __tablename__ = "stock_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from samlast import clock
@@ -32,6 +33,7 @@ from samlast.models import (
     StockIssue,
     StockIssueReason,
     StockMinimum,
+    StockRequest,
     Supplier,
     SupplierKind,
     Terminal,
@@ -68,6 +70,7 @@ def _articles(terminal: Terminal) -> list[StockArticle]:
     return list(db.session.scalars(
         sa.select(StockArticle).where(StockArticle.terminal_id == terminal.id)
         .options(selectinload(StockArticle.batches)).order_by(StockArticle.article)
+        .execution_options(populate_existing=True)
     ))  # fmt: skip
 
 
@@ -344,17 +347,42 @@ def _issue(line: OrderLine, batch: StockBatch, quantity: float, reason: StockIss
     return issue
 
 
-def _replayed(request_id: str) -> list[StockIssue]:
+def _replayed(request_id: str) -> list[StockIssue] | None:
+    """The issues a request already made (possibly none), or None when it is new."""
+    if db.session.scalar(sa.select(StockRequest.id).where(StockRequest.client_id == request_id)) is None:
+        return None
     return list(db.session.scalars(sa.select(StockIssue).where(StockIssue.request_id == request_id)
                                    .order_by(StockIssue.id)))  # fmt: skip
 
 
+def _claim(request_id: str, user: User | None) -> bool:
+    """Take the request's client id before any stock is taken; False when another copy of the
+    same request has it already (its transaction is rolled back here, nothing written)."""
+    db.session.add(StockRequest(client_id=request_id, user_id=user.id if user else None))
+    try:
+        db.session.flush()  # no savepoint: SQLite's driver would commit on releasing it
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    return True
+
+
+def _locked_batches(ids: list[int]) -> None:
+    """Lock the batches' rows until commit (PostgreSQL; SQLite writes one at a time anyway), so
+    two requests at once never take the same stock twice."""
+    if ids:
+        db.session.execute(sa.select(StockBatch.id).where(StockBatch.id.in_(ids)).with_for_update())
+
+
 def add_to_delivery(terminal: Terminal, user: User | None, data: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     """Use (part of) a batch in a point's ordinary delivery: rotation, first in first out."""
+    _locked_batches([data["batch_id"]])  # first: a copy of this request may hold it and be about to commit
     done = _replayed(data["client_id"])
     if done:
         return _issue_answer(done[0]), True
-    batch = db.session.get(StockBatch, data["batch_id"])
+    if not _claim(data["client_id"], user):  # rolled back with everything else if the request is refused
+        return add_to_delivery(terminal, user, data)  # the other copy's answer
+    batch = db.session.get(StockBatch, data["batch_id"], populate_existing=True)
     point = db.session.get(DeliveryPoint, data["delivery_point_id"])
     errors: dict[str, list[Message]] = {}
     if batch is None or batch.article.terminal_id != terminal.id:
@@ -369,6 +397,7 @@ def add_to_delivery(terminal: Terminal, user: User | None, data: dict[str, Any])
     if batch is not None and batch.best_before < data["date"]:
         errors["batch_id"] = [Message("field.stock_expired", date=batch.best_before.isoformat())]
     if errors:
+        db.session.rollback()  # the claim too: the request may come again, corrected
         raise ValidationFailed("validation_error", {"count": len(errors)}, errors)
     assert batch is not None and point is not None
     line = _stock_line(terminal, point, data["date"], batch.article, data["quantity"])
@@ -419,16 +448,20 @@ def missing_from(terminal: Terminal, day: date, supplier_id: int) -> list[dict[s
 def crisis(terminal: Terminal, user: User | None, data: dict[str, Any], commit: bool) -> tuple[dict[str, Any], bool]:
     """Cover what a supplier did not deliver from stock, care homes first, earliest best-before
     first. With commit=False only what it would do (nothing written)."""
-    if commit:
-        done = _replayed(data["client_id"])
-        if done:
-            covers = db.session.get(Supplier, done[0].covers_supplier_id) if done[0].covers_supplier_id else None
-            return _crisis_answer(data, [_issue_answer(i) for i in done], [], covers.name if covers else ""), True
     supplier = db.session.get(Supplier, data["supplier_id"])
     if supplier is None or supplier.terminal_stock_of is not None:
         unknown = Message("field.unknown_reference", id=data["supplier_id"])
         raise ValidationFailed("validation_error", {"count": 1}, {"supplier_id": [unknown]})
     day = data["date"]
+    if commit:
+        # Lock first: a copy of this request may hold the stock and be about to commit.
+        _locked_batches(list(db.session.scalars(
+            sa.select(StockBatch.id).join(StockArticle).where(StockArticle.terminal_id == terminal.id))))  # fmt: skip
+        done = _replayed(data["client_id"])
+        if done is not None:
+            return _crisis_answer(data, [_issue_answer(i) for i in done], [], supplier.name), True
+        if not _claim(data["client_id"], user):
+            return crisis(terminal, user, data, commit)  # the other copy's answer
     missing = missing_from(terminal, day, supplier.id)
     articles = {_key(a.article): a for a in _articles(terminal)}
     left = {b.id: b.quantity for a in articles.values() for b in a.batches}
