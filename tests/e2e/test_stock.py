@@ -102,6 +102,16 @@ def test_the_coordinator_corrects_the_stock_and_narrows_the_proposals(new_page, 
     save_screenshot(desk, "coordinator-stock-desktop.png")
     desk.get_by_test_id("stock-article").scroll_into_view_if_needed()
     save_screenshot(desk, "coordinator-stock-articles-desktop.png")
+    # In English, every word of the tab, the editor included.
+    desk.get_by_test_id("lang-en").click()
+    desk.get_by_test_id("stock-edit").locator("summary").click()
+    expect(desk.get_by_test_id("stock-basis")).to_contain_text("How it is counted: days of supply")
+    expect(desk.get_by_test_id("stock-edit")).to_contain_text("Save the batch")
+    view = desk.get_by_test_id("stock-view").inner_text()
+    assert "stock." not in view and "Spara" not in view and "Lägg" not in view, view
+    desk.get_by_test_id("stock-edit").scroll_into_view_if_needed()
+    save_screenshot(desk, "coordinator-stock-edit-desktop-en.png")
+    desk.get_by_test_id("lang-sv").click()
     desk.get_by_test_id("stock-rotation").fill("3")
     desk.get_by_test_id("stock-rotation").dispatch_event("change")
     expect(desk.get_by_test_id("stock-proposal")).to_have_count(0)
