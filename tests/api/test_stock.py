@@ -20,6 +20,7 @@ from samlast.models import (
     StockIssue,
     StockRequest,
     TemperatureClass,
+    Terminal,
     User,
 )
 from samlast.services import auth, jobs, planning
@@ -355,3 +356,24 @@ def test_two_copies_of_a_request_at_the_same_moment_take_stock_once(client, coor
     db.session.expire_all()
     assert db.session.get(StockBatch, batch.id).quantity == 3 and count(StockIssue) == 1
     assert count(StockRequest) == 1
+
+
+def test_each_terminal_keeps_its_own_stock(client, coordinator, day, world, make_user):
+    """The coordinator keeps the stock of any terminal; terminal staff see only their own."""
+    other = Terminal(cluster_id=world.terminal.cluster_id, name="Södra terminalen", lat=55.7, lon=13.4)
+    db.session.add(other)
+    db.session.commit()
+    created = client.post(f"{API}/articles", headers=coordinator, json={
+        "terminal_id": other.id, "article": "Ris", "unit": "kg", "temperature_class": "ambient",
+        "batches": [{"quantity": 20, "best_before": "2027-05-01"}]})  # fmt: skip
+    assert created.status_code == 201, created.json
+    assert client.patch(f"{API}/articles/{created.json['id']}", headers=coordinator,
+                        json={"unit": "säck"}).status_code == 200  # fmt: skip
+    added = client.post(f"{API}/articles/{created.json['id']}/batches", headers=coordinator,
+                        json={"quantity": 5, "best_before": "2027-06-01"})  # fmt: skip
+    assert added.status_code == 201, added.json
+    mine = client.get(f"{API}/?terminal_id={other.id}", headers=coordinator).json["articles"]
+    assert [(a["article"], a["unit"], a["quantity"]) for a in mine] == [("Ris", "säck", 25)]
+    _, staff = make_user(Role.TERMINAL, "tove", terminal=world.terminal)
+    assert _overview(client, staff)["articles"] == []
+    assert client.get(f"{API}/?terminal_id={other.id}", headers=staff).status_code == 404

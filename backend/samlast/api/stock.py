@@ -59,13 +59,13 @@ class Article(MethodView):
     @blp.response(200, CreatedSchema)
     def patch(self, data, article_id):
         """Correct an article (name, unit, temperature, weight); lines already issued keep theirs."""
-        return stock.update_article(_terminal(None), article_id, data)
+        return stock.update_article(current_user(), article_id, data)
 
     @require_roles(Role.COORDINATOR)
     @blp.response(204)
     def delete(self, article_id):
         """Remove an article never issued from (one that was is refused: its issues are records)."""
-        stock.delete_article(_terminal(None), article_id)
+        stock.delete_article(current_user(), article_id)
 
 
 @blp.route("/batches/<int:batch_id>")
@@ -75,13 +75,13 @@ class Batch(MethodView):
     @blp.response(200, CreatedSchema)
     def patch(self, data, batch_id):
         """Correct a batch, e.g. after a stock count (0 allowed); issues keep their own figures."""
-        return stock.update_batch(_terminal(None), batch_id, data)
+        return stock.update_batch(current_user(), batch_id, data)
 
     @require_roles(Role.COORDINATOR)
     @blp.response(204)
     def delete(self, batch_id):
         """Remove a batch entered by mistake (one issued from is refused: set it to 0 instead)."""
-        stock.delete_batch(_terminal(None), batch_id)
+        stock.delete_batch(current_user(), batch_id)
 
 
 @blp.route("/articles/<int:article_id>/batches")
@@ -91,7 +91,7 @@ class Batches(MethodView):
     @blp.response(201, CreatedSchema)
     def post(self, data, article_id):
         """A batch put into stock."""
-        return stock.add_batch(_terminal(None), article_id, data)
+        return stock.add_batch(current_user(), article_id, data)
 
 
 @blp.route("/minimums")

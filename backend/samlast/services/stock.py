@@ -39,7 +39,7 @@ from samlast.models import (
     Terminal,
     User,
 )
-from samlast.services import arrivals, replan
+from samlast.services import arrivals, goods_in, replan
 from samlast.services.stock_rules import Batch, cover_order, days_of_supply, fifo, near_expiry
 
 #: Batches this close to their best-before date are proposed for ordinary deliveries (the
@@ -216,8 +216,8 @@ def create_article(terminal: Terminal, data: dict[str, Any]) -> StockArticle:
     return article
 
 
-def add_batch(terminal: Terminal, article_id: int, data: dict[str, Any]) -> StockBatch:
-    article = _own_article(terminal, article_id)
+def add_batch(user: User, article_id: int, data: dict[str, Any]) -> StockBatch:
+    article = _own_article(user, article_id)
     batch = StockBatch(article=article, quantity=data["quantity"], best_before=data["best_before"],
                        note=data.get("note", ""))  # fmt: skip
     db.session.add(batch)
@@ -225,17 +225,26 @@ def add_batch(terminal: Terminal, article_id: int, data: dict[str, Any]) -> Stoc
     return batch
 
 
-def _own_article(terminal: Terminal, article_id: int) -> StockArticle:
+def _own_article(user: User, article_id: int) -> StockArticle:
+    """The article if the user may keep its terminal's stock (the coordinator: any terminal)."""
     article = db.session.get(StockArticle, article_id)
-    if article is None or article.terminal_id != terminal.id:
+    if article is None:
         raise NotFound("stock.no_article", {"id": article_id})
+    try:
+        goods_in.terminal_of(user, article.terminal_id)
+    except NotFound:
+        raise NotFound("stock.no_article", {"id": article_id}) from None
     return article
 
 
-def _own_batch(terminal: Terminal, batch_id: int) -> StockBatch:
+def _own_batch(user: User, batch_id: int) -> StockBatch:
     batch = db.session.get(StockBatch, batch_id)
-    if batch is None or batch.article.terminal_id != terminal.id:
+    if batch is None:
         raise NotFound("stock.no_batch", {"id": batch_id})
+    try:
+        goods_in.terminal_of(user, batch.article.terminal_id)
+    except NotFound:
+        raise NotFound("stock.no_batch", {"id": batch_id}) from None
     return batch
 
 
@@ -246,9 +255,9 @@ def _issued_from(batch_ids: list[int]) -> int:
                              .where(StockIssue.batch_id.in_(batch_ids))) or 0  # fmt: skip
 
 
-def update_article(terminal: Terminal, article_id: int, data: dict[str, Any]) -> StockArticle:
+def update_article(user: User, article_id: int, data: dict[str, Any]) -> StockArticle:
     """Correct an article; order lines already issued from it keep what they were issued as."""
-    article = _own_article(terminal, article_id)
+    article = _own_article(user, article_id)
     errors: dict[str, list[Message]] = {}
     name = " ".join(data["article"].split()) if "article" in data else article.article
     unit = data["unit"].strip() if "unit" in data else article.unit
@@ -257,7 +266,7 @@ def update_article(terminal: Terminal, article_id: int, data: dict[str, Any]) ->
             errors[key] = [Message("field.required")]
     if name and _key(name) != _key(article.article):
         held = db.session.scalars(sa.select(StockArticle.article).where(
-            StockArticle.terminal_id == terminal.id, StockArticle.id != article.id))  # fmt: skip
+            StockArticle.terminal_id == article.terminal_id, StockArticle.id != article.id))  # fmt: skip
         if _key(name) in {_key(other) for other in held}:
             errors["article"] = [Message("field.already_used", value=name)]
     if errors:
@@ -271,10 +280,10 @@ def update_article(terminal: Terminal, article_id: int, data: dict[str, Any]) ->
     return article
 
 
-def delete_article(terminal: Terminal, article_id: int) -> None:
+def delete_article(user: User, article_id: int) -> None:
     """Remove an article never issued from; one that was stays (its issues are records): its
     batches can be counted down to 0 instead."""
-    article = _own_article(terminal, article_id)
+    article = _own_article(user, article_id)
     used = _issued_from([batch.id for batch in article.batches])
     if used:
         raise ValidationFailed("stock.article_in_use", {"article": article.article, "n": used},
@@ -283,10 +292,10 @@ def delete_article(terminal: Terminal, article_id: int) -> None:
     db.session.commit()
 
 
-def update_batch(terminal: Terminal, batch_id: int, data: dict[str, Any]) -> StockBatch:
+def update_batch(user: User, batch_id: int, data: dict[str, Any]) -> StockBatch:
     """Correct a batch, e.g. after a stock count; what was issued from it keeps its own quantity
     and best-before date."""
-    batch = _own_batch(terminal, batch_id)
+    batch = _own_batch(user, batch_id)
     for key in ("quantity", "best_before", "note"):
         if key in data:
             setattr(batch, key, data[key])
@@ -294,9 +303,9 @@ def update_batch(terminal: Terminal, batch_id: int, data: dict[str, Any]) -> Sto
     return batch
 
 
-def delete_batch(terminal: Terminal, batch_id: int) -> None:
+def delete_batch(user: User, batch_id: int) -> None:
     """Remove a batch entered by mistake; one issued from stays (set its quantity to 0 instead)."""
-    batch = _own_batch(terminal, batch_id)
+    batch = _own_batch(user, batch_id)
     used = _issued_from([batch.id])
     if used:
         raise ValidationFailed("stock.batch_in_use", {"date": batch.best_before.isoformat(), "n": used},
