@@ -1,7 +1,7 @@
 """emergency stock: one row per client request that takes stock, unique by client id
 
 Revision ID: stock02
-Revises: stock01
+Revises: peppol01
 Create Date: 2026-12-05 12:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'stock02'
-down_revision = 'stock01'
+down_revision = 'peppol01'
 branch_labels = None
 depends_on = None
 
