@@ -84,6 +84,9 @@ def build_config(instance_path: Path) -> dict[str, Any]:
         "OIDC_PROVIDER_NAME": os.environ.get("OIDC_PROVIDER_NAME", "").strip(),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Redis away (a restart, an outage): count in this process until it answers again,
+        # rather than refusing every request (the Redis fault drill, tests/drills).
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         # Per user, on every POST/PUT/PATCH/DELETE under /api/ (samlast.security); "" disables.
         "WRITE_RATE_LIMIT": os.environ.get("WRITE_RATE_LIMIT", "600 per minute"),

@@ -59,11 +59,15 @@ def enqueue_planning(
     if runner == "inline":
         run_planning_job(job.id)
     elif runner == "rq":
-        rq_queue(QUEUE_NAME).enqueue(
-            "samlast.tasks.run_planning_job_task",
-            job.id,
-            job_timeout=int(job.time_limit_s * 4 + 120),
-        )
+        try:
+            rq_queue(QUEUE_NAME).enqueue(
+                "samlast.tasks.run_planning_job_task",
+                job.id,
+                job_timeout=int(job.time_limit_s * 4 + 120),
+            )
+        except Exception:  # Redis away: the job is stored, so run it here rather than lose it
+            log.warning("Planning queue unreachable; job %s runs in this process", job.id, exc_info=True)
+            _planner.submit(run_planning_job, job.id)
     else:
         _planner.submit(run_planning_job, job.id)
     db.session.refresh(job)
