@@ -259,6 +259,10 @@ def worker_command(queues: str) -> None:
     if not names or unknown:
         listed = ", ".join(unknown) or "(none)"
         raise click.ClickException(f"Unknown queue(s) {listed}: use {RECEIPTS},{PLANNING}.")
+    from samlast.services.background import sweep_stale_runs
+
+    # Runs left "running" by a worker that was killed are marked failed as this one starts.
+    sweep_stale_runs()
     # SimpleWorker runs jobs in this process, inside the app context this command has.
     SimpleWorker(names, connection=Redis.from_url(url)).work()
 

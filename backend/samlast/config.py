@@ -84,6 +84,10 @@ def build_config(instance_path: Path) -> dict[str, Any]:
         "OIDC_PROVIDER_NAME": os.environ.get("OIDC_PROVIDER_NAME", "").strip(),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # A background run (planning, impact, fleet advice, import) writes a heartbeat this often;
+        # one silent for RUN_STALE_AFTER_S lost its process and is marked failed.
+        "RUN_HEARTBEAT_S": float(os.environ.get("RUN_HEARTBEAT_S", "10")),
+        "RUN_STALE_AFTER_S": float(os.environ.get("RUN_STALE_AFTER_S", "90")),
         # Redis away (a restart, an outage): count in this process until it answers again,
         # rather than refusing every request (the Redis fault drill, tests/drills).
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,

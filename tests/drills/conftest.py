@@ -9,11 +9,27 @@ from tests.integration.harness import database_url
 
 
 @pytest.fixture
-def cluster(tmp_path):
-    db_url, drop_database = database_url(tmp_path)
-    cluster = Cluster(tmp_path, db_url)
+def make_cluster(tmp_path):
+    """make_cluster(**env) -> a Cluster on TEST_DATABASE_URL's server (fresh database) or SQLite."""
+    made = []
+
+    def make(db_url: str | None = None, **env: str) -> Cluster:
+        drop = None
+        if db_url is None:
+            db_url, drop = database_url(tmp_path)
+        cluster = Cluster(tmp_path, db_url, **env)
+        made.append((cluster, drop))
+        return cluster
+
     try:
-        yield cluster
+        yield make
     finally:
-        cluster.close()
-        drop_database()
+        for cluster, drop in made:
+            cluster.close()
+            if drop:
+                drop()
+
+
+@pytest.fixture
+def cluster(make_cluster):
+    return make_cluster()
