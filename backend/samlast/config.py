@@ -88,6 +88,9 @@ def build_config(instance_path: Path) -> dict[str, Any]:
         # one silent for RUN_STALE_AFTER_S lost its process and is marked failed.
         "RUN_HEARTBEAT_S": float(os.environ.get("RUN_HEARTBEAT_S", "10")),
         "RUN_STALE_AFTER_S": float(os.environ.get("RUN_STALE_AFTER_S", "90")),
+        # Photos are refused (the proof is stored without them) when they would leave less than
+        # this free on the SQLite database's disk: room kept for the delivery facts.
+        "UPLOAD_RESERVE_MB": float(os.environ.get("UPLOAD_RESERVE_MB", "64")),
         # Redis away (a restart, an outage): count in this process until it answers again,
         # rather than refusing every request (the Redis fault drill, tests/drills).
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,

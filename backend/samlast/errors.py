@@ -92,6 +92,13 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class StorageFull(DomainError):
+    """No room on the disk that holds the uploads (see services.delivery: photos)."""
+
+    status = 507
+    code = "storage_full"
+
+
 def _strict() -> bool:
     # In tests a message without a text is an error, so a missing translation fails a test.
     return bool(current_app.config.get("STRICT_I18N") or current_app.testing)
@@ -184,6 +191,8 @@ def storage_outage(exc: BaseException) -> tuple[int, str] | None:
     out of disk (507 storage_full); None for any other error."""
     import sqlalchemy.exc as sa_exc
 
+    if isinstance(exc, StorageFull):
+        return 507, "storage_full"
     if not isinstance(exc, sa_exc.DBAPIError | sa_exc.TimeoutError):
         return None
     text = str(getattr(exc, "orig", None) or exc).lower()

@@ -156,6 +156,9 @@ class DriverEventResultSchema(ResponseSchema):
     proof_id = fields.Integer(allow_none=True)
     receipt_url = fields.String(allow_none=True)
     replay = fields.Boolean()
+    # Photos not stored because the server's disk was full (the proof itself is stored).
+    photos_refused = fields.Integer(dump_default=0)
+    photo_notice = TextOf("photo_notice_params")
 
 
 class PositionInputSchema(BaseSchema):

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from samlast.errors import NotFound, ValidationFailed
+from samlast.errors import NotFound, StorageFull, ValidationFailed, storage_outage
 from samlast.extensions import db
 from samlast.i18n import Message
 from samlast.models import (
@@ -98,13 +98,12 @@ def _proof(event: DriverEvent, stop: Stop | None, data: dict[str, Any]) -> Proof
         raw = images.decode_data_url(data["signature"], "proof.signature")
         images.check(raw, "proof.signature")
         proof.signature_png = raw
-    for index, photo in enumerate(data["photos"]):
-        name = f"proof.photos.{index}"
-        raw = images.decode_data_url(photo, name)
-        content_type, width, height = images.check(raw, name)
-        proof.photos.append(
-            ProofPhoto(content_type=content_type, width=width, height=height, data=raw)
-        )
+    photos = [images.decode_data_url(photo, f"proof.photos.{index}") for index, photo in enumerate(data["photos"])]
+    if photos and not images.room_for(sum(len(raw) for raw in photos)):
+        raise StorageFull()  # record_event stores the proof without them
+    for index, raw in enumerate(photos):
+        content_type, width, height = images.check(raw, f"proof.photos.{index}")
+        proof.photos.append(ProofPhoto(content_type=content_type, width=width, height=height, data=raw))
     proof.images_sanitized = False
     line_ids = [line["order_line_id"] for line in data["lines"]]
     known = {
@@ -153,7 +152,23 @@ def record_event(user: User, data: dict[str, Any]) -> tuple[dict[str, Any], bool
     One transaction: the event, its proof, the stop's status, the orders delivered and the
     new ETAs of the rest of the route. Once committed the coordinators, the kitchen being
     served and the next kitchen hear of it; then a driver far behind may start a re-plan.
+
+    If the server's disk is too full for the proof's photos, the proof is stored without them
+    (the delivery fact matters most) and the answer says so (`photos_refused`, `photo_notice`);
+    nothing of the refused photos is written.
     """
+    try:
+        return _record_event(user, data)
+    except Exception as exc:
+        photos = (data.get("proof") or {}).get("photos") or []
+        if not photos or storage_outage(exc) != (507, "storage_full"):
+            raise
+        log.warning("Disk full: proof %s stored without its %d photo(s)", data["client_id"], len(photos))
+        without = {**data, "proof": {**data["proof"], "photos": []}}
+        return _record_event(user, without, photos_refused=len(photos))
+
+
+def _record_event(user: User, data: dict[str, Any], photos_refused: int = 0) -> tuple[dict[str, Any], bool]:
     replay = idempotency.replayed_answer(DriverEvent, data["client_id"], user)
     if replay is not None:
         return replay, True
@@ -207,6 +222,9 @@ def record_event(user: User, data: dict[str, Any]) -> tuple[dict[str, Any], bool
             "receipt_url": f"/api/v1/proofs/{proof.id}/receipt.pdf" if proof else None,
             "replay": False,
         }
+        if photos_refused:
+            event.response |= {"photos_refused": photos_refused, "photo_notice": "err.photo_storage_full",
+                               "photo_notice_params": {"count": photos_refused}}  # fmt: skip
         answer, proof_id = event.response, proof.id if proof else None
         mail_id = queued_mail.id if queued_mail is not None else None
         near = _progress(event)
