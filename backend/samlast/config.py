@@ -90,6 +90,8 @@ def build_config(instance_path: Path) -> dict[str, Any]:
         "RUN_STALE_AFTER_S": float(os.environ.get("RUN_STALE_AFTER_S", "90")),
         # Photos are refused (the proof is stored without them) when they would leave less than
         # this free on the SQLite database's disk: room kept for the delivery facts.
+        # A phone clock this far from the server's (X-Client-Time) is corrected for ordering events.
+        "CLOCK_SKEW_TOLERANCE_S": float(os.environ.get("CLOCK_SKEW_TOLERANCE_S", "60")),
         "UPLOAD_RESERVE_MB": float(os.environ.get("UPLOAD_RESERVE_MB", "64")),
         # Redis away (a restart, an outage): count in this process until it answers again,
         # rather than refusing every request (the Redis fault drill, tests/drills).

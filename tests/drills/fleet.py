@@ -164,7 +164,8 @@ class Phone:
         while self.outbox:
             body = self.outbox[0]
             try:
-                answer = self.http.post(f"{self.url}/api/v1/driver/events", json=body, timeout=20)
+                answer = self.http.post(f"{self.url}/api/v1/driver/events", json=body, timeout=20,
+                                        headers=self.clock_header())  # fmt: skip
             except requests.RequestException as exc:
                 self.fleet.answer(type(exc).__name__, None)
                 return
@@ -175,6 +176,10 @@ class Phone:
                 self.outbox.popleft()
             else:
                 return
+
+    def clock_header(self) -> dict[str, str]:
+        """The phone's clock as the request leaves, as the PWA sends it (X-Client-Time)."""
+        return {"X-Client-Time": (datetime.now(UTC) + self.fleet.clock_offset(self)).isoformat()}
 
     def send_position(self, rng: random.Random) -> None:
         body = {

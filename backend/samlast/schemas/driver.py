@@ -195,7 +195,13 @@ class ProofOutSchema(ResponseSchema):
     kind = fields.Enum(EventKind, by_value=True, attribute="event.kind")
     job_key = fields.String(attribute="event.job_key")
     plan_date = fields.Date(attribute="event.plan_date")
-    recorded_at = fields.DateTime(attribute="event.recorded_at")
+    recorded_at = fields.DateTime(
+        attribute="event.recorded_at", metadata={"description": "The phone's clock, as reported"}
+    )
+    occurred_at = fields.DateTime(
+        attribute="event.occurred_at",
+        metadata={"description": "When it happened by the server's clock (orders events; the phone's clock corrected)"},
+    )
     flagged = fields.Boolean(attribute="event.flagged")
     delivery_point_id = fields.Integer(allow_none=True)
     supplier_id = fields.Integer(allow_none=True)

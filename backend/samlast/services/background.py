@@ -114,15 +114,18 @@ def sweep_if_due() -> None:
     except Exception:  # reading the run matters more than sweeping; the next read sweeps
         log.warning("Sweeping stale background runs failed", exc_info=True)
         return
-    from samlast.models import PlanningJob
-    from samlast.services import notify
-    from samlast.services.jobs import job_payload
-
     for model, run_id in swept:
-        job = db.session.get(PlanningJob, run_id) if model is PlanningJob else None
-        if job is not None:
-            db.session.refresh(job)
-            notify.now(notify.Event("planning_job", job_payload(job)))
+        announce = _on_swept.get(model)
+        if announce is not None:
+            announce(run_id)
+
+
+#: What to do once a run of a kind was swept (services.jobs announces a planning job's end).
+_on_swept: dict[type[BackgroundRun], Callable[[str], None]] = {}
+
+
+def on_swept(model: type[BackgroundRun], announce: Callable[[str], None]) -> None:
+    _on_swept[model] = announce
 
 
 def progress_writer(model: type[BackgroundRun], run_id: str) -> Callable[[float, Message], bool]:

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -35,6 +36,7 @@ from samlast.models import (
     User,
     VehiclePosition,
 )
+from samlast.models.base import utcnow
 from samlast.services import eta, idempotency, images, lateness, mail, notify, planning, push, receipts
 from samlast.services.lookups import get_or_404
 
@@ -146,7 +148,21 @@ def _point_of(job_key: str) -> int | None:
     return int(ident) if db.session.get(DeliveryPoint, int(ident)) is not None else None
 
 
-def record_event(user: User, data: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+def server_time(recorded_at: datetime, received_at: datetime, client_time: datetime | None) -> datetime:
+    """When an event happened by the server's clock: the phone's `recorded_at` moved by the phone's
+    clock offset (`client_time`, its clock when it sent the request, against `received_at`) when
+    that is more than CLOCK_SKEW_TOLERANCE_S, and never later than the server received it."""
+    moment = recorded_at.astimezone(UTC)
+    if client_time is not None:
+        offset = received_at - client_time.astimezone(UTC)
+        if abs(offset.total_seconds()) > float(current_app.config["CLOCK_SKEW_TOLERANCE_S"]):
+            moment += offset
+    return min(moment, received_at)
+
+
+def record_event(
+    user: User, data: dict[str, Any], client_time: datetime | None = None
+) -> tuple[dict[str, Any], bool]:
     """Store one driver event; returns (answer, replay). A replay changes nothing.
 
     One transaction: the event, its proof, the stop's status, the orders delivered and the
@@ -158,23 +174,26 @@ def record_event(user: User, data: dict[str, Any]) -> tuple[dict[str, Any], bool
     nothing of the refused photos is written.
     """
     try:
-        return _record_event(user, data)
+        return _record_event(user, data, client_time)
     except Exception as exc:
         photos = (data.get("proof") or {}).get("photos") or []
         if not photos or storage_outage(exc) != (507, "storage_full"):
             raise
         log.warning("Disk full: proof %s stored without its %d photo(s)", data["client_id"], len(photos))
         without = {**data, "proof": {**data["proof"], "photos": []}}
-        return _record_event(user, without, photos_refused=len(photos))
+        return _record_event(user, without, client_time, photos_refused=len(photos))
 
 
-def _record_event(user: User, data: dict[str, Any], photos_refused: int = 0) -> tuple[dict[str, Any], bool]:
+def _record_event(
+    user: User, data: dict[str, Any], client_time: datetime | None, photos_refused: int = 0
+) -> tuple[dict[str, Any], bool]:
     replay = idempotency.replayed_answer(DriverEvent, data["client_id"], user)
     if replay is not None:
         return replay, True
 
     stop = current_stop(data["plan_date"], data["job_key"])
     flag = _flag(stop, user)
+    received = utcnow()
     event = DriverEvent(
         client_id=data["client_id"],
         user=user,
@@ -184,6 +203,8 @@ def _record_event(user: User, data: dict[str, Any], photos_refused: int = 0) -> 
         stop=stop,
         route=stop.route if stop else None,
         recorded_at=data["recorded_at"].astimezone(UTC),
+        received_at=received,
+        occurred_at=server_time(data["recorded_at"], received, client_time),
         lat=data.get("lat"),
         lon=data.get("lon"),
         flagged=bool(flag),
@@ -203,7 +224,7 @@ def _record_event(user: User, data: dict[str, Any], photos_refused: int = 0) -> 
             if STATUS_RANK[target] >= STATUS_RANK[stop.status]:
                 stop.status = target
         if proof is not None and stop is not None and not flag:
-            _mark_delivered(proof, event.recorded_at)
+            _mark_delivered(proof, event.occurred_at)
         db.session.flush()
         if proof is not None and stop is not None and not flag:
             _report_deviations(proof, stop, event.plan_date)

@@ -19,7 +19,7 @@ from samlast.models import JobStatus, PlanningJob, Terminal, User
 from samlast.models.base import utcnow
 from samlast.schemas.planning import PlanningJobSchema
 from samlast.services import audit, notify, planning
-from samlast.services.background import Worker, fail_run, heartbeat, progress_writer, rq_queue, update_run
+from samlast.services.background import Worker, fail_run, heartbeat, on_swept, progress_writer, rq_queue, update_run
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +72,17 @@ def enqueue_planning(
         _planner.submit(run_planning_job, job.id)
     db.session.refresh(job)
     return job
+
+
+def _announce_swept(job_id: str) -> None:
+    """A job marked failed because its worker went away: the coordinators hear of it."""
+    job = db.session.get(PlanningJob, job_id)
+    if job is not None:
+        db.session.refresh(job)
+        notify.now(notify.Event("planning_job", job_payload(job)))
+
+
+on_swept(PlanningJob, _announce_swept)
 
 
 def drain(timeout_s: float = 120.0) -> None:
