@@ -20,7 +20,7 @@ from tests.waiting import wait_until
 
 pytestmark = pytest.mark.drill
 
-HEARTBEAT_S, STALE_AFTER_S = 1, 6
+HEARTBEAT_S, STALE_AFTER_S = 1, 8
 
 
 def test_worker_killed_during_planning(make_cluster):
