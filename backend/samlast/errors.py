@@ -182,6 +182,9 @@ def register_error_handlers(app: Flask) -> None:
         return error_response(500)
 
 
+#: Words of the database drivers' errors when the server is away, restarting or busy.
+_UNREACHABLE = ("connect", "connection", "server closed", "terminating", "shutting down", "starting up",
+                "database is locked", "unable to open database", "timeout", "timed out", "recovery mode")  # fmt: skip
 #: Words of the database drivers' "disk full" errors (SQLite, PostgreSQL's SQLSTATE 53100).
 _DISK_FULL = ("database or disk is full", "no space left on device", "could not extend file", "disk full")
 
@@ -198,9 +201,11 @@ def storage_outage(exc: BaseException) -> tuple[int, str] | None:
     text = str(getattr(exc, "orig", None) or exc).lower()
     if getattr(getattr(exc, "orig", None), "sqlstate", None) == "53100" or any(w in text for w in _DISK_FULL):
         return 507, "storage_full"
-    if isinstance(exc, sa_exc.TimeoutError) or exc.connection_invalidated:
+    if isinstance(exc, sa_exc.TimeoutError | sa_exc.InterfaceError) or exc.connection_invalidated:
         return 503, "database_unavailable"
-    if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError):
+    # Only the database being away: SQLite's "no such column" is an OperationalError too, and a
+    # bug must stay a 500 that is logged with its traceback.
+    if isinstance(exc, sa_exc.OperationalError) and any(word in text for word in _UNREACHABLE):
         return 503, "database_unavailable"
     return None
 

@@ -72,10 +72,12 @@ def test_database_outages_and_a_full_disk_are_told_apart_from_other_errors():
     refused = sa_exc.OperationalError("SELECT 1", {}, Exception("connection refused"))
     full = sa_exc.OperationalError("INSERT", {}, Exception("database or disk is full"))
     broken = sa_exc.IntegrityError("INSERT", {}, Exception("UNIQUE constraint failed"))
+    bug = sa_exc.OperationalError("SELECT", {}, Exception("no such column: stop.nope"))
     assert storage_outage(refused) == (503, "database_unavailable")
     assert storage_outage(full) == (507, "storage_full")
     assert storage_outage(StorageFull()) == (507, "storage_full")
     assert storage_outage(broken) is None
+    assert storage_outage(bug) is None  # a bug stays a 500
     assert storage_outage(ValueError("no")) is None
 
 
