@@ -20,7 +20,7 @@ OPENAPI := pwa/openapi.json
 API_SOURCES := $(shell find backend/samlast/api backend/samlast/schemas -name '*.py' 2>/dev/null)
 PWA_SOURCES := $(shell find pwa/src pwa/public pwa/test -type f 2>/dev/null) $(wildcard backend/samlast/i18n/*.json) pwa/index.html pwa/vite.config.ts pwa/tsconfig.json pwa/package.json
 
-.PHONY: run test test-postgres setup system-packages db demo lint bench screenshots clean
+.PHONY: run test drills test-postgres setup system-packages db demo lint bench screenshots clean
 
 run: setup db demo
 	@echo "Samlast is starting on http://$(HOST):$(PORT) (Ctrl-C stops it)."
@@ -34,6 +34,10 @@ PYTEST_PARALLEL := $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --di
 test: setup system-packages
 	cd pwa && npm test --silent
 	$(BIN)/pytest $(PYTEST_PARALLEL)
+
+# The fault drills alone (tests/drills): Redis, the RQ worker, PostgreSQL, a full disk, clock skew.
+drills: setup system-packages
+	$(BIN)/pytest -q -m drill tests/drills -s
 
 # The same suite against PostgreSQL; needs TEST_DATABASE_URL (see scripts/start-postgres.sh).
 test-postgres: setup

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -246,6 +247,7 @@ def worker_command(queues: str) -> None:
     """Run an RQ worker for PDF receipts and planning jobs (needs REDIS_URL)."""
     from flask import current_app
     from redis import Redis
+    from redis.exceptions import ConnectionError as RedisConnectionError
     from rq import SimpleWorker
 
     from samlast.services.jobs import QUEUE_NAME as PLANNING
@@ -259,8 +261,21 @@ def worker_command(queues: str) -> None:
     if not names or unknown:
         listed = ", ".join(unknown) or "(none)"
         raise click.ClickException(f"Unknown queue(s) {listed}: use {RECEIPTS},{PLANNING}.")
-    # SimpleWorker runs jobs in this process, inside the app context this command has.
-    SimpleWorker(names, connection=Redis.from_url(url)).work()
+    from samlast.services.background import sweep_stale_runs
+
+    # Runs left "running" by a worker that was killed are marked failed as this one starts.
+    sweep_stale_runs()
+    # SimpleWorker runs jobs in this process, inside the app context this command has. Redis
+    # away (a restart, an outage): wait and work again, rather than exit with the queue unserved.
+    wait_s = 1.0
+    while True:
+        try:
+            SimpleWorker(names, connection=Redis.from_url(url)).work()
+            return
+        except RedisConnectionError as exc:
+            click.echo(f"Redis unreachable ({exc}); working again in {wait_s:g} s", err=True)
+            time.sleep(wait_s)
+            wait_s = min(wait_s * 2, 10.0)
 
 
 @samlast_cli.command("create-user")

@@ -84,6 +84,18 @@ def build_config(instance_path: Path) -> dict[str, Any]:
         "OIDC_PROVIDER_NAME": os.environ.get("OIDC_PROVIDER_NAME", "").strip(),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # A background run (planning, impact, fleet advice, import) writes a heartbeat this often;
+        # one silent for RUN_STALE_AFTER_S lost its process and is marked failed.
+        "RUN_HEARTBEAT_S": float(os.environ.get("RUN_HEARTBEAT_S", "10")),
+        "RUN_STALE_AFTER_S": float(os.environ.get("RUN_STALE_AFTER_S", "90")),
+        # Photos are refused (the proof is stored without them) when they would leave less than
+        # this free on the SQLite database's disk: room kept for the delivery facts.
+        # A phone clock this far from the server's (X-Client-Time) is corrected for ordering events.
+        "CLOCK_SKEW_TOLERANCE_S": float(os.environ.get("CLOCK_SKEW_TOLERANCE_S", "60")),
+        "UPLOAD_RESERVE_MB": float(os.environ.get("UPLOAD_RESERVE_MB", "64")),
+        # Redis away (a restart, an outage): count in this process until it answers again,
+        # rather than refusing every request (the Redis fault drill, tests/drills).
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         # Per user, on every POST/PUT/PATCH/DELETE under /api/ (samlast.security); "" disables.
         "WRITE_RATE_LIMIT": os.environ.get("WRITE_RATE_LIMIT", "600 per minute"),

@@ -34,6 +34,8 @@ HTTP_CODES = {
     422: "validation_error",
     429: "too_many_requests",
     500: "internal_error",
+    503: "database_unavailable",
+    507: "storage_full",
 }
 
 FieldMessages = dict[str, Any]
@@ -88,6 +90,13 @@ class Forbidden(DomainError):
 class Conflict(DomainError):
     status = 409
     code = "conflict"
+
+
+class StorageFull(DomainError):
+    """No room on the disk that holds the uploads (see services.delivery: photos)."""
+
+    status = 507
+    code = "storage_full"
 
 
 def _strict() -> bool:
@@ -159,5 +168,52 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):
+        outage = storage_outage(exc)
+        if outage is not None:
+            # The database away (a restart, a failover) or its disk full: a clear answer the
+            # phone's outbox retries on, never a 500 page; nothing of the request was stored.
+            status, code = outage
+            app.logger.warning("Request refused, %s: %s", code, exc)
+            _rollback_quietly()
+            response, status = error_response(status, code)
+            response.headers["Retry-After"] = "5"
+            return response, status
         app.logger.exception("Unhandled error")
         return error_response(500)
+
+
+#: Words of the database drivers' errors when the server is away, restarting or busy.
+_UNREACHABLE = ("connect", "connection", "server closed", "terminating", "shutting down", "starting up",
+                "database is locked", "unable to open database", "timeout", "timed out", "recovery mode")  # fmt: skip
+#: Words of the database drivers' "disk full" errors (SQLite, PostgreSQL's SQLSTATE 53100).
+_DISK_FULL = ("database or disk is full", "no space left on device", "could not extend file", "disk full")
+
+
+def storage_outage(exc: BaseException) -> tuple[int, str] | None:
+    """(status, code) when `exc` is the database being unreachable (503 database_unavailable) or
+    out of disk (507 storage_full); None for any other error."""
+    import sqlalchemy.exc as sa_exc
+
+    if isinstance(exc, StorageFull):
+        return 507, "storage_full"
+    if not isinstance(exc, sa_exc.DBAPIError | sa_exc.TimeoutError):
+        return None
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    if getattr(getattr(exc, "orig", None), "sqlstate", None) == "53100" or any(w in text for w in _DISK_FULL):
+        return 507, "storage_full"
+    if isinstance(exc, sa_exc.TimeoutError | sa_exc.InterfaceError) or exc.connection_invalidated:
+        return 503, "database_unavailable"
+    # Only the database being away: SQLite's "no such column" is an OperationalError too, and a
+    # bug must stay a 500 that is logged with its traceback.
+    if isinstance(exc, sa_exc.OperationalError) and any(word in text for word in _UNREACHABLE):
+        return 503, "database_unavailable"
+    return None
+
+
+def _rollback_quietly() -> None:
+    from samlast.extensions import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is gone; the session is removed at teardown anyway
+        db.session.close()

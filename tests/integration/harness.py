@@ -31,7 +31,13 @@ class Redis:
     def __init__(self, workdir: Path):
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.workdir = workdir
+        self.start()
+
+    def start(self) -> None:
+        """Start (again, on the same port: the fault drills stop and restart it)."""
         server = shutil.which("redis-server") or "/usr/bin/redis-server"
+        workdir = self.workdir
         self.proc = subprocess.Popen(
             [
                 server,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -32,6 +35,19 @@ blp = Blueprint(
 )
 
 
+def client_time() -> datetime | None:
+    """The phone's clock when it sent this request (the PWA's X-Client-Time header), for the
+    server to order events by its own time; None when absent or unreadable."""
+    value = request.headers.get("X-Client-Time", "").strip()
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
 @blp.route("/driver/routes")
 class DriverRoutes(MethodView):
     @require_roles(Role.DRIVER)
@@ -50,7 +66,7 @@ class DriverEvents(MethodView):
     @blp.alt_response(200, schema=DriverEventResultSchema, description="A replay of a stored event")
     def post(self, data):
         """Record arrive / deliver / pickup / leave. Sending the same client_id again is safe."""
-        answer, replay = delivery.record_event(current_user(), data)
+        answer, replay = delivery.record_event(current_user(), data, client_time())
         return (answer, 200) if replay else answer
 
 

@@ -49,8 +49,14 @@ class DriverEvent(Base):
     job_key: Mapped[str] = mapped_column(sa.String(64), index=True)
     stop_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stop.id", ondelete="SET NULL"))
     route_id: Mapped[int | None] = mapped_column(sa.ForeignKey("route.id", ondelete="SET NULL"))
+    # The phone's clock, as reported (kept; shown as the driver's own time).
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The server's clock when the event arrived (a replay from an outbox arrives late).
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # When it happened by the server's clock, which orders events: recorded_at corrected by the
+    # phone's clock offset (its X-Client-Time against the server's time), never after
+    # received_at. A phone two hours off neither reorders a route nor makes a driver "late".
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     lat: Mapped[float | None]
     lon: Mapped[float | None]
     flagged: Mapped[bool] = mapped_column(default=False)

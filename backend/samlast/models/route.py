@@ -60,6 +60,9 @@ class BackgroundRun:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Written every few seconds while the run runs (services.background.heartbeat): a running
+    # run whose heartbeat stopped lost its process and is marked failed (sweep_stale_runs).
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @declared_attr
     def status(cls) -> Mapped[JobStatus]:

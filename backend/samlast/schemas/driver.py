@@ -160,6 +160,9 @@ class DriverEventResultSchema(ResponseSchema):
     proof_id = fields.Integer(allow_none=True)
     receipt_url = fields.String(allow_none=True)
     replay = fields.Boolean()
+    # Photos not stored because the server's disk was full (the proof itself is stored).
+    photos_refused = fields.Integer(dump_default=0)
+    photo_notice = TextOf("photo_notice_params")
 
 
 class PositionInputSchema(BaseSchema):
@@ -196,7 +199,13 @@ class ProofOutSchema(ResponseSchema):
     kind = fields.Enum(EventKind, by_value=True, attribute="event.kind")
     job_key = fields.String(attribute="event.job_key")
     plan_date = fields.Date(attribute="event.plan_date")
-    recorded_at = fields.DateTime(attribute="event.recorded_at")
+    recorded_at = fields.DateTime(
+        attribute="event.recorded_at", metadata={"description": "The phone's clock, as reported"}
+    )
+    occurred_at = fields.DateTime(
+        attribute="event.occurred_at",
+        metadata={"description": "When it happened by the server's clock (orders events; the phone's clock corrected)"},
+    )
     flagged = fields.Boolean(attribute="event.flagged")
     delivery_point_id = fields.Integer(allow_none=True)
     supplier_id = fields.Integer(allow_none=True)

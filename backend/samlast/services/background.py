@@ -4,11 +4,13 @@ run never delays a receipt or a push notice."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,6 +27,8 @@ log = logging.getLogger(__name__)
 
 #: A run's progress is written at most this often (each write is a short transaction).
 PROGRESS_EVERY_S = 0.5
+#: The message of a run whose process went away (killed worker, crashed server) while it ran.
+WORKER_LOST = "progress.worker_lost"
 
 
 def update_run(model: type[BackgroundRun], run_id: str, **values: Any) -> None:
@@ -35,8 +39,93 @@ def update_run(model: type[BackgroundRun], run_id: str, **values: Any) -> None:
 
 
 def start_run(model: type[BackgroundRun], run_id: str) -> None:
-    update_run(model, run_id, status=JobStatus.RUNNING, started_at=utcnow(), message="progress.started",
-               message_params={})  # fmt: skip
+    update_run(model, run_id, status=JobStatus.RUNNING, started_at=utcnow(), heartbeat_at=utcnow(),
+               message="progress.started", message_params={})  # fmt: skip
+
+
+@contextlib.contextmanager
+def heartbeat(model: type[BackgroundRun], run_id: str) -> Iterator[None]:
+    """While the block runs, write the run's `heartbeat_at` every RUN_HEARTBEAT_S seconds from a
+    thread of its own: if the process dies the heartbeat stops and sweep_stale_runs() fails it."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    every = float(app.config["RUN_HEARTBEAT_S"])
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(every):
+            try:
+                with app.app_context():
+                    update_run(model, run_id, heartbeat_at=utcnow())
+            except Exception:  # the database away for a moment: the next beat tries again
+                log.warning("Heartbeat of %s %s not written", model.__name__, run_id, exc_info=True)
+
+    update_run(model, run_id, heartbeat_at=utcnow())
+    thread = threading.Thread(target=beat, name=f"heartbeat-{run_id[:8]}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(every + 5)
+
+
+def _run_models() -> list[type[BackgroundRun]]:
+    from samlast.models import FleetAdviceRun, ImpactReport, ImportRun, PlanningJob
+
+    return [PlanningJob, FleetAdviceRun, ImpactReport, ImportRun]
+
+
+def sweep_stale_runs() -> list[tuple[type[BackgroundRun], str]]:
+    """Mark failed every running run whose heartbeat stopped more than RUN_STALE_AFTER_S seconds
+    ago (its worker was killed, its server crashed): never "running" forever. Returns them."""
+    cutoff = utcnow() - timedelta(seconds=float(current_app.config["RUN_STALE_AFTER_S"]))
+    swept: list[tuple[type[BackgroundRun], str]] = []
+    for model in _run_models():
+        last_sign = sa.func.coalesce(model.heartbeat_at, model.started_at, model.created_at)
+        stale = sa.and_(model.status == JobStatus.RUNNING, last_sign < cutoff)
+        with db.engine.begin() as connection:
+            ids = list(connection.scalars(sa.select(model.id).where(stale)))
+            if ids:
+                # The condition again: a run that beat in between is left alone.
+                connection.execute(
+                    sa.update(model).where(model.id.in_(ids), stale)
+                    .values(status=JobStatus.FAILED, message=WORKER_LOST, message_params={}, finished_at=utcnow())
+                )  # fmt: skip
+        for run_id in ids:
+            log.warning("%s %s: its process went away while it ran; marked failed", model.__name__, run_id)
+            swept.append((model, run_id))
+    return swept
+
+
+_last_sweep = [0.0]
+_sweep_lock = threading.Lock()
+
+
+def sweep_if_due() -> None:
+    """sweep_stale_runs() at most every RUN_HEARTBEAT_S seconds in this process (called where
+    runs are read, so a coordinator never watches a dead run)."""
+    with _sweep_lock:
+        now = time.monotonic()
+        if now - _last_sweep[0] < float(current_app.config["RUN_HEARTBEAT_S"]):
+            return
+        _last_sweep[0] = now
+    try:
+        swept = sweep_stale_runs()
+    except Exception:  # reading the run matters more than sweeping; the next read sweeps
+        log.warning("Sweeping stale background runs failed", exc_info=True)
+        return
+    for model, run_id in swept:
+        announce = _on_swept.get(model)
+        if announce is not None:
+            announce(run_id)
+
+
+#: What to do once a run of a kind was swept (services.jobs announces a planning job's end).
+_on_swept: dict[type[BackgroundRun], Callable[[str], None]] = {}
+
+
+def on_swept(model: type[BackgroundRun], announce: Callable[[str], None]) -> None:
+    _on_swept[model] = announce
 
 
 def progress_writer(model: type[BackgroundRun], run_id: str) -> Callable[[float, Message], bool]:
@@ -49,7 +138,8 @@ def progress_writer(model: type[BackgroundRun], run_id: str) -> Callable[[float,
         if now - last[0] < PROGRESS_EVERY_S:
             return False
         last[0] = now
-        update_run(model, run_id, progress=round(fraction, 3), message=message.key, message_params=message.json_params)
+        update_run(model, run_id, progress=round(fraction, 3), message=message.key, message_params=message.json_params,
+                   heartbeat_at=utcnow())  # fmt: skip
         return True
 
     return write

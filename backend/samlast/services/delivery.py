@@ -12,10 +12,11 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from samlast.errors import NotFound, ValidationFailed
+from samlast.errors import NotFound, StorageFull, ValidationFailed, storage_outage
 from samlast.extensions import db
 from samlast.i18n import Message
 from samlast.models import (
@@ -35,6 +36,7 @@ from samlast.models import (
     User,
     VehiclePosition,
 )
+from samlast.models.base import utcnow
 from samlast.services import eta, idempotency, images, lateness, mail, notify, planning, push, receipts
 from samlast.services.lookups import get_or_404
 
@@ -98,13 +100,12 @@ def _proof(event: DriverEvent, stop: Stop | None, data: dict[str, Any]) -> Proof
         raw = images.decode_data_url(data["signature"], "proof.signature")
         images.check(raw, "proof.signature")
         proof.signature_png = raw
-    for index, photo in enumerate(data["photos"]):
-        name = f"proof.photos.{index}"
-        raw = images.decode_data_url(photo, name)
-        content_type, width, height = images.check(raw, name)
-        proof.photos.append(
-            ProofPhoto(content_type=content_type, width=width, height=height, data=raw)
-        )
+    photos = [images.decode_data_url(photo, f"proof.photos.{index}") for index, photo in enumerate(data["photos"])]
+    if photos and not images.room_for(sum(len(raw) for raw in photos)):
+        raise StorageFull()  # record_event stores the proof without them
+    for index, raw in enumerate(photos):
+        content_type, width, height = images.check(raw, f"proof.photos.{index}")
+        proof.photos.append(ProofPhoto(content_type=content_type, width=width, height=height, data=raw))
     proof.images_sanitized = False
     line_ids = [line["order_line_id"] for line in data["lines"]]
     known = {
@@ -147,19 +148,52 @@ def _point_of(job_key: str) -> int | None:
     return int(ident) if db.session.get(DeliveryPoint, int(ident)) is not None else None
 
 
-def record_event(user: User, data: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+def server_time(recorded_at: datetime, received_at: datetime, client_time: datetime | None) -> datetime:
+    """When an event happened by the server's clock: the phone's `recorded_at` moved by the phone's
+    clock offset (`client_time`, its clock when it sent the request, against `received_at`) when
+    that is more than CLOCK_SKEW_TOLERANCE_S, and never later than the server received it."""
+    moment = recorded_at.astimezone(UTC)
+    if client_time is not None:
+        offset = received_at - client_time.astimezone(UTC)
+        if abs(offset.total_seconds()) > float(current_app.config["CLOCK_SKEW_TOLERANCE_S"]):
+            moment += offset
+    return min(moment, received_at)
+
+
+def record_event(
+    user: User, data: dict[str, Any], client_time: datetime | None = None
+) -> tuple[dict[str, Any], bool]:
     """Store one driver event; returns (answer, replay). A replay changes nothing.
 
     One transaction: the event, its proof, the stop's status, the orders delivered and the
     new ETAs of the rest of the route. Once committed the coordinators, the kitchen being
     served and the next kitchen hear of it; then a driver far behind may start a re-plan.
+
+    If the server's disk is too full for the proof's photos, the proof is stored without them
+    (the delivery fact matters most) and the answer says so (`photos_refused`, `photo_notice`);
+    nothing of the refused photos is written.
     """
+    try:
+        return _record_event(user, data, client_time)
+    except Exception as exc:
+        photos = (data.get("proof") or {}).get("photos") or []
+        if not photos or storage_outage(exc) != (507, "storage_full"):
+            raise
+        log.warning("Disk full: proof %s stored without its %d photo(s)", data["client_id"], len(photos))
+        without = {**data, "proof": {**data["proof"], "photos": []}}
+        return _record_event(user, without, client_time, photos_refused=len(photos))
+
+
+def _record_event(
+    user: User, data: dict[str, Any], client_time: datetime | None, photos_refused: int = 0
+) -> tuple[dict[str, Any], bool]:
     replay = idempotency.replayed_answer(DriverEvent, data["client_id"], user)
     if replay is not None:
         return replay, True
 
     stop = current_stop(data["plan_date"], data["job_key"])
     flag = _flag(stop, user)
+    received = utcnow()
     event = DriverEvent(
         client_id=data["client_id"],
         user=user,
@@ -169,6 +203,8 @@ def record_event(user: User, data: dict[str, Any]) -> tuple[dict[str, Any], bool
         stop=stop,
         route=stop.route if stop else None,
         recorded_at=data["recorded_at"].astimezone(UTC),
+        received_at=received,
+        occurred_at=server_time(data["recorded_at"], received, client_time),
         lat=data.get("lat"),
         lon=data.get("lon"),
         flagged=bool(flag),
@@ -188,7 +224,7 @@ def record_event(user: User, data: dict[str, Any]) -> tuple[dict[str, Any], bool
             if STATUS_RANK[target] >= STATUS_RANK[stop.status]:
                 stop.status = target
         if proof is not None and stop is not None and not flag:
-            _mark_delivered(proof, event.recorded_at)
+            _mark_delivered(proof, event.occurred_at)
         db.session.flush()
         if proof is not None and stop is not None and not flag:
             _report_deviations(proof, stop, event.plan_date)
@@ -207,6 +243,9 @@ def record_event(user: User, data: dict[str, Any]) -> tuple[dict[str, Any], bool
             "receipt_url": f"/api/v1/proofs/{proof.id}/receipt.pdf" if proof else None,
             "replay": False,
         }
+        if photos_refused:
+            event.response |= {"photos_refused": photos_refused, "photo_notice": "err.photo_storage_full",
+                               "photo_notice_params": {"count": photos_refused}}  # fmt: skip
         answer, proof_id = event.response, proof.id if proof else None
         mail_id = queued_mail.id if queued_mail is not None else None
         near = _progress(event)

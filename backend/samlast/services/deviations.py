@@ -156,7 +156,7 @@ def _reporter(deviation: Deviation) -> dict[str, Any] | None:
     if proof is None:
         return None
     driver = proof.event.user
-    return {"name": driver.display_name or driver.username, "account": driver.username, "at": proof.event.recorded_at}
+    return {"name": driver.display_name or driver.username, "account": driver.username, "at": proof.event.occurred_at}
 
 
 def view(deviation: Deviation, locale: str = DEFAULT_LOCALE) -> dict[str, Any]:

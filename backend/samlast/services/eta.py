@@ -78,7 +78,7 @@ def update_after(event: DriverEvent) -> tuple[list[Stop], Stop | None]:
     route = stop.route
     day = route.plan.plan_date
     model = current_model()
-    now = seconds_of(day, aware(event.recorded_at))
+    now = seconds_of(day, aware(event.occurred_at))  # the server's time, not the phone's clock
     if event.kind == EventKind.ARRIVE:
         leaving = service_start_s(now, stop_windows(stop)) + service_s(stop, model)
     else:

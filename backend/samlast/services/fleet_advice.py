@@ -50,7 +50,7 @@ from samlast.models import FleetAdviceRun, JobStatus, Terminal, User, Vehicle
 from samlast.models.base import utcnow
 from samlast.planning import fleet
 from samlast.services import planning
-from samlast.services.background import Worker, fail_run, progress_writer, start_run, update_run
+from samlast.services.background import Worker, fail_run, heartbeat, progress_writer, start_run, update_run
 
 log = logging.getLogger(__name__)
 
@@ -233,7 +233,8 @@ def run_advice(run_id: str) -> None:
     start_run(FleetAdviceRun, run_id)
     try:
         terminal = db.session.get_one(Terminal, run.terminal_id)
-        result = compute(terminal, run.plan_date, progress=progress_writer(FleetAdviceRun, run_id))
+        with heartbeat(FleetAdviceRun, run_id):
+            result = compute(terminal, run.plan_date, progress=progress_writer(FleetAdviceRun, run_id))
     except Exception as exc:  # the row must end in a recorded state whatever went wrong
         log.exception("Fleet advice %s failed", run_id)
         db.session.rollback()

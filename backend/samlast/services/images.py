@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+import os
 import warnings
 
+from flask import current_app
 from PIL import Image, UnidentifiedImageError
 
 from samlast.errors import ValidationFailed
@@ -15,6 +17,20 @@ from samlast.i18n import Message
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_SIDE_PX = 1600
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
+
+
+def room_for(nbytes: int) -> bool:
+    """Whether `nbytes` of uploads still leave UPLOAD_RESERVE_MB free on the disk that holds them
+    (the SQLite file's; a PostgreSQL server's disk is not visible here, its "disk full" error is
+    caught instead). The reserve keeps room for the delivery facts when photos fill the disk."""
+    from samlast.extensions import db
+
+    url = db.engine.url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return True
+    stat = os.statvfs(os.path.dirname(os.path.abspath(url.database)))
+    reserve = float(current_app.config["UPLOAD_RESERVE_MB"]) * 1024 * 1024
+    return stat.f_bavail * stat.f_frsize - nbytes >= reserve
 
 
 def decode_data_url(value: str, field_name: str) -> bytes:

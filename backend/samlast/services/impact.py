@@ -37,7 +37,7 @@ from samlast.models import (
     Vehicle,
 )
 from samlast.models.base import utcnow
-from samlast.services.background import Worker, fail_run, progress_writer, start_run, update_run
+from samlast.services.background import Worker, fail_run, heartbeat, progress_writer, start_run, update_run
 from samlast.services.lookups import get_or_404
 
 log = logging.getLogger(__name__)
@@ -252,7 +252,8 @@ def run_report(report_id: str, progress=None) -> None:
             raise ValidationFailed("impact.terminal_gone")
         data = build_input(terminal, report.date_from, report.date_to)
         params = params_from(report.parameters or {})
-        result = impact.analyse(data, params, travel=_travel_model(), progress=on_progress)
+        with heartbeat(ImpactReport, report_id):
+            result = impact.analyse(data, params, travel=_travel_model(), progress=on_progress)
     except Exception as exc:  # the row must end in a recorded state whatever went wrong
         log.exception("Impact report %s failed", report_id)
         db.session.rollback()

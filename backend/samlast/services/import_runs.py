@@ -13,7 +13,16 @@ from samlast.i18n import Message
 from samlast.models import ImportRun, JobStatus, User
 from samlast.models.base import utcnow
 from samlast.services import geocoding, imports
-from samlast.services.background import Worker, dispatch, fail_run, progress_writer, start_run, update_run
+from samlast.services.background import (
+    Worker,
+    dispatch,
+    fail_run,
+    heartbeat,
+    progress_writer,
+    start_run,
+    sweep_if_due,
+    update_run,
+)
 
 log = logging.getLogger(__name__)
 QUEUE_NAME = "imports"
@@ -37,6 +46,9 @@ def get(run_id: str) -> ImportRun:
     run = db.session.get(ImportRun, run_id)
     if run is None:
         raise NotFound("import.no_run", {"id": run_id})
+    if run.status == JobStatus.RUNNING:  # its process gone: failed now, not "running" forever
+        sweep_if_due()
+        db.session.refresh(run)
     return run
 
 
@@ -54,17 +66,18 @@ def run_import(run_id: str) -> None:
     kind, data = run.kind, run.data
     progress = progress_writer(ImportRun, run_id)
     try:
-        queries = imports.addresses_to_look_up(kind, data) if geocoding.available() else []
-        for done, query in enumerate(queries):
-            progress(0.95 * done / len(queries), Message("progress.import.lookups", done=done, n=len(queries)))
-            try:
-                geocoding.geocode_many([query])
-            except geocoding.GeocodingUnavailable:
-                db.session.rollback()
-                break  # the import names every row it could not place
-            db.session.commit()
-        progress_writer(ImportRun, run_id)(0.97, Message("progress.import.importing"))
-        result = imports.import_csv(kind, data)
+        with heartbeat(ImportRun, run_id):
+            queries = imports.addresses_to_look_up(kind, data) if geocoding.available() else []
+            for done, query in enumerate(queries):
+                progress(0.95 * done / len(queries), Message("progress.import.lookups", done=done, n=len(queries)))
+                try:
+                    geocoding.geocode_many([query])
+                except geocoding.GeocodingUnavailable:
+                    db.session.rollback()
+                    break  # the import names every row it could not place
+                db.session.commit()
+            progress_writer(ImportRun, run_id)(0.97, Message("progress.import.importing"))
+            result = imports.import_csv(kind, data)
     except Exception as exc:  # the row must end in a recorded state whatever went wrong
         log.exception("Import %s failed", run_id)
         db.session.rollback()

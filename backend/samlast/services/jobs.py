@@ -19,7 +19,7 @@ from samlast.models import JobStatus, PlanningJob, Terminal, User
 from samlast.models.base import utcnow
 from samlast.schemas.planning import PlanningJobSchema
 from samlast.services import audit, notify, planning
-from samlast.services.background import Worker, dispatch, fail_run, progress_writer, update_run
+from samlast.services.background import Worker, dispatch, fail_run, heartbeat, on_swept, progress_writer, update_run
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,17 @@ def enqueue_planning(
     return job
 
 
+def _announce_swept(job_id: str) -> None:
+    """A job marked failed because its worker went away: the coordinators hear of it."""
+    job = db.session.get(PlanningJob, job_id)
+    if job is not None:
+        db.session.refresh(job)
+        notify.now(notify.Event("planning_job", job_payload(job)))
+
+
+on_swept(PlanningJob, _announce_swept)
+
+
 def drain(timeout_s: float = 120.0) -> None:
     """Wait until the in-process worker has finished what was queued (tests, shutdown)."""
     _planner.drain(timeout_s)
@@ -73,7 +84,7 @@ def run_planning_job(job_id: str) -> None:
         log.warning("Planning job %s is missing or already started", job_id)
         return
     job.status = JobStatus.RUNNING
-    job.started_at = utcnow()
+    job.started_at = job.heartbeat_at = utcnow()
     job.message, job.message_params = "progress.started", {}
     notify.after_commit(notify.Event("planning_job", job_payload(job)))
     db.session.commit()
@@ -99,7 +110,7 @@ def run_planning_job(job_id: str) -> None:
     try:
         # The plan version is recorded as made by whoever asked for it (the system for a re-plan).
         requester = db.session.get(User, job.requested_by_id) if job.requested_by_id else None
-        with audit.acting_as(requester, source="job"):
+        with heartbeat(PlanningJob, job_id), audit.acting_as(requester, source="job"):
             plan = planning.plan_day(
                 job.terminal, job.plan_date, time_limit_s=job.time_limit_s, fresh=job.fresh, progress=progress
             )

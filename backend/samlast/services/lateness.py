@@ -19,7 +19,8 @@ def check(event: DriverEvent) -> bool:
     planned = stop.planned_arrival
     if planned.tzinfo is None:
         planned = planned.replace(tzinfo=UTC)
-    actual = event.recorded_at if event.recorded_at.tzinfo else event.recorded_at.replace(tzinfo=UTC)
+    # The server's time of the arrival: a phone whose clock is off never makes a driver "late".
+    actual = event.occurred_at if event.occurred_at.tzinfo else event.occurred_at.replace(tzinfo=UTC)
     late = actual - planned
     if late <= timedelta(minutes=current_app.config["REPLAN_WHEN_LATE_MIN"]):
         return False

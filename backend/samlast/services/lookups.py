@@ -7,7 +7,8 @@ from typing import Any, TypeVar
 from samlast.errors import NotFound
 from samlast.extensions import db
 from samlast.i18n import Message
-from samlast.models import Terminal
+from samlast.models import JobStatus, Terminal
+from samlast.models.route import BackgroundRun
 from samlast.services import planning
 
 T = TypeVar("T")
@@ -19,6 +20,12 @@ def get_or_404(model: type[T], ident: Any, code: str = "record.not_found", **par
     row = db.session.get(model, ident)
     if row is None:
         raise NotFound(code, {"id": ident, **params} if code == "record.not_found" else params)
+    if isinstance(row, BackgroundRun) and row.status == JobStatus.RUNNING:
+        # A run watched while its process is gone is marked failed now, not "running" forever.
+        from samlast.services.background import sweep_if_due
+
+        sweep_if_due()
+        db.session.refresh(row)
     return row
 
 

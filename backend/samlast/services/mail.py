@@ -137,7 +137,7 @@ def compose(mail: OutgoingMail) -> EmailMessage:
         if proof is None:
             raise LookupError(f"proof {mail.proof_id} is gone")
         place = proof.delivery_point.name if proof.delivery_point else ""
-        when = _local(proof.event.recorded_at)
+        when = _local(proof.event.occurred_at)
         params = {"place": place, "date": when.date().isoformat(), "time": when.strftime("%H:%M"), "number": proof.id}
         message["Subject"] = receipts.both("mail.receipt.subject", params)
         message.set_content(_both_paragraphs("mail.receipt.body", params))

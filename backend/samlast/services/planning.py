@@ -328,7 +328,7 @@ def _facts(previous: Plan | None, day: DayProblem) -> Facts:
         return facts
 
     rows = db.session.execute(
-        sa.select(DriverEvent.job_key, sa.func.min(DriverEvent.recorded_at))
+        sa.select(DriverEvent.job_key, sa.func.min(DriverEvent.occurred_at))
         .where(
             DriverEvent.plan_date == previous.plan_date,
             DriverEvent.job_key.in_([s.job_key for s in happened]),

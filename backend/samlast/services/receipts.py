@@ -55,7 +55,7 @@ def deviation_cell(line: ProofLine) -> str:
 def render_receipt(proof: ProofOfDelivery, event: DriverEvent, timezone: str) -> bytes:
     styles = getSampleStyleSheet()
     place = proof.delivery_point or proof.supplier
-    when = event.recorded_at
+    when = event.occurred_at  # the server's time of the hand-over, whatever the phone's clock said
     if when.tzinfo is None:
         when = when.replace(tzinfo=ZoneInfo("UTC"))
     local = when.astimezone(ZoneInfo(timezone))

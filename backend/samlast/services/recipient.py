@@ -90,7 +90,7 @@ def upcoming(user: User, start: date, end: date, delivery_point_id: int | None =
                 "job_key": stop.job_key if stop else f"dp:{point_id}",
                 "status": stop.status.value if stop else "not_planned",
                 "proof_id": proof.id if proof else None,
-                "handed_over_at": proof.event.recorded_at if proof else None,
+                "handed_over_at": proof.event.occurred_at if proof else None,
                 "receiver_name": proof.receiver_name if proof else "",
                 "confirmed": confirmation is not None,
                 "confirmation": _confirmation_summary(confirmation),
@@ -320,7 +320,7 @@ def history(user: User, start: date, end: date, delivery_point_id: int | None = 
                 {
                     "date": event.plan_date.isoformat(),
                     "delivery_point": point.name,
-                    "delivered_at": event.recorded_at,
+                    "delivered_at": event.occurred_at,
                     "receiver_name": proof.receiver_name,
                     "article": line.article,
                     "ordered": line.ordered_quantity,

@@ -114,7 +114,7 @@ def delivered(line: OrderLine) -> list[Step]:
         .options(selectinload(ProofLine.proof).selectinload(ProofOfDelivery.event))
     ).all()  # fmt: skip
     return [
-        _step("delivered", row.proof.event.recorded_at, _who(row.proof.event.user), row.delivered_quantity,
+        _step("delivered", row.proof.event.occurred_at, _who(row.proof.event.user), row.delivered_quantity,
               bool(row.proof.signature_png), receiver=row.proof.receiver_name, temperature_c=row.temperature_c,
               deviation=row.deviation.value if row.deviation else None)
         for row in rows

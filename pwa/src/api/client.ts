@@ -35,11 +35,17 @@ export function onSessionExpired(handler: () => void): void {
 }
 
 /**
- * Headers of every API request: the token, and the user's language, in which the server
- * writes its messages (errors, progress, PDFs, CSV headers).
+ * Headers of every API request: the token, the user's language, in which the server
+ * writes its messages (errors, progress, PDFs, CSV headers), and the device's clock as the
+ * request leaves (X-Client-Time), so the server orders events by its own time even when the
+ * phone's clock is off (the phone's time is kept as the reported time).
  */
 export function apiHeaders({ auth = true }: { auth?: boolean } = {}): Record<string, string> {
-  const headers: Record<string, string> = { Accept: "application/json", "Accept-Language": getLocale() };
+  const headers: Record<string, string> = {
+    Accept: "application/json",
+    "Accept-Language": getLocale(),
+    "X-Client-Time": new Date().toISOString(),
+  };
   const session = getSession();
   if (auth && session) headers.Authorization = `Bearer ${session.token}`;
   return headers;

@@ -29,6 +29,7 @@ export interface LocalStop {
   handOver?: HandOver; // what the proof said was handed over (or collected), line by line
   proofSentAt?: string; // when the server acknowledged the proof (ISO)
   flagReason?: string; // the server kept the record but flagged it for the coordinator
+  photoNotice?: string; // the server stored the proof but not its photos (its disk full), in its words
   receiptPath?: string; // the stored proof's PDF receipt, once the server has it
 }
 

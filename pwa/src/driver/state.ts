@@ -149,6 +149,7 @@ function listen(): void {
     const patch: Partial<LocalStop> = {};
     if (body.kind === "deliver" || body.kind === "pickup") patch.proofSentAt = new Date().toISOString();
     if (result?.flagged) patch.flagReason = flagReason(result.flag_reason);
+    if (result?.photos_refused && result.photo_notice) patch.photoNotice = result.photo_notice;
     if (result?.receipt_url) patch.receiptPath = result.receipt_url.replace(/^\/api\/v1/, "");
     if (Object.keys(patch).length) void patchLocal(record.userId, body, patch);
   });

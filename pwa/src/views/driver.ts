@@ -403,6 +403,7 @@ function stopScreen(route: DriverRoute, stop: DriverStop): HTMLElement {
     local?.flagReason
       ? h("div", { class: "alert alert-error", role: "alert" }, t("driver.flagged", { reason: t(`driver.flag.${flagReason(local.flagReason)}`) }))
       : null,
+    local?.photoNotice ? h("div", { class: "alert alert-error", role: "alert", "data-testid": "photo-notice" }, local.photoNotice) : null,
     h(
       "div",
       { class: "actions" },
