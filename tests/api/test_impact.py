@@ -65,7 +65,8 @@ def test_coordinator_runs_a_report_and_reads_the_result(client, coordinator, day
     deliveries = next(r for r in rows if r and r[0] == "Leveranser till kommunens verksamheter")
     assert float(deliveries[1].replace(",", ".")) == result["comparison"]["deliveries"]["free_delivery"]
     assert {"Eslöv", "Hörby", "Körda kilometer", "Utsläpp, kg CO2e"} <= set(labels)
-    assert ["Kommun", "Ensam", "Per leverans", "Per kg", "Per km ensam", "Shapley", "Betalar mer än ensam med"] in rows
+    assert ["Kommun", "Ensam", "Per leverans", "Per kg", "Per km ensam", "Shapley", "Nukleolus", "Lika vinst",
+            "Betalar mer än ensam med"] in rows
     head = ["Veckodag", "Mest belastade dag", "Stopp", "Fordon som behövs", "Turer", "Km",
             "Stopp som kräver det sista fordonet"]
     need = rows[rows.index(head) + 1:]

@@ -14,7 +14,7 @@ from samlast.i18n import Message
 from samlast.impact import factors
 from samlast.impact.baseline import SUPPLIER_SHIFT, run_baseline, supplier_days
 from samlast.impact.coordinated import Schedule, moved_before, run_distribution, run_trunk, schedule
-from samlast.impact.costsplit import coalitions, core_check, shapley, split_table
+from samlast.impact.costsplit import coalitions, core_check, equal_profit, nucleolus, shapley, split_table
 from samlast.impact.figures import FIGURE_KEYS, change, scenario_figures, week_of, weeks_with_orders
 from samlast.impact.fleetneed import fleet_need
 from samlast.impact.model import ImpactInput, ImpactParams
@@ -157,13 +157,30 @@ def _cost_split(data, params, travel, plan, main_run, step) -> dict:
     alone = {p: cost[frozenset([p])] for p in players}
     alone_km = {p: km.get(frozenset([p]), 0.0) for p in players}
     value = shapley(players, cost) if full else None
+    nucleolus_value = equal_profit_value = None
+    if full:
+        try:
+            nucleolus_value = nucleolus(players, cost)
+            equal_profit_value = equal_profit(players, cost)
+        except (ArithmeticError, ImportError):  # pragma: no cover - no LP solver, or it gave up
+            nucleolus_value = equal_profit_value = None
     out = {
         "pattern": plan.pattern,
         "players": players,
         "total_cost": round(total, 2),
         "sum_of_standalone_costs": round(sum(alone.values()), 2),
         "coalition_runs": len([s for s in wanted if s != grand]),
-        "table": split_table(players, total, deliveries, kg, alone_km, alone, value),
+        "table": split_table(
+            players,
+            total,
+            deliveries,
+            kg,
+            alone_km,
+            alone,
+            value,
+            nucleolus_value=nucleolus_value,
+            equal_profit_value=equal_profit_value,
+        ),
         "coalition_costs": [
             {"coalition": sorted(s), "cost": round(c, 2)}
             for s, c in sorted(cost.items(), key=lambda i: (len(i[0]), sorted(i[0])))

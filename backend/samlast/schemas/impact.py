@@ -120,7 +120,12 @@ class CostSplitRowSchema(StoredObjectSchema):
     per_delivery = fields.Float()
     per_kg = fields.Float()
     per_standalone_km = fields.Float()
+    # Reports stored before these rules were have neither.
+    may_omit = frozenset(["nucleolus", "equal_profit"])
+
     shapley = fields.Float(allow_none=True)
+    nucleolus = fields.Float(allow_none=True)
+    equal_profit = fields.Float(allow_none=True, metadata={"description": "Equal-profit method"})
     pays_more_than_alone = fields.List(fields.String(), metadata={"description": "The rules it pays more under"})
 
 

@@ -643,7 +643,9 @@ def _fleet_need(result: dict, locale: str) -> list[Any]:
 def _split(result: dict, locale: str) -> list[Any]:
     split = result["cost_split"]
     rules = [
-        r for r in w.SPLIT_RULES if r != "shapley" or any(row.get("shapley") is not None for row in split["table"])
+        r
+        for r in w.SPLIT_RULES
+        if r not in w.GAME_RULES or any(row.get(r) is not None for row in split["table"])
     ]
     story: list[Any] = [
         _p(text("impact.pdf.split", None, locale), "h2"),

@@ -12,7 +12,7 @@ import * as api from "./api";
 import type { FigureKey, Figures, ImpactReport, ImpactRequest, ImpactResult } from "./api";
 import { barChart, BASELINE_COLOUR, COORDINATED_COLOUR } from "./charts";
 import { openPdf } from "../data/download";
-import { downloadCsv, isoWeek, patternName, reportCsv, SPLIT_RULES, weekBeforePeriod } from "./export";
+import { downloadCsv, isoWeek, patternName, reportCsv, rulesOf, weekBeforePeriod } from "./export";
 import { zoneDate } from "../util/time";
 import { parseDecimal } from "../util/numbers";
 
@@ -361,10 +361,10 @@ function charts(result: ImpactResult): HTMLElement[] {
   );
 }
 
-const RULES = SPLIT_RULES.filter((r) => r.key !== "standalone_cost");
-
 function costSplit(result: ImpactResult): HTMLElement {
   const split = result.cost_split;
+  const shown = rulesOf(result);
+  const RULES = shown.filter((r) => r.key !== "standalone_cost");
   return h(
     "section",
     { class: "card", "data-testid": "cost-split" },
@@ -392,7 +392,7 @@ function costSplit(result: ImpactResult): HTMLElement {
               h("th", { scope: "row" }, row.municipality),
               h("td", {}, `${fmt(row.standalone_cost)} kr`),
               RULES.map((rule) => {
-                const value = row[rule.key] as number | null;
+                const value = (row[rule.key] ?? null) as number | null;
                 const worse = row.pays_more_than_alone.includes(rule.key);
                 return h(
                   "td",
@@ -418,7 +418,7 @@ function costSplit(result: ImpactResult): HTMLElement {
     h(
       "ul",
       { class: "muted", "data-testid": "cost-split-explained" },
-      SPLIT_RULES.filter((r) => r.key !== "shapley" || !split.shapley_skipped).map((r) => explained(t(r.explain))),
+      shown.map((r) => explained(t(r.explain))),
       split.core ? explained(t("impact.explain.core")) : null,
     ),
     h("p", { class: "muted small" }, t("coordinator.split.note")),
