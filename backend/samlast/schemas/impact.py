@@ -166,11 +166,56 @@ class FleetNeedSchema(ResponseSchema):
     unservable_stops = fields.Integer(metadata={"description": "No vehicle reaches them in their window"})
 
 
+class Co2eTermsSchema(StoredObjectSchema):
+    km = fields.Float(metadata={"description": "Vehicle-km not explained by fuller trips (incl. the terminal leg)"})
+    fill_rate = fields.Float(metadata={"description": "Fuller trips: fewer trips for the goods"})
+    cleaner = fields.Float(metadata={"description": "kg CO2e per km of the vehicles and fuels"})
+
+
+class TripFactorsSchema(StoredObjectSchema):
+    trips = fields.Float()
+    kg_loaded = fields.Float()
+    kg_per_trip = fields.Float(allow_none=True)
+    km_per_trip = fields.Float(allow_none=True)
+    co2e_kg_per_km = fields.Float(allow_none=True)
+
+
+class Co2eDecompositionSchema(StoredObjectSchema):
+    free_delivery = fields.Float()
+    coordinated = fields.Float()
+    change = fields.Float()
+    terms = fields.Nested(Co2eTermsSchema, metadata={"description": "Add up to change (kg CO2e per average week)"})
+    method = fields.String(metadata={"description": "lmdi, or chained when a quantity is 0"})
+    factors = fields.Dict(keys=fields.String(), values=fields.Nested(TripFactorsSchema))
+
+
+class CostTermsSchema(StoredObjectSchema):
+    transport = fields.Float()
+    terminal_handling = fields.Float()
+    administration = fields.Float()
+
+
+class CostDecompositionSchema(StoredObjectSchema):
+    free_delivery = fields.Float()
+    coordinated = fields.Float()
+    change = fields.Float()
+    terms = fields.Nested(CostTermsSchema, metadata={"description": "Add up to change (SEK per average week)"})
+    parts = fields.Dict(keys=fields.String(), values=fields.Nested(CostTermsSchema))
+    rates = fields.Dict(keys=fields.String(), values=fields.Float())
+
+
+class DecompositionSchema(StoredObjectSchema):
+    co2e_kg = fields.Nested(Co2eDecompositionSchema)
+    cost_sek = fields.Nested(CostDecompositionSchema)
+
+
 class ImpactResultSchema(StoredObjectSchema):
     """The full report: km, kg CO2e, SEK, hours, kg."""
 
     # Reports stored before these were have none of them.
-    may_omit = frozenset(["pattern_comparison", "moved_before_period", "notes", "wall_time_s", "fleet_need"])
+    may_omit = frozenset(
+        ["pattern_comparison", "moved_before_period", "notes", "wall_time_s", "fleet_need", "decomposition"]
+    )
 
     horizon = fields.Nested(HorizonSchema)
     inputs = fields.Nested(ImpactInputsSchema)
@@ -189,6 +234,10 @@ class ImpactResultSchema(StoredObjectSchema):
     )
     moved_before_period = fields.Nested(
         MovedBeforePeriodSchema, metadata={"description": "Coordinated deliveries brought forward to before the period"}
+    )
+    decomposition = fields.Nested(
+        DecompositionSchema,
+        metadata={"description": "The CO2e and cost change per average week split into causes"},
     )
     cost_split = fields.Nested(CostSplitSchema)
     fleet_need = fields.List(
