@@ -108,11 +108,13 @@ def co2e_terms(before: TripTotals, after: TripTotals) -> dict[str, float]:
         fill0, fill1 = before.kg / before.trips, after.kg / after.trips
         per_trip0, per_trip1 = before.km / before.trips, after.km / after.trips
         i0, i1 = before.co2e_kg / before.km, after.co2e_kg / after.km
-        return {
+        terms = {
             "km": weight * (math.log(after.kg / before.kg) + math.log(per_trip1 / per_trip0)),
             "fill_rate": -weight * math.log(fill1 / fill0),
             "cleaner": weight * math.log(i1 / i0),
         }
+        if all(math.isfinite(v) for v in terms.values()):
+            return terms
     i1 = after.co2e_kg / after.km if after.km > 0 else 0.0
     i0 = before.co2e_kg / before.km if before.km > 0 else i1
     km = (after.km - before.km) * i0
