@@ -123,9 +123,11 @@ export function reportCsv(report: ImpactReport, result: ImpactResult): string {
     }
   }
   row();
-  row(t("coordinator.col.municipality"), ...SPLIT_RULES.map((r) => t(r.label)), t("coordinator.split.paysMoreCol"));
+  // The rules the report has figures for (one stored before the nucleolus was has no column for it).
+  const rules = rulesOf(result);
+  row(t("coordinator.col.municipality"), ...rules.map((r) => t(r.label)), t("coordinator.split.paysMoreCol"));
   for (const r of result.cost_split.table) {
-    row(r.municipality, ...SPLIT_RULES.map((rule) => r[rule.key]), r.pays_more_than_alone.map(ruleName).filter(Boolean).join(", "));
+    row(r.municipality, ...rules.map((rule) => r[rule.key]), r.pays_more_than_alone.map(ruleName).filter(Boolean).join(", "));
   }
   return "\ufeff" + lines.join("\r\n") + "\r\n";
 }

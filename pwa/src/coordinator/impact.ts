@@ -10,7 +10,7 @@ import { h } from "../ui/dom";
 import { addDays, isoDate } from "../util/dates";
 import * as api from "./api";
 import type { FigureKey, Figures, ImpactReport, ImpactRequest, ImpactResult } from "./api";
-import { barChart, BASELINE_COLOUR, COORDINATED_COLOUR } from "./charts";
+import { barChart, BASELINE_COLOUR, COORDINATED_COLOUR, waterfallChart, waterfallSteps } from "./charts";
 import { openPdf } from "../data/download";
 import { downloadCsv, isoWeek, patternName, reportCsv, rulesOf, weekBeforePeriod } from "./export";
 import { zoneDate } from "../util/time";
@@ -361,6 +361,79 @@ function charts(result: ImpactResult): HTMLElement[] {
   );
 }
 
+const CO2E_TERMS = ["km", "fill_rate", "cleaner"] as const;
+const COST_TERMS = ["transport", "terminal_handling", "administration"] as const;
+
+/** One waterfall: today, each cause floating on the running total, coordinated; the numbers also as a list. */
+function waterfall(
+  id: string,
+  title: MessageKey,
+  part: { free_delivery: number; coordinated: number; terms: object },
+  terms: readonly string[],
+  unit: string,
+): HTMLElement {
+  const label = (term: string) => t(`impact.decomp.term.${term}` as MessageKey);
+  const steps = waterfallSteps(
+    part.free_delivery,
+    terms.map((term) => [label(term), (part.terms as Record<string, number | undefined>)[term] ?? 0]),
+    part.coordinated,
+    t("impact.decomp.start"),
+    t("impact.decomp.end"),
+  );
+  const signed = (value: number) => `${value > 0 ? "+" : ""}${fmt(value, 0)} ${unit}`;
+  const lines = steps.map((s) => [s.label, s.kind === "start" || s.kind === "end" ? `${fmt(s.to, 0)} ${unit}` : signed(s.to - s.from)] as const);
+  const canvas = h("canvas", { role: "img", "aria-label": `${t(title)}: ${lines.map(([l, v]) => `${l} ${v}`).join("; ")}`, "data-testid": `waterfall-${id}` });
+  queueMicrotask(() => {
+    if (!canvas.isConnected) return;
+    void waterfallChart(canvas, steps, unit, (v) => fmt(v, 0)).then((cleanup) => chartCleanups.push(cleanup));
+  });
+  return h(
+    "figure",
+    { class: "card cchart", "data-testid": "impact-waterfall" },
+    h("figcaption", {}, t(title)),
+    h("div", { class: "cchart-box cwaterfall-box" }, canvas),
+    h(
+      "dl",
+      { class: "cwaterfall-values", "data-testid": `waterfall-${id}-values` },
+      lines.flatMap(([l, v]) => [h("dt", {}, l), h("dd", {}, v)]),
+    ),
+  );
+}
+
+function decomposition(result: ImpactResult): HTMLElement | null {
+  const part = result.decomposition;
+  if (!part?.co2e_kg?.terms || !part.cost_sek?.terms) return null; // a report stored before it was
+  const co2 = part.co2e_kg;
+  const cost = part.cost_sek;
+  const f0 = co2.factors?.free_delivery;
+  const f1 = co2.factors?.coordinated;
+  const rates: Record<string, number | undefined> = cost.rates ?? {};
+  return h(
+    "section",
+    { class: "card", "data-testid": "impact-decomposition" },
+    h("h3", {}, t("impact.decomp.title")),
+    h("p", {}, t("impact.decomp.intro")),
+    h(
+      "div",
+      { class: "ccharts" },
+      waterfall("co2", "impact.decomp.co2Title", co2, CO2E_TERMS, "kg"),
+      waterfall("cost", "impact.decomp.costTitle", cost, COST_TERMS, "kr"),
+    ),
+    h("p", { class: "muted small" }, t("impact.decomp.costNote")),
+    h(
+      "ul",
+      { class: "muted", "data-testid": "decomposition-explained" },
+      explained(t("impact.explain.decomp.km")),
+      explained(t("impact.explain.decomp.fill_rate", { before: fmt(f0?.kg_per_trip ?? null, 0), after: fmt(f1?.kg_per_trip ?? null, 0) })),
+      explained(t("impact.explain.decomp.cleaner", { before: fmt(f0?.co2e_kg_per_km ?? null, 2), after: fmt(f1?.co2e_kg_per_km ?? null, 2) })),
+      explained(t("impact.explain.decomp.transport")),
+      explained(t("impact.explain.decomp.terminal_handling", { rate: fmt(rates.terminal_handling_sek_per_kg ?? null, 2) })),
+      explained(t("impact.explain.decomp.administration", { rate: fmt(rates.admin_sek_per_delivery ?? null, 0), fixed: fmt(rates.coordination_admin_sek_per_week ?? null, 0) })),
+    ),
+    h("p", { class: "muted small" }, t("impact.explain.decomp.method")),
+  );
+}
+
 function costSplit(result: ImpactResult): HTMLElement {
   const split = result.cost_split;
   const shown = rulesOf(result);
@@ -659,6 +732,7 @@ function resultView(report: ImpactReport): HTMLElement {
     periodNotes(result),
     headline(result),
     ...charts(result),
+    decomposition(result),
     patternTable(result),
     fleetNeedTable(result),
     costSplit(result),
