@@ -52,6 +52,7 @@ def two_towns(request) -> Server:
     return own
 
 
+# The elements past the right edge that no scrolling box holds: the culprits, named in the failure.
 WIDE_ELEMENTS = """() => [...document.querySelectorAll('body *')]
   .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
   .filter((el) => {
@@ -61,7 +62,8 @@ WIDE_ELEMENTS = """() => [...document.querySelectorAll('body *')]
     return true;
   })
   .slice(0, 5)
-  .map((el) => `${el.tagName}.${el.className} ${el.getAttribute('data-testid') || ''} ${Math.round(el.getBoundingClientRect().right)}`)"""
+  .map((el) => `${el.tagName}.${el.className} ${el.getAttribute('data-testid') || ''}`
+    + ` ${Math.round(el.getBoundingClientRect().right)}`)"""
 
 
 def _no_sideways_scroll(page) -> None:
