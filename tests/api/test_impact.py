@@ -133,6 +133,11 @@ def test_cli_prints_the_summary_and_writes_json(runner, day, world, tmp_path):
     assert result.exit_code == 0, result.output
     assert "Leveranser till kommunens verksamheter" in result.output
     assert "Shapley" in result.output and "as_ordered" not in result.output
+    assert "Nukleolus" in result.output and "Lika vinst" in result.output
+    # Why: each cause with its sign, from today to coordinated.
+    assert "Varför utsläppen och kostnaden ändras" in result.output
+    assert "Utsläpp, kg CO2e per vecka: I dag " in result.output and "Fyllnadsgrad " in result.output
+    assert "Terminalhantering " in result.output
     import json
 
     data = json.loads(out.read_text())
