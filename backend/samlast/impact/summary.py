@@ -125,7 +125,7 @@ def format_summary(report: dict, locale: str = DEFAULT_LOCALE) -> str:
                 f"{t(f'impact.decomp.term.{term}')} {_signed(part['terms'][term], locale)} {unit}" for term in terms
             )
             lines.append(
-                f"  {t(title)}: {t('impact.decomp.start')} {w.number(part['free_delivery'], locale)}, {steps}, "
+                f"  {t(title)}: {t('impact.decomp.start')} {w.number(part['free_delivery'], locale)} {unit}, {steps}, "
                 f"{t('impact.decomp.end')} {w.number(part['coordinated'], locale)} {unit}"
             )
     split = report["cost_split"]

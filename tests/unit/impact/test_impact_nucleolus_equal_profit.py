@@ -116,3 +116,21 @@ def test_split_table_carries_the_new_rules_and_flags_paying_more():
         "nucleolus" not in r["pays_more_than_alone"] and "equal_profit" not in r["pays_more_than_alone"]
         for r in rows
     )
+
+
+def test_working_together_costing_more_than_alone_still_splits_the_whole_cost():
+    # A heuristic's coalition costs may not be subadditive: alone 1 each, all three 4. No split
+    # lets everyone pay at most their stand-alone cost; both rules still split 4, evenly here.
+    cost = {s: {1: 1.0, 2: 2.5, 3: 4.0}[len(s)] for s in coalitions(PLAYERS)}
+    for rule in (nucleolus, equal_profit):
+        assert rule(PLAYERS, cost) == pytest.approx({p: 4 / 3 for p in PLAYERS}, abs=1e-6)
+
+
+def test_a_player_with_no_cost_alone():
+    # c costs nothing alone and adds nothing: it pays nothing under either rule.
+    base = {frozenset("a"): 4.0, frozenset("b"): 6.0, frozenset("ab"): 8.0}
+    cost = {s: base.get(s - {"c"}, 0.0) for s in coalitions(PLAYERS)}
+    for rule in (nucleolus, equal_profit):
+        x = rule(PLAYERS, cost)
+        assert x["c"] == pytest.approx(0.0, abs=1e-6)
+        assert sum(x.values()) == pytest.approx(8.0)
