@@ -104,6 +104,28 @@ def test_bad_dates_give_422_naming_the_field(client, coordinator, world, body, f
     assert field in response.json["error"]["fields"]
 
 
+def test_the_cost_rates_of_the_decomposition_are_the_coordinators(client, coordinator, day, world):
+    rates = {
+        "terminal_handling_sek_per_kg": 0.25,
+        "admin_sek_per_delivery": 80,
+        "coordination_admin_sek_per_week": 1500,
+    }
+    body = {"date_from": MONDAY.isoformat(), "date_to": MONDAY.isoformat(), **FAST, **rates}
+    started = client.post("/api/v1/impact/reports", json=body, headers=coordinator)
+    assert started.status_code == 202, started.json
+    report = wait_for_job(api_of(client, coordinator), f"/impact/reports/{started.json['id']}", timeout_s=60)
+    assert report["status"] == "succeeded", report["message"]
+    cost = report["result"]["decomposition"]["cost_sek"]
+    assert cost["rates"] == rates
+    assert cost["parts"]["coordinated"]["administration"] >= 1500
+    assert round(sum(cost["terms"].values()), 2) == cost["change"]
+    co2 = report["result"]["decomposition"]["co2e_kg"]
+    assert round(sum(co2["terms"].values()), 2) == co2["change"]
+    # A negative rate is refused, naming the field.
+    bad = client.post("/api/v1/impact/reports", json={**body, "admin_sek_per_delivery": -1}, headers=coordinator)
+    assert bad.status_code == 422 and "admin_sek_per_delivery" in bad.json["error"]["fields"]
+
+
 def test_unknown_report_is_404(client, coordinator):
     response = client.get("/api/v1/impact/reports/nope", headers=coordinator)
     assert response.status_code == 404

@@ -44,6 +44,18 @@ class ImpactRequestSchema(BaseSchema):
         validate=validate.OneOf(PATTERNS),
         metadata={"description": "Delivery-day pattern for the headline and the cost split."},
     )
+    terminal_handling_sek_per_kg = fields.Float(
+        validate=validate.Range(min=0, max=100),
+        metadata={"description": "Cross-docking cost at the terminal, SEK per kg (the cost decomposition)."},
+    )
+    admin_sek_per_delivery = fields.Float(
+        validate=validate.Range(min=0, max=10_000),
+        metadata={"description": "Receiving and invoice handling, SEK per delivery (the cost decomposition)."},
+    )
+    coordination_admin_sek_per_week = fields.Float(
+        validate=validate.Range(min=0, max=10_000_000),
+        metadata={"description": "The coordination's fixed administration, SEK per week (the cost decomposition)."},
+    )
 
     @validates_schema
     def _period(self, data, **kwargs):
