@@ -88,6 +88,19 @@ def test_phone_shows_why_the_figures_change_and_every_cost_split(new_page, two_t
     page.get_by_test_id("impact-from").fill(TODAY.isoformat())
     page.get_by_test_id("impact-to").fill(TODAY.isoformat())
     page.get_by_test_id("impact-limit").fill("0,2")
+    # The cost assumptions: empty keeps the default (the placeholder); a wrong one is refused in place.
+    page.get_by_test_id("impact-rates").locator("summary").click()
+    expect(page.get_by_test_id("impact-rate-admin")).to_have_attribute("placeholder", "100")
+    page.get_by_test_id("impact-rate-admin").fill("hundra")
+    page.get_by_test_id("impact-start").click()
+    expect(page.get_by_test_id("impact-rate-admin-error")).to_contain_text("Skriv ett tal mellan 0 och 10")
+    expect(page.get_by_test_id("impact-rate-admin")).to_be_focused()
+    expect(page.get_by_test_id("impact-progress")).to_have_count(0)
+    _no_sideways_scroll(page)
+    _scroll_to(page, "impact-rates")
+    save_screenshot(page, "impact-rates-phone.png")
+    page.get_by_test_id("impact-rate-admin").fill("80")
+    page.get_by_test_id("impact-rate-fixed").fill("1 500")
     page.get_by_test_id("impact-start").click()
     expect(page.get_by_test_id("impact-result")).to_be_visible(timeout=90_000)
 
@@ -107,7 +120,9 @@ def test_phone_shows_why_the_figures_change_and_every_cost_split(new_page, two_t
     assert label.startswith("Utsläpp, kg CO2e per vecka: I dag ") and "Fyllnadsgrad" in label
     explained = page.get_by_test_id("decomposition-explained")
     expect(explained).to_contain_text("Fyllnadsgrad: fler kilo varor per tur")
-    expect(explained).to_contain_text("kr per leverans")
+    expect(explained).to_contain_text("80 kr per leverans")
+    expect(explained).to_contain_text("1\u00a0500 kr per vecka")
+    expect(explained).to_contain_text("0,4 kr per kg")
     # The chart fits the phone: the canvas is no wider than its card.
     box = page.get_by_test_id("waterfall-co2").bounding_box()
     assert box is not None and box["width"] <= PHONE["width"] and box["height"] > 150

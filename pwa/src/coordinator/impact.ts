@@ -17,6 +17,15 @@ import { zoneDate } from "../util/time";
 import { parseDecimal } from "../util/numbers";
 
 type Pattern = NonNullable<ImpactRequest["primary_pattern"]>;
+/** The cost rates of the decomposition the coordinator may set; empty sends none and the server
+ * uses its default (`standard`, shown as the placeholder; samlast.impact.model.ImpactParams). */
+const RATES = [
+  { name: "terminal_handling_sek_per_kg", id: "impact-rate-terminal", label: "coordinator.impact.rate.terminal", max: 100, example: 0.4, standard: 0.4 },
+  { name: "admin_sek_per_delivery", id: "impact-rate-admin", label: "coordinator.impact.rate.admin", max: 10_000, example: 100, standard: 100 },
+  { name: "coordination_admin_sek_per_week", id: "impact-rate-fixed", label: "coordinator.impact.rate.fixed", max: 10_000_000, example: 5000, standard: 0 },
+] as const satisfies readonly { name: keyof ImpactRequest; id: string; label: MessageKey; max: number; example: number; standard: number }[];
+type RateName = (typeof RATES)[number]["name"];
+
 /** The delivery-day patterns the coordinator can choose for the headline and the cost split. */
 const PATTERNS = ["fixed_2_per_week", "by_kind_3_2_1", "as_ordered"] as const satisfies readonly Pattern[];
 
@@ -33,7 +42,9 @@ const state = {
     timeLimit: "2",
     shapley: true,
     pattern: PATTERNS[0] as Pattern,
+    rates: {} as Partial<Record<RateName, string>>,
   },
+  rateErrors: {} as Partial<Record<RateName, string>>,
 };
 
 /** The time limit per planning run the server accepts, seconds. */
@@ -118,7 +129,22 @@ function remember(form: HTMLFormElement): void {
     timeLimit: String(data.get("time_limit_s") ?? "2"),
     shapley: data.get("shapley") === "on",
     pattern: PATTERNS.find((code) => code === data.get("primary_pattern")) ?? PATTERNS[0],
+    rates: Object.fromEntries(RATES.map((r) => [r.name, String(data.get(r.name) ?? "")])),
   };
+}
+
+/** The typed cost rates: the numbers to send (empty ones left out) or the message per field. */
+function readRates(typed: Partial<Record<RateName, string>>): { values: Partial<Record<RateName, number>>; errors: Partial<Record<RateName, string>> } {
+  const values: Partial<Record<RateName, number>> = {};
+  const errors: Partial<Record<RateName, string>> = {};
+  for (const rate of RATES) {
+    const text = (typed[rate.name] ?? "").trim();
+    if (!text) continue;
+    const value = parseDecimal(text);
+    if (value === null || value < 0 || value > rate.max) errors[rate.name] = t("coordinator.impact.rateInvalid", { max: fmt(rate.max), example: fmt(rate.example, 2) });
+    else values[rate.name] = value;
+  }
+  return { values, errors };
 }
 
 /** The typed time limit in seconds, or the message to show next to the field. */
@@ -141,6 +167,14 @@ async function start(form: HTMLFormElement): Promise<void> {
     return;
   }
   state.timeLimitError = null;
+  const rates = readRates(state.form.rates);
+  state.rateErrors = rates.errors;
+  const wrong = RATES.find((r) => rates.errors[r.name]);
+  if (wrong) {
+    draw();
+    container?.querySelector<HTMLInputElement>(`#${wrong.id}`)?.focus();
+    return;
+  }
   try {
     const report = await api.startImpact({
       name: state.form.name,
@@ -150,6 +184,7 @@ async function start(form: HTMLFormElement): Promise<void> {
       primary_pattern: state.form.pattern,
       time_limit_s: limit.value,
       shapley_time_limit_s: Math.max(TIME_LIMIT.min, Math.min(limit.value / 2, 60)),
+      ...rates.values,
     });
     state.current = report;
     poll(report.id);
@@ -221,6 +256,36 @@ function startForm(): HTMLElement {
       t("coordinator.impact.shapley"),
     ),
     h("p", { class: "muted small" }, t("impact.explain.shapley")),
+    h(
+      "details",
+      { class: "cimpact-rates", open: RATES.some((r) => state.rateErrors[r.name]) || null, "data-testid": "impact-rates" },
+      h("summary", {}, t("coordinator.impact.rates")),
+      h("p", { class: "muted small" }, t("coordinator.impact.ratesHint")),
+      h(
+        "div",
+        { class: "cform-row" },
+        RATES.map((rate) => {
+          const error = state.rateErrors[rate.name];
+          return h(
+            "div",
+            { class: "field field-inline" },
+            h("label", { for: rate.id }, t(rate.label)),
+            h("input", {
+              id: rate.id,
+              name: rate.name,
+              type: "text",
+              inputmode: "decimal",
+              value: state.form.rates[rate.name] ?? "",
+              placeholder: fmt(rate.standard, 2),
+              "aria-invalid": error ? "true" : null,
+              "aria-describedby": error ? `${rate.id}-error` : null,
+              "data-testid": rate.id,
+            }),
+            error ? h("p", { class: "field-error", id: `${rate.id}-error`, role: "alert", "data-testid": `${rate.id}-error` }, error) : null,
+          );
+        }),
+      ),
+    ),
     h("button", { type: "submit", class: "button button-primary", disabled: running, "data-testid": "impact-start" }, t("coordinator.impact.run")),
     state.startError ? h("div", { class: "alert alert-error", role: "alert", "data-testid": "impact-error" }, state.startError) : null,
   );
