@@ -76,6 +76,15 @@ describe("the impact CSV", () => {
     }
   });
 
+  it("has a column for the nucleolus and the equal-profit split when the report has them", () => {
+    setLocale("sv");
+    const table = RESULT.cost_split.table.map((r, i) => ({ ...r, nucleolus: 50 + i * 10, equal_profit: 45 + i * 20 }));
+    const csv = reportCsv(REPORT, { ...RESULT, cost_split: { ...RESULT.cost_split, table } });
+    const rows = csv.slice(1).trimEnd().split("\r\n").map((line) => line.split(";"));
+    expect(rows).toContainEqual(["Kommun", "Ensam", "Per leverans", "Per kg", "Per km ensam", "Shapley", "Nukleolus", "Lika vinst", "Betalar mer än ensam med"]);
+    expect(rows.find((r) => r[0] === "Hörby" && r.length === 9)?.slice(6, 8)).toEqual(["60", "65"]);
+  });
+
   it("is written with commas and points in English", () => {
     setLocale("en");
     const csv = reportCsv(REPORT, RESULT);

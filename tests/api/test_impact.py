@@ -65,7 +65,8 @@ def test_coordinator_runs_a_report_and_reads_the_result(client, coordinator, day
     deliveries = next(r for r in rows if r and r[0] == "Leveranser till kommunens verksamheter")
     assert float(deliveries[1].replace(",", ".")) == result["comparison"]["deliveries"]["free_delivery"]
     assert {"Eslöv", "Hörby", "Körda kilometer", "Utsläpp, kg CO2e"} <= set(labels)
-    assert ["Kommun", "Ensam", "Per leverans", "Per kg", "Per km ensam", "Shapley", "Betalar mer än ensam med"] in rows
+    assert ["Kommun", "Ensam", "Per leverans", "Per kg", "Per km ensam", "Shapley", "Nukleolus", "Lika vinst",
+            "Betalar mer än ensam med"] in rows
     head = ["Veckodag", "Mest belastade dag", "Stopp", "Fordon som behövs", "Turer", "Km",
             "Stopp som kräver det sista fordonet"]
     need = rows[rows.index(head) + 1:]
@@ -103,6 +104,28 @@ def test_bad_dates_give_422_naming_the_field(client, coordinator, world, body, f
     assert field in response.json["error"]["fields"]
 
 
+def test_the_cost_rates_of_the_decomposition_are_the_coordinators(client, coordinator, day, world):
+    rates = {
+        "terminal_handling_sek_per_kg": 0.25,
+        "admin_sek_per_delivery": 80,
+        "coordination_admin_sek_per_week": 1500,
+    }
+    body = {"date_from": MONDAY.isoformat(), "date_to": MONDAY.isoformat(), **FAST, **rates}
+    started = client.post("/api/v1/impact/reports", json=body, headers=coordinator)
+    assert started.status_code == 202, started.json
+    report = wait_for_job(api_of(client, coordinator), f"/impact/reports/{started.json['id']}", timeout_s=60)
+    assert report["status"] == "succeeded", report["message"]
+    cost = report["result"]["decomposition"]["cost_sek"]
+    assert cost["rates"] == rates
+    assert cost["parts"]["coordinated"]["administration"] >= 1500
+    assert round(sum(cost["terms"].values()), 2) == cost["change"]
+    co2 = report["result"]["decomposition"]["co2e_kg"]
+    assert round(sum(co2["terms"].values()), 2) == co2["change"]
+    # A negative rate is refused, naming the field.
+    bad = client.post("/api/v1/impact/reports", json={**body, "admin_sek_per_delivery": -1}, headers=coordinator)
+    assert bad.status_code == 422 and "admin_sek_per_delivery" in bad.json["error"]["fields"]
+
+
 def test_unknown_report_is_404(client, coordinator):
     response = client.get("/api/v1/impact/reports/nope", headers=coordinator)
     assert response.status_code == 404
@@ -132,6 +155,11 @@ def test_cli_prints_the_summary_and_writes_json(runner, day, world, tmp_path):
     assert result.exit_code == 0, result.output
     assert "Leveranser till kommunens verksamheter" in result.output
     assert "Shapley" in result.output and "as_ordered" not in result.output
+    assert "Nukleolus" in result.output and "Lika vinst" in result.output
+    # Why: each cause with its sign, from today to coordinated.
+    assert "Varför utsläppen och kostnaden ändras" in result.output
+    assert "Utsläpp, kg CO2e per vecka: I dag " in result.output and "Fyllnadsgrad " in result.output
+    assert "Terminalhantering " in result.output
     import json
 
     data = json.loads(out.read_text())

@@ -131,6 +131,7 @@ def test_the_council_pdf_is_in_swedish_or_english_and_shows_no_code(client, coor
         "Sammanfattning",
         "Vad ändras för en skola?",
         "Diagram",
+        "Varför utsläppen och kostnaden ändras",
         "Per kommun",
         "Leveransdagsmönster",
         "Fordonsbehov per veckodag",
@@ -154,8 +155,18 @@ def test_the_council_pdf_is_in_swedish_or_english_and_shows_no_code(client, coor
         "Skolkök",
         "Äldreboende",
         "Mellersta Skåne, tre veckor",
+        "Nukleolus:",
+        "Lika vinst:",
     ):
         assert words in flat, words
+    # The waterfalls: today, each cause with its sign, coordinated; the cost parts the same way.
+    why = result["decomposition"]
+    for term, label in (("km", "Körsträcka"), ("fill_rate", "Fyllnadsgrad"), ("cleaner", "Renare fordon och bränslen")):
+        value = why["co2e_kg"]["terms"][term]
+        written = f"{abs(value):,.0f}".replace(",", " ")
+        assert f"{label} {'+' if value > 0 else '−' if round(value) else ''}{written} kg" in flat, (label, value)
+    for label in ("Transport", "Terminalhantering", "Administration", "I dag", "Samordnat"):
+        assert label in flat, label
     # The vehicles each weekday needs, per weekday in words, as the result says.
     need = result["fleet_need"]
     assert need and all(row["vehicles_needed"] is not None for row in need)

@@ -266,7 +266,7 @@ def test_impact_analysis_shows_charts_and_cost_split(desk, coord_server):
     # For Swedish Excel: semicolons, Swedish labels, no figure keys or scenario codes.
     assert "Hörby" in csv and "Shapley" in csv
     assert "Körda kilometer;" in csv and "Leveranser till kommunens verksamheter;" in csv
-    assert "Kommun;Ensam;Per leverans;Per kg;Per km ensam;Shapley;Betalar mer än ensam med" in csv
+    assert "Kommun;Ensam;Per leverans;Per kg;Per km ensam;Shapley;Nukleolus;Lika vinst;Betalar mer än ensam med" in csv
     for raw in ("vehicle_km", "deliveries", "co2e_kg", "baseline", "coordinated", "fixed_2_per_week"):
         assert raw not in csv, raw
 

@@ -36,7 +36,7 @@ class ImpactReports(MethodView):
     def post(self, data):
         """Start an analysis of the orders between two dates; answers at once with the report."""
         terminal = terminal_or_default(data.get("terminal_id"))
-        parameters = {k: data.get(k) for k in ("time_limit_s", "shapley_time_limit_s", "shapley", "primary_pattern")}
+        parameters = {k: data.get(k) for k in impact.PARAMETERS}
         report = impact.create_report(
             terminal,
             data["date_from"],

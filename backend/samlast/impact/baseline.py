@@ -161,6 +161,7 @@ def run_baseline(
             result.trips,
             municipality_of,
             partial(_profile_of, profile),
+            jobs,
         )
         run.trips += records
         if travel.distance_m(supplier.location, data.terminal) > FAR_SUPPLIER_KM * 1000:

@@ -154,6 +154,7 @@ def run_trunk(data: ImpactInput, travel: PrecomputedTravel, params: ImpactParams
                 km * profile.co2e_kg_per_km,
                 profile.heavy,
                 {m: kg / total for m, kg in kg_by_municipality.items()},
+                kg=sum(kg_by_municipality.values()),
             )
         )
         run.supplier_hours[supplier_id] = max(run.supplier_hours.get(supplier_id, 0.0), hours)
@@ -252,6 +253,7 @@ def run_distribution(
             result.trips,
             municipality_of,
             lambda vid: (fleet[vid].co2e_kg_per_km, fleet[vid].heavy),
+            jobs,
         )
         heavy_of = {j: fleet[t.vehicle_id].heavy for t in result.trips for j in t.job_ids}
         for job in jobs:

@@ -6,7 +6,16 @@ coalition and day). Allocations shown side by side:
 
 * per delivery, per kg, per stand-alone km (proportional rules);
 * the Shapley value: each municipality's average marginal cost over all
-  orders in which the coalition could have been formed.
+  orders in which the coalition could have been formed;
+* the nucleolus: the split that makes the worst-off coalition's saving
+  ``cost(S) - x(S)`` as large as possible, then the next worst, and so on
+  (a sequence of linear programs); it lies in the core whenever the core is
+  non-empty;
+* the equal-profit method: the split that makes the smallest *relative*
+  saving ``1 - x_i / cost({i})`` as large as possible while no coalition pays
+  more than its own cost (ties broken the same way, lexicographically), so
+  that the municipalities save as equal a share of their stand-alone cost as
+  the coalition costs allow (after Frisk et al., EJOR 205, 2010).
 
 Each is compared with the municipality's stand-alone cost (individual
 rationality), and the core of the computed game is checked with a linear
@@ -140,6 +149,208 @@ def core_check(
     return out
 
 
+_TOL = 1e-7
+
+
+class _LexMaxMin:
+    """Lexicographic max-min over linear terms of an allocation, by a sequence of LPs (GLOP).
+
+    Maximises the smallest of the terms ``g_k(x) = a_k - sum(x[p] for p in S_k) * w_k``
+    subject to ``x(N) = cost(N)`` and the extra constraints, fixes the terms
+    that cannot rise above that level in any optimum, and repeats with the
+    rest until the allocation is determined.
+    """
+
+    def __init__(self, players: Sequence[str]):
+        from ortools.linear_solver import pywraplp
+
+        self.pywraplp = pywraplp
+        self.players = list(players)
+
+    def solve(
+        self,
+        terms: list[tuple[frozenset[str], float, float]],
+        grand_cost: float,
+        upper: list[tuple[frozenset[str], float]],
+    ) -> tuple[dict[str, float], float]:
+        """Return the allocation and the first (smallest) level.
+
+        terms : (coalition S, constant a, weight w) for ``g = a - w * x(S)``.
+        upper : (coalition S, bound b) for ``x(S) <= b``.
+        """
+        import numpy as np
+
+        n = len(self.players)
+        index = {p: i for i, p in enumerate(self.players)}
+
+        def vec(s: frozenset[str]) -> np.ndarray:
+            v = np.zeros(n)
+            for p in s:
+                v[index[p]] = 1.0
+            return v
+
+        fixed: list[tuple[int, float]] = []
+        free = list(range(len(terms)))
+        span = [np.ones(n)]
+        first: float | None = None
+        x: dict[str, float] = {}
+        scale = max(1.0, abs(grand_cost))
+        while True:
+            level, x = self._lp(terms, grand_cost, upper, fixed, free, None)
+            if first is None:
+                first = level
+            if not free or np.linalg.matrix_rank(np.array(span)) >= n:
+                break
+            still_free = []
+            for k in free:
+                s, a, wt = terms[k]
+                in_span = np.linalg.matrix_rank(np.array(span + [vec(s)])) == np.linalg.matrix_rank(np.array(span))
+                if in_span:  # determined by the fixed ones: drop it (an equality would be redundant)
+                    continue
+                best, _ = self._lp(terms, grand_cost, upper, fixed, free, (k, level))
+                if best <= level + _TOL * scale:
+                    fixed.append((k, level))
+                    span.append(vec(s))
+                else:
+                    still_free.append(k)
+            if len(still_free) == len(free):  # pragma: no cover - an LP optimum always fixes one
+                break
+            free = still_free
+            if not free:
+                level, x = self._lp(terms, grand_cost, upper, fixed, free, None)
+                break
+        if np.linalg.matrix_rank(np.array(span)) >= n:
+            # Determined by the grand coalition and the fixed levels: solve that system exactly
+            # rather than keep the LP's point (held only within the tolerance).
+            rows, rhs = [np.ones(n)], [grand_cost]
+            for k, value in fixed:
+                s, a, wt = terms[k]
+                rows.append(wt * vec(s))
+                rhs.append(a - value)
+            exact = np.linalg.lstsq(np.array(rows), np.array(rhs), rcond=None)[0]
+            x = {p: float(exact[index[p]]) for p in self.players}
+        return x, float(first if first is not None else 0.0)
+
+    def _lp(self, terms, grand_cost, upper, fixed, free, probe):
+        """Maximise the smallest free term (or, with `probe` = (k, level), term k alone)."""
+        pywraplp = self.pywraplp
+        lp = pywraplp.Solver.CreateSolver("GLOP")
+        inf = lp.infinity()
+        x = {p: lp.NumVar(-inf, inf, f"x{i}") for i, p in enumerate(self.players)}
+        t = lp.NumVar(-inf, inf, "t")
+
+        def g(k):
+            s, a, wt = terms[k]
+            return a - wt * sum(x[p] for p in s)
+
+        # Levels found by earlier LPs are held within a small tolerance, so round-off cannot make
+        # the next LP infeasible.
+        tol = 1e-9 * max(1.0, abs(grand_cost))
+        lp.Add(sum(x.values()) == grand_cost)
+        for s, b in upper:
+            lp.Add(sum(x[p] for p in s) <= b + tol)
+        for k, value in fixed:
+            band = 1e-9 * max(1.0, abs(value))
+            lp.Add(g(k) >= value - band)
+            lp.Add(g(k) <= value + band)
+        if probe is None:
+            for k in free:
+                lp.Add(g(k) >= t)
+            if not free:  # nothing left to raise: any feasible point (the allocation is fixed)
+                lp.Add(t == 0)
+            lp.Maximize(t)
+        else:
+            k, level = probe
+            for j in free:
+                lp.Add(g(j) >= level - tol)
+            lp.Add(t == g(k))
+            lp.Maximize(t)
+        status = lp.Solve()
+        if status != pywraplp.Solver.OPTIMAL:  # pragma: no cover - the LPs are always feasible
+            raise ArithmeticError(f"cost-split LP not solved: status {status}, probe {probe}, fixed {fixed}")
+        return t.solution_value(), {p: v.solution_value() for p, v in x.items()}
+
+
+def _least_core_excess(players: Sequence[str], cost: Mapping[frozenset[str], float]) -> float:
+    """The largest ``e`` such that every proper coalition can save at least ``e`` (``< 0``: empty core)."""
+    grand = frozenset(players)
+    proper = [s for s in cost if s != grand]
+    terms = [(s, cost[s], 1.0) for s in proper]
+    _, level = _LexMaxMin(players).solve(terms, cost[grand], [])
+    return level
+
+
+def nucleolus(players: Sequence[str], cost: Mapping[frozenset[str], float]) -> dict[str, float]:
+    """The nucleolus of a cost game.
+
+    The allocation ``x`` with ``x(N) = cost(N)`` and ``x_i <= cost({i})``
+    that lexicographically maximises the savings ``cost(S) - x(S)`` of the
+    proper coalitions sorted from smallest up: first the smallest saving is
+    made as large as possible (one LP), the coalitions held at that level in
+    every optimum are fixed, and the next LP raises the smallest of the rest,
+    until the allocation is determined. If the players' stand-alone costs add
+    up to less than ``cost(N)`` (no individually rational split), the bound
+    ``x_i <= cost({i})`` is dropped (the prenucleolus).
+
+    Parameters
+    ----------
+    players : sequence of str
+    cost : mapping frozenset -> float
+        Every non-empty coalition.
+
+    Returns
+    -------
+    dict str -> float
+        Each player's share; they sum to ``cost(N)``. Unique; in the core when
+        the core is non-empty.
+    """
+    grand = frozenset(players)
+    if len(players) == 1:
+        return {players[0]: cost[grand]}
+    proper = sorted((s for s in cost if s != grand), key=lambda s: (len(s), sorted(s)))
+    terms = [(s, cost[s], 1.0) for s in proper]
+    alone = sum(cost[frozenset([p])] for p in players)
+    upper = [(frozenset([p]), cost[frozenset([p])]) for p in players] if alone >= cost[grand] else []
+    x, _ = _LexMaxMin(players).solve(terms, cost[grand], upper)
+    return x
+
+
+def equal_profit(players: Sequence[str], cost: Mapping[frozenset[str], float]) -> dict[str, float]:
+    """The equal-profit method: as equal a relative saving for every player as the core allows.
+
+    Maximises the smallest relative saving ``1 - x_i / cost({i})`` subject to
+    ``x(N) = cost(N)`` and ``x(S) <= cost(S)`` for every coalition (the core),
+    then, for the players not held at that level, the next smallest, and so
+    on (lexicographic max-min, a sequence of LPs). If the core is empty, the
+    coalition constraints are relaxed by the least amount that makes them
+    feasible (the least core: ``x(S) <= cost(S) + e*``).
+
+    Parameters
+    ----------
+    players : sequence of str
+    cost : mapping frozenset -> float
+        Every non-empty coalition; a player's stand-alone cost should be positive.
+
+    Returns
+    -------
+    dict str -> float
+        Each player's share; they sum to ``cost(N)``.
+    """
+    grand = frozenset(players)
+    if len(players) == 1:
+        return {players[0]: cost[grand]}
+    relax = max(0.0, -_least_core_excess(players, cost))
+    proper = [s for s in cost if s != grand]
+    upper = [(s, cost[s] + relax) for s in proper]
+    terms = []
+    for p in players:
+        alone = cost[frozenset([p])]
+        # Relative saving 1 - x_p / alone; with a stand-alone cost of 0 the absolute saving.
+        terms.append((frozenset([p]), 1.0, 1.0 / alone) if alone > 0 else (frozenset([p]), 0.0, 1.0))
+    x, _ = _LexMaxMin(players).solve(terms, cost[grand], upper)
+    return x
+
+
 def split_table(
     players: Sequence[str],
     total: float,
@@ -148,6 +359,9 @@ def split_table(
     standalone_km: Mapping[str, float],
     standalone_cost: Mapping[str, float],
     shapley_value: Mapping[str, float] | None,
+    *,
+    nucleolus_value: Mapping[str, float] | None = None,
+    equal_profit_value: Mapping[str, float] | None = None,
 ) -> list[dict]:
     """One row per municipality: every rule's share next to the stand-alone cost.
 
@@ -157,13 +371,15 @@ def split_table(
         The shared routes' cost to split, currency.
     deliveries, kg, standalone_km, standalone_cost : mappings per municipality
         Deliveries, kg delivered, km and cost when served alone.
-    shapley_value : mapping, optional
+    shapley_value, nucleolus_value, equal_profit_value : mapping, optional
+        Computed from the coalition costs (all of them or none).
 
     Returns
     -------
     list of dict
         Keys ``municipality``, ``standalone_cost``, ``per_delivery``,
-        ``per_kg``, ``per_standalone_km``, ``shapley`` (None if not computed),
+        ``per_kg``, ``per_standalone_km``, ``shapley``, ``nucleolus``,
+        ``equal_profit`` (each None if not computed),
         and ``pays_more_than_alone``: the rules under which it pays more than
         its stand-alone cost.
     """
@@ -174,6 +390,10 @@ def split_table(
     }
     if shapley_value is not None:
         rules["shapley"] = dict(shapley_value)
+    if nucleolus_value is not None:
+        rules["nucleolus"] = dict(nucleolus_value)
+    if equal_profit_value is not None:
+        rules["equal_profit"] = dict(equal_profit_value)
     rows = []
     for p in players:
         alone = standalone_cost.get(p)
@@ -183,7 +403,8 @@ def split_table(
             row[name] = round(shares[p], 2)
             if alone is not None and shares[p] > alone + 1e-6 * max(1.0, alone):
                 worse.append(name)
-        row.setdefault("shapley", None)
+        for name in ("shapley", "nucleolus", "equal_profit"):
+            row.setdefault(name, None)
         row["pays_more_than_alone"] = worse
         rows.append(row)
     return rows

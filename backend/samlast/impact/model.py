@@ -219,6 +219,16 @@ class ImpactParams:
         Trips per terminal vehicle and day.
     service_per_pallet_s : int
         Unloading time per pallet place, seconds.
+    terminal_handling_sek_per_kg : float
+        Cross-docking cost at the terminal per kg delivered (coordinated only;
+        assumption: about 400 SEK per tonne, the order of a cross-dock's price).
+    admin_sek_per_delivery : float
+        Receiving a delivery and handling its delivery note and invoice line,
+        SEK per delivery (both scenarios; assumption: a quarter of an hour of
+        a kitchen's or an administrator's time).
+    coordination_admin_sek_per_week : float
+        The coordination's fixed administration per week (coordinator, order
+        system), SEK; 0 by default: enter your own.
     fleet_need : bool
         Work out, per weekday, the vehicles the primary pattern needs to serve every delivery
         inside its window (:mod:`samlast.impact.fleetneed`; one fleet advice per weekday).
@@ -237,6 +247,9 @@ class ImpactParams:
     producer_max_hours_per_day: float = 3.0
     fleet_max_trips: int = 2
     service_per_pallet_s: int = 60
+    terminal_handling_sek_per_kg: float = 0.4
+    admin_sek_per_delivery: float = 100.0
+    coordination_admin_sek_per_week: float = 0.0
     fleet_need: bool = True
     seed: int = 0
 

@@ -14,7 +14,8 @@ from samlast.i18n import Message
 from samlast.impact import factors
 from samlast.impact.baseline import SUPPLIER_SHIFT, run_baseline, supplier_days
 from samlast.impact.coordinated import Schedule, moved_before, run_distribution, run_trunk, schedule
-from samlast.impact.costsplit import coalitions, core_check, shapley, split_table
+from samlast.impact.costsplit import coalitions, core_check, equal_profit, nucleolus, shapley, split_table
+from samlast.impact.decomposition import CostRates, decompose
 from samlast.impact.figures import FIGURE_KEYS, change, scenario_figures, week_of, weeks_with_orders
 from samlast.impact.fleetneed import fleet_need
 from samlast.impact.model import ImpactInput, ImpactParams
@@ -157,13 +158,30 @@ def _cost_split(data, params, travel, plan, main_run, step) -> dict:
     alone = {p: cost[frozenset([p])] for p in players}
     alone_km = {p: km.get(frozenset([p]), 0.0) for p in players}
     value = shapley(players, cost) if full else None
+    nucleolus_value = equal_profit_value = None
+    if full:
+        try:
+            nucleolus_value = nucleolus(players, cost)
+            equal_profit_value = equal_profit(players, cost)
+        except (ArithmeticError, ImportError):  # pragma: no cover - no LP solver, or it gave up
+            nucleolus_value = equal_profit_value = None
     out = {
         "pattern": plan.pattern,
         "players": players,
         "total_cost": round(total, 2),
         "sum_of_standalone_costs": round(sum(alone.values()), 2),
         "coalition_runs": len([s for s in wanted if s != grand]),
-        "table": split_table(players, total, deliveries, kg, alone_km, alone, value),
+        "table": split_table(
+            players,
+            total,
+            deliveries,
+            kg,
+            alone_km,
+            alone,
+            value,
+            nucleolus_value=nucleolus_value,
+            equal_profit_value=equal_profit_value,
+        ),
         "coalition_costs": [
             {"coalition": sorted(s), "cost": round(c, 2)}
             for s, c in sorted(cost.items(), key=lambda i: (len(i[0]), sorted(i[0])))
@@ -207,7 +225,10 @@ def analyse(
         JSON-ready report: ``baseline`` and ``coordinated`` figures (total,
         average week with orders, per week, per municipality), ``patterns``,
         ``comparison`` (headline figures per average week with relative
-        change), ``moved_before_period`` (coordinated deliveries a fixed
+        change), ``decomposition`` (the CO2e change split into km, fill
+        rate and cleaner vehicles, the cost change into transport, terminal
+        handling and administration, per average week; see
+        :mod:`samlast.impact.decomposition`), ``moved_before_period`` (coordinated deliveries a fixed
         pattern brings forward to before the period), ``suppliers``
         (participation), ``cost_split``, ``assumptions`` and ``notes``. Units:
         km, kg CO2e, SEK, hours, kg. Every text for a reader is a message
@@ -280,6 +301,19 @@ def analyse(
         }
         for name, p in patterns.items()
     }
+    primary_run = runs[params.primary_pattern]
+    decomposition = decompose(
+        baseline.trips,
+        trunk.trips + primary_run.trips,
+        baseline.deliveries,
+        primary_run.deliveries,
+        CostRates(
+            params.terminal_handling_sek_per_kg,
+            params.admin_sek_per_delivery,
+            params.coordination_admin_sek_per_week,
+        ),
+        weeks=max(1, len(ordered)),
+    )
     early = patterns[params.primary_pattern]["moved_before_period"]
     split = _cost_split(data, params, matrix, primary, runs[params.primary_pattern], step)
     need = fleet_need(data, primary, params, matrix, step) if params.fleet_need else []
@@ -309,6 +343,7 @@ def analyse(
         "pattern_comparison": pattern_table,
         "moved_before_period": early,
         "suppliers": _participation(data, params, baseline.supplier_hours, trunk.supplier_hours),
+        "decomposition": decomposition,
         "cost_split": split,
         "fleet_need": need,
         "assumptions": _assumptions(data),

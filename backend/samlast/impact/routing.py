@@ -44,7 +44,8 @@ class DeliveryRecord:
 class TripRecord:
     """One vehicle trip: ``km``, ``hours``, ``cost`` (SEK) and ``co2e_kg``.
 
-    ``shares`` splits the trip between municipalities (sums to 1).
+    ``shares`` splits the trip between municipalities (sums to 1); ``kg`` is
+    the load it leaves with (0 when not known).
     """
 
     day: date
@@ -57,6 +58,7 @@ class TripRecord:
     heavy: bool
     shares: Mapping[str, float] = field(default_factory=dict)
     fallback: bool = False
+    kg: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -220,6 +222,7 @@ def trip_records(
     trips: Sequence[RoutedTrip],
     municipality_of: Mapping[str, str],
     rate: Callable[[str], tuple[float, bool]],
+    jobs: Sequence[pl.Job] = (),
 ) -> list[TripRecord]:
     """Turn routed trips into records, splitting each trip by its stops' municipalities.
 
@@ -227,7 +230,10 @@ def trip_records(
     ----------
     rate : callable
         ``rate(vehicle_id) -> (kg CO2e per km, heavy)``.
+    jobs : sequence of Job, optional
+        The day's jobs, for each trip's load in kg.
     """
+    kg_of = {job.id: sum(load.kg for load in job.demand.values()) for job in jobs}
     records = []
     for trip in trips:
         shares: dict[str, float] = {}
@@ -248,6 +254,7 @@ def trip_records(
                 heavy,
                 shares,
                 trip.fallback,
+                sum(kg_of.get(j, 0.0) for j in trip.job_ids),
             )
         )
     return records

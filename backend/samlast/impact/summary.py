@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from samlast.i18n import DEFAULT_LOCALE, text
 from samlast.impact import wording as w
+from samlast.impact.decomposition import CO2E_TERMS, COST_TERMS
 
 #: Figures of the comparison table and their decimals (a share is written in per cent).
 ROWS = (
@@ -21,6 +22,11 @@ ROWS = (
 
 def _value(key: str, value, decimals: int, locale: str) -> str:
     return w.percent(value, locale, decimals) if key == "local_share" else w.number(value, locale, decimals)
+
+
+def _signed(value: float, locale: str) -> str:
+    written = w.number(value, locale)
+    return "+" + written if round(value) > 0 else written
 
 
 def _fit(label: str, width: int) -> str:
@@ -105,6 +111,23 @@ def format_summary(report: dict, locale: str = DEFAULT_LOCALE) -> str:
             )
         ]
         lines.append(f"  {m:<12} " + ", ".join(parts))
+    why = report.get("decomposition")
+    if why:
+        lines.append("")
+        lines.append(t("impact.decomp.title"))
+        currency = "kr" if locale == "sv" else "SEK"
+        for key, title, terms, unit in (
+            ("co2e_kg", "impact.decomp.co2Title", CO2E_TERMS, "kg"),
+            ("cost_sek", "impact.decomp.costTitle", COST_TERMS, currency),
+        ):
+            part = why[key]
+            steps = ", ".join(
+                f"{t(f'impact.decomp.term.{term}')} {_signed(part['terms'][term], locale)} {unit}" for term in terms
+            )
+            lines.append(
+                f"  {t(title)}: {t('impact.decomp.start')} {w.number(part['free_delivery'], locale)} {unit}, {steps}, "
+                f"{t('impact.decomp.end')} {w.number(part['coordinated'], locale)} {unit}"
+            )
     split = report["cost_split"]
     lines.append("")
     lines.append(t("impact.pdf.split"))
@@ -124,7 +147,7 @@ def format_summary(report: dict, locale: str = DEFAULT_LOCALE) -> str:
         cells = []
         for rule in w.SPLIT_RULES:
             mark = " *" if rule in row["pays_more_than_alone"] else ""
-            cells.append(f"{w.number(row[rule], locale) + mark:>14}")
+            cells.append(f"{w.number(row.get(rule), locale) + mark:>14}")
         lines.append(f"  {row['municipality']:<12} " + " ".join(cells))
     if any(row["pays_more_than_alone"] for row in split["table"]):
         lines.append("  " + t("impact.split.paysMoreMark"))

@@ -14,13 +14,25 @@ from typing import Any
 from samlast.i18n import DEFAULT_LOCALE, Message, format_number, text
 
 #: The cost-split rules in the order a table shows them; ``standalone_cost`` first.
-SPLIT_RULES = ("standalone_cost", "per_delivery", "per_kg", "per_standalone_km", "shapley")
+SPLIT_RULES = (
+    "standalone_cost",
+    "per_delivery",
+    "per_kg",
+    "per_standalone_km",
+    "shapley",
+    "nucleolus",
+    "equal_profit",
+)
+#: The rules computed from the coalition costs: absent (None) when those were not computed.
+GAME_RULES = ("shapley", "nucleolus", "equal_profit")
 _SPLIT_LABELS = {
     "standalone_cost": "coordinator.split.alone",
     "per_delivery": "coordinator.split.perDelivery",
     "per_kg": "coordinator.split.perKg",
     "per_standalone_km": "coordinator.split.perKm",
     "shapley": "coordinator.split.shapley",
+    "nucleolus": "coordinator.split.nucleolus",
+    "equal_profit": "coordinator.split.equalProfit",
 }
 MINUS = "\u2212"
 NO_BREAK_SPACE = "\u00a0"

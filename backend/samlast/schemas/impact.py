@@ -44,6 +44,18 @@ class ImpactRequestSchema(BaseSchema):
         validate=validate.OneOf(PATTERNS),
         metadata={"description": "Delivery-day pattern for the headline and the cost split."},
     )
+    terminal_handling_sek_per_kg = fields.Float(
+        validate=validate.Range(min=0, max=100),
+        metadata={"description": "Cross-docking cost at the terminal, SEK per kg (the cost decomposition)."},
+    )
+    admin_sek_per_delivery = fields.Float(
+        validate=validate.Range(min=0, max=10_000),
+        metadata={"description": "Receiving and invoice handling, SEK per delivery (the cost decomposition)."},
+    )
+    coordination_admin_sek_per_week = fields.Float(
+        validate=validate.Range(min=0, max=10_000_000),
+        metadata={"description": "The coordination's fixed administration, SEK per week (the cost decomposition)."},
+    )
 
     @validates_schema
     def _period(self, data, **kwargs):
@@ -120,7 +132,12 @@ class CostSplitRowSchema(StoredObjectSchema):
     per_delivery = fields.Float()
     per_kg = fields.Float()
     per_standalone_km = fields.Float()
+    # Reports stored before these rules were have neither.
+    may_omit = frozenset(["nucleolus", "equal_profit"])
+
     shapley = fields.Float(allow_none=True)
+    nucleolus = fields.Float(allow_none=True)
+    equal_profit = fields.Float(allow_none=True, metadata={"description": "Equal-profit method"})
     pays_more_than_alone = fields.List(fields.String(), metadata={"description": "The rules it pays more under"})
 
 
@@ -161,11 +178,56 @@ class FleetNeedSchema(ResponseSchema):
     unservable_stops = fields.Integer(metadata={"description": "No vehicle reaches them in their window"})
 
 
+class Co2eTermsSchema(StoredObjectSchema):
+    km = fields.Float(metadata={"description": "Vehicle-km not explained by fuller trips (incl. the terminal leg)"})
+    fill_rate = fields.Float(metadata={"description": "Fuller trips: fewer trips for the goods"})
+    cleaner = fields.Float(metadata={"description": "kg CO2e per km of the vehicles and fuels"})
+
+
+class TripFactorsSchema(StoredObjectSchema):
+    trips = fields.Float()
+    kg_loaded = fields.Float()
+    kg_per_trip = fields.Float(allow_none=True)
+    km_per_trip = fields.Float(allow_none=True)
+    co2e_kg_per_km = fields.Float(allow_none=True)
+
+
+class Co2eDecompositionSchema(StoredObjectSchema):
+    free_delivery = fields.Float()
+    coordinated = fields.Float()
+    change = fields.Float()
+    terms = fields.Nested(Co2eTermsSchema, metadata={"description": "Add up to change (kg CO2e per average week)"})
+    method = fields.String(metadata={"description": "lmdi, or chained when a quantity is 0"})
+    factors = fields.Dict(keys=fields.String(), values=fields.Nested(TripFactorsSchema))
+
+
+class CostTermsSchema(StoredObjectSchema):
+    transport = fields.Float()
+    terminal_handling = fields.Float()
+    administration = fields.Float()
+
+
+class CostDecompositionSchema(StoredObjectSchema):
+    free_delivery = fields.Float()
+    coordinated = fields.Float()
+    change = fields.Float()
+    terms = fields.Nested(CostTermsSchema, metadata={"description": "Add up to change (SEK per average week)"})
+    parts = fields.Dict(keys=fields.String(), values=fields.Nested(CostTermsSchema))
+    rates = fields.Dict(keys=fields.String(), values=fields.Float())
+
+
+class DecompositionSchema(StoredObjectSchema):
+    co2e_kg = fields.Nested(Co2eDecompositionSchema)
+    cost_sek = fields.Nested(CostDecompositionSchema)
+
+
 class ImpactResultSchema(StoredObjectSchema):
     """The full report: km, kg CO2e, SEK, hours, kg."""
 
     # Reports stored before these were have none of them.
-    may_omit = frozenset(["pattern_comparison", "moved_before_period", "notes", "wall_time_s", "fleet_need"])
+    may_omit = frozenset(
+        ["pattern_comparison", "moved_before_period", "notes", "wall_time_s", "fleet_need", "decomposition"]
+    )
 
     horizon = fields.Nested(HorizonSchema)
     inputs = fields.Nested(ImpactInputsSchema)
@@ -184,6 +246,10 @@ class ImpactResultSchema(StoredObjectSchema):
     )
     moved_before_period = fields.Nested(
         MovedBeforePeriodSchema, metadata={"description": "Coordinated deliveries brought forward to before the period"}
+    )
+    decomposition = fields.Nested(
+        DecompositionSchema,
+        metadata={"description": "The CO2e and cost change per average week split into causes"},
     )
     cost_split = fields.Nested(CostSplitSchema)
     fleet_need = fields.List(

@@ -164,9 +164,21 @@ def build_input(terminal: Terminal, date_from: date, date_to: date) -> impact.Im
     )
 
 
+#: The analysis' options an API request or the command line may set.
+PARAMETERS = (
+    "time_limit_s",
+    "shapley_time_limit_s",
+    "shapley",
+    "primary_pattern",
+    "terminal_handling_sek_per_kg",
+    "admin_sek_per_delivery",
+    "coordination_admin_sek_per_week",
+)
+
+
 def params_from(values: dict[str, Any]) -> impact.ImpactParams:
     """ImpactParams from API/CLI options (missing keys keep the defaults)."""
-    known = ("time_limit_s", "shapley_time_limit_s", "shapley", "primary_pattern")
+    known = PARAMETERS
     kwargs = {k: values[k] for k in known if values.get(k) is not None}
     try:
         return impact.ImpactParams(**kwargs)

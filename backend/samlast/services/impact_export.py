@@ -24,7 +24,7 @@ from xml.sax.saxutils import escape
 
 import reportlab
 from reportlab.graphics.charts.barcharts import VerticalBarChart
-from reportlab.graphics.shapes import Drawing, Rect, String
+from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -45,6 +45,7 @@ from reportlab.platypus import (
 
 from samlast.i18n import DEFAULT_LOCALE, text
 from samlast.impact import wording as w
+from samlast.impact.decomposition import CO2E_TERMS, COST_TERMS
 from samlast.impact.figures import FIGURE_KEYS
 
 FREE, COORDINATED = colors.HexColor("#8a4b00"), colors.HexColor("#0a3a7a")
@@ -332,6 +333,118 @@ def _charts(result: dict, locale: str) -> list[Any]:
         names = ", ".join(_week_label(wk, horizon["start"], locale) for wk in empty)
         story.append(_p(text("impact.pdf.chart.emptyWeeks", {"weeks": names}, locale), "small"))
     return story
+
+
+DOWN, UP = colors.HexColor("#1b6e3a"), colors.HexColor("#a3281d")
+
+
+def waterfall_steps(part: dict, terms: tuple[str, ...]) -> list[tuple[str, float, float, str]]:
+    """The bars of a waterfall: (what, from, to, kind) from today through each term to coordinated.
+
+    kind is "total" for the two ends, "down" or "up" for a term.
+    """
+    steps = [("start", 0.0, part["free_delivery"], "total")]
+    level = part["free_delivery"]
+    for term in terms:
+        value = part["terms"].get(term, 0.0)
+        steps.append((term, level, level + value, "down" if value < 0 else "up"))
+        level += value
+    steps.append(("end", 0.0, part["coordinated"], "total"))
+    return steps
+
+
+def _waterfall(title: str, part: dict, terms: tuple[str, ...], unit: str, locale: str) -> Drawing:
+    """A horizontal waterfall, the full width: one row per step, its value at the bar's end."""
+    steps = waterfall_steps(part, terms)
+    row, label_w, value_w = 7.5 * mm, 48 * mm, 26 * mm
+    height = row * len(steps) + 10 * mm
+    drawing = Drawing(WIDTH, height)
+    drawing.add(String(0, height - 5 * mm, title, fontName=BOLD, fontSize=8.5))
+    low = min(0.0, *(min(a, b) for _, a, b, _ in steps))
+    high = max(1e-9, *(max(a, b) for _, a, b, _ in steps))
+    plot_x, plot_w = label_w, WIDTH - label_w - value_w
+
+    def x(value: float) -> float:
+        return plot_x + (value - low) / (high - low) * plot_w
+
+    drawing.add(Line(x(0), 0, x(0), height - 8 * mm, strokeColor=colors.black, strokeWidth=0.4))
+    for i, (name, a, b, kind) in enumerate(steps):
+        y = height - 8 * mm - (i + 1) * row
+        label = text(f"impact.decomp.{name}" if kind == "total" else f"impact.decomp.term.{name}", None, locale)
+        drawing.add(String(0, y + 2.2 * mm, label, fontName=BOLD if kind == "total" else FONT, fontSize=8))
+        colour = {"total": COORDINATED if name == "end" else FREE, "down": DOWN, "up": UP}[kind]
+        left, right = sorted((x(a), x(b)))
+        drawing.add(
+            Rect(
+                left,
+                y + 1 * mm,
+                max(right - left, 0.4),
+                row - 2 * mm,
+                fillColor=colour,
+                strokeColor=colors.black,
+                strokeWidth=0.2,
+            )
+        )
+        value = b if kind == "total" else b - a
+        written = w.number(value, locale)
+        if kind != "total" and value > 0:
+            written = "+" + written
+        drawing.add(String(right + 1.5 * mm, y + 2.2 * mm, f"{written} {unit}", fontName=FONT, fontSize=8))
+    return drawing
+
+
+def _decomposition(result: dict, locale: str) -> list[Any]:
+    part = result.get("decomposition")
+    if not part:  # a report stored before the decomposition was
+        return []
+    co2, cost = part["co2e_kg"], part["cost_sek"]
+    f0, f1 = co2["factors"]["free_delivery"], co2["factors"]["coordinated"]
+    rates = cost["rates"]
+    explain = [
+        text("impact.explain.decomp.km", None, locale),
+        text(
+            "impact.explain.decomp.fill_rate",
+            {"before": w.number(f0.get("kg_per_trip"), locale), "after": w.number(f1.get("kg_per_trip"), locale)},
+            locale,
+        ),
+        text(
+            "impact.explain.decomp.cleaner",
+            {
+                "before": w.number(f0.get("co2e_kg_per_km"), locale, 2),
+                "after": w.number(f1.get("co2e_kg_per_km"), locale, 2),
+            },
+            locale,
+        ),
+        text("impact.explain.decomp.transport", None, locale),
+        text(
+            "impact.explain.decomp.terminal_handling",
+            {"rate": w.number(rates["terminal_handling_sek_per_kg"], locale, 2)},
+            locale,
+        ),
+        text(
+            "impact.explain.decomp.administration",
+            {
+                "rate": w.number(rates["admin_sek_per_delivery"], locale),
+                "fixed": w.number(rates["coordination_admin_sek_per_week"], locale),
+            },
+            locale,
+        ),
+    ]
+    currency = "kr" if locale == "sv" else "SEK"
+    return [
+        KeepTogether(
+            [
+                _p(text("impact.decomp.title", None, locale), "h2"),
+                _p(text("impact.decomp.intro", None, locale)),
+                _waterfall(text("impact.decomp.co2Title", None, locale), co2, CO2E_TERMS, "kg", locale),
+                Spacer(1, 2 * mm),
+                _waterfall(text("impact.decomp.costTitle", None, locale), cost, COST_TERMS, currency, locale),
+                _p(text("impact.decomp.costNote", None, locale), "small"),
+            ]
+        ),
+        *[_term(sentence) for sentence in explain],
+        _p(text("impact.explain.decomp.method", None, locale), "small"),
+    ]
 
 
 # --- the sections --------------------------------------------------------------------------
@@ -643,7 +756,9 @@ def _fleet_need(result: dict, locale: str) -> list[Any]:
 def _split(result: dict, locale: str) -> list[Any]:
     split = result["cost_split"]
     rules = [
-        r for r in w.SPLIT_RULES if r != "shapley" or any(row.get("shapley") is not None for row in split["table"])
+        r
+        for r in w.SPLIT_RULES
+        if r not in w.GAME_RULES or any(row.get(r) is not None for row in split["table"])
     ]
     story: list[Any] = [
         _p(text("impact.pdf.split", None, locale), "h2"),
@@ -871,6 +986,8 @@ def report_pdf(name: str, result: dict[str, Any], locale: str = DEFAULT_LOCALE) 
 
     story: list[Any] = _summary(name, result, locale)
     story += [PageBreak(), *_charts(result, locale)]
+    why = _decomposition(result, locale)
+    story += [PageBreak(), *why] if why else []
     story += [PageBreak(), *_towns(result, locale), *_patterns(result, locale), *_fleet_need(result, locale)]
     # The cost split shares the page with the tables if it fits whole, else it starts a page.
     story += [Spacer(1, 2 * mm), KeepTogether(_split(result, locale))]

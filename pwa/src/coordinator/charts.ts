@@ -58,3 +58,84 @@ export async function barChart(
   });
   return () => chart.destroy();
 }
+
+export const DOWN_COLOUR = "#1b6e3a";
+export const UP_COLOUR = "#a3281d";
+
+/** One bar of a waterfall: from `from` to `to`; a total starts at 0. */
+export interface WaterfallStep {
+  label: string;
+  from: number;
+  to: number;
+  kind: "start" | "end" | "down" | "up";
+}
+
+/** The steps from today through each term (in order) to coordinated: each term floats on the running total. */
+export function waterfallSteps(start: number, terms: [string, number][], end: number, startLabel: string, endLabel: string): WaterfallStep[] {
+  const steps: WaterfallStep[] = [{ label: startLabel, from: 0, to: start, kind: "start" }];
+  let level = start;
+  for (const [label, value] of terms) {
+    steps.push({ label, from: level, to: level + value, kind: value < 0 ? "down" : "up" });
+    level += value;
+  }
+  steps.push({ label: endLabel, from: 0, to: end, kind: "end" });
+  return steps;
+}
+
+/** A label in lines of at most `width` characters (whole words), so a long one is not cut on a phone. */
+export function wrapLabel(label: string, width = 14): string[] {
+  const lines: string[] = [];
+  for (const word of label.split(" ")) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && last.length + 1 + word.length <= width) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
+
+/** A horizontal waterfall (floating bars, one row per step, labels on the left: readable on a phone). */
+export async function waterfallChart(canvas: HTMLCanvasElement, steps: WaterfallStep[], unit: string, format: (value: number) => string): Promise<() => void> {
+  const Chart = await chartJs();
+  const colour = { start: BASELINE_COLOUR, end: COORDINATED_COLOUR, down: DOWN_COLOUR, up: UP_COLOUR };
+  const chart = new Chart(canvas, {
+    type: "bar",
+    data: {
+      labels: steps.map((s) => wrapLabel(s.label)),
+      datasets: [
+        {
+          label: unit,
+          data: steps.map((s) => [Math.min(s.from, s.to), Math.max(s.from, s.to)] as [number, number]),
+          backgroundColor: steps.map((s) => colour[s.kind]),
+          borderColor: "#111111",
+          borderWidth: 1,
+          borderSkipped: false,
+          minBarLength: 2,
+        },
+      ],
+    },
+    options: {
+      indexAxis: "y",
+      responsive: true,
+      maintainAspectRatio: false,
+      animation: false,
+      color: "#111111",
+      scales: {
+        x: { ticks: { color: "#111111", callback: (v) => tick(Number(v), format) }, title: { display: !!unit, text: unit, color: "#111111" }, grid: { color: "#c5cad3" } },
+        y: { ticks: { color: "#111111", autoSkip: false }, grid: { display: false } },
+      },
+      plugins: {
+        legend: { display: false },
+        tooltip: {
+          callbacks: {
+            label: (item) => {
+              const step = steps[item.dataIndex]!;
+              const value = step.kind === "start" || step.kind === "end" ? step.to : step.to - step.from;
+              return `${step.kind === "up" ? "+" : ""}${format(value)} ${unit}`;
+            },
+          },
+        },
+      },
+    },
+  });
+  return () => chart.destroy();
+}

@@ -21,13 +21,24 @@ export const FIGURES: { key: FigureKey; label: MessageKey; percent?: boolean }[]
 ];
 
 /** The cost-split rules, in the order of the tables, with their names. */
-export const SPLIT_RULES: { key: "standalone_cost" | "per_delivery" | "per_kg" | "per_standalone_km" | "shapley"; label: MessageKey; explain: MessageKey }[] = [
+export type SplitRuleKey = "standalone_cost" | "per_delivery" | "per_kg" | "per_standalone_km" | "shapley" | "nucleolus" | "equal_profit";
+export const SPLIT_RULES: { key: SplitRuleKey; label: MessageKey; explain: MessageKey }[] = [
   { key: "standalone_cost", label: "coordinator.split.alone", explain: "impact.explain.standalone_cost" },
   { key: "per_delivery", label: "coordinator.split.perDelivery", explain: "impact.explain.per_delivery" },
   { key: "per_kg", label: "coordinator.split.perKg", explain: "impact.explain.per_kg" },
   { key: "per_standalone_km", label: "coordinator.split.perKm", explain: "impact.explain.per_standalone_km" },
   { key: "shapley", label: "coordinator.split.shapley", explain: "impact.explain.shapley" },
+  { key: "nucleolus", label: "coordinator.split.nucleolus", explain: "impact.explain.nucleolus" },
+  { key: "equal_profit", label: "coordinator.split.equalProfit", explain: "impact.explain.equal_profit" },
 ];
+
+/** The rules computed from every coalition's cost: none of them when those runs were skipped. */
+export const GAME_RULES: readonly SplitRuleKey[] = ["shapley", "nucleolus", "equal_profit"];
+
+/** The rules a result has figures for (a report stored before a rule existed has none for it). */
+export function rulesOf(result: ImpactResult): typeof SPLIT_RULES {
+  return SPLIT_RULES.filter((r) => !GAME_RULES.includes(r.key) || result.cost_split.table.some((row) => row[r.key] !== null && row[r.key] !== undefined));
+}
 
 /** A delivery-day pattern in words ("två fasta leveransdagar i veckan"); "" for an unknown one. */
 export function patternName(code: string): string {
@@ -112,9 +123,11 @@ export function reportCsv(report: ImpactReport, result: ImpactResult): string {
     }
   }
   row();
-  row(t("coordinator.col.municipality"), ...SPLIT_RULES.map((r) => t(r.label)), t("coordinator.split.paysMoreCol"));
+  // The rules the report has figures for (one stored before the nucleolus was has no column for it).
+  const rules = rulesOf(result);
+  row(t("coordinator.col.municipality"), ...rules.map((r) => t(r.label)), t("coordinator.split.paysMoreCol"));
   for (const r of result.cost_split.table) {
-    row(r.municipality, ...SPLIT_RULES.map((rule) => r[rule.key]), r.pays_more_than_alone.map(ruleName).filter(Boolean).join(", "));
+    row(r.municipality, ...rules.map((rule) => r[rule.key]), r.pays_more_than_alone.map(ruleName).filter(Boolean).join(", "));
   }
   return "\ufeff" + lines.join("\r\n") + "\r\n";
 }

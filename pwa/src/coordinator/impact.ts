@@ -10,13 +10,22 @@ import { h } from "../ui/dom";
 import { addDays, isoDate } from "../util/dates";
 import * as api from "./api";
 import type { FigureKey, Figures, ImpactReport, ImpactRequest, ImpactResult } from "./api";
-import { barChart, BASELINE_COLOUR, COORDINATED_COLOUR } from "./charts";
+import { barChart, BASELINE_COLOUR, COORDINATED_COLOUR, waterfallChart, waterfallSteps } from "./charts";
 import { openPdf } from "../data/download";
-import { downloadCsv, isoWeek, patternName, reportCsv, SPLIT_RULES, weekBeforePeriod } from "./export";
+import { downloadCsv, isoWeek, patternName, reportCsv, rulesOf, weekBeforePeriod } from "./export";
 import { zoneDate } from "../util/time";
 import { parseDecimal } from "../util/numbers";
 
 type Pattern = NonNullable<ImpactRequest["primary_pattern"]>;
+/** The cost rates of the decomposition the coordinator may set; empty sends none and the server
+ * uses its default (`standard`, shown as the placeholder; samlast.impact.model.ImpactParams). */
+const RATES = [
+  { name: "terminal_handling_sek_per_kg", id: "impact-rate-terminal", label: "coordinator.impact.rate.terminal", max: 100, example: 0.4, standard: 0.4 },
+  { name: "admin_sek_per_delivery", id: "impact-rate-admin", label: "coordinator.impact.rate.admin", max: 10_000, example: 100, standard: 100 },
+  { name: "coordination_admin_sek_per_week", id: "impact-rate-fixed", label: "coordinator.impact.rate.fixed", max: 10_000_000, example: 5000, standard: 0 },
+] as const satisfies readonly { name: keyof ImpactRequest; id: string; label: MessageKey; max: number; example: number; standard: number }[];
+type RateName = (typeof RATES)[number]["name"];
+
 /** The delivery-day patterns the coordinator can choose for the headline and the cost split. */
 const PATTERNS = ["fixed_2_per_week", "by_kind_3_2_1", "as_ordered"] as const satisfies readonly Pattern[];
 
@@ -33,7 +42,9 @@ const state = {
     timeLimit: "2",
     shapley: true,
     pattern: PATTERNS[0] as Pattern,
+    rates: {} as Partial<Record<RateName, string>>,
   },
+  rateErrors: {} as Partial<Record<RateName, string>>,
 };
 
 /** The time limit per planning run the server accepts, seconds. */
@@ -118,7 +129,22 @@ function remember(form: HTMLFormElement): void {
     timeLimit: String(data.get("time_limit_s") ?? "2"),
     shapley: data.get("shapley") === "on",
     pattern: PATTERNS.find((code) => code === data.get("primary_pattern")) ?? PATTERNS[0],
+    rates: Object.fromEntries(RATES.map((r) => [r.name, String(data.get(r.name) ?? "")])),
   };
+}
+
+/** The typed cost rates: the numbers to send (empty ones left out) or the message per field. */
+function readRates(typed: Partial<Record<RateName, string>>): { values: Partial<Record<RateName, number>>; errors: Partial<Record<RateName, string>> } {
+  const values: Partial<Record<RateName, number>> = {};
+  const errors: Partial<Record<RateName, string>> = {};
+  for (const rate of RATES) {
+    const text = (typed[rate.name] ?? "").trim();
+    if (!text) continue;
+    const value = parseDecimal(text);
+    if (value === null || value < 0 || value > rate.max) errors[rate.name] = t("coordinator.impact.rateInvalid", { max: fmt(rate.max), example: fmt(rate.example, 2) });
+    else values[rate.name] = value;
+  }
+  return { values, errors };
 }
 
 /** The typed time limit in seconds, or the message to show next to the field. */
@@ -141,6 +167,14 @@ async function start(form: HTMLFormElement): Promise<void> {
     return;
   }
   state.timeLimitError = null;
+  const rates = readRates(state.form.rates);
+  state.rateErrors = rates.errors;
+  const wrong = RATES.find((r) => rates.errors[r.name]);
+  if (wrong) {
+    draw();
+    container?.querySelector<HTMLInputElement>(`#${wrong.id}`)?.focus();
+    return;
+  }
   try {
     const report = await api.startImpact({
       name: state.form.name,
@@ -150,6 +184,7 @@ async function start(form: HTMLFormElement): Promise<void> {
       primary_pattern: state.form.pattern,
       time_limit_s: limit.value,
       shapley_time_limit_s: Math.max(TIME_LIMIT.min, Math.min(limit.value / 2, 60)),
+      ...rates.values,
     });
     state.current = report;
     poll(report.id);
@@ -221,6 +256,36 @@ function startForm(): HTMLElement {
       t("coordinator.impact.shapley"),
     ),
     h("p", { class: "muted small" }, t("impact.explain.shapley")),
+    h(
+      "details",
+      { class: "cimpact-rates", open: RATES.some((r) => state.rateErrors[r.name]) || null, "data-testid": "impact-rates" },
+      h("summary", {}, t("coordinator.impact.rates")),
+      h("p", { class: "muted small" }, t("coordinator.impact.ratesHint")),
+      h(
+        "div",
+        { class: "cform-row" },
+        RATES.map((rate) => {
+          const error = state.rateErrors[rate.name];
+          return h(
+            "div",
+            { class: "field field-inline" },
+            h("label", { for: rate.id }, t(rate.label)),
+            h("input", {
+              id: rate.id,
+              name: rate.name,
+              type: "text",
+              inputmode: "decimal",
+              value: state.form.rates[rate.name] ?? "",
+              placeholder: fmt(rate.standard, 2),
+              "aria-invalid": error ? "true" : null,
+              "aria-describedby": error ? `${rate.id}-error` : null,
+              "data-testid": rate.id,
+            }),
+            error ? h("p", { class: "field-error", id: `${rate.id}-error`, role: "alert", "data-testid": `${rate.id}-error` }, error) : null,
+          );
+        }),
+      ),
+    ),
     h("button", { type: "submit", class: "button button-primary", disabled: running, "data-testid": "impact-start" }, t("coordinator.impact.run")),
     state.startError ? h("div", { class: "alert alert-error", role: "alert", "data-testid": "impact-error" }, state.startError) : null,
   );
@@ -361,10 +426,83 @@ function charts(result: ImpactResult): HTMLElement[] {
   );
 }
 
-const RULES = SPLIT_RULES.filter((r) => r.key !== "standalone_cost");
+const CO2E_TERMS = ["km", "fill_rate", "cleaner"] as const;
+const COST_TERMS = ["transport", "terminal_handling", "administration"] as const;
+
+/** One waterfall: today, each cause floating on the running total, coordinated; the numbers also as a list. */
+function waterfall(
+  id: string,
+  title: MessageKey,
+  part: { free_delivery: number; coordinated: number; terms: object },
+  terms: readonly string[],
+  unit: string,
+): HTMLElement {
+  const label = (term: string) => t(`impact.decomp.term.${term}` as MessageKey);
+  const steps = waterfallSteps(
+    part.free_delivery,
+    terms.map((term) => [label(term), (part.terms as Record<string, number | undefined>)[term] ?? 0]),
+    part.coordinated,
+    t("impact.decomp.start"),
+    t("impact.decomp.end"),
+  );
+  const signed = (value: number) => `${value > 0 ? "+" : ""}${fmt(value, 0)} ${unit}`;
+  const lines = steps.map((s) => [s.label, s.kind === "start" || s.kind === "end" ? `${fmt(s.to, 0)} ${unit}` : signed(s.to - s.from)] as const);
+  const canvas = h("canvas", { role: "img", "aria-label": `${t(title)}: ${lines.map(([l, v]) => `${l} ${v}`).join("; ")}`, "data-testid": `waterfall-${id}` });
+  queueMicrotask(() => {
+    if (!canvas.isConnected) return;
+    void waterfallChart(canvas, steps, unit, (v) => fmt(v, 0)).then((cleanup) => chartCleanups.push(cleanup));
+  });
+  return h(
+    "figure",
+    { class: "card cchart", "data-testid": "impact-waterfall" },
+    h("figcaption", {}, t(title)),
+    h("div", { class: "cchart-box cwaterfall-box" }, canvas),
+    h(
+      "dl",
+      { class: "cwaterfall-values", "data-testid": `waterfall-${id}-values` },
+      lines.flatMap(([l, v]) => [h("dt", {}, l), h("dd", {}, v)]),
+    ),
+  );
+}
+
+function decomposition(result: ImpactResult): HTMLElement | null {
+  const part = result.decomposition;
+  if (!part?.co2e_kg?.terms || !part.cost_sek?.terms) return null; // a report stored before it was
+  const co2 = part.co2e_kg;
+  const cost = part.cost_sek;
+  const f0 = co2.factors?.free_delivery;
+  const f1 = co2.factors?.coordinated;
+  const rates: Record<string, number | undefined> = cost.rates ?? {};
+  return h(
+    "section",
+    { class: "card", "data-testid": "impact-decomposition" },
+    h("h3", {}, t("impact.decomp.title")),
+    h("p", {}, t("impact.decomp.intro")),
+    h(
+      "div",
+      { class: "ccharts" },
+      waterfall("co2", "impact.decomp.co2Title", co2, CO2E_TERMS, "kg"),
+      waterfall("cost", "impact.decomp.costTitle", cost, COST_TERMS, "kr"),
+    ),
+    h("p", { class: "muted small" }, t("impact.decomp.costNote")),
+    h(
+      "ul",
+      { class: "muted", "data-testid": "decomposition-explained" },
+      explained(t("impact.explain.decomp.km")),
+      explained(t("impact.explain.decomp.fill_rate", { before: fmt(f0?.kg_per_trip ?? null, 0), after: fmt(f1?.kg_per_trip ?? null, 0) })),
+      explained(t("impact.explain.decomp.cleaner", { before: fmt(f0?.co2e_kg_per_km ?? null, 2), after: fmt(f1?.co2e_kg_per_km ?? null, 2) })),
+      explained(t("impact.explain.decomp.transport")),
+      explained(t("impact.explain.decomp.terminal_handling", { rate: fmt(rates.terminal_handling_sek_per_kg ?? null, 2) })),
+      explained(t("impact.explain.decomp.administration", { rate: fmt(rates.admin_sek_per_delivery ?? null, 0), fixed: fmt(rates.coordination_admin_sek_per_week ?? null, 0) })),
+    ),
+    h("p", { class: "muted small" }, t("impact.explain.decomp.method")),
+  );
+}
 
 function costSplit(result: ImpactResult): HTMLElement {
   const split = result.cost_split;
+  const shown = rulesOf(result);
+  const RULES = shown.filter((r) => r.key !== "standalone_cost");
   return h(
     "section",
     { class: "card", "data-testid": "cost-split" },
@@ -392,7 +530,7 @@ function costSplit(result: ImpactResult): HTMLElement {
               h("th", { scope: "row" }, row.municipality),
               h("td", {}, `${fmt(row.standalone_cost)} kr`),
               RULES.map((rule) => {
-                const value = row[rule.key] as number | null;
+                const value = (row[rule.key] ?? null) as number | null;
                 const worse = row.pays_more_than_alone.includes(rule.key);
                 return h(
                   "td",
@@ -418,7 +556,7 @@ function costSplit(result: ImpactResult): HTMLElement {
     h(
       "ul",
       { class: "muted", "data-testid": "cost-split-explained" },
-      SPLIT_RULES.filter((r) => r.key !== "shapley" || !split.shapley_skipped).map((r) => explained(t(r.explain))),
+      shown.map((r) => explained(t(r.explain))),
       split.core ? explained(t("impact.explain.core")) : null,
     ),
     h("p", { class: "muted small" }, t("coordinator.split.note")),
@@ -659,6 +797,7 @@ function resultView(report: ImpactReport): HTMLElement {
     periodNotes(result),
     headline(result),
     ...charts(result),
+    decomposition(result),
     patternTable(result),
     fleetNeedTable(result),
     costSplit(result),

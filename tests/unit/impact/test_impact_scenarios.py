@@ -188,3 +188,19 @@ def test_weeks_without_orders_are_named_in_the_notes_and_do_not_dilute_the_avera
     assert result["baseline"]["per_week"]["deliveries"] == 4
     assert result["comparison"]["deliveries"]["free_delivery"] == 4
     assert result["baseline"]["weeks_averaged"] == 1
+
+
+def test_the_decomposition_explains_the_headline_change(report):
+    part = report["decomposition"]["co2e_kg"]
+    headline = report["comparison"]["co2e_kg"]
+    assert part["free_delivery"] == pytest.approx(headline["free_delivery"], abs=0.01)
+    assert part["coordinated"] == pytest.approx(headline["coordinated"], abs=0.01)
+    assert round(sum(part["terms"].values()), 2) == part["change"]
+    assert part["method"] == "lmdi"
+    # Trips leave with a known load in both scenarios.
+    assert part["factors"]["free_delivery"]["kg_per_trip"] > 0 < part["factors"]["coordinated"]["kg_per_trip"]
+    cost = report["decomposition"]["cost_sek"]
+    transport = report["comparison"]["cost_sek"]["free_delivery"]
+    assert cost["parts"]["free_delivery"]["transport"] == pytest.approx(transport, abs=0.01)
+    assert cost["parts"]["free_delivery"]["terminal_handling"] == 0
+    assert round(sum(cost["terms"].values()), 2) == cost["change"]
