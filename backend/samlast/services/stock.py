@@ -376,6 +376,10 @@ def _claim(request_id: str, user: User | None) -> bool:
     return True
 
 
+def _client_id_taken() -> None:
+    raise ValidationFailed("validation_error", {"count": 1}, {"client_id": [Message("field.client_id_taken")]})
+
+
 def _locked_batches(ids: list[int]) -> None:
     """Lock the batches' rows until commit (PostgreSQL; SQLite writes one at a time anyway), so
     two requests at once never take the same stock twice."""
@@ -389,8 +393,13 @@ def add_to_delivery(terminal: Terminal, user: User | None, data: dict[str, Any])
     done = _replayed(data["client_id"])
     if done:
         return _issue_answer(done[0]), True
+    if done is not None:  # the client id of another request (a crisis cover that took nothing)
+        _client_id_taken()
     if not _claim(data["client_id"], user):  # rolled back with everything else if the request is refused
-        return add_to_delivery(terminal, user, data)  # the other copy's answer
+        done = _replayed(data["client_id"])  # the other copy's answer
+        if not done:
+            _client_id_taken()
+        return _issue_answer(done[0]), True
     batch = db.session.get(StockBatch, data["batch_id"], populate_existing=True)
     point = db.session.get(DeliveryPoint, data["delivery_point_id"])
     errors: dict[str, list[Message]] = {}
