@@ -239,32 +239,40 @@ def plan_command(plan_date, time_limit: float | None, terminal_id: int | None, f
 @samlast_cli.command("worker")
 @click.option(
     "--queues",
-    default="receipts,planning",
+    default="receipts,mail,planning,imports",
     show_default=True,
     help="Comma-separated RQ queues, in priority order (a receipt takes ~20 ms, a plan minutes).",
 )
 def worker_command(queues: str) -> None:
-    """Run an RQ worker for PDF receipts and planning jobs (needs REDIS_URL)."""
+    """Run an RQ worker for PDF receipts, e-mail, planning jobs and imports (needs REDIS_URL)."""
     from flask import current_app
     from redis import Redis
     from redis.exceptions import ConnectionError as RedisConnectionError
     from rq import SimpleWorker
 
+    from samlast.services.import_runs import QUEUE_NAME as IMPORTS
     from samlast.services.jobs import QUEUE_NAME as PLANNING
+    from samlast.services.mail import QUEUE_NAME as MAIL
     from samlast.services.receipts import QUEUE_NAME as RECEIPTS
 
     url = current_app.config["REDIS_URL"]
     if not url:
         raise click.ClickException("Set REDIS_URL to run a worker.")
     names = [name.strip() for name in queues.split(",") if name.strip()]
-    unknown = sorted(set(names) - {PLANNING, RECEIPTS})
+    unknown = sorted(set(names) - {PLANNING, RECEIPTS, MAIL, IMPORTS})
     if not names or unknown:
         listed = ", ".join(unknown) or "(none)"
-        raise click.ClickException(f"Unknown queue(s) {listed}: use {RECEIPTS},{PLANNING}.")
+        raise click.ClickException(f"Unknown queue(s) {listed}: use {RECEIPTS},{MAIL},{PLANNING},{IMPORTS}.")
+    from samlast.extensions import db
     from samlast.services.background import sweep_stale_runs
 
-    # Runs left "running" by a worker that was killed are marked failed as this one starts.
-    sweep_stale_runs()
+    # Runs left "running" by a worker that was killed are marked failed as this one starts. A
+    # database not ready yet (a worker started before the schema) must not stop the worker.
+    try:
+        sweep_stale_runs()
+    except Exception:
+        current_app.logger.warning("Stale-run sweep at start failed; the next read sweeps", exc_info=True)
+        db.session.rollback()
     # SimpleWorker runs jobs in this process, inside the app context this command has. Redis
     # away (a restart, an outage): wait and work again, rather than exit with the queue unserved.
     wait_s = 1.0

@@ -396,10 +396,10 @@ def add_to_delivery(terminal: Terminal, user: User | None, data: dict[str, Any])
     if done is not None:  # the client id of another request (a crisis cover that took nothing)
         _client_id_taken()
     if not _claim(data["client_id"], user):  # rolled back with everything else if the request is refused
-        done = _replayed(data["client_id"])  # the other copy's answer
-        if not done:
-            _client_id_taken()
-        return _issue_answer(done[0]), True
+        again = _replayed(data["client_id"])  # the other copy's answer
+        if not again:
+            raise ValidationFailed("validation_error", {"count": 1}, {"client_id": [Message("field.client_id_taken")]})
+        return _issue_answer(again[0]), True
     batch = db.session.get(StockBatch, data["batch_id"], populate_existing=True)
     point = db.session.get(DeliveryPoint, data["delivery_point_id"])
     errors: dict[str, list[Message]] = {}
