@@ -115,6 +115,16 @@ def test_no_entity_of_a_document_is_resolved(client, coordinator, day, world):
 def test_the_example_for_the_demo_cluster_reads(app):
     parsed = despatch.parse((ROOT / "docs" / "import" / "despatch-advice.xml").read_bytes())
     assert (parsed["document_id"], parsed["order_ref"], parsed["supplier_ids"]) == (
-        "DA-2026-0001", "DEMO-O-000001", ["5560000001", "DEMO-S-01"])  # fmt: skip
+        "DA-2026-0001", "DEMO-O-000001", [("0007", "5560000001"), ("", "DEMO-S-01")])  # fmt: skip
     assert [(line["order_line_ref"], line["quantity"], line["unit_code"]) for line in parsed["lines"]] == [
         ("1", 1.0, "H87"), ("2", 1.0, "H87"), ("3", 0.25, "KGM")]  # fmt: skip
+
+
+def test_a_supplier_known_by_a_mapped_identifier_is_found(client, coordinator, day, world):
+    body = advice(line(1, "40", 1), supplier="5569999999")
+    assert client.post(API, data=body, content_type="application/xml", headers=coordinator).status_code == 422
+    mapped = client.post("/api/v1/imports/peppol/mappings", headers=coordinator, json={
+        "kind": "supplier", "identifier": "5569999999", "target_id": world.wholesaler.id})  # fmt: skip
+    assert mapped.status_code == 201, mapped.json
+    answer = client.post(API, data=body, content_type="application/xml", headers=coordinator)
+    assert answer.status_code == 201 and answer.json["supplier_name"] == "Grossisten AB"

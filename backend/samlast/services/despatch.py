@@ -20,8 +20,8 @@ import sqlalchemy as sa
 
 from samlast.extensions import db
 from samlast.i18n import Message
-from samlast.models import DespatchAdvice, DespatchLine, Order, OrderLine, OrderStatus, Supplier
-from samlast.services import ubl
+from samlast.models import DespatchAdvice, DespatchLine, Order, OrderLine, OrderStatus
+from samlast.services import peppol_orders, ubl
 
 CUSTOMIZATION = "urn:fdc:peppol.eu:poacc:trns:despatch_advice:3"
 CODE = "despatch.invalid"
@@ -31,8 +31,6 @@ def parse(data: bytes) -> dict[str, Any]:
     """The advice as plain data, or ValidationFailed naming every element in error and its line."""
     doc = ubl.read(data, {"DespatchAdvice": CUSTOMIZATION}, CODE)
     root, errors = doc.root, doc.errors
-    supplier_paths = ("cac:DespatchSupplierParty/cac:Party/cbc:EndpointID",
-                      "cac:DespatchSupplierParty/cac:Party/cac:PartyIdentification/cbc:ID")  # fmt: skip
     advice = {
         "document_id": doc.required(root, "cbc:ID", errors),
         "issue_date": doc.date(root, "cbc:IssueDate", errors),
@@ -40,12 +38,12 @@ def parse(data: bytes) -> dict[str, Any]:
         "expected_date": doc.date(
             root, "cac:Shipment/cac:Delivery/cac:EstimatedDeliveryPeriod/cbc:StartDate", errors, required=False
         ),  # fmt: skip
-        "supplier_ids": [value for path in supplier_paths if (value := doc.text(root, path)[1])],
+        "supplier_ids": doc.ids(root.find("cac:DespatchSupplierParty/cac:Party", doc.ns), *ubl.PARTY_ID_PATHS),
         "supplier_element": root.find("cac:DespatchSupplierParty", doc.ns),
         "lines": [],
     }
     if not advice["supplier_ids"]:
-        errors.add(root, supplier_paths[0], Message("ubl.missing"))
+        errors.add(root, "cac:DespatchSupplierParty/cac:Party/cbc:EndpointID", Message("ubl.missing"))
     lines = root.findall("cac:DespatchLine", doc.ns)
     if not lines:
         errors.add(root, "cac:DespatchLine", Message("ubl.no_lines"))
@@ -71,10 +69,11 @@ def import_advice(data: bytes) -> dict[str, Any]:
     """Read one advice and store it (replacing an older one of the same document id); all or nothing."""
     advice = parse(data)
     errors = ubl.Errors()
-    supplier = db.session.scalar(sa.select(Supplier).where(Supplier.external_id.in_(advice["supplier_ids"])))
+    # The same mapping as for orders: the coordinator's, else the supplier's external id.
+    supplier = peppol_orders.supplier_by_ids(advice["supplier_ids"])
     if supplier is None:
         errors.add(advice["supplier_element"], "cac:DespatchSupplierParty/cac:Party/cbc:EndpointID",
-                   Message("despatch.unknown_supplier"), ", ".join(advice["supplier_ids"]))  # fmt: skip
+                   Message("peppol.unknown_supplier"), ubl.shown(advice["supplier_ids"]))  # fmt: skip
     refs = {line["order_ref"] for line in advice["lines"]}
     orders = {order.external_id: order for order in db.session.scalars(
         sa.select(Order).where(Order.external_id.in_(refs)))}  # fmt: skip

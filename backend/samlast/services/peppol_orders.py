@@ -58,18 +58,6 @@ CLASS_WORDS = {
 MAX_DOCUMENTS = 10_000
 
 
-def _party(doc: ubl.Document, party: Any) -> list[tuple[str, str]]:
-    """(scheme, id) pairs naming a party: its endpoint and party identifications."""
-    if party is None:
-        return []
-    found = []
-    for path in ("cbc:EndpointID", "cac:PartyIdentification/cbc:ID"):
-        for element in party.findall(path, doc.ns):
-            if element.text and element.text.strip():
-                found.append((element.get("schemeID", ""), element.text.strip()))
-    return found
-
-
 def _mapped(kind: str, ids: list[tuple[str, str]]) -> PartyMapping | None:
     for scheme, identifier in ids:
         mapping = db.session.scalar(sa.select(PartyMapping).where(
@@ -98,7 +86,8 @@ def _point(ids: list[tuple[str, str]]) -> DeliveryPoint | None:
     return db.session.scalars(sa.select(DeliveryPoint).where(DeliveryPoint.external_id.in_(values))).first()
 
 
-def _supplier(ids: list[tuple[str, str]]) -> Supplier | None:
+def supplier_by_ids(ids: list[tuple[str, str]]) -> Supplier | None:
+    """By the coordinator's mapping first, then by the supplier's external id."""
     mapping = _mapped("supplier", ids)
     if mapping is not None:
         return mapping.supplier
@@ -176,23 +165,18 @@ def import_document(data: bytes, commit: bool = True, cache: dict | None = None)
     number_path = "cbc:ID" if doc.kind == "Order" else "cac:OrderReference/cbc:ID"
     number = doc.required(root, number_path, errors)
     requested = doc.date(root, "cac:Delivery/cac:RequestedDeliveryPeriod/cbc:StartDate", errors)
-    location_ids = _party(doc, root.find("cac:Delivery/cac:DeliveryLocation", doc.ns)) or [
-        (element.get("schemeID", ""), element.text.strip())
-        for element in root.findall("cac:Delivery/cac:DeliveryLocation/cbc:ID", doc.ns) if element.text
-    ]  # fmt: skip
+    delivery = root.find("cac:Delivery", doc.ns)
+    location_ids = doc.ids(delivery, "cac:DeliveryLocation/cbc:ID")
     point = _cached(cache, ("point", tuple(location_ids)), lambda: _point(location_ids))
     if point is None:
-        shown = ", ".join(f"{s}:{i}" if s else i for s, i in location_ids)
-        errors.add(root.find("cac:Delivery", doc.ns) if root.find("cac:Delivery", doc.ns) is not None else root,
-                   "cac:Delivery/cac:DeliveryLocation/cbc:ID",
-                   Message("peppol.unknown_location" if location_ids else "ubl.missing"), shown)  # fmt: skip
+        errors.add(delivery if delivery is not None else root, "cac:Delivery/cac:DeliveryLocation/cbc:ID",
+                   Message("peppol.unknown_location" if location_ids else "ubl.missing"), ubl.shown(location_ids))
     seller = root.find("cac:SellerSupplierParty/cac:Party", doc.ns)
-    seller_ids = _party(doc, seller)
-    supplier = _cached(cache, ("supplier", tuple(seller_ids)), lambda: _supplier(seller_ids))
+    seller_ids = doc.ids(seller, *ubl.PARTY_ID_PATHS)
+    supplier = _cached(cache, ("supplier", tuple(seller_ids)), lambda: supplier_by_ids(seller_ids))
     if supplier is None:
-        shown = ", ".join(f"{s}:{i}" if s else i for s, i in seller_ids)
         errors.add(seller if seller is not None else root, "cac:SellerSupplierParty/cac:Party/cbc:EndpointID",
-                   Message("peppol.unknown_supplier" if seller_ids else "ubl.missing"), shown)  # fmt: skip
+                   Message("peppol.unknown_supplier" if seller_ids else "ubl.missing"), ubl.shown(seller_ids))
     elements = root.findall("cac:OrderLine", doc.ns)
     if not elements:
         errors.add(root, "cac:OrderLine", Message("ubl.no_lines"))

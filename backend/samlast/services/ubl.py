@@ -64,6 +64,14 @@ class Document:
             errors.add(found, path, Message("ubl.not_a_date"), value)
             return None
 
+    def ids(self, parent: Any, *paths: str) -> list[tuple[str, str]]:
+        """(schemeID, value) of every non-empty element at the paths, e.g. a party's endpoint and
+        identifications; none when `parent` is absent."""
+        if parent is None:
+            return []
+        return [(element.get("schemeID", ""), element.text.strip()) for path in paths
+                for element in parent.findall(path, self.ns) if element.text and element.text.strip()]  # fmt: skip
+
     def quantity(self, parent: Any, path: str, errors: Errors) -> tuple[float | None, str]:
         """A quantity of 0 or more and its unitCode."""
         found, value = self.text(parent, path)
@@ -79,6 +87,15 @@ class Document:
             errors.add(found, path, Message("ubl.not_a_quantity"), value)
             return None, unit
         return number, unit
+
+
+#: Where a party (seller, despatch supplier) names itself.
+PARTY_ID_PATHS = ("cbc:EndpointID", "cac:PartyIdentification/cbc:ID")
+
+
+def shown(ids: list[tuple[str, str]]) -> str:
+    """Identifiers as the document gave them, for an error: "0088:7300009012345, S-1"."""
+    return ", ".join(f"{scheme}:{value}" if scheme else value for scheme, value in ids)
 
 
 def read(data: bytes, kinds: dict[str, str], code: str) -> Document:
