@@ -25,6 +25,8 @@ from samlast.models import (
     DeviationCode,
     DriverEvent,
     EventKind,
+    GoodsReceiptLine,
+    Order,
     OrderLine,
     ProofLine,
     ProofOfDelivery,
@@ -59,7 +61,12 @@ def routes_of_driver(user: User, plan_date: date) -> list[Route]:
         db.session.scalars(
             sa.select(Route)
             .where(Route.plan_id.in_(plan_ids), Route.driver_id == user.id)
-            .options(selectinload(Route.stops).selectinload(Stop.orders))
+            .options(
+                # The lines with what goods in received of them (terminal_quantity), in a few queries
+                # rather than one per line.
+                selectinload(Route.stops).selectinload(Stop.orders).selectinload(Order.lines)
+                .selectinload(OrderLine.terminal_records).selectinload(GoodsReceiptLine.receipt)
+            )
             .order_by(Route.planned_start)
         )
     )

@@ -118,8 +118,9 @@ def overview(terminal: Terminal, today: date | None = None, within_days: int | N
     use = daily_use(terminal, today)
     points = _points(terminal)
     minimums = _minimums(terminal)
+    held = _articles(terminal)
     articles = []
-    for article in _articles(terminal):
+    for article in held:
         key = _key(article.article)
         per_municipality: dict[str, dict[str, float]] = defaultdict(lambda: {"use": 0.0, "required": 0.0})
         for point in points:
@@ -150,7 +151,7 @@ def overview(terminal: Terminal, today: date | None = None, within_days: int | N
         "use_window_days": USE_WINDOW_DAYS,
         "minimums": [{"kind": kind.value, "days": minimums.get(kind.value, 0.0)} for kind in DeliveryPointKind],
         "articles": articles,
-        "proposals": proposals(terminal, today, use, points, within),
+        "proposals": _proposals(held, today, use, points, within),
     }
 
 
@@ -162,18 +163,14 @@ def _next_delivery(point_id: int, today: date) -> date | None:
     )  # fmt: skip
 
 
-def proposals(terminal: Terminal, today: date, use: dict[tuple[str, int], float] | None = None,
-              points: list[DeliveryPoint] | None = None,
-              within: int | None = None) -> list[dict[str, Any]]:  # fmt: skip
+def _proposals(held: list[StockArticle], today: date, use: dict[tuple[str, int], float], points: list[DeliveryPoint],
+               within: int) -> list[dict[str, Any]]:  # fmt: skip
     """Batches near their best-before date, earliest first, each with the delivery point that uses
     the article most and its next delivery day (None when no point uses it), and the quantity to
     buy back so the stock stays whole."""
-    use = use if use is not None else daily_use(terminal, today)
-    within = rotation_days(within)
-    points = points if points is not None else _points(terminal)
     by_id = {p.id: p for p in points}
     found = []
-    for article in _articles(terminal):
+    for article in held:
         key = _key(article.article)
         users = sorted(((used, pid) for (k, pid), used in use.items() if k == key and pid in by_id), reverse=True)
         target = next(((pid, day) for _, pid in users if (day := _next_delivery(pid, today))), None)
