@@ -288,11 +288,13 @@ def test_issued_stock_stays_as_it_was_issued(client, coordinator, day, world, mo
     refused = client.delete(f"{API}/batches/{batch.id}", headers=coordinator)
     assert refused.status_code == 422
     assert refused.json["error"]["fields"] == {
-        "batch_id": ["Partiet bäst före 2026-12-30 har använts i 1 leveransrad; sätt antalet till 0 i stället."]}
+        "batch_id": ["Partiet bäst före 2026-12-30 har använts i 1 leveransrad; sätt antalet till 0 i stället."]
+    }
     refused = client.delete(f"{API}/articles/{article_id}", headers=coordinator)
     assert refused.status_code == 422
     assert refused.json["error"]["message"] == (
-        "Makaroner har använts i 1 leveransrad och kan inte tas bort; sätt partiernas antal till 0 i stället.")
+        "Makaroner har använts i 1 leveransrad och kan inte tas bort; sätt partiernas antal till 0 i stället."
+    )
     db.session.expire_all()
     issue = db.session.scalar(sa.select(StockIssue))
     assert (issue.quantity, issue.best_before.isoformat(), issue.batch_id) == (5, "2026-12-12", batch.id)
@@ -377,3 +379,21 @@ def test_each_terminal_keeps_its_own_stock(client, coordinator, day, world, make
     _, staff = make_user(Role.TERMINAL, "tove", terminal=world.terminal)
     assert _overview(client, staff)["articles"] == []
     assert client.get(f"{API}/?terminal_id={other.id}", headers=staff).status_code == 404
+
+
+def test_the_loading_list_names_each_article_from_stock_once(client, coordinator, day, world, monkeypatch):
+    """A cover from two batches is two order lines, but one article on the load."""
+    _today(monkeypatch, MONDAY)
+    monkeypatch.setitem(client.application.config, "PLANNING_RUNNER", "inline")
+    planning.plan_day(world.terminal, MONDAY, time_limit_s=1)
+    _pasta(client, coordinator, (4, "2027-01-10"), (30, "2027-03-10"))
+    body = {"client_id": uuid.uuid4().hex, "date": MONDAY.isoformat(), "supplier_id": world.wholesaler.id}
+    covered = client.post(f"{API}/crisis", headers=coordinator, json=body).json["covered"]
+    care = [c["quantity"] for c in covered if c["delivery_point_name"] == "Ljungbacka äldreboende"]
+    assert care == [4, 6]  # the older batch first
+    jobs.drain()
+    [listed] = client.get(f"/api/v1/loading/routes?date={MONDAY}", headers=coordinator).json
+    loading = client.get(f"/api/v1/loading/routes/{listed['id']}", headers=coordinator).json
+    from_stock = {s["point_name"]: s["from_stock"] for c in loading["compartments"] for s in c["stops"]
+                  if s["from_stock"]}  # fmt: skip
+    assert from_stock == {"Ljungbacka äldreboende": ["Pasta 10 st"], "Bergaskolan kök": ["Pasta 10 st"]}

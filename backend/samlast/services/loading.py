@@ -287,11 +287,15 @@ def _from_stock(route: Route) -> dict[tuple[int | None, TemperatureClass], list[
                Order.delivery_point_id.in_(points), Order.status == OrderStatus.OPEN)
         .order_by(OrderLine.id)
     )  # fmt: skip
-    found: dict[tuple[int | None, TemperatureClass], list[str]] = defaultdict(list)
+    # One entry per article: a cover from two batches is still one article on the load.
+    summed: dict[tuple[int | None, TemperatureClass], dict[tuple[str, str], float]] = defaultdict(dict)
     for line in lines:
-        amount = f"{format_number(line.quantity, 'sv')} {line.unit}"
-        found[(line.order.delivery_point_id, line.temperature_class)].append(f"{line.article} {amount}")
-    return found
+        goods = summed[(line.order.delivery_point_id, line.temperature_class)]
+        goods[(line.article, line.unit)] = goods.get((line.article, line.unit), 0.0) + line.quantity
+    return defaultdict(list, {
+        key: [f"{article} {format_number(quantity, 'sv')} {unit}" for (article, unit), quantity in goods.items()]
+        for key, goods in summed.items()
+    })  # fmt: skip
 
 
 def loading_list(user: User, route_id: int) -> dict[str, Any]:
