@@ -31,15 +31,22 @@ let container: HTMLElement | null = null;
 const qty = (value: number) => formatNumber(value);
 const days = (value: number | null) => (value === null ? t("stock.noUse") : t("stock.days", { n: formatNumber(value) }));
 
+/** The latest load only: an older answer arriving after a newer one (the language switched, then
+ * the window narrowed) must not put the older figures back on screen. */
+let loadToken = 0;
+
 async function load(): Promise<void> {
+  const token = ++loadToken;
   try {
     const [data, suppliers] = await Promise.all([api.stockOverview(state.rotationDays), api.listAll("suppliers")]);
+    if (token !== loadToken) return;
     state.data = data;
     state.suppliers = suppliers
       .filter((row) => row.terminal_stock_of === null || row.terminal_stock_of === undefined)
       .map((row) => ({ id: Number(row.id), name: String(row.name) }));
     state.error = null;
   } catch (error) {
+    if (token !== loadToken) return;
     state.error = error;
   }
   draw();
