@@ -78,6 +78,8 @@ MATRIX: dict[tuple[str, str], tuple[set, int | dict]] = {
     ("POST", "/api/v1/imports/peppol"): ({C}, 422),
     ("GET", "/api/v1/imports/peppol/mappings"): ({C}, 200),
     ("POST", "/api/v1/imports/peppol/mappings"): ({C}, 422),
+    ("POST", "/api/v1/imports/registers/<any(skolverket, preschools):source>/preview"): ({C}, 422),
+    ("POST", "/api/v1/imports/registers/<any(skolverket, preschools):source>"): ({C}, 422),
     ("GET", "/api/v1/stock/"): ({C, T}, 200),
     ("POST", "/api/v1/stock/articles"): ({C}, 422),
     ("POST", "/api/v1/stock/articles/<int:article_id>/batches"): ({C}, 422),
@@ -283,6 +285,7 @@ def probe_path(rule: str, ids: dict) -> str:
         "order_line_id": MISSING,
     }
     path = rule.replace("<any(delivery_points, suppliers, vehicles, orders):kind>", "orders")
+    path = path.replace("<any(skolverket, preschools):source>", "skolverket")
     for name, value in values.items():
         for converter in ("int:", ""):
             path = path.replace(f"<{converter}{name}>", str(value))

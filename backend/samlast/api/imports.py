@@ -17,8 +17,11 @@ from samlast.schemas.imports import (
     PartyMappingInputSchema,
     PartyMappingSchema,
     PeppolImportSchema,
+    RegisterImportFileSchema,
+    RegisterImportResultSchema,
+    RegisterPreviewSchema,
 )
-from samlast.services import import_runs, imports, peppol_orders
+from samlast.services import import_runs, imports, peppol_orders, registers
 
 blp = Blueprint(
     "imports",
@@ -109,3 +112,38 @@ class PeppolMappings(MethodView):
     def post(self, data):
         """Map an identifier a document gave (and was refused for) to a delivery point or supplier."""
         return peppol_orders.add_mapping(data)
+
+
+def _register_file(files) -> bytes:
+    upload = files.get("file")
+    data = upload.read() if upload is not None else b""
+    if not data:
+        raise ValidationFailed("import.no_file", {}, {"file": [Message("field.required")]})
+    return data
+
+
+@blp.route("/registers/<any(skolverket, preschools):source>/preview")
+class RegisterPreview(MethodView):
+    @require_roles(*COORDINATOR)
+    @blp.arguments(ImportFileSchema, location="files")
+    @blp.response(200, RegisterPreviewSchema)
+    def post(self, files, source):
+        """Read an open register's file (Skolverket's school-unit register as JSON, or a preschool
+        list as CSV): the active units of the cluster's municipalities, each matched to an existing
+        delivery point by external id. Nothing is written; the whole file is refused (422) with
+        every error by unit and field."""
+        return registers.preview(source, _register_file(files))
+
+
+@blp.route("/registers/<any(skolverket, preschools):source>")
+class RegisterImport(MethodView):
+    @require_roles(*COORDINATOR)
+    @blp.arguments(RegisterImportFileSchema, location="files")
+    @blp.response(200, RegisterImportResultSchema)
+    def post(self, files, source):
+        """Create or update delivery points from the units picked in the preview (the same file
+        again, and the picked codes): all or nothing. An existing point keeps its kind, windows
+        and contacts; its name, address and coordinates follow the register."""
+        result = registers.import_units(source, _register_file(files), request.form.get("selected", "").split(","))
+        message = Message("registers.done", created=result["created"], updated=result["updated"])
+        return {**result, "message": message.render(request_locale())}

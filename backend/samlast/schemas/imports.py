@@ -267,3 +267,50 @@ class PartyMappingSchema(ResponseSchema):
         lambda m: (m.delivery_point or m.supplier).name if (m.delivery_point or m.supplier) else "",
         metadata={"type": "string"},
     )
+
+
+class RegisterImportFileSchema(ImportFileSchema):
+    # A multipart body has one schema in the OpenAPI document: the form field is documented here
+    # and read from the form by the view (webargs reads the "files" location from request.files only).
+    selected = fields.String(
+        metadata={"description": "Form field: the external ids (register codes) of the units to import, "
+                  "separated by commas"},
+    )
+
+
+class RegisterPointSchema(ResponseSchema):
+    id = fields.Integer()
+    name = fields.String()
+
+
+class RegisterUnitSchema(ResponseSchema):
+    external_id = fields.String(metadata={"description": "The register's code: school-unit code, or the list's id"})
+    name = fields.String()
+    kind = fields.String(metadata={"description": "school_kitchen (school units) or preschool"})
+    municipality = fields.String()
+    address = fields.String()
+    lat = fields.Float(allow_none=True, metadata={"description": "Null: the address is looked up when imported"})
+    lon = fields.Float(allow_none=True)
+    existing = fields.Nested(RegisterPointSchema, allow_none=True,
+                             metadata={"description": "The delivery point with this external id, if any"})  # fmt: skip
+
+
+class RegisterOtherSchema(ResponseSchema):
+    name = fields.String(metadata={"description": "The municipality as the file gives it (code or name)"})
+    units = fields.Integer()
+
+
+class RegisterPreviewSchema(ResponseSchema):
+    source = fields.String()
+    units = fields.List(fields.Nested(RegisterUnitSchema))
+    other_municipalities = fields.Integer(metadata={"description": "Units left out: not in the cluster"})
+    other_names = fields.List(fields.Nested(RegisterOtherSchema))
+    inactive = fields.Integer(metadata={"description": "Units left out: not active in the register"})
+    without_code = fields.List(fields.Nested(RegisterPointSchema), metadata={
+        "description": "The cluster's municipalities without a municipality code (the register matches by code)"})
+
+
+class RegisterImportResultSchema(ResponseSchema):
+    created = fields.Integer()
+    updated = fields.Integer()
+    message = fields.String()

@@ -159,9 +159,28 @@ export function importRun(id: string): Promise<ImportRun> {
   return get<ImportRun>(`/imports/runs/${encodeURIComponent(id)}`);
 }
 
-async function postFile<T>(path: string, file: Blob, filename: string): Promise<T> {
+export type RegisterSource = "skolverket" | "preschools";
+export type RegisterPreview = ApiSchema<"RegisterPreview">;
+export type RegisterUnit = ApiSchema<"RegisterUnit">;
+export type RegisterImportResult = ApiSchema<"RegisterImportResult">;
+
+/** An open register's file read for the cluster (nothing written; 422 names every error). */
+export function previewRegister(source: RegisterSource, file: Blob, filename: string): Promise<RegisterPreview> {
+  return postFile<RegisterPreview>(`/imports/registers/${source}/preview`, file, filename);
+}
+
+/** A municipality's code (Skolverket's register names municipalities by code). */
+export const setMunicipalityCode = (id: number, code: string) => request<Municipality>("PATCH", `/municipalities/${id}`, { code });
+
+/** The picked units of the same file made delivery points, all or nothing. */
+export function importRegister(source: RegisterSource, file: Blob, filename: string, selected: string[]): Promise<RegisterImportResult> {
+  return postFile<RegisterImportResult>(`/imports/registers/${source}`, file, filename, { selected: selected.join(",") });
+}
+
+async function postFile<T>(path: string, file: Blob, filename: string, fields: Record<string, string> = {}): Promise<T> {
   const body = new FormData();
   body.append("file", file, filename);
+  for (const [name, value] of Object.entries(fields)) body.append(name, value);
   const headers = apiHeaders();
   let response: Response;
   try {
@@ -239,3 +258,9 @@ export const addToDelivery = (body: ApiSchema<"AddToDelivery">) => post<StockIss
 export const crisisPreview = (date: string, supplierId: number) =>
   get<Crisis>(`/stock/crisis?date=${encodeURIComponent(date)}&supplier_id=${supplierId}`);
 export const crisisCover = (body: ApiSchema<"CrisisInput">) => post<Crisis>("/stock/crisis", body);
+
+// --- identifiers of Peppol documents mapped to delivery points and suppliers ----------------
+export type PartyMapping = ApiSchema<"PartyMapping">;
+export type PartyMappingInput = ApiSchema<"PartyMappingInput">;
+export const partyMappings = () => get<PartyMapping[]>("/imports/peppol/mappings");
+export const addPartyMapping = (input: PartyMappingInput) => post<PartyMapping>("/imports/peppol/mappings", input);

@@ -8,6 +8,8 @@ import { empty, errorBox, errorMessage, formatNumber, loading } from "../ui/comp
 import { h } from "../ui/dom";
 import { formatClock, formatDateTime, zoneDate } from "../util/time";
 import * as api from "./api";
+import { mapControl, mappingsPanel } from "./mappings";
+import { registerPanel } from "./registers";
 import type { ImportRowError, ListKind, Row } from "./api";
 
 /** Rows per page: a page stays quick to draw on a phone; the total is always shown. */
@@ -408,7 +410,7 @@ function importReport(): HTMLElement | null {
                   h("td", { class: "nowrap", "data-label": t("coordinator.import.row") }, String(e.row)),
                   h("td", { class: "nowrap", "data-label": t("coordinator.import.column") }, e.column || t("common.none")),
                   h("td", { class: "cvalue", "data-label": t("coordinator.import.value"), "data-testid": "import-error-value" }, cellValue(e)),
-                  h("td", { "data-label": t("coordinator.import.message") }, e.message),
+                  h("td", { "data-label": t("coordinator.import.message") }, h("div", {}, e.message, mapControl(e, lookups))),
                 ),
               ),
             ),
@@ -458,6 +460,7 @@ function importPanel(): HTMLElement | null {
       h("button", { type: "button", class: "button button-primary", "data-testid": "import-button", onclick: () => void runImport(input) }, t("coordinator.import.submit")),
     ),
     h("div", { class: "import-slot", "aria-live": "polite" }, importReport()),
+    state.kind === "orders" ? mappingsPanel() : null,
   );
 }
 
@@ -586,6 +589,7 @@ function draw(): void {
       // The import above the list, so the table has the page's whole width (statuses never cut off).
       importPanel(),
       state.kind === "suppliers" ? supplierFollowUpPanel() : null,
+      state.kind === "delivery_points" ? registerPanel(reload) : null,
       searchForm(),
       h("div", { class: "list-slot" }),
     ),
