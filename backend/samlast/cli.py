@@ -124,6 +124,34 @@ def mail_command() -> None:
     click.echo(_english("cli.mail.done", mail.send_due()))
 
 
+@samlast_cli.command("inbox", help=_english("cli.inbox.help"))
+@click.option("--folder", type=click.Path(file_okay=False, path_type=Path), default=None, help=_english("cli.inbox.folder"))
+@click.option("--once", is_flag=True, help=_english("cli.inbox.once"))
+@click.option("--interval", default=10.0, show_default=True, help=_english("cli.inbox.interval"))
+@click.option("--settle", default=5.0, show_default=True, help=_english("cli.inbox.settle"))
+def inbox_command(folder: Path | None, once: bool, interval: float, settle: float) -> None:
+    from flask import current_app
+
+    from samlast.services import inbox
+
+    folder = folder or (Path(current_app.config["INBOX_DIR"]) if current_app.config["INBOX_DIR"] else None)
+    if folder is None:
+        raise click.UsageError(_english("cli.inbox.no_folder"))
+    if not folder.is_dir():
+        raise click.UsageError(_english("cli.inbox.not_a_folder", {"folder": str(folder)}))
+    returned = inbox.recover(folder)
+    if returned:
+        click.echo(_english("cli.inbox.recovered", {"n": returned}))
+    while True:
+        for outcome in inbox.scan(folder, settle_s=settle):
+            key = "cli.inbox.imported" if outcome.ok else "cli.inbox.refused"
+            click.echo(_english(key, {"file": outcome.file, "n": outcome.documents, "refused": outcome.refused,
+                                      "to": str(outcome.moved_to)}))  # fmt: skip
+        if once:
+            return
+        time.sleep(interval)
+
+
 @samlast_cli.group("person", help=_english("person.cli.help"))
 def person_cli() -> None:
     pass

@@ -124,6 +124,8 @@ def build_config(instance_path: Path) -> dict[str, Any]:
         # E-mailed receipts to a delivery point's contact e-mail: off while SMTP_HOST is unset.
         # Sent by the same runner as the receipts; a mail not sent is retried with back-off.
         "SMTP_HOST": os.environ.get("SMTP_HOST", "").strip() or None,
+        # A folder watched for Peppol documents by `flask samlast inbox` (services/inbox.py).
+        "INBOX_DIR": os.environ.get("INBOX_DIR", "").strip() or None,
         "SMTP_PORT": int(os.environ.get("SMTP_PORT", "587")),
         "SMTP_USER": os.environ.get("SMTP_USER", "").strip() or None,
         "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", "") or None,
