@@ -136,3 +136,19 @@ def test_the_coordinator_corrects_the_stock_and_narrows_the_proposals(new_page, 
     article.get_by_test_id("stock-edit").scroll_into_view_if_needed()
     save_screenshot(page, "coordinator-stock-edit-phone.png")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_each_terminal_keeps_its_own_stock(new_page, stock_server):
+    """With a second terminal the tab asks which one; each shows, and adds to, its own stock."""
+    cluster_id = stock_server.api("GET", "/terminals/")[0]["cluster_id"]
+    second = stock_server.api("POST", "/terminals/", {"cluster_id": cluster_id, "name": "Hörby terminal", "lat": 55.85, "lon": 13.66})
+    page = new_page(PHONE, phone=True)
+    login(page, stock_server, "coord")
+    page.get_by_test_id("tab-stock").click()
+    expect(page.get_by_test_id("stock-article")).to_have_count(1)  # the first terminal's Vetemjöl
+    page.get_by_test_id("stock-terminal").select_option(label="Hörby terminal")
+    expect(page.get_by_test_id("stock-article")).to_have_count(0)
+    expect(page.get_by_test_id("stock-view")).to_contain_text("Inget i beredskapslagret ännu.")
+    save_screenshot(page, "coordinator-stock-second-terminal-phone.png")
+    second_stock = stock_server.api("GET", f"/stock/?terminal_id={second['id']}")
+    assert second_stock["articles"] == []

@@ -242,8 +242,16 @@ export type StockProposal = ApiSchema<"Proposal">;
 export type Crisis = ApiSchema<"Crisis">;
 export type StockIssue = ApiSchema<"StockIssue">;
 
-export const stockOverview = (rotationDays?: number | null) =>
-  get<StockOverview>(rotationDays === undefined || rotationDays === null ? "/stock/" : `/stock/?rotation_days=${rotationDays}`);
+/** The query of a stock read: the window of the proposals and the terminal, each when chosen. */
+function stockQuery(values: Record<string, string | number | null | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(values)) if (value !== null && value !== undefined) params.set(name, String(value));
+  const query = params.toString();
+  return query ? `?${query}` : "";
+}
+
+export const stockOverview = (rotationDays?: number | null, terminalId?: number | null) =>
+  get<StockOverview>(`/stock/${stockQuery({ rotation_days: rotationDays, terminal_id: terminalId })}`);
 export const addStockArticle = (body: ApiSchema<"ArticleInput">) => post<{ id: number }>("/stock/articles", body);
 export const addStockBatch = (articleId: number, body: ApiSchema<"BatchInput">) =>
   post<{ id: number }>(`/stock/articles/${articleId}/batches`, body);
@@ -255,8 +263,8 @@ export const updateStockBatch = (batchId: number, body: ApiSchema<"BatchUpdate">
 export const deleteStockBatch = (batchId: number) => request<null>("DELETE", `/stock/batches/${batchId}`);
 export const saveStockMinimums = (body: ApiSchema<"MinimumsInput">) => request<StockOverview>("PUT", "/stock/minimums", body);
 export const addToDelivery = (body: ApiSchema<"AddToDelivery">) => post<StockIssue>("/stock/issues", body);
-export const crisisPreview = (date: string, supplierId: number) =>
-  get<Crisis>(`/stock/crisis?date=${encodeURIComponent(date)}&supplier_id=${supplierId}`);
+export const crisisPreview = (date: string, supplierId: number, terminalId?: number | null) =>
+  get<Crisis>(`/stock/crisis${stockQuery({ date, supplier_id: supplierId, terminal_id: terminalId })}`);
 export const crisisCover = (body: ApiSchema<"CrisisInput">) => post<Crisis>("/stock/crisis", body);
 
 // --- identifiers of Peppol documents mapped to delivery points and suppliers ----------------

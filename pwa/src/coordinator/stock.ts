@@ -24,6 +24,9 @@ const state = {
   rotationDays: null as number | null,
   /** Articles whose editor is open (kept open across redraws). */
   open: new Set<number>(),
+  /** The cluster's terminals; the stock shown is the chosen one's (null: the first, as the server picks). */
+  terminals: [] as api.Terminal[],
+  terminalId: null as number | null,
 };
 
 let container: HTMLElement | null = null;
@@ -38,8 +41,13 @@ let loadToken = 0;
 async function load(): Promise<void> {
   const token = ++loadToken;
   try {
-    const [data, suppliers] = await Promise.all([api.stockOverview(state.rotationDays), api.listAll("suppliers")]);
+    const [data, suppliers, terminals] = await Promise.all([
+      api.stockOverview(state.rotationDays, state.terminalId),
+      api.listAll("suppliers"),
+      state.terminals.length ? Promise.resolve(state.terminals) : api.terminals(),
+    ]);
     if (token !== loadToken) return;
+    state.terminals = terminals;
     state.data = data;
     state.suppliers = suppliers
       .filter((row) => row.terminal_stock_of === null || row.terminal_stock_of === undefined)
@@ -63,7 +71,7 @@ async function act(where: string, work: () => Promise<string>): Promise<void> {
   state.busy = true;
   try {
     state.notice = { text: await work(), ok: true, where };
-    state.data = await api.stockOverview(state.rotationDays);
+    state.data = await api.stockOverview(state.rotationDays, state.terminalId);
   } catch (error) {
     state.notice = { text: errorMessage(error), ok: false, where };
   } finally {
@@ -87,7 +95,7 @@ function proposalCard(p: api.StockProposal): HTMLElement {
   const add = () =>
     act("proposals", async () => {
       const done = await api.addToDelivery({
-        client_id: newClientId(), batch_id: p.batch_id, delivery_point_id: p.delivery_point_id!, date: p.date!, quantity: p.quantity, terminal_id: null,
+        client_id: newClientId(), batch_id: p.batch_id, delivery_point_id: p.delivery_point_id!, date: p.date!, quantity: p.quantity, terminal_id: state.terminalId,
       });
       return t("stock.proposal.added", { quantity: qty(done.quantity), unit: done.unit, article: done.article, point: done.delivery_point_name, date: done.date ?? "" });
     });
@@ -216,7 +224,7 @@ function crisisForm(): HTMLElement {
     if (state.busy) return;
     state.busy = true;
     try {
-      state.crisis = await api.crisisPreview(date.value, Number(supplier.value));
+      state.crisis = await api.crisisPreview(date.value, Number(supplier.value), state.terminalId);
       state.notice = null;
     } catch (error) {
       state.crisis = null;
@@ -229,7 +237,7 @@ function crisisForm(): HTMLElement {
   const shown = state.crisis;
   const confirm = () =>
     act("crisis", async () => {
-      const done = await api.crisisCover({ client_id: newClientId(), date: shown!.date, supplier_id: shown!.supplier_id, terminal_id: null });
+      const done = await api.crisisCover({ client_id: newClientId(), date: shown!.date, supplier_id: shown!.supplier_id, terminal_id: state.terminalId });
       state.crisis = null;
       return done.covered.length ? t("stock.crisis.done", { n: done.covered.length }) : t("stock.crisis.nothing");
     });
@@ -269,7 +277,7 @@ function minimumsForm(data: api.StockOverview): HTMLElement {
   });
   const save = () =>
     act("minimums", async () => {
-      await api.saveStockMinimums({ terminal_id: null, minimums: inputs.map(({ kind, input }) => ({ kind, days: Number(input.value || 0) })) });
+      await api.saveStockMinimums({ terminal_id: state.terminalId, minimums: inputs.map(({ kind, input }) => ({ kind, days: Number(input.value || 0) })) });
       return t("stock.minimums.saved");
     });
   return h(
@@ -296,7 +304,7 @@ function addForm(): HTMLElement {
     act("add", async () => {
       const name = article.value.trim();
       await api.addStockArticle({
-        terminal_id: null, article: name, unit: unit.value.trim(), weight_kg_per_unit: Number(kg.value || 1),
+        terminal_id: state.terminalId, article: name, unit: unit.value.trim(), weight_kg_per_unit: Number(kg.value || 1),
         temperature_class: temperature.value as (typeof CLASSES)[number],
         batches: quantity.value ? [{ quantity: Number(quantity.value), best_before: bestBefore.value, note: "" }] : [],
       });
@@ -329,6 +337,26 @@ function rotationField(data: api.StockOverview): HTMLElement {
   return h("div", { class: "stock-form-row" }, h("div", { class: "field-inline" }, h("label", { for: "stock-rotation" }, t("stock.rotation.label")), input));
 }
 
+/** With more than one terminal: which one's stock is shown (each keeps its own). */
+function terminalPicker(): HTMLElement | null {
+  if (state.terminals.length < 2) return null;
+  const select = h(
+    "select",
+    { id: "stock-terminal", "data-testid": "stock-terminal" },
+    state.terminals.map((terminal, index) =>
+      h("option", { value: String(terminal.id), selected: state.terminalId === null ? index === 0 : terminal.id === state.terminalId }, terminal.name),
+    ),
+  );
+  select.addEventListener("change", () => {
+    state.terminalId = Number(select.value);
+    state.notice = null;
+    state.crisis = null;
+    state.open.clear();
+    void load();
+  });
+  return h("div", { class: "field-inline" }, h("label", { for: "stock-terminal" }, t("stock.terminal")), select);
+}
+
 function draw(): void {
   if (!container?.isConnected) return;
   if (state.error) return void container.replaceChildren(errorBox(state.error, () => void load()));
@@ -337,6 +365,7 @@ function draw(): void {
   container.replaceChildren(
     h("div", { class: "stock", "data-testid": "stock-view" },
       h("h2", { class: "section-title" }, t("stock.title")),
+      terminalPicker(),
       h("p", { class: "muted", "data-testid": "stock-basis" }, t("stock.basis", { days: data.use_window_days })),
       warnings(data),
       h("section", {},
