@@ -384,6 +384,7 @@ EXEMPT = {
     ("POST", "/api/v1/feedback/points/<int:point_id>/reset"): "stores a new learned-parameter row, derived data",
     ("POST", "/api/v1/impact/reports"): "a report is computed from stored facts and kept with who asked",
     ("POST", "/api/v1/planning/fleet-advice"): "advice only: it changes no plan or master data",
+    ("POST", "/api/v1/imports/registers/<any(skolverket, preschools):source>/preview"): "reads a file, writes nothing",
 }
 CRUD_BODIES = {
     "clusters": lambda w: {"name": "Norra klustret"},
@@ -557,6 +558,11 @@ class Writes:
             body = {"kind": "supplier", "scheme": "0007", "identifier": uuid.uuid4().hex[:10],
                     "target_id": world.wholesaler.id}  # fmt: skip
             return client.post(rule, json=body, headers=headers), "party_mapping"
+        if rule == "/api/v1/imports/registers/<any(skolverket, preschools):source>":
+            csv = "id;namn;kommun;lat;lon\nFS-AUDIT;Granen;Eslöv;55,83;13,31\n"
+            answer = client.post("/api/v1/imports/registers/preschools", headers=headers,
+                                 data={"file": (io.BytesIO(csv.encode()), "f.csv"), "selected": "FS-AUDIT"})  # fmt: skip
+            return answer, "delivery_point"
         if rule.startswith("/api/v1/imports/") and rule.endswith("/runs"):
             csv = (
                 "external_id,name,kind,address,lat,lon,product_areas,contact_name,contact_phone\r\n"

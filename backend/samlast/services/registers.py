@@ -184,6 +184,11 @@ def _cell(row: dict[str, str], name: str) -> tuple[str, str]:
     return "", ""
 
 
+def _by_name(name: str) -> str:
+    """The key of a municipality named in a file (the register's codes are digits, so never this)."""
+    return f"name:{name.lower()}"
+
+
 def _read_preschools(data: bytes, errors: _Errors, municipalities: dict[str, Municipality]) -> list[RegisterUnit]:
     rows = _read_rows(data, errors)
     if errors:
@@ -212,7 +217,8 @@ def _read_preschools(data: bytes, errors: _Errors, municipalities: dict[str, Mun
         if not municipality_code:
             given = _cell(row, "municipality")[1]
             known = by_name.get(given.lower())
-            municipality_code = (known.code or "") if known else ""
+            # Named, not coded: a cluster municipality is found by its name even without a code.
+            municipality_code = _by_name(known.name) if known else ""
         place = " ".join(p for p in (_cell(row, "postal_code")[1], _cell(row, "locality")[1]) if p)
         street = ", ".join(p for p in (_cell(row, "address")[1], place) if p)
         lat, lon = _check_coordinates(number, _cell(row, "lat")[1], _cell(row, "lon")[1], errors)
@@ -240,7 +246,8 @@ def read(source: str, data: bytes) -> RegisterFile:
         raise ValueError(f"Unknown register {source!r}.")
     if not data:
         raise ValidationFailed("import.no_file", {}, {"file": [Message("field.required")]})
-    municipalities = {m.code: m for m in db.session.scalars(sa.select(Municipality)) if m.code}
+    every = list(db.session.scalars(sa.select(Municipality)))
+    municipalities = {m.code: m for m in every if m.code} | {_by_name(m.name): m for m in every}
     errors = _Errors()
     units = _read_school_units(data, errors) if source == "skolverket" else _read_preschools(data, errors, municipalities)
     result = RegisterFile()
