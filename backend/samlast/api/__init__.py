@@ -23,6 +23,7 @@ def init_api(app: Flask) -> Api:
         deviations,
         driver,
         feedback,
+        followup,
         goods_in,
         impact,
         imports,
@@ -61,6 +62,7 @@ def init_api(app: Flask) -> Api:
     api.register_blueprint(planning.blp)
     api.register_blueprint(driver.blp)
     api.register_blueprint(impact.blp)
+    api.register_blueprint(followup.blp)
     api.register_blueprint(feedback.blp)
     api.register_blueprint(recipient.blp)
     api.register_blueprint(deviations.blp)
