@@ -35,7 +35,7 @@ class FollowupListQuerySchema(BaseSchema):
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
 
 
-class _Coordinated(ResponseSchema):
+class FollowupCoordinatedSchema(ResponseSchema):
     deliveries = fields.Integer()
     km = fields.Float()
     gps_km = fields.Float()
@@ -49,14 +49,14 @@ class _Coordinated(ResponseSchema):
     deviations = fields.Integer()
 
 
-class _Baseline(ResponseSchema):
+class FollowupBaselineSchema(ResponseSchema):
     deliveries = fields.Integer()
     km = fields.Float()
     co2e_kg = fields.Float()
     cost_sek = fields.Float()
 
 
-class _Change(ResponseSchema):
+class FollowupChangeSchema(ResponseSchema):
     deliveries = fields.Float(allow_none=True)
     km = fields.Float(allow_none=True)
     co2e_kg = fields.Float(allow_none=True)
@@ -64,11 +64,11 @@ class _Change(ResponseSchema):
 
 
 class FollowupFiguresSchema(ResponseSchema):
-    coordinated = fields.Nested(_Coordinated)
-    baseline = fields.Nested(_Baseline)
+    coordinated = fields.Nested(FollowupCoordinatedSchema)
+    baseline = fields.Nested(FollowupBaselineSchema)
     punctuality = fields.Float(allow_none=True, metadata={"description": "Share 0-1 of stops with a window."})
     local_share = fields.Float(allow_none=True, metadata={"description": "Share 0-1 of delivered kg."})
-    change = fields.Nested(_Change)
+    change = fields.Nested(FollowupChangeSchema)
 
 
 class FollowupDaySchema(FollowupFiguresSchema):
