@@ -114,3 +114,19 @@ def test_the_rule_chosen_changes_the_settlement_and_flags_who_pays_more_than_alo
 def test_an_unknown_rule_is_refused():
     with pytest.raises(ValueError):
         fu.settlement([], [], "by_population")
+
+
+def test_the_rq_cron_schedule_queues_last_months_follow_up_on_the_first_of_each_month():
+    from redis import Redis
+    from rq.cron import CronScheduler
+
+    from samlast.services.followup import QUEUE_NAME
+    from samlast.tasks import monthly_followup_task
+
+    scheduler = CronScheduler(connection=Redis())  # not contacted: loading the schedule only
+    scheduler.load_config_from_file("samlast.cron_config")
+    [job] = scheduler.get_jobs()
+    assert job.func is monthly_followup_task and job.queue_name == QUEUE_NAME == "followup"
+    assert job.cron == "0 5 1 * *"
+    following = job.get_next_enqueue_time().astimezone()  # cron fields are the host's local time
+    assert (following.day, following.hour, following.minute) == (1, 5, 0)
