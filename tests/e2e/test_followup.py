@@ -2,13 +2,15 @@
 monthly follow-up shows its figures against free delivery, the settlement per municipality under
 the rule picked (another rule changes the amounts, the total stays, a municipality paying more than
 alone is marked), the local share per month, and downloads the CSV; producing a month on demand
-lists it. Saves docs/screenshots/followup-phone.png."""
+lists it; the tender data pack of a product area downloads as a zip, a too small lot size is
+refused in words. Saves docs/screenshots/followup-phone.png."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -54,6 +56,16 @@ with create_app().app_context():
 
 @pytest.fixture
 def stored(own_server: Server) -> Server:
+    """Two stored months, and a product area (Mejeri) with an order line of it today."""
+    area = own_server.api("POST", "/product-areas/", {"name": "Mejeri", "temperature_class": "chilled"})
+    order = own_server.api("GET", "/orders/")[0]
+    own_server.api("POST", "/orders/", {
+        "external_id": "O-MEJERI", "delivery_point_id": order["delivery_point_id"], "supplier_id": order["supplier_id"],
+        "requested_date": order["requested_date"],
+        "lines": [{"article": "Mjölk", "quantity": 60, "unit": "liter", "weight_kg": 62, "pallet_places": 0.2,
+                   "temperature_class": "chilled", "product_area_id": area["id"]}],
+    })  # fmt: skip
+    own_server.area_id = area["id"]
     subprocess.run([sys.executable, "-c", SEED], env=own_server.env(), cwd=ROOT, check=True, capture_output=True,
                    text=True, timeout=120)  # fmt: skip
     return own_server
@@ -107,6 +119,23 @@ def test_phone_reads_the_month_picks_the_rule_and_downloads(new_page, stored):
     body = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert "Leveranser till kommunens verksamheter;45;20;" in body
     assert "Avräkning per kommun;Per leverans" in body
+
+    # Lots for small producers: the dairy's annual volume as a zip of one CSV per lot.
+    with page.expect_download() as pack:
+        page.get_by_test_id("lots-download").click()
+    assert pack.value.suggested_filename == f"samlast-anbudsunderlag-{stored.area_id}.zip"
+    with zipfile.ZipFile(pack.value.path()) as z:
+        names = z.namelist()
+        readme = z.read("README.txt").decode()
+    assert names[:3] == ["README.txt", "lots.csv", "lot-01.csv"] and "Mejeri" in readme
+    page.get_by_test_id("lots-max").fill("5")
+    page.get_by_test_id("lots-download").click()
+    expect(page.get_by_test_id("lots-error")).to_have_text(
+        "Största del, kg per år: Måste vara mellan 100 och 10 000 000."
+    )
+    expect(page.get_by_test_id("lots-max")).to_be_focused()
+    page.evaluate("document.querySelector('[data-testid=lots-form]').scrollIntoView()")
+    save_screenshot(page, "followup-lots-phone.png")
 
     # On demand: a month without deliveries is produced and listed.
     page.get_by_test_id("followup-month").fill("2025-01")

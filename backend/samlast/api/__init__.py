@@ -35,6 +35,7 @@ def init_api(app: Flask) -> Api:
         push,
         recipient,
         stock,
+        tender_lots,
         timeline,
     )
 
@@ -63,6 +64,7 @@ def init_api(app: Flask) -> Api:
     api.register_blueprint(driver.blp)
     api.register_blueprint(impact.blp)
     api.register_blueprint(followup.blp)
+    api.register_blueprint(tender_lots.blp)
     api.register_blueprint(feedback.blp)
     api.register_blueprint(recipient.blp)
     api.register_blueprint(deviations.blp)

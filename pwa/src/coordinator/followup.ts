@@ -2,7 +2,8 @@
 // against free delivery of the same orders. Pick a month and the settlement's split rule, produce
 // it (it runs in the background; the 1st of every month it is produced by itself), read the
 // figures, the settlement per municipality and the local share over the months, and download
-// the council's PDF or the CSV. Changing the rule of a finished report shows its settlement
+// the council's PDF or the CSV; and, for procurement, a product area's annual volume as lots a
+// small producer can bid on (a zip of CSV files). Changing the rule of a finished report shows its settlement
 // under that rule at once (the stored report keeps the rule it was produced with).
 import { get, post } from "../api/client";
 import type { ApiSchema } from "../api/types";
@@ -11,11 +12,13 @@ import { t, type MessageKey } from "../i18n";
 import { empty, errorBox, errorMessage, loading } from "../ui/components";
 import { h } from "../ui/dom";
 import "./followup.css";
+import { parseDecimal } from "../util/numbers";
 import { fmt } from "./impact";
 
 type FollowupReport = ApiSchema<"FollowupReport">;
 type FollowupSummary = ApiSchema<"FollowupReportSummary">;
 type Rule = ApiSchema<"FollowupRequest">["rule"];
+type ProductArea = ApiSchema<"ProductAreaOut">;
 
 const RULES: { key: NonNullable<Rule>; label: MessageKey }[] = [
   { key: "shapley", label: "coordinator.split.shapley" },
@@ -40,6 +43,10 @@ const state = {
   rule: "shapley" as NonNullable<Rule>,
   error: null as unknown,
   startError: null as string | null,
+  areas: [] as ProductArea[],
+  area: null as number | null,
+  maxKg: "20000",
+  lotsError: null as string | null,
 };
 let container: HTMLElement | null = null;
 let pollTimer: number | undefined;
@@ -324,6 +331,88 @@ function result(report: FollowupReport): HTMLElement | null {
   );
 }
 
+// --- lots for small producers (the lot planner's tender data pack) ----------------------------
+
+async function loadAreas(): Promise<void> {
+  try {
+    state.areas = await get<ProductArea[]>("/product-areas/?limit=500");
+    state.area ??= state.areas[0]?.id ?? null;
+  } catch {
+    state.areas = [];
+  }
+  draw();
+}
+
+/** The smallest and largest lot a coordinator may ask for, kg a year (as services/tender_lots.py). */
+const LOT_KG = { min: 100, max: 10_000_000 };
+
+async function downloadLots(): Promise<void> {
+  state.lotsError = null;
+  const maxKg = parseDecimal(state.maxKg);
+  if (maxKg === null || maxKg < LOT_KG.min || maxKg > LOT_KG.max) {
+    // Named where it was typed, in words: the server's answer would only say "1 field is wrong".
+    state.lotsError = `${t("coordinator.lots.maxKg")}: ${t("field.between", { min: fmt(LOT_KG.min), max: fmt(LOT_KG.max) })}`;
+    draw();
+    container?.querySelector<HTMLInputElement>("#lots-max")?.focus();
+    return;
+  }
+  try {
+    const query = `product_area_id=${state.area}&max_kg=${maxKg}`;
+    await downloadFile(`/lots/tender-pack.zip?${query}`, `samlast-anbudsunderlag-${state.area}.zip`);
+  } catch (error) {
+    state.lotsError = errorMessage(error);
+    draw();
+  }
+}
+
+function lotsCard(): HTMLElement {
+  return h(
+    "form",
+    {
+      class: "card cimpact-form no-print",
+      "data-testid": "lots-form",
+      onsubmit: (event: Event) => {
+        event.preventDefault();
+        void downloadLots();
+      },
+    },
+    h("h3", {}, t("coordinator.lots.title")),
+    h("p", {}, t("coordinator.lots.intro")),
+    state.areas.length
+      ? h(
+          "div",
+          { class: "cform-row" },
+          h(
+            "div",
+            { class: "field field-inline" },
+            h("label", { for: "lots-area" }, t("coordinator.lots.area")),
+            h(
+              "select",
+              { id: "lots-area", "data-testid": "lots-area", onchange: (event: Event) => (state.area = Number((event.target as HTMLSelectElement).value)) },
+              state.areas.map((area) => h("option", { value: String(area.id), selected: area.id === state.area }, area.name)),
+            ),
+          ),
+          h(
+            "div",
+            { class: "field field-inline" },
+            h("label", { for: "lots-max" }, t("coordinator.lots.maxKg")),
+            h("input", {
+              id: "lots-max",
+              type: "text",
+              inputmode: "decimal",
+              value: state.maxKg,
+              "data-testid": "lots-max",
+              "aria-invalid": state.lotsError ? "true" : null,
+              oninput: (event: Event) => (state.maxKg = (event.target as HTMLInputElement).value),
+            }),
+          ),
+        )
+      : h("p", { class: "muted" }, t("coordinator.lots.noAreas")),
+    h("button", { type: "submit", class: "button", disabled: !state.areas.length, "data-testid": "lots-download" }, t("coordinator.lots.download")),
+    state.lotsError ? h("div", { class: "alert alert-error", role: "alert", "data-testid": "lots-error" }, state.lotsError) : null,
+  );
+}
+
 function history(): HTMLElement | null {
   if (!state.reports?.length) return null;
   return h(
@@ -364,6 +453,7 @@ function draw(): void {
             ? empty(t("coordinator.followup.none"))
             : null,
       history(),
+      lotsCard(),
     ),
   );
 }
@@ -373,6 +463,7 @@ export function followupSection(): HTMLElement {
   queueMicrotask(() => {
     draw();
     void loadReports();
+    void loadAreas();
   });
   return container;
 }
