@@ -130,3 +130,13 @@ def test_the_rq_cron_schedule_queues_last_months_follow_up_on_the_first_of_each_
     assert job.cron == "0 5 1 * *"
     following = job.get_next_enqueue_time().astimezone()  # cron fields are the host's local time
     assert (following.day, following.hour, following.minute) == (1, 5, 0)
+
+
+def test_month_bounds_and_the_month_the_schedule_reports_on():
+    from samlast.services.followup import month_range, previous_month
+
+    assert month_range(date(2026, 11, 17)) == (date(2026, 11, 1), date(2026, 11, 30))
+    assert month_range(date(2028, 2, 1)) == (date(2028, 2, 1), date(2028, 2, 29))
+    assert month_range(date(2026, 12, 31)) == (date(2026, 12, 1), date(2026, 12, 31))
+    assert previous_month(date(2027, 1, 1)) == date(2026, 12, 1)
+    assert previous_month(date(2026, 3, 31)) == date(2026, 2, 1)
