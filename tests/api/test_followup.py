@@ -123,3 +123,36 @@ def test_the_cli_runs_a_month(runner, world, day, tmp_path):
                                  "--pdf", str(out)])  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "Stored as follow-up" in result.output and out.read_bytes().startswith(b"%PDF")
+
+
+def _redis_url() -> str | None:
+    """A Redis to try the RQ path on (scripts/start-redis.sh), or None: the test is skipped."""
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 63790), timeout=0.2).close()
+    except OSError:
+        return None
+    return "redis://127.0.0.1:63790/15"
+
+
+def test_on_demand_runs_go_through_the_followup_queue_of_an_rq_worker(app, client, coordinator, world, day,
+                                                                        monkeypatch):  # fmt: skip
+    url = _redis_url()
+    if url is None:
+        pytest.skip("no Redis on 127.0.0.1:63790 (eval \"$(scripts/start-redis.sh)\")")
+    from redis import Redis
+    from rq import Queue, SimpleWorker
+
+    monkeypatch.setitem(app.config, "PLANNING_RUNNER", "rq")
+    monkeypatch.setitem(app.config, "REDIS_URL", url)
+    queue = Queue(followup_service.QUEUE_NAME, connection=Redis.from_url(url))
+    queue.empty()
+    answer = client.post("/api/v1/followup/reports", json={"month": "2026-11"}, headers=coordinator)
+    assert answer.status_code == 202 and answer.json["status"] == "queued"
+    [job] = queue.jobs
+    assert job.func_name == "samlast.tasks.run_followup_task" and job.args == (answer.json["id"],)
+    SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    done = client.get(f"/api/v1/followup/reports/{answer.json['id']}", headers=coordinator).json
+    assert done["status"] == "succeeded", done["message"]
+    assert done["result"]["period"] == {"from": "2026-11-01", "to": "2026-11-30"}
