@@ -1,6 +1,6 @@
 """Benchmark of the monthly follow-up on days driven by the digital twin (demo cluster).
 
-    .venv/bin/python bench/followup.py [--days 5] [--scale 0.2] [--time-limit 2] [--baseline-limit 0.5]
+    .venv/bin/python bench/followup.py [--days 5] [--scale 0.2] [--time-limit 2] [--baseline-limit 0.5] [--pdf PATH]
 
 Drives ``--days`` weekdays through the driver API on a temporary SQLite database (the twin of
 ``flask samlast simulate``), then produces the follow-up of those days: what was delivered
@@ -26,6 +26,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=0.2)
     parser.add_argument("--time-limit", type=float, default=2.0, help="planner seconds per simulated day")
     parser.add_argument("--baseline-limit", type=float, default=0.5, help="planner seconds per supplier-day")
+    parser.add_argument("--pdf", type=Path, default=None, help="also write the council's PDF (Swedish) here")
     args = parser.parse_args()
 
     from samlast import create_app
@@ -57,6 +58,11 @@ def main() -> None:
             per_day = [followup.compute(terminal, date.fromisoformat(d), date.fromisoformat(d), "shapley")
                        for d in days]  # fmt: skip
             summed = fu.add_up(per_day)
+    if args.pdf:
+        from samlast.services import followup_export
+
+        args.pdf.write_bytes(followup_export.report_pdf(first, month, [], "sv"))
+        print(f"wrote {args.pdf}")
     t = month["totals"]
     c, b, ch = t["coordinated"], t["baseline"], t["change"]
     pct = lambda v: "–" if v is None else f"{v * 100:+.0f} %"  # noqa: E731
