@@ -267,7 +267,7 @@ def plan_command(plan_date, time_limit: float | None, terminal_id: int | None, f
 @samlast_cli.command("worker")
 @click.option(
     "--queues",
-    default="receipts,mail,planning,imports",
+    default="receipts,mail,planning,imports,followup",
     show_default=True,
     help="Comma-separated RQ queues, in priority order (a receipt takes ~20 ms, a plan minutes).",
 )
@@ -278,6 +278,7 @@ def worker_command(queues: str) -> None:
     from redis.exceptions import ConnectionError as RedisConnectionError
     from rq import SimpleWorker
 
+    from samlast.services.followup import QUEUE_NAME as FOLLOWUP
     from samlast.services.import_runs import QUEUE_NAME as IMPORTS
     from samlast.services.jobs import QUEUE_NAME as PLANNING
     from samlast.services.mail import QUEUE_NAME as MAIL
@@ -287,10 +288,10 @@ def worker_command(queues: str) -> None:
     if not url:
         raise click.ClickException("Set REDIS_URL to run a worker.")
     names = [name.strip() for name in queues.split(",") if name.strip()]
-    unknown = sorted(set(names) - {PLANNING, RECEIPTS, MAIL, IMPORTS})
+    unknown = sorted(set(names) - {PLANNING, RECEIPTS, MAIL, IMPORTS, FOLLOWUP})
     if not names or unknown:
         listed = ", ".join(unknown) or "(none)"
-        raise click.ClickException(f"Unknown queue(s) {listed}: use {RECEIPTS},{MAIL},{PLANNING},{IMPORTS}.")
+        raise click.ClickException(f"Unknown queue(s) {listed}: use {RECEIPTS},{MAIL},{PLANNING},{IMPORTS},{FOLLOWUP}.")
     from samlast.extensions import db
     from samlast.services.background import sweep_stale_runs
 
@@ -383,6 +384,33 @@ def impact_command(date_from, date_to, json_path, time_limit, shapley_time_limit
     if json_path:
         json_path.write_text(json.dumps(report.result, indent=2, ensure_ascii=False))
         click.echo(f"Wrote {json_path}.")
+
+
+@samlast_cli.command("followup")
+@click.option("--month", required=True, type=click.DateTime(formats=["%Y-%m"]), help="The month (YYYY-MM).")
+@click.option("--rule", default="shapley", show_default=True,
+              type=click.Choice(["shapley", "nucleolus", "equal_profit", "per_delivery", "per_kg",
+                                 "per_standalone_km"]),
+              help="Cost-split rule of the settlement.")
+@click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the report as PDF (Swedish) to this file.")
+def followup_command(month, rule, pdf_path) -> None:
+    """The monthly follow-up: what was delivered against free delivery of the same orders."""
+    from samlast.extensions import db
+    from samlast.models import FollowupReport, JobStatus
+    from samlast.services import followup, followup_export, planning
+
+    report = followup.create_report(planning.default_terminal(), month.date(), rule)
+    followup.run_report(report.id)
+    report = db.session.get(FollowupReport, report.id)
+    if report.status != JobStatus.SUCCEEDED:
+        raise click.ClickException(_english(report.message, report.message_params))
+    totals = report.result["totals"]
+    click.echo(followup_export.summary_line(totals, "en"))
+    click.echo(f"Stored as follow-up {report.id}.")
+    if pdf_path:
+        pdf_path.write_bytes(followup_export.report_pdf(report.month, report.result, [], "sv"))
+        click.echo(f"Wrote {pdf_path}.")
 
 
 @samlast_cli.command("simulate")

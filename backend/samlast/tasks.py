@@ -50,3 +50,25 @@ def render_receipt_task(proof_id: int) -> None:
         _in_app(receipts.render_and_store, proof_id)
     finally:
         db.session.remove()  # the worker process runs many jobs in one app context
+
+
+def run_followup_task(report_id: str) -> None:
+    from samlast.extensions import db
+    from samlast.services import followup
+
+    try:
+        _in_app(followup.run_report, report_id)
+    finally:
+        db.session.remove()
+
+
+def monthly_followup_task() -> None:
+    """The RQ cron job (samlast.cron_config): last month's follow-up, on the 1st of each month."""
+    from samlast.clock import today
+    from samlast.extensions import db
+    from samlast.services import followup
+
+    try:
+        _in_app(followup.run_scheduled, today())
+    finally:
+        db.session.remove()

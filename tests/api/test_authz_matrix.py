@@ -69,6 +69,12 @@ MATRIX: dict[tuple[str, str], tuple[set, int | dict]] = {
     ("GET", "/api/v1/impact/reports/<report_id>"): ({C}, 404),
     ("GET", "/api/v1/impact/reports/<report_id>/report.pdf"): ({C}, 404),
     ("GET", "/api/v1/impact/reports/<report_id>/report.csv"): ({C}, 404),
+    ("GET", "/api/v1/followup/reports"): ({C}, 200),
+    ("POST", "/api/v1/followup/reports"): ({C}, 422),
+    ("GET", "/api/v1/followup/reports/<report_id>"): ({C}, 404),
+    ("GET", "/api/v1/followup/reports/<report_id>/report.pdf"): ({C}, 404),
+    ("GET", "/api/v1/followup/reports/<report_id>/report.csv"): ({C}, 404),
+    ("GET", "/api/v1/lots/tender-pack.zip"): ({C}, 422),
     ("POST", "/api/v1/imports/<any(delivery_points, suppliers, vehicles, orders):kind>"): (
         {C},
         422,

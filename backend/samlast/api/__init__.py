@@ -23,6 +23,7 @@ def init_api(app: Flask) -> Api:
         deviations,
         driver,
         feedback,
+        followup,
         goods_in,
         impact,
         imports,
@@ -34,6 +35,7 @@ def init_api(app: Flask) -> Api:
         push,
         recipient,
         stock,
+        tender_lots,
         timeline,
     )
 
@@ -61,6 +63,8 @@ def init_api(app: Flask) -> Api:
     api.register_blueprint(planning.blp)
     api.register_blueprint(driver.blp)
     api.register_blueprint(impact.blp)
+    api.register_blueprint(followup.blp)
+    api.register_blueprint(tender_lots.blp)
     api.register_blueprint(feedback.blp)
     api.register_blueprint(recipient.blp)
     api.register_blueprint(deviations.blp)

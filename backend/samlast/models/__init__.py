@@ -14,6 +14,7 @@ from samlast.models.delivery import (
     VehiclePosition,
 )
 from samlast.models.delivery_point import DeliveryPoint, DeliveryPointKind, ReceivingWindow
+from samlast.models.followup import FollowupReport
 from samlast.models.geocode import GeocodeCache
 from samlast.models.goods_in import DespatchAdvice, DespatchLine, GoodsInDeviation, GoodsReceipt, GoodsReceiptLine
 from samlast.models.impact import ImpactReport
@@ -90,6 +91,7 @@ __all__ = [
     "DespatchLine",
     "EnergyType",
     "FleetAdviceRun",
+    "FollowupReport",
     "GeocodeCache",
     "ImpactReport",
     "ImportRun",

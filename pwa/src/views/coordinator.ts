@@ -4,6 +4,7 @@
 // the drivers' times, with reset per delivery point). The cluster's key numbers stay on top.
 import { loadCoordinatorOverview, type CoordinatorOverview } from "../data/queries";
 import "../coordinator/coordinator.css";
+import { followupSection } from "../coordinator/followup";
 import { impactSection } from "../coordinator/impact";
 import { learnedSection } from "../coordinator/learned";
 import { listsSection } from "../coordinator/lists";
@@ -15,8 +16,8 @@ import { formatKg } from "../ui/components";
 import { h } from "../ui/dom";
 import type { View } from "./types";
 
-type Tab = "today" | "lists" | "stock" | "impact" | "learned";
-const TABS: readonly Tab[] = ["today", "lists", "stock", "impact", "learned"];
+type Tab = "today" | "lists" | "stock" | "impact" | "followup" | "learned";
+const TABS: readonly Tab[] = ["today", "lists", "stock", "impact", "followup", "learned"];
 const HASH = "#coordinator/";
 
 function currentTab(): Tab {
@@ -40,6 +41,7 @@ function section(tab: Tab): HTMLElement {
   if (tab === "lists") return listsSection();
   if (tab === "stock") return stockSection();
   if (tab === "impact") return impactSection();
+  if (tab === "followup") return followupSection();
   if (tab === "learned") return learnedSection();
   return todaySection();
 }
@@ -79,6 +81,7 @@ const PAGE_TITLES: Record<Tab, MessageKey> = {
   lists: "coordinator.tab.lists",
   stock: "coordinator.tab.stock",
   impact: "coordinator.tab.impact",
+  followup: "coordinator.tab.followup",
   learned: "coordinator.tab.learned",
 };
 
