@@ -383,6 +383,7 @@ EXEMPT = {
     ("POST", "/api/v1/feedback/learn"): "learned parameters are derived from proofs, each run stored with its time",
     ("POST", "/api/v1/feedback/points/<int:point_id>/reset"): "stores a new learned-parameter row, derived data",
     ("POST", "/api/v1/impact/reports"): "a report is computed from stored facts and kept with who asked",
+    ("POST", "/api/v1/followup/reports"): "a follow-up is computed from stored facts and kept with who asked",
     ("POST", "/api/v1/planning/fleet-advice"): "advice only: it changes no plan or master data",
     ("POST", "/api/v1/imports/registers/<any(skolverket, preschools):source>/preview"): "reads a file, writes nothing",
 }
