@@ -16,7 +16,7 @@ from samlast.schemas.common import (
     one_of,
 )
 
-MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+MONTH = r"^[12]\d{3}-(0[1-9]|1[0-2])$"  # year 0000 is no date
 
 
 class FollowupRequestSchema(BaseSchema):
