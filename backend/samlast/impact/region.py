@@ -368,7 +368,8 @@ def group_input(region: RegionInput, group: Group, params: RegionParams) -> Impa
 def _vehicle_copy(vehicle: FleetVehicle, n: int) -> FleetVehicle:
     if n == 0:
         return vehicle
-    return dataclasses.replace(vehicle, vehicle=dataclasses.replace(vehicle.vehicle, id=f"{vehicle.vehicle.id}#{n + 1}"))
+    renamed = dataclasses.replace(vehicle.vehicle, id=f"{vehicle.vehicle.id}#{n + 1}")
+    return dataclasses.replace(vehicle, vehicle=renamed)
 
 
 def _per_week(report: dict, scenario: str, key: str) -> float:
@@ -584,10 +585,8 @@ def propose_sites(
     lon0 = min(p.location.lon for p in points)
     dlat = grid_km / 111.2
     dlon = grid_km / (111.2 * math.cos(math.radians(lat0)))
-    cells: dict[tuple[int, int], list[ImpactPoint]] = defaultdict(list)
-    for p in points:
-        cells[(int((p.location.lat - lat0) / dlat), int((p.location.lon - lon0) / dlon))].append(p)
-    for n, ((i, j), members) in enumerate(sorted(cells.items())):
+    cells = sorted({(int((p.location.lat - lat0) / dlat), int((p.location.lon - lon0) / dlon)) for p in points})
+    for n, (i, j) in enumerate(cells):
         lat, lon = lat0 + (i + 0.5) * dlat, lon0 + (j + 0.5) * dlon
         sites.append(CandidateSite(f"grid-{n + 1}", f"{lat:.3f}, {lon:.3f}", pl.Location(round(lat, 5), round(lon, 5)),
                                    fixed_sek_per_year, handling_sek_per_pallet, proposed=True))  # fmt: skip
