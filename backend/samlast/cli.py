@@ -239,12 +239,12 @@ def plan_command(plan_date, time_limit: float | None, terminal_id: int | None, f
 @samlast_cli.command("worker")
 @click.option(
     "--queues",
-    default="receipts,mail,planning,imports",
+    default="receipts,mail,planning,imports,region",
     show_default=True,
     help="Comma-separated RQ queues, in priority order (a receipt takes ~20 ms, a plan minutes).",
 )
 def worker_command(queues: str) -> None:
-    """Run an RQ worker for PDF receipts, e-mail, planning jobs and imports (needs REDIS_URL)."""
+    """Run an RQ worker for PDF receipts, e-mail, planning jobs, imports and region analyses (needs REDIS_URL)."""
     from flask import current_app
     from redis import Redis
     from redis.exceptions import ConnectionError as RedisConnectionError
@@ -254,15 +254,16 @@ def worker_command(queues: str) -> None:
     from samlast.services.jobs import QUEUE_NAME as PLANNING
     from samlast.services.mail import QUEUE_NAME as MAIL
     from samlast.services.receipts import QUEUE_NAME as RECEIPTS
+    from samlast.services.region import QUEUE_NAME as REGION
 
     url = current_app.config["REDIS_URL"]
     if not url:
         raise click.ClickException("Set REDIS_URL to run a worker.")
     names = [name.strip() for name in queues.split(",") if name.strip()]
-    unknown = sorted(set(names) - {PLANNING, RECEIPTS, MAIL, IMPORTS})
+    unknown = sorted(set(names) - {PLANNING, RECEIPTS, MAIL, IMPORTS, REGION})
     if not names or unknown:
         listed = ", ".join(unknown) or "(none)"
-        raise click.ClickException(f"Unknown queue(s) {listed}: use {RECEIPTS},{MAIL},{PLANNING},{IMPORTS}.")
+        raise click.ClickException(f"Unknown queue(s) {listed}: use {RECEIPTS},{MAIL},{PLANNING},{IMPORTS},{REGION}.")
     from samlast.extensions import db
     from samlast.services.background import sweep_stale_runs
 

@@ -33,6 +33,7 @@ def init_api(app: Flask) -> Api:
         producer,
         push,
         recipient,
+        region,
         stock,
         timeline,
     )
@@ -61,6 +62,7 @@ def init_api(app: Flask) -> Api:
     api.register_blueprint(planning.blp)
     api.register_blueprint(driver.blp)
     api.register_blueprint(impact.blp)
+    api.register_blueprint(region.blp)
     api.register_blueprint(feedback.blp)
     api.register_blueprint(recipient.blp)
     api.register_blueprint(deviations.blp)

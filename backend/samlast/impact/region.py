@@ -226,11 +226,13 @@ def estimate_costs(
         trips = v.points * params.deliveries_per_week / params.stops_per_trip
         for site in region.sites:
             trunk = sum(
-                kg / params.trunk_load_kg
-                * round_trip(suppliers[s].location, site.location, WHOLESALER_TRUCK.cost_per_km,
-                             WHOLESALER_TRUCK.cost_per_hour)
+                kg
+                / params.trunk_load_kg
+                * round_trip(
+                    suppliers[s].location, site.location, WHOLESALER_TRUCK.cost_per_km, WHOLESALER_TRUCK.cost_per_hour
+                )
                 for s, kg in v.kg_by_supplier.items()
-            )  # fmt: skip
+            )
             distribution = trips * round_trip(site.location, v.centre, dist_per_km, dist_per_h)
             handling = v.pallets * site.handling_sek_per_pallet
             row = {"trunk": trunk * year, "distribution": distribution * year, "handling": handling * year}
@@ -254,9 +256,7 @@ def cheapest_site(
     members: Sequence[str], sites: Sequence[CandidateSite], cost: Mapping[str, Mapping[str, Mapping[str, float]]]
 ) -> str:
     """The site where `members` together cost the least a year (fixed cost + estimate)."""
-    return min(
-        sites, key=lambda s: (s.fixed_sek_per_year + sum(cost[m][s.id]["total"] for m in members), s.id)
-    ).id
+    return min(sites, key=lambda s: (s.fixed_sek_per_year + sum(cost[m][s.id]["total"] for m in members), s.id)).id
 
 
 def optimize(
@@ -319,8 +319,13 @@ def candidate_options(
     """The groupings to compare: alone, each named set of clusters, optimized."""
     municipalities = list(region.data.municipality_names())
     sites = list(region.sites)
-    options = [{"kind": "alone", "name": "alone", "groups": [Group(cheapest_site([m], sites, cost), (m,))
-                                                             for m in municipalities]}]  # fmt: skip
+    options = [
+        {
+            "kind": "alone",
+            "name": "alone",
+            "groups": [Group(cheapest_site([m], sites, cost), (m,)) for m in municipalities],
+        }
+    ]
     if region.named_clusters:
         placed = {m for members in region.named_clusters.values() for m in members}
         groups = [
@@ -328,8 +333,14 @@ def candidate_options(
             for members in region.named_clusters.values()
         ]
         groups += [Group(cheapest_site([m], sites, cost), (m,)) for m in municipalities if m not in placed]
-        options.append({"kind": "named", "name": "named", "groups": groups,
-                        "clusters": {k: list(v) for k, v in region.named_clusters.items()}})  # fmt: skip
+        options.append(
+            {
+                "kind": "named",
+                "name": "named",
+                "groups": groups,
+                "clusters": {k: list(v) for k, v in region.named_clusters.items()},
+            }
+        )
     groups, info = optimize(
         municipalities, sites, cost, max_sites=params.max_sites, time_limit_s=params.solver_time_limit_s
     )
@@ -351,9 +362,7 @@ def group_input(region: RegionInput, group: Group, params: RegionParams) -> Impa
     orders = tuple(o for o in data.orders if o.point in ids)
     used = {o.supplier for o in orders}
     copies = max(1, math.ceil(len(points) / params.points_per_vehicle / max(1, len(data.fleet))))
-    fleet = tuple(
-        _vehicle_copy(v, n) for n in range(copies) for v in data.fleet
-    )
+    fleet = tuple(_vehicle_copy(v, n) for n in range(copies) for v in data.fleet)
     return dataclasses.replace(
         data,
         terminal=site.location,
@@ -435,11 +444,16 @@ def _trunk_flows(region: RegionInput, group: Group, volume, site: CandidateSite)
             kg[s] += value
     suppliers = {s.id: s for s in region.data.suppliers}
     return [
-        {"supplier": suppliers[s].name, "kind": suppliers[s].kind,
-         "from": {"lat": suppliers[s].location.lat, "lon": suppliers[s].location.lon},
-         "to": {"lat": site.location.lat, "lon": site.location.lon}, "kg_per_week": round(value, 1)}
-        for s, value in sorted(kg.items()) if value > 0
-    ]  # fmt: skip
+        {
+            "supplier": suppliers[s].name,
+            "kind": suppliers[s].kind,
+            "from": {"lat": suppliers[s].location.lat, "lon": suppliers[s].location.lon},
+            "to": {"lat": site.location.lat, "lon": site.location.lon},
+            "kg_per_week": round(value, 1),
+        }
+        for s, value in sorted(kg.items())
+        if value > 0
+    ]
 
 
 def _totals(groups: list[dict]) -> dict:
@@ -456,9 +470,7 @@ def _totals(groups: list[dict]) -> dict:
 def _flag(options: list[dict], tolerance: float = 1e-6) -> None:
     """Mark each municipality that would pay more a year inside its grouping than alone."""
     alone = {
-        row["municipality"]: row["total_sek_per_year"]
-        for g in options[0]["groups"]
-        for row in g["per_municipality"]
+        row["municipality"]: row["total_sek_per_year"] for g in options[0]["groups"] for row in g["per_municipality"]
     }
     for option in options:
         option["pays_more_than_alone"] = []
@@ -531,27 +543,45 @@ def analyse_region(
     report_progress(1.0, Message("progress.done"))
     return {
         "municipalities": [
-            {"name": v.name, "points": v.points, "kg_per_week": round(v.kg, 1),
-             "pallets_per_week": round(v.pallets, 2), "centre": {"lat": v.centre.lat, "lon": v.centre.lon}}
+            {
+                "name": v.name,
+                "points": v.points,
+                "kg_per_week": round(v.kg, 1),
+                "pallets_per_week": round(v.pallets, 2),
+                "centre": {"lat": v.centre.lat, "lon": v.centre.lon},
+            }
             for v in volume.values()
-        ],  # fmt: skip
+        ],
         "sites": [
-            {"id": s.id, "name": s.name, "lat": s.location.lat, "lon": s.location.lon,
-             "fixed_sek_per_year": s.fixed_sek_per_year, "handling_sek_per_pallet": s.handling_sek_per_pallet,
-             "proposed": s.proposed}
+            {
+                "id": s.id,
+                "name": s.name,
+                "lat": s.location.lat,
+                "lon": s.location.lon,
+                "fixed_sek_per_year": s.fixed_sek_per_year,
+                "handling_sek_per_pallet": s.handling_sek_per_pallet,
+                "proposed": s.proposed,
+            }
             for s in region.sites
-        ],  # fmt: skip
+        ],
         "estimate": cost,
         "options": out_options,
-        "sample": {"start": sampled.start.isoformat(), "end": sampled.end.isoformat(),
-                   "weeks_per_year": params.weeks_per_year},  # fmt: skip
+        "sample": {
+            "start": sampled.start.isoformat(),
+            "end": sampled.end.isoformat(),
+            "weeks_per_year": params.weeks_per_year,
+        },
         "analysis_runs": len(runs),
         "notes": [
-            Message("region.note.sampled", start=sampled.start.isoformat(), end=sampled.end.isoformat(),
-                    weeks=params.weeks_per_year).as_json(),
+            Message(
+                "region.note.sampled",
+                start=sampled.start.isoformat(),
+                end=sampled.end.isoformat(),
+                weeks=params.weeks_per_year,
+            ).as_json(),
             Message("region.note.estimate").as_json(),
             Message("region.note.fixedShare").as_json(),
-        ],  # fmt: skip
+        ],
     }
 
 
@@ -576,8 +606,16 @@ def propose_sites(
         for i, (m, members) in enumerate(sorted(by_m.items())):
             lat = sum(p.location.lat for p in members) / len(members)
             lon = sum(p.location.lon for p in members) / len(members)
-            sites.append(CandidateSite(f"town-{i + 1}", m, pl.Location(round(lat, 5), round(lon, 5)),
-                                       fixed_sek_per_year, handling_sek_per_pallet, proposed=True))  # fmt: skip
+            sites.append(
+                CandidateSite(
+                    f"town-{i + 1}",
+                    m,
+                    pl.Location(round(lat, 5), round(lon, 5)),
+                    fixed_sek_per_year,
+                    handling_sek_per_pallet,
+                    proposed=True,
+                )
+            )
         return sites
     if mode != "grid":
         raise ValueError(f"unknown mode {mode!r}")
@@ -588,6 +626,14 @@ def propose_sites(
     cells = sorted({(int((p.location.lat - lat0) / dlat), int((p.location.lon - lon0) / dlon)) for p in points})
     for n, (i, j) in enumerate(cells):
         lat, lon = lat0 + (i + 0.5) * dlat, lon0 + (j + 0.5) * dlon
-        sites.append(CandidateSite(f"grid-{n + 1}", f"{lat:.3f}, {lon:.3f}", pl.Location(round(lat, 5), round(lon, 5)),
-                                   fixed_sek_per_year, handling_sek_per_pallet, proposed=True))  # fmt: skip
+        sites.append(
+            CandidateSite(
+                f"grid-{n + 1}",
+                f"{lat:.3f}, {lon:.3f}",
+                pl.Location(round(lat, 5), round(lon, 5)),
+                fixed_sek_per_year,
+                handling_sek_per_pallet,
+                proposed=True,
+            )
+        )
     return sites

@@ -32,6 +32,7 @@ from samlast.models.receipt import (
     ReceiptConfirmation,
     ReceiptLine,
 )
+from samlast.models.region import RegionRun, RegionSite
 from samlast.models.route import (
     FleetAdviceRun,
     JobStatus,
@@ -93,6 +94,8 @@ __all__ = [
     "GeocodeCache",
     "ImpactReport",
     "ImportRun",
+    "RegionRun",
+    "RegionSite",
     "LearnedParameters",
     "LoadHandover",
     "LoadScan",

@@ -45,15 +45,26 @@ def region(fixed: float = 50_000.0, clusters: dict | None = None) -> RegionInput
                 orders.append(ImpactOrder(f"{p.id}-{s.id}-{day}", p.id, s.id, day, {"ambient": pl.Load(150.0, 0.5)}))
     fleet = (
         FleetVehicle(
-            pl.Vehicle(id="bil", shift_start=6 * 3600, shift_end=16 * 3600,
-                       capacities={"ambient": pl.Capacity(4000.0, 12.0)}, cost_per_km=12.0, cost_per_hour=550.0),
+            pl.Vehicle(
+                id="bil",
+                shift_start=6 * 3600,
+                shift_end=16 * 3600,
+                capacities={"ambient": pl.Capacity(4000.0, 12.0)},
+                cost_per_km=12.0,
+                cost_per_hour=550.0,
+            ),
             co2e_kg_per_km=0.2,
         ),
-    )  # fmt: skip
+    )
     data = ImpactInput(
-        terminal=pl.Location(0.0, 0.0), points=points, suppliers=suppliers, orders=tuple(orders), fleet=fleet,
-        start=MONDAY, end=MONDAY + timedelta(days=6),
-    )  # fmt: skip
+        terminal=pl.Location(0.0, 0.0),
+        points=points,
+        suppliers=suppliers,
+        orders=tuple(orders),
+        fleet=fleet,
+        start=MONDAY,
+        end=MONDAY + timedelta(days=6),
+    )
     sites = tuple(
         CandidateSite(f"site-{town}", f"Terminal {town}", pl.Location(lat + 0.01, lon + 0.01), fixed, 50.0)
         for town, (lat, lon) in TOWNS.items()
@@ -69,8 +80,10 @@ def test_the_optimizer_gives_each_far_town_its_own_site():
     cost = estimate_costs(r, PARAMS, volumes(r.data), pl.GeodesicTravelModel())
     groups, info = optimize(list(TOWNS), list(r.sites), cost)
     assert info["status"] == "optimal"
-    assert sorted(groups, key=lambda g: g.site) == [Group("site-Norrköping", ("Norrköping",)),
-                                                    Group("site-Söderby", ("Söderby",))]  # fmt: skip
+    assert sorted(groups, key=lambda g: g.site) == [
+        Group("site-Norrköping", ("Norrköping",)),
+        Group("site-Söderby", ("Söderby",)),
+    ]
 
 
 def test_an_expensive_site_makes_the_optimizer_share_one():
@@ -79,8 +92,12 @@ def test_an_expensive_site_makes_the_optimizer_share_one():
     groups, _ = optimize(list(TOWNS), list(r.sites), cost)
     assert len(groups) == 1 and set(groups[0].municipalities) == set(TOWNS)
     # ... unless only one site may open anyway, which changes nothing here; with max_sites the model obeys.
-    groups, _ = optimize(list(TOWNS), list(region().sites), estimate_costs(region(), PARAMS, volumes(r.data),
-                         pl.GeodesicTravelModel()), max_sites=1)  # fmt: skip
+    groups, _ = optimize(
+        list(TOWNS),
+        list(region().sites),
+        estimate_costs(region(), PARAMS, volumes(r.data), pl.GeodesicTravelModel()),
+        max_sites=1,
+    )
     assert len(groups) == 1
 
 
@@ -96,7 +113,9 @@ def test_options_are_alone_named_and_optimized(answer):
     assert kinds == ["alone", "named", "optimized"]
     optimized = result["options"][2]
     assert {g["site"]: g["municipalities"] for g in optimized["groups"]} == {
-        "site-Söderby": ["Söderby"], "site-Norrköping": ["Norrköping"]}  # fmt: skip
+        "site-Söderby": ["Söderby"],
+        "site-Norrköping": ["Norrköping"],
+    }
     # Alone and optimized are the same grouping here, so they are priced by the same runs.
     assert result["analysis_runs"] == 3
     assert optimized["totals"]["total_sek_per_year"] == result["options"][0]["totals"]["total_sek_per_year"]
@@ -117,8 +136,7 @@ def test_a_municipality_that_pays_more_in_the_named_cluster_is_flagged(answer):
 def test_the_options_table_equals_the_impact_analysis_of_the_same_grouping(answer):
     r, result = answer
     group = result["options"][1]["groups"][0]
-    alone = analyse(group_input(r, Group(group["site"], tuple(group["municipalities"])), PARAMS),
-                    PARAMS.impact)  # fmt: skip
+    alone = analyse(group_input(r, Group(group["site"], tuple(group["municipalities"])), PARAMS), PARAMS.impact)
     for key in ("deliveries", "vehicle_km", "co2e_kg", "cost_sek", "local_kg"):
         assert group["per_week"]["coordinated"][key] == pytest.approx(alone["coordinated"]["per_week"][key])
         assert group["per_week"]["free_delivery"][key] == pytest.approx(alone["baseline"]["per_week"][key])
