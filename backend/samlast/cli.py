@@ -33,17 +33,22 @@ samlast_cli = AppGroup(
     help="Monday of the first order week (default: the Monday of this week).",
 )
 @click.option("--plan-today", is_flag=True, help="Also plan today's routes (if today has orders).")
-def demo_command(reset: bool, seed: int, start, plan_today: bool) -> None:
+@click.option("--region", type=click.Choice(["skane"]), default=None,
+              help="Instead: the synthetic Skåne region for region planning (13 municipalities, 6 sites).")
+def demo_command(reset: bool, seed: int, start, plan_today: bool, region: str | None) -> None:
     """Create the synthetic Mellersta Skåne demo cluster (idempotent)."""
     from datetime import timedelta
 
     from samlast import clock
-    from samlast.services import demo, planning
+    from samlast.services import demo, planning, region_demo
 
     today = clock.today()
     first_monday = start.date() if start else today - timedelta(days=today.weekday())
     try:
-        logins = demo.create_demo_data(seed=seed, reset=reset, start=first_monday)
+        if region:
+            logins = region_demo.create_region_demo(seed=seed, reset=reset, start=first_monday)
+        else:
+            logins = demo.create_demo_data(seed=seed, reset=reset, start=first_monday)
     except demo.DemoDataConflict as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(demo.summary())

@@ -13,7 +13,7 @@ Pure (no Flask, no database): the benchmark and the tests use it directly, and
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from samlast.demo import DemoCluster, DemoMunicipality, DemoProductArea, DemoTerminal, catalog
@@ -101,8 +101,6 @@ def generate_region(seed: int = DEFAULT_SEED, start: date = DEFAULT_START, point
     municipalities = tuple((name, population, code) for name, population, code, *_ in TOWNS)
     areas = tuple(DemoProductArea(*row) for row in catalog.PRODUCT_AREAS)
     delivery_points = _delivery_points(_rng(seed, "region-points"), 1.0, municipalities, PLACES, points)
-    # External ids of their own, so the region never clashes with the demo cluster's rows.
-    delivery_points = tuple(replace(p, external_id=p.external_id.replace("DEMO-", "DEMO-R-")) for p in delivery_points)
     orders = _orders(_rng(seed, "region-orders"), delivery_points, {a.name: a for a in areas}, start)
     site = SITES[0]
     return DemoCluster(
@@ -118,13 +116,7 @@ def generate_region(seed: int = DEFAULT_SEED, start: date = DEFAULT_START, point
         suppliers=_suppliers(_rng(seed, "suppliers")),
         delivery_points=delivery_points,
         vehicles=_vehicles(VEHICLES),
-        orders=tuple(
-            replace(
-                o,
-                external_id=o.external_id.replace("DEMO-", "DEMO-R-"),
-            )
-            for o in orders
-        ),
+        orders=orders,
     )
 
 
