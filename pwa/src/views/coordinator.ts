@@ -7,6 +7,7 @@ import "../coordinator/coordinator.css";
 import { impactSection } from "../coordinator/impact";
 import { learnedSection } from "../coordinator/learned";
 import { listsSection } from "../coordinator/lists";
+import { regionSection } from "../coordinator/region";
 import { stockSection } from "../coordinator/stock";
 import { connectCoordinatorSocket } from "../coordinator/socket";
 import { todaySection } from "../coordinator/today";
@@ -15,8 +16,8 @@ import { formatKg } from "../ui/components";
 import { h } from "../ui/dom";
 import type { View } from "./types";
 
-type Tab = "today" | "lists" | "stock" | "impact" | "learned";
-const TABS: readonly Tab[] = ["today", "lists", "stock", "impact", "learned"];
+type Tab = "today" | "lists" | "stock" | "impact" | "region" | "learned";
+const TABS: readonly Tab[] = ["today", "lists", "stock", "impact", "region", "learned"];
 const HASH = "#coordinator/";
 
 function currentTab(): Tab {
@@ -40,6 +41,7 @@ function section(tab: Tab): HTMLElement {
   if (tab === "lists") return listsSection();
   if (tab === "stock") return stockSection();
   if (tab === "impact") return impactSection();
+  if (tab === "region") return regionSection();
   if (tab === "learned") return learnedSection();
   return todaySection();
 }
@@ -79,6 +81,7 @@ const PAGE_TITLES: Record<Tab, MessageKey> = {
   lists: "coordinator.tab.lists",
   stock: "coordinator.tab.stock",
   impact: "coordinator.tab.impact",
+  region: "coordinator.tab.region",
   learned: "coordinator.tab.learned",
 };
 
