@@ -43,9 +43,12 @@ from datetime import timedelta
 
 from samlast import planning as pl
 from samlast.i18n import Message
+from samlast.impact.baseline import run_baseline
 from samlast.impact.factors import WHOLESALER_TRUCK
+from samlast.impact.figures import scenario_figures, week_of, weeks_with_orders
 from samlast.impact.model import FIXED_2, FleetVehicle, ImpactInput, ImpactParams, ImpactPoint
 from samlast.impact.report import analyse
+from samlast.impact.routing import PrecomputedTravel
 
 ProgressFn = Callable[[float, Message], None]
 
@@ -484,6 +487,25 @@ def _flag(options: list[dict], tolerance: float = 1e-6) -> None:
                     option["pays_more_than_alone"].append(row["municipality"])
 
 
+def region_baseline(data: ImpactInput, params: RegionParams, travel: pl.TravelMatrixProvider, step) -> dict:
+    """Free delivery today for the whole region in one run (every supplier routes all its
+    region's orders of a day together), per week with orders: the reference every option is
+    compared with. An option's own ``free_delivery`` sums its terminals' separate analyses,
+    which route each supplier once per terminal and so count more km the more terminals."""
+    locations = [data.terminal] + [s.location for s in data.suppliers] + [p.location for p in data.points]
+    matrix = PrecomputedTravel(travel, locations)
+    run = run_baseline(data, params.impact, matrix, step)
+    days = [data.start + timedelta(days=i) for i in range((data.end - data.start).days + 1)]
+    weeks = sorted({week_of(day) for day in days})
+    ordered = weeks_with_orders(o.day for o in data.orders if data.start <= o.day <= data.end)
+    figures = scenario_figures(run.deliveries, run.trips, list(data.municipality_names()), weeks, ordered, data.start)
+    out = {k: round(float(figures["per_week"][k]), 4) for k in (*HEADLINE, "local_share")}
+    out["by_municipality"] = {
+        m: {k: round(float(v[k]), 4) for k in HEADLINE} for m, v in figures["by_municipality_per_week"].items()
+    }
+    return out
+
+
 def analyse_region(
     region: RegionInput,
     params: RegionParams | None = None,
@@ -524,8 +546,18 @@ def analyse_region(
     options = candidate_options(region, cost, params)
     runs: dict[Group, dict] = {}
     wanted = list(dict.fromkeys(g for o in options for g in o["groups"]))
+    # The whole region's baseline counts as one more run of the same size as a terminal's.
+    total = len(wanted) + 1
+    baseline_days = max(1, len({(o.supplier, o.day) for o in sampled.orders if sampled.start <= o.day <= sampled.end}))
+    done_days = [0]
+
+    def baseline_step(message: Message) -> None:
+        done_days[0] += 1
+        report_progress(0.02 + 0.97 * min(1.0, done_days[0] / baseline_days) / total, message)
+
+    baseline = region_baseline(sampled, params, travel, baseline_step)
     for i, group in enumerate(wanted):
-        share = (i, len(wanted))
+        share = (i + 1, total)
 
         def forward(fraction: float, message: Message, share=share) -> None:
             report_progress(0.02 + 0.97 * (share[0] + fraction) / share[1], message)
@@ -565,6 +597,7 @@ def analyse_region(
             for s in region.sites
         ],
         "estimate": cost,
+        "free_delivery": baseline,
         "options": out_options,
         "sample": {
             "start": sampled.start.isoformat(),
@@ -581,6 +614,7 @@ def analyse_region(
             ).as_json(),
             Message("region.note.estimate").as_json(),
             Message("region.note.fixedShare").as_json(),
+            Message("region.note.baseline").as_json(),
         ],
     }
 

@@ -74,7 +74,8 @@ def _overview(result: dict, locale: str) -> list[Any]:
                 ", ".join(option["pays_more_than_alone"]) or t("common.none"),
             ]
         )
-    free = result["options"][0]["totals"]["free_delivery"]
+    # One free-delivery run over the whole region (older answers: the first option's sum).
+    free = result.get("free_delivery") or result["options"][0]["totals"]["free_delivery"]
     body.append(
         [
             t("region.freeDelivery"),

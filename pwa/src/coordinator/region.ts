@@ -75,6 +75,8 @@ interface RegionResult {
   sites: { id: string; name: string; lat: number; lon: number }[];
   options: Option[];
   sample: { start: string; end: string; weeks_per_year: number };
+  /** One free-delivery run over the whole region: the reference of every option. */
+  free_delivery: Scenario;
   notes: KeyedMessage[];
 }
 
@@ -378,7 +380,7 @@ function drawProgress(): void {
 }
 
 function optionsTable(result: RegionResult): HTMLElement {
-  const free = result.options[0]?.totals.free_delivery;
+  const free = result.free_delivery;
   const cell = (value: string) => h("td", { class: "num" }, value);
   return h(
     "div",

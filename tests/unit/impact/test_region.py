@@ -151,3 +151,12 @@ def test_sites_proposed_at_town_centres_and_on_a_grid():
     assert towns[0].location.lat == pytest.approx(TOWNS["Norrköping"][0] + 0.01)
     grid = propose_sites(points, mode="grid", grid_km=20)
     assert len(grid) == 2 and all(s.proposed for s in grid)
+
+
+def test_the_free_delivery_reference_is_one_run_over_the_whole_region(answer):
+    _, result = answer
+    whole = result["options"][1]["groups"][0]["per_week"]["free_delivery"]  # the named cluster is everything
+    for key in ("deliveries", "vehicle_km", "co2e_kg", "cost_sek"):
+        assert result["free_delivery"][key] == pytest.approx(whole[key])
+    # Alone, each terminal's analysis routes every supplier once per town: more km than together.
+    assert result["options"][0]["totals"]["free_delivery"]["vehicle_km"] > result["free_delivery"]["vehicle_km"]
