@@ -445,32 +445,26 @@ function optionsTable(result: RegionResult): HTMLElement {
 }
 
 function municipalityTable(option: Option): HTMLElement {
+  const columns = ["coordinator.col.municipality", "region.col.totalYear", "region.col.aloneYear", "region.col.savingYear"] as const;
   return h(
     "div",
     { class: "table-wrap" },
     h(
       "table",
-      { class: "ctable", "data-testid": "region-municipalities" },
+      { class: "ctable cregion-towns", "data-testid": "region-municipalities" },
       h("caption", {}, t("region.perMunicipality", { option: t(`region.option.${option.kind}`) })),
-      h(
-        "thead",
-        {},
+      h("thead", {}, h("tr", {}, ...columns.map((k) => h("th", { scope: "col" }, t(k))))),
+      ...option.groups.map((group, index) =>
         h(
-          "tr",
+          "tbody",
           {},
-          ...(["coordinator.col.municipality", "region.col.terminal", "region.col.totalYear", "region.col.aloneYear", "region.col.savingYear"] as const).map((k) => h("th", { scope: "col" }, t(k))),
-        ),
-      ),
-      h(
-        "tbody",
-        {},
-        option.groups.flatMap((group, index) =>
+          // The terminal heads its municipalities (a column of long site names would not fit beside the map).
+          h("tr", { class: "cregion-terminal-row" }, h("th", { scope: "colgroup", colspan: columns.length }, h("span", { class: `cregion-swatch ${routeClass(index)}`, "aria-hidden": "true" }), t("region.terminalOf", { name: group.site_name }))),
           group.per_municipality.map((row) =>
             h(
               "tr",
               { class: row.pays_more_than_alone ? "cregion-worse" : null },
-              h("th", { scope: "row" }, h("span", { class: `cregion-swatch ${routeClass(index)}`, "aria-hidden": "true" }), row.municipality),
-              h("td", {}, group.site_name),
+              h("th", { scope: "row" }, row.municipality),
               h("td", { class: "num" }, fmt(row.total_sek_per_year)),
               h("td", { class: "num" }, fmt(row.alone_sek_per_year)),
               h(
@@ -496,7 +490,7 @@ async function drawMap(element: HTMLElement, result: RegionResult, option: Optio
   leaflet ??= import("leaflet");
   const L = await leaflet;
   if (!element.isConnected) return;
-  const map = L.map(element, { zoomControl: true, attributionControl: true });
+  const map = L.map(element, { zoomControl: true, attributionControl: true, zoomSnap: 0.25 });
   L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
     maxZoom: 19,
     attribution: '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
@@ -530,24 +524,24 @@ async function drawMap(element: HTMLElement, result: RegionResult, option: Optio
       ).addTo(map);
       const label = t("region.map.municipality", { name, site: group.site_name });
       L.marker([c.lat, c.lon], {
-        icon: L.divIcon({ className: "cmap-marker cregion-town", html: `<span class="${routeClass(index)}">${name.slice(0, 2)}</span>`, iconSize: [34, 34] }),
+        icon: L.divIcon({ className: "cmap-marker cregion-town", html: `<span class="${routeClass(index)}"></span>`, iconSize: [18, 18] }),
         title: label,
         alt: label,
         keyboard: false,
       })
         .addTo(map)
-        .bindTooltip(name, { permanent: true, direction: "right", className: "cregion-label" });
+        .bindTooltip(name, { permanent: true, direction: "right", offset: [10, 0], className: "cregion-label" });
     }
     bounds.push([group.location.lat, group.location.lon]);
     const siteLabel = t("region.map.site", { name: group.site_name, n: group.municipalities.length });
     const marker = L.marker([group.location.lat, group.location.lon], {
-      icon: L.divIcon({ className: "cmap-marker cmap-terminal", html: "T", iconSize: [34, 34] }),
+      icon: L.divIcon({ className: "cmap-marker cmap-terminal cregion-site", html: "T", iconSize: [34, 34] }),
       title: siteLabel,
       alt: siteLabel,
       keyboard: false,
       zIndexOffset: 1000,
-    }).addTo(map);
-    marker.getElement()?.setAttribute("data-testid", "region-map-site");
+    });
+    marker.addTo(map);
   });
   const open = new Set(option.groups.map((g) => g.site));
   for (const site of result.sites.filter((s) => !open.has(s.id))) {
@@ -559,8 +553,17 @@ async function drawMap(element: HTMLElement, result: RegionResult, option: Optio
       keyboard: false,
     }).addTo(map);
   }
-  if (bounds.length) map.fitBounds(L.latLngBounds(bounds), { padding: [20, 20], maxZoom: 12 });
-  else map.setView([55.84, 13.3], 9);
+  const fit = () => {
+    if (bounds.length) map.fitBounds(L.latLngBounds(bounds), { padding: [20, 20], maxZoom: 12 });
+    else map.setView([55.84, 13.3], 9);
+  };
+  fit();
+  // The grid may still be laying out when the map is made: measure again once it has.
+  window.setTimeout(() => {
+    if (!element.isConnected) return;
+    map.invalidateSize();
+    fit();
+  }, 150);
   const resize = () => map.invalidateSize();
   window.addEventListener("resize", resize);
   mapCleanup = () => {
@@ -579,6 +582,7 @@ function resultBlock(run: RegionRun, result: RegionResult): HTMLElement {
     { class: "cregion-result", "data-testid": "region-result" },
     h("h3", {}, run.name),
     h("p", { class: "muted" }, t("region.sampled", { start: result.sample.start, end: result.sample.end, weeks: fmt(result.sample.weeks_per_year) })),
+    optionsTable(result),
     h(
       "div",
       { class: "cregion-grid" },
@@ -588,7 +592,7 @@ function resultBlock(run: RegionRun, result: RegionResult): HTMLElement {
         h("ul", { class: "clegend" }, h("li", {}, h("span", { class: "cregion-key-site", "aria-hidden": "true" }, "T"), t("region.legend.site")), h("li", {}, h("span", { class: "cregion-key-flow", "aria-hidden": "true" }), t("region.legend.flow"))),
         mapElement,
       ),
-      h("div", {}, optionsTable(result), municipalityTable(option)),
+      h("div", {}, municipalityTable(option)),
     ),
     h(
       "p",
