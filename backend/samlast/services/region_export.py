@@ -133,7 +133,7 @@ def _option(result: dict, option: dict, locale: str) -> list[Any]:
                     w.number(row["saving_sek_per_year"], locale),
                 ]
             )
-    widths = [52, 26, 19, 18, 19, 25, 22, 22, 25, 25, 25]
+    widths = [44, 24, 17, 16, 17, 24, 21, 22, 24, 24, 24]  # 257 of the 261 mm between the margins
     story: list[Any] = [_p(option_name(option, locale), "h2")]
     story.append(_table(head, body, widths, text_cols=(0, 1), bold_rows=tuple(flagged)))
     names = option["pays_more_than_alone"]
