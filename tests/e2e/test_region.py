@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from tests.waiting import wait_for_job
 
-from .conftest import PASSWORD, PHONE, Server, cluster_today, login, running, save_readme_screenshot
+from .conftest import PASSWORD, PHONE, Server, cluster_today, login, running, save_readme_screenshot, save_screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -105,6 +105,8 @@ def test_a_new_run_shows_its_progress_and_a_bad_cluster_line_is_named(new_page, 
     assert len(region_server.api("GET", "/region/runs")) == before + 1
     width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert width[0] <= width[1], f"the page scrolls sideways on a phone: {width}"
+    page.get_by_test_id("region-progress").scroll_into_view_if_needed()
+    save_screenshot(page, "region-phone.png")
 
 
 def _latest(server: Server) -> dict:

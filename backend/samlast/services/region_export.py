@@ -22,6 +22,19 @@ from samlast.services.impact_export import FONT, MARGIN, MUTED, _glyphs, _p, _ta
 
 PAGE_W, PAGE_H = landscape(A4)
 
+#: A municipality's figures in an option (the PDF's and the CSV's columns): table key, field.
+FIGURES = (
+    ("region.col.deliveriesWeek", "deliveries_per_week"),
+    ("region.col.kmWeek", "vehicle_km_per_week"),
+    ("region.col.co2eWeek", "co2e_kg_per_week"),
+    ("region.col.transportYear", "transport_sek_per_year"),
+    ("region.col.handlingYear", "handling_sek_per_year"),
+    ("region.col.fixedShareYear", "fixed_share_sek_per_year"),
+    ("region.col.totalYear", "total_sek_per_year"),
+    ("region.col.aloneYear", "alone_sek_per_year"),
+    ("region.col.savingYear", "saving_sek_per_year"),
+)
+
 
 def _t(locale: str):
     def t(key: str, **params: Any) -> str:
@@ -98,40 +111,14 @@ def _overview(result: dict, locale: str) -> list[Any]:
 def _option(result: dict, option: dict, locale: str) -> list[Any]:
     t = _t(locale)
     sites = _sites(result)
-    head = [
-        [
-            t("region.col.terminal"),
-            t("coordinator.col.municipality"),
-            t("region.col.deliveriesWeek"),
-            t("region.col.kmWeek"),
-            t("region.col.co2eWeek"),
-            t("region.col.transportYear"),
-            t("region.col.handlingYear"),
-            t("region.col.fixedShareYear"),
-            t("region.col.totalYear"),
-            t("region.col.aloneYear"),
-            t("region.col.savingYear"),
-        ]
-    ]
+    head = [[t("region.col.terminal"), t("coordinator.col.municipality"), *(t(key) for key, _ in FIGURES)]]
     body, flagged = [], []
     for group in option["groups"]:
         for row in group["per_municipality"]:
             if row["pays_more_than_alone"]:
                 flagged.append(len(body))
             body.append(
-                [
-                    sites[group["site"]],
-                    row["municipality"],
-                    w.number(row["deliveries_per_week"], locale),
-                    w.number(row["vehicle_km_per_week"], locale),
-                    w.number(row["co2e_kg_per_week"], locale),
-                    w.number(row["transport_sek_per_year"], locale),
-                    w.number(row["handling_sek_per_year"], locale),
-                    w.number(row["fixed_share_sek_per_year"], locale),
-                    w.number(row["total_sek_per_year"], locale),
-                    w.number(row["alone_sek_per_year"], locale),
-                    w.number(row["saving_sek_per_year"], locale),
-                ]
+                [sites[group["site"]], row["municipality"], *(w.number(row[field], locale) for _, field in FIGURES)]
             )
     widths = [44, 24, 17, 16, 17, 24, 21, 22, 24, 24, 24]  # 257 of the 261 mm between the margins
     story: list[Any] = [_p(option_name(option, locale), "h2")]
@@ -196,16 +183,8 @@ def region_csv(result: dict[str, Any], locale: str = DEFAULT_LOCALE) -> str:
             t("region.col.option"),
             t("region.col.terminal"),
             t("coordinator.col.municipality"),
-            t("region.col.deliveriesWeek"),
+            *(t(key) for key, _ in FIGURES),
             t("region.col.freeDeliveriesWeek"),
-            t("region.col.kmWeek"),
-            t("region.col.co2eWeek"),
-            t("region.col.transportYear"),
-            t("region.col.handlingYear"),
-            t("region.col.fixedShareYear"),
-            t("region.col.totalYear"),
-            t("region.col.aloneYear"),
-            t("region.col.savingYear"),
             t("region.col.paysMore"),
         ]
     )
@@ -217,16 +196,8 @@ def region_csv(result: dict[str, Any], locale: str = DEFAULT_LOCALE) -> str:
                         option_name(option, locale),
                         sites[group["site"]],
                         row["municipality"],
-                        num(row["deliveries_per_week"]),
+                        *(num(row[field]) for _, field in FIGURES),
                         num(row["free_delivery_deliveries_per_week"]),
-                        num(row["vehicle_km_per_week"]),
-                        num(row["co2e_kg_per_week"]),
-                        num(row["transport_sek_per_year"]),
-                        num(row["handling_sek_per_year"]),
-                        num(row["fixed_share_sek_per_year"]),
-                        num(row["total_sek_per_year"]),
-                        num(row["alone_sek_per_year"]),
-                        num(row["saving_sek_per_year"]),
                         t("common.yes") if row["pays_more_than_alone"] else t("common.no"),
                     ]
                 )
