@@ -15,6 +15,7 @@ import { h } from "../ui/dom";
 import { addDays, isoDate } from "../util/dates";
 import { parseDecimal } from "../util/numbers";
 import { routeClass, routeColour } from "./map";
+import { readClusters } from "./regionClusters";
 import "./region.css";
 
 type RegionRun = ApiSchema<"RegionRun">;
@@ -153,20 +154,6 @@ function poll(id: string): void {
       void load();
     }
   }, 1_000);
-}
-
-/** "Name: Town, Town" per line -> clusters, or the lines that do not read so. */
-function readClusters(text: string): { clusters: { name: string; municipalities: string[] }[]; errors: string[] } {
-  const clusters: { name: string; municipalities: string[] }[] = [];
-  const errors: string[] = [];
-  text.split("\n").forEach((line, index) => {
-    if (!line.trim()) return;
-    const [name, towns] = line.split(":");
-    const municipalities = (towns ?? "").split(",").map((m) => m.trim()).filter(Boolean);
-    if (!name?.trim() || !municipalities.length) errors.push(t("region.clusterLineInvalid", { n: index + 1, line: line.trim() }));
-    else clusters.push({ name: name.trim(), municipalities });
-  });
-  return { clusters, errors };
 }
 
 function remember(form: HTMLFormElement): void {
