@@ -100,9 +100,13 @@ def test_a_new_run_shows_its_progress_and_a_bad_cluster_line_is_named(new_page, 
     )
     before = len(region_server.api("GET", "/region/runs"))
     page.get_by_test_id("region-clusters").fill("6K: Klippan, Bjuv, Perstorp, Svalöv, Åstorp, Örkelljunga")
+    page.get_by_test_id("region-max-sites").select_option("2")
     page.get_by_test_id("region-start").click()
     expect(page.get_by_test_id("region-progress")).to_be_visible()
-    assert len(region_server.api("GET", "/region/runs")) == before + 1
+    runs = region_server.api("GET", "/region/runs")
+    assert len(runs) == before + 1
+    assert runs[0]["parameters"]["max_sites"] == 2
+    assert runs[0]["parameters"]["clusters"] == [{"name": "6K", "municipalities": GROUPS["6K"]}]
     width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert width[0] <= width[1], f"the page scrolls sideways on a phone: {width}"
     page.get_by_test_id("region-progress").scroll_into_view_if_needed()

@@ -104,7 +104,7 @@ const state = {
   startError: null as string | null,
   clusterErrors: [] as string[],
   siteError: null as string | null,
-  form: { name: "", from: isoDate(monday()), to: isoDate(addDays(monday(), 13)), clusters: "", propose: "" },
+  form: { name: "", from: isoDate(monday()), to: isoDate(addDays(monday(), 13)), clusters: "", propose: "", maxSites: "" },
 };
 
 let container: HTMLElement | null = null;
@@ -164,6 +164,7 @@ function remember(form: HTMLFormElement): void {
     to: String(data.get("date_to") ?? ""),
     clusters: String(data.get("clusters") ?? ""),
     propose: String(data.get("propose") ?? ""),
+    maxSites: String(data.get("max_sites") ?? ""),
   };
 }
 
@@ -184,6 +185,7 @@ async function start(form: HTMLFormElement): Promise<void> {
       date_to: state.form.to,
       clusters,
       ...(state.form.propose === "towns" || state.form.propose === "grid" ? { propose: state.form.propose } : {}),
+      ...(state.form.maxSites ? { max_sites: Number(state.form.maxSites) } : {}),
     });
     state.current = run;
     poll(run.id);
@@ -263,6 +265,18 @@ function startForm(): HTMLElement {
           { id: "region-propose", name: "propose", "data-testid": "region-propose" },
           (["", "towns", "grid"] as const).map((code) =>
             h("option", { value: code, selected: code === state.form.propose }, t(`region.propose.${code || "none"}` as MessageKey)),
+          ),
+        ),
+      ),
+      field(
+        "region-max-sites",
+        "region.maxSites",
+        h(
+          "select",
+          { id: "region-max-sites", name: "max_sites", "data-testid": "region-max-sites" },
+          h("option", { value: "", selected: !state.form.maxSites }, t("region.maxSites.any")),
+          Array.from({ length: Math.max(1, (state.sites ?? []).length) }, (_, i) => String(i + 1)).map((n) =>
+            h("option", { value: n, selected: n === state.form.maxSites }, n),
           ),
         ),
       ),
