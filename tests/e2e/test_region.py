@@ -86,6 +86,13 @@ def test_the_options_on_a_map_beside_the_table(new_page, region_server):
     page.wait_for_timeout(300)
     save_readme_screenshot(page, "region-desktop.png")
 
+    # In English, every word from the other table.
+    page.get_by_test_id("lang-en").click()
+    expect(options).to_contain_text("Every municipality alone")
+    expect(options).to_contain_text("Free delivery (today)")
+    expect(municipalities).to_contain_text("What each municipality pays a year: The named clusters")
+    page.get_by_test_id("lang-sv").click()
+
 
 def test_a_new_run_shows_its_progress_and_a_bad_cluster_line_is_named(new_page, region_server):
     page = new_page(PHONE, phone=True)
