@@ -123,8 +123,29 @@ def _option(result: dict, option: dict, locale: str) -> list[Any]:
     widths = [44, 24, 17, 16, 17, 24, 21, 22, 24, 24, 24]  # 257 of the 261 mm between the margins
     story: list[Any] = [_p(option_name(option, locale), "h2")]
     story.append(_table(head, body, widths, text_cols=(0, 1), bold_rows=tuple(flagged)))
+    story += _route_splits(option, locale, sites)
     names = option["pays_more_than_alone"]
     story.append(_p(t("region.paysMore.some", names=", ".join(names)) if names else t("region.paysMore.none"), "small"))
+    return story
+
+
+def _route_splits(option: dict, locale: str, sites: dict[str, str]) -> list[Any]:
+    """For each shared terminal, its routes' cost split between its municipalities by every rule the
+    impact analysis computed (the sampled period, SEK; a rule left out was not computed)."""
+    t = _t(locale)
+    story: list[Any] = []
+    for group in option["groups"]:
+        split = group.get("cost_split") or {}
+        table = split.get("table") or []
+        if len(table) < 2:
+            continue
+        rules = [r for r in w.SPLIT_RULES if any(row.get(r) is not None for row in table)]
+        head = [[t("coordinator.col.municipality"), *(w.split_rule(r, locale) for r in rules)]]
+        body = [[row["municipality"], *(w.number(row.get(r), locale) for r in rules)] for row in table]
+        story.append(
+            _p(t("region.pdf.split", site=sites[group["site"]], total=w.number(split["total_cost"], locale)), "h3")
+        )
+        story.append(_table(head, body, [40] + [28] * len(rules)))
     return story
 
 
