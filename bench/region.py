@@ -34,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--points", type=int, default=900)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--in-process", action="store_true", help="run every analysis in this process")
     args = parser.parse_args(argv)
 
     started = time.monotonic()
@@ -48,7 +49,8 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
 
-    result = analyse_region(region, RegionParams(), progress=progress)
+    # As the product runs it: each impact analysis in a child process of its own.
+    result = analyse_region(region, RegionParams(isolate=not args.in_process), progress=progress)
     wall = time.monotonic() - started
     sites = {s["id"]: s["name"] for s in result["sites"]}
     for option in result["options"]:

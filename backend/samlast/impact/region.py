@@ -137,6 +137,10 @@ class RegionParams:
         )
     )
     sample_days: int = 7
+    #: Run each impact analysis in a child process that ends with it: the planner keeps some
+    #: memory per solve, so a long-lived process (a worker, the web server) would grow by
+    #: gigabytes over a region run. Costs a few seconds of start-up per analysis.
+    isolate: bool = False
 
 
 # --- volumes and the linear estimate ---------------------------------------------------------
@@ -506,6 +510,40 @@ def region_baseline(data: ImpactInput, params: RegionParams, travel: pl.TravelMa
     return out
 
 
+def _no_step(message: Message) -> None:
+    """Progress of a run in a child process goes nowhere (module level: it is pickled)."""
+
+
+def _analyse_quietly(data: ImpactInput, params: ImpactParams, travel: pl.TravelMatrixProvider) -> dict:
+    return analyse(data, params, travel=travel)
+
+
+class _Runner:
+    """Calls functions in a fresh child process each (``isolate``), or says to call them here."""
+
+    def __init__(self, isolate: bool):
+        self.isolate = isolate
+        self.pool = None
+
+    def __enter__(self) -> _Runner:
+        if self.isolate:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            # "spawn": a child of a threaded process (the web server, a worker) must not fork its locks.
+            context = multiprocessing.get_context("spawn")
+            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=context, max_tasks_per_child=1)
+        return self
+
+    def call(self, function, *args):
+        assert self.pool is not None
+        return self.pool.submit(function, *args).result()
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
 def analyse_region(
     region: RegionInput,
     params: RegionParams | None = None,
@@ -555,15 +593,23 @@ def analyse_region(
         done_days[0] += 1
         report_progress(0.02 + 0.97 * min(1.0, done_days[0] / baseline_days) / total, message)
 
-    baseline = region_baseline(sampled, params, travel, baseline_step)
-    for i, group in enumerate(wanted):
-        share = (i + 1, total)
+    with _Runner(params.isolate) as runner:
+        if runner.pool is None:
+            baseline = region_baseline(sampled, params, travel, baseline_step)
+        else:
+            baseline = runner.call(region_baseline, sampled, params, travel, _no_step)
+        for i, group in enumerate(wanted):
+            share = (i + 1, total)
 
-        def forward(fraction: float, message: Message, share=share) -> None:
-            report_progress(0.02 + 0.97 * (share[0] + fraction) / share[1], message)
+            def forward(fraction: float, message: Message, share=share) -> None:
+                report_progress(0.02 + 0.97 * (share[0] + fraction) / share[1], message)
 
-        forward(0.0, Message("progress.region.pricing", done=i + 1, n=len(wanted)))
-        runs[group] = analyse(group_input(region, group, params), params.impact, travel=travel, progress=forward)
+            forward(0.0, Message("progress.region.pricing", done=i + 1, n=len(wanted)))
+            data = group_input(region, group, params)
+            if runner.pool is None:
+                runs[group] = analyse(data, params.impact, travel=travel, progress=forward)
+            else:  # a child process reports no progress of its own: the step per terminal shows
+                runs[group] = runner.call(_analyse_quietly, data, params.impact, travel)
     out_options = []
     for option in options:
         groups = [_group_row(region, g, runs[g], volume, params) for g in option["groups"]]

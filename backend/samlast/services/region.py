@@ -186,6 +186,7 @@ def region_input(run: RegionRun) -> tuple[RegionInput, RegionParams]:
         weeks_per_year=p.get("weeks_per_year") or defaults.weeks_per_year,
         max_sites=p.get("max_sites"),
         sample_days=p.get("sample_days") or defaults.sample_days,
+        isolate=True,  # this process lives on: the planner's memory must go with each analysis
         impact=dataclasses.replace(defaults.impact, time_limit_s=p.get("time_limit_s") or defaults.impact.time_limit_s),
     )
     return RegionInput(data, tuple(sites), clusters), params

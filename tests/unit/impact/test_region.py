@@ -159,3 +159,15 @@ def test_the_free_delivery_reference_is_one_run_over_the_whole_region(answer):
         assert result["free_delivery"][key] == pytest.approx(whole[key])
     # Alone, each terminal's analysis routes every supplier once per town: more km than together.
     assert result["options"][0]["totals"]["free_delivery"]["vehicle_km"] > result["free_delivery"]["vehicle_km"]
+
+
+def test_isolated_runs_give_the_same_answer():
+    """Each analysis in a child process of its own (what the product does) answers like in-process."""
+    import dataclasses
+
+    r = region(clusters={"Hela regionen": ("Söderby", "Norrköping")})
+    here = analyse_region(r, PARAMS)
+    apart = analyse_region(r, dataclasses.replace(PARAMS, isolate=True))
+    for a, b in zip(here["options"], apart["options"], strict=True):
+        assert a["totals"] == b["totals"]
+    assert here["free_delivery"] == apart["free_delivery"]
