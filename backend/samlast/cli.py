@@ -33,17 +33,22 @@ samlast_cli = AppGroup(
     help="Monday of the first order week (default: the Monday of this week).",
 )
 @click.option("--plan-today", is_flag=True, help="Also plan today's routes (if today has orders).")
-def demo_command(reset: bool, seed: int, start, plan_today: bool) -> None:
+@click.option("--region", type=click.Choice(["skane"]), default=None,
+              help="Instead: the synthetic Skåne region for region planning (13 municipalities, 6 sites).")
+def demo_command(reset: bool, seed: int, start, plan_today: bool, region: str | None) -> None:
     """Create the synthetic Mellersta Skåne demo cluster (idempotent)."""
     from datetime import timedelta
 
     from samlast import clock
-    from samlast.services import demo, planning
+    from samlast.services import demo, planning, region_demo
 
     today = clock.today()
     first_monday = start.date() if start else today - timedelta(days=today.weekday())
     try:
-        logins = demo.create_demo_data(seed=seed, reset=reset, start=first_monday)
+        if region:
+            logins = region_demo.create_region_demo(seed=seed, reset=reset, start=first_monday)
+        else:
+            logins = demo.create_demo_data(seed=seed, reset=reset, start=first_monday)
     except demo.DemoDataConflict as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(demo.summary())
@@ -267,12 +272,12 @@ def plan_command(plan_date, time_limit: float | None, terminal_id: int | None, f
 @samlast_cli.command("worker")
 @click.option(
     "--queues",
-    default="receipts,mail,planning,imports,followup",
+    default="receipts,mail,planning,imports,followup,region",
     show_default=True,
     help="Comma-separated RQ queues, in priority order (a receipt takes ~20 ms, a plan minutes).",
 )
 def worker_command(queues: str) -> None:
-    """Run an RQ worker for PDF receipts, e-mail, planning jobs and imports (needs REDIS_URL)."""
+    """Run an RQ worker for PDF receipts, e-mail, planning jobs, imports and region analyses (needs REDIS_URL)."""
     from flask import current_app
     from redis import Redis
     from redis.exceptions import ConnectionError as RedisConnectionError
@@ -283,15 +288,17 @@ def worker_command(queues: str) -> None:
     from samlast.services.jobs import QUEUE_NAME as PLANNING
     from samlast.services.mail import QUEUE_NAME as MAIL
     from samlast.services.receipts import QUEUE_NAME as RECEIPTS
+    from samlast.services.region import QUEUE_NAME as REGION
 
     url = current_app.config["REDIS_URL"]
     if not url:
         raise click.ClickException("Set REDIS_URL to run a worker.")
     names = [name.strip() for name in queues.split(",") if name.strip()]
-    unknown = sorted(set(names) - {PLANNING, RECEIPTS, MAIL, IMPORTS, FOLLOWUP})
+    known = (RECEIPTS, MAIL, PLANNING, IMPORTS, FOLLOWUP, REGION)
+    unknown = sorted(set(names) - set(known))
     if not names or unknown:
         listed = ", ".join(unknown) or "(none)"
-        raise click.ClickException(f"Unknown queue(s) {listed}: use {RECEIPTS},{MAIL},{PLANNING},{IMPORTS},{FOLLOWUP}.")
+        raise click.ClickException(f"Unknown queue(s) {listed}: use {','.join(known)}.")
     from samlast.extensions import db
     from samlast.services.background import sweep_stale_runs
 

@@ -32,6 +32,16 @@ def run_import_task(run_id: str) -> None:
         db.session.remove()
 
 
+def run_region_task(run_id: str) -> None:
+    from samlast.extensions import db
+    from samlast.services import region
+
+    try:
+        _in_app(region.run_region, run_id)
+    finally:
+        db.session.remove()
+
+
 def send_mail_task(mail_id: int) -> None:
     from samlast.extensions import db
     from samlast.services import mail

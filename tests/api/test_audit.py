@@ -384,6 +384,7 @@ EXEMPT = {
     ("POST", "/api/v1/feedback/points/<int:point_id>/reset"): "stores a new learned-parameter row, derived data",
     ("POST", "/api/v1/impact/reports"): "a report is computed from stored facts and kept with who asked",
     ("POST", "/api/v1/followup/reports"): "a follow-up is computed from stored facts and kept with who asked",
+    ("POST", "/api/v1/region/runs"): "a region analysis is computed from stored facts and kept with who asked",
     ("POST", "/api/v1/planning/fleet-advice"): "advice only: it changes no plan or master data",
     ("POST", "/api/v1/imports/registers/<any(skolverket, preschools):source>/preview"): "reads a file, writes nothing",
 }
@@ -583,6 +584,13 @@ class Writes:
             ), "supplier"
         if rule.startswith("/api/v1/stock/"):
             return self.stock(method, rule)
+        if rule.startswith("/api/v1/region/sites"):
+            site = {"name": f"Plats {uuid.uuid4().hex[:6]}", "lat": 55.8, "lon": 13.3, "fixed_sek_per_year": 1e6,
+                    "handling_sek_per_pallet": 30}  # fmt: skip
+            created = client.post("/api/v1/region/sites", json=site, headers=headers)
+            if method == "POST":
+                return created, "region_site"
+            return client.delete(rule.replace("<int:site_id>", str(created.json["id"])), headers=headers), "region_site"
         raise AssertionError(f"No audited write known for {method} {rule}: add it to Writes or EXEMPT")
 
     def stock(self, method: str, rule: str) -> tuple[object, str]:
@@ -661,3 +669,13 @@ def test_a_command_line_change_is_recorded_as_such(app, runner):
     assert (entry.action, entry.source, entry.actor_user_id) == ("create", "cli", None)
     assert entry.changes["username"] == "kim.cli" and entry.changes["password_hash"] == "***"
     assert audit.current_actor().source == "system"  # the command's actor ends with the command
+
+
+def test_every_audited_table_has_a_name_in_each_language():
+    """The change log names what changed in words ("Leveransställe 12"), never a table name."""
+    from samlast.i18n import table as words
+    from samlast.services.audit import AUDITED_TABLES
+
+    for name in AUDITED_TABLES:
+        for locale in ("sv", "en"):
+            assert f"audit.entity.{name}" in words(locale), f"audit.entity.{name} missing in {locale}"

@@ -75,6 +75,14 @@ MATRIX: dict[tuple[str, str], tuple[set, int | dict]] = {
     ("GET", "/api/v1/followup/reports/<report_id>/report.pdf"): ({C}, 404),
     ("GET", "/api/v1/followup/reports/<report_id>/report.csv"): ({C}, 404),
     ("GET", "/api/v1/lots/tender-pack.zip"): ({C}, 422),
+    ("GET", "/api/v1/region/sites"): ({C}, 200),
+    ("POST", "/api/v1/region/sites"): ({C}, 422),
+    ("DELETE", "/api/v1/region/sites/<int:site_id>"): ({C}, 404),
+    ("GET", "/api/v1/region/runs"): ({C}, 200),
+    ("POST", "/api/v1/region/runs"): ({C}, 422),
+    ("GET", "/api/v1/region/runs/<run_id>"): ({C}, 404),
+    ("GET", "/api/v1/region/runs/<run_id>/report.pdf"): ({C}, 404),
+    ("GET", "/api/v1/region/runs/<run_id>/report.csv"): ({C}, 404),
     ("POST", "/api/v1/imports/<any(delivery_points, suppliers, vehicles, orders):kind>"): (
         {C},
         422,
@@ -289,6 +297,7 @@ def probe_path(rule: str, ids: dict) -> str:
         "advice_id": "missing",
         "run_id": "missing",
         "order_line_id": MISSING,
+        "site_id": MISSING,
     }
     path = rule.replace("<any(delivery_points, suppliers, vehicles, orders):kind>", "orders")
     path = path.replace("<any(skolverket, preschools):source>", "skolverket")

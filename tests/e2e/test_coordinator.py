@@ -557,7 +557,13 @@ def test_every_view_has_its_own_page_title(office, coord_server):
     expect(page).to_have_title("Logga in – Samlast")
     login(page, coord_server, "coord")
     expect(page).to_have_title("Dagens rutter – Samlast")
-    tabs = (("lists", "Listor"), ("impact", "Effekter"), ("learned", "Inlärda tider"), ("today", "Dagens rutter"))
+    tabs = (
+        ("lists", "Listor"),
+        ("impact", "Effekter"),
+        ("region", "Region"),
+        ("learned", "Inlärda tider"),
+        ("today", "Dagens rutter"),
+    )
     for tab, title in tabs:
         page.get_by_test_id(f"tab-{tab}").click()
         expect(page).to_have_title(f"{title} – Samlast")

@@ -34,6 +34,7 @@ def init_api(app: Flask) -> Api:
         producer,
         push,
         recipient,
+        region,
         stock,
         tender_lots,
         timeline,
@@ -65,6 +66,7 @@ def init_api(app: Flask) -> Api:
     api.register_blueprint(impact.blp)
     api.register_blueprint(followup.blp)
     api.register_blueprint(tender_lots.blp)
+    api.register_blueprint(region.blp)
     api.register_blueprint(feedback.blp)
     api.register_blueprint(recipient.blp)
     api.register_blueprint(deviations.blp)

@@ -161,13 +161,16 @@ def _access(rng: random.Random) -> tuple[str, float | None]:
     return ". ".join(note for note, _ in picks), min(limits) if limits else None
 
 
-def _delivery_points(rng: random.Random, scale: float) -> tuple[DemoDeliveryPoint, ...]:
-    total = round(catalog.POINTS_AT_SCALE_1 * scale)
-    per_municipality = allocate(total, [pop for _, pop, _ in catalog.MUNICIPALITIES])
+def _delivery_points(rng: random.Random, scale: float, municipalities=catalog.MUNICIPALITIES,
+                     places_of=catalog.PLACES, points_at_scale_1: int = catalog.POINTS_AT_SCALE_1,
+                     ) -> tuple[DemoDeliveryPoint, ...]:
+    # The tables are parameters so the region demo (samlast.demo.region) draws its towns alike.
+    total = round(points_at_scale_1 * scale)
+    per_municipality = allocate(total, [pop for _, pop, _ in municipalities])
     kinds, kind_shares = zip(*catalog.KIND_SHARES, strict=True)
     points: list[DemoDeliveryPoint] = []
-    for (municipality, _, _), count in zip(catalog.MUNICIPALITIES, per_municipality, strict=True):
-        places = catalog.PLACES[municipality]
+    for (municipality, _, _), count in zip(municipalities, per_municipality, strict=True):
+        places = places_of[municipality]
         kind_list = [k for k, n in zip(kinds, allocate(count, list(kind_shares)), strict=True)
                      for _ in range(n)]
         rng.shuffle(kind_list)

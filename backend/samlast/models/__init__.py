@@ -33,6 +33,7 @@ from samlast.models.receipt import (
     ReceiptConfirmation,
     ReceiptLine,
 )
+from samlast.models.region import RegionRun, RegionSite
 from samlast.models.route import (
     FleetAdviceRun,
     JobStatus,
@@ -95,6 +96,8 @@ __all__ = [
     "GeocodeCache",
     "ImpactReport",
     "ImportRun",
+    "RegionRun",
+    "RegionSite",
     "LearnedParameters",
     "LoadHandover",
     "LoadScan",

@@ -70,9 +70,9 @@ def heartbeat(model: type[BackgroundRun], run_id: str) -> Iterator[None]:
 
 
 def _run_models() -> list[type[BackgroundRun]]:
-    from samlast.models import FleetAdviceRun, FollowupReport, ImpactReport, ImportRun, PlanningJob
+    from samlast.models import FleetAdviceRun, FollowupReport, ImpactReport, ImportRun, PlanningJob, RegionRun
 
-    return [PlanningJob, FleetAdviceRun, ImpactReport, ImportRun, FollowupReport]
+    return [PlanningJob, FleetAdviceRun, ImpactReport, ImportRun, FollowupReport, RegionRun]
 
 
 def sweep_stale_runs() -> list[tuple[type[BackgroundRun], str]]:

@@ -8,6 +8,7 @@ import { followupSection } from "../coordinator/followup";
 import { impactSection } from "../coordinator/impact";
 import { learnedSection } from "../coordinator/learned";
 import { listsSection } from "../coordinator/lists";
+import { regionSection } from "../coordinator/region";
 import { stockSection } from "../coordinator/stock";
 import { connectCoordinatorSocket } from "../coordinator/socket";
 import { todaySection } from "../coordinator/today";
@@ -16,8 +17,8 @@ import { formatKg } from "../ui/components";
 import { h } from "../ui/dom";
 import type { View } from "./types";
 
-type Tab = "today" | "lists" | "stock" | "impact" | "followup" | "learned";
-const TABS: readonly Tab[] = ["today", "lists", "stock", "impact", "followup", "learned"];
+type Tab = "today" | "lists" | "stock" | "impact" | "followup" | "region" | "learned";
+const TABS: readonly Tab[] = ["today", "lists", "stock", "impact", "followup", "region", "learned"];
 const HASH = "#coordinator/";
 
 function currentTab(): Tab {
@@ -42,6 +43,7 @@ function section(tab: Tab): HTMLElement {
   if (tab === "stock") return stockSection();
   if (tab === "impact") return impactSection();
   if (tab === "followup") return followupSection();
+  if (tab === "region") return regionSection();
   if (tab === "learned") return learnedSection();
   return todaySection();
 }
@@ -82,6 +84,7 @@ const PAGE_TITLES: Record<Tab, MessageKey> = {
   stock: "coordinator.tab.stock",
   impact: "coordinator.tab.impact",
   followup: "coordinator.tab.followup",
+  region: "coordinator.tab.region",
   learned: "coordinator.tab.learned",
 };
 
