@@ -33,6 +33,7 @@ def init_api(app: Flask) -> Api:
         producer,
         push,
         recipient,
+        rural,
         stock,
         timeline,
     )
@@ -73,4 +74,5 @@ def init_api(app: Flask) -> Api:
     for blp in master_data.blueprints():
         api.register_blueprint(blp)
     api.register_blueprint(loading.blp)
+    api.register_blueprint(rural.blp)
     return api

@@ -73,10 +73,16 @@ class Consignment(Base):
     kind: Mapped[ConsignmentKind] = mapped_column(enum_column(ConsignmentKind, "consignment_kind"))
     terminal_id: Mapped[int] = mapped_column(sa.ForeignKey("terminal.id", ondelete="RESTRICT"), index=True)
     # Where the driver collects it; None: at the terminal.
-    pickup_point_id: Mapped[int | None] = mapped_column(sa.ForeignKey("delivery_point.id", ondelete="RESTRICT"), index=True)
-    destination_point_id: Mapped[int] = mapped_column(sa.ForeignKey("delivery_point.id", ondelete="RESTRICT"), index=True)
+    pickup_point_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("delivery_point.id", ondelete="RESTRICT"), index=True
+    )
+    destination_point_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("delivery_point.id", ondelete="RESTRICT"), index=True
+    )
     size_class: Mapped[SizeClass] = mapped_column(enum_column(SizeClass, "size_class"))
-    temperature_class: Mapped[TemperatureClass | None] = mapped_column(enum_column(TemperatureClass, "temperature_class"))
+    temperature_class: Mapped[TemperatureClass | None] = mapped_column(
+        enum_column(TemperatureClass, "temperature_class")
+    )
     resident_name: Mapped[str] = mapped_column(sa.String(120))
     resident_phone: Mapped[str] = mapped_column(sa.String(40), default="")
     resident_email: Mapped[str] = mapped_column(sa.String(160), default="")
@@ -96,6 +102,9 @@ class Consignment(Base):
     drop_after_sequence: Mapped[int | None]
     planned_pickup_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     planned_drop_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # What carrying it added to the route (the coordinator's figures), as planned.
+    extra_m: Mapped[float | None]
+    extra_s: Mapped[int | None]
     # Why it is not planned: a table key (samlast/i18n) and its parameters, or None.
     unplanned_reason: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     compartment_number: Mapped[int | None]

@@ -21,16 +21,32 @@ def planar(a: Location, b: Location) -> tuple[float, float]:
     return metres, metres / 1000 * 60
 
 
-def route(day: date, points: list[tuple[float, float]], slack: int, route_id: str = "r1", space: int = 10,
-          start: int = 7 * 3600, window_width: int = 3600, latest_end: int = 16 * 3600) -> PlannedRoute:
+def route(
+    day: date,
+    points: list[tuple[float, float]],
+    slack: int,
+    route_id: str = "r1",
+    space: int = 10,
+    start: int = 7 * 3600,
+    window_width: int = 3600,
+    latest_end: int = 16 * 3600,
+) -> PlannedRoute:
     """A route driven through `points` with `slack` seconds of waiting before each stop's window
     ends (its window starts where the plan starts the service)."""
     time, here, stops = start, TERMINAL, []
     for index, (lat, lon) in enumerate(points):
         location = Location(lat, lon)
         arrival = time + round(planar(here, location)[1])
-        stops.append(RouteStop(f"dp:{index}", location, arrival, arrival, arrival + 600,
-                               (TimeWindow(arrival - window_width, arrival + slack),)))
+        stops.append(
+            RouteStop(
+                f"dp:{index}",
+                location,
+                arrival,
+                arrival,
+                arrival + 600,
+                (TimeWindow(arrival - window_width, arrival + slack),),
+            )
+        )
         time, here = arrival + 600, location
     end = time + round(planar(here, TERMINAL)[1])
     return PlannedRoute(route_id, day, TERMINAL, start, end, latest_end, tuple(stops), space)
@@ -40,8 +56,9 @@ def village(name: str, lat: float, lon: float, opening=None) -> Place:
     return Place(name, Location(lat, lon), opening or {})
 
 
-def parcel(item_id: str, destination: Place, pickup: Place | None = None, units: int = 1,
-           start: date = MONDAY, days: int = 6) -> RideAlong:
+def parcel(
+    item_id: str, destination: Place, pickup: Place | None = None, units: int = 1, start: date = MONDAY, days: int = 6
+) -> RideAlong:
     return RideAlong(item_id, pickup, destination, units, start, start + timedelta(days=days))
 
 
@@ -85,8 +102,10 @@ def test_a_municipal_stop_is_never_pushed_out_of_its_window():
 def test_space_and_opening_hours_are_respected():
     shop = village("Affären", 5, 0, {MONDAY.weekday(): (TimeWindow(8 * 3600, 8 * 3600 + 300),)})
     routes = [route(MONDAY, [(10, 0)], slack=7200, space=3)]
-    items = [parcel("big", village("Byn", 11, 0), pickup=shop, units=2),
-             parcel("big2", village("Byn", 11, 0), pickup=shop, units=2)]
+    items = [
+        parcel("big", village("Byn", 11, 0), pickup=shop, units=2),
+        parcel("big2", village("Byn", 11, 0), pickup=shop, units=2),
+    ]
     plan = insert(routes, items, planar)
     assert [i.consignment_id for i in plan.insertions] == ["big"]
     (placed,) = plan.insertions
@@ -100,9 +119,13 @@ points = st.lists(st.tuples(st.integers(-30, 30), st.integers(-30, 30)), min_siz
 
 @settings(max_examples=150, deadline=None)
 @given(
-    days=st.lists(st.tuples(st.integers(0, 6), points, st.integers(0, 2400), st.integers(1, 8)), min_size=1, max_size=5),
-    items=st.lists(st.tuples(st.integers(-30, 30), st.integers(-30, 30), st.booleans(), st.integers(1, 4),
-                             st.integers(0, 6)), max_size=12),  # fmt: skip
+    days=st.lists(
+        st.tuples(st.integers(0, 6), points, st.integers(0, 2400), st.integers(1, 8)), min_size=1, max_size=5
+    ),
+    items=st.lists(
+        st.tuples(st.integers(-30, 30), st.integers(-30, 30), st.booleans(), st.integers(1, 4), st.integers(0, 6)),
+        max_size=12,
+    ),  # fmt: skip
 )
 def test_property_no_municipal_stop_leaves_its_window_or_is_dropped(days, items):
     routes = [route(MONDAY + timedelta(days=day), stops, slack, route_id=f"r{n}", space=space)
