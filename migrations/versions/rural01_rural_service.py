@@ -53,7 +53,7 @@ def upgrade():
     sa.Column('drop_after_sequence', sa.Integer(), nullable=True),
     sa.Column('planned_pickup_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('planned_drop_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('extra_m', sa.Float(), nullable=True),
+    sa.Column('extra_m', sa.Double(), nullable=True),
     sa.Column('extra_s', sa.Integer(), nullable=True),
     sa.Column('unplanned_reason', sa.JSON(), nullable=True),
     sa.Column('compartment_number', sa.Integer(), nullable=True),

@@ -61,9 +61,11 @@ class ConsignmentSchema(ResponseSchema):
     kind = one_of(ConsignmentKind)
     status = one_of(ConsignmentStatus)
     pickup_point_id = fields.Integer(allow_none=True)
-    pickup_name = fields.Function(lambda c: c.pickup_point.name if c.pickup_point else None, allow_none=True)
+    pickup_name = fields.Function(
+        lambda c: c.pickup_point.name if c.pickup_point else None, allow_none=True, metadata={"type": "string"}
+    )
     destination_point_id = fields.Integer()
-    destination_name = fields.Function(lambda c: c.destination_point.name)
+    destination_name = fields.Function(lambda c: c.destination_point.name, metadata={"type": "string"})
     size_class = one_of(SizeClass)
     temperature_class = one_of(TemperatureClass, allow_none=True)
     resident_name = fields.String()
@@ -77,7 +79,7 @@ class ConsignmentSchema(ResponseSchema):
     unplanned_reason = fields.Function(
         lambda c: _unplanned(c),
         allow_none=True,
-        metadata={"description": "Why no route takes it, in the reader's language"},
+        metadata={"description": "Why no route takes it, in the reader's language", "type": "string"},
     )
     compartment_number = fields.Integer(allow_none=True)
     created_at = fields.DateTime()
@@ -103,9 +105,9 @@ class PlanRideAlongSchema(ResponseSchema):
 class PlaceSchema(ResponseSchema):
     id = fields.Integer()
     name = fields.String()
-    kind = fields.Function(lambda p: p.kind.value)
+    kind = fields.Function(lambda p: p.kind.value, metadata={"type": "string"})
     address = fields.String()
-    municipality = fields.Function(lambda p: p.municipality.name)
+    municipality = fields.Function(lambda p: p.municipality.name, metadata={"type": "string"})
 
 
 class HandoverInputSchema(BaseSchema):
@@ -145,7 +147,9 @@ class TrackingSchema(ResponseSchema):
     status = one_of(ConsignmentStatus)
     expected_date = fields.Date(allow_none=True)
     latest_date = fields.Date()
-    waiting_reason = fields.Function(lambda t: _rendered(t["waiting_reason"]), allow_none=True)
+    waiting_reason = fields.Function(
+        lambda t: _rendered(t["waiting_reason"]), allow_none=True, metadata={"type": "string"}
+    )
     collect_at = fields.Nested(CollectAtSchema)
     compartment_number = fields.Integer(allow_none=True, metadata={"description": "Once in the locker"})
     pickup_code = fields.String(allow_none=True, metadata={"description": "Opens the compartment; once in the locker"})

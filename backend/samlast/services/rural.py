@@ -218,7 +218,7 @@ def register_csv(user: User, data: bytes) -> list[Consignment]:
                     continue  # said once, on the header
                 for message in imports._flatten(messages):
                     errors.add(number, column, as_message(message), row.get(column))
-            continue
+            values = {**(exc.valid_data or {}), "invalid": True}  # its references are checked all the same
         for column in ("destination", "pickup"):
             value = values.pop(column, None)
             if value is None:
@@ -228,7 +228,7 @@ def register_csv(user: User, data: bytes) -> list[Consignment]:
                 errors.add(number, column, Message("import.unknown_delivery_point"), value)
             else:
                 values[f"{column}_point_id"] = point.id
-        if errors.on(number, {"destination", "pickup"}):
+        if values.pop("invalid", False) or errors.on(number, {"destination", "pickup"}):
             continue
         values = _with_defaults(user, values)
         points = _points({values.get("pickup_point_id"), values.get("destination_point_id")})
