@@ -5,7 +5,7 @@
 import { ApiError, post } from "../api/client";
 import type { ApiSchema, User } from "../api/types";
 import { cachedGet, combine, type Loaded } from "../data/fetch";
-import { t, type MessageKey } from "../i18n";
+import { getLocale, t, type MessageKey } from "../i18n";
 import { dayLabel, empty, errorMessage } from "../ui/components";
 import { h } from "../ui/dom";
 import type { View } from "../views/types";
@@ -25,12 +25,18 @@ const SIZES: ConsignmentBody["size_class"][] = ["small", "medium", "large"];
 
 let registered: Consignment | null = null;
 
+/** The day inside a sentence ("Kommer i dag", "Kommer måndag 7 dec."): Swedish writes it in lower case. */
+export function dayInSentence(iso: string): string {
+  const label = dayLabel(iso);
+  return getLocale() === "sv" ? label.charAt(0).toLowerCase() + label.slice(1) : label;
+}
+
 function select(id: string, options: [string, string][], testId: string): HTMLSelectElement {
   return h("select", { id, "data-testid": testId }, ...options.map(([value, label]) => h("option", { value }, label)));
 }
 
 function statusLine(item: Consignment): string {
-  if (item.status === "planned" && item.planned_date) return t("rural.expected", { day: dayLabel(item.planned_date) });
+  if (item.status === "planned" && item.planned_date) return t("rural.expected", { day: dayInSentence(item.planned_date) });
   return item.unplanned_reason ?? t(`rural.status.${item.status}` as MessageKey);
 }
 

@@ -4,8 +4,9 @@
 import { request } from "../api/client";
 import type { ApiSchema } from "../api/types";
 import { t, type MessageKey } from "../i18n";
-import { dayLabel, errorMessage, loading } from "../ui/components";
+import { errorMessage, loading } from "../ui/components";
 import { h } from "../ui/dom";
+import { dayInSentence } from "./agent";
 import "./agent.css";
 
 type Tracking = ApiSchema<"Tracking">;
@@ -36,7 +37,7 @@ function answer(item: Tracking): HTMLElement {
   const ready = item.status === "ready";
   const status =
     item.status === "planned" && item.expected_date
-      ? t("tracking.expected", { day: dayLabel(item.expected_date) })
+      ? t("tracking.expected", { day: dayInSentence(item.expected_date) })
       : t(`rural.status.${item.status}` as MessageKey);
   return h(
     "section",
@@ -78,6 +79,7 @@ export function renderTracking(code: string): HTMLElement {
     h(
       "form",
       {
+        class: "field",
         onsubmit: (event: Event) => {
           event.preventDefault();
           const wanted = input.value.trim().toUpperCase();
