@@ -28,7 +28,7 @@ from samlast.schemas.rural import (
     TrackingSchema,
 )
 from samlast.security import limiter
-from samlast.services import planning, rural
+from samlast.services import planning, rural, rural_csv
 
 blp = Blueprint("rural", __name__, url_prefix="/api/v1/rural",
                 description="Rural service: residents' consignments ride along on the municipal routes")  # fmt: skip
@@ -75,7 +75,7 @@ class ConsignmentsCsv(MethodView):
         data = upload.read() if upload is not None else request.get_data()
         if not data:
             raise ValidationFailed("import.no_file", {}, {"file": [Message("field.required")]})
-        made = rural.register_csv(current_user(), data)
+        made = rural_csv.register_csv(current_user(), data)
         return {"created": len(made), "consignments": made}
 
 

@@ -18,7 +18,6 @@ from datetime import UTC, date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -26,7 +25,6 @@ from samlast import clock
 from samlast.errors import Forbidden, NotFound, ValidationFailed
 from samlast.extensions import db
 from samlast.i18n import Message
-from samlast.i18n.validation import as_message
 from samlast.impact import rural as rural_figures
 from samlast.models import (
     Consignment,
@@ -44,7 +42,7 @@ from samlast.models import (
 )
 from samlast.planning import ride_along as ra
 from samlast.planning.model import Location, TimeWindow
-from samlast.services import idempotency, images, imports, notify, planning
+from samlast.services import idempotency, images, notify, planning
 from samlast.services.feedback import stop_windows
 
 #: Tracking codes: no 0/O, 1/I/L, so a code read aloud or typed from paper is not mistaken.
@@ -119,7 +117,9 @@ def places(user: User) -> list[DeliveryPoint]:
 # --- Registering ----------------------------------------------------------------------------
 
 
-def _check(user: User, data: dict[str, Any], points: dict[int, DeliveryPoint], field_prefix: str = "") -> dict:
+def check_references(
+    user: User, data: dict[str, Any], points: dict[int, DeliveryPoint], field_prefix: str = ""
+) -> dict[str, list[Message]]:
     """Field -> messages for one consignment's references (empty: fine)."""
     errors: dict[str, list[Message]] = {}
     destination = points.get(data.get("destination_point_id"))
@@ -140,13 +140,13 @@ def _check(user: User, data: dict[str, Any], points: dict[int, DeliveryPoint], f
     return errors
 
 
-def _points(ids: set[int | None]) -> dict[int, DeliveryPoint]:
+def points_by_id(ids: set[int | None]) -> dict[int, DeliveryPoint]:
     wanted = {i for i in ids if i is not None}
     rows = db.session.scalars(sa.select(DeliveryPoint).where(DeliveryPoint.id.in_(wanted))) if wanted else []
     return {point.id: point for point in rows}
 
 
-def _with_defaults(user: User, data: dict[str, Any]) -> dict[str, Any]:
+def with_defaults(user: User, data: dict[str, Any]) -> dict[str, Any]:
     data = dict(data)
     if user.role == Role.AGENT and data.get("pickup_point_id") is None and user.delivery_point_ids:
         # An agent registers at its own (first) point unless it names another of its points.
@@ -157,7 +157,7 @@ def _with_defaults(user: User, data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _new(user: User, data: dict[str, Any], terminal: Terminal) -> Consignment:
+def new_consignment(user: User, data: dict[str, Any], terminal: Terminal) -> Consignment:
     code = new_code()
     while db.session.scalar(sa.select(Consignment.id).where(Consignment.tracking_code == code)) is not None:
         code = new_code()
@@ -173,78 +173,16 @@ def _new(user: User, data: dict[str, Any], terminal: Terminal) -> Consignment:
 
 def register(user: User, data: dict[str, Any]) -> Consignment:
     """One consignment; planned onto the next route that passes at once."""
-    data = _with_defaults(user, data)
-    errors = _check(user, data, _points({data.get("pickup_point_id"), data.get("destination_point_id")}))
+    data = with_defaults(user, data)
+    errors = check_references(user, data, points_by_id({data.get("pickup_point_id"), data.get("destination_point_id")}))
     if errors:
         raise ValidationFailed("rural.invalid", {"count": len(errors)}, errors)
     terminal = planning.default_terminal()
-    made = _new(user, data, terminal)
+    made = new_consignment(user, data, terminal)
     db.session.add(made)
     db.session.commit()
     plan(terminal.id)
     db.session.refresh(made)
-    return made
-
-
-CSV_COLUMNS = ("kind", "destination", "size_class", "resident_name")
-
-
-def register_csv(user: User, data: bytes) -> list[Consignment]:
-    """Consignments from a CSV file (columns: kind, destination [external id of the service point or
-    locker], pickup [external id, optional], size_class, temperature_class, resident_name,
-    resident_phone, resident_email, reference, available_from, latest_date). All or nothing: every
-    error is named by row, column and value."""
-    from samlast.schemas.rural import ConsignmentCsvRowSchema
-
-    errors = imports._Errors()
-    rows = imports._read_rows(data, errors)
-    if not errors and not rows:
-        errors.add(2, "", Message("import.no_rows"))
-    header = set(rows[0]) if rows else set()
-    for column in CSV_COLUMNS:
-        if rows and column not in header:
-            errors.add(1, column, Message("import.column_missing"))
-    external = {row.get(column, "").strip() for row in rows for column in ("destination", "pickup")} - {""}
-    by_external = {point.external_id: point for point in db.session.scalars(
-        sa.select(DeliveryPoint).where(DeliveryPoint.external_id.in_(external)))} if external else {}  # fmt: skip
-    parsed = []
-    schema = ConsignmentCsvRowSchema()
-    for number, row in enumerate(rows, start=2):
-        try:
-            values = schema.load({key: value for key, value in row.items() if key in schema.fields and value != ""})
-        except ValidationError as exc:
-            for column, messages in sorted(exc.messages_dict.items()):
-                if column not in header and column in CSV_COLUMNS:
-                    continue  # said once, on the header
-                for message in imports._flatten(messages):
-                    errors.add(number, column, as_message(message), row.get(column))
-            values = {**(exc.valid_data or {}), "invalid": True}  # its references are checked all the same
-        for column in ("destination", "pickup"):
-            value = values.pop(column, None)
-            if value is None:
-                continue
-            point = by_external.get(value)
-            if point is None:
-                errors.add(number, column, Message("import.unknown_delivery_point"), value)
-            else:
-                values[f"{column}_point_id"] = point.id
-        if values.pop("invalid", False) or errors.on(number, {"destination", "pickup"}):
-            continue
-        values = _with_defaults(user, values)
-        points = _points({values.get("pickup_point_id"), values.get("destination_point_id")})
-        for field, messages in _check(user, values, points).items():
-            column = {"destination_point_id": "destination", "pickup_point_id": "pickup"}.get(field, field)
-            for message in messages:
-                errors.add(number, column, message, row.get(column))
-        parsed.append(values)
-    if errors:
-        result = imports.ImportResult("consignments", errors=list(errors))
-        raise ValidationFailed("import.failed", result.summary.params, {"rows": imports.row_errors(result)})
-    terminal = planning.default_terminal()
-    made = [_new(user, values, terminal) for values in parsed]
-    db.session.add_all(made)
-    db.session.commit()
-    plan(terminal.id)
     return made
 
 
