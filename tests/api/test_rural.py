@@ -20,7 +20,7 @@ from samlast.models import (
     SizeClass,
     User,
 )
-from samlast.services import planning
+from samlast.services import jobs, planning
 from samlast.services.rural import CODE_ALPHABET
 from tests.conftest import MONDAY, count
 
@@ -194,3 +194,14 @@ def test_figures_count_the_ride_along_and_the_trips_saved(client, agent, places,
     # Eslöv to Ljungbacka is about 22 km as the crow flies: some 57 km there and back by road.
     assert 45 < row["avoided_km"] < 70 and row["avoided_co2e_kg"] > 0
     assert row["extra_km"] >= 0 and row["extra_min"] > 0
+
+
+def test_a_waiting_parcel_rides_on_a_route_planned_later(client, agent, places, day, coordinator, monkeypatch):
+    monkeypatch.setattr("samlast.clock.today", lambda: MONDAY)
+    parcel = register(client, agent, places)
+    assert parcel["status"] == "registered"  # no route yet
+    job = client.post("/api/v1/planning/jobs", json={"date": MONDAY.isoformat(), "time_limit_s": 1}, headers=coordinator)
+    assert job.status_code in (201, 202), job.json
+    jobs.drain()
+    again = client.get(f"{API}/consignments/{parcel['id']}", headers=agent).json
+    assert again["status"] == "planned" and again["planned_date"] == MONDAY.isoformat()
