@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from tests.waiting import plan_day, wait_until
 
-from .conftest import PASSWORD, PHONE, Server, login, save_readme_screenshot
+from .conftest import PASSWORD, PHONE, Server, login, save_readme_screenshot, save_screenshot
 from .test_terminal_goods_in import _draw
 from .test_terminal_loading import _line
 
@@ -124,3 +124,12 @@ def test_a_parcel_from_the_agent_to_the_village_locker_and_the_residents_pickup_
     body = resident.locator("body").inner_text()
     assert "Greta" not in body and "Logga in" not in body
     save_readme_screenshot(resident, "rural-tracking.png")
+
+    # The coordinator's figures: the parcel carried to the village, and the trip the resident saved.
+    desk = new_page({"width": 1280, "height": 900})
+    login(desk, server, "coord")
+    desk.get_by_test_id("tab-rural").click()
+    figures = desk.get_by_test_id("rural-figures")
+    expect(figures).to_contain_text("Ljungbacka paketskåp")
+    expect(figures.locator("tbody tr")).to_have_count(1)
+    save_screenshot(desk, "rural-coordinator.png")

@@ -8,6 +8,7 @@ import { impactSection } from "../coordinator/impact";
 import { learnedSection } from "../coordinator/learned";
 import { listsSection } from "../coordinator/lists";
 import { stockSection } from "../coordinator/stock";
+import { ruralSection } from "../coordinator/rural";
 import { connectCoordinatorSocket } from "../coordinator/socket";
 import { todaySection } from "../coordinator/today";
 import { t, type MessageKey } from "../i18n";
@@ -15,8 +16,8 @@ import { formatKg } from "../ui/components";
 import { h } from "../ui/dom";
 import type { View } from "./types";
 
-type Tab = "today" | "lists" | "stock" | "impact" | "learned";
-const TABS: readonly Tab[] = ["today", "lists", "stock", "impact", "learned"];
+type Tab = "today" | "lists" | "stock" | "impact" | "learned" | "rural";
+const TABS: readonly Tab[] = ["today", "lists", "stock", "impact", "learned", "rural"];
 const HASH = "#coordinator/";
 
 function currentTab(): Tab {
@@ -41,6 +42,7 @@ function section(tab: Tab): HTMLElement {
   if (tab === "stock") return stockSection();
   if (tab === "impact") return impactSection();
   if (tab === "learned") return learnedSection();
+  if (tab === "rural") return ruralSection();
   return todaySection();
 }
 
@@ -80,6 +82,7 @@ const PAGE_TITLES: Record<Tab, MessageKey> = {
   stock: "coordinator.tab.stock",
   impact: "coordinator.tab.impact",
   learned: "coordinator.tab.learned",
+  rural: "coordinator.tab.rural",
 };
 
 export const coordinatorView: View<CoordinatorOverview> = {
