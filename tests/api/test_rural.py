@@ -205,3 +205,24 @@ def test_a_waiting_parcel_rides_on_a_route_planned_later(client, agent, places, 
     jobs.drain()
     again = client.get(f"{API}/consignments/{parcel['id']}", headers=agent).json
     assert again["status"] == "planned" and again["planned_date"] == MONDAY.isoformat()
+
+
+def test_a_village_shop_signs_for_the_parcel_and_hands_it_to_the_resident(client, driver, places, planned, make_user,
+                                                                         world):  # fmt: skip
+    shop = DeliveryPoint(external_id="SP-3", name="Byaboden Ljungbacka", kind=DeliveryPointKind.SERVICE_POINT,
+                         municipality=world.horby, lat=55.852, lon=13.657)  # fmt: skip
+    db.session.add(shop)
+    db.session.commit()
+    _, town_agent = make_user(Role.AGENT, "agnes", delivery_points=[places["agent"]])
+    _, shop_keeper = make_user(Role.AGENT, "britt", delivery_points=[shop])
+    code = register(client, town_agent, places, destination_point_id=shop.id, size_class="small")["tracking_code"]
+    assert hand_over(client, driver, code, "agent_to_driver", signed_by_name="Agnes")[0].status_code == 201
+    # The town agent cannot say it reached the resident; the shop at the destination can, once it has it.
+    assert hand_over(client, town_agent, code, "to_resident")[0].status_code == 404
+    left, _ = hand_over(client, driver, code, "driver_to_point", signed_by_name="Britt Bod")
+    assert left.status_code == 201 and left.json["status"] == "ready"
+    tracked = client.get(f"{API}/track/{code}").json
+    assert tracked["status"] == "ready" and tracked["pickup_code"] is None and tracked["collect_at"]["locker"] is False
+    out, _ = hand_over(client, shop_keeper, code, "to_resident")
+    assert out.status_code == 201 and out.json["status"] == "collected"
+    assert client.get(f"{API}/track/{code}").json["status"] == "collected"

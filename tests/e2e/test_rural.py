@@ -86,6 +86,7 @@ def test_a_parcel_from_the_agent_to_the_village_locker_and_the_residents_pickup_
     code = agent.get_by_test_id("rural-code").inner_text().strip()
     assert re.fullmatch(r"[2-9A-HJKMNP-Z]{10}", code), code
     expect(agent.get_by_test_id(f"rural-item-{code}")).to_contain_text("Greta Ek")
+    save_screenshot(agent, "rural-agent-phone.png")
 
     # The driver takes it over at the agent: the code typed, the agent's name and signature.
     driver = new_page(PHONE, phone=True)
@@ -98,6 +99,7 @@ def test_a_parcel_from_the_agent_to_the_village_locker_and_the_residents_pickup_
     _draw(driver, "ride-signature")
     pickup.get_by_test_id("ride-save").click()
     expect(pickup.get_by_test_id("ride-done")).to_be_visible()
+    save_screenshot(driver, "rural-driver-phone.png")
     wait_until(lambda: server.api("GET", f"/rural/consignments?status=picked_up"), 30, "the take-over reached the server")
 
     # No coverage at the locker: the drop is kept on the phone and sent when the server is back.

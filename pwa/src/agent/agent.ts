@@ -5,6 +5,8 @@
 import { ApiError, post } from "../api/client";
 import type { ApiSchema, User } from "../api/types";
 import { cachedGet, combine, type Loaded } from "../data/fetch";
+import { outbox, startOutbox } from "../data/outbox";
+import { newClientId, nowWithOffset } from "../driver/types";
 import { getLocale, t, type MessageKey } from "../i18n";
 import { dayLabel, empty, errorMessage } from "../ui/components";
 import { h } from "../ui/dom";
@@ -105,7 +107,30 @@ function receipt(item: Consignment): HTMLElement {
   );
 }
 
-function list(items: Consignment[]): HTMLElement {
+/** Consignments this phone has recorded as handed to the resident (sent or waiting in the outbox). */
+const handedOut = new Set<string>();
+
+/** The resident collects at the agent's own service point: the hand-over, through the device outbox. */
+function handOutButton(item: Consignment, user: User, redraw: () => void): HTMLElement | null {
+  if (item.status !== "ready" || !user.delivery_point_ids.includes(item.destination_point_id)) return null;
+  if (handedOut.has(item.tracking_code)) return h("span", { class: "rural-status" }, t("rural.handedOut"));
+  return h("button", {
+    type: "button", class: "button button-secondary", "data-testid": "rural-hand-out",
+    onclick: async () => {
+      await outbox.add(user.id, {
+        stream: `ride-along:${item.tracking_code}`,
+        path: "/rural/handovers",
+        body: { client_id: newClientId(), recorded_at: nowWithOffset(), tracking_code: item.tracking_code, kind: "to_resident",
+                signed_by_name: item.resident_name, signature: null, compartment_number: null },
+        label: t("rural.outboxHandOut", { code: item.tracking_code }),
+      });
+      handedOut.add(item.tracking_code);
+      redraw();
+    },
+  }, t("rural.handOut"));
+}
+
+function list(items: Consignment[], user: User, redraw: () => void): HTMLElement {
   if (!items.length) return empty(t("rural.none"));
   return h(
     "ul",
@@ -117,6 +142,7 @@ function list(items: Consignment[]): HTMLElement {
         h("strong", {}, `${item.tracking_code} · ${item.resident_name}`),
         h("span", {}, `${t(`rural.kind.${item.kind}` as MessageKey)} → ${item.destination_name}`),
         h("span", { class: "rural-status", "data-testid": "rural-status" }, statusLine(item)),
+        handOutButton(item, user, redraw),
       ),
     ),
   );
@@ -141,9 +167,10 @@ export const agentView: View<AgentData> = {
         registered ? receipt(registered) : h("span", {}),
         form(current, user, () => void load().then((loaded) => draw(loaded.data))),
         h("h3", {}, t("rural.registered")),
-        list(current.consignments),
+        list(current.consignments, user, () => draw(current)),
       );
     };
+    void startOutbox(user.id); // idempotent: sends what this device kept, also after a restart
     draw(data);
     return root;
   },
