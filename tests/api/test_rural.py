@@ -200,7 +200,8 @@ def test_a_waiting_parcel_rides_on_a_route_planned_later(client, agent, places, 
     monkeypatch.setattr("samlast.clock.today", lambda: MONDAY)
     parcel = register(client, agent, places)
     assert parcel["status"] == "registered"  # no route yet
-    job = client.post("/api/v1/planning/jobs", json={"date": MONDAY.isoformat(), "time_limit_s": 1}, headers=coordinator)
+    body = {"date": MONDAY.isoformat(), "time_limit_s": 1}
+    job = client.post("/api/v1/planning/jobs", json=body, headers=coordinator)
     assert job.status_code in (201, 202), job.json
     jobs.drain()
     again = client.get(f"{API}/consignments/{parcel['id']}", headers=agent).json

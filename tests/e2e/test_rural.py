@@ -30,8 +30,8 @@ def today() -> str:
 
 @pytest.fixture
 def rural_server(server_copy) -> Server:
-    """Today: `forare` drives Lastbil 1 to Bergaskolan kök and Ljungbacka äldreboende; the parcel agent in Eslöv (open every
-    day) and a parcel locker in Ljungbacka; `ombud-agnes` works at the agent."""
+    """Today: `forare` drives Lastbil 1 to Bergaskolan kök and Ljungbacka äldreboende; the parcel
+    agent in Eslöv (open every day) and a parcel locker in Ljungbacka; `ombud-agnes` works at the agent."""
     own = server_copy(extra_env={"TIMEZONE": TIMEZONE, "PLANNING_TIME_LIMIT_S": "1", "REPLAN_WHEN_LATE_MIN": "100000"})
     driver = next(u for u in own.api("GET", "/users/") if u["username"] == "forare")
     vehicle = next(v for v in own.api("GET", "/vehicles/") if v["external_id"] == "V-1")
@@ -100,7 +100,7 @@ def test_a_parcel_from_the_agent_to_the_village_locker_and_the_residents_pickup_
     pickup.get_by_test_id("ride-save").click()
     expect(pickup.get_by_test_id("ride-done")).to_be_visible()
     save_screenshot(driver, "rural-driver-phone.png")
-    wait_until(lambda: server.api("GET", f"/rural/consignments?status=picked_up"), 30, "the take-over reached the server")
+    wait_until(lambda: server.api("GET", "/rural/consignments?status=picked_up"), 30, "the take-over was sent")
 
     # No coverage at the locker: the drop is kept on the phone and sent when the server is back.
     server.stop()
