@@ -11,16 +11,20 @@ import pytest
 
 from samlast.extensions import db
 from samlast.models import (
+    Consignment,
     ConsignmentHandover,
+    ConsignmentStatus,
     DeliveryPoint,
     DeliveryPointKind,
     LockerCompartment,
     ReceivingWindow,
     Role,
+    Route,
     SizeClass,
+    StopStatus,
     User,
 )
-from samlast.services import jobs, planning
+from samlast.services import jobs, planning, rural
 from samlast.services.rural import CODE_ALPHABET
 from tests.conftest import MONDAY, count
 
@@ -227,3 +231,14 @@ def test_a_village_shop_signs_for_the_parcel_and_hands_it_to_the_resident(client
     out, _ = hand_over(client, shop_keeper, code, "to_resident")
     assert out.status_code == 201 and out.json["status"] == "collected"
     assert client.get(f"{API}/track/{code}").json["status"] == "collected"
+
+
+def test_a_parcel_on_a_route_under_way_stays_on_it_when_planned_again(client, agent, places, planned):
+    parcel = register(client, agent, places)
+    route_id = db.session.get(Consignment, parcel["id"]).planned_route_id
+    route = db.session.get(Route, route_id)
+    route.stops[0].status = StopStatus.ARRIVED  # the driver is at the first stop
+    db.session.commit()
+    rural.plan(route.plan.terminal_id)
+    again = db.session.get(Consignment, parcel["id"])
+    assert again.status == ConsignmentStatus.PLANNED and again.planned_route_id == route_id

@@ -37,6 +37,7 @@ from samlast.models import (
     Role,
     Route,
     SizeClass,
+    StopStatus,
     Terminal,
     User,
 )
@@ -225,6 +226,9 @@ def plan(terminal_id: int, today: date | None = None) -> dict[str, int]:
         ).options(selectinload(Consignment.pickup_point).selectinload(DeliveryPoint.receiving_windows),
                   selectinload(Consignment.destination_point).selectinload(DeliveryPoint.receiving_windows))
     ))  # fmt: skip
+    # One on a route of today's current plan that is under way stays where it is: the driver has it
+    # on the list (its route is not changed either, below).
+    waiting = [item for item in waiting if not _under_way(item, today)]
     if not waiting:
         return {"planned": 0, "unplanned": 0}
     terminal = db.session.get(Terminal, terminal_id)
@@ -234,7 +238,7 @@ def plan(terminal_id: int, today: date | None = None) -> dict[str, int]:
     while day <= last:
         current = planning.current_plan(terminal_id, day)
         for route in current.routes if current else []:
-            if route.stops and all(stop.status.value == "planned" for stop in route.stops):
+            if route.stops and not _started(route):
                 routes.append(_planned_route(route, day))  # a route under way is not changed
                 by_id[str(route.id)] = route
         day += timedelta(days=1)
@@ -264,6 +268,18 @@ def plan(terminal_id: int, today: date | None = None) -> dict[str, int]:
         item.unplanned_reason = {"key": key, "params": params}
     db.session.commit()
     return {"planned": len(result.insertions), "unplanned": len(result.unplaced)}
+
+
+def _started(route: Route) -> bool:
+    return any(stop.status != StopStatus.PLANNED for stop in route.stops)
+
+
+def _under_way(item: Consignment, today: date) -> bool:
+    route = item.planned_route
+    if item.status != ConsignmentStatus.PLANNED or route is None or item.planned_date != today:
+        return False
+    current = planning.current_plan(item.terminal_id, today)
+    return current is not None and route.plan_id == current.id and _started(route)
 
 
 def _sequence(route: Route, index: int) -> int:
