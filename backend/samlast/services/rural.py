@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -200,7 +200,7 @@ def _place(point: DeliveryPoint | None, terminal: Terminal) -> ra.Place | None:
                     service_s=point.service_time_min * 60)  # fmt: skip
 
 
-def _planned_route(route: Route, day: date) -> ra.PlannedRoute:
+def _planned_route(route: Route, day: date, next_start: datetime | None = None) -> ra.PlannedRoute:
     terminal = route.plan.terminal
     stops = tuple(
         ra.RouteStop(str(stop.sequence), Location(stop.lat, stop.lon), clock.seconds_of(day, stop.planned_arrival),
@@ -208,7 +208,8 @@ def _planned_route(route: Route, day: date) -> ra.PlannedRoute:
                      tuple(TimeWindow(a, b) for a, b in stop_windows(stop)))
         for stop in route.stops
     )  # fmt: skip
-    shift_end = clock.seconds(route.vehicle.shift_end)
+    # Back by the end of the shift, or before the vehicle's next trip leaves.
+    shift_end = clock.seconds(route.vehicle.shift_end) if next_start is None else clock.seconds_of(day, next_start)
     end = clock.seconds_of(day, route.planned_end)
     return ra.PlannedRoute(str(route.id), day, Location(terminal.lat, terminal.lon),
                            clock.seconds_of(day, route.planned_start), end, max(end, shift_end), stops,
@@ -239,7 +240,10 @@ def plan(terminal_id: int, today: date | None = None) -> dict[str, int]:
         current = planning.current_plan(terminal_id, day)
         for route in current.routes if current else []:
             if route.stops and not _started(route):
-                routes.append(_planned_route(route, day))  # a route under way is not changed
+                later = [other.planned_start for other in current.routes
+                         if other.vehicle_id == route.vehicle_id and other.trip > route.trip]  # fmt: skip
+                # A route under way is not changed.
+                routes.append(_planned_route(route, day, min(later) if later else None))
                 by_id[str(route.id)] = route
         day += timedelta(days=1)
     items = [
