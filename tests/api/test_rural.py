@@ -242,3 +242,23 @@ def test_a_parcel_on_a_route_under_way_stays_on_it_when_planned_again(client, ag
     rural.plan(route.plan.terminal_id)
     again = db.session.get(Consignment, parcel["id"])
     assert again.status == ConsignmentStatus.PLANNED and again.planned_route_id == route_id
+
+
+def test_residents_contact_is_erased_on_request_and_after_retention(client, agent, places, planned):
+    from datetime import UTC, datetime
+
+    from samlast.services import personal_data
+
+    first = register(client, agent, places)  # Greta Ek
+    register(client, agent, places, resident_name="Olle Ek")
+    person = personal_data.Person(name="greta ek")
+    [record] = personal_data.person_records(person)["consignments"]
+    assert record["tracking_code"] == first["tracking_code"] and record["phone"] == "070-1234567"
+    assert personal_data.erase_person(person)["consignments"] == 1
+    erased = db.session.get(Consignment, first["id"])
+    assert (erased.resident_name, erased.resident_phone) == (personal_data.ERASED_NAME, "")
+    # Past the retention of names, every resident's contact goes; the consignment stays.
+    counts = {c.kind.key: c.count for c in personal_data.apply_retention(now=datetime(2031, 1, 1, tzinfo=UTC))}
+    assert counts["resident_contacts"] == 1
+    assert [c["resident_name"] for c in client.get(f"{API}/consignments", headers=agent).json] == [
+        personal_data.ERASED_NAME, personal_data.ERASED_NAME]  # fmt: skip
