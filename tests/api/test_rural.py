@@ -262,3 +262,11 @@ def test_residents_contact_is_erased_on_request_and_after_retention(client, agen
     assert counts["resident_contacts"] == 1
     assert [c["resident_name"] for c in client.get(f"{API}/consignments", headers=agent).json] == [
         personal_data.ERASED_NAME, personal_data.ERASED_NAME]  # fmt: skip
+
+
+def test_a_wait_limit_months_away_is_refused(client, agent, places, planned):
+    body = {"kind": "parcel", "destination_point_id": places["locker"].id, "size_class": "small", "resident_name": "X",
+            "available_from": MONDAY.isoformat(), "latest_date": (MONDAY + timedelta(days=61)).isoformat()}  # fmt: skip
+    refused = client.post(f"{API}/consignments", json=body, headers=agent)
+    assert refused.status_code == 422 and "latest_date" in refused.json["error"]["fields"]
+    assert client.get(f"{API}/consignments", headers=agent).json == []

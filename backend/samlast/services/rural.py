@@ -51,6 +51,8 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 10  # 31^10 ≈ 8·10^14: not guessable at the tracking page's rate limit
 #: How long a consignment waits for a route by default (its wait limit), in days.
 DEFAULT_WAIT_DAYS = 7
+#: The longest wait limit: a consignment is not kept waiting for a route for months.
+MAX_WAIT_DAYS = 60
 #: Ride-along room per route, in size units (planning.ride_along.SIZE_UNITS): a shelf of crates.
 RIDE_ALONG_SPACE_UNITS = 12
 DESTINATION_KINDS = (DeliveryPointKind.SERVICE_POINT, DeliveryPointKind.PARCEL_LOCKER)
@@ -136,8 +138,11 @@ def check_references(
             errors[f"{field_prefix}pickup_point_id"] = [Message("field.rural_not_your_point", id=pickup_id)]
     if pickup_id is not None and pickup_id == data.get("destination_point_id"):
         errors[f"{field_prefix}destination_point_id"] = [Message("field.rural_same_place")]
-    if data.get("latest_date") and data["latest_date"] < data.get("available_from", clock.today()):
+    first = data.get("available_from") or clock.today()
+    if data.get("latest_date") and data["latest_date"] < first:
         errors[f"{field_prefix}latest_date"] = [Message("field.rural_latest_before_available")]
+    elif data.get("latest_date") and (data["latest_date"] - first).days > MAX_WAIT_DAYS:
+        errors[f"{field_prefix}latest_date"] = [Message("field.rural_wait_too_long", days=MAX_WAIT_DAYS)]
     return errors
 
 
