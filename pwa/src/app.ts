@@ -17,6 +17,8 @@ import { deviceName, renderLogin, setLoginNotice } from "./views/login";
 import { producerView } from "./views/producer";
 import { recipientView } from "./views/recipient";
 import { terminalView } from "./views/terminal";
+import { agentView } from "./agent/agent";
+import { renderTracking, trackingCodeInAddress } from "./agent/tracking";
 import type { View } from "./views/types";
 
 // One home view per role; more views per role can be added with a small router later.
@@ -26,6 +28,7 @@ const VIEWS: Record<Role, View<unknown>> = {
   producer: producerView as View<unknown>,
   driver: driverView as View<unknown>,
   terminal: terminalView as View<unknown>,
+  agent: agentView as View<unknown>,
 };
 
 type ViewState =
@@ -128,6 +131,9 @@ function offlineBanner(): HTMLElement {
 }
 
 function main(user: User | null): HTMLElement {
+  // The residents' tracking page is public: no login, whoever is signed in on this device.
+  const tracking = trackingCodeInAddress();
+  if (tracking !== null) return h("main", { class: "app-main narrow" }, renderTracking(tracking));
   if (!user) {
     return h("main", { class: "app-main narrow" }, renderLogin(onLoggedIn, render));
   }

@@ -54,6 +54,7 @@ function route(stops: DriverStop[], trip = 0): DriverRoute {
     distance_m: 1000,
     terminal: { name: "Terminal", lat: 55.8, lon: 13.3 },
     breaks: [],
+    ride_along: [],
     stops,
   };
 }

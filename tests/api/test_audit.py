@@ -387,6 +387,10 @@ EXEMPT = {
     ("POST", "/api/v1/region/runs"): "a region analysis is computed from stored facts and kept with who asked",
     ("POST", "/api/v1/planning/fleet-advice"): "advice only: it changes no plan or master data",
     ("POST", "/api/v1/imports/registers/<any(skolverket, preschools):source>/preview"): "reads a file, writes nothing",
+    ("POST", "/api/v1/rural/consignments"): "a resident's consignment is kept with who registered it and when",
+    ("POST", "/api/v1/rural/consignments.csv"): "consignments kept with who registered them and when",
+    ("POST", "/api/v1/rural/handovers"): "a consignment's hand-over is a fact of its own, with who and when",
+    ("POST", "/api/v1/rural/plan"): "derived: where consignments ride along, planned again after every plan",
 }
 CRUD_BODIES = {
     "clusters": lambda w: {"name": "Norra klustret"},

@@ -23,9 +23,10 @@ from tests.conftest import MONDAY
 from tests.driver_helpers import event, full_proof
 
 C, D, R, P, T = Role.COORDINATOR, Role.DRIVER, Role.RECIPIENT, Role.PRODUCER, Role.TERMINAL
+A = Role.AGENT
 ANON = None
-ROLES = [D, R, P, T, ANON, C]  # the coordinator last: its probe may delete the object
-ALL = {C, D, R, P, T}
+ROLES = [D, R, P, T, A, ANON, C]  # the coordinator last: its probe may delete the object
+ALL = {C, D, R, P, T, A}
 MISSING = 987654
 FUTURE_TUESDAY = date(2031, 12, 2)
 EARLY = datetime(2026, 1, 1, 8, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
@@ -34,11 +35,11 @@ EARLY = datetime(2026, 1, 1, 8, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
 MATRIX: dict[tuple[str, str], tuple[set, int | dict]] = {
     ("GET", "/api/v1/audit"): ({C}, 200),
     ("GET", "/api/v1/audit.csv"): ({C}, 200),
-    ("POST", "/api/v1/auth/login"): ({C, D, R, P, T, ANON}, 422),
+    ("POST", "/api/v1/auth/login"): ({C, D, R, P, T, A, ANON}, 422),
     ("POST", "/api/v1/auth/logout"): (ALL, 200),
     ("GET", "/api/v1/auth/me"): (ALL, 200),
-    ("GET", "/api/v1/auth/oidc"): ({C, D, R, P, T, ANON}, 200),
-    ("POST", "/api/v1/auth/oidc/exchange"): ({C, D, R, P, T, ANON}, 422),
+    ("GET", "/api/v1/auth/oidc"): ({C, D, R, P, T, A, ANON}, 200),
+    ("POST", "/api/v1/auth/oidc/exchange"): ({C, D, R, P, T, A, ANON}, 422),
     ("POST", "/api/v1/auth/users/<int:user_id>/revoke-tokens"): ({C}, 200),
     ("POST", "/api/v1/driver/events"): ({D}, 422),
     ("POST", "/api/v1/driver/positions"): ({D}, 422),
@@ -132,6 +133,16 @@ MATRIX: dict[tuple[str, str], tuple[set, int | dict]] = {
     ("POST", "/api/v1/loading/scans"): ({C, T}, 422),
     ("POST", "/api/v1/loading/handovers"): ({C, T}, 422),
     ("GET", "/api/v1/loading/unit-check"): ({C, D}, 422),
+    ("GET", "/api/v1/rural/consignments"): ({C, A}, 200),
+    ("POST", "/api/v1/rural/consignments"): ({C, A}, 422),
+    ("GET", "/api/v1/rural/consignments/<int:consignment_id>"): ({C, A}, 404),
+    ("POST", "/api/v1/rural/consignments.csv"): ({C, A}, 422),
+    ("GET", "/api/v1/rural/places"): ({C, A}, 200),
+    ("POST", "/api/v1/rural/plan"): ({C}, 200),
+    ("POST", "/api/v1/rural/handovers"): ({C, D, A}, 422),
+    ("GET", "/api/v1/rural/figures"): ({C}, 200),
+    # Public: the residents' tracking page (an unknown code is 404 for everyone).
+    ("GET", "/api/v1/rural/track/<code>"): ({C, D, R, P, T, A, ANON}, 404),
 }
 # The CRUD factory's resources: (collection, roles that may read, id key in the scene).
 CRUD = {
@@ -233,6 +244,7 @@ def scene(world, make_user):
         R: make_user(R, "rita", delivery_points=[world.school]),
         P: make_user(P, "per", supplier=world.farm),
         T: make_user(T, "tove", terminal=world.terminal),
+        A: make_user(A, "agnes", delivery_points=[world.school]),
     }
     other, _ = make_user(D, "otto")
     booking = _booking(template, world.farm.id)
@@ -298,6 +310,8 @@ def probe_path(rule: str, ids: dict) -> str:
         "run_id": "missing",
         "order_line_id": MISSING,
         "site_id": MISSING,
+        "consignment_id": MISSING,
+        "code": "NOSUCH2345",
     }
     path = rule.replace("<any(delivery_points, suppliers, vehicles, orders):kind>", "orders")
     path = path.replace("<any(skolverket, preschools):source>", "skolverket")

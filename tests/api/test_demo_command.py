@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from samlast.extensions import db
 from samlast.models import (
     Cluster,
+    Consignment,
     DeliveryPoint,
     Municipality,
     Order,
@@ -53,11 +54,12 @@ def test_demo_command_creates_cluster_and_prints_logins(runner, client):
     assert len(logins["recipient"]) == 2 and len(logins["producer"]) == 2
     assert len(logins["driver"]) >= 2
     assert all(len(password) >= 8 for users in logins.values() for _, password in users)
-    assert "Delivery points: 230 (Eslöv 80, Hörby 37, Höör 39, Kävlinge 74)" in result.output
+    # 230 municipal points, and the rural service's parcel agent, village locker and village shop.
+    assert "Delivery points: 233 (Eslöv 81, Hörby 37, Höör 40, Kävlinge 75)" in result.output
 
     counts = _counts()
     assert counts["Cluster"] == 1 and counts["Municipality"] == 4
-    assert counts["DeliveryPoint"] == 230 and counts["Vehicle"] == 8
+    assert counts["DeliveryPoint"] == 233 and counts["Vehicle"] == 8
     assert counts["Supplier"] == 15
     assert _count_local_producers() == 8
     assert 4000 < counts["Order"] < 8000 and counts["OrderLine"] > counts["Order"]
@@ -118,7 +120,9 @@ def test_reset_replaces_everything(runner, world):
     assert [c.name for c in db.session.scalars(sa.select(Cluster))] == [
         "Mellersta Skåne (syntetisk demo)"
     ]
-    assert count(DeliveryPoint) == 230
+    assert count(DeliveryPoint) == 233
+    # A week of residents' consignments for the villages (rural service), 2-4 a working day.
+    assert 10 <= count(Consignment) <= 20
 
 
 def test_clashing_data_is_reported_not_half_written(world):

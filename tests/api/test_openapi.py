@@ -13,7 +13,8 @@ from openapi_spec_validator import validate
 API_PREFIX = "/api/v1"
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 # The operations usable without a token: logging in, and the municipal sign-in (its offer and its code).
-PUBLIC = {("/api/v1/auth/login", "post"), ("/api/v1/auth/oidc", "get"), ("/api/v1/auth/oidc/exchange", "post")}
+PUBLIC = {("/api/v1/auth/login", "post"), ("/api/v1/auth/oidc", "get"), ("/api/v1/auth/oidc/exchange", "post"),
+          ("/api/v1/rural/track/{code}", "get")}  # the residents' tracking page
 
 
 @pytest.fixture

@@ -63,7 +63,8 @@ def test_past_retention_personal_data_goes_and_the_delivery_facts_stay(delivered
     result = personal_data.apply_retention()
 
     assert _counts(result) == {"positions": 1, "event_positions": 1, "signatures": 1, "photos": 1,
-                               "receiver_names": 1, "confirmer_names": 0}
+                               "receiver_names": 1, "confirmer_names": 0, "resident_contacts": 0,
+                               "handover_signatures": 0}
     old, new = db.session.get(ProofOfDelivery, old_id), db.session.get(ProofOfDelivery, new_id)
     # The old proof: signature and photo bytes gone, a marker that there were some; name replaced.
     assert old.signature_png == b"" and old.receiver_name == personal_data.ERASED_NAME
@@ -120,7 +121,7 @@ def test_a_dry_run_changes_nothing_and_counts_the_same(delivered, runner):
     assert "Retention applied:" in applied.output and "retention." not in applied.output
     assert "Vehicle positions (older than 90 days): 1" in applied.output
     assert before == {"positions": 1, "event_positions": 1, "signatures": 1, "photos": 1,
-                      "receiver_names": 1, "confirmer_names": 0}
+                      "receiver_names": 1, "confirmer_names": 0, "resident_contacts": 0, "handover_signatures": 0}
     assert count(VehiclePosition) == 1
     second = runner.invoke(args=["samlast", "retention"])
     assert "Vehicle positions (older than 90 days): 0" in second.output

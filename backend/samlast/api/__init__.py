@@ -35,6 +35,7 @@ def init_api(app: Flask) -> Api:
         push,
         recipient,
         region,
+        rural,
         stock,
         tender_lots,
         timeline,
@@ -79,4 +80,5 @@ def init_api(app: Flask) -> Api:
     for blp in master_data.blueprints():
         api.register_blueprint(blp)
     api.register_blueprint(loading.blp)
+    api.register_blueprint(rural.blp)
     return api

@@ -44,6 +44,15 @@ from samlast.models.route import (
     StopKind,
     StopStatus,
 )
+from samlast.models.rural import (
+    Consignment,
+    ConsignmentHandover,
+    ConsignmentKind,
+    ConsignmentStatus,
+    HandoverKind,
+    LockerCompartment,
+    SizeClass,
+)
 from samlast.models.stock import (
     StockArticle,
     StockBatch,
@@ -57,6 +66,13 @@ from samlast.models.user import AuthToken, LoginCode, Role, User
 from samlast.models.vehicle import EnergyType, Vehicle, VehicleCompartment
 
 __all__ = [
+    "Consignment",
+    "ConsignmentHandover",
+    "ConsignmentKind",
+    "ConsignmentStatus",
+    "HandoverKind",
+    "LockerCompartment",
+    "SizeClass",
     "AUDIT_ACTIONS",
     "AUDIT_SOURCES",
     "AuditEntry",

@@ -17,6 +17,10 @@ class DeliveryPointKind(enum.StrEnum):
     PRESCHOOL = "preschool"
     CARE_HOME = "care_home"
     OTHER = "other"
+    # Rural service: a village shop, library or meeting place that hands out residents' parcels,
+    # and an operator-neutral parcel locker (its compartments: models/rural.py).
+    SERVICE_POINT = "service_point"
+    PARCEL_LOCKER = "parcel_locker"
 
 
 class DeliveryPoint(Timestamped, Base):

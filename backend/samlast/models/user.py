@@ -22,6 +22,9 @@ class Role(enum.StrEnum):
     PRODUCER = "producer"
     # Staff at a consolidation terminal: goods in from suppliers, loading onto vehicles.
     TERMINAL = "terminal"
+    # Staff at a parcel agent, village shop or library (rural service): registers residents'
+    # consignments at its own service points (the user's delivery points) and sees only those.
+    AGENT = "agent"
 
 
 user_delivery_point = sa.Table(

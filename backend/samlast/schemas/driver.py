@@ -8,6 +8,7 @@ from samlast.i18n import Message
 from samlast.models import DeviationCode, EventKind, StopKind, StopStatus, TemperatureClass
 from samlast.schemas.common import BaseSchema, NestedOf, ResponseSchema, TextOf, lat_field, lon_field, one_of
 from samlast.schemas.planning import BreakSchema
+from samlast.schemas.rural import RideAlongStopSchema
 
 MAX_PHOTOS = 5
 
@@ -84,6 +85,8 @@ class DriverRouteSchema(ResponseSchema):
     terminal = fields.Nested(DriverTerminalSchema, attribute="plan.terminal")
     breaks = fields.List(fields.Nested(BreakSchema))
     stops = fields.List(fields.Nested(DriverStopSchema))
+    # Residents' consignments riding along (services/rural.py sets them on the route it answers).
+    ride_along = NestedOf(RideAlongStopSchema, many=True, get=lambda route: getattr(route, "ride_along", None) or [])
 
 
 class RouteQuerySchema(BaseSchema):

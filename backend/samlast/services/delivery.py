@@ -39,7 +39,18 @@ from samlast.models import (
     VehiclePosition,
 )
 from samlast.models.base import utcnow
-from samlast.services import eta, idempotency, images, lateness, mail, notify, planning, push, receipts
+from samlast.services import (
+    eta,
+    idempotency,
+    images,
+    lateness,
+    mail,
+    notify,
+    planning,
+    push,
+    receipts,
+    ride_along_stops,
+)
 from samlast.services.lookups import get_or_404
 
 log = logging.getLogger(__name__)
@@ -57,7 +68,7 @@ def routes_of_driver(user: User, plan_date: date) -> list[Route]:
     plan_ids = [plan.id for plan in planning.current_plans(plan_date)]
     if not plan_ids:
         return []
-    return list(
+    routes = list(
         db.session.scalars(
             sa.select(Route)
             .where(Route.plan_id.in_(plan_ids), Route.driver_id == user.id)
@@ -70,6 +81,9 @@ def routes_of_driver(user: User, plan_date: date) -> list[Route]:
             .order_by(Route.planned_start)
         )
     )
+    for route in routes:
+        route.ride_along = ride_along_stops.ride_along_of(route)  # type: ignore[attr-defined]
+    return routes
 
 
 def current_stop(plan_date: date, job_key: str) -> Stop | None:

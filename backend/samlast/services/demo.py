@@ -46,6 +46,7 @@ from samlast.models import (
     VehicleCompartment,
 )
 from samlast.models.base import Base, utcnow
+from samlast.services import rural_demo
 
 DRIVER_COUNT = 3
 ID_PREFIX = "DEMO-"  # of every external id the generator makes
@@ -80,6 +81,7 @@ def create_demo_data(
         _persist(demo)
         _slot_templates()
         _emergency_stock()
+        rural_demo.create(_demo_cluster(), start or demo.start, seed)
     logins = _ensure_users()
     db.session.commit()
     return logins
@@ -354,6 +356,9 @@ def _ensure_users() -> list[DemoLogin]:
     if cluster is not None:
         wanted += (_driver_logins(cluster) + _terminal_logins(cluster) + _recipient_logins(cluster)
                    + _producer_logins())
+        agent = rural_demo.agent_login(cluster)
+        if agent is not None:
+            wanted.append((DemoLogin(Role.AGENT.value, *agent[0]), agent[1]))
     logins = []
     for login, links in wanted:
         vehicle = links.pop("vehicle", None)

@@ -10,11 +10,11 @@ import sqlalchemy as sa
 from samlast.errors import Conflict
 from samlast.extensions import db
 from samlast.i18n import Message
-from samlast.models import DriverEvent, GoodsReceipt, ReceiptConfirmation, User
+from samlast.models import ConsignmentHandover, DriverEvent, GoodsReceipt, ReceiptConfirmation, User
 
 #: The rows written from devices: each has a unique ``client_id``, the ``user_id`` who sent it
 #: and the ``response`` first given.
-_DeviceWrite = TypeVar("_DeviceWrite", DriverEvent, ReceiptConfirmation, GoodsReceipt)
+_DeviceWrite = TypeVar("_DeviceWrite", DriverEvent, ReceiptConfirmation, GoodsReceipt, ConsignmentHandover)
 
 
 def replayed_answer(model: type[_DeviceWrite], client_id: str, user: User | None = None) -> dict[str, Any] | None:

@@ -18,7 +18,7 @@ from samlast.i18n import Message
 from samlast.models import JobStatus, PlanningJob, Terminal, User
 from samlast.models.base import utcnow
 from samlast.schemas.planning import PlanningJobSchema
-from samlast.services import audit, notify, planning
+from samlast.services import audit, notify, planning, rural
 from samlast.services.background import Worker, dispatch, fail_run, heartbeat, on_swept, progress_writer, update_run
 
 log = logging.getLogger(__name__)
@@ -130,6 +130,13 @@ def run_planning_job(job_id: str) -> None:
             message="progress.planning.done",
             message_params={"version": plan.version, "routes": len(plan.routes), "unassigned": unassigned},
         )
+        # Residents' consignments ride along on the new routes (rural service); a failure there
+        # never fails the municipal plan.
+        try:
+            rural.plan(job.terminal_id)
+        except Exception:
+            db.session.rollback()
+            log.exception("Planning residents' consignments after job %s failed", job_id)
     db.session.expire_all()
     job = db.session.get_one(PlanningJob, job_id)
     # The job row was finished in its own short transaction (update_run): its news goes now.

@@ -24,7 +24,15 @@ from flask import current_app
 from samlast import clock
 from samlast.extensions import db
 from samlast.i18n import Message
-from samlast.models import DriverEvent, ProofOfDelivery, ProofPhoto, ReceiptConfirmation, VehiclePosition
+from samlast.models import (
+    Consignment,
+    ConsignmentHandover,
+    DriverEvent,
+    ProofOfDelivery,
+    ProofPhoto,
+    ReceiptConfirmation,
+    VehiclePosition,
+)
 
 # What a removed name reads as (stored, so the same for every reader).
 ERASED_NAME = "(raderat)"
@@ -126,6 +134,26 @@ REGISTER: tuple[Kind, ...] = (
             ReceiptConfirmation.created_at < cutoff,
             ReceiptConfirmation.confirmed_by_name.not_in(["", ERASED_NAME]),
         ).values(confirmed_by_name=ERASED_NAME),
+    ),
+    # Rural service: residents' contact on their consignments, and signatures at hand-overs.
+    Kind(
+        "resident_contacts", "consignment.resident_name, resident_phone, resident_email", REPLACE_NAME,
+        "RETENTION_NAMES_DAYS",
+        pending=lambda cutoff: sa.select(Consignment.id).where(
+            Consignment.created_at < cutoff, Consignment.resident_name.not_in(["", ERASED_NAME])
+        ),
+        apply=lambda cutoff: sa.update(Consignment).where(
+            Consignment.created_at < cutoff, Consignment.resident_name.not_in(["", ERASED_NAME])
+        ).values(resident_name=ERASED_NAME, resident_phone="", resident_email=""),
+    ),
+    Kind(
+        "handover_signatures", "consignment_handover.signature_png", REMOVE_BYTES, "RETENTION_SIGNATURES_DAYS",
+        pending=lambda cutoff: sa.select(ConsignmentHandover.id).where(
+            ConsignmentHandover.recorded_at < cutoff, _has_bytes(ConsignmentHandover.signature_png)
+        ),
+        apply=lambda cutoff: sa.update(ConsignmentHandover).where(
+            ConsignmentHandover.recorded_at < cutoff, _has_bytes(ConsignmentHandover.signature_png)
+        ).values(signature_png=b""),
     ),
     # Master data: kept while the person has the account or is the contact; erased on request.
     Kind("user_names", "user_account.username, display_name", ON_REQUEST),
@@ -258,6 +286,11 @@ def person_records(person: Person) -> dict[str, Any]:
         {"delivery_point": p.name, "contact_name": p.contact_name, "phone": p.contact_phone, "email": p.contact_email}
         for p in _named(DeliveryPoint, DeliveryPoint.contact_name, person)
     ]  # fmt: skip
+    records["consignments"] = [
+        {"tracking_code": c.tracking_code, "resident_name": c.resident_name, "phone": c.resident_phone,
+         "email": c.resident_email, "created_at": _iso(c.created_at), "status": c.status.value}
+        for c in _named(Consignment, Consignment.resident_name, person)
+    ]  # fmt: skip
     records["contact_of_suppliers"] = [
         {"supplier": s.name, "contact_name": s.contact_name, "phone": s.contact_phone}
         for s in _named(Supplier, Supplier.contact_name, person)
@@ -280,6 +313,7 @@ def erase_person(person: Person) -> dict[str, int]:
     confirmations = [c.id for c in _named(ReceiptConfirmation, ReceiptConfirmation.confirmed_by_name, person)]
     points = [p.id for p in _named(DeliveryPoint, DeliveryPoint.contact_name, person)]
     suppliers = [s.id for s in _named(Supplier, Supplier.contact_name, person)]
+    consignments = [c.id for c in _named(Consignment, Consignment.resident_name, person)]
     run("proofs_received", sa.update(ProofOfDelivery).where(ProofOfDelivery.id.in_(proofs)).values(
         receiver_name=ERASED_NAME, signature_png=sa.case((_has_bytes(ProofOfDelivery.signature_png), b""),
                                                          else_=ProofOfDelivery.signature_png),
@@ -290,6 +324,8 @@ def erase_person(person: Person) -> dict[str, int]:
         .values(contact_name="", contact_phone="", contact_email=""))  # fmt: skip
     run("contact_of_suppliers", sa.update(Supplier).where(Supplier.id.in_(suppliers))
         .values(contact_name="", contact_phone=""))  # fmt: skip
+    run("consignments", sa.update(Consignment).where(Consignment.id.in_(consignments))
+        .values(resident_name=ERASED_NAME, resident_phone="", resident_email=""))  # fmt: skip
     user = _user(person)
     if user is not None:
         # The account stays (records point at it) but no longer names anyone or signs anyone in.

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from samlast.extensions import db
 from samlast.models import Plan, StopStatus
 from samlast.schemas.driver import DriverRouteSchema
+from samlast.services import ride_along_stops
 
 
 def _diff(old_keys: list[str], new_keys: list[str], happened: set[str]) -> dict[str, Any]:
@@ -53,7 +54,7 @@ def route_changes(plan: Plan) -> list[dict[str, Any]]:
                 "event": "route_updated",
                 "driver_id": route.driver_id,
                 "payload": {
-                    "route": DriverRouteSchema().dump(route),
+                    "route": DriverRouteSchema().dump(_with_ride_along(route)),
                     "changes": _diff(old_keys, [s.job_key for s in route.stops], happened),
                 },
             }
@@ -69,3 +70,9 @@ def route_changes(plan: Plan) -> list[dict[str, Any]]:
                 }
             )
     return messages
+
+
+def _with_ride_along(route):
+    """The route as the driver's app gets it, with residents' consignments riding along."""
+    route.ride_along = ride_along_stops.ride_along_of(route)
+    return route

@@ -10,6 +10,7 @@ import { learnedSection } from "../coordinator/learned";
 import { listsSection } from "../coordinator/lists";
 import { regionSection } from "../coordinator/region";
 import { stockSection } from "../coordinator/stock";
+import { ruralSection } from "../coordinator/rural";
 import { connectCoordinatorSocket } from "../coordinator/socket";
 import { todaySection } from "../coordinator/today";
 import { t, type MessageKey } from "../i18n";
@@ -17,8 +18,8 @@ import { formatKg } from "../ui/components";
 import { h } from "../ui/dom";
 import type { View } from "./types";
 
-type Tab = "today" | "lists" | "stock" | "impact" | "followup" | "region" | "learned";
-const TABS: readonly Tab[] = ["today", "lists", "stock", "impact", "followup", "region", "learned"];
+type Tab = "today" | "lists" | "stock" | "rural" | "impact" | "followup" | "region" | "learned";
+const TABS: readonly Tab[] = ["today", "lists", "stock", "rural", "impact", "followup", "region", "learned"];
 const HASH = "#coordinator/";
 
 function currentTab(): Tab {
@@ -45,6 +46,7 @@ function section(tab: Tab): HTMLElement {
   if (tab === "followup") return followupSection();
   if (tab === "region") return regionSection();
   if (tab === "learned") return learnedSection();
+  if (tab === "rural") return ruralSection();
   return todaySection();
 }
 
@@ -86,6 +88,7 @@ const PAGE_TITLES: Record<Tab, MessageKey> = {
   followup: "coordinator.tab.followup",
   region: "coordinator.tab.region",
   learned: "coordinator.tab.learned",
+  rural: "coordinator.tab.rural",
 };
 
 export const coordinatorView: View<CoordinatorOverview> = {

@@ -13,6 +13,7 @@ import { newDraft, proofForm } from "../driver/proof";
 import { allStops, dismissChange, effectiveStatus, findStop, loadDriverDay, record, setRedraw, state } from "../driver/state";
 import type { DriverLine, DriverRoute, DriverStop, EventKind } from "../driver/types";
 import { unitCheck } from "../driver/unitcheck";
+import { rideAlongSection } from "../driver/ride-along";
 import "../driver/driver.css";
 import { TEMPERATURE_CLASSES } from "../api/types";
 import { t } from "../i18n";
@@ -332,7 +333,9 @@ function listScreen(day: DriverDay): HTMLElement {
     flashNote(),
     state.sharing === "denied" ? h("p", { class: "note-saved", "data-testid": "sharing-denied" }, t("driver.sharing.denied")) : null,
     tabs("list"),
-    day.routes.map((route) => h("section", { class: "route" }, routeHeader(route), h("ol", { class: "stops" }, route.stops.map(stopCard)))),
+    day.routes.map((route) =>
+      h("section", { class: "route" }, routeHeader(route), h("ol", { class: "stops" }, route.stops.map(stopCard)), rideAlongSection(route, drawBody)),
+    ),
   );
 }
 

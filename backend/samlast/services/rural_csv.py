@@ -1,0 +1,74 @@
+"""Residents' consignments registered from a CSV file (rural service): all or nothing, every
+error named by row, column and value, as the master-data imports (services/imports.py)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from marshmallow import ValidationError
+
+from samlast.errors import ValidationFailed
+from samlast.extensions import db
+from samlast.i18n import Message
+from samlast.i18n.validation import as_message
+from samlast.models import Consignment, DeliveryPoint, User
+from samlast.schemas.rural import ConsignmentCsvRowSchema
+from samlast.services import imports, planning, rural
+
+CSV_COLUMNS = ("kind", "destination", "size_class", "resident_name")
+
+
+def register_csv(user: User, data: bytes) -> list[Consignment]:
+    """Consignments from a CSV file (columns: kind, destination [external id of the service point or
+    locker], pickup [external id, optional], size_class, temperature_class, resident_name,
+    resident_phone, resident_email, reference, available_from, latest_date). All or nothing: every
+    error is named by row, column and value."""
+    errors = imports._Errors()
+    rows = imports._read_rows(data, errors)
+    if not errors and not rows:
+        errors.add(2, "", Message("import.no_rows"))
+    header = set(rows[0]) if rows else set()
+    for column in CSV_COLUMNS:
+        if rows and column not in header:
+            errors.add(1, column, Message("import.column_missing"))
+    external = {row.get(column, "").strip() for row in rows for column in ("destination", "pickup")} - {""}
+    by_external = {point.external_id: point for point in db.session.scalars(
+        sa.select(DeliveryPoint).where(DeliveryPoint.external_id.in_(external)))} if external else {}  # fmt: skip
+    parsed = []
+    schema = ConsignmentCsvRowSchema()
+    for number, row in enumerate(rows, start=2):
+        try:
+            values = schema.load({key: value for key, value in row.items() if key in schema.fields and value != ""})
+        except ValidationError as exc:
+            for column, messages in sorted(exc.messages_dict.items()):
+                if column not in header and column in CSV_COLUMNS:
+                    continue  # said once, on the header
+                for message in imports._flatten(messages):
+                    errors.add(number, column, as_message(message), row.get(column))
+            values = {**(exc.valid_data or {}), "invalid": True}  # its references are checked all the same
+        for column in ("destination", "pickup"):
+            value = values.pop(column, None)
+            if value is None:
+                continue
+            point = by_external.get(value)
+            if point is None:
+                errors.add(number, column, Message("import.unknown_delivery_point"), value)
+            else:
+                values[f"{column}_point_id"] = point.id
+        if values.pop("invalid", False) or errors.on(number, {"destination", "pickup"}):
+            continue
+        values = rural.with_defaults(user, values)
+        points = rural.points_by_id({values.get("pickup_point_id"), values.get("destination_point_id")})
+        for field, messages in rural.check_references(user, values, points).items():
+            column = {"destination_point_id": "destination", "pickup_point_id": "pickup"}.get(field, field)
+            for message in messages:
+                errors.add(number, column, message, row.get(column))
+        parsed.append(values)
+    if errors:
+        result = imports.ImportResult("consignments", errors=list(errors))
+        raise ValidationFailed("import.failed", result.summary.params, {"rows": imports.row_errors(result)})
+    terminal = planning.default_terminal()
+    made = [rural.new_consignment(user, values, terminal) for values in parsed]
+    db.session.add_all(made)
+    db.session.commit()
+    rural.plan(terminal.id)
+    return made
