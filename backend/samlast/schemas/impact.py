@@ -221,12 +221,39 @@ class DecompositionSchema(StoredObjectSchema):
     cost_sek = fields.Nested(CostDecompositionSchema)
 
 
+class TornadoRowSchema(StoredObjectSchema):
+    input = fields.String(
+        metadata={"description": "cluster_share, supplier_fuel, fleet_energy, trunk_km or distribution_km"}
+    )
+    low = fields.Raw(metadata={"description": "The input's low value (a factor, a share, or an energy)"})
+    high = fields.Raw(metadata={"description": "The input's high value"})
+    at_low = fields.Float(allow_none=True, metadata={"description": "CO2e change (relative) with the input low"})
+    at_high = fields.Float(allow_none=True, metadata={"description": "CO2e change (relative) with the input high"})
+    spread = fields.Float()
+    direction = fields.Integer(metadata={"description": "-1: a higher input lowers the change; +1: raises it"})
+
+
+class TornadoSchema(StoredObjectSchema):
+    headline = fields.String(metadata={"description": "co2e_change: the relative CO2e change"})
+    base = fields.Float(allow_none=True)
+    rows = fields.List(fields.Nested(TornadoRowSchema), metadata={"description": "Widest bar first"})
+
+
 class ImpactResultSchema(StoredObjectSchema):
     """The full report: km, kg CO2e, SEK, hours, kg."""
 
     # Reports stored before these were have none of them.
     may_omit = frozenset(
-        ["pattern_comparison", "moved_before_period", "notes", "wall_time_s", "fleet_need", "decomposition"]
+        [
+            "pattern_comparison",
+            "moved_before_period",
+            "notes",
+            "wall_time_s",
+            "fleet_need",
+            "decomposition",
+            "tornado",
+            "preset",
+        ]
     )
 
     horizon = fields.Nested(HorizonSchema)
@@ -251,6 +278,11 @@ class ImpactResultSchema(StoredObjectSchema):
         DecompositionSchema,
         metadata={"description": "The CO2e and cost change per average week split into causes"},
     )
+    tornado = fields.Nested(
+        TornadoSchema,
+        metadata={"description": "The CO2e change with each of five uncertain inputs at a low and a high value"},
+    )
+    preset = fields.String(metadata={"description": "The scenario preset the report was run on, if any"})
     cost_split = fields.Nested(CostSplitSchema)
     fleet_need = fields.List(
         fields.Nested(FleetNeedSchema),
