@@ -7,6 +7,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from samlast.i18n import Message
 from samlast.impact.figures import FIGURE_KEYS
 from samlast.impact.model import AS_ORDERED, BY_KIND, FIXED_2
+from samlast.impact.presets import PRESETS
 from samlast.models import JobStatus
 from samlast.schemas.common import (
     BaseSchema,
@@ -22,6 +23,12 @@ from samlast.schemas.common import (
 
 MAX_DAYS = 62
 PATTERNS = (AS_ORDERED.name, FIXED_2.name, BY_KIND.name)
+
+
+def _known_preset(value: str) -> None:
+    """Refuse an unknown preset naming the value sent and the choices (OneOf names only the choices)."""
+    if value not in PRESETS:
+        raise ValidationError(Message("field.one_of_value", value=value, choices=", ".join(PRESETS)))
 
 
 class ImpactRequestSchema(BaseSchema):
@@ -55,6 +62,14 @@ class ImpactRequestSchema(BaseSchema):
     coordination_admin_sek_per_week = fields.Float(
         validate=validate.Range(min=0, max=10_000_000),
         metadata={"description": "The coordination's fixed administration, SEK per week (the cost decomposition)."},
+    )
+    preset = fields.String(
+        validate=_known_preset,
+        metadata={
+            "enum": list(PRESETS),
+            "description": "Run a scenario preset (a synthetic cluster reproducing a published outcome) "
+            "instead of the terminal's orders; the report then covers the preset's own week."
+        },
     )
 
     @validates_schema
