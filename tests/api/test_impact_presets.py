@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from samlast.services import impact as impact_service
+from tests.api.test_impact_pdf import RAW_CODES, _read
 from tests.conftest import MONDAY
 from tests.waiting import api_of, wait_for_job
 
@@ -15,7 +16,7 @@ def _drain_impact_runs():
     impact_service.drain()
 
 
-def test_a_preset_runs_on_its_own_week_and_carries_the_tornado(client, coordinator, world):
+def test_a_preset_runs_on_its_own_week_and_carries_the_tornado(client, coordinator, world, tmp_path):
     body = {"date_from": MONDAY.isoformat(), "date_to": MONDAY.isoformat(), "preset": "sodertorn"}
     started = client.post("/api/v1/impact/reports", json=body, headers=coordinator)
     assert started.status_code == 202, started.json
@@ -29,6 +30,16 @@ def test_a_preset_runs_on_its_own_week_and_carries_the_tornado(client, coordinat
     assert {row["input"] for row in result["tornado"]["rows"]} == {
         "cluster_share", "supplier_fuel", "fleet_energy", "trunk_km", "distribution_km"
     }
+    # The council's PDF has the tornado as a table and says which preset it is, in words.
+    pdf = client.get(f"/api/v1/impact/reports/{started.json['id']}/report.pdf", headers=coordinator)
+    assert pdf.status_code == 200
+    words, _pages = _read(pdf.data, tmp_path, "preset")
+    flat = " ".join(words.split())
+    assert "Vilka antaganden avgör utsläppsminskningen?" in flat
+    assert "Terminalbilarnas bränsle (HVO100 (förnybar diesel)–Diesel)" in flat
+    assert "Förinställt scenario: Som på Södertörn" in flat
+    for code in (*RAW_CODES, "cluster_share", "fleet_energy", "sodertorn"):
+        assert code not in words, code
 
 
 def test_an_unknown_preset_is_refused_naming_field_and_value(client, coordinator, world):
