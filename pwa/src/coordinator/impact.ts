@@ -540,14 +540,13 @@ function swingValue(value: unknown): string {
 function tornado(result: ImpactResult): HTMLElement | null {
   const part = result.tornado;
   if (!part?.rows?.length) return null; // a report stored before it was
-  const bars: TornadoBar[] = part.rows
-    .filter((row) => row.at_low !== null && row.at_high !== null && (TORNADO_INPUTS as readonly string[]).includes(row.input))
-    .map((row) => ({
-      label: t(`impact.tornado.input.${row.input as (typeof TORNADO_INPUTS)[number]}`, { low: swingValue(row.low), high: swingValue(row.high) }),
-      atLow: (row.at_low ?? 0) * 100,
-      atHigh: (row.at_high ?? 0) * 100,
-    }));
-  const signed = (value: number) => `${value > 0 ? "+" : ""}${fmt(value, 0)} %`;
+  const rows = part.rows.filter(
+    (row) => row.at_low !== null && row.at_high !== null && (TORNADO_INPUTS as readonly string[]).includes(row.input),
+  );
+  const input = (row: (typeof rows)[number]) => row.input as (typeof TORNADO_INPUTS)[number];
+  // Short names on the chart (a phone has room for little beside the bars); in full, with the values, below it.
+  const bars: TornadoBar[] = rows.map((row) => ({ label: t(`impact.tornado.short.${input(row)}`), atLow: (row.at_low ?? 0) * 100, atHigh: (row.at_high ?? 0) * 100 }));
+  const signed = (value: number) => `${value > 0 ? "+" : ""}${fmt(value, 0)}\u00a0%`;
   const lowHigh = (bar: TornadoBar) => t("impact.tornado.lowHigh", { low: signed(bar.atLow), high: signed(bar.atHigh) });
   const canvas = h("canvas", { role: "img", "aria-label": `${t("impact.tornado.title")}: ${bars.map((b) => `${b.label} ${lowHigh(b)}`).join("; ")}`, "data-testid": "tornado-chart" });
   queueMicrotask(() => {
@@ -561,9 +560,9 @@ function tornado(result: ImpactResult): HTMLElement | null {
     h("p", {}, t("impact.tornado.intro", { base: part.base === null || part.base === undefined ? t("common.none") : signed(part.base * 100) })),
     h("figure", { class: "cchart" }, h("div", { class: "cchart-box cwaterfall-box" }, canvas)),
     h(
-      "dl",
-      { class: "cwaterfall-values", "data-testid": "tornado-values" },
-      bars.flatMap((b) => [h("dt", {}, b.label), h("dd", {}, lowHigh(b))]),
+      "ul",
+      { class: "muted", "data-testid": "tornado-values" },
+      rows.map((row, i) => explained(`${t(`impact.tornado.input.${input(row)}`, { low: swingValue(row.low), high: swingValue(row.high) })}: ${lowHigh(bars[i]!)}`)),
     ),
   );
 }
