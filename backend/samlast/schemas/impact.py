@@ -240,8 +240,13 @@ class TornadoRowSchema(StoredObjectSchema):
     input = fields.String(
         metadata={"description": "cluster_share, supplier_fuel, fleet_energy, trunk_km or distribution_km"}
     )
-    low = fields.Raw(metadata={"description": "The input's low value (a factor, a share, or an energy)"})
-    high = fields.Raw(metadata={"description": "The input's high value"})
+    low = fields.Raw(
+        metadata={
+            "anyOf": [{"type": "number"}, {"type": "string"}],
+            "description": "The input's low value (a factor or a share; an energy for fleet_energy)",
+        }
+    )
+    high = fields.Raw(metadata={"anyOf": [{"type": "number"}, {"type": "string"}], "description": "The input's high value"})
     at_low = fields.Float(allow_none=True, metadata={"description": "CO2e change (relative) with the input low"})
     at_high = fields.Float(allow_none=True, metadata={"description": "CO2e change (relative) with the input high"})
     spread = fields.Float()

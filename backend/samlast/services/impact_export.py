@@ -483,7 +483,7 @@ def _tornado(result: dict, locale: str) -> list[Any]:
         KeepTogether(
             [
                 _p(text("impact.tornado.title", None, locale), "h2"),
-                _p(text("impact.tornado.intro", {"base": w.change(part.get("base"), locale)}, locale)),
+                _p(text("impact.tornado.introTable", {"base": w.change(part.get("base"), locale)}, locale)),
                 _table(head, body, [110, 32, 32]),
             ]
         ),
