@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from samlast.services import impact as impact_service
+from samlast.services import impact_export
 from tests.api.test_impact_pdf import RAW_CODES, _read
 from tests.conftest import MONDAY
 from tests.waiting import api_of, wait_for_job
@@ -40,6 +41,11 @@ def test_a_preset_runs_on_its_own_week_and_carries_the_tornado(client, coordinat
     assert "Förinställt scenario: Som på Södertörn" in flat
     for code in (*RAW_CODES, "cluster_share", "fleet_energy", "sodertorn"):
         assert code not in words, code
+    # A report stored before the tornado and the presets still makes its PDF, without them.
+    old = {k: v for k, v in result.items() if k not in ("tornado", "preset")}
+    words, _pages = _read(impact_export.report_pdf("Gammal", old, "sv"), tmp_path, "old")
+    assert "Vilka antaganden" not in words and "Förinställt scenario" not in words
+    assert "Varför utsläppen och kostnaden ändras" in " ".join(words.split())
 
 
 def test_an_unknown_preset_is_refused_naming_field_and_value(client, coordinator, world):
