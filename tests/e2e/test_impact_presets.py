@@ -51,7 +51,8 @@ def test_phone_runs_a_preset_and_shows_waterfall_and_tornado(new_page, own_serve
     # The widest bar first: on Södertörn it is the fuel of the terminal's trucks.
     first = values.locator("li").first.inner_text()
     assert re.fullmatch(
-        r"Terminalbilarnas bränsle \(HVO100 \(förnybar diesel\)–Diesel\): −[67]\d\u00a0% vid lågt värde, [−+]?\d+\u00a0% vid högt",
+        r"Terminalbilarnas bränsle \(HVO100 \(förnybar diesel\)–Diesel\): "
+        r"−[67]\d\u00a0% vid lågt värde, [−+]?\d+\u00a0% vid högt",
         first,
     ), first
     label = page.get_by_test_id("tornado-chart").get_attribute("aria-label") or ""

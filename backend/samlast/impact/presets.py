@@ -35,11 +35,13 @@ Pure: no Flask, no database.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from samlast import planning as pl
 from samlast.impact.factors import EMISSION_FACTORS_KG_CO2E
@@ -98,17 +100,17 @@ class Preset:
     def input(self) -> ImpactInput:
         return build_input(self.shape)
 
-    def params(self, **overrides) -> ImpactParams:
+    def params(self, **overrides: Any) -> ImpactParams:
         """Small solver limits and one pattern: the presets are meant to run in seconds."""
-        values = {
-            "time_limit_s": 0.3,
-            "shapley": False,
-            "fleet_need": False,
-            "patterns": (AS_ORDERED,),
-            "primary_pattern": AS_ORDERED.name,
-            "delivery_window": self.shape.delivery_window,
-        } | overrides
-        return ImpactParams(**values)
+        preset = ImpactParams(
+            time_limit_s=0.3,
+            shapley=False,
+            fleet_need=False,
+            patterns=(AS_ORDERED,),
+            primary_pattern=AS_ORDERED.name,
+            delivery_window=self.shape.delivery_window,
+        )
+        return dataclasses.replace(preset, **overrides)
 
 
 def _offset(centre: pl.Location, km: float, bearing: float) -> pl.Location:

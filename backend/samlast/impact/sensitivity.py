@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from samlast.impact.factors import EMISSION_FACTORS_KG_CO2E
 from samlast.impact.model import ImpactInput
@@ -145,7 +146,7 @@ def tornado(
             d = [_scaled(x, km=value) for x in d]
         return _change(b, t + d)
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     for swing in SWINGS:
         at_low, at_high = variant(swing.key, swing.low), variant(swing.key, swing.high)
         spread = abs(at_high - at_low) if at_low is not None and at_high is not None else 0.0

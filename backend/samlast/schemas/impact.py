@@ -246,7 +246,9 @@ class TornadoRowSchema(StoredObjectSchema):
             "description": "The input's low value (a factor or a share; an energy for fleet_energy)",
         }
     )
-    high = fields.Raw(metadata={"anyOf": [{"type": "number"}, {"type": "string"}], "description": "The input's high value"})
+    high = fields.Raw(
+        metadata={"anyOf": [{"type": "number"}, {"type": "string"}], "description": "The input's high value"}
+    )
     at_low = fields.Float(allow_none=True, metadata={"description": "CO2e change (relative) with the input low"})
     at_high = fields.Float(allow_none=True, metadata={"description": "CO2e change (relative) with the input high"})
     spread = fields.Float()

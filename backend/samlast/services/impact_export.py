@@ -490,7 +490,10 @@ def _tornado(result: dict, locale: str) -> list[Any]:
         *(
             [
                 Spacer(1, 2 * mm),
-                _p(text("impact.preset.shown", {"name": text(f"impact.preset.{preset}.name", None, locale)}, locale), "h2"),
+                _p(
+                    text("impact.preset.shown", {"name": text(f"impact.preset.{preset}.name", None, locale)}, locale),
+                    "h2",
+                ),
                 _p(text(f"impact.preset.{preset}.why", None, locale)),
             ]
             if preset
