@@ -7,6 +7,12 @@ stores) and runs `samlast.impact.analyse` on its two weeks of orders:
     .venv/bin/python bench/impact.py --json /tmp/impact_demo.json
     .venv/bin/python bench/impact.py --scale 0.2 --time-limit 1 --no-shapley   # quick look
     .venv/bin/python bench/impact.py --wholesalers-at-terminal --no-shapley     # sensitivity
+    .venv/bin/python bench/impact.py --scale 0.2 --time-limit 1 --no-shapley --presets
+                                      # + each scenario preset (samlast.impact.presets)
+
+With ``--presets`` it also runs every scenario preset and prints, for the
+demo cluster and each preset, the headline changes (deliveries, vehicle-km,
+CO2e, CO2e per tonne), each preset's published range and the wall time.
 
 Prints the summary tables and the wall time; `--json` writes every figure.
 Nothing here is tuned to any published claim: the figures are what the
@@ -28,6 +34,7 @@ sys.path.insert(0, str(REPO / "backend"))
 from samlast.demo.generator import DEFAULT_SEED, generate_cluster  # noqa: E402
 from samlast.impact import ImpactParams, analyse  # noqa: E402
 from samlast.impact.demo import from_demo_cluster  # noqa: E402
+from samlast.impact.presets import HEADLINE, PRESETS, headline  # noqa: E402
 from samlast.impact.summary import format_summary  # noqa: E402
 
 
@@ -52,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         help="sensitivity: place every wholesaler at the terminal, so neither scenario counts "
         "the long haul from the wholesaler's depot to the cluster",
     )
+    parser.add_argument("--presets", action="store_true", help="also run every scenario preset")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
 
@@ -97,7 +105,28 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False))
         print(f"Wrote {args.json}")
+    if args.presets:
+        print()
+        print(_headline_row("demo", headline(report), {}, report["bench"]["wall_time_s"]))
+        for key, preset in PRESETS.items():
+            began = time.monotonic()
+            result = analyse(preset.input(), preset.params())
+            print(_headline_row(key, headline(result), preset.expected, time.monotonic() - began), flush=True)
     return 0
+
+
+def _headline_row(name: str, figures: dict, expected: dict, seconds: float) -> str:
+    """One line: each headline change in per cent, a preset's range in brackets, the wall time."""
+
+    def cell(key: str) -> str:
+        value = figures[key]
+        text = "   n/a" if value is None else f"{value * 100:+6.1f}%"
+        if key in expected:
+            low, high = expected[key]
+            text += f" [{low * 100:+.0f}..{high * 100:+.0f}]"
+        return f"{key} {text}"
+
+    return f"{name:10s} " + "  ".join(cell(key) for key in HEADLINE) + f"  wall {seconds:.1f} s"
 
 
 if __name__ == "__main__":

@@ -138,7 +138,8 @@ MAY_OMIT = {
     "Figures": {"km_by_trip_kind"},  # impact reports stored before these were
     "Horizon": {"weeks_with_orders", "empty_weeks"},
     "ImpactResult": {"pattern_comparison", "moved_before_period", "notes", "wall_time_s", "fleet_need",
-                     "decomposition"},  # reports stored before it was
+                     "decomposition", "tornado",  # reports stored before it was
+                     "preset"},  # a report of the terminal's own orders has none
     "CostSplitRow": {"nucleolus", "equal_profit"},  # reports stored before these rules
     "CostSplit": {"core", "shapley_skipped", "shapley_skipped_reason"},  # with or without the Shapley split
     "CoreCheck": {"max_collectable", "allocation_in_core"},

@@ -14,6 +14,7 @@ baseline km driven by trips starting more than 30 km from the terminal.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -67,13 +68,19 @@ def supplier_days(data: ImpactInput) -> dict[tuple[str, date], list]:
 
 def _vehicles(supplier: ImpactSupplier, jobs: list[pl.Job]) -> list[pl.Vehicle]:
     p = supplier.profile
-    count = vehicle_count(jobs, p.capacity_kg, p.capacity_pallets)
+    # The cluster's goods may take only `fill_rate` of the truck, but a single
+    # delivery always fits (it is carried, not left behind).
+    largest_kg = max((sum(load.kg for load in j.demand.values()) for j in jobs), default=0.0)
+    largest_pallets = max((j.pallets for j in jobs), default=0.0)
+    capacity_kg = min(p.capacity_kg, max(p.capacity_kg * supplier.fill_rate, largest_kg))
+    capacity_pallets = min(p.capacity_pallets, max(p.capacity_pallets * supplier.fill_rate, largest_pallets))
+    count = vehicle_count(jobs, capacity_kg, capacity_pallets)
     return [
         pl.Vehicle(
             id=f"{supplier.id}#{i + 1}",
             shift_start=_seconds(SUPPLIER_SHIFT[0]),
             shift_end=_seconds(SUPPLIER_SHIFT[1]),
-            capacities={SINGLE_CLASS: pl.Capacity(p.capacity_kg, p.capacity_pallets)},
+            capacities={SINGLE_CLASS: pl.Capacity(capacity_kg, capacity_pallets)},
             cost_per_km=p.cost_per_km,
             cost_per_hour=p.cost_per_hour,
             max_trips=2,
@@ -163,6 +170,8 @@ def run_baseline(
             partial(_profile_of, profile),
             jobs,
         )
+        if supplier.cluster_share < 1.0:
+            records = [_cluster_part(r, supplier.cluster_share) for r in records]
         run.trips += records
         if travel.distance_m(supplier.location, data.terminal) > FAR_SUPPLIER_KM * 1000:
             far_km += sum(r.km for r in records)
@@ -176,6 +185,17 @@ def run_baseline(
             Message("impact.note.far_suppliers", percent=round(100 * far_km / total_km), km=FAR_SUPPLIER_KM)
         )
     return run
+
+
+def _cluster_part(record: TripRecord, share: float) -> TripRecord:
+    """The part of a supplier's trip that belongs to the cluster (its load is all the cluster's)."""
+    return dataclasses.replace(
+        record,
+        km=record.km * share,
+        hours=record.hours * share,
+        cost=record.cost * share,
+        co2e_kg=record.co2e_kg * share,
+    )
 
 
 def _mark_outside(records: list[DeliveryRecord], first: int, supplier_id: str, outside: set[str]):

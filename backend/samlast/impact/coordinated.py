@@ -198,7 +198,7 @@ def jobs_of_day(
                 job_id,
                 point.location,
                 {cls: pl.Load(kg, pallets) for cls, (kg, pallets) in demand.items()},
-                time_windows=point.windows_on(day.weekday()) or (),
+                time_windows=point.receiving_windows(day.weekday(), params.delivery_window),
                 service_fixed_s=point.service_s,
                 service_per_pallet_s=params.service_per_pallet_s,
             )

@@ -27,6 +27,17 @@ class ImpactSupplier:
         Where its deliveries start (depot, farm).
     vehicle : VehicleProfile or None
         Defaults to :data:`~samlast.impact.factors.DEFAULT_SUPPLIER_VEHICLES` by kind.
+    cluster_share : float
+        Share (0-1] of each free-delivery trip's km, hours, cost and CO2e that
+        belongs to the cluster. A wholesaler's truck also serves other
+        customers (restaurants, shops) on the same trip, so only part of the
+        trip is the cluster's. Default 1.0: the whole trip is charged to the
+        cluster (an upper bound on the free-delivery figures, as before).
+    fill_rate : float
+        Share (0-1] of the vehicle's capacity the cluster's goods may take on a
+        free-delivery trip (the rest carries other customers' goods or stays
+        empty). Default 1.0: the whole capacity (as before). A low fill rate
+        means more trips for the same goods.
     """
 
     id: str
@@ -34,6 +45,12 @@ class ImpactSupplier:
     kind: str
     location: pl.Location
     vehicle: VehicleProfile | None = None
+    cluster_share: float = 1.0
+    fill_rate: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not 0 < self.cluster_share <= 1 or not 0 < self.fill_rate <= 1:
+            raise ValueError("cluster_share and fill_rate must be in (0, 1]")
 
     @property
     def profile(self) -> VehicleProfile:
@@ -76,6 +93,23 @@ class ImpactPoint:
         if not self.windows:
             return ()
         return self.windows.get(weekday) or None
+
+    def receiving_windows(self, weekday: int, restriction: tuple[int, int] | None) -> tuple[pl.TimeWindow, ...]:
+        """The windows on `weekday` cut to a delivery-time `restriction` (() = any time).
+
+        A window outside the restriction is dropped; if none is left, the
+        restriction itself is used (the rule wins over the point's habits).
+        """
+        own = self.windows_on(weekday) or ()
+        if restriction is None:
+            return own
+        start, end = restriction
+        if not own:
+            return (pl.TimeWindow(start, end),)
+        cut = tuple(
+            pl.TimeWindow(max(w.start, start), min(w.end, end)) for w in own if max(w.start, start) < min(w.end, end)
+        )
+        return cut or (pl.TimeWindow(start, end),)
 
 
 @dataclass(frozen=True)
@@ -229,6 +263,16 @@ class ImpactParams:
     coordination_admin_sek_per_week : float
         The coordination's fixed administration per week (coordinator, order
         system), SEK; 0 by default: enter your own.
+    delivery_window : (int, int) or None
+        The coordinated scenario's delivery-time restriction, seconds since
+        midnight: what the municipalities ask of the terminal's distributor
+        (e.g. "every kitchen before 08:30", or a town-centre time limit), cut
+        with each point's own windows. Free delivery keeps the points' own
+        windows (each supplier already comes when it suits its round). None
+        (default): no restriction beyond the points' windows. Together with
+        the "as ordered" pattern (deliveries on the days the kitchens order,
+        no fixed delivery days) it is how a scenario's delivery-day and
+        delivery-time restrictions keep the terminal's trucks from filling up.
     fleet_need : bool
         Work out, per weekday, the vehicles the primary pattern needs to serve every delivery
         inside its window (:mod:`samlast.impact.fleetneed`; one fleet advice per weekday).
@@ -250,6 +294,7 @@ class ImpactParams:
     terminal_handling_sek_per_kg: float = 0.4
     admin_sek_per_delivery: float = 100.0
     coordination_admin_sek_per_week: float = 0.0
+    delivery_window: tuple[int, int] | None = None
     fleet_need: bool = True
     seed: int = 0
 
@@ -259,6 +304,10 @@ class ImpactParams:
             raise ValueError(f"primary_pattern {self.primary_pattern!r} is not in {names}")
         if self.time_limit_s <= 0 or self.shapley_time_limit_s <= 0:
             raise ValueError("time limits must be positive")
+        if self.delivery_window is not None:
+            start, end = self.delivery_window
+            if not 0 <= start < end <= 24 * 3600:
+                raise ValueError("delivery_window must be (start, end) seconds since midnight, start < end")
 
     def solve_params(self, time_limit_s: float) -> pl.SolveParams:
         return pl.SolveParams(

@@ -20,6 +20,7 @@ from samlast.impact.figures import FIGURE_KEYS, change, scenario_figures, week_o
 from samlast.impact.fleetneed import fleet_need
 from samlast.impact.model import ImpactInput, ImpactParams
 from samlast.impact.routing import PrecomputedTravel
+from samlast.impact.sensitivity import tornado
 
 ProgressFn = Callable[[float, Message], None]
 
@@ -228,7 +229,9 @@ def analyse(
         change), ``decomposition`` (the CO2e change split into km, fill
         rate and cleaner vehicles, the cost change into transport, terminal
         handling and administration, per average week; see
-        :mod:`samlast.impact.decomposition`), ``moved_before_period`` (coordinated deliveries a fixed
+        :mod:`samlast.impact.decomposition`), ``tornado`` (the CO2e change
+        with each of five uncertain inputs at a low and a high value; see
+        :mod:`samlast.impact.sensitivity`), ``moved_before_period`` (coordinated deliveries a fixed
         pattern brings forward to before the period), ``suppliers``
         (participation), ``cost_split``, ``assumptions`` and ``notes``. Units:
         km, kg CO2e, SEK, hours, kg. Every text for a reader is a message
@@ -344,6 +347,7 @@ def analyse(
         "moved_before_period": early,
         "suppliers": _participation(data, params, baseline.supplier_hours, trunk.supplier_hours),
         "decomposition": decomposition,
+        "tornado": tornado(data, baseline.trips, trunk.trips, primary_run.trips),
         "cost_split": split,
         "fleet_need": need,
         "assumptions": _assumptions(data),

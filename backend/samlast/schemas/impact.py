@@ -7,6 +7,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from samlast.i18n import Message
 from samlast.impact.figures import FIGURE_KEYS
 from samlast.impact.model import AS_ORDERED, BY_KIND, FIXED_2
+from samlast.impact.presets import PRESETS
 from samlast.models import JobStatus
 from samlast.schemas.common import (
     BaseSchema,
@@ -22,6 +23,12 @@ from samlast.schemas.common import (
 
 MAX_DAYS = 62
 PATTERNS = (AS_ORDERED.name, FIXED_2.name, BY_KIND.name)
+
+
+def _known_preset(value: str) -> None:
+    """Refuse an unknown preset naming the value sent and the choices (OneOf names only the choices)."""
+    if value not in PRESETS:
+        raise ValidationError(Message("field.one_of_value", value=value, choices=", ".join(PRESETS)))
 
 
 class ImpactRequestSchema(BaseSchema):
@@ -55,6 +62,14 @@ class ImpactRequestSchema(BaseSchema):
     coordination_admin_sek_per_week = fields.Float(
         validate=validate.Range(min=0, max=10_000_000),
         metadata={"description": "The coordination's fixed administration, SEK per week (the cost decomposition)."},
+    )
+    preset = fields.String(
+        validate=_known_preset,
+        metadata={
+            "enum": list(PRESETS),
+            "description": "Run a scenario preset (a synthetic cluster reproducing a published outcome) "
+            "instead of the terminal's orders; the report then covers the preset's own week."
+        },
     )
 
     @validates_schema
@@ -221,12 +236,46 @@ class DecompositionSchema(StoredObjectSchema):
     cost_sek = fields.Nested(CostDecompositionSchema)
 
 
+class TornadoRowSchema(StoredObjectSchema):
+    input = fields.String(
+        metadata={"description": "cluster_share, supplier_fuel, fleet_energy, trunk_km or distribution_km"}
+    )
+    low = fields.Raw(
+        metadata={
+            "anyOf": [{"type": "number"}, {"type": "string"}],
+            "description": "The input's low value (a factor or a share; an energy for fleet_energy)",
+        }
+    )
+    high = fields.Raw(
+        metadata={"anyOf": [{"type": "number"}, {"type": "string"}], "description": "The input's high value"}
+    )
+    at_low = fields.Float(allow_none=True, metadata={"description": "CO2e change (relative) with the input low"})
+    at_high = fields.Float(allow_none=True, metadata={"description": "CO2e change (relative) with the input high"})
+    spread = fields.Float()
+    direction = fields.Integer(metadata={"description": "-1: a higher input lowers the change; +1: raises it"})
+
+
+class TornadoSchema(StoredObjectSchema):
+    headline = fields.String(metadata={"description": "co2e_change: the relative CO2e change"})
+    base = fields.Float(allow_none=True)
+    rows = fields.List(fields.Nested(TornadoRowSchema), metadata={"description": "Widest bar first"})
+
+
 class ImpactResultSchema(StoredObjectSchema):
     """The full report: km, kg CO2e, SEK, hours, kg."""
 
     # Reports stored before these were have none of them.
     may_omit = frozenset(
-        ["pattern_comparison", "moved_before_period", "notes", "wall_time_s", "fleet_need", "decomposition"]
+        [
+            "pattern_comparison",
+            "moved_before_period",
+            "notes",
+            "wall_time_s",
+            "fleet_need",
+            "decomposition",
+            "tornado",
+            "preset",
+        ]
     )
 
     horizon = fields.Nested(HorizonSchema)
@@ -251,6 +300,11 @@ class ImpactResultSchema(StoredObjectSchema):
         DecompositionSchema,
         metadata={"description": "The CO2e and cost change per average week split into causes"},
     )
+    tornado = fields.Nested(
+        TornadoSchema,
+        metadata={"description": "The CO2e change with each of five uncertain inputs at a low and a high value"},
+    )
+    preset = fields.String(metadata={"description": "The scenario preset the report was run on, if any"})
     cost_split = fields.Nested(CostSplitSchema)
     fleet_need = fields.List(
         fields.Nested(FleetNeedSchema),

@@ -24,6 +24,7 @@ from samlast import planning as pl
 from samlast.errors import Conflict, ValidationFailed
 from samlast.extensions import db
 from samlast.i18n import Message
+from samlast.impact import presets
 from samlast.impact.factors import is_heavy
 from samlast.models import (
     DeliveryPoint,
@@ -173,14 +174,25 @@ PARAMETERS = (
     "terminal_handling_sek_per_kg",
     "admin_sek_per_delivery",
     "coordination_admin_sek_per_week",
+    "preset",
+)
+
+#: What the coordinator may still set when running a preset (the rest is the preset's).
+PRESET_OVERRIDES = (
+    "time_limit_s",
+    "terminal_handling_sek_per_kg",
+    "admin_sek_per_delivery",
+    "coordination_admin_sek_per_week",
 )
 
 
 def params_from(values: dict[str, Any]) -> impact.ImpactParams:
     """ImpactParams from API/CLI options (missing keys keep the defaults)."""
-    known = PARAMETERS
-    kwargs = {k: values[k] for k in known if values.get(k) is not None}
+    kwargs = {k: values[k] for k in PARAMETERS if k != "preset" and values.get(k) is not None}
     try:
+        if values.get("preset"):
+            preset = presets.PRESETS[values["preset"]]
+            return preset.params(**{k: v for k, v in kwargs.items() if k in PRESET_OVERRIDES})
         return impact.ImpactParams(**kwargs)
     except ValueError as exc:
         raise ValidationFailed("impact.bad_parameters", {"detail": str(exc)}) from None
@@ -195,9 +207,17 @@ def create_report(
     parameters: dict[str, Any] | None = None,
     user: User | None = None,
 ) -> ImpactReport:
-    """Store a queued report row (validated, not yet run)."""
-    check_dates(date_from, date_to)
+    """Store a queued report row (validated, not yet run).
+
+    With ``parameters["preset"]`` the report runs on that scenario preset's
+    synthetic week (:mod:`samlast.impact.presets`), not on the terminal's
+    orders, and its dates are the preset's.
+    """
     parameters = {k: v for k, v in (parameters or {}).items() if v is not None}
+    if parameters.get("preset"):
+        week = presets.PRESETS[parameters["preset"]].input()
+        date_from, date_to = week.start, week.end
+    check_dates(date_from, date_to)
     params_from(parameters)
     report = ImpactReport(
         name=name or f"{date_from.isoformat()} – {date_to.isoformat()}",
@@ -262,10 +282,17 @@ def run_report(report_id: str, progress=None) -> None:
         terminal = db.session.get(Terminal, report.terminal_id) if report.terminal_id else None
         if terminal is None:
             raise ValidationFailed("impact.terminal_gone")
-        data = build_input(terminal, report.date_from, report.date_to)
+        preset = (report.parameters or {}).get("preset")
+        if preset:
+            # A preset is a synthetic cluster: straight-line travel, as its ranges were set with.
+            data, travel = presets.PRESETS[preset].input(), None
+        else:
+            data, travel = build_input(terminal, report.date_from, report.date_to), _travel_model()
         params = params_from(report.parameters or {})
         with heartbeat(ImpactReport, report_id):
-            result = impact.analyse(data, params, travel=_travel_model(), progress=on_progress)
+            result = impact.analyse(data, params, travel=travel, progress=on_progress)
+        if preset:
+            result["preset"] = preset
     except Exception as exc:  # the row must end in a recorded state whatever went wrong
         log.exception("Impact report %s failed", report_id)
         db.session.rollback()

@@ -447,6 +447,61 @@ def _decomposition(result: dict, locale: str) -> list[Any]:
     ]
 
 
+def _swing_value(value: Any, locale: str) -> str:
+    """A tornado input's low or high value: a number the reader's way, an energy by its name."""
+    if isinstance(value, int | float):
+        return w.number(value, locale, 2)
+    return text(f"impact.energy.{value}", None, locale)
+
+
+def _tornado(result: dict, locale: str) -> list[Any]:
+    """The tornado as a table: each uncertain input at its low and high value, the CO2e change then."""
+    part = result.get("tornado")
+    if not part or not part.get("rows"):  # a report stored before it was
+        return []
+    head = [
+        [
+            text("impact.tornado.column.input", None, locale),
+            text("impact.tornado.column.low", None, locale),
+            text("impact.tornado.column.high", None, locale),
+        ]
+    ]
+    body = [
+        [
+            text(
+                f"impact.tornado.input.{row['input']}",
+                {"low": _swing_value(row["low"], locale), "high": _swing_value(row["high"], locale)},
+                locale,
+            ),
+            w.change(row["at_low"], locale),
+            w.change(row["at_high"], locale),
+        ]
+        for row in part["rows"]
+    ]
+    preset = result.get("preset")
+    return [
+        KeepTogether(
+            [
+                _p(text("impact.tornado.title", None, locale), "h2"),
+                _p(text("impact.tornado.introTable", {"base": w.change(part.get("base"), locale)}, locale)),
+                _table(head, body, [110, 32, 32]),
+            ]
+        ),
+        *(
+            [
+                Spacer(1, 2 * mm),
+                _p(
+                    text("impact.preset.shown", {"name": text(f"impact.preset.{preset}.name", None, locale)}, locale),
+                    "h2",
+                ),
+                _p(text(f"impact.preset.{preset}.why", None, locale)),
+            ]
+            if preset
+            else []
+        ),
+    ]
+
+
 # --- the sections --------------------------------------------------------------------------
 
 
@@ -988,6 +1043,7 @@ def report_pdf(name: str, result: dict[str, Any], locale: str = DEFAULT_LOCALE) 
     story += [PageBreak(), *_charts(result, locale)]
     why = _decomposition(result, locale)
     story += [PageBreak(), *why] if why else []
+    story += [Spacer(1, 4 * mm), *_tornado(result, locale)]
     story += [PageBreak(), *_towns(result, locale), *_patterns(result, locale), *_fleet_need(result, locale)]
     # The cost split shares the page with the tables if it fits whole, else it starts a page.
     story += [Spacer(1, 2 * mm), KeepTogether(_split(result, locale))]

@@ -93,19 +93,26 @@ export function wrapLabel(label: string, width = 14): string[] {
   return lines;
 }
 
-/** A horizontal waterfall (floating bars, one row per step, labels on the left: readable on a phone). */
-export async function waterfallChart(canvas: HTMLCanvasElement, steps: WaterfallStep[], unit: string, format: (value: number) => string): Promise<() => void> {
+/** Horizontal floating bars (one row per label, labels on the left: readable on a phone); returns a function that frees them. */
+async function floatingBars(
+  canvas: HTMLCanvasElement,
+  labels: string[],
+  ranges: [number, number][],
+  colours: string[],
+  unit: string,
+  format: (value: number) => string,
+  tooltip: (index: number) => string,
+): Promise<() => void> {
   const Chart = await chartJs();
-  const colour = { start: BASELINE_COLOUR, end: COORDINATED_COLOUR, down: DOWN_COLOUR, up: UP_COLOUR };
   const chart = new Chart(canvas, {
     type: "bar",
     data: {
-      labels: steps.map((s) => wrapLabel(s.label)),
+      labels: labels.map((label) => wrapLabel(label)),
       datasets: [
         {
           label: unit,
-          data: steps.map((s) => [Math.min(s.from, s.to), Math.max(s.from, s.to)] as [number, number]),
-          backgroundColor: steps.map((s) => colour[s.kind]),
+          data: ranges.map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as [number, number]),
+          backgroundColor: colours,
           borderColor: "#111111",
           borderWidth: 1,
           borderSkipped: false,
@@ -125,17 +132,48 @@ export async function waterfallChart(canvas: HTMLCanvasElement, steps: Waterfall
       },
       plugins: {
         legend: { display: false },
-        tooltip: {
-          callbacks: {
-            label: (item) => {
-              const step = steps[item.dataIndex]!;
-              const value = step.kind === "start" || step.kind === "end" ? step.to : step.to - step.from;
-              return `${step.kind === "up" ? "+" : ""}${format(value)} ${unit}`;
-            },
-          },
-        },
+        tooltip: { callbacks: { label: (item) => tooltip(item.dataIndex) } },
       },
     },
   });
   return () => chart.destroy();
+}
+
+/** A horizontal waterfall: each step a floating bar from where the last one ended. */
+export async function waterfallChart(canvas: HTMLCanvasElement, steps: WaterfallStep[], unit: string, format: (value: number) => string): Promise<() => void> {
+  const colour = { start: BASELINE_COLOUR, end: COORDINATED_COLOUR, down: DOWN_COLOUR, up: UP_COLOUR };
+  return floatingBars(
+    canvas,
+    steps.map((s) => s.label),
+    steps.map((s) => [s.from, s.to]),
+    steps.map((s) => colour[s.kind]),
+    unit,
+    format,
+    (index) => {
+      const step = steps[index]!;
+      const value = step.kind === "start" || step.kind === "end" ? step.to : step.to - step.from;
+      return `${step.kind === "up" ? "+" : ""}${format(value)} ${unit}`;
+    },
+  );
+}
+
+/** One bar of a tornado: the headline with the input at its low and at its high value. */
+export interface TornadoBar {
+  label: string;
+  atLow: number;
+  atHigh: number;
+}
+
+/** A tornado: one floating bar per input from its low-value to its high-value result, widest first. */
+export async function tornadoChart(canvas: HTMLCanvasElement, bars: TornadoBar[], unit: string, format: (value: number) => string, lowHigh: (bar: TornadoBar) => string): Promise<() => void> {
+  return floatingBars(
+    canvas,
+    bars.map((b) => b.label),
+    bars.map((b) => [b.atLow, b.atHigh]),
+    // green where the high value gives the larger saving, red where it gives the smaller
+    bars.map((b) => (b.atHigh < b.atLow ? DOWN_COLOUR : UP_COLOUR)),
+    unit,
+    format,
+    (index) => lowHigh(bars[index]!),
+  );
 }

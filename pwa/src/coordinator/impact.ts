@@ -10,13 +10,16 @@ import { h } from "../ui/dom";
 import { addDays, isoDate } from "../util/dates";
 import * as api from "./api";
 import type { FigureKey, Figures, ImpactReport, ImpactRequest, ImpactResult } from "./api";
-import { barChart, BASELINE_COLOUR, COORDINATED_COLOUR, waterfallChart, waterfallSteps } from "./charts";
+import { barChart, BASELINE_COLOUR, COORDINATED_COLOUR, tornadoChart, waterfallChart, waterfallSteps, type TornadoBar } from "./charts";
 import { openPdf } from "../data/download";
 import { downloadCsv, isoWeek, patternName, reportCsv, rulesOf, weekBeforePeriod } from "./export";
 import { zoneDate } from "../util/time";
 import { parseDecimal } from "../util/numbers";
 
 type Pattern = NonNullable<ImpactRequest["primary_pattern"]>;
+type Preset = NonNullable<ImpactRequest["preset"]>;
+/** The scenario presets (samlast.impact.presets): synthetic clusters reproducing published outcomes. */
+const PRESETS = ["vaxjo", "sodertorn", "borlange"] as const satisfies readonly Preset[];
 /** The cost rates of the decomposition the coordinator may set; empty sends none and the server
  * uses its default (`standard`, shown as the placeholder; samlast.impact.model.ImpactParams). */
 const RATES = [
@@ -42,6 +45,7 @@ const state = {
     timeLimit: "2",
     shapley: true,
     pattern: PATTERNS[0] as Pattern,
+    preset: "" as Preset | "",
     rates: {} as Partial<Record<RateName, string>>,
   },
   rateErrors: {} as Partial<Record<RateName, string>>,
@@ -129,6 +133,7 @@ function remember(form: HTMLFormElement): void {
     timeLimit: String(data.get("time_limit_s") ?? "2"),
     shapley: data.get("shapley") === "on",
     pattern: PATTERNS.find((code) => code === data.get("primary_pattern")) ?? PATTERNS[0],
+    preset: PRESETS.find((code) => code === data.get("preset")) ?? "",
     rates: Object.fromEntries(RATES.map((r) => [r.name, String(data.get(r.name) ?? "")])),
   };
 }
@@ -184,6 +189,7 @@ async function start(form: HTMLFormElement): Promise<void> {
       primary_pattern: state.form.pattern,
       time_limit_s: limit.value,
       shapley_time_limit_s: Math.max(TIME_LIMIT.min, Math.min(limit.value / 2, 60)),
+      ...(state.form.preset ? { preset: state.form.preset } : {}),
       ...rates.values,
     });
     state.current = report;
@@ -248,6 +254,30 @@ function startForm(): HTMLElement {
           PATTERNS.map((code) => h("option", { value: code, selected: code === state.form.pattern }, patternName(code))),
         ),
       ),
+      field(
+        "impact-preset",
+        "coordinator.impact.preset",
+        h(
+          "select",
+          {
+            id: "impact-preset",
+            name: "preset",
+            "data-testid": "impact-preset",
+            // the explanation below follows the choice
+            onchange: (event: Event) => {
+              remember((event.target as HTMLSelectElement).form!);
+              draw();
+            },
+          },
+          h("option", { value: "", selected: !state.form.preset }, t("coordinator.impact.presetNone")),
+          PRESETS.map((code) => h("option", { value: code, selected: code === state.form.preset }, t(`impact.preset.${code}.name`))),
+        ),
+      ),
+    ),
+    h(
+      "p",
+      { class: "muted small", "data-testid": "impact-preset-why" },
+      state.form.preset ? `${t(`impact.preset.${state.form.preset}.why`)} ${t("coordinator.impact.presetHint")}` : t("coordinator.impact.presetHint"),
     ),
     h(
       "label",
@@ -496,6 +526,56 @@ function decomposition(result: ImpactResult): HTMLElement | null {
       explained(t("impact.explain.decomp.administration", { rate: fmt(rates.admin_sek_per_delivery ?? null, 0), fixed: fmt(rates.coordination_admin_sek_per_week ?? null, 0) })),
     ),
     h("p", { class: "muted small" }, t("impact.explain.decomp.method")),
+  );
+}
+
+const TORNADO_INPUTS = ["cluster_share", "supplier_fuel", "fleet_energy", "trunk_km", "distribution_km"] as const;
+
+/** An input's low or high value as words: a share or factor as a number, an energy by its name. */
+function swingValue(value: unknown): string {
+  return typeof value === "number" ? fmt(value, 2) : hasKey(`impact.energy.${String(value)}`) ? t(`impact.energy.${String(value)}` as MessageKey) : String(value);
+}
+
+/** The tornado: the CO2e change with each uncertain input at its low and high value (samlast.impact.sensitivity). */
+function tornado(result: ImpactResult): HTMLElement | null {
+  const part = result.tornado;
+  if (!part?.rows?.length) return null; // a report stored before it was
+  const rows = part.rows.filter(
+    (row) => row.at_low !== null && row.at_high !== null && (TORNADO_INPUTS as readonly string[]).includes(row.input),
+  );
+  const input = (row: (typeof rows)[number]) => row.input as (typeof TORNADO_INPUTS)[number];
+  // Short names on the chart (a phone has room for little beside the bars); in full, with the values, below it.
+  const bars: TornadoBar[] = rows.map((row) => ({ label: t(`impact.tornado.short.${input(row)}`), atLow: (row.at_low ?? 0) * 100, atHigh: (row.at_high ?? 0) * 100 }));
+  const signed = (value: number) => `${value > 0 ? "+" : ""}${fmt(value, 0)}\u00a0%`;
+  const lowHigh = (bar: TornadoBar) => t("impact.tornado.lowHigh", { low: signed(bar.atLow), high: signed(bar.atHigh) });
+  const canvas = h("canvas", { role: "img", "aria-label": `${t("impact.tornado.title")}: ${bars.map((b) => `${b.label} ${lowHigh(b)}`).join("; ")}`, "data-testid": "tornado-chart" });
+  queueMicrotask(() => {
+    if (!canvas.isConnected) return;
+    void tornadoChart(canvas, bars, t("impact.tornado.unit"), (v) => fmt(v, 0), lowHigh).then((cleanup) => chartCleanups.push(cleanup));
+  });
+  return h(
+    "section",
+    { class: "card", "data-testid": "impact-tornado" },
+    h("h3", {}, t("impact.tornado.title")),
+    h("p", {}, t("impact.tornado.intro", { base: part.base === null || part.base === undefined ? t("common.none") : signed(part.base * 100) })),
+    h("figure", { class: "cchart" }, h("div", { class: "cchart-box cwaterfall-box" }, canvas)),
+    h(
+      "ul",
+      { class: "muted", "data-testid": "tornado-values" },
+      rows.map((row, i) => explained(`${t(`impact.tornado.input.${input(row)}`, { low: swingValue(row.low), high: swingValue(row.high) })}: ${lowHigh(bars[i]!)}`)),
+    ),
+  );
+}
+
+/** Which preset the report ran on, and what in it produces the outcome. */
+function presetNote(result: ImpactResult): HTMLElement | null {
+  const code = PRESETS.find((p) => p === result.preset);
+  if (!code) return null;
+  return h(
+    "section",
+    { class: "card", "data-testid": "impact-preset-note" },
+    h("h3", {}, t("impact.preset.shown", { name: t(`impact.preset.${code}.name`) })),
+    h("p", {}, t(`impact.preset.${code}.why`)),
   );
 }
 
@@ -795,9 +875,11 @@ function resultView(report: ImpactReport): HTMLElement {
       exports(report, result),
     ),
     periodNotes(result),
+    presetNote(result),
     headline(result),
     ...charts(result),
     decomposition(result),
+    tornado(result),
     patternTable(result),
     fleetNeedTable(result),
     costSplit(result),
