@@ -137,7 +137,8 @@ def _read_school_units(data: bytes, errors: _Errors) -> list[RegisterUnit]:
         if not isinstance(item, dict):
             errors.add(number, "", Message("registers.not_a_unit"), str(item)[:60])
             continue
-        attributes = item.get("attributes") if isinstance(item.get("attributes"), dict) else item
+        inner = item.get("attributes")
+        attributes: dict[str, Any] = inner if isinstance(inner, dict) else item
         code = str(item.get("schoolUnitCode") or attributes.get("schoolUnitCode") or "").strip()
         name = str(attributes.get("displayName") or attributes.get("schoolName") or attributes.get("name") or "").strip()
         if not code:
@@ -340,7 +341,9 @@ def import_units(source: str, data: bytes, selected: list[str]) -> dict[str, int
     existing = _existing(units)
     created = updated = 0
     for unit in units:
-        lat, lon = (unit.lat, unit.lon) if unit.lat is not None else found_places[without[unit.external_id]]  # type: ignore[misc]
+        place = (unit.lat, unit.lon) if unit.lat is not None and unit.lon is not None else found_places[without[unit.external_id]]
+        assert place is not None  # an address not found was an error above
+        lat, lon = place
         point = existing.get(unit.external_id)
         if point is None:
             point = DeliveryPoint(external_id=unit.external_id, kind=unit.kind)
