@@ -130,7 +130,9 @@ def mail_command() -> None:
 
 
 @samlast_cli.command("inbox", help=_english("cli.inbox.help"))
-@click.option("--folder", type=click.Path(file_okay=False, path_type=Path), default=None, help=_english("cli.inbox.folder"))
+@click.option(
+    "--folder", type=click.Path(file_okay=False, path_type=Path), default=None, help=_english("cli.inbox.folder")
+)
 @click.option("--once", is_flag=True, help=_english("cli.inbox.once"))
 @click.option("--interval", default=10.0, show_default=True, help=_english("cli.inbox.interval"))
 @click.option("--settle", default=5.0, show_default=True, help=_english("cli.inbox.settle"))

@@ -567,7 +567,8 @@ class Writes:
         if rule == "/api/v1/imports/registers/<any(skolverket, preschools):source>":
             csv = "id;namn;kommun;lat;lon\nFS-AUDIT;Granen;Eslöv;55,83;13,31\n"
             answer = client.post("/api/v1/imports/registers/preschools", headers=headers,
-                                 data={"file": (io.BytesIO(csv.encode()), "f.csv"), "selected": "FS-AUDIT"})  # fmt: skip
+                                 data={"file": (io.BytesIO(csv.encode()), "f.csv"),
+                                       "selected": "FS-AUDIT"})  # fmt: skip
             return answer, "delivery_point"
         if rule.startswith("/api/v1/imports/") and rule.endswith("/runs"):
             csv = (

@@ -34,7 +34,9 @@ def test_documents_in_the_folder_are_read_and_moved(app, world, day, tmp_path):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("a.xml", order(MILK, number="PO-9"))
-        archive.writestr("b.xml", order(MILK, number="PO-10", location='<cbc:ID schemeID="0088">7300009012345</cbc:ID>'))
+        archive.writestr(
+            "b.xml", order(MILK, number="PO-10", location='<cbc:ID schemeID="0088">7300009012345</cbc:ID>')
+        )
     _drop(tmp_path, "vecka.zip", buffer.getvalue())
     _drop(tmp_path, "halv.xml.part", order(MILK, number="PO-11"))  # an SFTP upload not finished
     _drop(tmp_path, "ny.xml", order(MILK, number="PO-12"), age_s=0)  # written this very second
@@ -57,7 +59,9 @@ def test_documents_in_the_folder_are_read_and_moved(app, world, day, tmp_path):
     assert "rad 9, cac:OrderLine[1]/cac:LineItem/cbc:Quantity: " in report and "(fyrtio)" in report
     zip_report = (tmp_path / "refused" / "vecka.zip.fel.txt").read_text(encoding="utf-8")
     assert zip_report.startswith("vecka.zip: 1 dokument lästes in, 1 lästes inte in.")
-    assert "Dokument b.xml:" in zip_report and "Okänd leveransplats" in zip_report and "0088:7300009012345" in zip_report
+    assert (
+        "Dokument b.xml:" in zip_report and "Okänd leveransplats" in zip_report and "0088:7300009012345" in zip_report
+    )
     assert "a.xml" not in zip_report
 
 

@@ -99,7 +99,9 @@ def test_a_wrong_register_file_is_refused_whole_naming_unit_field_and_value(clie
     assert refused.json["error"]["fields"]["rows"][0]["message"].startswith("Koordinaten ligger inte i Sverige")
     not_json = _post(client, coordinator, "skolverket/preview", b"<xml/>", "skolenheter.json")
     assert not_json.status_code == 422
-    assert not_json.json["error"]["fields"]["rows"][0]["message"].startswith("Filen är inte JSON från Skolenhetsregistret")
+    assert not_json.json["error"]["fields"]["rows"][0]["message"].startswith(
+        "Filen är inte JSON från Skolenhetsregistret"
+    )
     picked = _post(client, coordinator, "skolverket", register, "skolenheter.json", selected="11111111")
     assert picked.status_code == 422 and count(DeliveryPoint) == 2
 
@@ -107,10 +109,13 @@ def test_a_wrong_register_file_is_refused_whole_naming_unit_field_and_value(clie
 def test_a_list_document_and_a_single_unit_are_read_too(client, coordinator, world):
     _codes()
     listing = {"data": {"type": "schoolunit", "attributes": [
-        {"schoolUnitCode": "55555555", "name": "Listskolan", "status": "AKTIV", "municipalityCode": "1266"}]}}  # fmt: skip
+        {"schoolUnitCode": "55555555", "name": "Listskolan", "status": "AKTIV",
+         "municipalityCode": "1266"}]}}  # fmt: skip
     answer = _post(client, coordinator, "skolverket/preview", json.dumps(listing).encode(), "lista.json")
     assert [(u["external_id"], u["name"], u["lat"]) for u in answer.json["units"]] == [("55555555", "Listskolan", None)]
-    single = _post(client, coordinator, "skolverket/preview", json.dumps(unit("66666666", "En skola")).encode(), "en.json")
+    single = _post(
+        client, coordinator, "skolverket/preview", json.dumps(unit("66666666", "En skola")).encode(), "en.json"
+    )
     assert [u["external_id"] for u in single.json["units"]] == ["66666666"]
 
 
@@ -146,7 +151,9 @@ def test_an_import_needs_a_pick_that_the_file_has(client, coordinator, world):
     _codes()
     register = json.dumps([unit("11111111", "Nya skolan")]).encode()
     none = _post(client, coordinator, "skolverket", register, "s.json", selected=" ")
-    assert none.status_code == 422 and none.json["error"]["fields"]["selected"] == ["Välj minst en enhet att lägga till."]
+    assert none.status_code == 422 and none.json["error"]["fields"]["selected"] == [
+        "Välj minst en enhet att lägga till."
+    ]
     unknown = _post(client, coordinator, "skolverket", register, "s.json", selected="11111111,99999999")
     assert unknown.status_code == 422
     assert [(r["column"], r["value"]) for r in unknown.json["error"]["fields"]["rows"]] == [("selected", "99999999")]

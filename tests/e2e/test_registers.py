@@ -41,7 +41,9 @@ def test_schools_from_the_register_become_delivery_points(new_page, server_copy,
     _choose(page, tmp_path, "register-file", "skolenheter.json", register)
     page.get_by_test_id("register-read").click()
     # The test server's Eslöv has no municipality code yet: nothing matches until it is given.
-    expect(page.get_by_test_id("register-summary")).to_have_text("0 aktiva enheter i klustrets kommuner. Kryssa i dem som ska få leveranser.")
+    expect(page.get_by_test_id("register-summary")).to_have_text(
+        "0 aktiva enheter i klustrets kommuner. Kryssa i dem som ska få leveranser."
+    )
     warning = page.get_by_test_id("register-without-code")
     expect(warning).to_contain_text("Kommunkod saknas för Eslöv.")
     warning.get_by_test_id("register-municipality-code").fill("12a5")
@@ -82,7 +84,9 @@ def test_an_unknown_gln_is_mapped_from_the_error_row(new_page, server_copy, tmp_
     expect(row).to_contain_text("Okänd leveransplats")
     row.get_by_test_id("mapping-target").select_option(label=point["name"])
     row.get_by_test_id("mapping-save").click()
-    expect(row.get_by_test_id("mapping-done")).to_have_text(f"7300009099999 är kopplat till {point['name']}. Läs in filen igen.")
+    expect(row.get_by_test_id("mapping-done")).to_have_text(
+        f"7300009099999 är kopplat till {point['name']}. Läs in filen igen."
+    )
     save_screenshot(page, "coordinator-peppol-mapping-phone.png")
     page.get_by_test_id("import-button").click()
     expect(page.get_by_test_id("import-ok")).to_contain_text("1 Peppol-dokument lästes in")

@@ -48,7 +48,8 @@ def test_the_coordinator_keeps_the_emergency_stock_on_a_phone(new_page, stock_se
     expect(article.get_by_test_id("stock-quantity")).to_have_text("6 säck")
     expect(article.get_by_test_id("stock-days")).to_have_text("0,6 dagar")  # 6 of 10 a delivery day
     expect(page.get_by_test_id("stock-below")).to_contain_text(
-        "Vetemjöl: 6 säck i lager, minst 10 säck behövs enligt miniminivåerna.")
+        "Vetemjöl: 6 säck i lager, minst 10 säck behövs enligt miniminivåerna."
+    )
     proposal = page.get_by_test_id("stock-proposal")
     expect(proposal).to_contain_text("4 säck Vetemjöl, bäst före")
     expect(proposal).to_contain_text("5 dagar kvar")
@@ -61,7 +62,8 @@ def test_the_coordinator_keeps_the_emergency_stock_on_a_phone(new_page, stock_se
 
     proposal.get_by_test_id("stock-add-to-delivery").click()
     expect(page.get_by_test_id("stock-notice-proposals")).to_contain_text(
-        "Tillagt: 4 säck Vetemjöl till Bergaskolan kök")
+        "Tillagt: 4 säck Vetemjöl till Bergaskolan kök"
+    )
     expect(page.get_by_test_id("stock-quantity")).to_have_text("2 säck")
     expect(page.get_by_test_id("stock-proposal")).to_have_count(0)
 
@@ -75,8 +77,9 @@ def test_a_crisis_day_is_covered_from_stock_after_a_preview(new_page, stock_serv
     crisis.get_by_test_id("crisis-preview").click()
     covered = crisis.get_by_test_id("crisis-covered").locator("li")
     soon, later = (date.today() + timedelta(days=5)).isoformat(), (date.today() + timedelta(days=200)).isoformat()
-    expect(covered).to_have_text([f"Bergaskolan kök: 4 säck Vetemjöl, bäst före {soon}",
-                                  f"Bergaskolan kök: 1 säck Vetemjöl, bäst före {later}"])  # oldest batch first
+    expect(covered).to_have_text(
+        [f"Bergaskolan kök: 4 säck Vetemjöl, bäst före {soon}", f"Bergaskolan kök: 1 säck Vetemjöl, bäst före {later}"]
+    )  # oldest batch first
     expect(crisis.get_by_test_id("crisis-uncovered")).to_contain_text("Bergaskolan kök: 40 liter Mjölk 1,5 %")
     expect(page.get_by_test_id("stock-quantity")).to_have_text("6 säck")  # a preview takes nothing
     crisis.scroll_into_view_if_needed()
@@ -87,7 +90,9 @@ def test_a_crisis_day_is_covered_from_stock_after_a_preview(new_page, stock_serv
     issued = stock_server.api("GET", f"/orders/?date={date.today().isoformat()}")
     from_stock = [o for o in issued if o["external_id"].startswith("BEREDSKAP-")]
     assert [(line["article"], line["quantity"]) for o in from_stock for line in o["lines"]] == [
-        ("Vetemjöl", 4), ("Vetemjöl", 1)]
+        ("Vetemjöl", 4),
+        ("Vetemjöl", 1),
+    ]
 
 
 def test_the_coordinator_corrects_the_stock_and_narrows_the_proposals(new_page, stock_server):
@@ -141,7 +146,9 @@ def test_the_coordinator_corrects_the_stock_and_narrows_the_proposals(new_page, 
 def test_each_terminal_keeps_its_own_stock(new_page, stock_server):
     """With a second terminal the tab asks which one; each shows, and adds to, its own stock."""
     cluster_id = stock_server.api("GET", "/terminals/")[0]["cluster_id"]
-    second = stock_server.api("POST", "/terminals/", {"cluster_id": cluster_id, "name": "Hörby terminal", "lat": 55.85, "lon": 13.66})
+    second = stock_server.api(
+        "POST", "/terminals/", {"cluster_id": cluster_id, "name": "Hörby terminal", "lat": 55.85, "lon": 13.66}
+    )
     page = new_page(PHONE, phone=True)
     login(page, stock_server, "coord")
     page.get_by_test_id("tab-stock").click()

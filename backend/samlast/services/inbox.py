@@ -93,7 +93,10 @@ def _read(data: bytes, name: str) -> list[dict[str, Any]]:
 
 def _report(name: str, outcomes: list[dict[str, Any]]) -> str:
     read = sum(1 for outcome in outcomes if outcome["ok"])
-    lines = [text("inbox.report.title", {"file": name, "read": read, "refused": len(outcomes) - read}, REPORT_LOCALE), ""]
+    lines = [
+        text("inbox.report.title", {"file": name, "read": read, "refused": len(outcomes) - read}, REPORT_LOCALE),
+        "",
+    ]
     for outcome in outcomes:
         if outcome["ok"]:
             continue

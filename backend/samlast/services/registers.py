@@ -92,7 +92,10 @@ def _check_coordinates(row: int, lat_text: Any, lon_text: Any, errors: _Errors, 
     if lat_text in (None, "") and lon_text in (None, ""):
         return None, None
     lat, lon = _number(lat_text), _number(lon_text)
-    for column, value, text, (low, high) in ((columns[0], lat, lat_text, LAT_RANGE), (columns[1], lon, lon_text, LON_RANGE)):
+    for column, value, text, (low, high) in (
+        (columns[0], lat, lat_text, LAT_RANGE),
+        (columns[1], lon, lon_text, LON_RANGE),
+    ):
         if value is None or not low <= value <= high:
             errors.add(row, column, Message("registers.coordinate_outside", low=low, high=high), text)
     return (lat, lon) if not errors.on(row, set(columns)) else (None, None)
@@ -140,7 +143,9 @@ def _read_school_units(data: bytes, errors: _Errors) -> list[RegisterUnit]:
         inner = item.get("attributes")
         attributes: dict[str, Any] = inner if isinstance(inner, dict) else item
         code = str(item.get("schoolUnitCode") or attributes.get("schoolUnitCode") or "").strip()
-        name = str(attributes.get("displayName") or attributes.get("schoolName") or attributes.get("name") or "").strip()
+        name = str(
+            attributes.get("displayName") or attributes.get("schoolName") or attributes.get("name") or ""
+        ).strip()
         if not code:
             errors.add(number, "schoolUnitCode", Message("field.required"))
         if not name:
@@ -156,7 +161,8 @@ def _read_school_units(data: bytes, errors: _Errors) -> list[RegisterUnit]:
         units.append(RegisterUnit(
             row=number, external_id=code[:64], name=name[:160], kind=DeliveryPointKind.SCHOOL_KITCHEN,
             municipality_code=(given := str(attributes.get("municipalityCode") or "").strip()), address=street[:255],
-            lat=lat, lon=lon, active=str(attributes.get("status") or "AKTIV").upper() == "AKTIV", municipality_given=given,
+            lat=lat, lon=lon, municipality_given=given,
+            active=str(attributes.get("status") or "AKTIV").upper() == "AKTIV",
         ))  # fmt: skip
     return units
 
@@ -250,7 +256,9 @@ def read(source: str, data: bytes) -> RegisterFile:
     every = list(db.session.scalars(sa.select(Municipality)))
     municipalities = {m.code: m for m in every if m.code} | {_by_name(m.name): m for m in every}
     errors = _Errors()
-    units = _read_school_units(data, errors) if source == "skolverket" else _read_preschools(data, errors, municipalities)
+    units = (
+        _read_school_units(data, errors) if source == "skolverket" else _read_preschools(data, errors, municipalities)
+    )
     result = RegisterFile()
     for unit in units:
         if unit.municipality_code not in municipalities:
@@ -282,7 +290,9 @@ def _refuse(errors: list[RowError]) -> None:
 
 def _existing(units: list[RegisterUnit]) -> dict[str, DeliveryPoint]:
     ids = {unit.external_id for unit in units}
-    return {p.external_id: p for p in db.session.scalars(sa.select(DeliveryPoint).where(DeliveryPoint.external_id.in_(ids)))}
+    return {
+        p.external_id: p for p in db.session.scalars(sa.select(DeliveryPoint).where(DeliveryPoint.external_id.in_(ids)))
+    }
 
 
 def preview(source: str, data: bytes) -> dict[str, Any]:
@@ -301,7 +311,9 @@ def preview(source: str, data: bytes) -> dict[str, Any]:
                         sorted(found.other_names.items(), key=lambda item: (-item[1], item[0]))[:10]],
         "inactive": found.inactive,
         # The register names municipalities by code: a cluster municipality without one matches nothing.
-        "without_code": sorted((m for m in db.session.scalars(sa.select(Municipality)) if not m.code), key=lambda m: m.name),
+        "without_code": sorted(
+            (m for m in db.session.scalars(sa.select(Municipality)) if not m.code), key=lambda m: m.name
+        ),
     }  # fmt: skip
 
 
@@ -318,7 +330,11 @@ def import_units(source: str, data: bytes, selected: list[str]) -> dict[str, int
         if external_id not in by_id:
             errors.add(0, "selected", Message("registers.not_in_file"), external_id)
     units = [by_id[e] for e in wanted if e in by_id]
-    without = {u.external_id: f"{u.address}, {u.municipality}, Sweden" for u in units if u.lat is None and not errors.on(u.row, {"id"})}
+    without = {
+        u.external_id: f"{u.address}, {u.municipality}, Sweden"
+        for u in units
+        if u.lat is None and not errors.on(u.row, {"id"})
+    }
     for unit in units:
         if unit.external_id in without and not unit.address:
             errors.add(unit.row, "address", Message("import.coordinates_or_address"), unit.external_id)
@@ -332,7 +348,11 @@ def import_units(source: str, data: bytes, selected: list[str]) -> dict[str, int
                 if unit.external_id in without:
                     errors.add(unit.row, "address", Message("import.geocoding_unavailable"), unit.address)
         for unit in units:
-            if unit.external_id in without and not errors.on(unit.row, {"address"}) and found_places.get(without[unit.external_id]) is None:
+            if (
+                unit.external_id in without
+                and not errors.on(unit.row, {"address"})
+                and found_places.get(without[unit.external_id]) is None
+            ):
                 errors.add(unit.row, "address", Message("import.address_not_found"), unit.address)
     if errors:
         db.session.rollback()
@@ -341,7 +361,11 @@ def import_units(source: str, data: bytes, selected: list[str]) -> dict[str, int
     existing = _existing(units)
     created = updated = 0
     for unit in units:
-        place = (unit.lat, unit.lon) if unit.lat is not None and unit.lon is not None else found_places[without[unit.external_id]]
+        place = (
+            (unit.lat, unit.lon)
+            if unit.lat is not None and unit.lon is not None
+            else found_places[without[unit.external_id]]
+        )
         assert place is not None  # an address not found was an error above
         lat, lon = place
         point = existing.get(unit.external_id)
