@@ -219,6 +219,13 @@ def test_every_screen_is_swedish_on_the_demo_day(demo, page, desk):
         else:
             found += problems(desk, "samordnare / inlärda tider")
             save_readme_screenshot(desk, "learned-desktop.png")
+    # The tabs added since: each opened as the coordinator finds it on the demo day.
+    for tab, wait_for in (("stock", "stock-view"), ("rural", None), ("followup", None), ("region", None)):
+        desk.get_by_test_id(f"tab-{tab}").click()
+        if wait_for:
+            expect(desk.get_by_test_id(wait_for)).to_be_visible()
+        desk.wait_for_timeout(1500)
+        found += problems(desk, f"samordnare / {tab}")
     assert found == []
 
 
