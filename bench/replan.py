@@ -24,7 +24,6 @@ sys.path.insert(0, str(REPO / "backend"))
 sys.path.insert(0, str(REPO / "bench"))
 
 from municipal import busiest_day, day_problem  # noqa: E402
-
 from samlast import planning as pl  # noqa: E402
 from samlast.demo.generator import generate_cluster  # noqa: E402
 from samlast.planning.insertion import cheapest_insertion  # noqa: E402
@@ -42,26 +41,39 @@ def main(argv: list[str] | None = None) -> int:
     problem, _ = day_problem(cluster, day)
     rng = random.Random(20)
     held = set(rng.sample([j.id for j in problem.jobs if j.kind is pl.JobKind.DELIVERY], args.tries))
-    base = pl.Problem(problem.terminal, problem.vehicles, tuple(j for j in problem.jobs if j.id not in held),
-                      problem.break_rule)
+    base = pl.Problem(
+        problem.terminal, problem.vehicles, tuple(j for j in problem.jobs if j.id not in held), problem.break_rule
+    )
     travel = pl.GeodesicTravelModel()
     plan = pl.solve(base, pl.SolveParams(time_limit_s=args.time_limit, seed=1), travel=travel)
     jobs = {j.id: j for j in problem.jobs}
     vehicles = {v.id: v for v in problem.vehicles}
-    print(f"{day}: {len(problem.jobs)} stops, {len(problem.vehicles)} vehicles; plan of {len(base.jobs)} "
-          f"({len(plan.routes)} trips, {len(plan.unassigned)} unassigned) in {args.time_limit:.0f} s")
+    print(
+        f"{day}: {len(problem.jobs)} stops, {len(problem.vehicles)} vehicles; plan of {len(base.jobs)} "
+        f"({len(plan.routes)} trips, {len(plan.unassigned)} unassigned) in {args.time_limit:.0f} s"
+    )
     times, placed = [], 0
     for job_id in sorted(held):
         started = time.perf_counter()
-        found = cheapest_insertion(jobs[job_id], plan.routes, jobs, vehicles, problem.terminal, travel,
-                                   now=args.now, break_rule=problem.break_rule)
+        found = cheapest_insertion(
+            jobs[job_id],
+            plan.routes,
+            jobs,
+            vehicles,
+            problem.terminal,
+            travel,
+            now=args.now,
+            break_rule=problem.break_rule,
+        )
         times.append(time.perf_counter() - started)
         placed += found is not None
     times.sort()
     p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
-    print(f"insertion of one held-out delivery into {len(plan.routes)} trips: median "
-          f"{1000 * times[len(times) // 2]:.0f} ms, p95 {1000 * p95:.0f} ms, max {1000 * times[-1]:.0f} ms "
-          f"over {len(times)} tries; placed {placed}/{len(times)} (the others fit no trip as planned)")
+    print(
+        f"insertion of one held-out delivery into {len(plan.routes)} trips: median "
+        f"{1000 * times[len(times) // 2]:.0f} ms, p95 {1000 * p95:.0f} ms, max {1000 * times[-1]:.0f} ms "
+        f"over {len(times)} tries; placed {placed}/{len(times)} (the others fit no trip as planned)"
+    )
     return 0
 
 

@@ -30,7 +30,7 @@ import math
 import random
 import sys
 import time
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -84,11 +84,11 @@ def tour_km(points: list[tuple[float, float]]) -> float:
                 if after < before - 1e-9:
                     tour[i : j + 1] = reversed(tour[i : j + 1])
                     improved = True
-    return sum(_dist(a, b) for a, b in zip(tour, tour[1:]))
+    return sum(_dist(a, b) for a, b in zip(tour, tour[1:], strict=False))
 
 
 def cost_model(municipalities):
-    @lru_cache(maxsize=None)
+    @cache
     def cost(coalition: frozenset[str]) -> float:
         members = [municipalities[m] for m in sorted(coalition)]
         kg = sum(m["kg"] for m in members)
@@ -116,27 +116,37 @@ def main(argv: list[str] | None = None) -> int:
     grand = cost(frozenset(players))
     standalone = sum(cost(frozenset([p])) for p in players)
     started = time.perf_counter()
-    result = sampled_shapley(players, cost, seed=args.seed, target_share=args.target_share,
-                             max_seconds=args.max_seconds)
+    result = sampled_shapley(
+        players, cost, seed=args.seed, target_share=args.target_share, max_seconds=args.max_seconds
+    )
     wall = time.perf_counter() - started
-    print(f"SYNTHETIC cost model, {len(players)} municipalities; cost(N) {grand:,.0f} SEK, "
-          f"sum stand-alone {standalone:,.0f} SEK")
-    print(f"sampled Shapley: {result.pairs} antithetic pairs ({2 * result.pairs} orders), "
-          f"{result.evaluations} coalition costs, {wall:.2f} s wall, stopped by {result.stopped_by}, "
-          f"converged {result.converged}")
-    print(f"widest 95 % half-width {100 * result.max_half_width_share():.2f} % of the total "
-          f"(target {100 * args.target_share:.1f} %); sum of shares - cost(N) = "
-          f"{sum(result.shares.values()) - grand:.2e} SEK")
+    print(
+        f"SYNTHETIC cost model, {len(players)} municipalities; cost(N) {grand:,.0f} SEK, "
+        f"sum stand-alone {standalone:,.0f} SEK"
+    )
+    print(
+        f"sampled Shapley: {result.pairs} antithetic pairs ({2 * result.pairs} orders), "
+        f"{result.evaluations} coalition costs, {wall:.2f} s wall, stopped by {result.stopped_by}, "
+        f"converged {result.converged}"
+    )
+    print(
+        f"widest 95 % half-width {100 * result.max_half_width_share():.2f} % of the total "
+        f"(target {100 * args.target_share:.1f} %); sum of shares - cost(N) = "
+        f"{sum(result.shares.values()) - grand:.2e} SEK"
+    )
     for p in players:
         low, high = result.interval(p)
-        print(f"  {p}  {result.shares[p]:>10,.0f}  [{low:>10,.0f}, {high:>10,.0f}]  "
-              f"alone {cost(frozenset([p])):>10,.0f}")
+        print(
+            f"  {p}  {result.shares[p]:>10,.0f}  [{low:>10,.0f}, {high:>10,.0f}]  alone {cost(frozenset([p])):>10,.0f}"
+        )
 
     if args.check_seeds:
         # Reference: one long run (target 0.2 %, 100x tighter in variance than the 2 % runs).
         reference = sampled_shapley(players, cost, seed=10_000, target_share=0.002, max_seconds=1800)
-        print(f"reference run: {reference.pairs} pairs, widest half-width "
-              f"{100 * reference.max_half_width_share():.3f} % of the total")
+        print(
+            f"reference run: {reference.pairs} pairs, widest half-width "
+            f"{100 * reference.max_half_width_share():.3f} % of the total"
+        )
         inside = count = 0
         for seed in range(1, args.check_seeds + 1):
             run = sampled_shapley(players, cost, seed=seed, target_share=args.target_share)
@@ -144,8 +154,10 @@ def main(argv: list[str] | None = None) -> int:
                 low, high = run.interval(p)
                 inside += low <= reference.shares[p] <= high
                 count += 1
-        print(f"coverage: {inside}/{count} = {100 * inside / count:.1f} % of the intervals "
-              f"({args.check_seeds} seeds x {len(players)} shares) hold the long run's value")
+        print(
+            f"coverage: {inside}/{count} = {100 * inside / count:.1f} % of the intervals "
+            f"({args.check_seeds} seeds x {len(players)} shares) hold the long run's value"
+        )
     return 0 if result.converged else 1
 
 

@@ -139,7 +139,7 @@ MAY_OMIT = {
     "ImpactResult": {"pattern_comparison", "moved_before_period", "notes", "wall_time_s", "fleet_need",
                      "decomposition"},  # reports stored before it was
     "CostSplitRow": {"nucleolus", "equal_profit"},  # reports stored before these rules
-    "CostSplit": {"core", "shapley_skipped", "shapley_skipped_reason", "shapley_sampled"},  # exact, sampled or no Shapley split
+    "CostSplit": {"core", "shapley_skipped", "shapley_skipped_reason", "shapley_sampled"},  # exact, sampled or none
     "CoreCheck": {"max_collectable", "allocation_in_core"},
 }
 

@@ -15,12 +15,12 @@ from samlast.impact import factors
 from samlast.impact.baseline import SUPPLIER_SHIFT, run_baseline, supplier_days
 from samlast.impact.coordinated import Schedule, moved_before, run_distribution, run_trunk, schedule
 from samlast.impact.costsplit import coalitions, core_check, equal_profit, nucleolus, shapley, split_table
-from samlast.impact.shapley_sampling import sampled_shapley
 from samlast.impact.decomposition import CostRates, decompose
 from samlast.impact.figures import FIGURE_KEYS, change, scenario_figures, week_of, weeks_with_orders
 from samlast.impact.fleetneed import fleet_need
 from samlast.impact.model import ImpactInput, ImpactParams
 from samlast.impact.routing import PrecomputedTravel
+from samlast.impact.shapley_sampling import sampled_shapley
 
 ProgressFn = Callable[[float, Message], None]
 

@@ -49,6 +49,7 @@ def t95(degrees_of_freedom: int) -> float:
         + (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / (384 * nu**3)
     )
 
+
 CostFn = Callable[[frozenset[str]], float]
 
 
@@ -148,8 +149,17 @@ def sampled_shapley(
     total = v(grand) if n else 0.0
     if n <= 1:
         shares = {p: total for p in players}
-        return SampledShapley(shares, dict.fromkeys(players, 0.0), total, 0, len(known) - 1,
-                              clock() - started, True, "precision", target_share)
+        return SampledShapley(
+            shares,
+            dict.fromkeys(players, 0.0),
+            total,
+            0,
+            len(known) - 1,
+            clock() - started,
+            True,
+            "precision",
+            target_share,
+        )
     for p in players:  # the stand-alone costs are wanted by the report anyway
         v(frozenset([p]))
 

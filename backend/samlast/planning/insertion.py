@@ -92,7 +92,7 @@ def _timed_trip(
     Returns the route and its driving seconds.
     """
     loads: dict[str, list[float]] = {}
-    for job, action in sequence:
+    for job, _action in sequence:
         if job.kind is JobKind.DELIVERY:
             for cls, load in job.demand.items():
                 acc = loads.setdefault(cls, [0.0, 0.0])
@@ -101,7 +101,8 @@ def _timed_trip(
 
     def fits() -> bool:
         for cls, (kg, pallets) in loads.items():
-            if (kg > 1e-9 or pallets > 1e-9) and not Load(kg, pallets).fits_in(vehicle.capacity(cls)):
+            on_board = Load(max(0.0, kg), max(0.0, pallets))  # sums of floats: -1e-16 is nothing
+            if not on_board.is_empty() and not on_board.fits_in(vehicle.capacity(cls)):
                 return False
         return True
 

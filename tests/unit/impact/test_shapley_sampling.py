@@ -59,9 +59,7 @@ def test_stops_on_evaluation_budget_and_counts_each_coalition_once():
 
 def test_stops_on_seconds_budget():
     ticks = iter(range(1000))
-    result = sampled_shapley(
-        PLAYERS, line_cost, seed=3, target_share=1e-9, max_seconds=5, clock=lambda: next(ticks)
-    )
+    result = sampled_shapley(PLAYERS, line_cost, seed=3, target_share=1e-9, max_seconds=5, clock=lambda: next(ticks))
     assert result.stopped_by == "seconds"
     assert result.pairs < 10
 
