@@ -8,7 +8,7 @@ ordinary solver (``--time-limit``), then inserts each held-out delivery into tha
 ``samlast.planning.insertion.cheapest_insertion`` (the geodesic travel model, as the bench
 planner uses) and times it, at ``--now`` (seconds since midnight; trips that left earlier are
 not touched). Measures the PURE insertion only: NOT the stored plan version or the push to
-the phones (the service wiring is not done on this branch).
+the phones (services.planning.insert_new_deliveries does that; its end-to-end time is not measured here).
 """
 
 from __future__ import annotations
