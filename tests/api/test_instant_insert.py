@@ -4,33 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-import pytest
 import sqlalchemy as sa
 
 from samlast.extensions import db
 from samlast.models import DeliveryPoint, Order, Plan, Supplier, SupplierKind
-from samlast.services import demo, notify, planning
+from samlast.services import planning
+from tests.api.test_replan_records import demo_day, pushed  # noqa: F401, F811  (fixtures: the planned demo day, the pushes)
 from tests.conftest import MONDAY
 
 
-@pytest.fixture
-def demo_day(app):
-    demo.create_demo_data(start=MONDAY)
-    plan = planning.plan_day(planning.default_terminal(), MONDAY, time_limit_s=1)
-    assert plan.routes
-    return plan
-
-
-@pytest.fixture
-def pushed(app):
-    recording = notify.RecordingNotifier()
-    before = app.extensions["samlast.notifier"]
-    notify.install(app, recording)
-    yield recording
-    notify.install(app, before)
-
-
-def test_a_new_order_on_a_planned_day_is_inserted_and_pushed_at_once(client, demo_day, pushed, monkeypatch):
+def test_a_new_order_on_a_planned_day_is_inserted_and_pushed_at_once(client, demo_day, pushed, monkeypatch):  # noqa: F811
     from samlast import clock
 
     monkeypatch.setattr("samlast.clock.today", lambda: MONDAY)
