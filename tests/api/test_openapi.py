@@ -141,7 +141,7 @@ MAY_OMIT = {
                      "decomposition", "tornado",  # reports stored before it was
                      "preset"},  # a report of the terminal's own orders has none
     "CostSplitRow": {"nucleolus", "equal_profit"},  # reports stored before these rules
-    "CostSplit": {"core", "shapley_skipped", "shapley_skipped_reason"},  # with or without the Shapley split
+    "CostSplit": {"core", "shapley_skipped", "shapley_skipped_reason", "shapley_sampled"},  # exact, sampled or none
     "CoreCheck": {"max_collectable", "allocation_in_core"},
 }
 

@@ -21,6 +21,7 @@ from samlast.impact.fleetneed import fleet_need
 from samlast.impact.model import ImpactInput, ImpactParams
 from samlast.impact.routing import PrecomputedTravel
 from samlast.impact.sensitivity import tornado
+from samlast.impact.shapley_sampling import sampled_shapley
 
 ProgressFn = Callable[[float, Message], None]
 
@@ -33,6 +34,14 @@ HEADLINE_KEYS = (
     "cost_sek",
     "local_share",
 )
+
+
+# Above ImpactParams.max_shapley_players the Shapley split is sampled: stop when every
+# share's 95 % interval is within 2 % of the total cost, or after this many coalition
+# planning runs / seconds (each run is one heuristic solve per day of the pattern).
+SAMPLED_SHAPLEY_TARGET_SHARE = 0.02
+SAMPLED_SHAPLEY_MAX_RUNS = 400
+SAMPLED_SHAPLEY_MAX_SECONDS = 900.0
 
 
 class _Steps:
@@ -131,10 +140,12 @@ def _cost_split(data, params, travel, plan, main_run, step) -> dict:
     active = {municipality_of[pid] for pid, _ in plan.loads}
     players = [p for p in players if p in active]
     full = params.shapley and len(players) <= params.max_shapley_players
+    sample = params.shapley and not full
     wanted = coalitions(players) if full else [frozenset([p]) for p in players]
     grand = frozenset(players)
     cost, km = {}, {}
-    for s in wanted:
+
+    def evaluate(s: frozenset[str]) -> float:
         if s == grand:
             run = main_run
         else:
@@ -149,8 +160,24 @@ def _cost_split(data, params, travel, plan, main_run, step) -> dict:
             )
         cost[s] = sum(t.cost for t in run.trips if t.kind == "distribution")
         km[s] = sum(t.km for t in run.trips if t.kind == "distribution")
+        return cost[s]
+
+    for s in wanted:
+        evaluate(s)
     total = sum(t.cost for t in main_run.trips if t.kind == "distribution")
     cost[grand] = total
+    sampled = None
+    if sample:
+        # Too many municipalities for every coalition: estimate the Shapley value from
+        # sampled joining orders, each share with its 95 % interval (impact.shapley_sampling).
+        sampled = sampled_shapley(
+            players,
+            lambda s: cost[s] if s in cost else evaluate(s),
+            seed=0,
+            target_share=SAMPLED_SHAPLEY_TARGET_SHARE,
+            max_evaluations=SAMPLED_SHAPLEY_MAX_RUNS,
+            max_seconds=SAMPLED_SHAPLEY_MAX_SECONDS,
+        )
     deliveries: defaultdict[str, float] = defaultdict(float)
     kg: defaultdict[str, float] = defaultdict(float)
     for d in main_run.deliveries:
@@ -158,7 +185,7 @@ def _cost_split(data, params, travel, plan, main_run, step) -> dict:
         kg[d.municipality] += d.kg
     alone = {p: cost[frozenset([p])] for p in players}
     alone_km = {p: km.get(frozenset([p]), 0.0) for p in players}
-    value = shapley(players, cost) if full else None
+    value = shapley(players, cost) if full else (sampled.shares if sampled else None)
     nucleolus_value = equal_profit_value = None
     if full:
         try:
@@ -171,7 +198,7 @@ def _cost_split(data, params, travel, plan, main_run, step) -> dict:
         "players": players,
         "total_cost": round(total, 2),
         "sum_of_standalone_costs": round(sum(alone.values()), 2),
-        "coalition_runs": len([s for s in wanted if s != grand]),
+        "coalition_runs": len([s for s in cost if s != grand]),
         "table": split_table(
             players,
             total,
@@ -190,6 +217,21 @@ def _cost_split(data, params, travel, plan, main_run, step) -> dict:
     }
     if full:
         out["core"] = core_check(players, cost, value)
+    elif sampled is not None:
+        out["shapley_sampled"] = {
+            "pairs": sampled.pairs,
+            "evaluations": sampled.evaluations,
+            "converged": sampled.converged,
+            "stopped_by": sampled.stopped_by,
+            "target_share": sampled.target_share,
+            "max_half_width_share": round(sampled.max_half_width_share(), 6),
+            "half_width": {p: round(w, 2) for p, w in sampled.half_width.items()},
+            "note": Message(
+                "impact.shapley_sampled",
+                pairs=sampled.pairs,
+                percent=round(100 * sampled.max_half_width_share(), 1),
+            ).as_json(),
+        }
     else:
         # A stable code, and the reason in the reader's language.
         if not params.shapley:

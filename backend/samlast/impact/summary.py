@@ -166,6 +166,8 @@ def format_summary(report: dict, locale: str = DEFAULT_LOCALE) -> str:
                     )
                 )
             )
+    elif split.get("shapley_sampled"):
+        lines.append("  " + w.message(split["shapley_sampled"]["note"], locale))
     elif split.get("shapley_skipped_reason"):
         lines.append(
             "  " + t("coordinator.split.shapleySkipped", reason=w.message(split["shapley_skipped_reason"], locale))

@@ -165,8 +165,21 @@ class CoreCheckSchema(StoredObjectSchema):
     allocation_in_core = fields.Boolean()
 
 
+class SampledShapleySchema(StoredObjectSchema):
+    pairs = fields.Integer(metadata={"description": "Antithetic pairs of joining orders sampled"})
+    evaluations = fields.Integer(metadata={"description": "Coalition planning runs spent"})
+    converged = fields.Boolean(metadata={"description": "Every interval within target_share of the total"})
+    stopped_by = fields.String(metadata={"description": "precision, evaluations or seconds"})
+    target_share = fields.Float()
+    max_half_width_share = fields.Float(metadata={"description": "Widest 95 % half-width / total cost"})
+    half_width = fields.Dict(
+        keys=fields.String(), values=fields.Float(), metadata={"description": "95 % half-width per municipality"}
+    )
+    note = keyed_message()
+
+
 class CostSplitSchema(StoredObjectSchema):
-    may_omit = frozenset(["core", "shapley_skipped", "shapley_skipped_reason"])
+    may_omit = frozenset(["core", "shapley_skipped", "shapley_skipped_reason", "shapley_sampled"])
 
     pattern = fields.String()
     players = fields.List(fields.String())
@@ -176,6 +189,9 @@ class CostSplitSchema(StoredObjectSchema):
     core = fields.Nested(CoreCheckSchema, metadata={"description": "With the Shapley split only"})
     shapley_skipped = fields.String(metadata={"description": "Why there is no Shapley split (a stable code)"})
     shapley_skipped_reason = keyed_message()
+    shapley_sampled = fields.Nested(
+        SampledShapleySchema, metadata={"description": "Above max_shapley_players: the Shapley split is sampled"}
+    )
 
 
 class FleetNeedSchema(ResponseSchema):

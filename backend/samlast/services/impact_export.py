@@ -874,6 +874,8 @@ def _split(result: dict, locale: str) -> list[Any]:
         elif core.get("allocation_in_core") is False:
             groups = sorted({" + ".join(v["coalition"]) for v in core.get("violations", [])})
             story.append(_p(text("impact.core.shapley_outside", {"groups": _names(groups, locale)}, locale)))
+    elif split.get("shapley_sampled"):
+        story.append(_p(w.message(split["shapley_sampled"]["note"], locale)))
     elif split.get("shapley_skipped_reason"):
         reason = w.message(split["shapley_skipped_reason"], locale)
         story.append(_p(text("coordinator.split.shapleySkipped", {"reason": reason}, locale)))

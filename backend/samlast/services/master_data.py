@@ -7,6 +7,7 @@ the database) and how nested lists (windows, lines, compartments) are replaced.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar, cast
@@ -15,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute
 
+from samlast import clock
 from samlast.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from samlast.extensions import db
 from samlast.i18n import Message
@@ -35,7 +37,9 @@ from samlast.models import (
     VehicleCompartment,
 )
 from samlast.models.base import Base
-from samlast.services import lookups, replan
+from samlast.services import lookups, planning, replan
+
+log = logging.getLogger(__name__)
 
 Setter = Callable[[Any, Any], None]
 
@@ -362,6 +366,14 @@ SUPPLIERS = Resource(
 def _replan_for_order(order: Order | None, before: dict[str, Any]) -> None:
 
     dates = {before.get("requested_date"), order.requested_date if order else None}
+    if order is not None and order.requested_date is not None and order.requested_date >= clock.today():
+        # At once: the new order's delivery into the stored plan, pushed; the re-plan below improves it.
+        for terminal in replan.planned_terminals(order.requested_date):
+            try:
+                with db.session.begin_nested():
+                    planning.insert_new_deliveries(terminal, order.requested_date)
+            except Exception:  # the order is saved whatever happens here; the re-plan still comes
+                log.exception("Instant insertion for %s failed", order.requested_date)
     replan.replan_dates({d for d in dates if d is not None}, "order changed")
 
 

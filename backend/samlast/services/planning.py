@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import selectinload
 
+from samlast import clock
 from samlast import planning as pl
 from samlast.clock import at, aware, hhmm, seconds, seconds_of
 from samlast.errors import NotFound
@@ -43,6 +44,7 @@ from samlast.models import (
     Terminal,
     Vehicle,
 )
+from samlast.planning.insertion import cheapest_insertion
 from samlast.services import arrivals, bookings, feedback, notify
 from samlast.services import unassigned as unassigned_jobs
 from samlast.services.route_changes import route_changes
@@ -392,7 +394,8 @@ def _planner_stop(stop: Stop, plan_date: date, service_start: int | None = None)
         arrival=seconds_of(plan_date, stop.planned_arrival),
         service_start=seconds_of(plan_date, stop.planned_service_start) if service_start is None else service_start,
         departure=seconds_of(plan_date, stop.planned_departure),
-        load_after={},
+        # Kept so that a version stored without the solver (insert_new_deliveries) keeps it.
+        load_after={k: pl.Load(v["kg"], v["pallets"]) for k, v in (stop.load_after or {}).items()},
     )
 
 
@@ -660,6 +663,62 @@ def plan_day(
         warm_start=not fresh,
     )
     report(0.97, Message("progress.planning.storing"))
+    return _store(terminal, plan_date, day, result, previous, facts, travel)
+
+
+def insert_new_deliveries(terminal: Terminal, plan_date: date) -> Plan | None:
+    """Put deliveries the day's plan does not have yet into it at once, each where it adds the least
+    cost (planning.insertion), store that as the next version and push it; None if there is nothing
+    to insert or the day changed otherwise (a job changed or gone): the background re-plan, queued
+    anyway, handles that and improves on the insertion."""
+    previous = current_plan(terminal.id, plan_date)
+    if previous is None or not previous.routes:
+        return None
+    day = build_day_problem(terminal, plan_date)
+    facts = _facts(previous, day)
+    _with_facts(day, facts)
+    jobs = {job.id: job for job in day.problem.jobs}
+    planned = {s.job_key: s for route in previous.routes for s in route.stops}
+    for key, stop in planned.items():
+        job = jobs.get(key)
+        stored = {k: (round(v["kg"], 6), round(v["pallets"], 6)) for k, v in (stop.load or {}).items()}
+        wanted = {k: (round(v.kg, 6), round(v.pallets, 6)) for k, v in job.demand.items()} if job else None
+        if wanted != stored:
+            return None
+    new = [job for job in day.problem.jobs if job.id not in planned and job.kind is pl.JobKind.DELIVERY]
+    if not new:
+        return None
+    travel = travel_model()
+    initial, _ = _as_planner_plan(previous, day, facts, keep_rest=True)
+    routes = list(initial.routes)
+    vehicles = {v.id: v for v in day.problem.vehicles}
+    now = seconds_of(plan_date, clock.now())
+    placed = 0
+    for job in new:
+        found = cheapest_insertion(
+            job, routes, jobs, vehicles, day.problem.terminal, travel, now=now, break_rule=day.problem.break_rule
+        )
+        if found is not None:
+            routes = [found.route if r.key == found.route.key else r for r in routes]
+            placed += 1
+    if not placed:
+        return None
+    on_routes = {s.job_id for r in routes for s in r.stops}
+    left_out = tuple(
+        pl.UnassignedJob(job.id, pl.UnassignedReason.NO_CAPACITY_OR_TIME_LEFT)
+        for job in day.problem.jobs
+        if job.id not in on_routes
+    )
+    result = pl.Plan(
+        routes=tuple(routes),
+        unassigned=left_out,
+        objective=0,
+        total_distance_m=sum(r.distance_m for r in routes),
+        total_cost=sum(r.cost for r in routes),
+        status="inserted",
+        wall_time_s=0.0,
+        params=None,
+    )
     return _store(terminal, plan_date, day, result, previous, facts, travel)
 
 

@@ -15,7 +15,7 @@ from samlast.models import JobStatus, Plan, PlanningJob, Route, Terminal
 from samlast.services import jobs
 
 
-def _planned_terminals(plan_date: date) -> list[Terminal]:
+def planned_terminals(plan_date: date) -> list[Terminal]:
     ids = db.session.scalars(
         sa.select(Plan.terminal_id).where(Plan.plan_date == plan_date).distinct()
     ).all()
@@ -40,7 +40,7 @@ def replan_dates(dates: Iterable[date], reason: str) -> list[PlanningJob]:
     for plan_date in sorted(dates):
         if plan_date < clock.today():
             continue
-        for terminal in _planned_terminals(plan_date):
+        for terminal in planned_terminals(plan_date):
             if not _already_waiting(terminal, plan_date):
                 started.append(jobs.enqueue_planning(terminal, plan_date, reason=reason))
     return started

@@ -204,3 +204,25 @@ def test_the_decomposition_explains_the_headline_change(report):
     assert cost["parts"]["free_delivery"]["transport"] == pytest.approx(transport, abs=0.01)
     assert cost["parts"]["free_delivery"]["terminal_handling"] == 0
     assert round(sum(cost["terms"].values()), 2) == cost["change"]
+
+
+def test_above_max_shapley_players_the_split_is_sampled_with_intervals():
+    params = ImpactParams(
+        time_limit_s=0.5,
+        shapley_time_limit_s=0.5,
+        patterns=(AS_ORDERED,),
+        primary_pattern="as_ordered",
+        max_shapley_players=1,
+    )
+    split = analyse(cluster(), params, travel=TRAVEL)["cost_split"]
+    assert "shapley_skipped" not in split and "core" not in split
+    sampled = split["shapley_sampled"]
+    # Two municipalities: a joining order and its reverse are all there is, so the
+    # estimate is the exact Shapley value with no spread.
+    rows = {r["municipality"]: r for r in split["table"]}
+    assert rows["A"]["shapley"] == pytest.approx(40.0)
+    assert rows["B"]["shapley"] == pytest.approx(80.0)
+    assert sampled["converged"] is True and sampled["stopped_by"] == "precision"
+    assert sampled["half_width"] == {"A": pytest.approx(0.0), "B": pytest.approx(0.0)}
+    assert sampled["note"]["key"] == "impact.shapley_sampled"
+    assert split["coalition_runs"] == 2  # the two stand-alone runs; A+B is the main run

@@ -103,3 +103,18 @@ def test_the_command_line_summary_is_written_from_the_tables(result, locale):
         assert "Kostnadsfördelning" in summary and "Per km ensam" in summary
     else:
         assert "Deliveries to municipal buildings" in summary and "Cost split" in summary
+
+
+def test_a_sampled_shapley_split_says_how_precise_it_is_in_words():
+    from samlast.impact import AS_ORDERED, ImpactParams, analyse
+
+    params = ImpactParams(
+        time_limit_s=0.5, shapley_time_limit_s=0.5, patterns=(AS_ORDERED,), primary_pattern="as_ordered",
+        max_shapley_players=1,
+    )
+    report = analyse(cluster(), params, travel=TRAVEL)
+    note = wording.message(report["cost_split"]["shapley_sampled"]["note"], "sv")
+    # Two municipalities: ten pairs (the minimum) of one order and its reverse, no spread.
+    assert note.startswith("Shapleyfördelningen är uppskattad från 10 slumpade par")
+    assert "mer än 0 % av den totala kostnaden" in note
+    assert note in format_summary(report, "sv")
