@@ -77,7 +77,7 @@ demo: db
 
 # Refresh the README's screenshots (docs/screenshots/) from the walk over every screen on the demo day.
 screenshots: setup system-packages
-	UPDATE_SCREENSHOTS=1 $(BIN)/pytest tests/e2e/test_swedish.py
+	UPDATE_SCREENSHOTS=1 $(BIN)/pytest tests/e2e/test_swedish.py tests/e2e/test_region.py tests/e2e/test_rural.py tests/e2e/test_followup.py tests/e2e/test_impact_presets.py
 
 # Ends with the dependency audit (pip-audit, npm audit): known vulnerabilities fail; a
 # vulnerability service that cannot be reached is reported and skipped (AUDIT_STRICT=1 fails then too).

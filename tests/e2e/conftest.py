@@ -454,7 +454,8 @@ def save_screenshot(page, name: str) -> Path:
 def save_readme_screenshot(page, name: str) -> Path:
     """A picture of the README: into test-artifacts/, and into docs/screenshots/ when
     UPDATE_SCREENSHOTS=1 (`make screenshots`), so an ordinary run leaves the checkout unchanged.
-    Only tests/e2e/test_swedish.py takes them, on the demo cluster's real day."""
+    tests/e2e/test_swedish.py takes them on the demo cluster's real day; the region, rural-service
+    and follow-up tests take theirs (all run by `make screenshots`)."""
     path = save_screenshot(page, name)
     if os.environ.get("UPDATE_SCREENSHOTS") == "1":
         DOC_SCREENSHOTS.mkdir(parents=True, exist_ok=True)

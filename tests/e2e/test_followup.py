@@ -3,11 +3,10 @@ monthly follow-up shows its figures against free delivery, the settlement per mu
 the rule picked (another rule changes the amounts, the total stays, a municipality paying more than
 alone is marked), the local share per month, and downloads the CSV; producing a month on demand
 lists it; the tender data pack of a product area downloads as a zip, a too small lot size is
-refused in words. Saves docs/screenshots/followup-phone.png."""
+refused in words. Saves followup-phone.png (docs/screenshots/ with UPDATE_SCREENSHOTS=1)."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -16,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import DOC_SCREENSHOTS, PHONE, ROOT, Server, login, save_screenshot
+from .conftest import PHONE, ROOT, Server, login, save_readme_screenshot, save_screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -107,9 +106,7 @@ def test_phone_reads_the_month_picks_the_rule_and_downloads(new_page, stored):
     assert widths[0] <= widths[1], widths
     page.get_by_test_id("followup-result").scroll_into_view_if_needed()
     page.evaluate("document.querySelector('[data-testid=followup-result]').scrollIntoView()")
-    path = save_screenshot(page, "followup-phone.png")
-    DOC_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(path, DOC_SCREENSHOTS / "followup-phone.png")
+    save_readme_screenshot(page, "followup-phone.png")  # docs/screenshots/ with UPDATE_SCREENSHOTS=1
     page.evaluate("document.querySelector('[data-testid=followup-settlement]').scrollIntoView()")
     save_screenshot(page, "followup-settlement-phone.png")
 

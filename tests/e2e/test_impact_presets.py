@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import PHONE, login, save_screenshot
+from .conftest import PHONE, login, save_readme_screenshot, save_screenshot
 from .test_impact_decomposition import _no_sideways_scroll, _scroll_to
 
 pytestmark = pytest.mark.e2e
@@ -64,6 +64,6 @@ def test_phone_runs_a_preset_and_shows_waterfall_and_tornado(new_page, own_serve
         assert code not in view, code
     _no_sideways_scroll(page)
     _scroll_to(page, "impact-tornado")
-    save_screenshot(page, "impact-tornado-phone.png")
+    save_readme_screenshot(page, "impact-tornado-phone.png")
     _scroll_to(page, "impact-preset-note")
-    save_screenshot(page, "impact-preset-note-phone.png")
+    save_readme_screenshot(page, "impact-preset-phone.png")
