@@ -76,6 +76,7 @@ MATRIX: dict[tuple[str, str], tuple[set, int | dict]] = {
     ("GET", "/api/v1/followup/reports/<report_id>/report.pdf"): ({C}, 404),
     ("GET", "/api/v1/followup/reports/<report_id>/report.csv"): ({C}, 404),
     ("GET", "/api/v1/lots/tender-pack.zip"): ({C}, 422),
+    ("GET", "/api/v1/lots/distributor-pack.zip"): ({C}, 200),
     ("GET", "/api/v1/region/sites"): ({C}, 200),
     ("POST", "/api/v1/region/sites"): ({C}, 422),
     ("DELETE", "/api/v1/region/sites/<int:site_id>"): ({C}, 404),

@@ -76,3 +76,39 @@ def test_bad_input_is_named(client, coordinator, world):
     assert set(bad.json["error"]["fields"]) == {"product_area_id", "max_kg"}
     missing = client.get("/api/v1/lots/tender-pack.zip?product_area_id=987654", headers=coordinator)
     assert missing.status_code == 404
+
+
+def _pdf_text(data: bytes) -> str:
+    import subprocess
+
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
+
+
+def test_the_distributor_pack_holds_volumes_stops_windows_and_throughput(client, coordinator, world):
+    _orders(world)
+    answer = client.get(
+        f"/api/v1/lots/distributor-pack.zip?until={UNTIL}", headers={**coordinator, "Accept-Language": "sv"}
+    )
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    with zipfile.ZipFile(io.BytesIO(answer.data)) as z:
+        names = sorted(z.namelist())
+        assert names == ["README.txt", "leveransstallen.csv", "sammanfattning.pdf", "terminalflode.csv", "volymer.csv"]
+        summary = _pdf_text(z.read("sammanfattning.pdf"))
+        files = {name: list(csv.reader(io.StringIO(z.read(name).decode("utf-8-sig")), delimiter=";"))
+                 for name in names if name.endswith(".csv")}  # fmt: skip
+    scale = 365 / 26  # four weeks of orders, the first 25 days before UNTIL
+    volumes = {row[0]: float(row[1].replace(",", ".")) for row in files["volymer.csv"][1:]}
+    assert abs(volumes["Kylt"] - 4 * 600 * scale) < 1 and abs(volumes["Torrt"] - 12 * 9 * scale) < 1
+    assert volumes["Fryst"] == 0
+    points = {row[0]: row for row in files["leveransstallen.csv"][1:]}
+    assert set(points) == {world.school.name, world.care_home.name}
+    # 12 deliveries in 26 days: the care home twice a week, the school once.
+    assert float(points[world.care_home.name][5].replace(",", ".")) == round(8 / (26 / 7), 1)
+    assert points[world.school.name][4]  # its receiving windows, or "hela dagen"
+    flow = {row[0]: row for row in files["terminalflode.csv"][1:]}
+    assert set(flow) == {"Måndag", "Torsdag"} and flow["Måndag"][1] == "518"  # 300 + 200 + 2 × 9 kg a Monday
+    assert "Anbudsunderlag för upphandling av" in summary and "Kylt" in summary and "Måndag" in summary
+    bad = client.get("/api/v1/lots/distributor-pack.zip?until=0001-01-01", headers=coordinator)
+    assert bad.status_code == 422

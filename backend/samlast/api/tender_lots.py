@@ -9,8 +9,8 @@ from samlast.api.downloads import file_response
 from samlast.api.security import COORDINATOR, require_roles
 from samlast.clock import today
 from samlast.i18n.web import request_locale
-from samlast.schemas.tender_lots import TenderPackQuerySchema
-from samlast.services import tender_lots
+from samlast.schemas.tender_lots import DistributorPackQuerySchema, TenderPackQuerySchema
+from samlast.services import distributor_pack, tender_lots
 
 blp = Blueprint(
     "lots",
@@ -29,4 +29,17 @@ class TenderPack(MethodView):
         name, body = tender_lots.tender_pack(
             args["product_area_id"], args["max_kg"], args.get("until") or today(), request_locale()
         )
+        return file_response(body, "application/zip", f"{name}.zip")
+
+
+@blp.route("/distributor-pack.zip")
+class DistributorPack(MethodView):
+    @require_roles(*COORDINATOR)
+    @blp.arguments(DistributorPackQuerySchema, location="query")
+    @blp.response(200, description="Summary PDF and CSV files, zipped", content_type="application/zip")
+    def get(self, args):
+        """The tender data pack for procuring the distributor: annual volumes per temperature class,
+        deliveries per week and per delivery point with its receiving windows, planned km per week and
+        the terminal's throughput per weekday, from the year up to `until`."""
+        name, body = distributor_pack.distributor_pack(args.get("until") or today(), request_locale())
         return file_response(body, "application/zip", f"{name}.zip")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from marshmallow import fields, validate
 
 from samlast.schemas.common import BaseSchema
@@ -18,3 +20,10 @@ class TenderPackQuerySchema(BaseSchema):
         metadata={"description": "The largest annual volume of one lot, kg."},
     )
     until = fields.Date(metadata={"description": "Last day of the year of orders read (default: today)."})
+
+
+class DistributorPackQuerySchema(BaseSchema):
+    until = fields.Date(
+        validate=validate.Range(min=date(2000, 1, 1), max=date(2999, 12, 31)),
+        metadata={"description": "Last day of the year of orders read (default: today)."},
+    )

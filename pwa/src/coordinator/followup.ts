@@ -413,6 +413,27 @@ function lotsCard(): HTMLElement {
   );
 }
 
+/** The tender data for procuring the distributor: volumes, stops, windows, km and throughput. */
+function distributorPackCard(): HTMLElement {
+  const note = h("p", { "aria-live": "polite", "data-testid": "distributor-pack-error" });
+  const download = async () => {
+    note.textContent = "";
+    try {
+      await downloadFile("/lots/distributor-pack.zip", "samlast-anbudsunderlag-distributor.zip");
+    } catch (error) {
+      note.textContent = errorMessage(error);
+    }
+  };
+  return h(
+    "section",
+    { class: "card no-print", "data-testid": "distributor-pack" },
+    h("h3", {}, t("coordinator.distributorPack.title")),
+    h("p", {}, t("coordinator.distributorPack.intro")),
+    h("button", { type: "button", class: "button", "data-testid": "distributor-pack-download", onclick: () => void download() }, t("coordinator.distributorPack.download")),
+    note,
+  );
+}
+
 function history(): HTMLElement | null {
   if (!state.reports?.length) return null;
   return h(
@@ -454,6 +475,7 @@ function draw(): void {
             : null,
       history(),
       lotsCard(),
+      distributorPackCard(),
     ),
   );
 }
