@@ -134,6 +134,15 @@ def test_phone_reads_the_month_picks_the_rule_and_downloads(new_page, stored):
     page.evaluate("document.querySelector('[data-testid=lots-form]').scrollIntoView()")
     save_screenshot(page, "followup-lots-phone.png")
 
+    # The tender data for procuring the distributor: a summary PDF and CSV files.
+    expect(page.get_by_test_id("distributor-pack")).to_contain_text("Anbudsunderlag för distributören")
+    with page.expect_download() as distributor:
+        page.get_by_test_id("distributor-pack-download").click()
+    with zipfile.ZipFile(distributor.value.path()) as z:
+        assert "sammanfattning.pdf" in z.namelist() and "leveransstallen.csv" in z.namelist()
+    page.evaluate("document.querySelector('[data-testid=distributor-pack]').scrollIntoView()")
+    save_screenshot(page, "followup-distributor-pack-phone.png")
+
     # On demand: a month without deliveries is produced and listed.
     page.get_by_test_id("followup-month").fill("2025-01")
     page.get_by_test_id("followup-run").click()
