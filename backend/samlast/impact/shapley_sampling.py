@@ -173,7 +173,9 @@ def sampled_shapley(
     stopped_by = "precision"
 
     def marginals(order: list[str]) -> dict[str, float]:
-        out, coalition, before = {}, frozenset(), 0.0
+        out: dict[str, float] = {}
+        coalition: frozenset[str] = frozenset()
+        before = 0.0
         for p in order:
             coalition = coalition | {p}
             after = v(coalition)

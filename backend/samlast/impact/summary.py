@@ -167,7 +167,7 @@ def format_summary(report: dict, locale: str = DEFAULT_LOCALE) -> str:
                 )
             )
     elif split.get("shapley_sampled"):
-        lines.append("  " + w.message(split["shapley_sampled"]["note"], locale))
+        lines.append("  " + (w.message(split["shapley_sampled"]["note"], locale) or ""))
     elif split.get("shapley_skipped_reason"):
         lines.append(
             "  " + t("coordinator.split.shapleySkipped", reason=w.message(split["shapley_skipped_reason"], locale))

@@ -138,7 +138,7 @@ def _arrivals(stop_ids: list[int]) -> dict[int, Any]:
                DriverEvent.flagged.is_(False))
         .group_by(DriverEvent.stop_id)
     ).all() if stop_ids else []  # fmt: skip
-    return dict(rows)
+    return {stop_id: first for stop_id, first in rows if stop_id is not None}
 
 
 def _deviation_counts(date_from: date, date_to: date) -> dict[tuple[int, date], int]:
@@ -159,11 +159,12 @@ def _delivered_kg(event: DriverEvent) -> tuple[dict[str, float], dict[str, float
                 delivered_share[line.order_line_id] = max(0.0, line.delivered_quantity / line.ordered_quantity)
     kg: dict[str, float] = defaultdict(float)
     local: dict[str, float] = defaultdict(float)
+    assert event.stop is not None  # a delivery is an event at a stop (_delivered_events)
     for order in event.stop.orders:
         is_local = order.supplier.kind == SupplierKind.LOCAL_PRODUCER
-        for line in order.lines:
-            area = line.product_area.name if line.product_area else ""
-            weight = line.weight_kg * delivered_share.get(line.id, 1.0)
+        for order_line in order.lines:
+            area = order_line.product_area.name if order_line.product_area else ""
+            weight = order_line.weight_kg * delivered_share.get(order_line.id, 1.0)
             kg[area] += weight
             if is_local:
                 local[area] += weight
@@ -173,13 +174,15 @@ def _delivered_kg(event: DriverEvent) -> tuple[dict[str, float], dict[str, float
 def collect(terminal: Terminal, date_from: date, date_to: date) -> tuple[list, list, list[int]]:
     """Delivered stops, driven routes and the delivered order ids between the dates (inclusive)."""
     events = _delivered_events(terminal, date_from, date_to)
-    arrivals = _arrivals([e.stop_id for e in events])
+    arrivals = _arrivals([e.stop_id for e in events if e.stop_id is not None])
     deviations = _deviation_counts(date_from, date_to)
     stops: list[fu.DeliveredStop] = []
     by_route: dict[int, list[Stop]] = defaultdict(list)
     order_ids: list[int] = []
     for e in events:
         stop = e.stop
+        # _delivered_events reads delivery events of stops at delivery points only.
+        assert stop is not None and stop.delivery_point is not None
         point = stop.delivery_point
         kg, local = _delivered_kg(e)
         stop_level = 1 if e.proof is not None and e.proof.deviation else 0
@@ -201,6 +204,7 @@ def collect(terminal: Terminal, date_from: date, date_to: date) -> tuple[list, l
     routes = []
     for route_id, route_stops in sorted(by_route.items()):
         route = db.session.get(Route, route_id)
+        assert route is not None  # the route of a delivered stop
         track = [
             pl.Location(lat, lon)
             for lat, lon in db.session.execute(
@@ -212,8 +216,8 @@ def collect(terminal: Terminal, date_from: date, date_to: date) -> tuple[list, l
         gps = len(track) >= 2
         km = fu.track_km(track) if gps else route.distance_m / 1000
         vehicle = route.vehicle
-        visits = [(s.delivery_point.municipality.name, pl.Location(s.lat, s.lon))
-                  for s in sorted(route_stops, key=lambda s: s.sequence)]  # fmt: skip
+        visits = [(s.delivery_point.municipality.name if s.delivery_point else "", pl.Location(s.lat, s.lon))
+                  for s in sorted(route_stops, key=lambda s: s.sequence)]  # fmt: skip (each has its point, above)
         routes.append(
             fu.DrivenRoute(
                 day=route.plan.plan_date,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+from collections.abc import Sequence
 from datetime import date
 from functools import cache
 from typing import Any
@@ -172,9 +173,9 @@ def _fitted(value: Any, style: ParagraphStyle, width: float) -> Paragraph:
 
 
 def _table(
-    head: list[list[Any]],
-    body: list[list[Any]],
-    widths_mm: list[float],
+    head: Sequence[Sequence[Any]],
+    body: Sequence[Sequence[Any]],
+    widths_mm: Sequence[float],
     *,
     text_cols: tuple[int, ...] = (0,),
     bold_rows: tuple[int, ...] = (),

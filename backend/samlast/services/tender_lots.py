@@ -13,6 +13,7 @@ import csv
 import io
 import zipfile
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -66,7 +67,7 @@ def annual_volumes(area: ProductArea, until: date) -> tuple[list[PointVolume], d
     return volumes, points, covered
 
 
-def _csv(rows: list[list[object]], locale: str) -> bytes:
+def _csv(rows: Sequence[Sequence[object]], locale: str) -> bytes:
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=";" if locale == "sv" else ",", lineterminator="\r\n").writerows(rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -91,8 +92,8 @@ def tender_pack(product_area_id: int, max_kg: float, until: date, locale: str) -
     def weekday(n: int) -> str:
         return t(f"weekday.{n}")
 
-    summary = [[t("lots.col.lot"), t("coordinator.col.municipality"), t("lots.col.weekday"), t("lots.col.kgYear"),
-                t("lots.col.kgWeek"), t("lots.col.points")]]  # fmt: skip
+    summary: list[list[object]] = [[t("lots.col.lot"), t("coordinator.col.municipality"), t("lots.col.weekday"),
+                                    t("lots.col.kgYear"), t("lots.col.kgWeek"), t("lots.col.points")]]  # fmt: skip
     files: dict[str, bytes] = {}
     for lot in lots:
         summary.append([lot["lot"], lot["municipality"], weekday(lot["weekday"]), num(lot["kg"]), num(lot["kg"] / 52),
