@@ -37,6 +37,7 @@ from samlast.planning.model import (
     StopAction,
     Vehicle,
     Visit,
+    earliest_start,
 )
 from samlast.planning.travel import TravelMatrix, TravelMatrixProvider
 
@@ -61,10 +62,7 @@ def _visit_of(job: Job, action: StopAction) -> Visit:
 def _service_start(arrival: int, visit: Visit, shift_end: int) -> int | None:
     if not visit.time_windows:
         return arrival if arrival <= shift_end else None
-    for window in sorted(visit.time_windows, key=lambda w: w.start):
-        if arrival <= window.end:
-            return max(arrival, window.start)
-    return None
+    return earliest_start(arrival, visit.time_windows)
 
 
 class _Rows:

@@ -16,10 +16,10 @@ Units used throughout the package
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, TypeVar
 
 from .params import SolveParams
 
@@ -45,6 +45,18 @@ class TimeWindow:
     def __post_init__(self) -> None:
         if self.end < self.start:
             raise ValueError(f"time window ends before it starts: {self}")
+
+
+_Seconds = TypeVar("_Seconds", int, float)
+
+
+def earliest_start(arrival: _Seconds, windows: Sequence[TimeWindow]) -> _Seconds | None:
+    """The earliest service start at or after `arrival` inside one of `windows` (a vehicle early
+    waits for the window); `arrival` itself without windows; None when every window has closed."""
+    if not windows:
+        return arrival
+    starts = [max(arrival, w.start) for w in windows if max(arrival, w.start) <= w.end]
+    return min(starts) if starts else None
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from .model import (
     UnassignedReason,
     Vehicle,
     Visit,
+    earliest_start,
 )
 
 
@@ -38,14 +39,6 @@ def has_compartments(vehicle: Vehicle, job: Job) -> bool:
 def fits(vehicle: Vehicle, job: Job) -> bool:
     """True if the job alone fits in the vehicle's compartments."""
     return all(load.fits_in(vehicle.capacity(cls)) for cls, load in job.demand.items())
-
-
-def _earliest_start(visit: Visit, arrival: float) -> float | None:
-    """Earliest service start at or after ``arrival`` inside a window, or None."""
-    if not visit.time_windows:
-        return arrival
-    starts = [max(arrival, w.start) for w in visit.time_windows if max(arrival, w.start) <= w.end]
-    return min(starts) if starts else None
 
 
 def reachable(
@@ -66,7 +59,7 @@ def reachable(
     t = float(vehicle.shift_start)
     here = 0
     for (_, visit), node in zip(job.visits(), node_of_visit, strict=True):
-        start = _earliest_start(visit, t + durations_s[here][node])
+        start = earliest_start(t + durations_s[here][node], visit.time_windows)
         if start is None:
             return False
         t = start + visit.service_s(job.pallets)
@@ -194,7 +187,7 @@ def _window_detail(
         failed = False
         for (_, visit), node in zip(job.visits(), node_of_visit, strict=True):
             arrival = t + durations_s[here][node]
-            start = _earliest_start(visit, arrival)
+            start = earliest_start(arrival, visit.time_windows)
             if start is None:
                 late.append((arrival, vehicle, visit, durations_s[here][node]))
                 failed = True

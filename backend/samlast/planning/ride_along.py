@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from .model import Location, TimeWindow
+from .model import Location, TimeWindow, earliest_start
 from .travel import GeodesicTravelModel
 
 #: (from, to) -> (metres, seconds) on the road.
@@ -160,13 +160,6 @@ def _nodes(route: PlannedRoute) -> list[_Node]:
     ]
 
 
-def _service_start(arrival: int, windows: tuple[TimeWindow, ...] | None) -> int | None:
-    if windows is None:
-        return arrival
-    starts = [max(arrival, w.start) for w in windows if max(arrival, w.start) <= w.end]
-    return min(starts) if starts else None
-
-
 def _simulate(
     route: PlannedRoute, nodes: Sequence[_Node], travel: Travel, loaded_at_start: int
 ) -> tuple[TimedStop, ...] | None:
@@ -189,7 +182,8 @@ def _simulate(
         else:
             leg = round(travel(previous.location if previous else route.terminal, node.location)[1])
         arrival = time + leg
-        start = _service_start(arrival, node.windows)
+        # None: any time; (): closed that day.
+        start = arrival if node.windows is None else earliest_start(arrival, node.windows) if node.windows else None
         if start is None:
             return None
         time = start + node.service_s

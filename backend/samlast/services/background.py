@@ -145,6 +145,13 @@ def progress_writer(model: type[BackgroundRun], run_id: str) -> Callable[[float,
     return write
 
 
+def succeed_run(model: type[BackgroundRun], run_id: str, done: Message, **values: Any) -> None:
+    """Record that a run succeeded: complete, finished now, with its closing message and `values`
+    (the result, a plan id)."""
+    update_run(model, run_id, status=JobStatus.SUCCEEDED, progress=1.0, finished_at=utcnow(), message=done.key,
+               message_params=done.json_params, **values)  # fmt: skip
+
+
 def fail_run(model: type[BackgroundRun], run_id: str, exc: Exception, fallback_key: str) -> None:
     """Record that a run failed: the domain error's own message, else `fallback_key`."""
     failure = exc.message if isinstance(exc, DomainError) else Message(fallback_key)

@@ -47,10 +47,9 @@ from samlast.errors import NotFound
 from samlast.extensions import db
 from samlast.i18n import Message
 from samlast.models import FleetAdviceRun, JobStatus, Terminal, User, Vehicle
-from samlast.models.base import utcnow
 from samlast.planning import fleet
 from samlast.services import planning
-from samlast.services.background import Worker, fail_run, heartbeat, progress_writer, start_run, update_run
+from samlast.services.background import Worker, fail_run, heartbeat, progress_writer, start_run, succeed_run
 
 log = logging.getLogger(__name__)
 
@@ -243,6 +242,5 @@ def run_advice(run_id: str) -> None:
         db.session.rollback()
         done = (Message("progress.fleet.done", needed=result["needed"]) if result["needed"] is not None
                 else Message("progress.fleet.none", max=result["max_size"]))
-        update_run(FleetAdviceRun, run_id, status=JobStatus.SUCCEEDED, progress=1.0, result=result,
-                   finished_at=utcnow(), message=done.key, message_params=done.json_params)
+        succeed_run(FleetAdviceRun, run_id, done, result=result)
     db.session.expire_all()

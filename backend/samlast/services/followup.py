@@ -50,9 +50,8 @@ from samlast.models import (
     User,
     VehiclePosition,
 )
-from samlast.models.base import utcnow
 from samlast.services import impact as impact_service
-from samlast.services.background import Worker, dispatch, fail_run, heartbeat, start_run, update_run
+from samlast.services.background import Worker, dispatch, fail_run, heartbeat, start_run, succeed_run
 from samlast.services.feedback import stop_windows
 from samlast.services.lookups import get_or_404
 
@@ -383,16 +382,8 @@ def run_report(report_id: str) -> None:
         fail_run(FollowupReport, report_id, exc, "progress.followup.failed")
     else:
         db.session.rollback()
-        update_run(
-            FollowupReport,
-            report_id,
-            status=JobStatus.SUCCEEDED,
-            progress=1.0,
-            result=result,
-            finished_at=utcnow(),
-            message="progress.followup.done",
-            message_params={"n": result["totals"]["coordinated"]["deliveries"]},
-        )
+        done = Message("progress.followup.done", n=result["totals"]["coordinated"]["deliveries"])
+        succeed_run(FollowupReport, report_id, done, result=result)
     db.session.expire_all()
 
 

@@ -37,8 +37,7 @@ from samlast.models import (
     User,
     Vehicle,
 )
-from samlast.models.base import utcnow
-from samlast.services.background import Worker, fail_run, heartbeat, progress_writer, start_run, update_run
+from samlast.services.background import Worker, fail_run, heartbeat, progress_writer, start_run, succeed_run
 from samlast.services.lookups import get_or_404
 
 log = logging.getLogger(__name__)
@@ -299,16 +298,7 @@ def run_report(report_id: str, progress=None) -> None:
         fail_run(ImpactReport, report_id, exc, "progress.impact.failed")
     else:
         db.session.rollback()
-        update_run(
-            ImpactReport,
-            report_id,
-            status=JobStatus.SUCCEEDED,
-            progress=1.0,
-            result=result,
-            finished_at=utcnow(),
-            message="progress.impact.done",
-            message_params=_headline(result),
-        )
+        succeed_run(ImpactReport, report_id, Message("progress.impact.done", **_headline(result)), result=result)
     db.session.expire_all()
 
 

@@ -19,7 +19,15 @@ from samlast.models import JobStatus, PlanningJob, Terminal, User
 from samlast.models.base import utcnow
 from samlast.schemas.planning import PlanningJobSchema
 from samlast.services import audit, notify, planning, rural
-from samlast.services.background import Worker, dispatch, fail_run, heartbeat, on_swept, progress_writer, update_run
+from samlast.services.background import (
+    Worker,
+    dispatch,
+    fail_run,
+    heartbeat,
+    on_swept,
+    progress_writer,
+    succeed_run,
+)
 
 log = logging.getLogger(__name__)
 
@@ -120,16 +128,8 @@ def run_planning_job(job_id: str) -> None:
         fail_run(PlanningJob, job_id, exc, "progress.planning.failed")
     else:
         unassigned = len(plan.unassigned)
-        update_run(
-            PlanningJob,
-            job_id,
-            status=JobStatus.SUCCEEDED,
-            progress=1.0,
-            plan_id=plan.id,
-            finished_at=utcnow(),
-            message="progress.planning.done",
-            message_params={"version": plan.version, "routes": len(plan.routes), "unassigned": unassigned},
-        )
+        done = Message("progress.planning.done", version=plan.version, routes=len(plan.routes), unassigned=unassigned)
+        succeed_run(PlanningJob, job_id, done, plan_id=plan.id)
         # Residents' consignments ride along on the new routes (rural service); a failure there
         # never fails the municipal plan.
         try:

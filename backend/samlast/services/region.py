@@ -21,7 +21,6 @@ from samlast.extensions import db
 from samlast.i18n import Message
 from samlast.impact.region import CandidateSite, RegionInput, RegionParams, analyse_region, propose_sites
 from samlast.models import JobStatus, Municipality, RegionRun, RegionSite, User
-from samlast.models.base import utcnow
 from samlast.services import impact, planning
 from samlast.services.background import (
     Worker,
@@ -30,7 +29,7 @@ from samlast.services.background import (
     heartbeat,
     progress_writer,
     start_run,
-    update_run,
+    succeed_run,
 )
 from samlast.services.lookups import get_or_404
 
@@ -210,14 +209,6 @@ def run_region(run_id: str) -> None:
         db.session.rollback()
         fail_run(RegionRun, run_id, exc, "progress.region.failed")
     else:
-        update_run(
-            RegionRun,
-            run_id,
-            status=JobStatus.SUCCEEDED,
-            progress=1.0,
-            result=result,
-            finished_at=utcnow(),
-            message="progress.region.done",
-            message_params={"options": len(result["options"]), "runs": result["analysis_runs"]},
-        )
+        done = Message("progress.region.done", options=len(result["options"]), runs=result["analysis_runs"])
+        succeed_run(RegionRun, run_id, done, result=result)
     db.session.expire_all()

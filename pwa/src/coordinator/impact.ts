@@ -4,8 +4,8 @@
 // before it), charts per week and per municipality, the delivery-day patterns, the cost split
 // between municipalities with every rule explained in a sentence, the notes, and exports as
 // CSV or print / PDF. Every name in words from the word tables, never a code.
-import { hasKey, intlLocale, message, serverText, t, type KeyedMessage, type MessageKey } from "../i18n";
-import { empty, errorBox, errorMessage, loading } from "../ui/components";
+import { hasKey, intlLocale, message, t, type KeyedMessage, type MessageKey } from "../i18n";
+import { empty, errorBox, errorMessage, loading, runProgressBlock } from "../ui/components";
 import { h } from "../ui/dom";
 import { addDays, isoDate } from "../util/dates";
 import * as api from "./api";
@@ -322,16 +322,7 @@ function startForm(): HTMLElement {
 }
 
 function progressBlock(): HTMLElement | null {
-  const report = state.current;
-  if (!report || (report.status !== "queued" && report.status !== "running" && report.status !== "failed")) return null;
-  const value = Math.round((report.progress || 0) * 100);
-  return h(
-    "div",
-    { class: `progress-block job-${report.status}`, role: "status", "data-testid": "impact-progress" },
-    h("label", { for: "impact-progress-bar" }, `${t(`coordinator.job.${report.status}`)} – ${value} %`),
-    h("progress", { id: "impact-progress-bar", max: 100, value }),
-    report.message ? h("p", { class: "muted small" }, serverText(report)) : null,
-  );
+  return runProgressBlock(state.current, { id: "impact-progress-bar", testId: "impact-progress", statusKey: (status) => `coordinator.job.${status}` as MessageKey });
 }
 
 function drawProgress(): void {

@@ -9,8 +9,8 @@ import "leaflet/dist/leaflet.css";
 import { get, post, request } from "../api/client";
 import type { ApiSchema } from "../api/types";
 import { openPdf, downloadFile } from "../data/download";
-import { intlLocale, message, serverText, t, type KeyedMessage, type MessageKey } from "../i18n";
-import { empty, errorBox, errorMessage, loading } from "../ui/components";
+import { intlLocale, message, t, type KeyedMessage, type MessageKey } from "../i18n";
+import { empty, errorBox, errorMessage, loading, runProgressBlock } from "../ui/components";
 import { h } from "../ui/dom";
 import { addDays, isoDate } from "../util/dates";
 import { parseDecimal } from "../util/numbers";
@@ -363,16 +363,7 @@ function sitesCard(): HTMLElement {
 }
 
 function progressBlock(): HTMLElement | null {
-  const run = state.current;
-  if (!run || (!running(run) && run.status !== "failed")) return null;
-  const value = Math.round((run.progress || 0) * 100);
-  return h(
-    "div",
-    { class: `progress-block job-${run.status}`, role: "status", "data-testid": "region-progress" },
-    h("label", { for: "region-progress-bar" }, `${t(`region.job.${run.status}` as MessageKey)} – ${value} %`),
-    h("progress", { id: "region-progress-bar", max: 100, value }),
-    run.message ? h("p", { class: "muted small" }, serverText(run)) : null,
-  );
+  return runProgressBlock(state.current, { id: "region-progress-bar", testId: "region-progress", statusKey: (status) => `region.job.${status}` as MessageKey });
 }
 
 function drawProgress(): void {

@@ -1,7 +1,7 @@
 // Building blocks shared by the views: states (loading, empty, error, saved copy) and orders.
 import { ApiError, NetworkError } from "../api/client";
 import { TEMPERATURE_CLASSES, type Order } from "../api/types";
-import { intlLocale, t, type MessageKey } from "../i18n";
+import { intlLocale, serverText, t, type MessageKey } from "../i18n";
 import { parseIsoDate, isoDate, addDays } from "../util/dates";
 import { h } from "./dom";
 import { formatDateTime, zoneDate } from "../util/time";
@@ -182,5 +182,22 @@ export function parkedAlert(
         t(keys.discard),
       ),
     ),
+  );
+}
+
+/** A background run (impact analysis, region analysis) while it is queued or running, and when it
+ * failed: its status and percentage, a progress bar and the server's message. */
+export function runProgressBlock(
+  run: (Parameters<typeof serverText>[0] & { status: string; progress?: number | null }) | null | undefined,
+  { id, testId, statusKey }: { id: string; testId: string; statusKey: (status: string) => MessageKey },
+): HTMLElement | null {
+  if (!run || (run.status !== "queued" && run.status !== "running" && run.status !== "failed")) return null;
+  const value = Math.round((run.progress || 0) * 100);
+  return h(
+    "div",
+    { class: `progress-block job-${run.status}`, role: "status", "data-testid": testId },
+    h("label", { for: id }, `${t(statusKey(run.status))} – ${value} %`),
+    h("progress", { id, max: 100, value }),
+    run.message ? h("p", { class: "muted small" }, serverText(run)) : null,
   );
 }
