@@ -16,6 +16,7 @@ break rule, two trips, 20 min reload), geodesic travel model, then:
 
     .venv/bin/python bench/municipal.py                      # demo day, scale 1
     .venv/bin/python bench/municipal.py --scale 4.35 --time-limit 60 --first-limit 30
+    .venv/bin/python bench/municipal.py --city --time-limit 600 --first-limit 60   # city-size day
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ sys.path.insert(0, str(REPO / "backend"))
 
 from samlast import planning as pl  # noqa: E402
 from samlast.demo import DemoCluster  # noqa: E402
+from samlast.demo.city import generate_city  # noqa: E402
 from samlast.demo.generator import generate_cluster  # noqa: E402
 
 #: Defaults of samlast.config (PLANNING_SERVICE_PER_PALLET_S, _MAX_TRIPS, _RELOAD_MIN).
@@ -237,11 +239,17 @@ def main(argv: list[str] | None = None) -> int:
         "--vehicles", type=int, help="use only the first N vehicles (long days: 2 trips, breaks)"
     )
     ap.add_argument("--json", type=Path, help="write the records here")
+    ap.add_argument("--city", action="store_true",
+                    help="the city-size day instead (samlast.demo.city: 1 100 points, ~950 stops)")
     args = ap.parse_args(argv)
 
     t0 = time.monotonic()
-    cluster = generate_cluster(seed=args.seed, scale=args.scale)
-    day = args.date or busiest_day(cluster)
+    if args.city:
+        cluster, city_day = generate_city(seed=args.seed)
+        args.scale = cluster.scale
+    else:
+        cluster, city_day = generate_cluster(seed=args.seed, scale=args.scale), None
+    day = args.date or city_day or busiest_day(cluster)
     problem, no_window = day_problem(cluster, day)
     if args.vehicles:
         problem = pl.Problem(problem.terminal, problem.vehicles[: args.vehicles], problem.jobs)

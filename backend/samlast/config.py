@@ -135,6 +135,8 @@ def build_config(instance_path: Path) -> dict[str, Any]:
         "PLANNING_RELOAD_MIN": int(os.environ.get("PLANNING_RELOAD_MIN", "20")),
         "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT", "mailto:admin@samlast.invalid"),
         "REPLAN_WHEN_LATE_MIN": int(os.environ.get("REPLAN_WHEN_LATE_MIN", "20")),
+        # A background re-plan of the same orders replaces the drivers' routes only if this much cheaper.
+        "REPLAN_MIN_GAIN_PCT": float(os.environ.get("REPLAN_MIN_GAIN_PCT", "1")),
         "PLANNING_SERVICE_PER_PALLET_S": int(os.environ.get("PLANNING_SERVICE_PER_PALLET_S", "90")),
         # `flask samlast backup`: where archives go (default instance/backups), and the folder of
         # pg_dump/pg_restore/psql when they are not where PostgreSQL's packages put them.

@@ -14,17 +14,20 @@ self.addEventListener("push", (event) => {
       tag: data.type === "vehicle_near" ? `near-${data.job_key || ""}` : data.type || "samlast",
       icon: "/icons/icon-192.png",
       badge: "/icons/icon-192.png",
-      data: { url: "/" },
+      // A resident's notice opens that consignment's tracking page; the rest open the app.
+      data: { url: typeof data.url === "string" && data.url.startsWith("/") ? data.url : "/" },
     }),
   );
 });
 
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();
+  const url = (event.notification.data && event.notification.data.url) || "/";
   event.waitUntil(
     self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
       const open = windows.find((client) => "focus" in client);
-      return open ? open.focus() : self.clients.openWindow("/");
+      if (open && url === "/") return open.focus();
+      return self.clients.openWindow(url);
     }),
   );
 });

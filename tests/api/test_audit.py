@@ -391,6 +391,8 @@ EXEMPT = {
     ("POST", "/api/v1/rural/consignments.csv"): "consignments kept with who registered them and when",
     ("POST", "/api/v1/rural/handovers"): "a consignment's hand-over is a fact of its own, with who and when",
     ("POST", "/api/v1/rural/plan"): "derived: where consignments ride along, planned again after every plan",
+    ("POST", "/api/v1/rural/track/<code>/collect"): "the resident's collection is a hand-over record, with when",
+    ("POST", "/api/v1/rural/track/<code>/push"): "a resident's browser push address, no business data",
 }
 CRUD_BODIES = {
     "clusters": lambda w: {"name": "Norra klustret"},

@@ -144,6 +144,9 @@ MATRIX: dict[tuple[str, str], tuple[set, int | dict]] = {
     ("GET", "/api/v1/rural/figures"): ({C}, 200),
     # Public: the residents' tracking page (an unknown code is 404 for everyone).
     ("GET", "/api/v1/rural/track/<code>"): ({C, D, R, P, T, A, ANON}, 404),
+    ("GET", "/api/v1/rural/track/<code>/push"): ({C, D, R, P, T, A, ANON}, 404),
+    ("POST", "/api/v1/rural/track/<code>/push"): ({C, D, R, P, T, A, ANON}, 422),
+    ("POST", "/api/v1/rural/track/<code>/collect"): ({C, D, R, P, T, A, ANON}, 422),
 }
 # The CRUD factory's resources: (collection, roles that may read, id key in the scene).
 CRUD = {

@@ -14,7 +14,9 @@ API_PREFIX = "/api/v1"
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 # The operations usable without a token: logging in, and the municipal sign-in (its offer and its code).
 PUBLIC = {("/api/v1/auth/login", "post"), ("/api/v1/auth/oidc", "get"), ("/api/v1/auth/oidc/exchange", "post"),
-          ("/api/v1/rural/track/{code}", "get")}  # the residents' tracking page
+          # the residents' tracking page: the answer, Web Push from it, and collecting from the locker
+          ("/api/v1/rural/track/{code}", "get"), ("/api/v1/rural/track/{code}/push", "get"),
+          ("/api/v1/rural/track/{code}/push", "post"), ("/api/v1/rural/track/{code}/collect", "post")}
 
 
 @pytest.fixture

@@ -125,7 +125,15 @@ def test_a_parcel_from_the_agent_to_the_village_locker_and_the_residents_pickup_
     assert re.fullmatch(r"\d{6}", pickup_code), pickup_code
     body = resident.locator("body").inner_text()
     assert "Greta" not in body and "Logga in" not in body
+    expect(resident.get_by_test_id("tracking-notify")).to_have_text("Få en avisering när något händer")
     save_readme_screenshot(resident, "rural-tracking.png")
+    # The resident empties the compartment and says so: the last hand-over, recorded without an account.
+    resident.get_by_test_id("tracking-collect").click()
+    expect(resident.get_by_test_id("tracking-notice")).to_have_text("Tack! Försändelsen är markerad som hämtad.")
+    expect(resident.get_by_test_id("tracking-status")).to_have_text("Hämtad")
+    expect(resident.get_by_test_id("tracking-pickup-code")).to_have_count(0)
+    assert server.api("GET", "/rural/consignments?status=collected")[0]["tracking_code"] == code
+    save_screenshot(resident, "rural-tracking-collected.png")
 
     # The coordinator's figures: the parcel carried to the village, and the trip the resident saved.
     desk = new_page({"width": 1280, "height": 900})

@@ -12,9 +12,12 @@ from samlast.api.ranges import date_range
 from samlast.api.security import current_user, require_roles
 from samlast.errors import ValidationFailed
 from samlast.i18n import Message
+from samlast.i18n.web import request_locale
 from samlast.models import Role
 from samlast.schemas.imports import ImportFileSchema
+from samlast.schemas.recipient import PushSubscriptionSchema, VapidKeySchema
 from samlast.schemas.rural import (
+    CollectInputSchema,
     ConsignmentInputSchema,
     ConsignmentQuerySchema,
     ConsignmentSchema,
@@ -28,7 +31,7 @@ from samlast.schemas.rural import (
     TrackingSchema,
 )
 from samlast.security import limiter
-from samlast.services import planning, rural, rural_csv
+from samlast.services import planning, push, rural, rural_csv
 
 blp = Blueprint("rural", __name__, url_prefix="/api/v1/rural",
                 description="Rural service: residents' consignments ride along on the municipal routes")  # fmt: skip
@@ -131,3 +134,35 @@ class Track(MethodView):
         """Public, without login: a consignment's status, expected day, where to collect it, and the
         pickup code once it is in the locker. Rate-limited per client address."""
         return rural.track(code)
+
+
+@blp.route("/track/<code>/collect")
+class TrackCollect(MethodView):
+    decorators = [limiter.limit(tracking_limit)]
+
+    @blp.arguments(CollectInputSchema)
+    @blp.response(201, HandoverResultSchema)
+    @blp.alt_response(200, schema=HandoverResultSchema, description="A replay of a stored hand-over")
+    def post(self, data, code):
+        """Public, without login: the resident took the consignment out of the locker. The pickup
+        code is the proof; a wrong one changes nothing. Sending the same client_id again is safe."""
+        answer, replay = rural.collect(code, data)
+        return (answer, 200) if replay else answer
+
+
+@blp.route("/track/<code>/push")
+class TrackPush(MethodView):
+    decorators = [limiter.limit(tracking_limit)]
+
+    @blp.response(200, VapidKeySchema)
+    def get(self, code):
+        """Public: the key a browser subscribes with to follow this consignment."""
+        rural.track(code)  # an unknown code is told as such
+        return {"public_key": push.public_key()}
+
+    @blp.arguments(PushSubscriptionSchema)
+    @blp.response(204)
+    def post(self, data, code):
+        """Public: this browser gets a Web Push notice when the consignment gets its day and when it
+        can be collected, in the page's language."""
+        rural.follow(code, data, request_locale())

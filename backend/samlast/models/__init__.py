@@ -52,6 +52,7 @@ from samlast.models.rural import (
     HandoverKind,
     LockerCompartment,
     SizeClass,
+    TrackingSubscription,
 )
 from samlast.models.stock import (
     StockArticle,
@@ -68,6 +69,7 @@ from samlast.models.vehicle import EnergyType, Vehicle, VehicleCompartment
 __all__ = [
     "Consignment",
     "ConsignmentHandover",
+    "TrackingSubscription",
     "ConsignmentKind",
     "ConsignmentStatus",
     "HandoverKind",

@@ -128,7 +128,8 @@ class ConsignmentHandover(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
     consignment_id: Mapped[int] = mapped_column(sa.ForeignKey("consignment.id", ondelete="RESTRICT"), index=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="RESTRICT"))
+    # None: the resident, who has no account, took it out of the locker with the pickup code.
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="RESTRICT"))
     kind: Mapped[HandoverKind] = mapped_column(enum_column(HandoverKind, "handover_kind"))
     signed_by_name: Mapped[str] = mapped_column(sa.String(120), default="")
     signature_png: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
@@ -138,4 +139,19 @@ class ConsignmentHandover(Base):
     response: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
 
     consignment: Mapped[Consignment] = relationship(back_populates="handovers")
-    user: Mapped[User] = relationship()
+    user: Mapped[User | None] = relationship()
+
+
+class TrackingSubscription(Base):
+    """A resident's browser asking for Web Push notices about one consignment (no account: the
+    tracking code is the key). Deleted with the consignment's personal data."""
+
+    __tablename__ = "tracking_subscription"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consignment_id: Mapped[int] = mapped_column(sa.ForeignKey("consignment.id", ondelete="CASCADE"), index=True)
+    endpoint: Mapped[str] = mapped_column(sa.String(1000), unique=True)
+    p256dh: Mapped[str] = mapped_column(sa.String(200))
+    auth: Mapped[str] = mapped_column(sa.String(100))
+    locale: Mapped[str] = mapped_column(sa.String(8), default="sv")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

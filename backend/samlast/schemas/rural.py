@@ -120,6 +120,12 @@ class HandoverInputSchema(BaseSchema):
     recorded_at = fields.AwareDateTime(required=True)
 
 
+class CollectInputSchema(BaseSchema):
+    client_id = fields.String(required=True, validate=validate.Length(min=8, max=64))
+    pickup_code = fields.String(required=True, validate=validate.Length(min=1, max=16))
+    recorded_at = fields.AwareDateTime(required=True)
+
+
 class HandoverResultSchema(ResponseSchema):
     handover_id = fields.Integer()
     client_id = fields.String()

@@ -118,10 +118,15 @@ def run_planning_job(job_id: str) -> None:
     try:
         # The plan version is recorded as made by whoever asked for it (the system for a re-plan).
         requester = db.session.get(User, job.requested_by_id) if job.requested_by_id else None
+        before = planning.current_plan(job.terminal_id, job.plan_date)
+        # A re-plan nobody asked for (an order changed, a vehicle dropped out) only replaces the
+        # routes the drivers have if it is clearly better; one a coordinator asks for always does.
+        min_gain = 0.0 if requester else current_app.config["REPLAN_MIN_GAIN_PCT"] / 100
         with heartbeat(PlanningJob, job_id), audit.acting_as(requester, source="job"):
             plan = planning.plan_day(
-                job.terminal, job.plan_date, time_limit_s=job.time_limit_s, fresh=job.fresh, progress=progress
-            )
+                job.terminal, job.plan_date, time_limit_s=job.time_limit_s, fresh=job.fresh, progress=progress,
+                min_gain=min_gain,
+            )  # fmt: skip
     except Exception as exc:  # the job must end in a recorded state whatever went wrong
         log.exception("Planning job %s failed", job_id)
         db.session.rollback()
@@ -129,6 +134,8 @@ def run_planning_job(job_id: str) -> None:
     else:
         unassigned = len(plan.unassigned)
         done = Message("progress.planning.done", version=plan.version, routes=len(plan.routes), unassigned=unassigned)
+        if before is not None and plan.id == before.id:
+            done = Message("progress.planning.kept", version=plan.version, gain=round(min_gain * 100, 1))
         succeed_run(PlanningJob, job_id, done, plan_id=plan.id)
         # Residents' consignments ride along on the new routes (rural service); a failure there
         # never fails the municipal plan.

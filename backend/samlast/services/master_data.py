@@ -368,12 +368,15 @@ def _replan_for_order(order: Order | None, before: dict[str, Any]) -> None:
     dates = {before.get("requested_date"), order.requested_date if order else None}
     if order is not None and order.requested_date is not None and order.requested_date >= clock.today():
         # At once: the new order's delivery into the stored plan, pushed; the re-plan below improves it.
-        for terminal in replan.planned_terminals(order.requested_date):
+        # The order is committed already; the insertion commits its own plan version (a savepoint
+        # around it would be closed by that commit).
+        plan_date = order.requested_date
+        for terminal in replan.planned_terminals(plan_date):
             try:
-                with db.session.begin_nested():
-                    planning.insert_new_deliveries(terminal, order.requested_date)
+                planning.insert_new_deliveries(terminal, plan_date)
             except Exception:  # the order is saved whatever happens here; the re-plan still comes
-                log.exception("Instant insertion for %s failed", order.requested_date)
+                db.session.rollback()
+                log.exception("Instant insertion for %s failed", plan_date)
     replan.replan_dates({d for d in dates if d is not None}, "order changed")
 
 

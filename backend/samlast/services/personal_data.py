@@ -31,6 +31,7 @@ from samlast.models import (
     ProofOfDelivery,
     ProofPhoto,
     ReceiptConfirmation,
+    TrackingSubscription,
     VehiclePosition,
 )
 
@@ -326,6 +327,8 @@ def erase_person(person: Person) -> dict[str, int]:
         .values(contact_name="", contact_phone=""))  # fmt: skip
     run("consignments", sa.update(Consignment).where(Consignment.id.in_(consignments))
         .values(resident_name=ERASED_NAME, resident_phone="", resident_email=""))  # fmt: skip
+    # The browsers following those consignments (their push addresses) go with the names.
+    db.session.execute(sa.delete(TrackingSubscription).where(TrackingSubscription.consignment_id.in_(consignments)))
     user = _user(person)
     if user is not None:
         # The account stays (records point at it) but no longer names anyone or signs anyone in.

@@ -315,6 +315,9 @@ class Facts:
     pinned: dict[RouteKey, list[Stop]] = field(default_factory=dict)
     carried: dict[RouteKey, list[Stop]] = field(default_factory=dict)
     visited_at: dict[str, datetime] = field(default_factory=dict)
+    #: The stop a driver under way is heading to (the first not yet visited on a trip with facts):
+    #: a re-plan keeps it next on that trip, because the driver may already be on the road to it.
+    heading: dict[RouteKey, Stop] = field(default_factory=dict)
 
     @property
     def keys(self) -> set[str]:
@@ -348,6 +351,9 @@ def _facts(previous: Plan | None, day: DayProblem) -> Facts:
         stops.sort(key=lambda s: (facts.visited_at.get(s.job_key, s.planned_service_start), s.sequence))
         key = (route.vehicle_id, route.trip)
         (facts.pinned if key in planned_trips else facts.carried)[key] = stops
+        ahead = [s for s in route.stops if s.status not in FIXED_STATUSES]
+        if key in planned_trips and ahead:
+            facts.heading[key] = min(ahead, key=lambda s: s.sequence)
     return facts
 
 
@@ -368,6 +374,14 @@ def _with_facts(day: DayProblem, facts: Facts) -> None:
     jobs = tuple(job for job in day.problem.jobs if job.id not in carried) + tuple(added)
     day.problem = pl.Problem(day.problem.terminal, day.problem.vehicles, jobs)
     day.unplannable = [u for u in day.unplannable if u["job_key"] not in facts.keys]
+
+
+def _same_load(stop: Stop, job: pl.Job | None) -> bool:
+    """Whether the job is still the stop as stored (there, with the same load)."""
+    if job is None:
+        return False
+    stored = {k: (round(v["kg"], 6), round(v["pallets"], 6)) for k, v in (stop.load or {}).items()}
+    return stored == {k: (round(v.kg, 6), round(v.pallets, 6)) for k, v in job.demand.items()}
 
 
 def _job_info(stop: Stop) -> JobInfo:
@@ -406,6 +420,7 @@ def _as_planner_plan(
     no earlier than they were), then, unless planning from scratch, the rest as planned."""
     routes, fixed = [], {}
     shifts = {v.id: (v.shift_start, v.shift_end) for v in day.problem.vehicles}
+    jobs = {job.id: job for job in day.problem.jobs}
     for route in plan.routes:
         key = (route.vehicle_id, route.trip)
         happened = facts.pinned.get(key, [])
@@ -418,10 +433,20 @@ def _as_planner_plan(
             served = seconds_of(plan.plan_date, visited) if visited is not None else None
             # A phone clock far off (outside the shift) is not trusted as a time; its order is kept.
             stops.append(_planner_stop(stop, plan.plan_date, served if served and start <= served <= end else None))
+        # The stop the driver is on the way to stays next (unless its order has gone or changed since).
+        heading = facts.heading.get(key) if happened else None
+        if heading is not None and _same_load(heading, jobs.get(heading.job_key)):
+            stops.append(_planner_stop(heading, plan.plan_date))
+        else:
+            heading = None
         if keep_rest:
-            stops += [_planner_stop(s, plan.plan_date) for s in route.stops if s.status not in FIXED_STATUSES]
+            stops += [
+                _planner_stop(s, plan.plan_date)
+                for s in route.stops
+                if s.status not in FIXED_STATUSES and s is not heading
+            ]
         if happened:
-            fixed[(str(route.vehicle_id), route.trip)] = len(happened)
+            fixed[(str(route.vehicle_id), route.trip)] = len(happened) + (heading is not None)
         routes.append(
             pl.Route(
                 vehicle_id=str(route.vehicle_id),
@@ -631,8 +656,13 @@ def plan_day(
     fresh: bool = False,
     progress: ProgressFn | None = None,
     seed: int = 0,
+    min_gain: float = 0.0,
 ) -> Plan:
-    """Plan `plan_date` and store the result as the next version; returns the stored plan."""
+    """Plan `plan_date` and store the result as the next version; returns the stored plan.
+
+    With `min_gain` (a fraction), a plan of the same jobs as the stored version is only stored if
+    it costs at least that much less; else the stored version is returned unchanged, so drivers
+    are not sent a new route for a minute saved."""
     report = progress or (lambda fraction, message: None)
     report(0.02, Message("progress.planning.reading"))
     day = build_day_problem(terminal, plan_date)
@@ -662,8 +692,23 @@ def plan_day(
         fixed=fixed or None,
         warm_start=not fresh,
     )
+    if previous is not None and not fresh and not facts.carried and _not_better(result, previous, day, min_gain):
+        return previous
     report(0.97, Message("progress.planning.storing"))
     return _store(terminal, plan_date, day, result, previous, facts, travel)
+
+
+def _not_better(result: pl.Plan, stored: Plan, day: DayProblem, min_gain: float) -> bool:
+    """Whether `result` is no real improvement on the stored plan: the stored plan serves exactly the
+    day's jobs (each with the load it has now) and `result` serves them all for less than `min_gain`
+    (a fraction) less. A plan of other jobs than the stored one is never judged by its gain."""
+    if min_gain <= 0:
+        return False
+    jobs = {job.id: job for job in day.problem.jobs}
+    stops = {s.job_key: s for route in stored.routes for s in route.stops}
+    if stops.keys() != jobs.keys() or not all(_same_load(stop, jobs[key]) for key, stop in stops.items()):
+        return False
+    return bool(result.unassigned) or result.total_cost > stored.total_cost * (1 - min_gain)
 
 
 def insert_new_deliveries(terminal: Terminal, plan_date: date) -> Plan | None:
@@ -679,12 +724,8 @@ def insert_new_deliveries(terminal: Terminal, plan_date: date) -> Plan | None:
     _with_facts(day, facts)
     jobs = {job.id: job for job in day.problem.jobs}
     planned = {s.job_key: s for route in previous.routes for s in route.stops}
-    for key, stop in planned.items():
-        job = jobs.get(key)
-        stored = {k: (round(v["kg"], 6), round(v["pallets"], 6)) for k, v in (stop.load or {}).items()}
-        wanted = {k: (round(v.kg, 6), round(v.pallets, 6)) for k, v in job.demand.items()} if job else None
-        if wanted != stored:
-            return None
+    if not all(_same_load(stop, jobs.get(key)) for key, stop in planned.items()):
+        return None
     new = [job for job in day.problem.jobs if job.id not in planned and job.kind is pl.JobKind.DELIVERY]
     if not new:
         return None

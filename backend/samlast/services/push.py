@@ -6,6 +6,7 @@ import base64
 import json
 import logging
 import threading
+from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -14,7 +15,7 @@ from flask import current_app
 
 from samlast.extensions import db
 from samlast.i18n import has, text
-from samlast.models import PushSubscription, User
+from samlast.models import PushSubscription, TrackingSubscription, User
 from samlast.models.user import user_delivery_point
 from samlast.services.background import Worker
 
@@ -63,46 +64,91 @@ def subscribe(user: User, endpoint: str, p256dh: str, auth: str) -> PushSubscrip
     return subscription
 
 
+def _day_words(day: date, locale: str) -> str:
+    """A day as a resident reads it in a notice: "måndag 7/12", "Monday 7/12"."""
+    weekday = text(f"weekday.{day.weekday()}", None, locale)
+    return f"{weekday.lower() if locale == 'sv' else weekday} {day.day}/{day.month}"
+
+
 def _localised(payload: dict, locale: str) -> dict:
-    """The notice's title and body from the word tables (push.<type>.title / .body), in the user's language."""
+    """The notice's title and body from the word tables (push.<type>.title / .body), in the reader's
+    language; `payload["params"]` fill the body ("day" is an ISO date, written out)."""
     key = f"push.{payload.get('type', '')}"
     if not has(f"{key}.title"):
         key = "push.generic"
-    return {"title": text(f"{key}.title", None, locale), "body": text(f"{key}.body", None, locale), **payload}
+    params = dict(payload.get("params") or {})
+    if "day" in params:
+        params["day"] = _day_words(date.fromisoformat(params["day"]), locale)
+    return {"title": text(f"{key}.title", None, locale), "body": text(f"{key}.body", params, locale), **payload}
 
 
-def _send(subscription_id: int, payload: dict) -> bool:
+def _deliver(endpoint: str, p256dh: str, auth: str, locale: str, payload: dict) -> tuple[bool, int | None]:
+    """Send one notice; (sent, HTTP status of a refusal)."""
     from pywebpush import WebPushException, webpush
 
-    subscription = db.session.get(PushSubscription, subscription_id)
-    if subscription is None:
-        return False
     try:
         webpush(
-            subscription_info={
-                "endpoint": subscription.endpoint,
-                "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth},
-            },
-            data=json.dumps(_localised(payload, subscription_user_locale(subscription)), ensure_ascii=False),
+            subscription_info={"endpoint": endpoint, "keys": {"p256dh": p256dh, "auth": auth}},
+            data=json.dumps(_localised(payload, locale), ensure_ascii=False),
             vapid_private_key=str(ensure_vapid_keys()),
             vapid_claims={"sub": current_app.config["VAPID_SUBJECT"]},
             timeout=5,
         )
-        return True
+        return True, None
     except WebPushException as exc:
         status = getattr(exc.response, "status_code", None)
-        if status in (404, 410):  # the browser dropped the subscription
-            db.session.delete(subscription)
-            db.session.commit()
         log.warning("Web Push failed (%s): %s", status, exc)
+        return False, status
     except Exception as exc:  # network trouble must never break recording a delivery
         log.warning("Web Push failed: %s", exc)
-    return False
+        return False, None
+
+
+def _send(subscription_id: int, payload: dict) -> bool:
+    subscription = db.session.get(PushSubscription, subscription_id)
+    if subscription is None:
+        return False
+    sent, status = _deliver(subscription.endpoint, subscription.p256dh, subscription.auth,
+                            subscription_user_locale(subscription), payload)  # fmt: skip
+    if status in (404, 410):  # the browser dropped the subscription
+        db.session.delete(subscription)
+        db.session.commit()
+    return sent
+
+
+def _send_tracking(subscription_id: int, payload: dict) -> bool:
+    subscription = db.session.get(TrackingSubscription, subscription_id)
+    if subscription is None:
+        return False
+    sent, status = _deliver(subscription.endpoint, subscription.p256dh, subscription.auth, subscription.locale, payload)
+    if status in (404, 410):
+        db.session.delete(subscription)
+        db.session.commit()
+    return sent
 
 
 def subscription_user_locale(subscription: PushSubscription) -> str:
     user = db.session.get(User, subscription.user_id)
     return user.locale if user is not None else "sv"
+
+
+def subscribe_tracking(consignment_id: int, endpoint: str, p256dh: str, auth: str, locale: str) -> None:
+    """A resident's browser follows one consignment (the same browser moved to another code follows that)."""
+    subscription = db.session.scalar(sa.select(TrackingSubscription).where(TrackingSubscription.endpoint == endpoint))
+    if subscription is None:
+        subscription = TrackingSubscription(endpoint=endpoint)
+        db.session.add(subscription)
+    subscription.consignment_id, subscription.p256dh, subscription.auth = consignment_id, p256dh, auth
+    subscription.locale = locale
+    db.session.commit()
+
+
+def notify_tracking(consignment_id: int, payload: dict) -> list:
+    """Queue a notice to every browser following the consignment; returns the futures."""
+    ids = db.session.scalars(
+        sa.select(TrackingSubscription.id).where(TrackingSubscription.consignment_id == consignment_id)
+    ).all()
+    return [_sender.submit(_send_tracking, subscription_id, payload) for subscription_id in ids]
 
 
 def notify_delivery_point(delivery_point_id: int, payload: dict) -> list:

@@ -39,11 +39,12 @@ from samlast.models import (
     SizeClass,
     StopStatus,
     Terminal,
+    TrackingSubscription,
     User,
 )
 from samlast.planning import ride_along as ra
 from samlast.planning.model import Location, TimeWindow
-from samlast.services import idempotency, images, notify, planning
+from samlast.services import idempotency, images, notify, planning, push
 from samlast.services.feedback import stop_windows
 
 #: Tracking codes: no 0/O, 1/I/L, so a code read aloud or typed from paper is not mistaken.
@@ -258,9 +259,12 @@ def plan(terminal_id: int, today: date | None = None) -> dict[str, int]:
     ]  # fmt: skip
     result = ra.insert(routes, items)
     by_item = {str(item.id): item for item in waiting}
+    news: list[Consignment] = []
     for placed in result.insertions:
         item = by_item[placed.consignment_id]
         route = by_id[placed.route_id]
+        if item.planned_date != placed.day:
+            news.append(item)
         item.status = ConsignmentStatus.PLANNED
         item.planned_route_id, item.planned_date = route.id, placed.day
         item.pickup_after_sequence = _sequence(route, placed.pickup_after)
@@ -276,6 +280,10 @@ def plan(terminal_id: int, today: date | None = None) -> dict[str, int]:
         item.pickup_after_sequence = item.drop_after_sequence = item.extra_m = item.extra_s = None
         item.unplanned_reason = {"key": key, "params": params}
     db.session.commit()
+    for item in news:  # the residents who follow it hear the (new) expected day
+        push.notify_tracking(item.id, {"type": "consignment_planned", "url": f"/spara/{item.tracking_code}",
+                                       "params": {"day": item.planned_date.isoformat(),
+                                                  "place": item.destination_point.name}})  # fmt: skip
     return {"planned": len(result.insertions), "unplanned": len(result.unplaced)}
 
 
@@ -351,6 +359,47 @@ def hand_over(user: User, data: dict[str, Any]) -> tuple[dict[str, Any], bool]:
         item.compartment_number = data["compartment_number"]
         item.pickup_code = f"{secrets.randbelow(10**6):06d}"
     db.session.add(record)
+    if item.status == ConsignmentStatus.COLLECTED:
+        _unfollow(item)
+    try:
+        db.session.flush()
+        record.response = {"handover_id": record.id, "client_id": record.client_id, "consignment_id": item.id,
+                           "status": item.status.value, "replay": False}  # fmt: skip
+        notify.after_commit(notify.Event("consignment", {"consignment_id": item.id, "status": item.status.value}))
+        db.session.commit()
+    except IntegrityError:
+        return idempotency.after_race(ConsignmentHandover, data["client_id"]), True
+    if item.status == ConsignmentStatus.READY:
+        # The code itself is not in the notice: the tracking page shows it to the code holder.
+        push.notify_tracking(item.id, {"type": "consignment_ready", "url": f"/spara/{item.tracking_code}",
+                                       "params": {"place": item.destination_point.name}})  # fmt: skip
+    return record.response, False
+
+
+def collect(code: str, data: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """The resident took the consignment out of the locker: the last hand-over, recorded from the
+    tracking page without an account (the pickup code is the proof). Idempotent by client id."""
+    replay = idempotency.replayed_answer(ConsignmentHandover, data["client_id"])
+    if replay is not None:
+        return replay, True
+    item = _find(code)
+    if item is None:
+        raise NotFound("rural.tracking_not_found")
+    in_locker = item.status == ConsignmentStatus.READY and item.pickup_code is not None
+    if not in_locker:
+        status = Message(f"rural.status.{item.status.value}")
+        raise ValidationFailed("rural.collect_invalid", {"count": 1},
+                               {"pickup_code": [Message("field.rural_not_in_locker", status=status)]})  # fmt: skip
+    if not secrets.compare_digest(str(data["pickup_code"]).strip(), item.pickup_code or ""):
+        raise ValidationFailed("rural.collect_invalid", {"count": 1},
+                               {"pickup_code": [Message("field.rural_wrong_pickup_code")]})  # fmt: skip
+    record = ConsignmentHandover(
+        client_id=data["client_id"], consignment=item, user=None, kind=HandoverKind.TO_RESIDENT,
+        compartment_number=item.compartment_number, recorded_at=data["recorded_at"].astimezone(UTC),
+    )  # fmt: skip
+    item.status = ConsignmentStatus.COLLECTED
+    db.session.add(record)
+    _unfollow(item)
     try:
         db.session.flush()
         record.response = {"handover_id": record.id, "client_id": record.client_id, "consignment_id": item.id,
@@ -360,6 +409,20 @@ def hand_over(user: User, data: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     except IntegrityError:
         return idempotency.after_race(ConsignmentHandover, data["client_id"]), True
     return record.response, False
+
+
+def _unfollow(item: Consignment) -> None:
+    """Collected: nothing more to tell, so the browsers following it are forgotten."""
+    db.session.execute(sa.delete(TrackingSubscription).where(TrackingSubscription.consignment_id == item.id))
+
+
+def follow(code: str, subscription: dict[str, Any], locale: str) -> None:
+    """Web Push notices about one consignment to the browser showing its tracking page."""
+    item = _find(code)
+    if item is None:
+        raise NotFound("rural.tracking_not_found")
+    keys = subscription["keys"]
+    push.subscribe_tracking(item.id, subscription["endpoint"], keys["p256dh"], keys["auth"], locale)
 
 
 def _compartment_errors(item: Consignment, number: int | None) -> dict[str, list[Message]]:

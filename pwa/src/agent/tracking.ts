@@ -3,7 +3,9 @@
 // and, once it is in the locker, the compartment and the code that opens it.
 import { request } from "../api/client";
 import type { ApiSchema } from "../api/types";
+import { newClientId, nowWithOffset } from "../driver/types";
 import { t, type MessageKey } from "../i18n";
+import { pushPermission, subscribeWith, type PushState } from "../recipient/push";
 import { errorMessage, loading } from "../ui/components";
 import { h } from "../ui/dom";
 import { dayInSentence } from "./agent";
@@ -33,7 +35,58 @@ function opening(item: Tracking): HTMLElement | null {
   );
 }
 
-function answer(item: Tracking): HTMLElement {
+const NOTICE: Partial<Record<PushState, MessageKey>> = {
+  subscribed: "tracking.notifyOn",
+  denied: "tracking.notifyDenied",
+  failed: "tracking.notifyFailed",
+};
+
+/** Web Push for this consignment, where the browser can: the resident has no account, the
+ *  tracking code is what the subscription follows. */
+function notifyBlock(item: Tracking): HTMLElement | null {
+  const state = pushPermission();
+  if (state === "unsupported" || item.status === "collected") return null;
+  const path = `/rural/track/${encodeURIComponent(item.tracking_code)}/push`;
+  const said = h("p", { "data-testid": "tracking-notify-state", role: "status" });
+  const button = h("button", { type: "button", class: "button button-block", "data-testid": "tracking-notify" }, t("tracking.notify"));
+  const show = (now: PushState) => {
+    const key = NOTICE[now];
+    said.textContent = key ? t(key) : "";
+    button.hidden = now === "subscribed" || now === "denied";
+  };
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    show(
+      await subscribeWith(true, {
+        publicKey: async () => (await request<ApiSchema<"VapidKey">>("GET", path, undefined, { auth: false })).public_key,
+        save: async (subscription) => void (await request("POST", path, subscription, { auth: false })),
+      }),
+    );
+    button.disabled = false;
+  });
+  show(state === "subscribed" ? "default" : state); // granted for another page is not yet this parcel
+  return h("div", { class: "tracking-notify" }, button, said);
+}
+
+/** The last hand-over: the resident says the locker compartment is empty (the pickup code proves it). */
+function collectBlock(item: Tracking, redraw: (notice: string) => void): HTMLElement {
+  const said = h("p", { role: "status", "data-testid": "tracking-collect-state" });
+  const button = h("button", { type: "button", class: "button button-primary button-block", "data-testid": "tracking-collect" }, t("tracking.collect"));
+  const body = { client_id: newClientId(), pickup_code: item.pickup_code ?? "", recorded_at: nowWithOffset() };
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    try {
+      await request("POST", `/rural/track/${encodeURIComponent(item.tracking_code)}/collect`, body, { auth: false });
+      redraw(t("tracking.collectedNow"));
+    } catch (error) {
+      said.textContent = errorMessage(error);
+      button.disabled = false;
+    }
+  });
+  return h("div", { class: "tracking-collect" }, h("p", {}, t("tracking.collectHelp")), button, said);
+}
+
+function answer(item: Tracking, redraw: (notice: string) => void): HTMLElement {
   const ready = item.status === "ready";
   const status =
     item.status === "planned" && item.expected_date
@@ -51,12 +104,18 @@ function answer(item: Tracking): HTMLElement {
           h("p", {}, t("tracking.compartment", { number: String(item.compartment_number ?? "") })),
           h("p", {}, t("tracking.pickupCode")),
           h("p", { class: "tracking-pickup", "data-testid": "tracking-pickup-code" }, item.pickup_code),
+          collectBlock(item, redraw),
         )
       : null,
-    h("h3", {}, t(item.collect_at.locker ? "tracking.collectLocker" : "tracking.collectPoint")),
+    h(
+      "h3",
+      {},
+      t(item.status === "collected" ? "tracking.collectedFrom" : item.collect_at.locker ? "tracking.collectLocker" : "tracking.collectPoint"),
+    ),
     h("p", { "data-testid": "tracking-place" }, item.collect_at.name),
     item.collect_at.address ? h("p", {}, item.collect_at.address) : null,
-    opening(item),
+    item.status === "collected" ? null : opening(item),
+    notifyBlock(item),
   );
 }
 
@@ -65,11 +124,14 @@ export function renderTracking(code: string): HTMLElement {
   const root = h("div", { class: "tracking", "data-view": "tracking" });
   const input = h("input", { id: "tracking-input", value: code, autocomplete: "off", autocapitalize: "characters", "data-testid": "tracking-input" });
   const result = h("div", {}, loading());
-  const show = async (wanted: string) => {
+  const show = async (wanted: string, notice = "") => {
     result.replaceChildren(loading());
     try {
       const item = await request<Tracking>("GET", `/rural/track/${encodeURIComponent(wanted)}`, undefined, { auth: false });
-      result.replaceChildren(answer(item));
+      result.replaceChildren(
+        ...(notice ? [h("p", { class: "notice", role: "status", "data-testid": "tracking-notice" }, notice)] : []),
+        answer(item, (said) => void show(wanted, said)),
+      );
     } catch (error) {
       result.replaceChildren(h("p", { class: "field-error", role: "alert", "data-testid": "tracking-error" }, errorMessage(error)));
     }

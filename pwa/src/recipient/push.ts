@@ -26,6 +26,20 @@ function keyBytes(base64url: string): Uint8Array<ArrayBuffer> {
 
 /** Subscribe this device (asks for permission when `ask`); answers the resulting state. */
 export async function subscribePush(ask: boolean): Promise<PushState> {
+  return subscribeWith(ask, {
+    publicKey: async () => (await get<ApiSchema<"VapidKey">>("/push/vapid-public-key")).public_key,
+    save: async (subscription) => void (await post("/push/subscriptions", subscription)),
+  });
+}
+
+/** Where a subscription gets its server key and where it is stored (the kitchen's account, or
+ *  one consignment's tracking code for a resident without an account). */
+export interface PushTarget {
+  publicKey: () => Promise<string | null | undefined>;
+  save: (subscription: ApiSchema<"PushSubscription">) => Promise<void>;
+}
+
+export async function subscribeWith(ask: boolean, target: PushTarget): Promise<PushState> {
   if (!pushSupported()) return "unsupported";
   try {
     let permission = Notification.permission;
@@ -35,16 +49,16 @@ export async function subscribePush(ask: boolean): Promise<PushState> {
     const registration = await navigator.serviceWorker.ready;
     let subscription = await registration.pushManager.getSubscription();
     if (!subscription) {
-      const { public_key } = await get<ApiSchema<"VapidKey">>("/push/vapid-public-key");
-      if (!public_key) return "failed";
+      const publicKey = await target.publicKey();
+      if (!publicKey) return "failed";
       subscription = await registration.pushManager.subscribe({
         userVisibleOnly: true,
-        applicationServerKey: keyBytes(public_key),
+        applicationServerKey: keyBytes(publicKey),
       });
     }
     const { endpoint, keys } = subscription.toJSON();
     if (!endpoint || !keys) return "failed";
-    await post("/push/subscriptions", { endpoint, keys } satisfies ApiSchema<"PushSubscription">);
+    await target.save({ endpoint, keys } satisfies ApiSchema<"PushSubscription">);
     return "subscribed";
   } catch (error) {
     console.warn("Push subscription failed", error);
