@@ -62,21 +62,27 @@ def test_the_stop_a_driver_is_heading_to_stays_next(app, client, coordinator):
     assert after["stops"][1]["status"] == "planned"
 
 
-def test_a_background_replan_that_is_not_better_keeps_the_drivers_routes(app, client, coordinator):
+def test_a_background_replan_that_is_not_better_keeps_the_drivers_routes(app, client, coordinator, monkeypatch):
     demo.create_demo_data(start=MONDAY)
     first = planning.plan_day(planning.default_terminal(), MONDAY, time_limit_s=1)
-    app.config["PLANNING_RUNNER"] = "inline"
+    monkeypatch.setitem(app.config, "PLANNING_RUNNER", "inline")
 
     # Nothing changed and no plan is 100 % cheaper: the version the drivers have stands.
-    app.config["REPLAN_MIN_GAIN_PCT"] = 100
-    job = jobs.enqueue_planning(planning.default_terminal(), MONDAY, reason="order changed", time_limit_s=1)
+    monkeypatch.setitem(app.config, "REPLAN_MIN_GAIN_PCT", 100)
+    job = jobs.enqueue_planning(planning.default_terminal(), MONDAY, reason=jobs.ORDER_CHANGED, time_limit_s=1)
     db.session.refresh(job)
     assert job.status == JobStatus.SUCCEEDED, job.message
     assert job.message == "progress.planning.kept"
     assert job.message_params == {"version": first.version, "gain": 100.0}
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Plan)) == 1
 
-    # A coordinator's own request always stores its result.
+    # Any other re-plan stores its result: a driver running late (the times change) ...
+    late = jobs.enqueue_planning(planning.default_terminal(), MONDAY, reason="driver 30 min behind", time_limit_s=1)
+    db.session.refresh(late)
+    assert late.message == "progress.planning.done"
+    assert planning.current_plan(first.terminal_id, MONDAY).version == first.version + 1
+
+    # ... and one a coordinator asks for.
     from samlast.models import User
 
     asked = jobs.enqueue_planning(
@@ -85,11 +91,11 @@ def test_a_background_replan_that_is_not_better_keeps_the_drivers_routes(app, cl
     )  # fmt: skip
     db.session.refresh(asked)
     assert asked.message == "progress.planning.done"
-    assert planning.current_plan(first.terminal_id, MONDAY).version == first.version + 1
+    assert planning.current_plan(first.terminal_id, MONDAY).version == first.version + 2
 
     # With no threshold a background re-plan stores its result too.
-    app.config["REPLAN_MIN_GAIN_PCT"] = 0
-    again = jobs.enqueue_planning(planning.default_terminal(), MONDAY, reason="order changed", time_limit_s=1)
+    monkeypatch.setitem(app.config, "REPLAN_MIN_GAIN_PCT", 0)
+    again = jobs.enqueue_planning(planning.default_terminal(), MONDAY, reason=jobs.ORDER_CHANGED, time_limit_s=1)
     db.session.refresh(again)
     assert again.message == "progress.planning.done"
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(PlanningJob)) == 3
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PlanningJob)) == 4

@@ -143,3 +143,39 @@ def test_a_parcel_from_the_agent_to_the_village_locker_and_the_residents_pickup_
     expect(figures).to_contain_text("Ljungbacka paketskåp")
     expect(figures.locator("tbody tr")).to_have_count(1)
     save_screenshot(desk, "rural-coordinator.png")
+
+
+def test_the_agent_registers_many_parcels_from_a_csv_file_all_or_nothing(new_page, rural_server, tmp_path):
+    server = rural_server
+    agent = new_page(PHONE, phone=True)
+    login(agent, server, "ombud-agnes")
+    panel = agent.get_by_test_id("rural-csv")
+    expect(panel).to_contain_text("Många paket på en gång (CSV)")
+    # A wrong size on row 3: nothing is registered, and the row, column and value are named.
+    bad = tmp_path / "paket.csv"
+    bad.write_text("kind;destination;size_class;resident_name\n"
+                   "parcel;Ljungbacka paketskåp;small;Greta Ek\n"
+                   "parcel;Ljungbacka paketskåp;jättestor;Olle Ek\n", encoding="utf-8")  # fmt: skip
+    panel.get_by_test_id("rural-csv-file").set_input_files(str(bad))
+    expect(panel.get_by_test_id("rural-csv-name")).to_have_text("paket.csv")
+    panel.get_by_test_id("rural-csv-submit").click()
+    errors = panel.get_by_test_id("rural-csv-errors")
+    expect(errors).to_contain_text("Rad 3, size_class ”jättestor”")
+    assert server.api("GET", "/rural/consignments") == []
+    errors.scroll_into_view_if_needed()
+    save_screenshot(agent, "rural-agent-csv-errors.png")
+
+    good = tmp_path / "paket-ratt.csv"
+    good.write_text("kind;destination;size_class;resident_name\n"
+                    "parcel;Ljungbacka paketskåp;small;Greta Ek\n"
+                    "library;Ljungbacka paketskåp;medium;Olle Ek\n", encoding="utf-8")  # fmt: skip
+    panel.get_by_test_id("rural-csv-file").set_input_files(str(good))
+    panel.get_by_test_id("rural-csv-submit").click()
+    expect(agent.get_by_test_id("rural-csv-done")).to_have_text(
+        "2 paket registrerade. Spårningskoderna står i listan nedan.")  # fmt: skip
+    made = server.api("GET", "/rural/consignments")
+    assert sorted(c["resident_name"] for c in made) == ["Greta Ek", "Olle Ek"]
+    for item in made:
+        expect(agent.get_by_test_id(f"rural-item-{item['tracking_code']}")).to_be_visible()
+    body = agent.locator("body").inner_text()
+    assert "undefined" not in body and "rural." not in body

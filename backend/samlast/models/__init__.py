@@ -45,6 +45,7 @@ from samlast.models.route import (
     StopStatus,
 )
 from samlast.models.rural import (
+    HANDOVER_STATUS,
     Consignment,
     ConsignmentHandover,
     ConsignmentKind,
@@ -69,6 +70,7 @@ from samlast.models.vehicle import EnergyType, Vehicle, VehicleCompartment
 __all__ = [
     "Consignment",
     "ConsignmentHandover",
+    "HANDOVER_STATUS",
     "TrackingSubscription",
     "ConsignmentKind",
     "ConsignmentStatus",

@@ -37,18 +37,36 @@ class ConsignmentKind(enum.StrEnum):
 
 
 class ConsignmentStatus(enum.StrEnum):
+    """In the order a consignment goes through them (a hand-over never moves it back)."""
+
     REGISTERED = "registered"  # waiting for a route that passes its destination
     PLANNED = "planned"  # on a planned route, expected on `planned_date`
     PICKED_UP = "picked_up"  # the driver has it (signed over by the agent)
+    AT_HUB = "at_hub"  # left at the hub (the terminal or a village hub) for the onward route
+    ONWARD = "onward"  # the onward route's driver has it (signed over at the hub)
     READY = "ready"  # at the service point or in the locker: the resident can collect it
     COLLECTED = "collected"
 
 
 class HandoverKind(enum.StrEnum):
     AGENT_TO_DRIVER = "agent_to_driver"
+    DRIVER_TO_HUB = "driver_to_hub"  # the first route leaves it at the hub (signature of who takes it)
+    HUB_TO_DRIVER = "hub_to_driver"  # the onward route takes it at the hub (signature of who hands it)
     DRIVER_TO_POINT = "driver_to_point"  # handed to staff at a service point (signature)
     DRIVER_TO_LOCKER = "driver_to_locker"  # left in a locker compartment (a pickup code is made)
     TO_RESIDENT = "to_resident"
+
+
+#: Where each hand-over leaves the consignment.
+HANDOVER_STATUS = {
+    HandoverKind.AGENT_TO_DRIVER: ConsignmentStatus.PICKED_UP,
+    HandoverKind.DRIVER_TO_HUB: ConsignmentStatus.AT_HUB,
+    HandoverKind.HUB_TO_DRIVER: ConsignmentStatus.ONWARD,
+    HandoverKind.DRIVER_TO_POINT: ConsignmentStatus.READY,
+    HandoverKind.DRIVER_TO_LOCKER: ConsignmentStatus.READY,
+    HandoverKind.TO_RESIDENT: ConsignmentStatus.COLLECTED,
+}
+STATUS_RANK = {status: rank for rank, status in enumerate(ConsignmentStatus)}
 
 
 class LockerCompartment(Base):
@@ -109,15 +127,39 @@ class Consignment(Base):
     unplanned_reason: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     compartment_number: Mapped[int | None]
     pickup_code: Mapped[str | None] = mapped_column(sa.String(8))
+    # A change of vehicles: the route above takes it to the hub (its drop), the onward route from
+    # the hub to the destination. The hub is a village service point, or None: the terminal.
+    transfer_route_id: Mapped[int | None] = mapped_column(sa.ForeignKey("route.id", ondelete="SET NULL"))
+    hub_point_id: Mapped[int | None] = mapped_column(sa.ForeignKey("delivery_point.id", ondelete="RESTRICT"))
+    transfer_date: Mapped[date | None]
+    transfer_pickup_after_sequence: Mapped[int | None]
+    transfer_drop_after_sequence: Mapped[int | None]
+    transfer_pickup_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    transfer_drop_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     terminal: Mapped[Terminal] = relationship()
     pickup_point: Mapped[DeliveryPoint | None] = relationship(foreign_keys=[pickup_point_id])
     destination_point: Mapped[DeliveryPoint] = relationship(foreign_keys=[destination_point_id])
-    planned_route: Mapped[Route | None] = relationship()
+    planned_route: Mapped[Route | None] = relationship(foreign_keys=[planned_route_id])
+    transfer_route: Mapped[Route | None] = relationship(foreign_keys=[transfer_route_id])
+    hub_point: Mapped[DeliveryPoint | None] = relationship(foreign_keys=[hub_point_id])
     registered_by: Mapped[User | None] = relationship()
     handovers: Mapped[list[ConsignmentHandover]] = relationship(
         back_populates="consignment", order_by="ConsignmentHandover.id"
     )
+
+    @property
+    def arrival_date(self) -> date | None:
+        """The day it reaches its destination (the onward route's day after a change of vehicles);
+        None while it waits at a hub for an onward route."""
+        if self.transfer_route_id is not None:
+            return self.transfer_date
+        return None if self.status == ConsignmentStatus.AT_HUB else self.planned_date
+
+    @property
+    def final_route(self) -> Route | None:
+        """The route that brings it to its destination."""
+        return self.transfer_route if self.transfer_route_id is not None else self.planned_route
 
 
 class ConsignmentHandover(Base):

@@ -12,9 +12,13 @@ pickup-and-delivery pairs into them, cheapest place first, and only where
 - the detour is one a driver passing by would make (``max_detour_s``).
 
 A consignment takes the first day (from ``available_from`` to ``latest_date``) with a route
-that can take it: it waits for the next route that passes its destination. One that no route
-can take before its wait limit is returned unplaced, with the village and the date for the
-reason ("no room on a route to <village> before <date>").
+that can take it: it waits for the next route that passes its destination. When no one route
+passes both its pickup place and its destination, it may change vehicles at a hub: the terminal
+(the first route brings it back there at its end, a later route loads it at its start) or a
+village hub (``hubs``: the first route leaves it there, a later one takes it on). The arrival
+day decides, then the extra time. One that no route can take before its wait limit is returned
+unplaced, with the village and the date for the reason ("no room on a route to <village> before
+<date>").
 
 Times are seconds since midnight of the route's day, as in planning/model.py. Legs between two
 stops that were next to each other in the plan keep the plan's own times (driving, breaks and
@@ -24,7 +28,7 @@ all); only legs to and from an inserted stop are estimated with ``travel``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from .model import Location, TimeWindow, earliest_start
@@ -80,6 +84,7 @@ class Place:
     location: Location
     opening: Mapping[int, tuple[TimeWindow, ...]] = field(default_factory=dict)
     service_s: int = 180
+    key: str = ""  # the caller's id of the place (a hub is told back by it)
 
     def windows(self, day: date) -> tuple[TimeWindow, ...] | None:
         """The day's opening hours; () when it is closed that day, None when always open."""
@@ -92,10 +97,11 @@ class Place:
 class RideAlong:
     id: str
     pickup: Place | None  # None: at the terminal, loaded when the route starts
-    destination: Place
+    destination: Place | None  # None: to the terminal, unloaded when the route ends (a hub leg)
     size_units: int
     available_from: date
     latest_date: date
+    may_transfer: bool = True  # False: one route only (it is already at a hub)
 
 
 @dataclass(frozen=True)
@@ -118,10 +124,17 @@ class Insertion:
     pickup_after: int
     drop_after: int
     pickup_at: int  # service start at the pickup place (the route's start for the terminal)
-    drop_at: int
+    drop_at: int  # service start at the destination (the route's end for the terminal)
     extra_m: float
     extra_s: int
+    #: A change of vehicles: this insertion takes it to the hub (its drop), ``onward`` from the
+    #: hub to the destination; ``hub`` is the hub place, None for the terminal.
+    onward: Insertion | None = None
+    hub: Place | None = None
 
+    @property
+    def arrival_day(self) -> date:
+        return self.onward.day if self.onward else self.day
 
 @dataclass(frozen=True)
 class Unplaced:
@@ -215,47 +228,126 @@ def insert(
     consignments: Sequence[RideAlong],
     travel: Travel | None = None,
     max_detour_s: int = 45 * 60,
+    hubs: Sequence[Place] = (),
+    transfer_s: int = 15 * 60,
 ) -> RideAlongPlan:
     """Insert each consignment (the earliest wait limit first) into the first day's route that
-    can take it at the least extra time; see the module's docstring for the rules."""
+    can take it at the least extra time, or into two routes that meet at a hub (the terminal or
+    one of `hubs`, with `transfer_s` between them); see the module's docstring for the rules."""
     travel = travel or geodesic_travel()
-    nodes = {route.id: _nodes(route) for route in routes}
-    loaded = dict.fromkeys(nodes, 0)
-    timelines = {route.id: _simulate(route, nodes[route.id], travel, 0) or () for route in routes}
-    by_day: dict[date, list[PlannedRoute]] = {}
-    for route in sorted(routes, key=lambda r: (r.day, r.start, r.id)):
-        by_day.setdefault(route.day, []).append(route)
+    state = _State(routes, travel, max_detour_s)
     insertions, unplaced = [], []
     for item in sorted(consignments, key=lambda c: (c.latest_date, c.available_from, c.id)):
-        best = None
-        for day in sorted(d for d in by_day if item.available_from <= d <= item.latest_date):
-            for route in by_day[day]:
-                found = _best_insertion(route, nodes[route.id], loaded[route.id], item, travel, max_detour_s)
-                if found is not None and (best is None or found[0] < best[0]):
-                    best = (*found, route)
-            if best is not None:
-                break  # the next route that passes: a later day is not tried
-        if best is None:
-            unplaced.append(Unplaced(item.id, item.destination.name, item.latest_date))
+        direct = state.first_day(item)
+        transfer = None
+        if item.pickup is not None and item.may_transfer:
+            arrives = direct[4].day if direct else None
+            transfer = state.transfer(item, hubs, transfer_s, before=arrives)
+        if direct is None and transfer is None:
+            unplaced.append(Unplaced(item.id, item.destination.name if item.destination else "", item.latest_date))
             continue
-        extra_s, extra_m, new_nodes, timed, route = best
-        nodes[route.id] = new_nodes
+        if transfer is not None:
+            insertions.append(transfer)
+            continue
+        insertions.append(state.take(item, direct))
+    return RideAlongPlan(tuple(insertions), tuple(unplaced), state.timelines)
+
+
+class _State:
+    """The routes with the ride-along stops inserted so far."""
+
+    def __init__(self, routes: Sequence[PlannedRoute], travel: Travel, max_detour_s: int):
+        self.travel, self.max_detour_s = travel, max_detour_s
+        self.nodes = {route.id: _nodes(route) for route in routes}
+        self.loaded = dict.fromkeys(self.nodes, 0)
+        self.timelines = {route.id: _simulate(route, self.nodes[route.id], travel, 0) or () for route in routes}
+        self.by_day: dict[date, list[PlannedRoute]] = {}
+        for route in sorted(routes, key=lambda r: (r.day, r.start, r.id)):
+            self.by_day.setdefault(route.day, []).append(route)
+
+    def days(self, first: date, last: date) -> list[date]:
+        return sorted(d for d in self.by_day if first <= d <= last)
+
+    def best_on(self, day: date, item: RideAlong, not_before: int | None = None, after_route: str | None = None):
+        """(extra s, extra m, nodes, timeline, route) of the cheapest insertion on `day`'s routes."""
+        best = None
+        for route in self.by_day.get(day, []):
+            if route.id == after_route:
+                continue
+            if item.pickup is None and not_before is not None and route.start < not_before:
+                continue  # loaded at the terminal at the start: only after it got there
+            found = _best_insertion(route, self.nodes[route.id], self.loaded[route.id], item, self.travel,
+                                    self.max_detour_s, not_before)  # fmt: skip
+            if found is not None and (best is None or found[0] < best[0]):
+                best = (*found, route)
+        return best
+
+    def first_day(self, item: RideAlong):
+        for day in self.days(item.available_from, item.latest_date):
+            best = self.best_on(day, item)
+            if best is not None:
+                return best  # the next route that passes: a later day is not tried
+        return None
+
+    def take(self, item: RideAlong, found) -> Insertion:
+        extra_s, extra_m, new_nodes, timed, route = found
+        self.nodes[route.id] = new_nodes
         if item.pickup is None:
-            loaded[route.id] += item.size_units
-        timelines[route.id] = timed
-        insertions.append(_describe(item, route, new_nodes, timed, extra_m, extra_s))
-    return RideAlongPlan(tuple(insertions), tuple(unplaced), timelines)
+            self.loaded[route.id] += item.size_units
+        self.timelines[route.id] = timed
+        return _describe(item, route, new_nodes, timed, extra_m, extra_s)
+
+    def transfer(self, item: RideAlong, hubs: Sequence[Place], transfer_s: int, before: date | None):
+        """The cheapest change of vehicles arriving earlier than `before` (None: any day up to the
+        wait limit): the first leg to a hub, the onward leg from it on the same or a later day."""
+        best = None
+        for hub in (None, *hubs):  # None: the terminal
+            first_leg = replace(item, destination=hub)
+            for day in self.days(item.available_from, item.latest_date):
+                leg1 = self.best_on(day, first_leg)
+                if leg1 is None:
+                    continue
+                arrives = _hub_time(item, leg1, hub)
+                onward = replace(item, pickup=hub, available_from=day)
+                for later in self.days(day, item.latest_date):
+                    same_day = later == day
+                    leg2 = self.best_on(later, onward, arrives + transfer_s if same_day else None,
+                                        after_route=leg1[4].id if same_day else None)  # fmt: skip
+                    if leg2 is None:
+                        continue
+                    key = (later, leg1[0] + leg2[0])
+                    if (before is None or later < before) and (best is None or key < best[0]):
+                        best = (key, first_leg, leg1, onward, leg2, hub)
+                    break  # the next route from the hub
+                break  # the first day a route takes it to this hub
+        if best is None:
+            return None
+        _, first_leg, leg1, onward, leg2, hub = best
+        # Two different routes: taking the first leg leaves the onward leg's route as searched.
+        taken = self.take(first_leg, leg1)
+        return replace(taken, onward=self.take(onward, leg2), hub=hub)
 
 
-def _best_insertion(route, nodes, loaded, item, travel, max_detour_s):
-    """(extra seconds, extra metres, nodes, timeline) of the cheapest feasible insertion."""
-    drop = _Node(f"drop:{item.id}", item.destination.location, item.destination.windows(route.day),
-                 item.destination.service_s, None, -item.size_units)  # fmt: skip
+def _hub_time(item: RideAlong, leg, hub: Place | None) -> int:
+    """When the first leg leaves the consignment at the hub: the route's end at the terminal."""
+    extra_s, extra_m, nodes, timed, route = leg
+    if hub is None:
+        return route.end + extra_s
+    return next(t.service_start for t in timed if t.key == f"drop:{item.id}")
+
+
+def _best_insertion(route, nodes, loaded, item, travel, max_detour_s, not_before=None):
+    """(extra seconds, extra metres, nodes, timeline) of the cheapest feasible insertion; with
+    `not_before`, the pickup starts no earlier (a hub leg waits for the first one)."""
+    drop = None
+    if item.destination is not None:  # else unloaded at the terminal when the route ends
+        drop = _Node(f"drop:{item.id}", item.destination.location, item.destination.windows(route.day),
+                     item.destination.service_s, None, -item.size_units)  # fmt: skip
     pickup = None
     if item.pickup is not None:
         pickup = _Node(f"pickup:{item.id}", item.pickup.location, item.pickup.windows(route.day),
                        item.pickup.service_s, None, item.size_units)  # fmt: skip
-    if () in (drop.windows, pickup.windows if pickup else None):
+    if () in (drop.windows if drop else None, pickup.windows if pickup else None):
         return None  # closed that day
     base_m, base_s = _driving(route, nodes, travel)
     start_loaded = loaded + (item.size_units if pickup is None else 0)
@@ -264,24 +356,34 @@ def _best_insertion(route, nodes, loaded, item, travel, max_detour_s):
     for p in pickup_positions:
         with_pickup = [*nodes[:p], pickup, *nodes[p:]] if pickup is not None else list(nodes)
         first_drop = p + 1 if pickup is not None else 0
-        for d in range(first_drop, len(with_pickup) + 1):
-            candidate = [*with_pickup[:d], drop, *with_pickup[d:]]
+        drops = range(first_drop, len(with_pickup) + 1) if drop is not None else [None]
+        for d in drops:
+            candidate = [*with_pickup[:d], drop, *with_pickup[d:]] if d is not None else with_pickup
             metres, seconds = _driving(route, candidate, travel)
             extra_s = round(seconds - base_s)
             if extra_s > max_detour_s or (best is not None and extra_s >= best[0]):
                 continue
             timed = _simulate(route, candidate, travel, start_loaded)
-            if timed is not None:
+            if timed is not None and not _too_early(timed, pickup, not_before):
                 best = (extra_s, metres - base_m, candidate, timed)
     return best
+
+
+def _too_early(timed: Sequence[TimedStop], pickup: _Node | None, not_before: int | None) -> bool:
+    """Whether the pickup is served before `not_before` (at a hub: before the first leg got there)."""
+    if pickup is None or not_before is None:
+        return False
+    return next(t.service_start for t in timed if t.key == pickup.key) < not_before
 
 
 def _describe(item, route, nodes, timed, extra_m, extra_s) -> Insertion:
     """Where the pair sits among the route's own stops, and when."""
     last_original = -1
-    pickup_after = drop_after = -1
+    pickup_after = -1
+    # To the terminal (a hub leg): unloaded after the route's last stop, when it is back.
+    drop_after = len(route.stops) - 1 if item.destination is None else -1
     pickup_at = route.start
-    drop_at = route.start
+    drop_at = route.end + extra_s if item.destination is None else route.start
     for node, times in zip(nodes, timed, strict=True):
         if node.original is not None:
             last_original = node.original

@@ -76,6 +76,16 @@ class ConsignmentSchema(ResponseSchema):
     latest_date = fields.Date()
     planned_date = fields.Date(allow_none=True, metadata={"description": "The day it rides along; null: waiting"})
     planned_drop_at = fields.DateTime(allow_none=True)
+    arrival_date = fields.Date(allow_none=True, metadata={"description": "The day it reaches its destination"})
+    transfer = fields.Function(
+        lambda c: c.transfer_route_id is not None or c.status.value == "at_hub",
+        metadata={"type": "boolean", "description": "It changes vehicles at a hub on its way"},
+    )
+    hub_name = fields.Function(
+        lambda c: c.hub_point.name if c.hub_point else None,
+        allow_none=True,
+        metadata={"type": "string", "description": "The village hub it changes vehicles at; null: the terminal"},
+    )
     unplanned_reason = fields.Function(
         lambda c: _unplanned(c),
         allow_none=True,
@@ -168,11 +178,14 @@ class RideAlongStopSchema(ResponseSchema):
     size_class = one_of(SizeClass)
     status = one_of(ConsignmentStatus)
     action = one_of(["pickup", "drop"])
+    handover = one_of(HandoverKind, metadata={"description": "The hand-over the driver records at this stop"})
+    hub = fields.Boolean(metadata={"description": "A change of vehicles (place_name null: at the terminal)"})
     after_sequence = fields.Integer(allow_none=True, metadata={"description": "-1: at the start, at the terminal"})
     planned_at = fields.DateTime(allow_none=True)
     place_name = fields.String(allow_none=True)
     address = fields.String()
     locker = fields.Boolean()
+    done = fields.Boolean(metadata={"description": "Its hand-over is recorded"})
 
 
 class FiguresQuerySchema(BaseSchema):

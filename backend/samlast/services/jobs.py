@@ -32,6 +32,8 @@ from samlast.services.background import (
 log = logging.getLogger(__name__)
 
 QUEUE_NAME = "planning"
+#: The reason of the re-plan queued when an order changes (the instant insertion pushed it already).
+ORDER_CHANGED = "order changed"
 # One planning run at a time: the solver uses a whole core.
 _planner = Worker("planner")
 
@@ -119,9 +121,11 @@ def run_planning_job(job_id: str) -> None:
         # The plan version is recorded as made by whoever asked for it (the system for a re-plan).
         requester = db.session.get(User, job.requested_by_id) if job.requested_by_id else None
         before = planning.current_plan(job.terminal_id, job.plan_date)
-        # A re-plan nobody asked for (an order changed, a vehicle dropped out) only replaces the
-        # routes the drivers have if it is clearly better; one a coordinator asks for always does.
-        min_gain = 0.0 if requester else current_app.config["REPLAN_MIN_GAIN_PCT"] / 100
+        # The improvement after an order was inserted at once only replaces the routes the drivers
+        # have if it is clearly better; any other re-plan (a late driver, a vehicle gone, one a
+        # coordinator asks for) stores its result.
+        improving = requester is None and job.reason == ORDER_CHANGED
+        min_gain = current_app.config["REPLAN_MIN_GAIN_PCT"] / 100 if improving else 0.0
         with heartbeat(PlanningJob, job_id), audit.acting_as(requester, source="job"):
             plan = planning.plan_day(
                 job.terminal, job.plan_date, time_limit_s=job.time_limit_s, fresh=job.fresh, progress=progress,

@@ -37,7 +37,7 @@ from samlast.models import (
     VehicleCompartment,
 )
 from samlast.models.base import Base
-from samlast.services import lookups, planning, replan
+from samlast.services import jobs, lookups, planning, replan
 
 log = logging.getLogger(__name__)
 
@@ -377,7 +377,7 @@ def _replan_for_order(order: Order | None, before: dict[str, Any]) -> None:
             except Exception:  # the order is saved whatever happens here; the re-plan still comes
                 db.session.rollback()
                 log.exception("Instant insertion for %s failed", plan_date)
-    replan.replan_dates({d for d in dates if d is not None}, "order changed")
+    replan.replan_dates({d for d in dates if d is not None}, jobs.ORDER_CHANGED)
 
 
 def _replan_for_vehicle(vehicle: Vehicle | None, before: dict[str, Any]) -> None:

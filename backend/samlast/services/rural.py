@@ -27,6 +27,7 @@ from samlast.extensions import db
 from samlast.i18n import Message
 from samlast.impact import rural as rural_figures
 from samlast.models import (
+    HANDOVER_STATUS,
     Consignment,
     ConsignmentHandover,
     ConsignmentStatus,
@@ -34,6 +35,7 @@ from samlast.models import (
     DeliveryPointKind,
     HandoverKind,
     LockerCompartment,
+    Municipality,
     Role,
     Route,
     SizeClass,
@@ -42,6 +44,7 @@ from samlast.models import (
     TrackingSubscription,
     User,
 )
+from samlast.models.rural import STATUS_RANK
 from samlast.planning import ride_along as ra
 from samlast.planning.model import Location, TimeWindow
 from samlast.services import idempotency, images, notify, planning, push
@@ -57,22 +60,25 @@ MAX_WAIT_DAYS = 60
 #: Ride-along room per route, in size units (planning.ride_along.SIZE_UNITS): a shelf of crates.
 RIDE_ALONG_SPACE_UNITS = 12
 DESTINATION_KINDS = (DeliveryPointKind.SERVICE_POINT, DeliveryPointKind.PARCEL_LOCKER)
-STATUS_RANK = {status: rank for rank, status in enumerate(ConsignmentStatus)}
 SIZE_RANK = {size: rank for rank, size in enumerate(SizeClass)}
-HANDOVER_STATUS = {
-    HandoverKind.AGENT_TO_DRIVER: ConsignmentStatus.PICKED_UP,
-    HandoverKind.DRIVER_TO_POINT: ConsignmentStatus.READY,
-    HandoverKind.DRIVER_TO_LOCKER: ConsignmentStatus.READY,
-    HandoverKind.TO_RESIDENT: ConsignmentStatus.COLLECTED,
-}
-#: Who records which hand-over: the driver at the agent and at the destination, the agent when
-#: the resident collects at the service point.
+#: Who records which hand-over: the driver at the agent, at a hub and at the destination, the
+#: agent when the resident collects at the service point.
 HANDOVER_ROLES = {
     HandoverKind.AGENT_TO_DRIVER: (Role.DRIVER,),
+    HandoverKind.DRIVER_TO_HUB: (Role.DRIVER,),
+    HandoverKind.HUB_TO_DRIVER: (Role.DRIVER,),
     HandoverKind.DRIVER_TO_POINT: (Role.DRIVER, Role.AGENT),
     HandoverKind.DRIVER_TO_LOCKER: (Role.DRIVER,),
     HandoverKind.TO_RESIDENT: (Role.AGENT, Role.COORDINATOR),
 }
+#: A day it is expected: planned and not yet at its destination.
+ON_THE_WAY = (ConsignmentStatus.PLANNED, ConsignmentStatus.PICKED_UP, ConsignmentStatus.AT_HUB,
+              ConsignmentStatus.ONWARD)  # fmt: skip
+#: Hand-overs the first route's driver records; the others are the route's that reaches the destination.
+FIRST_LEG = (HandoverKind.AGENT_TO_DRIVER, HandoverKind.DRIVER_TO_HUB)
+TRANSFER_KINDS = (HandoverKind.DRIVER_TO_HUB, HandoverKind.HUB_TO_DRIVER)
+SIGNED_KINDS = (HandoverKind.AGENT_TO_DRIVER, HandoverKind.DRIVER_TO_HUB, HandoverKind.HUB_TO_DRIVER,
+                HandoverKind.DRIVER_TO_POINT)  # fmt: skip
 
 
 def new_code(length: int = CODE_LENGTH) -> str:
@@ -224,14 +230,18 @@ def _planned_route(route: Route, day: date, next_start: datetime | None = None) 
 
 def plan(terminal_id: int, today: date | None = None) -> dict[str, int]:
     """(Re)plan the consignments not yet picked up onto the current plans of today and the days
-    up to their wait limits. Returns how many were planned and how many not."""
+    up to their wait limits, changing vehicles at a hub (the terminal or a village service point)
+    where no one route passes both ends; and the onward route of those left at a hub. Returns how
+    many were planned and how many not."""
     today = today or clock.today()
     waiting = list(db.session.scalars(
         sa.select(Consignment).where(
             Consignment.terminal_id == terminal_id,
-            Consignment.status.in_([ConsignmentStatus.REGISTERED, ConsignmentStatus.PLANNED]),
+            Consignment.status.in_([ConsignmentStatus.REGISTERED, ConsignmentStatus.PLANNED,
+                                    ConsignmentStatus.AT_HUB]),
         ).options(selectinload(Consignment.pickup_point).selectinload(DeliveryPoint.receiving_windows),
-                  selectinload(Consignment.destination_point).selectinload(DeliveryPoint.receiving_windows))
+                  selectinload(Consignment.destination_point).selectinload(DeliveryPoint.receiving_windows),
+                  selectinload(Consignment.hub_point).selectinload(DeliveryPoint.receiving_windows))
     ))  # fmt: skip
     # One on a route of today's current plan that is under way stays where it is: the driver has it
     # on the list (its route is not changed either, below).
@@ -252,39 +262,89 @@ def plan(terminal_id: int, today: date | None = None) -> dict[str, int]:
                 routes.append(_planned_route(route, day, min(later) if later else None))
                 by_id[str(route.id)] = route
         day += timedelta(days=1)
-    items = [
-        ra.RideAlong(str(item.id), _place(item.pickup_point, terminal), _place(item.destination_point, terminal),
-                     ra.SIZE_UNITS[item.size_class.value], max(item.available_from, today), item.latest_date)
-        for item in waiting
-    ]  # fmt: skip
-    result = ra.insert(routes, items)
+    items = [_ride_along(item, terminal, today) for item in waiting]
+    hubs = [_place(point, terminal) for point in _hub_points(terminal)]
+    result = ra.insert(routes, items, hubs=[hub for hub in hubs if hub is not None])
     by_item = {str(item.id): item for item in waiting}
     news: list[Consignment] = []
     for placed in result.insertions:
         item = by_item[placed.consignment_id]
-        route = by_id[placed.route_id]
-        if item.planned_date != placed.day:
+        arrival = item.arrival_date
+        if item.status == ConsignmentStatus.AT_HUB:
+            _set_onward(item, placed, by_id[placed.route_id])
+        else:
+            _set_first_leg(item, placed, by_id[placed.route_id])
+            if placed.onward is not None:
+                item.hub_point_id = int(placed.hub.key) if placed.hub is not None else None
+                _set_onward(item, placed.onward, by_id[placed.onward.route_id])
+            else:
+                _clear_onward(item)
+        item.extra_m = placed.extra_m + (placed.onward.extra_m if placed.onward else 0)
+        item.extra_s = placed.extra_s + (placed.onward.extra_s if placed.onward else 0)
+        item.unplanned_reason = None
+        if item.arrival_date != arrival:
             news.append(item)
-        item.status = ConsignmentStatus.PLANNED
-        item.planned_route_id, item.planned_date = route.id, placed.day
-        item.pickup_after_sequence = _sequence(route, placed.pickup_after)
-        item.drop_after_sequence = _sequence(route, placed.drop_after)
-        item.planned_pickup_at = clock.at(placed.day, placed.pickup_at)
-        item.planned_drop_at = clock.at(placed.day, placed.drop_at)
-        item.extra_m, item.extra_s, item.unplanned_reason = placed.extra_m, placed.extra_s, None
     for missed in result.unplaced:
         item = by_item[missed.consignment_id]
         key, params = missed.reason
-        item.status = ConsignmentStatus.REGISTERED
-        item.planned_route_id = item.planned_date = item.planned_pickup_at = item.planned_drop_at = None
-        item.pickup_after_sequence = item.drop_after_sequence = item.extra_m = item.extra_s = None
+        if item.status == ConsignmentStatus.AT_HUB:
+            _clear_onward(item, keep_hub=True)  # it waits at the hub for a route out
+        else:
+            item.status = ConsignmentStatus.REGISTERED
+            item.planned_route_id = item.planned_date = item.planned_pickup_at = item.planned_drop_at = None
+            item.pickup_after_sequence = item.drop_after_sequence = item.extra_m = item.extra_s = None
+            _clear_onward(item)
         item.unplanned_reason = {"key": key, "params": params}
     db.session.commit()
     for item in news:  # the residents who follow it hear the (new) expected day
         push.notify_tracking(item.id, {"type": "consignment_planned", "url": f"/spara/{item.tracking_code}",
-                                       "params": {"day": item.planned_date.isoformat(),
+                                       "params": {"day": item.arrival_date.isoformat(),
                                                   "place": item.destination_point.name}})  # fmt: skip
     return {"planned": len(result.insertions), "unplanned": len(result.unplaced)}
+
+
+def _ride_along(item: Consignment, terminal: Terminal, today: date) -> ra.RideAlong:
+    """What the planner is asked to carry: from the pickup place, or on from the hub it waits at."""
+    units = ra.SIZE_UNITS[item.size_class.value]
+    destination = _place(item.destination_point, terminal)
+    if item.status == ConsignmentStatus.AT_HUB:
+        return ra.RideAlong(str(item.id), _place(item.hub_point, terminal), destination, units, today,
+                            max(item.latest_date, today), may_transfer=False)  # fmt: skip
+    return ra.RideAlong(str(item.id), _place(item.pickup_point, terminal), destination, units,
+                        max(item.available_from, today), item.latest_date)  # fmt: skip
+
+
+def _hub_points(terminal: Terminal) -> list[DeliveryPoint]:
+    """Village hubs: the staffed service points of the terminal's cluster (not lockers)."""
+    return list(db.session.scalars(
+        sa.select(DeliveryPoint).join(DeliveryPoint.municipality)
+        .where(DeliveryPoint.kind == DeliveryPointKind.SERVICE_POINT, Municipality.cluster_id == terminal.cluster_id)
+        .options(selectinload(DeliveryPoint.receiving_windows)).order_by(DeliveryPoint.id)
+    ))  # fmt: skip
+
+
+def _set_first_leg(item: Consignment, placed: ra.Insertion, route: Route) -> None:
+    item.status = ConsignmentStatus.PLANNED
+    item.planned_route_id, item.planned_date = route.id, placed.day
+    item.pickup_after_sequence = _sequence(route, placed.pickup_after)
+    item.drop_after_sequence = _sequence(route, placed.drop_after)
+    item.planned_pickup_at = clock.at(placed.day, placed.pickup_at)
+    item.planned_drop_at = clock.at(placed.day, placed.drop_at)
+
+
+def _set_onward(item: Consignment, placed: ra.Insertion, route: Route) -> None:
+    item.transfer_route_id, item.transfer_date = route.id, placed.day
+    item.transfer_pickup_after_sequence = _sequence(route, placed.pickup_after)
+    item.transfer_drop_after_sequence = _sequence(route, placed.drop_after)
+    item.transfer_pickup_at = clock.at(placed.day, placed.pickup_at)
+    item.transfer_drop_at = clock.at(placed.day, placed.drop_at)
+
+
+def _clear_onward(item: Consignment, keep_hub: bool = False) -> None:
+    item.transfer_route_id = item.transfer_date = item.transfer_pickup_at = item.transfer_drop_at = None
+    item.transfer_pickup_after_sequence = item.transfer_drop_after_sequence = None
+    if not keep_hub:
+        item.hub_point_id = None
 
 
 def _started(route: Route) -> bool:
@@ -292,8 +352,11 @@ def _started(route: Route) -> bool:
 
 
 def _under_way(item: Consignment, today: date) -> bool:
-    route = item.planned_route
-    if item.status != ConsignmentStatus.PLANNED or route is None or item.planned_date != today:
+    """On a route of today that has started (the leg still to come: the onward one at a hub)."""
+    at_hub = item.status == ConsignmentStatus.AT_HUB
+    route = item.transfer_route if at_hub else item.planned_route
+    day = item.transfer_date if at_hub else item.planned_date
+    if item.status not in (ConsignmentStatus.PLANNED, ConsignmentStatus.AT_HUB) or route is None or day != today:
         return False
     current = planning.current_plan(item.terminal_id, today)
     return current is not None and route.plan_id == current.id and _started(route)
@@ -321,7 +384,8 @@ def _may_hand_over(user: User, item: Consignment, kind: HandoverKind) -> bool:
     if user.role not in HANDOVER_ROLES[kind]:
         return False
     if user.role == Role.DRIVER:
-        return item.planned_route is not None and item.planned_route.driver_id == user.id
+        route = item.planned_route if kind in FIRST_LEG else item.final_route
+        return route is not None and route.driver_id == user.id
     if user.role == Role.AGENT:
         return item.destination_point_id in user.delivery_point_ids
     return True
@@ -339,8 +403,10 @@ def hand_over(user: User, data: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     errors: dict[str, list[Message]] = {}
     if kind == HandoverKind.DRIVER_TO_LOCKER:
         errors.update(_compartment_errors(item, data.get("compartment_number")))
-    if kind in (HandoverKind.AGENT_TO_DRIVER, HandoverKind.DRIVER_TO_POINT) and not data.get("signed_by_name"):
+    if kind in SIGNED_KINDS and not data.get("signed_by_name"):
         errors["signed_by_name"] = [Message("field.required")]
+    if kind in TRANSFER_KINDS and item.transfer_route_id is None and item.status != ConsignmentStatus.AT_HUB:
+        errors["kind"] = [Message("field.rural_no_transfer")]
     if STATUS_RANK[item.status] >= STATUS_RANK[HANDOVER_STATUS[kind]]:
         status = Message(f"rural.status.{item.status.value}")
         errors["kind"] = [Message("field.rural_already_handed_over", status=status)]
@@ -455,7 +521,7 @@ def track(code: str) -> dict[str, Any]:
         "tracking_code": item.tracking_code,
         "kind": item.kind.value,
         "status": item.status.value,
-        "expected_date": item.planned_date if item.status == ConsignmentStatus.PLANNED else None,
+        "expected_date": item.arrival_date if item.status in ON_THE_WAY else None,
         "latest_date": item.latest_date,
         "waiting_reason": unplanned_reason(item),
         "collect_at": {"name": place.name, "address": place.address,

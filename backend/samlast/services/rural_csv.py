@@ -18,8 +18,8 @@ CSV_COLUMNS = ("kind", "destination", "size_class", "resident_name")
 
 
 def register_csv(user: User, data: bytes) -> list[Consignment]:
-    """Consignments from a CSV file (columns: kind, destination [external id of the service point or
-    locker], pickup [external id, optional], size_class, temperature_class, resident_name,
+    """Consignments from a CSV file (columns: kind, destination [the service point's or locker's
+    external id or name], pickup [the same, optional], size_class, temperature_class, resident_name,
     resident_phone, resident_email, reference, available_from, latest_date). All or nothing: every
     error is named by row, column and value."""
     errors = imports._Errors()
@@ -33,6 +33,14 @@ def register_csv(user: User, data: bytes) -> list[Consignment]:
     external = {row.get(column, "").strip() for row in rows for column in ("destination", "pickup")} - {""}
     by_external = {point.external_id: point for point in db.session.scalars(
         sa.select(DeliveryPoint).where(DeliveryPoint.external_id.in_(external)))} if external else {}  # fmt: skip
+    # An agent knows the places by name: a service point's or locker's name (any case) names it too,
+    # when no other such place has that name.
+    named: dict[str, list[DeliveryPoint]] = {}
+    for point in db.session.scalars(sa.select(DeliveryPoint).where(DeliveryPoint.kind.in_(rural.DESTINATION_KINDS))):
+        named.setdefault(point.name.casefold(), []).append(point)
+    for value in external - by_external.keys():
+        if len(found := named.get(value.casefold(), [])) == 1:
+            by_external[value] = found[0]
     parsed = []
     schema = ConsignmentCsvRowSchema()
     for number, row in enumerate(rows, start=2):

@@ -2,7 +2,7 @@
 // register a resident's parcel for a village service point or locker, hand the resident the
 // tracking code, and see where each registered parcel is. Planning happens on the server at once:
 // the answer says the day it rides along, or why no route takes it yet.
-import { ApiError, post } from "../api/client";
+import { ApiError, post, postFile } from "../api/client";
 import type { ApiSchema, User } from "../api/types";
 import { cachedGet, combine, type Loaded } from "../data/fetch";
 import { outbox, startOutbox } from "../data/outbox";
@@ -38,7 +38,11 @@ function select(id: string, options: [string, string][], testId: string): HTMLSe
 }
 
 function statusLine(item: Consignment): string {
-  if (item.status === "planned" && item.planned_date) return t("rural.expected", { day: dayInSentence(item.planned_date) });
+  if (item.status === "planned" && item.arrival_date) {
+    const day = dayInSentence(item.arrival_date);
+    if (!item.transfer) return t("rural.expected", { day });
+    return t("rural.expectedViaHub", { day, hub: item.hub_name ?? t("rideAlong.terminal") });
+  }
   return item.unplanned_reason ?? t(`rural.status.${item.status}` as MessageKey);
 }
 
@@ -93,6 +97,64 @@ function form(data: AgentData, user: User, reload: () => void): HTMLElement {
     field("rural-phone", "rural.residentPhone", phone),
     error,
     button,
+  );
+}
+
+interface CsvRowError {
+  row: number;
+  column: string;
+  value: string;
+  message: string;
+}
+
+/** Many parcels at once: a CSV file, all or nothing; a refusal lists every row's errors. */
+let csvDone: string | null = null; // kept over the redraw that shows the new parcels
+
+function csvUpload(reload: () => void): HTMLElement {
+  const report = h(
+    "div",
+    { "aria-live": "polite", "data-testid": "rural-csv-report" },
+    csvDone ? h("p", { role: "status", "data-testid": "rural-csv-done" }, csvDone) : null,
+  );
+  const chosen = h("span", { class: "cfile-name", "data-testid": "rural-csv-name" }, t("coordinator.import.noFile"));
+  const input = h("input", {
+    id: "rural-csv", type: "file", class: "cfile-input", accept: ".csv,text/csv", "data-testid": "rural-csv-file",
+    onchange: () => (chosen.textContent = input.files?.[0]?.name ?? t("coordinator.import.noFile")),
+  });
+  const button = h("button", { type: "button", class: "button button-secondary", "data-testid": "rural-csv-submit" }, t("rural.csvSubmit"));
+  button.addEventListener("click", async () => {
+    const file = input.files?.[0];
+    if (!file) {
+      report.replaceChildren(h("p", { class: "field-error", role: "alert" }, t("rural.csvNoFile")));
+      return;
+    }
+    button.disabled = true;
+    csvDone = null;
+    try {
+      const answer = await postFile<ApiSchema<"ImportedConsignments">>("/rural/consignments.csv", file, file.name);
+      csvDone = t("rural.csvDone", { n: answer.created });
+      reload();
+    } catch (failure) {
+      const rows = (failure instanceof ApiError ? (failure.fields.rows as CsvRowError[] | undefined) : undefined) ?? [];
+      report.replaceChildren(
+        h("p", { class: "field-error", role: "alert" }, errorMessage(failure)),
+        h("ul", { class: "rural-csv-errors", "data-testid": "rural-csv-errors" }, ...rows.map((row) =>
+          h("li", {}, t("rural.csvError", { row: String(row.row), column: row.column || t("common.none"), value: row.value, message: row.message })))),
+      );
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return h(
+    "section",
+    { class: "card rural-form", "data-testid": "rural-csv" },
+    h("h3", {}, t("rural.csvTitle")),
+    h("p", { class: "muted" }, t("rural.csvHint")),
+    h("pre", { class: "rural-csv-example" }, "kind;destination;size_class;resident_name\nparcel;Ljungbacka paketskåp;small;Greta Ek"),
+    h("p", { class: "muted" }, t("rural.csvHintAfter")),
+    h("div", { class: "cfile" }, input, h("label", { for: "rural-csv", class: "button button-secondary" }, t("coordinator.import.choose")), chosen),
+    button,
+    report,
   );
 }
 
@@ -166,6 +228,7 @@ export const agentView: View<AgentData> = {
       root.replaceChildren(
         registered ? receipt(registered) : h("span", {}),
         form(current, user, () => void load().then((loaded) => draw(loaded.data))),
+        csvUpload(() => void load().then((loaded) => draw(loaded.data))),
         h("h3", {}, t("rural.registered")),
         list(current.consignments, user, () => draw(current)),
       );

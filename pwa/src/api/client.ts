@@ -110,3 +110,25 @@ function isJson(response: Response): boolean {
 export const get = <T>(path: string) => request<T>("GET", path);
 export const post = <T>(path: string, body?: unknown, opts?: { auth?: boolean }) =>
   request<T>("POST", path, body, opts);
+
+/** A file as multipart `file` (with `fields`); the API's error, all its rows, on a refusal. */
+export async function postFile<T>(path: string, file: Blob, filename: string, fields: Record<string, string> = {}): Promise<T> {
+  const body = new FormData();
+  body.append("file", file, filename);
+  for (const [name, value] of Object.entries(fields)) body.append(name, value);
+  const headers = apiHeaders();
+  let response: Response;
+  try {
+    response = await fetch(`${API_BASE}${path}`, { method: "POST", headers, body, cache: "no-store" });
+  } catch (error) {
+    reportFetchFailed();
+    throw new NetworkError(error);
+  }
+  reportFetchOk();
+  const payload = (await response.json().catch(() => null)) as
+    | (T & { error?: { code: string; message: string; fields?: Record<string, unknown> } })
+    | null;
+  if (response.ok && payload) return payload;
+  const error = payload?.error ?? { code: "http_error", message: `HTTP ${response.status}`, fields: {} };
+  throw new ApiError(response.status, error.code, error.message, error.fields ?? {});
+}

@@ -1,7 +1,7 @@
 // The coordinator's reads and writes: plans and planning jobs, master-data lists, CSV
 // imports, deviations to resolve, impact reports and learned times. Shapes are generated from the
 // OpenAPI document (see api/types.ts).
-import { API_BASE, ApiError, apiHeaders, get, NetworkError, post, request } from "../api/client";
+import { API_BASE, ApiError, apiHeaders, get, NetworkError, post, postFile, request } from "../api/client";
 import type { ApiSchema } from "../api/types";
 import { reportFetchFailed, reportFetchOk } from "../state/connectivity";
 
@@ -177,26 +177,6 @@ export function importRegister(source: RegisterSource, file: Blob, filename: str
   return postFile<RegisterImportResult>(`/imports/registers/${source}`, file, filename, { selected: selected.join(",") });
 }
 
-async function postFile<T>(path: string, file: Blob, filename: string, fields: Record<string, string> = {}): Promise<T> {
-  const body = new FormData();
-  body.append("file", file, filename);
-  for (const [name, value] of Object.entries(fields)) body.append(name, value);
-  const headers = apiHeaders();
-  let response: Response;
-  try {
-    response = await fetch(`${API_BASE}${path}`, { method: "POST", headers, body, cache: "no-store" });
-  } catch (error) {
-    reportFetchFailed();
-    throw new NetworkError(error);
-  }
-  reportFetchOk();
-  const payload = (await response.json().catch(() => null)) as
-    | (T & { error?: { code: string; message: string; fields?: Record<string, unknown> } })
-    | null;
-  if (response.ok && payload) return payload;
-  const error = payload?.error ?? { code: "http_error", message: `HTTP ${response.status}`, fields: {} };
-  throw new ApiError(response.status, error.code, error.message, error.fields ?? {});
-}
 
 export function importErrors(error: unknown): ImportRowError[] {
   if (!(error instanceof ApiError)) return [];

@@ -5,7 +5,7 @@
 // so it is kept on the phone at a locker without coverage and sent once the network is back.
 import type { ApiSchema } from "../api/types";
 import { outbox } from "../data/outbox";
-import { t } from "../i18n";
+import { t, type MessageKey } from "../i18n";
 import { getSession } from "../state/session";
 import { h } from "../ui/dom";
 import { signaturePad } from "../ui/signature";
@@ -17,20 +17,33 @@ import { newClientId, nowWithOffset } from "./types";
 type RideStop = DriverRoute["ride_along"][number];
 type HandoverBody = ApiSchema<"HandoverInput">;
 
-/** Hand-overs this phone has recorded (sent or waiting in the outbox), by "<code>:<action>". */
+/** Hand-overs this phone has recorded (sent or waiting in the outbox), by "<code>:<hand-over>". */
 const recorded = new Set<string>();
 let open: string | null = null;
 
-const DONE_STATUSES: Record<RideStop["action"], string[]> = {
-  pickup: ["picked_up", "ready", "collected"],
-  drop: ["ready", "collected"],
-};
-
-const keyOf = (stop: RideStop) => `${stop.tracking_code}:${stop.action}`;
+// A parcel changing vehicles has two pickups and two drops: the hand-over tells them apart.
+const keyOf = (stop: RideStop) => `${stop.tracking_code}:${stop.handover}`;
 
 function done(stop: RideStop): boolean {
-  return recorded.has(keyOf(stop)) || DONE_STATUSES[stop.action].includes(stop.status);
+  return recorded.has(keyOf(stop)) || stop.done;
 }
+
+const TITLES: Record<RideStop["handover"], [MessageKey, MessageKey]> = {
+  // [at a named place, at the terminal]
+  agent_to_driver: ["rideAlong.pickupAt", "rideAlong.pickupAt"],
+  driver_to_hub: ["rideAlong.dropHub", "rideAlong.dropTerminal"],
+  hub_to_driver: ["rideAlong.pickupHub", "rideAlong.pickupTerminal"],
+  driver_to_point: ["rideAlong.dropPoint", "rideAlong.dropPoint"],
+  driver_to_locker: ["rideAlong.dropLocker", "rideAlong.dropLocker"],
+  to_resident: ["rideAlong.dropPoint", "rideAlong.dropPoint"],
+};
+
+const NAME_LABELS: Partial<Record<RideStop["handover"], MessageKey>> = {
+  agent_to_driver: "rideAlong.agentName",
+  driver_to_point: "rideAlong.receiverName",
+  driver_to_hub: "rideAlong.hubName",
+  hub_to_driver: "rideAlong.hubName",
+};
 
 async function save(stop: RideStop, body: Omit<HandoverBody, "client_id" | "recorded_at" | "tracking_code">): Promise<void> {
   const userId = getSession()?.user.id ?? 0;
@@ -54,7 +67,7 @@ function form(stop: RideStop, redraw: () => void): HTMLElement {
   const code = h("input", { id: "ride-code", autocomplete: "off", autocapitalize: "characters", "data-testid": "ride-code" });
   const codeField = h("div", { class: "field" }, h("label", { for: "ride-code" }, t("rideAlong.scanOrType")), code);
   const codeMatches = () => code.value.replace(/[^0-9A-Za-z]/g, "").toUpperCase() === stop.tracking_code;
-  if (stop.action === "drop" && stop.locker) {
+  if (stop.handover === "driver_to_locker") {
     const compartment = h("input", { id: "ride-compartment", type: "number", inputmode: "numeric", min: 1, "data-testid": "ride-compartment" });
     return h(
       "div",
@@ -81,7 +94,7 @@ function form(stop: RideStop, redraw: () => void): HTMLElement {
     "div",
     { class: "ride-form" },
     codeField,
-    h("div", { class: "field" }, h("label", { for: "ride-name" }, t(stop.action === "pickup" ? "rideAlong.agentName" : "rideAlong.receiverName")), name),
+    h("div", { class: "field" }, h("label", { for: "ride-name" }, t(NAME_LABELS[stop.handover] ?? "rideAlong.receiverName")), name),
     pad.element,
     error,
     h("button", {
@@ -91,8 +104,7 @@ function form(stop: RideStop, redraw: () => void): HTMLElement {
         if (!name.value.trim()) return fail(t("rideAlong.nameMissing"));
         const signature = pad.png();
         if (!signature) return fail(t("rideAlong.signatureMissing"));
-        const kind = stop.action === "pickup" ? "agent_to_driver" : "driver_to_point";
-        await save(stop, { kind, signed_by_name: name.value.trim(), signature, compartment_number: null });
+        await save(stop, { kind: stop.handover, signed_by_name: name.value.trim(), signature, compartment_number: null });
         open = null;
         redraw();
       },
@@ -103,12 +115,11 @@ function form(stop: RideStop, redraw: () => void): HTMLElement {
 function card(stop: RideStop, redraw: () => void): HTMLElement {
   const key = keyOf(stop);
   const finished = done(stop);
-  const title = t(stop.action === "pickup" ? "rideAlong.pickupAt" : stop.locker ? "rideAlong.dropLocker" : "rideAlong.dropPoint", {
-    place: stop.place_name ?? t("rideAlong.terminal"),
-  });
+  const [named, atTerminal] = TITLES[stop.handover];
+  const title = t(stop.place_name ? named : atTerminal, { place: stop.place_name ?? t("rideAlong.terminal") });
   return h(
     "li",
-    { class: "card ride-stop", "data-testid": `ride-${stop.action}-${stop.tracking_code}` },
+    { class: "card ride-stop", "data-testid": `ride-${stop.action}-${stop.tracking_code}`, "data-handover": stop.handover },
     h("strong", {}, title),
     h("span", {}, `${stop.tracking_code}${stop.planned_at ? ` · ${formatClock(stop.planned_at)}` : ""}`),
     finished

@@ -155,3 +155,69 @@ def test_property_no_municipal_stop_leaves_its_window_or_is_dropped(days, items)
     for placed in plan.insertions:
         item = next(c for c in consignments if c.id == placed.consignment_id)
         assert item.available_from <= placed.day <= item.latest_date
+
+
+def test_a_parcel_changes_vehicles_at_the_terminal_when_no_route_passes_both_places():
+    """The agent is in town on route A (north), the village on route B (east): no one route
+    passes both. A brings the parcel back to the terminal; the next route out to the village,
+    B on Tuesday, loads it at its start."""
+    agent = village("Ombudet", 10.0, 0.0)
+    locker = village("Byns skåp", 0.0, 10.0)
+    north = route(MONDAY, [(10.0, 0.5)], slack=1800, route_id="north")
+    east = route(MONDAY + timedelta(days=1), [(0.5, 10.0)], slack=1800, route_id="east")
+    plan = insert([north, east], [parcel("p1", locker, pickup=agent)], planar, max_detour_s=20 * 60)
+    assert plan.unplaced == ()
+    [placed] = plan.insertions
+    assert (placed.route_id, placed.day, placed.hub) == ("north", MONDAY, None)
+    assert placed.pickup_after in (-1, 0) and placed.drop_after == 0  # back at the terminal at the end
+    assert placed.drop_at >= north.end
+    onward = placed.onward
+    assert (onward.route_id, onward.day, onward.pickup_after) == ("east", MONDAY + timedelta(days=1), -1)
+    assert placed.arrival_day == MONDAY + timedelta(days=1)
+    assert placed.extra_s + onward.extra_s <= 2 * 20 * 60
+    # Each route keeps its own stops in their windows, in their order.
+    for route_id, own in (("north", north), ("east", east)):
+        kept = [t for t in plan.timelines[route_id] if t.key.startswith("dp:")]
+        assert [t.key for t in kept] == [s.key for s in own.stops]
+        for timed, stop in zip(kept, own.stops, strict=True):
+            assert any(w.start <= timed.service_start <= w.end for w in stop.time_windows)
+
+
+def test_the_same_day_onward_route_leaves_after_the_first_is_back():
+    agent = village("Ombudet", 10.0, 0.0)
+    locker = village("Byns skåp", 0.0, 10.0)
+    north = route(MONDAY, [(10.0, 0.5)], slack=1800, route_id="north", start=6 * 3600)
+    early_east = route(MONDAY, [(0.5, 10.0)], slack=1800, route_id="early-east", start=6 * 3600)
+    late_east = route(MONDAY, [(0.5, 10.0)], slack=1800, route_id="late-east", start=north.end + 30 * 60)
+    plan = insert([north, early_east, late_east], [parcel("p1", locker, pickup=agent)], planar, max_detour_s=20 * 60)
+    [placed] = plan.insertions
+    assert placed.route_id == "north" and placed.onward.route_id == "late-east"
+    assert placed.onward.pickup_at >= placed.drop_at + 15 * 60
+
+
+def test_a_village_hub_links_two_routes_and_a_direct_route_is_preferred_when_as_early():
+    agent = village("Ombudet", 10.0, 0.0)
+    hub = village("Bygdegården", 5.0, 5.0)
+    locker = village("Byns skåp", 0.0, 14.0)
+    a = route(MONDAY, [(10.0, 0.5), (5.2, 5.0)], slack=3600, route_id="a")
+    # b leaves before a is back at the terminal, but passes the hub after a has been there.
+    b = route(MONDAY, [(5.0, 5.2), (0.5, 14.0)], slack=3600, route_id="b", start=8 * 3600)
+    plan = insert([a, b], [parcel("p1", locker, pickup=agent)], planar, max_detour_s=8 * 60, hubs=[hub])
+    [placed] = plan.insertions
+    assert (placed.route_id, placed.hub, placed.onward.route_id) == ("a", hub, "b")
+    assert placed.onward.day == MONDAY and placed.onward.pickup_at >= placed.drop_at + 15 * 60
+    # Without the hub the two routes do not meet: it waits.
+    assert insert([a, b], [parcel("p1", locker, pickup=agent)], planar, max_detour_s=8 * 60).insertions == ()
+    # A route passing both places the same day: no change of vehicles.
+    both = route(MONDAY, [(10.0, 0.5), (0.5, 14.0)], slack=3600, route_id="both")
+    plan = insert([a, b, both], [parcel("p1", locker, pickup=agent)], planar, max_detour_s=8 * 60, hubs=[hub])
+    [placed] = plan.insertions
+    assert placed.route_id == "both" and placed.onward is None
+
+
+def test_no_onward_route_before_the_wait_limit_leaves_it_unplaced():
+    agent = village("Ombudet", 10.0, 0.0)
+    locker = village("Byns skåp", 0.0, 10.0)
+    north = route(MONDAY, [(10.0, 0.5)], slack=1800, route_id="north")
+    plan = insert([north], [parcel("p1", locker, pickup=agent)], planar, max_detour_s=20 * 60)
+    assert plan.insertions == () and [u.village for u in plan.unplaced] == ["Byns skåp"]
