@@ -274,7 +274,7 @@ def plan_command(plan_date, time_limit: float | None, terminal_id: int | None, f
 @samlast_cli.command("worker")
 @click.option(
     "--queues",
-    default="receipts,mail,planning,imports,followup,region",
+    default="receipts,mail,planning,imports,followup,region,routing",
     show_default=True,
     help="Comma-separated RQ queues, in priority order (a receipt takes ~20 ms, a plan minutes).",
 )
@@ -286,6 +286,7 @@ def worker_command(queues: str) -> None:
     from rq import SimpleWorker
 
     from samlast.services.followup import QUEUE_NAME as FOLLOWUP
+    from samlast.services.impact_workers import QUEUE_NAME as ROUTING
     from samlast.services.import_runs import QUEUE_NAME as IMPORTS
     from samlast.services.jobs import QUEUE_NAME as PLANNING
     from samlast.services.mail import QUEUE_NAME as MAIL
@@ -296,7 +297,7 @@ def worker_command(queues: str) -> None:
     if not url:
         raise click.ClickException("Set REDIS_URL to run a worker.")
     names = [name.strip() for name in queues.split(",") if name.strip()]
-    known = (RECEIPTS, MAIL, PLANNING, IMPORTS, FOLLOWUP, REGION)
+    known = (RECEIPTS, MAIL, PLANNING, IMPORTS, FOLLOWUP, REGION, ROUTING)
     unknown = sorted(set(names) - set(known))
     if not names or unknown:
         listed = ", ".join(unknown) or "(none)"

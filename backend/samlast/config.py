@@ -119,6 +119,8 @@ def build_config(instance_path: Path) -> dict[str, Any]:
         "STOCK_ROTATION_DAYS": int(os.environ.get("STOCK_ROTATION_DAYS", "14")),
         "PLANNING_TIME_LIMIT_S": float(os.environ.get("PLANNING_TIME_LIMIT_S", "10")),
         "PLANNING_RUNNER": os.environ.get("PLANNING_RUNNER", "rq" if redis_url else "thread"),
+        # An impact analysis's routing runs: as RQ jobs any worker takes ("rq"), or here ("local").
+        "IMPACT_ROUTER": os.environ.get("IMPACT_ROUTER", "rq" if redis_url else "local"),
         # PDF receipts after a proof: "rq" (worker process), "thread" (in-process) or "inline".
         "RECEIPT_RUNNER": os.environ.get("RECEIPT_RUNNER", "rq" if redis_url else "thread"),
         # E-mailed receipts to a delivery point's contact e-mail: off while SMTP_HOST is unset.

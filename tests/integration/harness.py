@@ -203,10 +203,10 @@ class Server:
 class Worker:
     """`flask samlast worker`: the RQ worker that runs planning jobs."""
 
-    def __init__(self, env: dict[str, str], workdir: Path):
-        log = open(workdir / "worker.log", "ab")  # noqa: SIM115
+    def __init__(self, env: dict[str, str], workdir: Path, queues: str | None = None, name: str = "worker"):
+        log = open(workdir / f"{name}.log", "ab")  # noqa: SIM115
         self.proc = subprocess.Popen(
-            [str(BIN / "flask"), "samlast", "worker"],
+            [str(BIN / "flask"), "samlast", "worker", *(["--queues", queues] if queues else [])],
             cwd=ROOT,
             env=env,
             stdout=log,
@@ -214,6 +214,11 @@ class Worker:
             start_new_session=True,
         )
         log.close()
+
+    def kill(self) -> None:
+        """SIGKILL, as a machine going away: no clean-up of its job."""
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(10)
 
     def stop(self) -> None:
         if self.proc.poll() is None:

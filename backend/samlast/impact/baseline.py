@@ -27,10 +27,11 @@ from samlast.impact.factors import VehicleProfile
 from samlast.impact.model import ImpactInput, ImpactParams, ImpactSupplier
 from samlast.impact.routing import (
     SINGLE_CLASS,
+    DayRequest,
+    DayRouter,
     DeliveryRecord,
     PrecomputedTravel,
     TripRecord,
-    route_day,
     trip_records,
     vehicle_count,
 )
@@ -100,6 +101,7 @@ def run_baseline(
     params: ImpactParams,
     travel: PrecomputedTravel,
     step: Callable[[Message], None] = lambda message: None,
+    router: DayRouter | None = None,
 ) -> ScenarioRun:
     """Route every supplier's deliveries of every day from the supplier's location.
 
@@ -111,6 +113,8 @@ def run_baseline(
     travel : PrecomputedTravel
     step : callable
         Called once per supplier-day (progress).
+    router : DayRouter, optional
+        Runs the supplier-days (default: one after the other, here).
 
     Returns
     -------
@@ -120,13 +124,13 @@ def run_baseline(
     suppliers = {s.id: s for s in data.suppliers}
     run = ScenarioRun()
     far_km = 0.0
+    days = []  # (supplier, day, jobs, municipality of each job, delivery records)
     for (supplier_id, day), orders in supplier_days(data).items():
         supplier = suppliers[supplier_id]
         per_point: dict[str, list] = defaultdict(list)
         for order in orders:
             per_point[order.point].append(order)
-        jobs, municipality_of = [], {}
-        first = len(run.deliveries)
+        jobs, municipality_of, deliveries = [], {}, []
         for point_id, point_orders in per_point.items():
             point = points[point_id]
             kg = sum(o.kg for o in point_orders)
@@ -143,7 +147,7 @@ def run_baseline(
                 )
             )
             municipality_of[job_id] = point.municipality
-            run.deliveries.append(
+            deliveries.append(
                 DeliveryRecord(
                     day,
                     point_id,
@@ -154,13 +158,21 @@ def run_baseline(
                     kg if supplier.local else 0.0,
                 )
             )
-        result = route_day(
-            supplier.location,
-            _vehicles(supplier, jobs),
-            jobs,
-            travel,
-            params.solve_params(params.time_limit_s),
-        )
+        days.append((supplier, day, jobs, municipality_of, deliveries))
+    requests = [
+        DayRequest(supplier.location, tuple(_vehicles(supplier, jobs)), tuple(jobs),
+                   params.solve_params(params.time_limit_s))
+        for supplier, day, jobs, _, _ in days
+    ]  # fmt: skip
+
+    def done(index: int) -> None:
+        supplier, day = days[index][:2]
+        step(Message("progress.impact.baseline", supplier=supplier.name, date=day.isoformat()))
+
+    results = (router or DayRouter()).route_days(requests, travel, done)
+    for (supplier, day, jobs, municipality_of, deliveries), result in zip(days, results, strict=True):
+        first = len(run.deliveries)
+        run.deliveries += deliveries
         profile = supplier.profile
         records = trip_records(
             day,
@@ -176,9 +188,8 @@ def run_baseline(
         if travel.distance_m(supplier.location, data.terminal) > FAR_SUPPLIER_KM * 1000:
             far_km += sum(r.km for r in records)
         hours = sum(t.duration_s for t in result.trips) / 3600.0
-        run.supplier_hours[supplier_id] = max(run.supplier_hours.get(supplier_id, 0.0), hours)
-        _mark_outside(run.deliveries, first, supplier_id, result.outside_window)
-        step(Message("progress.impact.baseline", supplier=supplier.name, date=day.isoformat()))
+        run.supplier_hours[supplier.id] = max(run.supplier_hours.get(supplier.id, 0.0), hours)
+        _mark_outside(run.deliveries, first, supplier.id, result.outside_window)
     total_km = sum(t.km for t in run.trips)
     if total_km:
         run.notes.append(

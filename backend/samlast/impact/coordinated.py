@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -22,10 +22,11 @@ from samlast.impact.baseline import ScenarioRun, supplier_days
 from samlast.impact.model import ImpactInput, ImpactOrder, ImpactParams, PatternSpec
 from samlast.impact.patterns import choose_days, delivery_date
 from samlast.impact.routing import (
+    DayRequest,
+    DayRouter,
     DeliveryRecord,
     PrecomputedTravel,
     TripRecord,
-    route_day,
     trip_records,
 )
 
@@ -217,6 +218,7 @@ def run_distribution(
     time_limit_s: float,
     municipalities: Collection[str] | None = None,
     step: Callable[[Message], None] = lambda message: None,
+    router: DayRouter | None = None,
 ) -> ScenarioRun:
     """Route the terminal's deliveries of every delivery date of `plan`.
 
@@ -232,21 +234,55 @@ def run_distribution(
         Serve only these municipalities' points (coalition runs).
     step : callable
         Called once per day (progress).
+    router : DayRouter, optional
+        Runs the days (default: one after the other, here).
 
     Returns
     -------
     ScenarioRun
     """
+    return distribution_runs(data, plan, params, travel, [municipalities], time_limit_s=time_limit_s,
+                             step=step, router=router)[0]  # fmt: skip
+
+
+def distribution_runs(
+    data: ImpactInput,
+    plan: Schedule,
+    params: ImpactParams,
+    travel: PrecomputedTravel,
+    groups: Sequence[Collection[str] | None],
+    *,
+    time_limit_s: float,
+    step: Callable[[Message], None] = lambda message: None,
+    router: DayRouter | None = None,
+) -> list[ScenarioRun]:
+    """:func:`run_distribution` for each group of municipalities (None: all), the days of all
+    groups handed to the router at once (so workers can take them side by side)."""
     local = {s.id for s in data.suppliers if s.local}
     points = {p.id: p for p in data.points}
     fleet = {f.vehicle.id: f for f in data.fleet}
-    vehicles = fleet_vehicles(data, params)
-    run = ScenarioRun()
-    for day in plan.dates():
-        jobs, municipality_of, orders_of = jobs_of_day(data, plan, day, params, municipalities)
-        if not jobs:
-            continue
-        result = route_day(data.terminal, vehicles, jobs, travel, params.solve_params(time_limit_s))
+    vehicles = tuple(fleet_vehicles(data, params))
+    days = []  # (group index, day, jobs, municipality of each job, orders of each job)
+    for index, municipalities in enumerate(groups):
+        for day in plan.dates():
+            jobs, municipality_of, orders_of = jobs_of_day(data, plan, day, params, municipalities)
+            if jobs:
+                days.append((index, day, jobs, municipality_of, orders_of))
+    requests = [DayRequest(data.terminal, vehicles, tuple(jobs), params.solve_params(time_limit_s))
+                for _, _, jobs, _, _ in days]  # fmt: skip
+
+    def done(index: int) -> None:
+        day = days[index][1]
+        step(
+            Message(
+                "progress.impact.coordinated", pattern=Message(f"impact.pattern.{plan.pattern}"), date=day.isoformat()
+            )
+        )
+
+    results = (router or DayRouter()).route_days(requests, travel, done)
+    runs = [ScenarioRun() for _ in groups]
+    for (index, day, jobs, municipality_of, orders_of), result in zip(days, results, strict=True):
+        run = runs[index]
         run.trips += trip_records(
             day,
             "distribution",
@@ -272,9 +308,4 @@ def run_distribution(
                     outside_window=job.id in result.outside_window,
                 )
             )
-        step(
-            Message(
-                "progress.impact.coordinated", pattern=Message(f"impact.pattern.{plan.pattern}"), date=day.isoformat()
-            )
-        )
-    return run
+    return runs

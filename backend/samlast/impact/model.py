@@ -297,6 +297,12 @@ class ImpactParams:
     delivery_window: tuple[int, int] | None = None
     fleet_need: bool = True
     seed: int = 0
+    #: Stop each routing run after this many solutions (OR-Tools) and PyVRP iterations, not only at
+    #: its time limit: with both set (and time limits long enough never to bind) every run gives
+    #: the same routes on any machine and under any load, so an analysis spread over workers has
+    #: the very figures of one run in one process. None: the time limits decide.
+    solution_limit: int | None = None
+    warm_start_iterations: int | None = None
 
     def __post_init__(self) -> None:
         names = [p.name for p in self.patterns]
@@ -311,5 +317,9 @@ class ImpactParams:
 
     def solve_params(self, time_limit_s: float) -> pl.SolveParams:
         return pl.SolveParams(
-            time_limit_s=time_limit_s, seed=self.seed, metaheuristic=self.metaheuristic
+            time_limit_s=time_limit_s,
+            seed=self.seed,
+            metaheuristic=self.metaheuristic,
+            solution_limit=self.solution_limit,
+            warm_start_iterations=self.warm_start_iterations,
         )

@@ -13,13 +13,20 @@ from samlast import planning as pl
 from samlast.i18n import Message
 from samlast.impact import factors
 from samlast.impact.baseline import SUPPLIER_SHIFT, run_baseline, supplier_days
-from samlast.impact.coordinated import Schedule, moved_before, run_distribution, run_trunk, schedule
+from samlast.impact.coordinated import (
+    Schedule,
+    distribution_runs,
+    moved_before,
+    run_distribution,
+    run_trunk,
+    schedule,
+)
 from samlast.impact.costsplit import coalitions, core_check, equal_profit, nucleolus, shapley, split_table
 from samlast.impact.decomposition import CostRates, decompose
 from samlast.impact.figures import FIGURE_KEYS, change, scenario_figures, week_of, weeks_with_orders
 from samlast.impact.fleetneed import fleet_need
 from samlast.impact.model import ImpactInput, ImpactParams
-from samlast.impact.routing import PrecomputedTravel
+from samlast.impact.routing import DayRouter, PrecomputedTravel
 from samlast.impact.sensitivity import tornado
 from samlast.impact.shapley_sampling import sampled_shapley
 
@@ -134,7 +141,7 @@ def _participation(data: ImpactInput, params: ImpactParams, base_hours, coord_ho
     }
 
 
-def _cost_split(data, params, travel, plan, main_run, step) -> dict:
+def _cost_split(data, params, travel, plan, main_run, step, router=None) -> dict:
     players = list(data.municipality_names())
     municipality_of = {p.id: p.municipality for p in data.points}
     active = {municipality_of[pid] for pid, _ in plan.loads}
@@ -145,25 +152,20 @@ def _cost_split(data, params, travel, plan, main_run, step) -> dict:
     grand = frozenset(players)
     cost, km = {}, {}
 
+    def evaluate_all(groups: list[frozenset[str]]) -> None:
+        """Each coalition's cost, its days all handed to the router at once."""
+        others = [s for s in groups if s != grand]
+        runs = distribution_runs(data, plan, params, travel, others, time_limit_s=params.shapley_time_limit_s,
+                                 step=step, router=router)  # fmt: skip
+        for s, run in [*zip(others, runs, strict=True), *([(grand, main_run)] if grand in groups else [])]:
+            cost[s] = sum(t.cost for t in run.trips if t.kind == "distribution")
+            km[s] = sum(t.km for t in run.trips if t.kind == "distribution")
+
     def evaluate(s: frozenset[str]) -> float:
-        if s == grand:
-            run = main_run
-        else:
-            run = run_distribution(
-                data,
-                plan,
-                params,
-                travel,
-                time_limit_s=params.shapley_time_limit_s,
-                municipalities=s,
-                step=step,
-            )
-        cost[s] = sum(t.cost for t in run.trips if t.kind == "distribution")
-        km[s] = sum(t.km for t in run.trips if t.kind == "distribution")
+        evaluate_all([s])
         return cost[s]
 
-    for s in wanted:
-        evaluate(s)
+    evaluate_all(list(wanted))
     total = sum(t.cost for t in main_run.trips if t.kind == "distribution")
     cost[grand] = total
     sampled = None
@@ -250,6 +252,7 @@ def analyse(
     *,
     travel: pl.TravelMatrixProvider | None = None,
     progress: ProgressFn | None = None,
+    router: DayRouter | None = None,
 ) -> dict:
     """Free delivery vs coordinated distribution for the orders from ``data.start`` to ``end``.
 
@@ -261,6 +264,10 @@ def analyse(
         Defaults to :class:`samlast.planning.GeodesicTravelModel`.
     progress : callable, optional
         ``progress(fraction 0-1, message)``, called after every planning run.
+    router : DayRouter, optional
+        Runs the routing runs (supplier-days, days, coalition-days): by default one after the
+        other in this process; services/impact_workers.QueueRouter hands them to RQ workers.
+        The figures do not depend on it.
 
     Returns
     -------
@@ -300,7 +307,7 @@ def analyse(
     total_runs += len({day.weekday() for day in primary.dates()}) if params.fleet_need else 0
     step = _Steps(total_runs, report_progress)
 
-    baseline = run_baseline(data, params, matrix, step)
+    baseline = run_baseline(data, params, matrix, step, router)
     trunk = run_trunk(data, matrix, params)
     municipalities = list(data.municipality_names())
     weeks = sorted(
@@ -312,7 +319,7 @@ def analyse(
     patterns, runs = {}, {}
     for name, plan in schedules.items():
         run = run_distribution(
-            data, plan, params, matrix, time_limit_s=params.time_limit_s, step=step
+            data, plan, params, matrix, time_limit_s=params.time_limit_s, step=step, router=router
         )
         runs[name] = run
         patterns[name] = {
@@ -360,7 +367,7 @@ def analyse(
         weeks=max(1, len(ordered)),
     )
     early = patterns[params.primary_pattern]["moved_before_period"]
-    split = _cost_split(data, params, matrix, primary, runs[params.primary_pattern], step)
+    split = _cost_split(data, params, matrix, primary, runs[params.primary_pattern], step, router)
     need = fleet_need(data, primary, params, matrix, step) if params.fleet_need else []
     report_progress(1.0, Message("progress.done"))
     return {

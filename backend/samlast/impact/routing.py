@@ -193,6 +193,34 @@ def route_day(
     return DayResult(trips, outside)
 
 
+@dataclass(frozen=True)
+class DayRequest:
+    """One routing run of the analysis (a supplier-day, a coordinated day, a coalition-day)."""
+
+    depot: pl.Location
+    vehicles: tuple[pl.Vehicle, ...]
+    jobs: tuple[pl.Job, ...]
+    params: pl.SolveParams
+
+    def run(self, travel: PrecomputedTravel) -> DayResult:
+        return route_day(self.depot, self.vehicles, self.jobs, travel, self.params)
+
+
+class DayRouter:
+    """Runs the analysis's routing runs: here, one after the other. A router that hands them to
+    workers (services/impact_workers.py) answers the same results in the same order."""
+
+    def route_days(
+        self, requests: Sequence[DayRequest], travel: PrecomputedTravel, done: Callable[[int], None] = lambda i: None
+    ) -> list[DayResult]:
+        """The result of each request, in the requests' order; `done(index)` as each ends."""
+        results = []
+        for index, request in enumerate(requests):
+            results.append(request.run(travel))
+            done(index)
+        return results
+
+
 def _out_and_back(
     depot: pl.Location, vehicle: pl.Vehicle, job: pl.Job, travel: PrecomputedTravel
 ) -> RoutedTrip:

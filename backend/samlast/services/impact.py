@@ -26,6 +26,7 @@ from samlast.extensions import db
 from samlast.i18n import Message
 from samlast.impact import presets
 from samlast.impact.factors import is_heavy
+from samlast.impact.routing import DayRouter
 from samlast.models import (
     DeliveryPoint,
     ImpactReport,
@@ -37,7 +38,17 @@ from samlast.models import (
     User,
     Vehicle,
 )
-from samlast.services.background import Worker, fail_run, heartbeat, progress_writer, start_run, succeed_run
+from samlast.services import impact_workers
+from samlast.services.background import (
+    Worker,
+    fail_run,
+    heartbeat,
+    progress_writer,
+    rq_queue,
+    start_run,
+    succeed_run,
+)
+from samlast.services.impact_workers import QueueRouter
 from samlast.services.lookups import get_or_404
 
 log = logging.getLogger(__name__)
@@ -289,7 +300,7 @@ def run_report(report_id: str, progress=None) -> None:
             data, travel = build_input(terminal, report.date_from, report.date_to), _travel_model()
         params = params_from(report.parameters or {})
         with heartbeat(ImpactReport, report_id):
-            result = impact.analyse(data, params, travel=travel, progress=on_progress)
+            result = impact.analyse(data, params, travel=travel, progress=on_progress, router=_router())
         if preset:
             result["preset"] = preset
     except Exception as exc:  # the row must end in a recorded state whatever went wrong
@@ -300,6 +311,14 @@ def run_report(report_id: str, progress=None) -> None:
         db.session.rollback()
         succeed_run(ImpactReport, report_id, Message("progress.impact.done", **_headline(result)), result=result)
     db.session.expire_all()
+
+
+def _router() -> DayRouter:
+    """Where the analysis's routing runs go: RQ workers (IMPACT_ROUTER=rq, the default with
+    Redis; this process works too, so it finishes without any worker) or this process only."""
+    if current_app.config["IMPACT_ROUTER"] == "rq":
+        return QueueRouter(rq_queue(impact_workers.QUEUE_NAME))
+    return DayRouter()
 
 
 def _headline(result: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,138 @@
+"""An impact analysis spread over RQ workers (issue 20).
+
+The analysis is thousands of small routing runs (every supplier-day of the free-delivery
+baseline, every day of each delivery pattern, every coalition-day of the cost split). With a
+`QueueRouter` each run is an RQ job on the ``routing`` queue that any `flask samlast worker`
+(on this machine or another with the same REDIS_URL) can take. The process that runs the
+analysis collects the answers in order and works too: whenever nothing has finished it takes a
+job still waiting in the queue (removing it from the queue is atomic, so no job runs twice) and
+runs it itself. So an analysis finishes with no worker at all, and each worker added takes a
+share.
+
+A worker killed in the middle of a job leaves it "started" for ever; RQ's started-job registry
+cleanup (run here every few seconds) finds it once its time is up and puts it back in the queue
+(each job has retries), where another worker, or this process, takes it.
+
+The travel matrix is stored once per analysis in Redis (pickled, expiring), and each worker
+process keeps the matrices it has read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import pickle
+import time
+import uuid
+from collections.abc import Callable, Sequence
+
+from samlast.impact.routing import DayRequest, DayResult, DayRouter, PrecomputedTravel
+
+log = logging.getLogger(__name__)
+
+QUEUE_NAME = "routing"
+TRAVEL_TTL_S = 24 * 3600
+#: How often the collector looks at its jobs, and how often it sweeps abandoned ones.
+POLL_S = 0.05
+SWEEP_S = 2.0
+
+_travel_cache: dict[str, PrecomputedTravel] = {}
+
+
+def route_day_task(travel_key: str, request: DayRequest) -> DayResult:
+    """One routing run on a worker (RQ job function)."""
+    from rq import get_current_job
+
+    travel = _travel_cache.get(travel_key)
+    if travel is None:
+        raw = get_current_job().connection.get(travel_key)
+        if raw is None:
+            raise RuntimeError(f"travel matrix {travel_key} is gone (expired?)")
+        travel = _travel_cache[travel_key] = pickle.loads(raw)  # noqa: S301 (our own matrix, from our Redis)
+        while len(_travel_cache) > 4:  # a worker serving many analyses keeps the latest few
+            _travel_cache.pop(next(iter(_travel_cache)))
+    return request.run(travel)
+
+
+class QueueRouter(DayRouter):
+    """Routing runs as RQ jobs on `queue` (see the module's docstring)."""
+
+    def __init__(self, queue, *, job_timeout_s: int = 600, retries: int = 3):
+        self.queue = queue
+        self.job_timeout_s = job_timeout_s
+        self.retries = retries
+        # What ran where (the benchmark and the tests): all runs, those this process took from the
+        # queue itself, and the ids of the jobs a worker finished.
+        self.runs = 0
+        self.ran_here = 0
+        self.finished_ids: set[str] = set()
+
+    def route_days(
+        self, requests: Sequence[DayRequest], travel: PrecomputedTravel, done: Callable[[int], None] = lambda i: None
+    ) -> list[DayResult]:
+        from rq import Retry
+        from rq.job import JobStatus
+        from rq.registry import StartedJobRegistry
+
+        if not requests:
+            return []
+        self.runs += len(requests)
+        connection = self.queue.connection
+        raw = pickle.dumps(travel, protocol=pickle.HIGHEST_PROTOCOL)
+        travel_key = f"samlast:impact-travel:{hashlib.sha256(raw).hexdigest()[:32]}"
+        connection.set(travel_key, raw, ex=TRAVEL_TTL_S, nx=True)
+        connection.expire(travel_key, TRAVEL_TTL_S)
+        batch = uuid.uuid4().hex[:12]
+        jobs = self.queue.enqueue_many([
+            self.queue.prepare_data(
+                "samlast.services.impact_workers.route_day_task", (travel_key, request),
+                job_id=f"route-{batch}-{index}", timeout=self.job_timeout_s, result_ttl=3600, failure_ttl=3600,
+                retry=Retry(max=self.retries),
+            )
+            for index, request in enumerate(requests)
+        ])  # fmt: skip
+        results: list[DayResult | None] = [None] * len(requests)
+        pending = list(range(len(requests)))
+        registry = StartedJobRegistry(queue=self.queue)
+        swept = time.monotonic()
+        try:
+            while pending:
+                finished = []
+                for index in pending:
+                    job = jobs[index]
+                    status = job.get_status(refresh=True)
+                    if status == JobStatus.FINISHED:
+                        results[index] = job.return_value()
+                        finished.append(index)
+                        self.finished_ids.add(job.id)
+                    elif status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED):
+                        raise RuntimeError(f"routing run {job.id} ended {status}: {job.latest_result()}")
+                for index in finished:
+                    pending.remove(index)
+                    done(index)
+                if finished:
+                    continue
+                if self._run_one_here(jobs, pending, requests, travel, results, done):
+                    continue
+                if time.monotonic() - swept > SWEEP_S:
+                    registry.cleanup()  # a killed worker's job goes back to the queue (retries)
+                    swept = time.monotonic()
+                time.sleep(POLL_S)
+        finally:
+            for job in jobs:  # the answers are read; nothing of this analysis is left in Redis
+                try:
+                    job.delete(remove_from_queue=True)
+                except Exception:  # a killed worker's job may lack its execution record: keys expire
+                    log.warning("Could not delete routing job %s", job.id, exc_info=True)
+        return [result for result in results if result is not None]
+
+    def _run_one_here(self, jobs, pending, requests, travel, results, done) -> bool:
+        """Take one job still waiting in the queue and run it in this process."""
+        for index in pending:
+            if self.queue.remove(jobs[index].id):  # atomic: a worker that took it first keeps it
+                results[index] = requests[index].run(travel)
+                self.ran_here += 1
+                pending.remove(index)
+                done(index)
+                return True
+        return False

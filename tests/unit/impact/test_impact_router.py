@@ -1,0 +1,48 @@
+"""The impact analysis's routing runs can be run by anyone in any order (issue 20): the figures
+do not depend on the router, given reproducible runs (solution and iteration limits)."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from samlast.demo.generator import generate_cluster
+from samlast.impact import ImpactParams, analyse
+from samlast.impact.demo import from_demo_cluster
+from samlast.impact.routing import DayRouter
+
+#: Limits that bind long before the time limits: the same routes on any machine, under any load.
+REPRODUCIBLE = ImpactParams(time_limit_s=30, shapley_time_limit_s=30, solution_limit=30, warm_start_iterations=100,
+                            fleet_need=False)  # fmt: skip
+
+
+class ShuffledRouter(DayRouter):
+    """Runs the requests in a random order, as workers finishing at different times would."""
+
+    def __init__(self) -> None:
+        self.calls: list[int] = []
+
+    def route_days(self, requests, travel, done=lambda i: None):
+        order = list(range(len(requests)))
+        random.Random(len(requests)).shuffle(order)
+        results = [None] * len(requests)
+        for index in order:
+            results[index] = requests[index].run(travel)
+            self.calls.append(index)
+            done(index)
+        return results
+
+
+def test_the_figures_do_not_depend_on_who_runs_the_routing_or_in_which_order():
+    cluster = generate_cluster(seed=2026, scale=0.2)
+    data = from_demo_cluster(cluster, cluster.start, cluster.start + timedelta(days=4))  # one week
+    steps_here, steps_shuffled = [], []
+    here = analyse(data, REPRODUCIBLE, progress=lambda f, m: steps_here.append(f))
+    router = ShuffledRouter()
+    shuffled = analyse(data, REPRODUCIBLE, progress=lambda f, m: steps_shuffled.append(f), router=router)
+    assert router.calls and router.calls != sorted(router.calls)  # really out of order
+    here.pop("wall_time_s")
+    shuffled.pop("wall_time_s")
+    assert shuffled == here
+    assert len(steps_shuffled) == len(steps_here) and steps_shuffled[-1] == 1.0
+    assert here["cost_split"]["coalition_runs"] > 0  # the coalition-days went through the router too
