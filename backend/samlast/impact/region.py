@@ -40,6 +40,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from samlast import planning as pl
 from samlast.i18n import Message
@@ -50,7 +51,7 @@ from samlast.impact.model import FIXED_2, FleetVehicle, ImpactInput, ImpactParam
 from samlast.impact.report import analyse
 from samlast.impact.routing import PrecomputedTravel
 
-ProgressFn = Callable[[float, Message], None]
+ProgressFn = Callable[[float, Message], object]  # what it answers is not used
 
 #: Option kinds, in the order they are shown.
 OPTION_KINDS = ("alone", "named", "optimized")
@@ -326,7 +327,7 @@ def candidate_options(
     """The groupings to compare: alone, each named set of clusters, optimized."""
     municipalities = list(region.data.municipality_names())
     sites = list(region.sites)
-    options = [
+    options: list[dict[str, Any]] = [
         {
             "kind": "alone",
             "name": "alone",
@@ -503,7 +504,7 @@ def region_baseline(data: ImpactInput, params: RegionParams, travel: pl.TravelMa
     weeks = sorted({week_of(day) for day in days})
     ordered = weeks_with_orders(o.day for o in data.orders if data.start <= o.day <= data.end)
     figures = scenario_figures(run.deliveries, run.trips, list(data.municipality_names()), weeks, ordered, data.start)
-    out = {k: round(float(figures["per_week"][k]), 4) for k in (*HEADLINE, "local_share")}
+    out: dict[str, Any] = {k: round(float(figures["per_week"][k]), 4) for k in (*HEADLINE, "local_share")}
     out["by_municipality"] = {
         m: {k: round(float(v[k]), 4) for k in HEADLINE} for m, v in figures["by_municipality_per_week"].items()
     }
@@ -523,7 +524,7 @@ class _Runner:
 
     def __init__(self, isolate: bool):
         self.isolate = isolate
-        self.pool = None
+        self.pool: Any = None
 
     def __enter__(self) -> _Runner:
         if self.isolate:

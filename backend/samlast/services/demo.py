@@ -81,7 +81,9 @@ def create_demo_data(
         _persist(demo)
         _slot_templates()
         _emergency_stock()
-        rural_demo.create(_demo_cluster(), start or demo.start, seed)
+        stored = _demo_cluster()
+        assert stored is not None  # just persisted
+        rural_demo.create(stored, start or demo.start, seed)
     logins = _ensure_users()
     db.session.commit()
     return logins

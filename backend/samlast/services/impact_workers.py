@@ -45,8 +45,9 @@ def route_day_task(travel_key: str, request: DayRequest) -> DayResult:
 
     travel = _travel_cache.get(travel_key)
     if travel is None:
-        raw = get_current_job().connection.get(travel_key)
-        if raw is None:
+        job = get_current_job()
+        raw = job.connection.get(travel_key) if job is not None else None
+        if not isinstance(raw, bytes):
             raise RuntimeError(f"travel matrix {travel_key} is gone (expired?)")
         travel = _travel_cache[travel_key] = pickle.loads(raw)  # noqa: S301 (our own matrix, from our Redis)
         while len(_travel_cache) > 4:  # a worker serving many analyses keeps the latest few

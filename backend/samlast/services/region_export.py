@@ -112,7 +112,8 @@ def _option(result: dict, option: dict, locale: str) -> list[Any]:
     t = _t(locale)
     sites = _sites(result)
     head = [[t("region.col.terminal"), t("coordinator.col.municipality"), *(t(key) for key, _ in FIGURES)]]
-    body, flagged = [], []
+    body: list[list[Any]] = []
+    flagged: list[Any] = []
     for group in option["groups"]:
         for row in group["per_municipality"]:
             if row["pays_more_than_alone"]:

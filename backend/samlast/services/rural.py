@@ -132,7 +132,7 @@ def check_references(
 ) -> dict[str, list[Message]]:
     """Field -> messages for one consignment's references (empty: fine)."""
     errors: dict[str, list[Message]] = {}
-    destination = points.get(data.get("destination_point_id"))
+    destination = points.get(data.get("destination_point_id") or 0)
     if destination is None or destination.kind not in DESTINATION_KINDS:
         errors[f"{field_prefix}destination_point_id"] = [Message("field.rural_not_a_destination",
                                                                  id=data.get("destination_point_id"))]  # fmt: skip
@@ -155,8 +155,10 @@ def check_references(
 
 def points_by_id(ids: set[int | None]) -> dict[int, DeliveryPoint]:
     wanted = {i for i in ids if i is not None}
-    rows = db.session.scalars(sa.select(DeliveryPoint).where(DeliveryPoint.id.in_(wanted))) if wanted else []
-    return {point.id: point for point in rows}
+    if not wanted:
+        return {}
+    query = sa.select(DeliveryPoint).where(DeliveryPoint.id.in_(wanted))
+    return {point.id: point for point in db.session.scalars(query)}
 
 
 def with_defaults(user: User, data: dict[str, Any]) -> dict[str, Any]:
@@ -248,15 +250,16 @@ def plan(terminal_id: int, today: date | None = None) -> dict[str, int]:
     waiting = [item for item in waiting if not _under_way(item, today)]
     if not waiting:
         return {"planned": 0, "unplanned": 0}
-    terminal = db.session.get(Terminal, terminal_id)
+    terminal = db.session.get_one(Terminal, terminal_id)
     last = max(item.latest_date for item in waiting)
     routes, by_id = [], {}
     day = today
     while day <= last:
         current = planning.current_plan(terminal_id, day)
-        for route in current.routes if current else []:
+        of_day = list(current.routes) if current is not None else []
+        for route in of_day:
             if route.stops and not _started(route):
-                later = [other.planned_start for other in current.routes
+                later = [other.planned_start for other in of_day
                          if other.vehicle_id == route.vehicle_id and other.trip > route.trip]  # fmt: skip
                 # A route under way is not changed.
                 routes.append(_planned_route(route, day, min(later) if later else None))
@@ -297,8 +300,11 @@ def plan(terminal_id: int, today: date | None = None) -> dict[str, int]:
         item.unplanned_reason = {"key": key, "params": params}
     db.session.commit()
     for item in news:  # the residents who follow it hear the (new) expected day
+        arrives = item.arrival_date
+        if arrives is None:
+            continue
         push.notify_tracking(item.id, {"type": "consignment_planned", "url": f"/spara/{item.tracking_code}",
-                                       "params": {"day": item.arrival_date.isoformat(),
+                                       "params": {"day": arrives.isoformat(),
                                                   "place": item.destination_point.name}})  # fmt: skip
     return {"planned": len(result.insertions), "unplanned": len(result.unplaced)}
 
@@ -550,6 +556,8 @@ def figures(start: date, end: date) -> list[dict[str, Any]]:
     trips = []
     for item in items:
         origin = item.pickup_point or item.terminal
+        if item.planned_date is None or item.planned_route is None:
+            continue  # the query asks for planned ones only
         trips.append(rural_figures.CarriedConsignment(
             village=item.destination_point.name, week=_week(item.planned_date),
             extra_km=(item.extra_m or 0.0) / 1000, extra_min=(item.extra_s or 0) / 60,

@@ -3,6 +3,8 @@ error named by row, column and value, as the master-data imports (services/impor
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from marshmallow import ValidationError
 
@@ -39,29 +41,32 @@ def register_csv(user: User, data: bytes) -> list[Consignment]:
     for point in db.session.scalars(sa.select(DeliveryPoint).where(DeliveryPoint.kind.in_(rural.DESTINATION_KINDS))):
         named.setdefault(point.name.casefold(), []).append(point)
     for value in external - by_external.keys():
-        if len(found := named.get(value.casefold(), [])) == 1:
-            by_external[value] = found[0]
+        if len(same := named.get(value.casefold(), [])) == 1:
+            by_external[value] = same[0]
     parsed = []
     schema = ConsignmentCsvRowSchema()
     for number, row in enumerate(rows, start=2):
         try:
-            values = schema.load({key: value for key, value in row.items() if key in schema.fields and value != ""})
+            values: dict[str, Any] = schema.load(
+                {key: value for key, value in row.items() if key in schema.fields and value != ""}
+            )
         except ValidationError as exc:
             for column, messages in sorted(exc.messages_dict.items()):
                 if column not in header and column in CSV_COLUMNS:
                     continue  # said once, on the header
                 for message in imports._flatten(messages):
                     errors.add(number, column, as_message(message), row.get(column))
-            values = {**(exc.valid_data or {}), "invalid": True}  # its references are checked all the same
+            valid = exc.valid_data if isinstance(exc.valid_data, dict) else {}
+            values = {**valid, "invalid": True}  # its references are checked all the same
         for column in ("destination", "pickup"):
             value = values.pop(column, None)
             if value is None:
                 continue
-            point = by_external.get(value)
-            if point is None:
+            found = by_external.get(value)
+            if found is None:
                 errors.add(number, column, Message("import.unknown_delivery_point"), value)
             else:
-                values[f"{column}_point_id"] = point.id
+                values[f"{column}_point_id"] = found.id
         if values.pop("invalid", False) or errors.on(number, {"destination", "pickup"}):
             continue
         values = rural.with_defaults(user, values)
