@@ -7,22 +7,29 @@ day. So the city day is the generated Monday's and Tuesday's orders delivered to
 Tuesday: each point's goods of two days in one stop, as a city distributor consolidates them.
 One terminal and the demo's vehicle mix, scaled with the points.
 
-Pure (no Flask, no database): `bench/municipal.py --city` plans it.
+A city that size would run more than one depot: `split_by_terminal` gives each of N terminals
+the points nearest to it and a share of the vehicles in proportion to its stops (the second
+terminal is placed where the points far from the first one are, by a few rounds of k-means with
+the first one fixed). Each terminal's day is then planned on its own, as the product plans a day
+per terminal.
+
+Pure (no Flask, no database): `bench/municipal.py --city [--terminals 2]` plans it.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 
-from samlast.demo import DemoCluster, catalog
+from samlast.demo import DemoCluster, DemoTerminal, catalog
 from samlast.demo.generator import DEFAULT_SEED, DEFAULT_START, generate_cluster
 
 CITY_NAME = "Storstad (syntetisk demo)"
 CITY_POINTS = 1100
 
 
-def generate_city(seed: int = DEFAULT_SEED, points: int = CITY_POINTS) -> tuple[DemoCluster, object]:
+def generate_city(seed: int = DEFAULT_SEED, points: int = CITY_POINTS) -> tuple[DemoCluster, date]:
     """The city cluster (its orders are those of the city day only) and the city day (a Tuesday)."""
     cluster = generate_cluster(seed=seed, scale=points / catalog.POINTS_AT_SCALE_1, start=DEFAULT_START)
     monday = cluster.start
@@ -31,3 +38,48 @@ def generate_city(seed: int = DEFAULT_SEED, points: int = CITY_POINTS) -> tuple[
         replace(order, requested_date=tuesday) for order in cluster.orders if order.requested_date in (monday, tuesday)
     )
     return replace(cluster, name=CITY_NAME, orders=orders), tuesday
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Distance on a flat map around 56° N, enough to say which terminal is nearer."""
+    return math.hypot((a[0] - b[0]) * 111.2, (a[1] - b[1]) * 111.2 * math.cos(math.radians(56)))
+
+
+def split_by_terminal(city: DemoCluster, terminals: int = 2, rounds: int = 20) -> list[DemoCluster]:
+    """The city as `terminals` clusters: the first keeps the city's terminal, the others are placed
+    by k-means over the points that have orders (the first centre fixed); each point goes to its
+    nearest terminal, the vehicles are shared in proportion to the stops."""
+    ordered = {o.delivery_point for o in city.orders}
+    where = {p.external_id: (p.lat, p.lon) for p in city.delivery_points if p.external_id in ordered}
+    centres = [(city.terminal.lat, city.terminal.lon)]
+    while len(centres) < terminals:  # the point farthest from every centre so far starts the next one
+        centres.append(max(sorted(where.values()), key=lambda x: min(_km(x, c) for c in centres)))
+    for _ in range(rounds):
+        groups: list[list[tuple[float, float]]] = [[] for _ in centres]
+        for place in where.values():
+            groups[min(range(len(centres)), key=lambda i: _km(place, centres[i]))].append(place)
+        centres = [centres[0]] + [
+            (sum(p[0] for p in g) / len(g), sum(p[1] for p in g) / len(g)) if g else c
+            for c, g in zip(centres[1:], groups[1:], strict=True)
+        ]
+    nearest = {pid: min(range(len(centres)), key=lambda i: _km(place, centres[i])) for pid, place in where.items()}
+    counts = [sum(1 for i in nearest.values() if i == k) for k in range(len(centres))]
+    # The vehicles dealt out in turn to the terminal furthest below its share of the stops, so
+    # each gets the same mix of vehicle types (compartments) as the city.
+    fleets: list[list] = [[] for _ in centres]
+    for vehicle in city.vehicles:
+        k = max(range(len(centres)), key=lambda i: counts[i] / len(nearest) - len(fleets[i]) / len(city.vehicles))
+        fleets[k].append(vehicle)
+    out = []
+    for k, (lat, lon) in enumerate(centres):
+        terminal = city.terminal if k == 0 else DemoTerminal(
+            f"Terminal {k + 1} (syntetisk)", "", round(lat, 5), round(lon, 5), city.terminal.opens_at,
+            city.terminal.closes_at)  # fmt: skip
+        mine = {pid for pid, i in nearest.items() if i == k}
+        out.append(replace(
+            city, name=f"{city.name}, terminal {k + 1}", terminal=terminal,
+            delivery_points=tuple(p for p in city.delivery_points if p.external_id in mine),
+            vehicles=tuple(fleets[k]),
+            orders=tuple(o for o in city.orders if o.delivery_point in mine),
+        ))  # fmt: skip
+    return out

@@ -426,10 +426,22 @@ def hand_over(user: User, data: dict[str, Any]) -> tuple[dict[str, Any], bool]:
         signed_by_name=data.get("signed_by_name") or "", signature_png=signature,
         compartment_number=data.get("compartment_number"), recorded_at=data["recorded_at"].astimezone(UTC),
     )  # fmt: skip
-    item.status = HANDOVER_STATUS[kind]
     if kind == HandoverKind.DRIVER_TO_LOCKER:
         item.compartment_number = data["compartment_number"]
         item.pickup_code = f"{secrets.randbelow(10**6):06d}"
+    answer, replay = _store(item, record)
+    if not replay and item.status == ConsignmentStatus.READY:
+        # The code itself is not in the notice: the tracking page shows it to the code holder.
+        push.notify_tracking(item.id, {"type": "consignment_ready", "url": f"/spara/{item.tracking_code}",
+                                       "params": {"place": item.destination_point.name}})  # fmt: skip
+    return answer, replay
+
+
+def _store(item: Consignment, record: ConsignmentHandover) -> tuple[dict[str, Any], bool]:
+    """Record the hand-over and where it leaves the consignment; the answer, or the stored one
+    when a resend of the same client id got there first."""
+    item.status = HANDOVER_STATUS[record.kind]
+    client_id = record.client_id
     db.session.add(record)
     if item.status == ConsignmentStatus.COLLECTED:
         _unfollow(item)
@@ -440,11 +452,7 @@ def hand_over(user: User, data: dict[str, Any]) -> tuple[dict[str, Any], bool]:
         notify.after_commit(notify.Event("consignment", {"consignment_id": item.id, "status": item.status.value}))
         db.session.commit()
     except IntegrityError:
-        return idempotency.after_race(ConsignmentHandover, data["client_id"]), True
-    if item.status == ConsignmentStatus.READY:
-        # The code itself is not in the notice: the tracking page shows it to the code holder.
-        push.notify_tracking(item.id, {"type": "consignment_ready", "url": f"/spara/{item.tracking_code}",
-                                       "params": {"place": item.destination_point.name}})  # fmt: skip
+        return idempotency.after_race(ConsignmentHandover, client_id), True
     return record.response, False
 
 
@@ -469,18 +477,7 @@ def collect(code: str, data: dict[str, Any]) -> tuple[dict[str, Any], bool]:
         client_id=data["client_id"], consignment=item, user=None, kind=HandoverKind.TO_RESIDENT,
         compartment_number=item.compartment_number, recorded_at=data["recorded_at"].astimezone(UTC),
     )  # fmt: skip
-    item.status = ConsignmentStatus.COLLECTED
-    db.session.add(record)
-    _unfollow(item)
-    try:
-        db.session.flush()
-        record.response = {"handover_id": record.id, "client_id": record.client_id, "consignment_id": item.id,
-                           "status": item.status.value, "replay": False}  # fmt: skip
-        notify.after_commit(notify.Event("consignment", {"consignment_id": item.id, "status": item.status.value}))
-        db.session.commit()
-    except IntegrityError:
-        return idempotency.after_race(ConsignmentHandover, data["client_id"]), True
-    return record.response, False
+    return _store(item, record)
 
 
 def _unfollow(item: Consignment) -> None:
