@@ -399,9 +399,9 @@ def _may_hand_over(user: User, item: Consignment, kind: HandoverKind) -> bool:
 
 def hand_over(user: User, data: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     """Record a hand-over; returns (answer, replay). A locker drop makes the resident's pickup code."""
-    replay = idempotency.replayed_answer(ConsignmentHandover, data["client_id"], user)
-    if replay is not None:
-        return replay, True
+    stored = idempotency.replayed_answer(ConsignmentHandover, data["client_id"], user)
+    if stored is not None:
+        return stored, True
     kind = data["kind"]
     item = _find(data["tracking_code"])
     if item is None or not _may_hand_over(user, item, kind):
