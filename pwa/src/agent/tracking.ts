@@ -45,7 +45,8 @@ const NOTICE: Partial<Record<PushState, MessageKey>> = {
  *  tracking code is what the subscription follows. */
 function notifyBlock(item: Tracking): HTMLElement | null {
   const state = pushPermission();
-  if (state === "unsupported" || item.status === "collected") return null;
+  // Once it can be collected there is nothing more to tell.
+  if (state === "unsupported" || item.status === "ready" || item.status === "collected") return null;
   const path = `/rural/track/${encodeURIComponent(item.tracking_code)}/push`;
   const said = h("p", { "data-testid": "tracking-notify-state", role: "status" });
   const button = h("button", { type: "button", class: "button button-block", "data-testid": "tracking-notify" }, t("tracking.notify"));
@@ -96,6 +97,10 @@ function answer(item: Tracking, redraw: (notice: string) => void): HTMLElement {
     "section",
     { class: "card", "data-testid": "tracking-answer" },
     h("p", { class: "tracking-status", "data-testid": "tracking-status" }, status),
+    // On its way (with the driver, or waiting for the next vehicle at a hub): the day it comes, too.
+    item.status !== "planned" && item.expected_date
+      ? h("p", { "data-testid": "tracking-expected" }, t("tracking.expected", { day: dayInSentence(item.expected_date) }))
+      : null,
     item.waiting_reason ? h("p", {}, item.waiting_reason) : null,
     ready && item.pickup_code
       ? h(
