@@ -117,6 +117,9 @@ def test_the_coordinator_corrects_the_stock_and_narrows_the_proposals(new_page, 
     desk.get_by_test_id("stock-edit").scroll_into_view_if_needed()
     save_screenshot(desk, "coordinator-stock-edit-desktop-en.png")
     desk.get_by_test_id("lang-sv").click()
+    # The switch draws the tab again and reloads its figures: the coordinator types once that is done.
+    expect(desk.get_by_test_id("stock-basis")).to_contain_text("antal i lager ÷ vad kommunens mottagare beställt")
+    desk.wait_for_load_state("networkidle")
     desk.get_by_test_id("stock-rotation").fill("3")
     desk.get_by_test_id("stock-rotation").dispatch_event("change")
     expect(desk.get_by_test_id("stock-proposal")).to_have_count(0)

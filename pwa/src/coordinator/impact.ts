@@ -49,6 +49,8 @@ const state = {
     rates: {} as Partial<Record<RateName, string>>,
   },
   rateErrors: {} as Partial<Record<RateName, string>>,
+  // The cost assumptions stay open over a redraw (the report list arriving, a language switch).
+  ratesOpen: false,
 };
 
 /** The time limit per planning run the server accepts, seconds. */
@@ -288,7 +290,12 @@ function startForm(): HTMLElement {
     h("p", { class: "muted small" }, t("impact.explain.shapley")),
     h(
       "details",
-      { class: "cimpact-rates", open: RATES.some((r) => state.rateErrors[r.name]) || null, "data-testid": "impact-rates" },
+      {
+        class: "cimpact-rates",
+        open: state.ratesOpen || RATES.some((r) => state.rateErrors[r.name]) || null,
+        "data-testid": "impact-rates",
+        ontoggle: (event: Event) => (state.ratesOpen = (event.currentTarget as HTMLDetailsElement).open),
+      },
       h("summary", {}, t("coordinator.impact.rates")),
       h("p", { class: "muted small" }, t("coordinator.impact.ratesHint")),
       h(
