@@ -51,6 +51,8 @@ const state = {
   rateErrors: {} as Partial<Record<RateName, string>>,
   // The cost assumptions stay open over a redraw (the report list arriving, a language switch).
   ratesOpen: false,
+  // The field a refused start put the cursor in: it keeps it over a redraw until typed in.
+  refocus: null as string | null,
 };
 
 /** The time limit per planning run the server accepts, seconds. */
@@ -169,8 +171,8 @@ async function start(form: HTMLFormElement): Promise<void> {
   const limit = readTimeLimit(state.form.timeLimit);
   if ("error" in limit) {
     state.timeLimitError = limit.error;
+    state.refocus = "impact-limit";
     draw();
-    container?.querySelector<HTMLInputElement>("#impact-limit")?.focus();
     return;
   }
   state.timeLimitError = null;
@@ -178,10 +180,11 @@ async function start(form: HTMLFormElement): Promise<void> {
   state.rateErrors = rates.errors;
   const wrong = RATES.find((r) => rates.errors[r.name]);
   if (wrong) {
+    state.refocus = wrong.id;
     draw();
-    container?.querySelector<HTMLInputElement>(`#${wrong.id}`)?.focus();
     return;
   }
+  state.refocus = null;
   try {
     const report = await api.startImpact({
       name: state.form.name,
@@ -214,7 +217,10 @@ function startForm(): HTMLElement {
       class: "card cimpact-form no-print",
       "data-testid": "impact-form",
       // keep what was typed when the section redraws (a finished report, a language switch)
-      oninput: (event: Event) => remember(event.currentTarget as HTMLFormElement),
+      oninput: (event: Event) => {
+        state.refocus = null;
+        remember(event.currentTarget as HTMLFormElement);
+      },
       onchange: (event: Event) => remember(event.currentTarget as HTMLFormElement),
       onsubmit: (event: Event) => {
         event.preventDefault();
@@ -908,6 +914,7 @@ function draw(): void {
             : null,
     ),
   );
+  if (state.refocus) container.querySelector<HTMLInputElement>(`#${state.refocus}`)?.focus();
 }
 
 export function impactSection(): HTMLElement {
