@@ -129,24 +129,25 @@ def main(argv: list[str] | None = None) -> int:
                 db.session.delete(order)
             db.session.commit()
             terminal = planning.default_terminal()
-            started = time.monotonic()
-            plan = planning.plan_day(terminal, day, time_limit_s=args.time_limit)
-            stops = sum(len(r.stops) for r in plan.routes)
-            print(f"{day}: planned {stops} stops on {len(plan.routes)} trips, {len(plan.unassigned)} unassigned, "
-                  f"in {time.monotonic() - started:.0f} s; {len(held)} orders held out")  # fmt: skip
-
-            # A driver login for every vehicle, each connected to the /driver namespace.
-            sockets = []
-            for vehicle in db.session.scalars(sa.select(Vehicle).where(Vehicle.terminal_id == terminal.id)):
+            vehicles = db.session.scalars(sa.select(Vehicle).where(Vehicle.terminal_id == terminal.id)).all()
+            # A driver for every vehicle before the plan, so each route names its driver.
+            for vehicle in vehicles:
                 if vehicle.driver_id is None:
                     driver = User(username=f"bench-{vehicle.id}", display_name=vehicle.name, role=Role.DRIVER)
                     driver.set_password("bench-password-1")
                     db.session.add(driver)
                     db.session.flush()
                     vehicle.driver_id = driver.id
-                db.session.commit()
-            planning.plan_day(terminal, day, time_limit_s=args.time_limit)  # the routes now name their drivers
-            for vehicle in db.session.scalars(sa.select(Vehicle).where(Vehicle.terminal_id == terminal.id)):
+            db.session.commit()
+            started = time.monotonic()
+            plan = planning.plan_day(terminal, day, time_limit_s=args.time_limit)
+            stops = sum(len(r.stops) for r in plan.routes)
+            print(f"{day}: planned {stops} stops on {len(plan.routes)} trips, {len(plan.unassigned)} unassigned, "
+                  f"in {time.monotonic() - started:.0f} s; {len(held)} orders held out")  # fmt: skip
+
+            # Every driver connected to the /driver namespace.
+            sockets = []
+            for vehicle in vehicles:
                 token = auth.issue_token(db.session.get(User, vehicle.driver_id), ttl_hours=2)[0]
                 db.session.commit()
                 sockets.append(socketio.test_client(app, namespace="/driver", auth={"token": token}))

@@ -7,7 +7,7 @@ server cannot be reached; the record is sent once it is back; and the resident's
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -26,6 +26,14 @@ TIMEZONE = "Europe/Stockholm"
 
 def today() -> str:
     return datetime.now(ZoneInfo(TIMEZONE)).date().isoformat()
+
+
+def _ljungbacka_locker(own, municipality_id: int) -> None:
+    own.api("POST", "/delivery-points/", {
+        "external_id": "PL-1", "name": "Ljungbacka paketskåp", "kind": "parcel_locker",
+        "municipality_id": municipality_id, "address": "Byvägen 2, Ljungbacka", "lat": 55.851, "lon": 13.655,
+        "service_time_min": 2,
+    })  # fmt: skip
 
 
 @pytest.fixture
@@ -47,11 +55,7 @@ def rural_server(server_copy) -> Server:
         "address": "Storgatan 5, Eslöv", "lat": 55.838, "lon": 13.306, "service_time_min": 3,
         "receiving_windows": [{"weekday": d, "start": "06:00", "end": "22:00"} for d in range(7)],
     })  # fmt: skip
-    own.api("POST", "/delivery-points/", {
-        "external_id": "PL-1", "name": "Ljungbacka paketskåp", "kind": "parcel_locker",
-        "municipality_id": municipality_id, "address": "Byvägen 2, Ljungbacka", "lat": 55.851, "lon": 13.655,
-        "service_time_min": 2,
-    })  # fmt: skip
+    _ljungbacka_locker(own, municipality_id)
     own.api("POST", "/users/", {"username": "ombud-agnes", "display_name": "Agnes på ombudet", "role": "agent",
                                 "delivery_point_ids": [agent_point["id"]], "password": PASSWORD})  # fmt: skip
     day = today()
@@ -186,3 +190,65 @@ def test_the_agent_registers_many_parcels_from_a_csv_file_all_or_nothing(new_pag
         expect(agent.get_by_test_id(f"rural-item-{item['tracking_code']}")).to_be_visible()
     body = agent.locator("body").inner_text()
     assert "undefined" not in body and "rural." not in body
+
+
+def test_a_parcel_that_changes_vehicles_at_the_terminal_on_the_agents_and_drivers_phones(new_page, server_copy):
+    """No route passes both the agent out west and the village locker: today's route west takes the
+    parcel back to the terminal, tomorrow's route east takes it on. The agent and the driver read it
+    in Swedish."""
+    own = server_copy(extra_env={"TIMEZONE": TIMEZONE, "PLANNING_TIME_LIMIT_S": "1", "REPLAN_WHEN_LATE_MIN": "100000"})
+    driver = next(u for u in own.api("GET", "/users/") if u["username"] == "forare")
+    vehicle = next(v for v in own.api("GET", "/vehicles/") if v["external_id"] == "V-1")
+    compartments = [
+        {"temperature_class": t, "capacity_kg": 4000, "capacity_pallets": 8} for t in ("chilled", "ambient")
+    ]
+    own.api("PATCH", f"/vehicles/{vehicle['id']}", {"driver_id": driver["id"], "compartments": compartments})
+    points = {p["external_id"]: p for p in own.api("GET", "/delivery-points/")}
+    suppliers = {s["external_id"]: s for s in own.api("GET", "/suppliers/")}
+    municipality_id = points["DP-1"]["municipality_id"]
+    every_day = [{"weekday": d, "start": "06:00", "end": "20:00"} for d in range(7)]
+    west = own.api("POST", "/delivery-points/", {
+        "external_id": "DP-W", "name": "Västra skolan", "kind": "school_kitchen", "municipality_id": municipality_id,
+        "address": "Skolvägen 1", "lat": 55.87, "lon": 12.85, "receiving_windows": every_day,
+    })  # fmt: skip
+    agent_point = own.api("POST", "/delivery-points/", {
+        "external_id": "SP-W", "name": "Ombudet Väster", "kind": "service_point", "municipality_id": municipality_id,
+        "address": "Torget 2", "lat": 55.871, "lon": 12.853, "service_time_min": 3, "receiving_windows": every_day,
+    })  # fmt: skip
+    _ljungbacka_locker(own, municipality_id)
+    own.api("POST", "/users/", {"username": "ombud-vera", "display_name": "Vera på ombudet", "role": "agent",
+                                "delivery_point_ids": [agent_point["id"]], "password": PASSWORD})  # fmt: skip
+    day = today()
+    tomorrow = (datetime.fromisoformat(day) + timedelta(days=1)).date().isoformat()
+    for when in (day, tomorrow):
+        for order in own.api("GET", f"/orders/?date={when}"):
+            own.api("DELETE", f"/orders/{order['id']}")
+    for external_id, point_id, when in (("T-1", west["id"], day), ("T-2", points["DP-2"]["id"], tomorrow)):
+        own.api("POST", "/orders/", {
+            "external_id": external_id, "delivery_point_id": point_id, "supplier_id": suppliers["S-1"]["id"],
+            "requested_date": when, "lines": [_line("Vetemjöl", 5, "säck", 25, "ambient")],
+        })  # fmt: skip
+    for when in (day, tomorrow):
+        assert not plan_day(own.api, when, fresh=True)["unassigned"]
+
+    agent = new_page(PHONE, phone=True)
+    login(agent, own, "ombud-vera")
+    agent.get_by_test_id("rural-destination").select_option(label="Ljungbacka paketskåp (Eslöv)")
+    agent.get_by_test_id("rural-name").fill("Greta Ek")
+    agent.get_by_test_id("rural-register").click()
+    expect(agent.get_by_test_id("rural-receipt")).to_contain_text("Kommer i morgon, med omlastning på terminalen")
+    code = agent.get_by_test_id("rural-code").inner_text().strip()
+    agent.get_by_test_id("rural-receipt").scroll_into_view_if_needed()
+    save_screenshot(agent, "rural-transfer-agent.png")
+
+    phone = new_page(PHONE, phone=True)
+    login(phone, own, "forare")
+    expect(phone.get_by_test_id(f"ride-pickup-{code}")).to_contain_text("Hämta hos Ombudet Väster")
+    drop = phone.get_by_test_id(f"ride-drop-{code}")
+    expect(drop).to_contain_text("Lämna på terminalen för omlastning")
+    drop.get_by_test_id("ride-open").click()
+    expect(drop).to_contain_text("Namn på den som tar emot eller lämnar över")
+    drop.scroll_into_view_if_needed()
+    save_screenshot(phone, "rural-transfer-driver.png")
+    body = phone.locator("body").inner_text()
+    assert "rideAlong." not in body and "driver_to_hub" not in body and "undefined" not in body

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 
 from .model import Location, TimeWindow, earliest_start
 from .travel import GeodesicTravelModel
@@ -300,23 +300,27 @@ class _State:
     def transfer(self, item: RideAlong, hubs: Sequence[Place], transfer_s: int, before: date | None):
         """The cheapest change of vehicles arriving earlier than `before` (None: any day up to the
         wait limit): the first leg to a hub, the onward leg from it on the same or a later day."""
+        last = item.latest_date if before is None else min(item.latest_date, before - timedelta(days=1))
+        if last < item.available_from:
+            return None  # the direct route comes on the first day there is: nothing can be earlier
+        ends = {place.location for place in (item.pickup, item.destination) if place is not None}
         best = None
-        for hub in (None, *hubs):  # None: the terminal
+        for hub in (None, *(hub for hub in hubs if hub.location not in ends)):  # None: the terminal
             first_leg = replace(item, destination=hub)
-            for day in self.days(item.available_from, item.latest_date):
+            for day in self.days(item.available_from, last):
                 leg1 = self.best_on(day, first_leg)
                 if leg1 is None:
                     continue
                 arrives = _hub_time(item, leg1, hub)
                 onward = replace(item, pickup=hub, available_from=day)
-                for later in self.days(day, item.latest_date):
+                for later in self.days(day, last):
                     same_day = later == day
                     leg2 = self.best_on(later, onward, arrives + transfer_s if same_day else None,
                                         after_route=leg1[4].id if same_day else None)  # fmt: skip
                     if leg2 is None:
                         continue
                     key = (later, leg1[0] + leg2[0])
-                    if (before is None or later < before) and (best is None or key < best[0]):
+                    if best is None or key < best[0]:
                         best = (key, first_leg, leg1, onward, leg2, hub)
                     break  # the next route from the hub
                 break  # the first day a route takes it to this hub

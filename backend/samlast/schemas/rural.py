@@ -78,7 +78,7 @@ class ConsignmentSchema(ResponseSchema):
     planned_drop_at = fields.DateTime(allow_none=True)
     arrival_date = fields.Date(allow_none=True, metadata={"description": "The day it reaches its destination"})
     transfer = fields.Function(
-        lambda c: c.transfer_route_id is not None or c.status.value == "at_hub",
+        lambda c: c.transfer_route_id is not None or c.status == ConsignmentStatus.AT_HUB,
         metadata={"type": "boolean", "description": "It changes vehicles at a hub on its way"},
     )
     hub_name = fields.Function(

@@ -62,27 +62,33 @@ class QueueRouter(DayRouter):
         self.queue = queue
         self.job_timeout_s = job_timeout_s
         self.retries = retries
+        # The matrix of each analysis is stored once, not at every batch of runs (a sampled cost
+        # split asks for hundreds): its key by the travel object (kept, so its id stays its own).
+        self._stored: dict[int, tuple[PrecomputedTravel, str]] = {}
         # What ran where (the benchmark and the tests): all runs, those this process took from the
         # queue itself, and the ids of the jobs a worker finished.
         self.runs = 0
         self.ran_here = 0
         self.finished_ids: set[str] = set()
 
+    def _travel_key(self, travel: PrecomputedTravel) -> str:
+        if id(travel) not in self._stored:
+            raw = pickle.dumps(travel, protocol=pickle.HIGHEST_PROTOCOL)
+            key = f"samlast:impact-travel:{hashlib.sha256(raw).hexdigest()[:32]}"
+            self.queue.connection.set(key, raw, ex=TRAVEL_TTL_S)
+            self._stored[id(travel)] = (travel, key)
+        return self._stored[id(travel)][1]
+
     def route_days(
         self, requests: Sequence[DayRequest], travel: PrecomputedTravel, done: Callable[[int], None] = lambda i: None
     ) -> list[DayResult]:
         from rq import Retry
-        from rq.job import JobStatus
         from rq.registry import StartedJobRegistry
 
         if not requests:
             return []
         self.runs += len(requests)
-        connection = self.queue.connection
-        raw = pickle.dumps(travel, protocol=pickle.HIGHEST_PROTOCOL)
-        travel_key = f"samlast:impact-travel:{hashlib.sha256(raw).hexdigest()[:32]}"
-        connection.set(travel_key, raw, ex=TRAVEL_TTL_S, nx=True)
-        connection.expire(travel_key, TRAVEL_TTL_S)
+        travel_key = self._travel_key(travel)
         batch = uuid.uuid4().hex[:12]
         jobs = self.queue.enqueue_many([
             self.queue.prepare_data(
@@ -92,28 +98,28 @@ class QueueRouter(DayRouter):
             )
             for index, request in enumerate(requests)
         ])  # fmt: skip
-        results: list[DayResult | None] = [None] * len(requests)
-        pending = list(range(len(requests)))
+        results: dict[int, DayResult] = {}
+
+        def finish(index: int, result: DayResult) -> None:
+            results[index] = result
+            done(index)
+
         registry = StartedJobRegistry(queue=self.queue)
         swept = time.monotonic()
         try:
-            while pending:
-                finished = []
-                for index in pending:
-                    job = jobs[index]
-                    status = job.get_status(refresh=True)
-                    if status == JobStatus.FINISHED:
-                        results[index] = job.return_value()
-                        finished.append(index)
-                        self.finished_ids.add(job.id)
-                    elif status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED):
+            while len(results) < len(requests):
+                pending = [index for index in range(len(requests)) if index not in results]
+                statuses = self._statuses([jobs[index] for index in pending])
+                for index, status in zip(pending, statuses, strict=True):
+                    if status in ("failed", "stopped", "canceled"):  # retries used up
+                        job = jobs[index]
                         raise RuntimeError(f"routing run {job.id} ended {status}: {job.latest_result()}")
+                finished = [index for index, status in zip(pending, statuses, strict=True) if status == "finished"]
                 for index in finished:
-                    pending.remove(index)
-                    done(index)
-                if finished:
-                    continue
-                if self._run_one_here(jobs, pending, requests, travel, results, done):
+                    self.finished_ids.add(jobs[index].id)
+                    finish(index, jobs[index].return_value())
+                queued = [index for index, status in zip(pending, statuses, strict=True) if status == "queued"]
+                if finished or self._run_one_here(jobs, queued, requests, travel, finish):
                     continue
                 if time.monotonic() - swept > SWEEP_S:
                     registry.cleanup()  # a killed worker's job goes back to the queue (retries)
@@ -125,15 +131,21 @@ class QueueRouter(DayRouter):
                     job.delete(remove_from_queue=True)
                 except Exception:  # a killed worker's job may lack its execution record: keys expire
                     log.warning("Could not delete routing job %s", job.id, exc_info=True)
-        return [result for result in results if result is not None]
+        return [results[index] for index in range(len(requests))]
 
-    def _run_one_here(self, jobs, pending, requests, travel, results, done) -> bool:
+    def _statuses(self, jobs) -> list[str]:
+        """Each job's status, read in one round trip (a poll of a thousand jobs is one request)."""
+        with self.queue.connection.pipeline(transaction=False) as pipe:
+            for job in jobs:
+                pipe.hget(job.key, "status")
+            raw = pipe.execute()
+        return [value.decode() if isinstance(value, bytes) else str(value or "") for value in raw]
+
+    def _run_one_here(self, jobs, queued, requests, travel, finish) -> bool:
         """Take one job still waiting in the queue and run it in this process."""
-        for index in pending:
+        for index in queued:
             if self.queue.remove(jobs[index].id):  # atomic: a worker that took it first keeps it
-                results[index] = requests[index].run(travel)
                 self.ran_here += 1
-                pending.remove(index)
-                done(index)
+                finish(index, requests[index].run(travel))
                 return True
         return False

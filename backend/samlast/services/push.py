@@ -8,6 +8,7 @@ import logging
 import threading
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import sqlalchemy as sa
 from cryptography.hazmat.primitives import serialization
@@ -54,14 +55,25 @@ def public_key() -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def subscribe(user: User, endpoint: str, p256dh: str, auth: str) -> PushSubscription:
-    subscription = db.session.scalar(sa.select(PushSubscription).where(PushSubscription.endpoint == endpoint))
+#: A kitchen device's subscription (by user) or a resident's browser's (by tracking code).
+Subscription = TypeVar("Subscription", PushSubscription, TrackingSubscription)
+
+
+def _keep(model: type[Subscription], endpoint: str, **values: object) -> Subscription:
+    """The subscription of a browser (one row per push address), with `values` now."""
+    subscription = db.session.scalar(sa.select(model).where(model.endpoint == endpoint))
     if subscription is None:
-        subscription = PushSubscription(endpoint=endpoint)
+        subscription = model(endpoint=endpoint)
         db.session.add(subscription)
-    subscription.user_id, subscription.p256dh, subscription.auth = user.id, p256dh, auth
+    for name, value in values.items():
+        setattr(subscription, name, value)
     db.session.commit()
     return subscription
+
+
+def subscribe(user: User, endpoint: str, p256dh: str, auth: str) -> PushSubscription:
+    """A signed-in user's device (kitchen staff: "the vehicle is near")."""
+    return _keep(PushSubscription, endpoint, user_id=user.id, p256dh=p256dh, auth=auth)
 
 
 def _day_words(day: date, locale: str) -> str:
@@ -82,49 +94,37 @@ def _localised(payload: dict, locale: str) -> dict:
     return {"title": text(f"{key}.title", None, locale), "body": text(f"{key}.body", params, locale), **payload}
 
 
-def _deliver(endpoint: str, p256dh: str, auth: str, locale: str, payload: dict) -> tuple[bool, int | None]:
-    """Send one notice; (sent, HTTP status of a refusal)."""
+def _send(model: type[Subscription], subscription_id: int, payload: dict) -> bool:
+    """Send one notice to one subscription, in its reader's language; a subscription the push
+    service says is gone (404, 410) is deleted."""
     from pywebpush import WebPushException, webpush
 
+    subscription = db.session.get(model, subscription_id)
+    if subscription is None:
+        return False
+    if isinstance(subscription, TrackingSubscription):
+        locale = subscription.locale
+    else:
+        locale = subscription_user_locale(subscription)
     try:
         webpush(
-            subscription_info={"endpoint": endpoint, "keys": {"p256dh": p256dh, "auth": auth}},
+            subscription_info={"endpoint": subscription.endpoint,
+                               "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}},
             data=json.dumps(_localised(payload, locale), ensure_ascii=False),
             vapid_private_key=str(ensure_vapid_keys()),
             vapid_claims={"sub": current_app.config["VAPID_SUBJECT"]},
             timeout=5,
-        )
-        return True, None
+        )  # fmt: skip
+        return True
     except WebPushException as exc:
         status = getattr(exc.response, "status_code", None)
+        if status in (404, 410):  # the browser dropped the subscription
+            db.session.delete(subscription)
+            db.session.commit()
         log.warning("Web Push failed (%s): %s", status, exc)
-        return False, status
     except Exception as exc:  # network trouble must never break recording a delivery
         log.warning("Web Push failed: %s", exc)
-        return False, None
-
-
-def _send(subscription_id: int, payload: dict) -> bool:
-    subscription = db.session.get(PushSubscription, subscription_id)
-    if subscription is None:
-        return False
-    sent, status = _deliver(subscription.endpoint, subscription.p256dh, subscription.auth,
-                            subscription_user_locale(subscription), payload)  # fmt: skip
-    if status in (404, 410):  # the browser dropped the subscription
-        db.session.delete(subscription)
-        db.session.commit()
-    return sent
-
-
-def _send_tracking(subscription_id: int, payload: dict) -> bool:
-    subscription = db.session.get(TrackingSubscription, subscription_id)
-    if subscription is None:
-        return False
-    sent, status = _deliver(subscription.endpoint, subscription.p256dh, subscription.auth, subscription.locale, payload)
-    if status in (404, 410):
-        db.session.delete(subscription)
-        db.session.commit()
-    return sent
+    return False
 
 
 def subscription_user_locale(subscription: PushSubscription) -> str:
@@ -134,13 +134,7 @@ def subscription_user_locale(subscription: PushSubscription) -> str:
 
 def subscribe_tracking(consignment_id: int, endpoint: str, p256dh: str, auth: str, locale: str) -> None:
     """A resident's browser follows one consignment (the same browser moved to another code follows that)."""
-    subscription = db.session.scalar(sa.select(TrackingSubscription).where(TrackingSubscription.endpoint == endpoint))
-    if subscription is None:
-        subscription = TrackingSubscription(endpoint=endpoint)
-        db.session.add(subscription)
-    subscription.consignment_id, subscription.p256dh, subscription.auth = consignment_id, p256dh, auth
-    subscription.locale = locale
-    db.session.commit()
+    _keep(TrackingSubscription, endpoint, consignment_id=consignment_id, p256dh=p256dh, auth=auth, locale=locale)
 
 
 def notify_tracking(consignment_id: int, payload: dict) -> list:
@@ -148,7 +142,7 @@ def notify_tracking(consignment_id: int, payload: dict) -> list:
     ids = db.session.scalars(
         sa.select(TrackingSubscription.id).where(TrackingSubscription.consignment_id == consignment_id)
     ).all()
-    return [_sender.submit(_send_tracking, subscription_id, payload) for subscription_id in ids]
+    return [_sender.submit(_send, TrackingSubscription, subscription_id, payload) for subscription_id in ids]
 
 
 def notify_delivery_point(delivery_point_id: int, payload: dict) -> list:
@@ -158,7 +152,7 @@ def notify_delivery_point(delivery_point_id: int, payload: dict) -> list:
         .join(user_delivery_point, user_delivery_point.c.user_id == PushSubscription.user_id)
         .where(user_delivery_point.c.delivery_point_id == delivery_point_id)
     ).all()
-    return [_sender.submit(_send, subscription_id, payload) for subscription_id in ids]
+    return [_sender.submit(_send, PushSubscription, subscription_id, payload) for subscription_id in ids]
 
 
 def drain(timeout_s: float = 30.0) -> None:
