@@ -22,6 +22,9 @@ RUN useradd --create-home --uid 10001 samlast
 COPY pyproject.toml README.md ./
 COPY backend/ backend/
 RUN pip install --no-cache-dir .
+# The OASIS UBL 2.1 schemas the Peppol imports are validated against (to /usr/local/share/samlast).
+COPY scripts/ubl-schemas.txt scripts/fetch_ubl_schemas.py scripts/
+RUN python scripts/fetch_ubl_schemas.py
 COPY migrations/ migrations/
 COPY scripts/boot.sh scripts/boot.sh
 COPY gunicorn.conf.py ./

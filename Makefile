@@ -12,6 +12,8 @@ export FLASK_APP := samlast
 export CHROMIUM_PATH ?= $(shell command -v chromium 2>/dev/null || echo /usr/bin/chromium)
 
 PY_STAMP := $(VENV)/.installed
+# The OASIS UBL 2.1 schemas Peppol documents are validated against (scripts/fetch_ubl_schemas.py).
+UBL_SCHEMAS := $(VENV)/share/samlast/ubl-2.1/maindoc/UBL-Order-2.1.xsd
 NPM_STAMP := pwa/node_modules/.installed
 PWA_INDEX := pwa/dist/index.html
 # The API's OpenAPI document, from which the PWA's API types are generated at build time
@@ -44,7 +46,7 @@ test-postgres: setup
 	@test -n "$$TEST_DATABASE_URL" || (echo "Set TEST_DATABASE_URL=postgresql://..."; exit 2)
 	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not e2e"
 
-setup: $(PY_STAMP) $(PWA_INDEX)
+setup: $(PY_STAMP) $(UBL_SCHEMAS) $(PWA_INDEX)
 
 # chromium (with its translations, so it is a Swedish browser) for the browser tests, redis-server for the multi-process tests (tests/integration),
 # poppler-utils (pdftoppm, pdftotext) for the test that reads the impact report's PDF.
@@ -55,6 +57,10 @@ $(PY_STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+$(UBL_SCHEMAS): $(PY_STAMP) scripts/ubl-schemas.txt scripts/fetch_ubl_schemas.py
+	$(BIN)/python scripts/fetch_ubl_schemas.py
 	@touch $@
 
 $(NPM_STAMP): pwa/package.json pwa/package-lock.json

@@ -29,6 +29,8 @@ def advice(lines: str, *, document_id: str = "DA-1", customization: str = despat
   <cac:OrderReference><cbc:ID>{order}</cbc:ID></cac:OrderReference>
   <cac:DespatchSupplierParty><cac:Party><cac:PartyIdentification><cbc:ID>{supplier}</cbc:ID></cac:PartyIdentification>
   </cac:Party></cac:DespatchSupplierParty>
+  <cac:DeliveryCustomerParty><cac:Party><cac:PartyName><cbc:Name>Terminalen</cbc:Name></cac:PartyName></cac:Party>
+  </cac:DeliveryCustomerParty>
 {lines}
 </DespatchAdvice>""".encode()
 
@@ -38,6 +40,7 @@ def line(number: int, quantity: str, order_line: int, unit: str = "LTR") -> str:
     <cbc:ID>{number}</cbc:ID>
     <cbc:DeliveredQuantity unitCode="{unit}">{quantity}</cbc:DeliveredQuantity>
     <cac:OrderLineReference><cbc:LineID>{order_line}</cbc:LineID></cac:OrderLineReference>
+    <cac:Item><cbc:Name>Vara {order_line}</cbc:Name></cac:Item>
   </cac:DespatchLine>"""
 
 
@@ -75,7 +78,7 @@ def test_every_error_is_named_with_its_element_and_line_and_nothing_is_read(clie
     assert rows == [
         (5, "cbc:CustomizationID", "urn:fdc:peppol.eu:poacc:trns:order:3"),
         (7, "cbc:IssueDate", "27/11/2026"),
-        (13, "cac:DespatchLine[1]/cbc:DeliveredQuantity", "tio"),
+        (15, "cac:DespatchLine[1]/cbc:DeliveredQuantity", "tio"),
     ]
     assert answer.json["error"]["fields"]["rows"][2]["message"] == "Ingen mängd: ett tal 0 eller större."
     # The references are checked too, once the document reads: an unknown order line and supplier.

@@ -56,7 +56,7 @@ def test_documents_in_the_folder_are_read_and_moved(app, world, day, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["halv.xml.part", "notes.txt", "ny.xml"]
     report = (tmp_path / "refused" / "fel.xml.fel.txt").read_text(encoding="utf-8")
     assert report.startswith("fel.xml: 0 dokument lästes in, 1 lästes inte in.")
-    assert "rad 9, cac:OrderLine[1]/cac:LineItem/cbc:Quantity: " in report and "(fyrtio)" in report
+    assert "rad 11, cac:OrderLine[1]/cac:LineItem/cbc:Quantity: " in report and "(fyrtio)" in report
     zip_report = (tmp_path / "refused" / "vecka.zip.fel.txt").read_text(encoding="utf-8")
     assert zip_report.startswith("vecka.zip: 1 dokument lästes in, 1 lästes inte in.")
     assert (

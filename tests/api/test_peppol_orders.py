@@ -22,6 +22,12 @@ ROOT = Path(__file__).resolve().parents[2]
 NS = ('xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2" '
       'xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"')  # fmt: skip
 
+ISSUED = "<cbc:IssueDate>2026-12-04</cbc:IssueDate>"
+PARTIES = """<cac:BuyerCustomerParty><cac:Party><cac:PartyName><cbc:Name>Eslövs kommun</cbc:Name></cac:PartyName>
+</cac:Party></cac:BuyerCustomerParty>
+<cac:SellerSupplierParty><cac:Party><cac:PartyIdentification><cbc:ID>{supplier}</cbc:ID></cac:PartyIdentification>
+</cac:Party></cac:SellerSupplierParty>"""
+
 
 def order_line(number: int, name: str, quantity: str, unit: str, *props: tuple[str, str]) -> str:
     extra = "".join(f"<cac:AdditionalItemProperty><cbc:Name>{k}</cbc:Name><cbc:Value>{v}</cbc:Value>"
@@ -39,14 +45,15 @@ PASTA = order_line(2, "Pasta", "10", "H87", ("Vikt kg", "0,5"), ("Temperaturklas
 def order(lines: str, *, number: str = "PO-1", kind: str = "Order", location: str = "<cbc:ID>DP-1</cbc:ID>",
           supplier: str = "S-1", start: str = "2026-12-08") -> bytes:  # fmt: skip
     customization = {"Order": "order", "OrderChange": "order_change"}[kind]
-    reference = f"<cbc:ID>CH-{number}</cbc:ID><cac:OrderReference><cbc:ID>{number}</cbc:ID></cac:OrderReference>" \
-        if kind == "OrderChange" else f"<cbc:ID>{number}</cbc:ID>"  # fmt: skip
+    # In the order UBL 2.1 requires: an OrderChange has its own id, date and sequence number first.
+    reference = f"<cbc:ID>CH-{number}</cbc:ID>{ISSUED}<cbc:SequenceNumberID>1</cbc:SequenceNumberID>" \
+        f"<cac:OrderReference><cbc:ID>{number}</cbc:ID></cac:OrderReference>" \
+        if kind == "OrderChange" else f"<cbc:ID>{number}</cbc:ID>{ISSUED}"  # fmt: skip
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <{kind} xmlns="urn:oasis:names:specification:ubl:schema:xsd:{kind}-2" {NS}>
 <cbc:CustomizationID>urn:fdc:peppol.eu:poacc:trns:{customization}:3</cbc:CustomizationID>
 {reference}
-<cac:SellerSupplierParty><cac:Party><cac:PartyIdentification><cbc:ID>{supplier}</cbc:ID></cac:PartyIdentification>
-</cac:Party></cac:SellerSupplierParty>
+{PARTIES.format(supplier=supplier)}
 <cac:Delivery><cac:DeliveryLocation>{location}</cac:DeliveryLocation>
 <cac:RequestedDeliveryPeriod><cbc:StartDate>{start}</cbc:StartDate></cac:RequestedDeliveryPeriod></cac:Delivery>
 {lines}</{kind}>""".encode()
@@ -56,7 +63,8 @@ def cancellation(number: str) -> bytes:
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <OrderCancellation xmlns="urn:oasis:names:specification:ubl:schema:xsd:OrderCancellation-2" {NS}>
 <cbc:CustomizationID>urn:fdc:peppol.eu:poacc:trns:order_cancellation:3</cbc:CustomizationID>
-<cbc:ID>CAN-1</cbc:ID><cac:OrderReference><cbc:ID>{number}</cbc:ID></cac:OrderReference>
+<cbc:ID>CAN-1</cbc:ID>{ISSUED}<cbc:CancellationNote>Avbeställd</cbc:CancellationNote><cac:OrderReference><cbc:ID>{number}</cbc:ID></cac:OrderReference>
+{PARTIES.format(supplier="S-1")}
 </OrderCancellation>""".encode()
 
 
@@ -119,14 +127,69 @@ def test_every_error_by_element_and_line_and_nothing_imported(client, coordinato
     assert answer.status_code == 422, answer.json
     rows = [(r["row"], r["column"], r["value"]) for r in answer.json["error"]["fields"]["rows"]]
     assert rows == [
-        (8, "cac:Delivery/cac:RequestedDeliveryPeriod/cbc:StartDate", "8/12"),
-        (9, "cac:OrderLine[1]/cac:LineItem/cbc:Quantity", "fyrtio"),
-        (10, "cac:OrderLine[2]/cac:LineItem/cbc:Quantity/@unitCode", "H87"),
-        (10, "cac:OrderLine[2]/cac:LineItem/cac:Item", "Pasta"),
-        (11, "cac:OrderLine[3]/cac:Item/cac:AdditionalItemProperty[Temperaturklass]/cbc:Value", "ljummet"),
-    ]
+        (10, "cac:Delivery/cac:RequestedDeliveryPeriod/cbc:StartDate", "8/12"),
+        (11, "cac:OrderLine[1]/cac:LineItem/cbc:Quantity", "fyrtio"),
+        (12, "cac:OrderLine[2]/cac:LineItem/cbc:Quantity/@unitCode", "H87"),
+        (12, "cac:OrderLine[2]/cac:LineItem/cac:Item", "Pasta"),
+        (13, "cac:OrderLine[3]/cac:Item/cac:AdditionalItemProperty[Temperaturklass]/cbc:Value", "ljummet"),
+    ]  # the schema refuses the date and the quantity too; the reader's words are told for them
     assert answer.json["error"]["message"] == "Dokumentet har 5 fel; inget lästes in. Raderna nedan säger var."
     assert count(Order) == 0
+
+
+def test_what_the_ubl_schema_refuses_is_told_with_what_samlast_cannot_use(client, coordinator, world):
+    """The OASIS UBL 2.1 schema (scripts/fetch_ubl_schemas.py): a required element missing, one out
+    of place, a missing attribute, an element UBL does not have; together with the reader's own
+    errors, all at once, in Swedish, and nothing is imported."""
+    bad = (
+        order(MILK.replace(' unitCode="LTR"', ""))
+        .replace(b"<cac:LineItem><cbc:ID>1</cbc:ID>", b"<cac:LineItem><cbc:ID>1</cbc:ID><cbc:Antal>4</cbc:Antal>")
+        .replace(b"<cbc:ID>DP-1</cbc:ID>", b"<cbc:ID>DP-404</cbc:ID>")
+        .replace(b"</cac:RequestedDeliveryPeriod>", b"</cac:RequestedDeliveryPeriod><cbc:Note>Port 2</cbc:Note>")
+    )
+    answer = _post(client, coordinator, bad)
+    assert answer.status_code == 422, answer.json
+    assert answer.json["error"]["message"] == "Dokumentet har 4 fel; inget lästes in. Raderna nedan säger var."
+    rows = [(r["row"], r["column"], r["message"]) for r in answer.json["error"]["fields"]["rows"]]
+    assert [row[:2] for row in rows] == [
+        (9, "cac:Delivery/cac:DeliveryLocation/cbc:ID"),
+        (10, "cac:Delivery/cbc:Note"),
+        (11, "cac:OrderLine[1]/cac:LineItem/cbc:Quantity/@unitCode"),
+        (11, "cac:OrderLine[1]/cac:LineItem/cbc:Antal"),
+    ]
+    assert rows[1][2].startswith("Elementet cbc:Note hör inte hit enligt UBL 2.1. Här väntas: cac:PromisedDelivery")
+    assert rows[3][2].startswith("Elementet cbc:Antal hör inte hit enligt UBL 2.1. Här väntas: cbc:SalesOrderID")
+    # A required element missing: the schema names what may come where it should be.
+    undated = _post(client, coordinator, order(MILK).replace(ISSUED.encode(), b""))
+    [row] = undated.json["error"]["fields"]["rows"]
+    assert (row["row"], row["column"], row["code"]) == (5, "cac:BuyerCustomerParty", "ubl.schema.unexpected")
+    assert row["message"] == ("Elementet cac:BuyerCustomerParty hör inte hit enligt UBL 2.1. Här väntas: "
+                              "cbc:SalesOrderID, cbc:CopyIndicator, cbc:UUID, cbc:IssueDate.")  # fmt: skip
+    # A value of the wrong type in an element Samlast does not read itself, in English.
+    english = {"Accept-Language": "en", **coordinator}
+    typed = _post(client, english, order(MILK).replace(b"<cbc:ID>1</cbc:ID>", b"<cbc:ID>1</cbc:ID><cbc:UUID/>"))
+    assert typed.status_code == 200, typed.json  # an empty UUID is allowed; the order is imported
+    wrong = order(MILK, number="PO-2").replace(
+        b"</cbc:Quantity>", b'</cbc:Quantity><cbc:LineExtensionAmount currencyID="SEK">tio</cbc:LineExtensionAmount>'
+    )
+    [row] = _post(client, english, wrong).json["error"]["fields"]["rows"]
+    assert (row["column"], row["value"], row["message"]) == (
+        "cac:OrderLine[1]/cac:LineItem/cbc:LineExtensionAmount", "tio", "The value is not valid in UBL 2.1.")
+    assert count(Order) == 1 and _order("PO-2") is None
+
+
+def test_the_documents_for_the_demo_cluster_follow_the_ubl_schema(app):
+    from samlast.services import ubl
+
+    for name, kind in (("peppol-order.xml", "Order"), ("despatch-advice.xml", "DespatchAdvice")):
+        errors = ubl.Errors()
+        ubl._validate(ubl.etree.fromstring((ROOT / "docs" / "import" / name).read_bytes()), kind, errors)
+        assert (list(errors), errors.schema) == ([], []), name
+    # ... and a changed one does not: the check is really made.
+    errors = ubl.Errors()
+    broken = (ROOT / "docs" / "import" / "peppol-order.xml").read_bytes().replace(b"<cbc:IssueDate>", b"<cbc:Date>", 1)
+    ubl._validate(ubl.etree.fromstring(broken.replace(b"</cbc:IssueDate>", b"</cbc:Date>", 1)), "Order", errors)
+    assert [e["code"] for e in errors.schema] == ["ubl.schema.unexpected"]
 
 
 def test_an_unknown_delivery_location_is_imported_once_its_identifier_is_mapped(client, coordinator, world):
@@ -175,3 +238,16 @@ def test_the_example_for_the_demo_cluster_imports(client, coordinator, world):
     assert [(ln.article, ln.weight_kg, ln.temperature_class.value) for ln in stored.lines] == [
         ("Krossade tomater 2,5 kg", 10.2, "ambient"), ("Mellanmjölk 1,5 % bag-in-box", 20, "chilled"),
         ("Köttbullar frysta", 5, "frozen")]  # fmt: skip
+
+
+def test_without_the_schema_files_a_document_is_refused_not_taken_unchecked(client, coordinator, world, tmp_path,
+                                                                            monkeypatch):  # fmt: skip
+    monkeypatch.setenv("UBL_SCHEMA_DIR", str(tmp_path))
+    answer = _post(client, coordinator, order(MILK))
+    assert answer.status_code == 422
+    [row] = answer.json["error"]["fields"]["rows"]
+    assert row["message"] == (
+        f"Servern kan inte kontrollera dokumentet: schemafilerna för UBL 2.1 saknas i {tmp_path}. Be den som driftar "
+        "Samlast köra scripts/fetch_ubl_schemas.py (det gör make setup)."
+    )
+    assert count(Order) == 0

@@ -1,9 +1,15 @@
-"""Reading UBL 2.1 documents (Peppol BIS): a safe parser and errors that name the element (its path)
-and the XML line it is on, in the same shape as the CSV import's row errors."""
+"""Reading UBL 2.1 documents (Peppol BIS): a safe parser, validation against the OASIS UBL 2.1
+schemas, and errors that name the element (its path) and the XML line it is on, in the same shape
+as the CSV import's row errors."""
 
 from __future__ import annotations
 
+import functools
+import os
+import re
+import sys
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from lxml import etree
@@ -14,11 +20,21 @@ from samlast.i18n import Message
 CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 MAX_BYTES = 5_000_000
+#: Where scripts/fetch_ubl_schemas.py puts the OASIS schemas (`make setup` and the Docker image run it).
+DEFAULT_SCHEMA_DIR = Path(sys.prefix) / "share" / "samlast" / "ubl-2.1"
 #: No entities, no network, no huge trees: a document from outside is data, never instructions.
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
 
 
 class Errors(list):
+    """The errors of one document, by element path and XML line. The schema's errors are kept
+    apart (`schema`) and told with the reader's; where both name the same element and line, the
+    reader's words (what Samlast needs of it) are told instead of the schema's."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.schema: list[dict] = []
+
     def add(self, element: Any, path: str, message: Message, value: str = "", line: int | None = None) -> None:
         row = line or getattr(element, "sourceline", None) or 1
         self.append({"row": row, "column": path, "value": value, "code": message.key, "message": message})
@@ -28,9 +44,18 @@ class Errors(list):
         for error in self[since:]:
             error["column"] = f"{prefix}/{error['column']}"
 
+    def _told_by_reader(self, error: dict) -> bool:
+        if any((own["row"], own["column"]) == (error["row"], error["column"]) for own in self):
+            return True
+        # "An element is missing here: cbc:ID" on a parent whose missing cbc:ID the reader names.
+        expected = error["message"].params.get("expected", "") if error["code"] == "ubl.schema.missing_child" else ""
+        return any(own["column"].startswith(f"{error['column']}/") and own["column"].rsplit("/", 1)[-1] in expected
+                   for own in self)  # fmt: skip
+
     def refuse(self, code: str) -> None:
-        if self:
-            raise ValidationFailed(code, {"count": len(self)}, {"rows": list(self)})
+        rows = sorted([*self, *(e for e in self.schema if not self._told_by_reader(e))], key=lambda e: e["row"])
+        if rows:
+            raise ValidationFailed(code, {"count": len(rows)}, {"rows": rows})
 
 
 class Document:
@@ -98,9 +123,87 @@ def shown(ids: list[tuple[str, str]]) -> str:
     return ", ".join(f"{scheme}:{value}" if scheme else value for scheme, value in ids)
 
 
+def schema_dir() -> Path:
+    return Path(os.environ.get("UBL_SCHEMA_DIR") or DEFAULT_SCHEMA_DIR)
+
+
+@functools.cache
+def _schema(folder: Path, kind: str) -> Any:
+    """The compiled schema of one document kind (about 0.4 s, once per process). Its imports are
+    files next to it; libxml2 reads no network."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    return etree.XMLSchema(etree.parse(str(folder / "maindoc" / f"UBL-{kind}-2.1.xsd"), parser))
+
+
+_NAMESPACE = re.compile(r"\{([^}]*)\}")
+_PREFIXES = {CAC: "cac", CBC: "cbc"}
+_EXPECTED = re.compile(r"Expected is (?:one of )?\( (.*) \)")
+_NOT_VALID = re.compile(
+    r"(?:^|: )'(.*)' is not a valid value of the (?:local )?(?:atomic|union|list) type(?: '([^']*)')?"
+)
+_ATTRIBUTE = re.compile(r"The attribute '([^']*)'")
+
+
+def _names(text: str, root_namespace: str) -> str:
+    """libxml2's "{urn:...CommonBasicComponents-2}ID" as the document writes it: "cbc:ID"."""
+    prefixes = _PREFIXES | {root_namespace: ""}
+    return _NAMESPACE.sub(lambda m: f"{prefixes[m.group(1)]}:" if prefixes.get(m.group(1)) else "", text)
+
+
+def _schema_error(entry: Any, root_namespace: str) -> tuple[str, Message, str]:
+    """(path, message in the word tables, value) for one libxml2 schema error."""
+    path = re.sub(r"^/\*/?", "", entry.path or "") or "/"
+    # libxml2 numbers an element only among same-named siblings; the readers always number lines.
+    path = re.sub(r"^(cac:(?:Order|Despatch)Line)(?=/|$)", r"\1[1]", path)
+    text = entry.message or ""
+    element = _names(text.split("'", 2)[1], root_namespace) if text.startswith("Element '") else path
+    expected = _EXPECTED.search(text)
+    not_valid = _NOT_VALID.search(text)
+    attribute = _ATTRIBUTE.search(text)
+    if "Missing child element" in text and expected:
+        return path, Message("ubl.schema.missing_child", expected=_names(expected.group(1), root_namespace)), ""
+    if "This element is not expected" in text:
+        if expected:
+            return path, Message("ubl.schema.unexpected", element=element,
+                                 expected=_names(expected.group(1), root_namespace)), ""  # fmt: skip
+        return path, Message("ubl.schema.unexpected_here", element=element), ""
+    if not_valid:
+        typed = Message("ubl.schema.bad_value", type=not_valid.group(2)) if not_valid.group(2) else None
+        return path, typed or Message("ubl.schema.bad_value_plain"), not_valid.group(1)
+    if attribute and "is not allowed" in text:
+        return path, Message("ubl.schema.attribute_not_allowed", attribute=attribute.group(1)), ""
+    if attribute and "is required but missing" in text:
+        return path, Message("ubl.schema.attribute_missing", attribute=attribute.group(1)), ""
+    return path, Message("ubl.schema.other", detail=_names(text, root_namespace)), ""
+
+
+def _validate(root: Any, kind: str, errors: Errors) -> None:
+    """Every error of the document against the OASIS UBL 2.1 schema of its kind, into
+    `errors.schema` (libxml2 reports all of them, except that inside one element it stops at the
+    first child out of place)."""
+    folder = schema_dir()
+    if not (folder / "maindoc" / f"UBL-{kind}-2.1.xsd").is_file():
+        errors.add(root, "/", Message("ubl.schemas_missing", folder=str(folder)))
+        return
+    schema = _schema(folder, kind)
+    try:
+        if schema.validate(root):
+            return
+    except etree.XMLSchemaValidateError:  # e.g. an entity reference left unresolved on purpose
+        errors.add(root, "/", Message("ubl.schema.not_checkable"))
+        return
+    namespace = etree.QName(root).namespace or ""
+    for entry in schema.error_log:
+        path, message, value = _schema_error(entry, namespace)
+        errors.schema.append({"row": entry.line or 1, "column": path, "value": value, "code": message.key,
+                              "message": message})  # fmt: skip
+
+
 def read(data: bytes, kinds: dict[str, str], code: str) -> Document:
     """The document, if it is XML whose root is one of `kinds` (root element name -> customization
-    prefix); else ValidationFailed(`code`). A wrong CustomizationID is the first of its `errors`."""
+    prefix); else ValidationFailed(`code`). Its `errors` hold a wrong CustomizationID and what the
+    UBL 2.1 schema of its kind refuses; the reader adds what Samlast cannot use and refuses them
+    all at once."""
     errors = Errors()
     if len(data) > MAX_BYTES:
         errors.add(None, "", Message("ubl.too_large"))
@@ -119,4 +222,5 @@ def read(data: bytes, kinds: dict[str, str], code: str) -> Document:
     if not customization.startswith(kinds[kind]):
         document.errors.add(root if found is None else found, "cbc:CustomizationID",
                             Message("ubl.customization", expected=kinds[kind]), customization)  # fmt: skip
+    _validate(root, kind, document.errors)
     return document
