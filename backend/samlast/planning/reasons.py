@@ -86,6 +86,15 @@ def drivable(
     return driving <= rule.max_driving_s
 
 
+def distinct_vehicles(vehicles: Sequence[Vehicle]) -> list[Vehicle]:
+    """One vehicle of each kind the checks below tell apart (compartments, shift, break rule):
+    a fleet of 38 is 3 kinds, so a 900-stop day's diagnosis walks 3 vehicles per job, not 38."""
+    kinds: dict[tuple, Vehicle] = {}
+    for v in vehicles:
+        kinds.setdefault((tuple(sorted(v.capacities.items())), v.shift_start, v.shift_end, v.break_rule), v)
+    return list(kinds.values())
+
+
 def diagnose(
     problem: Problem,
     job: Job,
@@ -97,7 +106,7 @@ def diagnose(
     The checks run from the most to the least structural, so the reason is
     the first obstacle a planner would have to remove.
     """
-    vehicles = [v for v in problem.vehicles if has_compartments(v, job)]
+    vehicles = [v for v in distinct_vehicles(problem.vehicles) if has_compartments(v, job)]
     if not vehicles:
         return UnassignedReason.NO_VEHICLE_COMPARTMENT
     vehicles = [v for v in vehicles if fits(v, job)]

