@@ -14,6 +14,12 @@ the first one fixed). Each terminal's day is then planned on its own, as the pro
 per terminal.
 
 Pure (no Flask, no database): `bench/municipal.py --city [--terminals 2]` plans it.
+
+`generate_city_weeks` is the city's purchasing over several weeks for the impact analysis: the
+same 1 100 points ordering as the demo's points do, from 300 suppliers. A city buys each kind of
+goods from several suppliers (framework agreements split by area, many small producers), so each
+of the demo's 15 suppliers becomes a group of suppliers of its kind, in proportion to its orders,
+placed around it; each point buys each kind from one of the group, as under a framework agreement.
 """
 
 from __future__ import annotations
@@ -22,11 +28,16 @@ import math
 from dataclasses import replace
 from datetime import date, timedelta
 
-from samlast.demo import DemoCluster, DemoTerminal, catalog
-from samlast.demo.generator import DEFAULT_SEED, DEFAULT_START, generate_cluster
+from samlast.demo import WEEKS, DemoCluster, DemoSupplier, DemoTerminal, catalog
+from samlast.demo.generator import DEFAULT_SEED, DEFAULT_START, _orders, _rng, _scatter, allocate, generate_cluster
 
 CITY_NAME = "Storstad (syntetisk demo)"
 CITY_POINTS = 1100
+CITY_SUPPLIERS = 300
+CITY_WEEKS = 4
+# How far a group's suppliers lie from the demo supplier they are drawn around, km: wholesalers'
+# depots around the same city, producers' farms over the countryside.
+SUPPLIER_SPREAD_KM = {"wholesaler": (0.0, 15.0), "local_producer": (0.0, 25.0)}
 
 
 def generate_city(seed: int = DEFAULT_SEED, points: int = CITY_POINTS) -> tuple[DemoCluster, date]:
@@ -38,6 +49,58 @@ def generate_city(seed: int = DEFAULT_SEED, points: int = CITY_POINTS) -> tuple[
         replace(order, requested_date=tuesday) for order in cluster.orders if order.requested_date in (monday, tuesday)
     )
     return replace(cluster, name=CITY_NAME, orders=orders), tuesday
+
+
+def generate_city_weeks(
+    seed: int = DEFAULT_SEED, points: int = CITY_POINTS, suppliers: int = CITY_SUPPLIERS, weeks: int = CITY_WEEKS
+) -> DemoCluster:
+    """The city's points, vehicles and `weeks` weeks of orders (from the demo start, a Monday)
+    from `suppliers` suppliers. Deterministic for a seed; every block of two weeks has its own
+    draw of orders."""
+    if weeks < 1 or weeks % WEEKS:
+        raise ValueError(f"weeks must be a positive multiple of {WEEKS}")
+    if suppliers < len(catalog.SUPPLIERS):
+        raise ValueError(f"at least {len(catalog.SUPPLIERS)} suppliers (one per kind of goods)")
+    city = generate_cluster(seed=seed, scale=points / catalog.POINTS_AT_SCALE_1, start=DEFAULT_START)
+    areas = {a.name: a for a in city.product_areas}
+    orders = list(city.orders)
+    for block in range(1, weeks // WEEKS):
+        start = city.start + timedelta(weeks=WEEKS * block)
+        orders += _orders(_rng(seed, f"orders:{block}"), city.delivery_points, areas, start)
+    rng = _rng(seed, "city-suppliers")
+    # Each demo supplier's group: as many suppliers as its share of the orders (at least one).
+    per_demo = {s.external_id: 0 for s in city.suppliers}
+    for order in orders:
+        per_demo[order.supplier] += 1
+    sizes = [max(1, n) for n in allocate(suppliers, list(per_demo.values()))]
+    while sum(sizes) > suppliers:  # a group lifted to one is paid for by the largest
+        sizes[sizes.index(max(sizes))] -= 1
+    groups: dict[str, list[DemoSupplier]] = {}
+    for demo, size in zip(city.suppliers, sizes, strict=True):
+        groups[demo.external_id] = [
+            replace(demo, key=f"{demo.key}-{n}", external_id=f"{demo.external_id}-{n:03d}",
+                    name=f"{demo.name} {n} (syntetisk)",
+                    **dict(zip(("lat", "lon"), _scatter(rng, demo.lat, demo.lon, SUPPLIER_SPREAD_KM[demo.kind],
+                                                          (0.0, 360.0)), strict=True)))
+            for n in range(1, size + 1)
+        ]  # fmt: skip
+    # Each point buys each kind from one supplier of the group, the points dealt out in turn.
+    buyers: dict[str, list[str]] = {demo: sorted({o.delivery_point for o in orders if o.supplier == demo})
+                                    for demo in groups}  # fmt: skip
+    supplier_of: dict[tuple[str, str], str] = {}
+    for demo, group in groups.items():
+        rng.shuffle(buyers[demo])
+        for i, point in enumerate(buyers[demo]):
+            supplier_of[point, demo] = group[i % len(group)].external_id
+    return replace(
+        city,
+        name=CITY_NAME,
+        suppliers=tuple(s for group in groups.values() for s in group),
+        orders=tuple(
+            replace(o, external_id=f"CITY-O-{i:07d}", supplier=supplier_of[o.delivery_point, o.supplier])
+            for i, o in enumerate(orders, start=1)
+        ),
+    )
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
