@@ -66,13 +66,16 @@ def test_an_analysis_over_two_workers_survives_one_killed_and_gives_the_same_fig
 
     killer = threading.Thread(target=kill_the_first_worker_mid_job, daemon=True)
     killer.start()
-    router = QueueRouter(queue, job_timeout_s=2, retries=3)
+    # Small jobs (a few runs of at most 10 stops together) and a short timeout per run, so the
+    # killed worker's job is back in the queue within a minute or so.
+    router = QueueRouter(queue, job_timeout_s=2, retries=3, job_stops=10)
     spread = analyse(data, REPRODUCIBLE, router=router)
     killer.join(5)
     assert killed.get("job"), "the first worker was never seen inside a job"
     # The report collected every run, the killed one included; the others ran on the second
     # worker and in this process.
     assert router.ran_here < router.runs, (router.ran_here, router.runs)
+    assert len(router.finished_ids) + 1 < router.runs - router.ran_here  # runs were packed into jobs
     assert killed["job"] in router.finished_ids
 
     here = analyse(data, REPRODUCIBLE)

@@ -14,7 +14,9 @@ cleanup (run here every few seconds) finds it once its time is up and puts it ba
 (each job has retries), where another worker, or this process, takes it.
 
 The travel matrix is stored once per analysis in Redis (pickled, expiring), and each worker
-process keeps the matrices it has read.
+process keeps the matrices it has read. Small runs travel together: consecutive runs are packed
+into one job until it holds `JOB_STOPS` stops (a supplier-day of 9 stops costs about as much to
+queue, fetch and answer as to route; a city's 6 000 of them are some 500 jobs, not 6 000).
 """
 
 from __future__ import annotations
@@ -35,12 +37,14 @@ TRAVEL_TTL_S = 24 * 3600
 #: How often the collector looks at its jobs, and how often it sweeps abandoned ones.
 POLL_S = 0.05
 SWEEP_S = 2.0
+#: Runs are packed into one job until it holds this many stops; a larger run is a job of its own.
+JOB_STOPS = 100
 
 _travel_cache: dict[str, PrecomputedTravel] = {}
 
 
-def route_day_task(travel_key: str, request: DayRequest) -> DayResult:
-    """One routing run on a worker (RQ job function)."""
+def route_day_task(travel_key: str, requests: Sequence[DayRequest]) -> list[DayResult]:
+    """The routing runs of one job on a worker (RQ job function)."""
     from rq import get_current_job
 
     travel = _travel_cache.get(travel_key)
@@ -52,16 +56,31 @@ def route_day_task(travel_key: str, request: DayRequest) -> DayResult:
         travel = _travel_cache[travel_key] = pickle.loads(raw)  # noqa: S301 (our own matrix, from our Redis)
         while len(_travel_cache) > 4:  # a worker serving many analyses keeps the latest few
             _travel_cache.pop(next(iter(_travel_cache)))
-    return request.run(travel)
+    return [request.run(travel) for request in requests]
+
+
+def pack(requests: Sequence[DayRequest], stops: int = JOB_STOPS) -> list[list[int]]:
+    """The requests' indices in jobs of consecutive runs holding at least `stops` stops (the last
+    may hold fewer); a run that large alone is a job of its own."""
+    jobs: list[list[int]] = [[]]
+    held = 0
+    for index, request in enumerate(requests):
+        if held >= stops:
+            jobs.append([])
+            held = 0
+        jobs[-1].append(index)
+        held += len(request.jobs)
+    return jobs
 
 
 class QueueRouter(DayRouter):
     """Routing runs as RQ jobs on `queue` (see the module's docstring)."""
 
-    def __init__(self, queue, *, job_timeout_s: int = 600, retries: int = 3):
+    def __init__(self, queue, *, job_timeout_s: int = 600, retries: int = 3, job_stops: int = JOB_STOPS):
         self.queue = queue
-        self.job_timeout_s = job_timeout_s
+        self.job_timeout_s = job_timeout_s  # per routing run in the job
         self.retries = retries
+        self.job_stops = job_stops
         # The matrix of each analysis is stored once, not at every batch of runs (a sampled cost
         # split asks for hundreds): its key by the travel object (kept, so its id stays its own).
         self._stored: dict[int, tuple[PrecomputedTravel, str]] = {}
@@ -90,36 +109,43 @@ class QueueRouter(DayRouter):
         self.runs += len(requests)
         travel_key = self._travel_key(travel)
         batch = uuid.uuid4().hex[:12]
+        members = pack(requests, self.job_stops)
         jobs = self.queue.enqueue_many([
             self.queue.prepare_data(
-                "samlast.services.impact_workers.route_day_task", (travel_key, request),
-                job_id=f"route-{batch}-{index}", timeout=self.job_timeout_s, result_ttl=3600, failure_ttl=3600,
+                "samlast.services.impact_workers.route_day_task",
+                (travel_key, [requests[index] for index in indices]),
+                job_id=f"route-{batch}-{number}", timeout=self.job_timeout_s * len(indices), result_ttl=3600,
+                failure_ttl=3600,
                 retry=Retry(max=self.retries),
             )
-            for index, request in enumerate(requests)
+            for number, indices in enumerate(members)
         ])  # fmt: skip
         results: dict[int, DayResult] = {}
 
-        def finish(index: int, result: DayResult) -> None:
-            results[index] = result
-            done(index)
+        def finish(number: int, answers: Sequence[DayResult]) -> None:
+            for index, answer in zip(members[number], answers, strict=True):
+                results[index] = answer
+                done(index)
 
         registry = StartedJobRegistry(queue=self.queue)
         swept = time.monotonic()
+        pending = list(range(len(jobs)))
         try:
-            while len(results) < len(requests):
-                pending = [index for index in range(len(requests)) if index not in results]
-                statuses = self._statuses([jobs[index] for index in pending])
-                for index, status in zip(pending, statuses, strict=True):
+            while pending:
+                statuses = self._statuses([jobs[number] for number in pending])
+                for number, status in zip(pending, statuses, strict=True):
                     if status in ("failed", "stopped", "canceled"):  # retries used up
-                        job = jobs[index]
+                        job = jobs[number]
                         raise RuntimeError(f"routing run {job.id} ended {status}: {job.latest_result()}")
-                finished = [index for index, status in zip(pending, statuses, strict=True) if status == "finished"]
-                for index in finished:
-                    self.finished_ids.add(jobs[index].id)
-                    finish(index, jobs[index].return_value())
-                queued = [index for index, status in zip(pending, statuses, strict=True) if status == "queued"]
-                if finished or self._run_one_here(jobs, queued, requests, travel, finish):
+                finished = [number for number, status in zip(pending, statuses, strict=True) if status == "finished"]
+                for number in finished:
+                    self.finished_ids.add(jobs[number].id)
+                    finish(number, jobs[number].return_value())
+                queued = [number for number, status in zip(pending, statuses, strict=True) if status == "queued"]
+                here = self._run_one_here(jobs, queued, members, requests, travel, finish)
+                gone = {*finished, here}
+                pending = [number for number in pending if number not in gone]
+                if finished or here is not None:
                     continue
                 if time.monotonic() - swept > SWEEP_S:
                     registry.cleanup()  # a killed worker's job goes back to the queue (retries)
@@ -141,11 +167,11 @@ class QueueRouter(DayRouter):
             raw = pipe.execute()
         return [value.decode() if isinstance(value, bytes) else str(value or "") for value in raw]
 
-    def _run_one_here(self, jobs, queued, requests, travel, finish) -> bool:
-        """Take one job still waiting in the queue and run it in this process."""
-        for index in queued:
-            if self.queue.remove(jobs[index].id):  # atomic: a worker that took it first keeps it
-                self.ran_here += 1
-                finish(index, requests[index].run(travel))
-                return True
-        return False
+    def _run_one_here(self, jobs, queued, members, requests, travel, finish) -> int | None:
+        """Take one job still waiting in the queue and run its runs in this process; its number."""
+        for number in queued:
+            if self.queue.remove(jobs[number].id):  # atomic: a worker that took it first keeps it
+                self.ran_here += len(members[number])
+                finish(number, [requests[index].run(travel) for index in members[number]])
+                return number
+        return None

@@ -46,3 +46,20 @@ def test_the_figures_do_not_depend_on_who_runs_the_routing_or_in_which_order():
     assert shuffled == here
     assert len(steps_shuffled) == len(steps_here) and steps_shuffled[-1] == 1.0
     assert here["cost_split"]["coalition_runs"] > 0  # the coalition-days went through the router too
+
+
+def test_small_runs_travel_together_and_a_large_one_alone():
+    from samlast import planning as pl
+    from samlast.impact.routing import DayRequest
+    from samlast.services.impact_workers import pack
+
+    def request(stops: int) -> DayRequest:
+        jobs = tuple(pl.Job.delivery_job(f"j{i}", pl.Location(55.8, 13.3), {"ambient": pl.Load(1, 0.1)})
+                     for i in range(stops))  # fmt: skip
+        return DayRequest(pl.Location(55.8, 13.3), (), jobs, pl.SolveParams())
+
+    sizes = [9, 9, 9, 120, 5, 60, 60, 3]
+    packed = pack([request(n) for n in sizes], stops=20)
+    assert packed == [[0, 1, 2], [3], [4, 5], [6], [7]]
+    assert sorted(i for job in packed for i in job) == list(range(len(sizes)))  # each run once, in order
+    assert pack([request(n) for n in sizes], stops=1) == [[i] for i in range(len(sizes))]
