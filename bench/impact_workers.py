@@ -97,7 +97,8 @@ def main() -> None:
                     router = QueueRouter(queue)
                     timed(f"{count} worker(s) + the analysing process", router=router)
                     print(f"  {router.runs} routing runs, {router.ran_here} in the analysing process, "
-                          f"{len(router.finished_ids)} on the workers", flush=True)  # fmt: skip
+                          f"{router.runs - router.ran_here} on the workers in {len(router.finished_ids)} jobs",
+                          flush=True)  # fmt: skip
                 finally:
                     for worker in workers:
                         worker.stop()
