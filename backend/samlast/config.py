@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +110,9 @@ def build_config(instance_path: Path) -> dict[str, Any]:
         "GEOCODER_USER_AGENT": os.environ.get("GEOCODER_USER_AGENT", "samlast/0.1 (municipal logistics)"),
         "GEOCODER_TIMEOUT_S": float(os.environ.get("GEOCODER_TIMEOUT_S", "5")),
         "OSRM_URL": os.environ.get("OSRM_URL", "").strip() or None,
+        # The OASIS UBL 2.1 schemas Peppol documents are validated against (scripts/fetch_ubl_schemas.py).
+        "UBL_SCHEMA_DIR": os.environ.get("UBL_SCHEMA_DIR", "").strip()
+        or str(Path(sys.prefix) / "share" / "samlast" / "ubl-2.1"),
         "PWA_DIST": pwa_dist,
         # Planning: local time zone of the plans, solver limits, job runner.
         "TIMEZONE": os.environ.get("TIMEZONE", "Europe/Stockholm"),

@@ -242,7 +242,7 @@ def test_the_example_for_the_demo_cluster_imports(client, coordinator, world):
 
 def test_without_the_schema_files_a_document_is_refused_not_taken_unchecked(client, coordinator, world, tmp_path,
                                                                             monkeypatch):  # fmt: skip
-    monkeypatch.setenv("UBL_SCHEMA_DIR", str(tmp_path))
+    monkeypatch.setitem(client.application.config, "UBL_SCHEMA_DIR", str(tmp_path))
     answer = _post(client, coordinator, order(MILK))
     assert answer.status_code == 422
     [row] = answer.json["error"]["fields"]["rows"]

@@ -5,13 +5,12 @@ as the CSV import's row errors."""
 from __future__ import annotations
 
 import functools
-import os
 import re
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from flask import current_app
 from lxml import etree
 
 from samlast.errors import ValidationFailed
@@ -20,8 +19,6 @@ from samlast.i18n import Message
 CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 MAX_BYTES = 5_000_000
-#: Where scripts/fetch_ubl_schemas.py puts the OASIS schemas (`make setup` and the Docker image run it).
-DEFAULT_SCHEMA_DIR = Path(sys.prefix) / "share" / "samlast" / "ubl-2.1"
 #: No entities, no network, no huge trees: a document from outside is data, never instructions.
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
 
@@ -124,7 +121,8 @@ def shown(ids: list[tuple[str, str]]) -> str:
 
 
 def schema_dir() -> Path:
-    return Path(os.environ.get("UBL_SCHEMA_DIR") or DEFAULT_SCHEMA_DIR)
+    """Where scripts/fetch_ubl_schemas.py put the OASIS schemas (UBL_SCHEMA_DIR)."""
+    return Path(current_app.config["UBL_SCHEMA_DIR"])
 
 
 @functools.cache
