@@ -8,24 +8,19 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.waiting import plan_day, wait_until
 
-from .conftest import PASSWORD, PHONE, Server, login, save_readme_screenshot, save_screenshot
+from .conftest import PASSWORD, PHONE, Server, cluster_today, login, save_readme_screenshot, save_screenshot
 from .test_terminal_goods_in import _draw
 from .test_terminal_loading import _line
 
 pytestmark = pytest.mark.e2e
 
 TIMEZONE = "Europe/Stockholm"
-
-
-def today() -> str:
-    return datetime.now(ZoneInfo(TIMEZONE)).date().isoformat()
 
 
 def _ljungbacka_locker(own, municipality_id: int) -> None:
@@ -58,7 +53,7 @@ def rural_server(server_copy) -> Server:
     _ljungbacka_locker(own, municipality_id)
     own.api("POST", "/users/", {"username": "ombud-agnes", "display_name": "Agnes på ombudet", "role": "agent",
                                 "delivery_point_ids": [agent_point["id"]], "password": PASSWORD})  # fmt: skip
-    day = today()
+    day = cluster_today().isoformat()
     for order in own.api("GET", f"/orders/?date={day}"):
         own.api("DELETE", f"/orders/{order['id']}")
     own.api("POST", "/orders/", {
@@ -218,7 +213,7 @@ def test_a_parcel_that_changes_vehicles_at_the_terminal_on_the_agents_and_driver
     _ljungbacka_locker(own, municipality_id)
     own.api("POST", "/users/", {"username": "ombud-vera", "display_name": "Vera på ombudet", "role": "agent",
                                 "delivery_point_ids": [agent_point["id"]], "password": PASSWORD})  # fmt: skip
-    day = today()
+    day = cluster_today().isoformat()
     tomorrow = (datetime.fromisoformat(day) + timedelta(days=1)).date().isoformat()
     for when in (day, tomorrow):
         for order in own.api("GET", f"/orders/?date={when}"):

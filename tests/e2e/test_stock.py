@@ -4,12 +4,12 @@ not come from stock, at phone size and on the desk."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import PHONE, Server, login, save_screenshot
+from .conftest import PHONE, Server, cluster_today, login, save_screenshot
 
 pytestmark = pytest.mark.e2e
 DESKTOP = {"width": 1280, "height": 900}
@@ -22,7 +22,7 @@ def stock_server(server_copy) -> Server:
     own = server_copy(extra_env={"PLANNING_TIME_LIMIT_S": "1"})
     points = {p["external_id"]: p for p in own.api("GET", "/delivery-points/")}
     suppliers = {s["external_id"]: s for s in own.api("GET", "/suppliers/")}
-    today = date.today()
+    today = cluster_today()
     own.api("POST", "/orders/", {
         "external_id": "PAST-1", "delivery_point_id": points["DP-1"]["id"], "supplier_id": suppliers["S-1"]["id"],
         "requested_date": (today - timedelta(days=3)).isoformat(),
@@ -76,7 +76,7 @@ def test_a_crisis_day_is_covered_from_stock_after_a_preview(new_page, stock_serv
     crisis.get_by_test_id("crisis-supplier").select_option(label="Grossisten AB")
     crisis.get_by_test_id("crisis-preview").click()
     covered = crisis.get_by_test_id("crisis-covered").locator("li")
-    soon, later = (date.today() + timedelta(days=5)).isoformat(), (date.today() + timedelta(days=200)).isoformat()
+    soon, later = (cluster_today() + timedelta(days=5)).isoformat(), (cluster_today() + timedelta(days=200)).isoformat()
     expect(covered).to_have_text(
         [f"Bergaskolan kök: 4 säck Vetemjöl, bäst före {soon}", f"Bergaskolan kök: 1 säck Vetemjöl, bäst före {later}"]
     )  # oldest batch first
@@ -87,7 +87,7 @@ def test_a_crisis_day_is_covered_from_stock_after_a_preview(new_page, stock_serv
     crisis.get_by_test_id("crisis-confirm").click()
     expect(page.get_by_test_id("stock-notice-crisis")).to_have_text("2 rader täcks från lagret; dagen planeras om.")
     expect(page.get_by_test_id("stock-quantity")).to_have_text("1 säck")
-    issued = stock_server.api("GET", f"/orders/?date={date.today().isoformat()}")
+    issued = stock_server.api("GET", f"/orders/?date={cluster_today().isoformat()}")
     from_stock = [o for o in issued if o["external_id"].startswith("BEREDSKAP-")]
     assert [(line["article"], line["quantity"]) for o in from_stock for line in o["lines"]] == [
         ("Vetemjöl", 4),
@@ -135,7 +135,7 @@ def test_the_coordinator_corrects_the_stock_and_narrows_the_proposals(new_page, 
     first.get_by_test_id("stock-batch-save").click()
     expect(article.get_by_test_id("stock-quantity")).to_have_text("5 säck")
     expect(page.get_by_text("Partiet är ändrat.")).to_be_visible()
-    soon = (date.today() + timedelta(days=30)).isoformat()
+    soon = (cluster_today() + timedelta(days=30)).isoformat()
     article.get_by_test_id("stock-batch-new-quantity").fill("4")
     article.get_by_test_id("stock-batch-new-best-before").fill(soon)
     article.get_by_test_id("stock-batch-add").click()

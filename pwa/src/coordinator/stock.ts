@@ -22,6 +22,8 @@ const state = {
   busy: false,
   /** The proposals' window in days; null: the server's default. */
   rotationDays: null as number | null,
+  /** What is typed in the window's field and not yet taken (a redraw keeps it, as it keeps open editors). */
+  rotationDraft: null as string | null,
   /** Articles whose editor is open (kept open across redraws). */
   open: new Set<number>(),
   /** The cluster's terminals; the stock shown is the chosen one's (null: the first, as the server picks). */
@@ -327,10 +329,14 @@ function addForm(): HTMLElement {
 }
 
 function rotationField(data: api.StockOverview): HTMLElement {
-  const input = h("input", { id: "stock-rotation", type: "number", min: "0", max: "365", step: "1", inputmode: "numeric", value: String(data.rotation_days), size: 4, "data-testid": "stock-rotation" });
+  const input = h("input", { id: "stock-rotation", type: "number", min: "0", max: "365", step: "1", inputmode: "numeric", value: state.rotationDraft ?? String(data.rotation_days), size: 4, "data-testid": "stock-rotation" });
+  input.addEventListener("input", () => {
+    state.rotationDraft = input.value;
+  });
   input.addEventListener("change", () => {
     const value = Math.round(Number(input.value));
     if (!Number.isFinite(value) || value < 0 || value > 365) return;
+    state.rotationDraft = null;
     state.rotationDays = value;
     void load();
   });
