@@ -151,6 +151,7 @@ def test_what_the_ubl_schema_refuses_is_told_with_what_samlast_cannot_use(client
     assert answer.status_code == 422, answer.json
     assert answer.json["error"]["message"] == "Dokumentet har 4 fel; inget lästes in. Raderna nedan säger var."
     rows = [(r["row"], r["column"], r["message"]) for r in answer.json["error"]["fields"]["rows"]]
+    assert [r["value"] for r in answer.json["error"]["fields"]["rows"]] == ["DP-404", "Port 2", "", "4"]
     assert [row[:2] for row in rows] == [
         (9, "cac:Delivery/cac:DeliveryLocation/cbc:ID"),
         (10, "cac:Delivery/cbc:Note"),

@@ -56,3 +56,27 @@ def test_orders_arrive_as_peppol_documents(new_page, server_copy, tmp_path):
     save_screenshot(page, "coordinator-peppol-import-desktop.png")
     numbers = {o["external_id"] for o in server.api("GET", "/orders/?limit=2000")}
     assert {"PO-E2E-1", "PO-E2E-2"} <= numbers and "PO-E2E-3" not in numbers
+
+
+def test_what_the_ubl_schema_refuses_is_shown_in_swedish(new_page, server_copy, tmp_path):
+    """A document out of step with the UBL 2.1 schema: each error by element and XML line, in
+    Swedish words around the element names, and nothing is read."""
+    server = server_copy()
+    page = new_page(DESKTOP)
+    login(page, server, "coord")
+    page.get_by_test_id("tab-lists").click()
+    page.get_by_test_id("list-tab-orders").click()
+    bad = order(MILK, number="PO-E2E-9").replace(
+        b"</cac:RequestedDeliveryPeriod>", b"</cac:RequestedDeliveryPeriod><cbc:Note>Port 2</cbc:Note>"
+    )
+    _upload(page, tmp_path, "fel.xml", bad)
+    row = page.get_by_test_id("import-error-row")
+    expect(row).to_have_count(1)
+    expect(row.locator("td").nth(0)).to_have_text("10")
+    expect(row.locator("td").nth(1)).to_have_text("cac:Delivery/cbc:Note")
+    expect(row.locator("td").nth(2)).to_have_text("”Port 2”")  # what the file says there
+    expect(row).to_contain_text("Elementet cbc:Note hör inte hit enligt UBL 2.1. Här väntas: cac:PromisedDelivery")
+    text = page.get_by_test_id("import-error").inner_text()
+    assert "ubl." not in text and "not expected" not in text, text
+    save_screenshot(page, "coordinator-peppol-schema-error-desktop.png")
+    assert "PO-E2E-9" not in {o["external_id"] for o in server.api("GET", "/orders/?limit=2000")}

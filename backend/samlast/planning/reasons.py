@@ -86,12 +86,17 @@ def drivable(
     return driving <= rule.max_driving_s
 
 
+def compartments_key(vehicle: Vehicle) -> tuple:
+    """What `has_compartments` and `fits` look at: the vehicle's compartments."""
+    return tuple(sorted(vehicle.capacities.items()))
+
+
 def distinct_vehicles(vehicles: Sequence[Vehicle]) -> list[Vehicle]:
     """One vehicle of each kind the checks below tell apart (compartments, shift, break rule):
     a fleet of 38 is 3 kinds, so a 900-stop day's diagnosis walks 3 vehicles per job, not 38."""
     kinds: dict[tuple, Vehicle] = {}
     for v in vehicles:
-        kinds.setdefault((tuple(sorted(v.capacities.items())), v.shift_start, v.shift_end, v.break_rule), v)
+        kinds.setdefault((compartments_key(v), v.shift_start, v.shift_end, v.break_rule), v)
     return list(kinds.values())
 
 

@@ -51,7 +51,7 @@ from .model import (
 )
 from .params import SolveCallbacks, SolveParams
 from .plan_builder import RawRoute, RawStop, build_plan
-from .reasons import diagnose, fits, has_compartments
+from .reasons import compartments_key, diagnose, fits, has_compartments
 from .travel import GeodesicTravelModel, TravelMatrix, TravelMatrixProvider
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -178,7 +178,7 @@ class _Model:
         r = self.routing
         # Whether a job can go on a trip depends only on the vehicle's compartments: check each
         # distinct set of them once per job, not every trip of every vehicle.
-        shapes = [tuple(sorted(vehicle.capacities.items())) for vehicle, _ in self.trips]
+        shapes = [compartments_key(vehicle) for vehicle, _ in self.trips]
         example = {shape: vehicle for shape, (vehicle, _) in zip(shapes, self.trips, strict=True)}
         for i, node in enumerate(self.visits, start=1):
             index = self.manager.NodeToIndex(i)

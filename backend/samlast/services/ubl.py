@@ -175,6 +175,16 @@ def _schema_error(entry: Any, root_namespace: str) -> tuple[str, Message, str]:
     return path, Message("ubl.schema.other", detail=_names(text, root_namespace)), ""
 
 
+def _leaf_text(root: Any, path: str | None, prefixes: dict[str, str]) -> str:
+    """The text of the element at libxml2's `path` if it holds only text (what the file says there)."""
+    try:
+        found = root.getroottree().xpath(path, namespaces=prefixes) if path else []
+    except etree.XPathError:  # a path in a namespace the document names without a prefix
+        return ""
+    element = found[0] if found else None
+    return "" if element is None or len(element) else (element.text or "").strip()
+
+
 def _validate(root: Any, kind: str, errors: Errors) -> None:
     """Every error of the document against the OASIS UBL 2.1 schema of its kind, into
     `errors.schema` (libxml2 reports all of them, except that inside one element it stops at the
@@ -191,8 +201,10 @@ def _validate(root: Any, kind: str, errors: Errors) -> None:
         errors.add(root, "/", Message("ubl.schema.not_checkable"))
         return
     namespace = etree.QName(root).namespace or ""
+    prefixes = {prefix: uri for prefix, uri in root.nsmap.items() if prefix}
     for entry in schema.error_log:
         path, message, value = _schema_error(entry, namespace)
+        value = value or _leaf_text(root, entry.path, prefixes)
         errors.schema.append({"row": entry.line or 1, "column": path, "value": value, "code": message.key,
                               "message": message})  # fmt: skip
 
