@@ -7,8 +7,18 @@ import { t } from "../i18n";
 import { h } from "../ui/dom";
 
 type UnitCheck = ApiSchema<"UnitCheck">;
+type Shown = { kind: "ok" | "warn"; text: string };
+
+// The stop view is redrawn whenever the route or the outbox changes (a push, a sync): the open
+// panel, the typed code and the last answer belong to the stop, not to one drawing of it, so a
+// redraw while the driver types does not close the panel or wipe the code.
+const kept = new Map<string, { open: boolean; code: string; shown: Shown | null }>();
 
 export function unitCheck(planDate: string, jobKey: string): HTMLElement {
+  const key = `${planDate}/${jobKey}`;
+  const memory = kept.get(key) ?? { open: false, code: "", shown: null };
+  kept.clear(); // only the stop on screen is remembered
+  kept.set(key, memory);
   const input = h("input", {
     id: "unit-check-code",
     name: "unit_code",
@@ -17,11 +27,17 @@ export function unitCheck(planDate: string, jobKey: string): HTMLElement {
     spellcheck: "false",
     maxlength: 32,
     "data-testid": "unit-check-code",
+    value: memory.code,
+    oninput: () => {
+      memory.code = input.value;
+    },
   });
   const answer = h("div", { "aria-live": "polite", "data-testid": "unit-check-answer" });
   const show = (kind: "ok" | "warn", text: string) => {
+    memory.shown = { kind, text };
     answer.replaceChildren(h("p", { class: kind === "ok" ? "unit-check-ok" : "alert alert-error", role: kind === "ok" ? "status" : "alert" }, text));
   };
+  if (memory.shown) show(memory.shown.kind, memory.shown.text);
   const check = async (event: Event) => {
     event.preventDefault();
     const code = input.value.toUpperCase().replace(/[^A-Z0-9]/g, "");
@@ -34,9 +50,9 @@ export function unitCheck(planDate: string, jobKey: string): HTMLElement {
       show("warn", error instanceof NetworkError ? t("loading.stopCheck.offline") : error instanceof ApiError ? error.message : String(error));
     }
   };
-  return h(
+  const panel = h(
     "details",
-    { class: "unit-check", "data-testid": "unit-check" },
+    { class: "unit-check", "data-testid": "unit-check", open: memory.open },
     h("summary", {}, t("loading.stopCheck.title")),
     h(
       "form",
@@ -46,4 +62,8 @@ export function unitCheck(planDate: string, jobKey: string): HTMLElement {
     ),
     answer,
   );
+  panel.addEventListener("toggle", () => {
+    memory.open = (panel as HTMLDetailsElement).open;
+  });
+  return panel;
 }

@@ -507,7 +507,18 @@ function drawBody(): void {
   } else {
     content = listScreen(day);
   }
+  // A redraw (a push, a sync) must not take the keyboard away from a field the driver is typing in.
+  const focused = document.activeElement;
+  const typing = focused instanceof HTMLInputElement && focused.id && bodyEl.contains(focused) ? focused : null;
+  const selection = typing ? [typing.selectionStart, typing.selectionEnd] : null;
   bodyEl.replaceChildren(content);
+  if (typing) {
+    const again = bodyEl.querySelector<HTMLInputElement>(`#${CSS.escape(typing.id)}`);
+    if (again) {
+      again.focus();
+      if (selection && selection[0] !== null && selection[1] !== null) again.setSelectionRange(selection[0], selection[1]);
+    }
+  }
 }
 
 export const driverView: View<DriverDay> = {
