@@ -57,18 +57,21 @@ _BIG = 2**40
 REQUIRED_FIRST_SHARE = 0.25
 
 #: From this many clients on, PyVRP starts from a time-aware nearest-neighbour plan
-#: (:func:`_nearest_start`) instead of its random one, and its search goes on from its first
-#: feasible plan with a smaller
-#: neighbourhood (20 nearest instead of 50) and lighter perturbations (at most 10 instead of 25):
-#: each iteration is cheaper, and at city size the minute is too short for the default ones to
-#: converge. On the 962-stop city day, 30 s from the same feasible plan: 2 173 km -> 2 079 km,
-#: PyVRP cost -1.7 % (bench/RESULTS.md, "City-size day"). Below it the defaults stay (they are
-#: what the Solomon figures were measured with). The first feasible plan is still searched with
-#: the defaults: from PyVRP's random start the small neighbourhood did not reach one in 2 000
-#: iterations. On the city day PyVRP's random start needed 445 iterations (about 37 s on this
-#: machine) to a first feasible plan, more than the quarter of the minute it is given before
-#: the planner gives up on it; from the nearest-neighbour plan (0.5 s) it needs 114 (6 s).
-LARGE_SEARCH_FROM = 500
+#: (:func:`_nearest_start`) instead of its random one, and goes on from its first feasible plan
+#: with a smaller neighbourhood (20 nearest instead of 50) and lighter perturbations (at most 10
+#: instead of 25): each iteration is cheaper, and at city size a minute is too short for the
+#: defaults. Measured on the 962-stop city day (bench/RESULTS.md, "City-size day"):
+#: * PyVRP's random start needed 445 iterations (about 37 s on this machine) to a first feasible
+#:   plan, more than the quarter of the budget it gets before the planner gives up on PyVRP
+#:   (and OR-Tools alone then left 731 stops unplanned); from the nearest-neighbour plan
+#:   (0.5 s) it needs 114 iterations (5 s);
+#: * 30 s from the same feasible plan: 2 173 km with the defaults, 2 079 km with these.
+#: The first feasible plan is still searched with the defaults: from the random start the small
+#: neighbourhood did not reach one in 2 000 iterations. Below the threshold nothing changes (the
+#: Solomon figures, and the 623-stop day, where the random start is feasible within 3 s and the
+#: defaults reached 1 451 km at 60 s against 1 512 km with this path: bench/municipal.py
+#: --scale 4.35). Where between 623 and 962 stops the path starts to pay is not measured.
+LARGE_SEARCH_FROM = 800
 LARGE_SEARCH = pyvrp.SolveParams(
     neighbourhood=NeighbourhoodParams(num_neighbours=20),
     perturbation=PerturbationParams(min_perturbations=1, max_perturbations=10),

@@ -558,3 +558,48 @@ def test_pyvrp_search_gives_up_when_nothing_feasible_turns_up(infeasible):
     assert reported == []
     feasible = _Stop(1000, 60.0, reported.append, lambda: False, give_up=(3, 60.0))
     assert [feasible(500) for _ in range(4)] == [False] * 4 and reported == [500]
+
+
+def test_large_days_start_from_the_nearest_neighbour_plan_then_search_with_a_small_neighbourhood(monkeypatch):
+    """From LARGE_SEARCH_FROM clients on (lowered here to the 24-job problem), PyVRP's first
+    search starts from the nearest-neighbour plan, which keeps every window and load, and ends
+    at the first feasible plan; the second goes on from that plan with LARGE_SEARCH."""
+    from samlast.planning import pyvrp_start
+
+    calls = []
+    starts = []
+    real_solve = pyvrp_start.pyvrp.solve
+    real_start = pyvrp_start._nearest_start
+
+    def recording_start(data):
+        solution = real_start(data)
+        starts.append(solution)
+        return solution
+
+    def recording_solve(data, **kw):
+        calls.append((kw["params"], kw["initial_solution"]))
+        result = real_solve(data, **kw)
+        calls[-1] += (result.best.is_feasible(),)
+        return result
+
+    monkeypatch.setattr(pyvrp_start, "LARGE_SEARCH_FROM", 10)
+    monkeypatch.setattr(pyvrp_start, "_nearest_start", recording_start)
+    monkeypatch.setattr(pyvrp_start.pyvrp, "solve", recording_solve)
+    problem = _small_vrptw()
+    plan = run(problem, SolveParams(time_limit_s=10.0, seed=3, warm_start_iterations=600, solution_limit=50))
+
+    (start,) = starts
+    assert start.time_warp() == 0 and not start.has_excess_load()
+    assert start.num_clients() >= 20  # the greedy plan leaves few out; the search inserts them
+    (first_params, first_start, first_feasible), (second_params, second_start, second_feasible) = calls
+    assert first_start is start and first_params.neighbourhood.num_neighbours == 50
+    assert first_feasible and second_start is not None and second_start.is_feasible()
+    assert second_params is pyvrp_start.LARGE_SEARCH and second_params.neighbourhood.num_neighbours == 20
+    assert second_feasible
+    assert plan.first_solution_source == "pyvrp" and not plan.unassigned
+    check_loads(plan, problem)
+    jobs = {j.id: j for j in problem.jobs}
+    for route in plan.routes:
+        for stop in route.stops:
+            (w,) = jobs[stop.job_id].delivery.time_windows
+            assert w.start <= stop.service_start <= w.end
