@@ -394,8 +394,17 @@ def test_coordinator_handles_a_deviation_with_a_note_and_undoes_it(desk, kitchen
     item.get_by_test_id("deviation-resolve").click()
     item.get_by_test_id("deviation-resolve-save").click()  # no note: asked for one
     expect(item.locator(".field-error")).to_have_text("Skriv vem som hanterade avvikelsen och hur.")
-    item.get_by_test_id("deviation-note").fill("Ringde grossisten, ny leverans i morgon.")
-    item.get_by_test_id("deviation-note").evaluate("(el) => el.scrollIntoView({block: 'center'})")
+    note = item.get_by_test_id("deviation-note")
+    note.fill("Ringde grossisten, ny leverans i morgon.")
+    # A driver's event redraws the page around the note being typed: the note and the keyboard stay.
+    drawn_before = page.get_by_test_id("deviations").locator("xpath=..")
+    drawn_before.evaluate("(el) => el.setAttribute('data-drawn-before', '')")
+    first, _ = server.stops
+    driver_event(server, "arrive", first, datetime.fromisoformat(first["planned_arrival"]))
+    expect(page.locator("[data-drawn-before]")).to_have_count(0)
+    expect(note).to_have_value("Ringde grossisten, ny leverans i morgon.")
+    expect(note).to_be_focused()
+    note.evaluate("(el) => el.scrollIntoView({block: 'center'})")
     save_screenshot(page, "coordinator-deviation-desktop.png")
     item.get_by_test_id("deviation-resolve-save").click()
 

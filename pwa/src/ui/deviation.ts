@@ -8,7 +8,7 @@ import type { ApiSchema } from "../api/types";
 import { hasKey, t } from "../i18n";
 import { formatDateTime } from "../util/time";
 import { dayLabel, errorMessage, formatNumber } from "./components";
-import { h } from "./dom";
+import { h, keepTyping } from "./dom";
 import "./deviation.css";
 
 /** A deviation as GET /deviations/ gives it. */
@@ -374,17 +374,9 @@ export function deviationList(open: DeviationRecord[], actions: DeviationActions
   lastOpen = open;
   lastActions = actions;
   if (!panel) panel = h("div", { class: "dev-panel", "data-testid": "deviations" });
-  const focused = document.activeElement;
-  const typing = focused instanceof HTMLTextAreaElement && panel.contains(focused) ? focused : null;
-  const selection = typing ? [typing.selectionStart, typing.selectionEnd] : null;
+  const giveKeyboardBack = keepTyping(panel);
   if (changed) render();
-  if (typing && selection) {
-    // Moving the panel into the redrawn page takes the focus away: give it back.
-    queueMicrotask(() => {
-      if (!typing.isConnected) return;
-      typing.focus();
-      typing.setSelectionRange(selection[0]!, selection[1]!);
-    });
-  }
+  // Moving the panel into the redrawn page takes the focus away: give it back once it is there.
+  queueMicrotask(giveKeyboardBack);
   return panel;
 }

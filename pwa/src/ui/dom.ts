@@ -30,3 +30,29 @@ function append(parent: Node, children: (Child | Child[])[]): void {
       parent.appendChild(document.createTextNode(String(child)));
   }
 }
+
+/**
+ * Remembers the field the user is typing in inside `container`, before a redraw. The returned
+ * function gives the keyboard back afterwards, with the caret where it was: to the same field if
+ * it is still on the page, else to the redrawn field with the same id. A push or a sync must not
+ * take the keyboard away from someone in the middle of a word.
+ */
+export function keepTyping(container: HTMLElement): () => void {
+  const focused = document.activeElement;
+  const typing =
+    (focused instanceof HTMLInputElement || focused instanceof HTMLTextAreaElement) && container.contains(focused)
+      ? focused
+      : null;
+  if (!typing) return () => {};
+  const { id, selectionStart, selectionEnd } = typing;
+  return () => {
+    const field = typing.isConnected
+      ? typing
+      : id
+        ? container.querySelector<HTMLInputElement | HTMLTextAreaElement>(`#${CSS.escape(id)}`)
+        : null;
+    if (!field) return;
+    field.focus();
+    if (selectionStart !== null && selectionEnd !== null) field.setSelectionRange(selectionStart, selectionEnd);
+  };
+}

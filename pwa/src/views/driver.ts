@@ -18,7 +18,7 @@ import "../driver/driver.css";
 import { TEMPERATURE_CLASSES } from "../api/types";
 import { t } from "../i18n";
 import { empty, formatNumber, linesByTemperature, parkedAlert } from "../ui/components";
-import { h } from "../ui/dom";
+import { h, keepTyping } from "../ui/dom";
 import { isOnline } from "../state/connectivity";
 import type { View } from "./types";
 import { formatClock } from "../util/time";
@@ -507,18 +507,9 @@ function drawBody(): void {
   } else {
     content = listScreen(day);
   }
-  // A redraw (a push, a sync) must not take the keyboard away from a field the driver is typing in.
-  const focused = document.activeElement;
-  const typing = focused instanceof HTMLInputElement && focused.id && bodyEl.contains(focused) ? focused : null;
-  const selection = typing ? [typing.selectionStart, typing.selectionEnd] : null;
+  const giveKeyboardBack = keepTyping(bodyEl);
   bodyEl.replaceChildren(content);
-  if (typing) {
-    const again = bodyEl.querySelector<HTMLInputElement>(`#${CSS.escape(typing.id)}`);
-    if (again) {
-      again.focus();
-      if (selection && selection[0] !== null && selection[1] !== null) again.setSelectionRange(selection[0], selection[1]);
-    }
-  }
+  giveKeyboardBack();
 }
 
 export const driverView: View<DriverDay> = {
