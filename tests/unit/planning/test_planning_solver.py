@@ -603,3 +603,39 @@ def test_large_days_start_from_the_nearest_neighbour_plan_then_search_with_a_sma
         for stop in route.stops:
             (w,) = jobs[stop.job_id].delivery.time_windows
             assert w.start <= stop.service_start <= w.end
+
+
+def test_large_days_restart_from_the_same_plan_with_the_next_seed_until_one_is_feasible(monkeypatch):
+    """At city size a seed can need very long to a feasible plan (a long tail): the first search
+    restarts from the same nearest-neighbour plan with the next seed. Here that plan keeps one
+    route only and the first attempt is made to give up at once; the second, with seed + 1,
+    finds the feasible plan that is used."""
+    from samlast.planning import pyvrp_start
+
+    calls = []
+    real_solve = pyvrp_start.pyvrp.solve
+    real_start = pyvrp_start._nearest_start
+
+    def one_route_only(data):
+        return pyvrp_start.pyvrp.Solution(data, real_start(data).routes()[:1])
+
+    def first_attempt_gives_up(data, **kw):
+        calls.append((kw["seed"], kw["initial_solution"], kw["params"]))
+        if len(calls) == 1:
+            kw["stop"] = lambda best_cost: True
+        result = real_solve(data, **kw)
+        calls[-1] += (result.best.is_feasible(),)
+        return result
+
+    monkeypatch.setattr(pyvrp_start, "LARGE_SEARCH_FROM", 10)
+    monkeypatch.setattr(pyvrp_start.pyvrp, "solve", first_attempt_gives_up)
+    monkeypatch.setattr(pyvrp_start, "_nearest_start", one_route_only)
+    problem = _small_vrptw()
+    plan = run(problem, SolveParams(time_limit_s=10.0, seed=3, warm_start_iterations=600, solution_limit=50))
+
+    (seed1, start1, _, feasible1), (seed2, start2, _, feasible2), (seed3, start3, params3, feasible3) = calls
+    assert not feasible1 and start1 is not None and start2 is start1  # the same greedy plan again
+    assert (seed1, seed2) == (3, 4) and feasible2
+    assert start3 is not None and start3.is_feasible() and params3 is pyvrp_start.LARGE_SEARCH and feasible3
+    assert plan.first_solution_source == "pyvrp" and not plan.unassigned
+    check_loads(plan, problem)
