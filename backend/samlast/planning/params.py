@@ -90,7 +90,10 @@ class SolveParams:
         each, where PyVRP's prize-collecting routes left 21 and 29 (OR-Tools'
         local search inserts few jobs into foreign routes; bench/RESULTS.md).
         ``"optional"``: PyVRP goes on with optional jobs (prize-collecting)
-        and OR-Tools improves its routes.
+        and OR-Tools improves its routes. From ``pyvrp_start.LARGE_SEARCH_FROM``
+        jobs on the fallback is always ``"optional"``, from the
+        nearest-neighbour plan: there OR-Tools alone left 731 of the city
+        day's 962 stops unplanned.
     soft_latest_cost_per_s : int
         Cost, in internal units, of each second a service starts after its
         visit's ``soft_latest_s``. The default (2 currency units a second) is

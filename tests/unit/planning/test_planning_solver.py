@@ -639,3 +639,43 @@ def test_large_days_restart_from_the_same_plan_with_the_next_seed_until_one_is_f
     assert start3 is not None and start3.is_feasible() and params3 is pyvrp_start.LARGE_SEARCH and feasible3
     assert plan.first_solution_source == "pyvrp" and not plan.unassigned
     check_loads(plan, problem)
+
+
+def test_large_days_without_a_feasible_plan_go_on_with_optional_jobs_from_the_nearest_neighbour_plan(
+    monkeypatch,
+):
+    """If no seed reaches a feasible plan in time, a large day does not fall back to OR-Tools alone
+    (at city size that left ~745 of 962 stops unplanned): PyVRP goes on with optional jobs from the
+    nearest-neighbour plan, and OR-Tools gets its routes, even with the default
+    warm_start_fallback="ortools"."""
+    from samlast.planning import pyvrp_start
+
+    calls = []
+    real_solve = pyvrp_start.pyvrp.solve
+    real_start = pyvrp_start._nearest_start
+
+    def one_route_only(data):
+        return pyvrp_start.pyvrp.Solution(data, real_start(data).routes()[:1])
+
+    def required_never_feasible(data, **kw):
+        required = all(client.required for client in data.clients())
+        calls.append((required, kw["initial_solution"], kw["params"]))
+        if required:
+            kw["stop"] = lambda best_cost: True  # every attempt gives up at once
+        return real_solve(data, **kw)
+
+    monkeypatch.setattr(pyvrp_start, "LARGE_SEARCH_FROM", 10)
+    monkeypatch.setattr(pyvrp_start, "_nearest_start", one_route_only)
+    monkeypatch.setattr(pyvrp_start.pyvrp, "solve", required_never_feasible)
+    problem = _small_vrptw()
+    params = SolveParams(time_limit_s=3.0, seed=3, solution_limit=200)
+    assert params.warm_start_fallback == "ortools"
+    plan = run(problem, params)
+
+    *attempts, (required, start, search) = calls
+    assert len(attempts) >= 2 and all(r for r, _, _ in attempts)  # restarted until the deadline
+    assert not required and search is pyvrp_start.LARGE_SEARCH
+    assert start.is_feasible() and start.num_routes() == 1  # the optional plan starts where NN left
+    assert plan.first_solution_source == "pyvrp"
+    assert not plan.unassigned  # OR-Tools inserted what the one route left out
+    check_loads(plan, problem)
