@@ -42,9 +42,10 @@ drills: setup system-packages
 	$(BIN)/pytest -q -m drill tests/drills -s
 
 # The same suite against PostgreSQL; needs TEST_DATABASE_URL (see scripts/start-postgres.sh).
+# tests/unit has no app and no database, so it runs once, in `make test`.
 test-postgres: setup
 	@test -n "$$TEST_DATABASE_URL" || (echo "Set TEST_DATABASE_URL=postgresql://..."; exit 2)
-	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not e2e"
+	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not e2e" --ignore=tests/unit
 
 setup: $(PY_STAMP) $(UBL_SCHEMAS) $(PWA_INDEX)
 
