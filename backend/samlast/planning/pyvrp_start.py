@@ -438,7 +438,6 @@ def solve_warm_start(
     # that finds nothing feasible early (more work than the fleet can do), jobs become
     # optional with a prize for the rest of the budget, or (``optional_fallback=False``)
     # the infeasible result goes back and the caller plans without PyVRP.
-    give_up_iterations = max(1, int(max_iterations * REQUIRED_FIRST_SHARE))
     large = n >= LARGE_SEARCH_FROM
     required = problem(True)
     if large:
@@ -449,7 +448,7 @@ def solve_warm_start(
             max_runtime_s,
             on_feasible,
             should_stop,
-            give_up=(give_up_iterations, max_runtime_s * REQUIRED_FIRST_SHARE),
+            give_up=(max(1, int(max_iterations * REQUIRED_FIRST_SHARE)), max_runtime_s * REQUIRED_FIRST_SHARE),
         )
         result = run(required, required_stop)
         iterations = required_stop.iterations
@@ -460,7 +459,8 @@ def solve_warm_start(
         iterations += stop.iterations
     if not feasible and large and not should_stop():
         # Whatever ``optional_fallback`` says: at this size OR-Tools without PyVRP's routes leaves
-        # most of the day unplanned (bench/city_seeds.py --no-restart). The nearest-neighbour plan
+        # most of the day unplanned (731-962 of 962 stops, bench/RESULTS.md "Every seed"). The
+        # nearest-neighbour plan
         # is feasible once jobs are optional; the search goes on from it and OR-Tools gets routes
         # for nearly every job, and tries to insert the rest.
         optional = problem(False)

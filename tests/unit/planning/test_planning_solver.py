@@ -605,6 +605,16 @@ def test_large_days_start_from_the_nearest_neighbour_plan_then_search_with_a_sma
             assert w.start <= stop.service_start <= w.end
 
 
+def _start_with_one_route_only(monkeypatch):
+    """Cut the nearest-neighbour plan to its first route: infeasible while every job is required."""
+    from samlast.planning import pyvrp_start
+
+    real_start = pyvrp_start._nearest_start
+    monkeypatch.setattr(
+        pyvrp_start, "_nearest_start", lambda data: pyvrp_start.pyvrp.Solution(data, real_start(data).routes()[:1])
+    )
+
+
 def test_large_days_restart_from_the_same_plan_with_the_next_seed_until_one_is_feasible(monkeypatch):
     """At city size a seed can need very long to a feasible plan (a long tail): the first search
     restarts from the same nearest-neighbour plan with the next seed. Here that plan keeps one
@@ -614,10 +624,7 @@ def test_large_days_restart_from_the_same_plan_with_the_next_seed_until_one_is_f
 
     calls = []
     real_solve = pyvrp_start.pyvrp.solve
-    real_start = pyvrp_start._nearest_start
-
-    def one_route_only(data):
-        return pyvrp_start.pyvrp.Solution(data, real_start(data).routes()[:1])
+    _start_with_one_route_only(monkeypatch)
 
     def first_attempt_gives_up(data, **kw):
         calls.append((kw["seed"], kw["initial_solution"], kw["params"]))
@@ -629,7 +636,6 @@ def test_large_days_restart_from_the_same_plan_with_the_next_seed_until_one_is_f
 
     monkeypatch.setattr(pyvrp_start, "LARGE_SEARCH_FROM", 10)
     monkeypatch.setattr(pyvrp_start.pyvrp, "solve", first_attempt_gives_up)
-    monkeypatch.setattr(pyvrp_start, "_nearest_start", one_route_only)
     problem = _small_vrptw()
     plan = run(problem, SolveParams(time_limit_s=10.0, seed=3, warm_start_iterations=600, solution_limit=50))
 
@@ -652,10 +658,7 @@ def test_large_days_without_a_feasible_plan_go_on_with_optional_jobs_from_the_ne
 
     calls = []
     real_solve = pyvrp_start.pyvrp.solve
-    real_start = pyvrp_start._nearest_start
-
-    def one_route_only(data):
-        return pyvrp_start.pyvrp.Solution(data, real_start(data).routes()[:1])
+    _start_with_one_route_only(monkeypatch)
 
     def required_never_feasible(data, **kw):
         required = all(client.required for client in data.clients())
@@ -665,7 +668,6 @@ def test_large_days_without_a_feasible_plan_go_on_with_optional_jobs_from_the_ne
         return real_solve(data, **kw)
 
     monkeypatch.setattr(pyvrp_start, "LARGE_SEARCH_FROM", 10)
-    monkeypatch.setattr(pyvrp_start, "_nearest_start", one_route_only)
     monkeypatch.setattr(pyvrp_start.pyvrp, "solve", required_never_feasible)
     problem = _small_vrptw()
     params = SolveParams(time_limit_s=3.0, seed=3, solution_limit=200)
