@@ -74,6 +74,28 @@ def test_replan_keeps_done_stops_and_versions_changed_routes(client, coordinator
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Plan)) == 3
 
 
+def test_a_city_size_day_planned_from_scratch_gets_the_longer_limit_and_says_so(day, world, monkeypatch):
+    # The world's Monday has two stops: make two stops "city size" and the longer limit 2 s.
+    monkeypatch.setattr("samlast.planning.params.LARGE_DAY_JOBS", 2)
+    monkeypatch.setattr("samlast.planning.params.LARGE_DAY_TIME_LIMIT_S", 2.0)
+    said = []
+
+    def progress(fraction, message):
+        said.append((message.key, message.render("sv")))
+
+    first = planning.plan_day(world.terminal, MONDAY, time_limit_s=1, progress=progress)
+    assert first.params["time_limit_s"] == 2.0
+    assert ("progress.planning.planning_large", "Planerar 2 stopp med 1 fordon (en så stor dag får 2 sekunder)") in said
+    # A re-plan starts from the stored plan: it has a complete plan at once and keeps the limit asked for.
+    said.clear()
+    second = planning.plan_day(world.terminal, MONDAY, time_limit_s=1, progress=progress)
+    assert second.params["time_limit_s"] == 1
+    assert "progress.planning.planning" in [key for key, _ in said]
+    # Planned afresh, it is from scratch again.
+    third = planning.plan_day(world.terminal, MONDAY, time_limit_s=1, fresh=True)
+    assert third.params["time_limit_s"] == 2.0
+
+
 def test_point_without_window_that_weekday_is_listed_unassigned(day, world):
     tuesday = date(2026, 12, 1)
     db.session.add(

@@ -33,11 +33,14 @@ from .model import (
 )
 from .params import (
     FIRST_SOLUTION_STRATEGIES,
+    LARGE_DAY_JOBS,
+    LARGE_DAY_TIME_LIMIT_S,
     METAHEURISTICS,
     WARM_START_FALLBACKS,
     WARM_STARTS,
     SolveCallbacks,
     SolveParams,
+    least_time_limit_s,
 )
 from .solver import solve
 from .travel import (
@@ -60,6 +63,8 @@ __all__ = [
     "TEMPERATURE_CLASSES",
     "DEFAULT_SPEED_BANDS",
     "FIRST_SOLUTION_STRATEGIES",
+    "LARGE_DAY_JOBS",
+    "LARGE_DAY_TIME_LIMIT_S",
     "METAHEURISTICS",
     "WARM_START_FALLBACKS",
     "WARM_STARTS",
@@ -95,5 +100,6 @@ __all__ = [
     "UnassignedReason",
     "Vehicle",
     "Visit",
+    "least_time_limit_s",
     "solve",
 ]

@@ -31,6 +31,26 @@ METAHEURISTICS = (
 )
 
 
+#: From this many jobs on, a day planned without a plan to start from is a city-size day: the
+#: planner's way to a first complete plan takes much longer (``pyvrp_start.LARGE_SEARCH_FROM``
+#: marks the same size).
+LARGE_DAY_JOBS = 800
+#: The least time limit for such a day. On the 962-stop city day, 60 s planned every stop for each
+#: of six solver seeds; at the product's default 10 s, 26 stops were left out for seeds 0 and 1,
+#: and the plan then said the vehicles had no room or time for them, which was not true
+#: (bench/RESULTS.md, "City-size day" and "Every seed").
+LARGE_DAY_TIME_LIMIT_S = 60.0
+
+
+def least_time_limit_s(jobs: int, time_limit_s: float, *, from_scratch: bool) -> float:
+    """The time limit to plan ``jobs`` jobs with, given the one asked for: at least
+    :data:`LARGE_DAY_TIME_LIMIT_S` for a city-size day planned from scratch. A day that starts from
+    its previous plan (a re-plan) keeps the limit asked for: it has a complete plan at once."""
+    if from_scratch and jobs >= LARGE_DAY_JOBS:
+        return max(time_limit_s, LARGE_DAY_TIME_LIMIT_S)
+    return time_limit_s
+
+
 @dataclass(frozen=True)
 class SolveParams:
     """How to solve.

@@ -13,6 +13,7 @@ from datetime import date
 
 from flask import current_app
 
+from samlast import planning as pl
 from samlast.extensions import db
 from samlast.i18n import Message
 from samlast.models import JobStatus, PlanningJob, Terminal, User
@@ -65,8 +66,11 @@ def enqueue_planning(
     db.session.flush()
     notify.after_commit(notify.Event("planning_job", job_payload(job)))
     db.session.commit()
+    # A city-size day gets a longer limit than asked (planning.least_time_limit_s), known only once
+    # the day is read: the worker's timeout allows for it.
+    longest = max(job.time_limit_s, pl.LARGE_DAY_TIME_LIMIT_S)
     dispatch(_planner, run_planning_job, job.id, queue=QUEUE_NAME, task_path="samlast.tasks.run_planning_job_task",
-             timeout_s=int(job.time_limit_s * 4 + 120))  # fmt: skip
+             timeout_s=int(longest * 4 + 120))  # fmt: skip
     db.session.refresh(job)
     return job
 

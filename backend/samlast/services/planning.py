@@ -672,7 +672,13 @@ def plan_day(
     initial, fixed = (None, None)
     if previous is not None and (facts.pinned or not fresh):
         initial, fixed = _as_planner_plan(previous, day, facts, keep_rest=not fresh)
-    report(0.08, Message("progress.planning.planning", stops=len(day.problem.jobs), vehicles=len(day.vehicles)))
+    stops, from_scratch = len(day.problem.jobs), initial is None or fresh
+    limit = pl.least_time_limit_s(stops, time_limit_s, from_scratch=from_scratch)
+    vehicles = len(day.vehicles)
+    if limit > time_limit_s:
+        report(0.08, Message("progress.planning.planning_large", stops=stops, vehicles=vehicles, seconds=round(limit)))
+    else:
+        report(0.08, Message("progress.planning.planning", stops=stops, vehicles=vehicles))
     travel = travel_model()
     if not day.problem.vehicles:
         day.unplannable += [
@@ -685,7 +691,7 @@ def plan_day(
         return _store(terminal, plan_date, day, empty, previous, facts, travel)
     result = pl.solve(
         day.problem,
-        pl.SolveParams(time_limit_s=time_limit_s, seed=seed),
+        pl.SolveParams(time_limit_s=limit, seed=seed),
         callbacks=_Progress(report),
         travel=travel,
         initial_plan=initial,
