@@ -56,6 +56,15 @@ _BIG = 2**40
 #: jobs become optional (prize-collecting).
 REQUIRED_FIRST_SHARE = 0.25
 
+#: Up to this many clients, PyVRP's search ends once it has gone ``SETTLE_ITERATIONS`` iterations
+#: without a better feasible plan, and OR-Tools then only checks its routes and descends to the
+#: nearest local optimum (``WarmStartResult.settled``) instead of searching the rest of the limit.
+#: A small day (a school's kitchen and a care home) used to take the whole limit, 10 s in the
+#: product, and the impact analysis' thousands of supplier-day runs (most under 20 stops) each took
+#: their whole limit too. Measured in bench/RESULTS.md, "Small days stop when settled".
+SETTLE_UP_TO = 20
+SETTLE_ITERATIONS = 500
+
 #: From this many clients on, PyVRP starts from a time-aware nearest-neighbour plan
 #: (:func:`_nearest_start`) instead of its random one, and goes on from its first feasible plan
 #: with a smaller neighbourhood (20 nearest instead of 50) and lighter perturbations (at most 10
@@ -119,6 +128,8 @@ class WarmStartResult:
     feasible: bool
     iterations: int
     wall_s: float
+    #: The search ended because it stopped improving (``SETTLE_UP_TO``), not at its limit.
+    settled: bool = False
 
 
 def supports(jobs: Sequence[Job]) -> bool:
@@ -140,8 +151,13 @@ class _Stop:
         should_stop: Callable[[], bool],
         give_up: tuple[int, float] | None = None,
         until_feasible: bool = False,
+        settle_after: int | None = None,
     ):
         self.iterations = 0
+        # Stop once this many iterations in a row found no better feasible plan (see SETTLE_UP_TO).
+        self._settle_after = settle_after
+        self._since_better = 0
+        self.settled = False
         self._cap = MultipleCriteria([MaxIterations(max_iterations), MaxRuntime(max_runtime_s)])
         # (iterations, seconds): stop at whichever comes first if nothing feasible was found.
         self._give_up = give_up
@@ -156,7 +172,13 @@ class _Stop:
         feasible = best_cost < INFEASIBLE_COST
         if feasible and (self._best is None or best_cost < self._best):
             self._best = best_cost
+            self._since_better = 0
             self._on_feasible(int(best_cost))
+        elif self._best is not None:
+            self._since_better += 1
+        if self._settle_after is not None and self._since_better >= self._settle_after:
+            self.settled = True
+            return True
         if self._should_stop() or (self._until_feasible and self._best is not None):
             return True
         if self._give_up is not None and self._best is None:
@@ -439,6 +461,7 @@ def solve_warm_start(
     # optional with a prize for the rest of the budget, or (``optional_fallback=False``)
     # the infeasible result goes back and the caller plans without PyVRP.
     large = n >= LARGE_SEARCH_FROM
+    settled = False
     required = problem(True)
     if large:
         result, iterations = first_feasible(required)
@@ -449,9 +472,11 @@ def solve_warm_start(
             on_feasible,
             should_stop,
             give_up=(max(1, int(max_iterations * REQUIRED_FIRST_SHARE)), max_runtime_s * REQUIRED_FIRST_SHARE),
+            settle_after=SETTLE_ITERATIONS if n <= SETTLE_UP_TO else None,
         )
         result = run(required, required_stop)
         iterations = required_stop.iterations
+        settled = required_stop.settled
     feasible = result.best.is_feasible()
     if large and feasible and iterations < max_iterations and not should_stop():
         stop = _Stop(max_iterations - iterations, remaining_s(), on_feasible, should_stop)
@@ -491,4 +516,5 @@ def solve_warm_start(
         feasible=best.is_feasible(),
         iterations=iterations,
         wall_s=time.monotonic() - started,
+        settled=settled and best.is_feasible(),
     )

@@ -240,14 +240,20 @@ class _Model:
 
     # ------------------------------------------------------------------ solve
 
-    def search_parameters(self, started: float | None = None, floor_s: float = 0.0):
-        """Search parameters; the time limit is what is left since ``started`` (>= ``floor_s``)."""
+    def search_parameters(self, started: float | None = None, floor_s: float = 0.0, settled: bool = False):
+        """Search parameters; the time limit is what is left since ``started`` (>= ``floor_s``).
+
+        ``settled``: the first solution comes from a PyVRP search that stopped improving on a small
+        day (``pyvrp_start.SETTLE_UP_TO``); a descent to the nearest local optimum of this model,
+        with every product constraint, ends the search instead of the metaheuristic."""
         p = self.params
         sp = pywrapcp.DefaultRoutingSearchParameters()
         sp.first_solution_strategy = getattr(
             routing_enums_pb2.FirstSolutionStrategy, p.first_solution.upper()
         )
-        if p.metaheuristic == "iterated_local_search":
+        if settled:
+            sp.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
+        elif p.metaheuristic == "iterated_local_search":
             sp.use_iterated_local_search = True
             rr = sp.iterated_local_search_parameters.ruin_recreate_parameters
             # SISR (Christiaens & Vanden Berghe) ruin; the default list is empty = invalid.
@@ -339,8 +345,9 @@ class _Model:
                     logger.warning("pyvrp routes rejected by the model; cold start")
                 else:
                     self.source = "pyvrp" if cut == 0 else f"pyvrp_repaired:{cut}"
+                    settled = cut == 0 and self.warm_stats.settled
                     solution = r.SolveFromAssignmentWithParameters(
-                        assignment, self.search_parameters(started)
+                        assignment, self.search_parameters(started, settled=settled)
                     )
                     solution = solution or assignment
         if solution is None and not warm:

@@ -681,3 +681,47 @@ def test_large_days_without_a_feasible_plan_go_on_with_optional_jobs_from_the_ne
     assert plan.first_solution_source == "pyvrp"
     assert not plan.unassigned  # OR-Tools inserted what the one route left out
     check_loads(plan, problem)
+
+
+def test_pyvrp_settles_after_iterations_without_a_better_plan():
+    from samlast.planning.pyvrp_start import INFEASIBLE_COST, _Stop
+
+    stop = _Stop(1000, 60.0, lambda cost: None, lambda: False, settle_after=3)
+    # Nothing feasible yet counts for nothing; a better plan starts the count again.
+    costs = [INFEASIBLE_COST, INFEASIBLE_COST, 100, 100, 100, 90, 90, 90, 90]
+    assert [stop(c) for c in costs] == [False] * 8 + [True]
+    assert stop.settled
+    unsettled = _Stop(1000, 60.0, lambda cost: None, lambda: False)
+    assert not any(unsettled(100) for _ in range(50)) and not unsettled.settled
+
+
+def _small_day() -> Problem:
+    """Eight stops with windows around the terminal, two vans."""
+    jobs = [
+        delivery(f"j{i}", x, y, windows=[TimeWindow(start, start + 2 * H)])
+        for i, (x, y, start) in enumerate(
+            [(4000, 0, 7 * H), (4000, 3000, 7 * H), (0, 5000, 8 * H), (-3000, 4000, 8 * H),
+             (-5000, 0, 9 * H), (-2000, -4000, 9 * H), (2000, -5000, 10 * H), (5000, -2000, 10 * H)]
+        )
+    ]  # fmt: skip
+    return Problem(TERMINAL, (van("v1", ambient=4), van("v2", ambient=4)), tuple(jobs))
+
+
+def test_a_small_day_ends_when_the_search_settles_and_costs_what_the_whole_limit_gives(monkeypatch):
+    from samlast.planning import pyvrp_start
+
+    problem = _small_day()
+    settled = run(problem, SolveParams(time_limit_s=30.0))
+    assert settled.wall_time_s < 5.0, settled.wall_time_s
+    assert settled.first_solution_source == "pyvrp" and not settled.unassigned
+    check_loads(settled, problem)
+    jobs = {j.id: j for j in problem.jobs}
+    for route in settled.routes:
+        for stop in route.stops:
+            (w,) = jobs[stop.job_id].delivery.time_windows
+            assert w.start <= stop.service_start <= w.end
+    # Without the rule both searches run for the whole limit, and find no cheaper plan.
+    monkeypatch.setattr(pyvrp_start, "SETTLE_UP_TO", -1)
+    whole = run(problem, SolveParams(time_limit_s=2.0))
+    assert whole.wall_time_s >= 1.9
+    assert settled.total_cost <= whole.total_cost * 1.001, (settled.total_cost, whole.total_cost)
