@@ -27,7 +27,6 @@ from samlast import planning as pl  # noqa: E402
 from samlast.demo.generator import generate_cluster  # noqa: E402
 from samlast.planning import pyvrp_start  # noqa: E402
 
-
 SETTLE_UP_TO = pyvrp_start.SETTLE_UP_TO
 
 
