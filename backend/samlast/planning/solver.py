@@ -439,8 +439,9 @@ def solve(
     single-threaded and its local search uses no random numbers, so two runs
     explore the same sequence of solutions. They stop at the same one when
     the search ends by ``solution_limit`` (or the local optimum, with
-    ``greedy_descent``); with only ``time_limit_s`` the stopping point, and
-    thus the plan, depends on machine speed and load.
+    ``greedy_descent``, or on a small day whose PyVRP search settled, see
+    ``pyvrp_start.SETTLE_UP_TO``); with only ``time_limit_s`` the stopping
+    point, and thus the plan, depends on machine speed and load.
     """
     params = params or SolveParams()
     callbacks = callbacks or SolveCallbacks()
