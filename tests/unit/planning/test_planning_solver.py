@@ -73,6 +73,15 @@ def check_loads(plan: Plan, problem: Problem) -> None:
                 assert load.fits_in(vehicles[route.vehicle_id].capacity(cls)), (route, stop)
 
 
+def check_windows(plan: Plan, problem: Problem) -> None:
+    """Every stop is served within its job's one window."""
+    jobs = {j.id: j for j in problem.jobs}
+    for route in plan.routes:
+        for stop in route.stops:
+            (w,) = jobs[stop.job_id].delivery.time_windows
+            assert w.start <= stop.service_start <= w.end, (route.key, stop)
+
+
 def test_time_windows_respected_including_second_window():
     jobs = (
         delivery("a", 6000, 0, windows=[TimeWindow(8 * H, 9 * H)]),
@@ -598,11 +607,7 @@ def test_large_days_start_from_the_nearest_neighbour_plan_then_search_with_a_sma
     assert second_feasible
     assert plan.first_solution_source == "pyvrp" and not plan.unassigned
     check_loads(plan, problem)
-    jobs = {j.id: j for j in problem.jobs}
-    for route in plan.routes:
-        for stop in route.stops:
-            (w,) = jobs[stop.job_id].delivery.time_windows
-            assert w.start <= stop.service_start <= w.end
+    check_windows(plan, problem)
 
 
 def _start_with_one_route_only(monkeypatch):
@@ -715,11 +720,7 @@ def test_a_small_day_ends_when_the_search_settles_and_costs_what_the_whole_limit
     assert settled.wall_time_s < 5.0, settled.wall_time_s
     assert settled.first_solution_source == "pyvrp" and not settled.unassigned
     check_loads(settled, problem)
-    jobs = {j.id: j for j in problem.jobs}
-    for route in settled.routes:
-        for stop in route.stops:
-            (w,) = jobs[stop.job_id].delivery.time_windows
-            assert w.start <= stop.service_start <= w.end
+    check_windows(settled, problem)
     # Without the rule both searches run for the whole limit, and find no cheaper plan.
     monkeypatch.setattr(pyvrp_start, "SETTLE_UP_TO", -1)
     whole = run(problem, SolveParams(time_limit_s=2.0))
