@@ -96,6 +96,28 @@ def test_a_city_size_day_planned_from_scratch_gets_the_longer_limit_and_says_so(
     assert third.params["time_limit_s"] == 2.0
 
 
+def test_a_city_size_day_under_way_is_planned_again_from_its_trips_even_when_asked_afresh(day, world, monkeypatch):
+    first = planning.plan_day(world.terminal, MONDAY, time_limit_s=1)
+    first.routes[0].stops[0].status = StopStatus.DONE
+    done_key = first.routes[0].stops[0].job_key
+    db.session.commit()
+    # A small day under way is planned afresh when asked (the done stop stays either way).
+    small = planning.plan_day(world.terminal, MONDAY, time_limit_s=1, fresh=True)
+    assert not small.warm_started and small.routes[0].stops[0].job_key == done_key
+    # Two stops made "city size": the day starts from its current trips and the coordinator reads why.
+    monkeypatch.setattr("samlast.planning.params.LARGE_DAY_JOBS", 2)
+    said = []
+    large = planning.plan_day(
+        world.terminal, MONDAY, time_limit_s=1, fresh=True, progress=lambda f, m: said.append(m.render("sv"))
+    )
+    assert large.warm_started and large.params["time_limit_s"] == 1
+    assert large.routes[0].stops[0].job_key == done_key and large.routes[0].stops[0].status == StopStatus.DONE
+    assert (
+        "Planerar om 2 stopp med 1 fordon från dagens turer: en så stor dag som redan har börjat kan inte planeras "
+        "från början"
+    ) in said
+
+
 def test_point_without_window_that_weekday_is_listed_unassigned(day, world):
     tuesday = date(2026, 12, 1)
     db.session.add(

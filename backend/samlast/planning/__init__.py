@@ -33,13 +33,13 @@ from .model import (
 )
 from .params import (
     FIRST_SOLUTION_STRATEGIES,
-    LARGE_DAY_JOBS,
     LARGE_DAY_TIME_LIMIT_S,
     METAHEURISTICS,
     WARM_START_FALLBACKS,
     WARM_STARTS,
     SolveCallbacks,
     SolveParams,
+    is_large_day,
     least_time_limit_s,
 )
 from .solver import solve
@@ -63,7 +63,6 @@ __all__ = [
     "TEMPERATURE_CLASSES",
     "DEFAULT_SPEED_BANDS",
     "FIRST_SOLUTION_STRATEGIES",
-    "LARGE_DAY_JOBS",
     "LARGE_DAY_TIME_LIMIT_S",
     "METAHEURISTICS",
     "WARM_START_FALLBACKS",
@@ -100,6 +99,7 @@ __all__ = [
     "UnassignedReason",
     "Vehicle",
     "Visit",
+    "is_large_day",
     "least_time_limit_s",
     "solve",
 ]

@@ -42,11 +42,16 @@ LARGE_DAY_JOBS = 800
 LARGE_DAY_TIME_LIMIT_S = 60.0
 
 
+def is_large_day(jobs: int) -> bool:
+    """Whether a day of ``jobs`` jobs is city size (:data:`LARGE_DAY_JOBS`)."""
+    return jobs >= LARGE_DAY_JOBS
+
+
 def least_time_limit_s(jobs: int, time_limit_s: float, *, from_scratch: bool) -> float:
     """The time limit to plan ``jobs`` jobs with, given the one asked for: at least
     :data:`LARGE_DAY_TIME_LIMIT_S` for a city-size day planned from scratch. A day that starts from
     its previous plan (a re-plan) keeps the limit asked for: it has a complete plan at once."""
-    if from_scratch and jobs >= LARGE_DAY_JOBS:
+    if from_scratch and is_large_day(jobs):
         return max(time_limit_s, LARGE_DAY_TIME_LIMIT_S)
     return time_limit_s
 

@@ -669,13 +669,19 @@ def plan_day(
     previous = current_plan(terminal.id, plan_date)
     facts = _facts(previous, day)
     _with_facts(day, facts)
+    stops, vehicles = len(day.problem.jobs), len(day.vehicles)
+    # Stops that already happened keep the planner from PyVRP's start (it cannot hold them), and
+    # OR-Tools alone plans only a small part of a city-size day (bench/RESULTS.md, "Every seed"):
+    # a day that large and under way is planned again from its current plan instead.
+    kept_current = fresh and bool(facts.pinned) and pl.is_large_day(stops)
+    fresh = fresh and not kept_current
     initial, fixed = (None, None)
     if previous is not None and (facts.pinned or not fresh):
         initial, fixed = _as_planner_plan(previous, day, facts, keep_rest=not fresh)
-    stops, from_scratch = len(day.problem.jobs), initial is None or fresh
-    limit = pl.least_time_limit_s(stops, time_limit_s, from_scratch=from_scratch)
-    vehicles = len(day.vehicles)
-    if limit > time_limit_s:
+    limit = pl.least_time_limit_s(stops, time_limit_s, from_scratch=initial is None or fresh)
+    if kept_current:
+        report(0.08, Message("progress.planning.fresh_large", stops=stops, vehicles=vehicles))
+    elif limit > time_limit_s:
         report(0.08, Message("progress.planning.planning_large", stops=stops, vehicles=vehicles, seconds=round(limit)))
     else:
         report(0.08, Message("progress.planning.planning", stops=stops, vehicles=vehicles))
