@@ -122,8 +122,8 @@ def test_the_coordinator_corrects_the_stock_and_narrows_the_proposals(new_page, 
     desk.wait_for_load_state("networkidle")
     desk.get_by_test_id("stock-rotation").fill("3")
     desk.get_by_test_id("stock-rotation").dispatch_event("change")
-    # The overview is asked again with the narrower window; with the other browser worker planning
-    # the demo week's impact analysis beside it, that once took longer than 5 s.
+    # The overview is asked again with the narrower window; with two browser workers on two cores
+    # that once took longer than 5 s (it passed three times in a row alone).
     expect(desk.get_by_test_id("stock-proposal")).to_have_count(0, timeout=15_000)
     expect(desk.get_by_text("Inget parti går ut inom 3 dagar.")).to_be_visible()
 
