@@ -10,14 +10,14 @@ from tests.integration.harness import database_url
 
 @pytest.fixture
 def make_cluster(tmp_path):
-    """make_cluster(**env) -> a Cluster on TEST_DATABASE_URL's server (fresh database) or SQLite."""
+    """make_cluster(points=4, **env) -> a Cluster on TEST_DATABASE_URL's server (fresh database) or SQLite."""
     made = []
 
-    def make(db_url: str | None = None, **env: str) -> Cluster:
+    def make(db_url: str | None = None, points: int = 4, **env: str) -> Cluster:
         drop = None
         if db_url is None:
             db_url, drop = database_url(tmp_path)
-        cluster = Cluster(tmp_path, db_url, **env)
+        cluster = Cluster(tmp_path, db_url, points=points, **env)
         made.append((cluster, drop))
         return cluster
 

@@ -55,7 +55,7 @@ def engine_for(db_url: str) -> sa.Engine:
 class Cluster:
     """Two gunicorn servers, an RQ worker, Redis and a database (`db_url`, made by the caller)."""
 
-    def __init__(self, workdir: Path, db_url: str, drivers: int = 6, **env: str):
+    def __init__(self, workdir: Path, db_url: str, drivers: int = 6, points: int = 4, **env: str):
         self.workdir, self.db_url = workdir, db_url
         self.redis = Redis(workdir)
         self.env = base_env(workdir, db_url, self.redis.url, **env)
@@ -63,7 +63,7 @@ class Cluster:
         self.worker: Worker | None = None
         for server in self.servers:
             server.start(wait=False)
-        self.seed = run_seed(self.env, "--drivers", str(drivers), "--points", "4", "--plan")
+        self.seed = run_seed(self.env, "--drivers", str(drivers), "--points", str(points), "--plan")
         with ThreadPoolExecutor(2) as pool:
             list(pool.map(lambda s: s.wait_ready(), self.servers))
         self.worker = Worker(self.env, workdir)

@@ -14,6 +14,7 @@ import time
 import pytest
 import requests
 
+from samlast.planning.pyvrp_start import SETTLE_UP_TO
 from tests.drills.fleet import Fleet
 from tests.integration.harness import Worker
 from tests.waiting import wait_until
@@ -24,7 +25,11 @@ HEARTBEAT_S, STALE_AFTER_S = 1, 8
 
 
 def test_worker_killed_during_planning(make_cluster):
-    cluster = make_cluster(RUN_HEARTBEAT_S=str(HEARTBEAT_S), RUN_STALE_AFTER_S=str(STALE_AFTER_S))
+    # More stops than a small day, whose search ends as soon as it settles (pyvrp_start.SETTLE_UP_TO):
+    # this job must still be solving when its worker is killed.
+    cluster = make_cluster(
+        points=SETTLE_UP_TO + 5, RUN_HEARTBEAT_S=str(HEARTBEAT_S), RUN_STALE_AFTER_S=str(STALE_AFTER_S)
+    )
     fleet = Fleet(cluster, "RQ worker killed during planning").run()
     a = cluster.servers[0]
     body = {"date": cluster.seed["today"], "reason": "drill", "time_limit_s": 40, "fresh": True}
