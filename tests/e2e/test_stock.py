@@ -107,25 +107,25 @@ def test_the_coordinator_corrects_the_stock_and_narrows_the_proposals(new_page, 
     save_screenshot(desk, "coordinator-stock-desktop.png")
     desk.get_by_test_id("stock-article").scroll_into_view_if_needed()
     save_screenshot(desk, "coordinator-stock-articles-desktop.png")
-    # In English, every word of the tab, the editor included.
+    # The window narrowed while nothing else is loading: typed during the reload that a language
+    # switch starts, the field could be replaced between Playwright's focus and its typing, and the
+    # 3 was lost (2 of 3 runs under CI load failed that way, after two fixes that waited instead).
+    desk.get_by_test_id("stock-rotation").fill("3")
+    desk.get_by_test_id("stock-rotation").dispatch_event("change")
+    expect(desk.get_by_test_id("stock-proposal")).to_have_count(0)
+    expect(desk.get_by_text("Inget parti går ut inom 3 dagar.")).to_be_visible()
+    # In English, every word of the tab, the editor included; the narrowed window stays.
     desk.get_by_test_id("lang-en").click()
     desk.get_by_test_id("stock-edit").locator("summary").click()
     expect(desk.get_by_test_id("stock-basis")).to_contain_text("How it is counted: days of supply")
     expect(desk.get_by_test_id("stock-edit")).to_contain_text("Save the batch")
+    expect(desk.get_by_text("No batch expires within 3 days.")).to_be_visible()
     view = desk.get_by_test_id("stock-view").inner_text()
     assert "stock." not in view and "Spara" not in view and "Lägg" not in view, view
     desk.get_by_test_id("stock-edit").scroll_into_view_if_needed()
     save_screenshot(desk, "coordinator-stock-edit-desktop-en.png")
     desk.get_by_test_id("lang-sv").click()
-    # The switch draws the tab again and reloads its figures: the coordinator types once that is done.
     expect(desk.get_by_test_id("stock-basis")).to_contain_text("antal i lager ÷ vad kommunens mottagare beställt")
-    desk.wait_for_load_state("networkidle")
-    desk.get_by_test_id("stock-rotation").fill("3")
-    desk.get_by_test_id("stock-rotation").dispatch_event("change")
-    # The overview is asked again with the narrower window; with two browser workers on two cores
-    # that once took longer than 5 s (it passed three times in a row alone).
-    expect(desk.get_by_test_id("stock-proposal")).to_have_count(0, timeout=15_000)
-    expect(desk.get_by_text("Inget parti går ut inom 3 dagar.")).to_be_visible()
 
     page = new_page(PHONE, phone=True)
     login(page, stock_server, "coord")
