@@ -33,7 +33,7 @@ METAHEURISTICS = (
 
 #: From this many jobs on, a day planned without a plan to start from is a city-size day: the
 #: planner's way to a first complete plan takes much longer (``pyvrp_start.LARGE_SEARCH_FROM``
-#: marks the same size).
+#: is this size).
 LARGE_DAY_JOBS = 800
 #: The least time limit for such a day. On the 962-stop city day, 60 s planned every stop for each
 #: of six solver seeds; at the product's default 10 s, 26 stops were left out for seeds 0 and 1,

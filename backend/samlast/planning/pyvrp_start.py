@@ -49,6 +49,7 @@ from pyvrp.search import NeighbourhoodParams, PerturbationParams
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
 from .model import Job, JobKind, StopAction, Vehicle, Visit
+from .params import LARGE_DAY_JOBS
 
 #: PyVRP's "unconstrained" value; kept well below int64 so sums cannot overflow.
 _BIG = 2**40
@@ -80,7 +81,8 @@ SETTLE_ITERATIONS = 500
 #: Solomon figures, and the 623-stop day, where the random start is feasible within 3 s and the
 #: defaults reached 1 451 km at 60 s against 1 512 km with this path: bench/municipal.py
 #: --scale 4.35). Where between 623 and 962 stops the path starts to pay is not measured.
-LARGE_SEARCH_FROM = 800
+#: The same size as a city-size day of the planning service (``params.LARGE_DAY_JOBS``).
+LARGE_SEARCH_FROM = LARGE_DAY_JOBS
 #: At city size the number of iterations PyVRP needs from the nearest-neighbour plan to a
 #: feasible one depends on the seed and has a long tail. On the city day, seeds 0-13 needed 49,
 #: 79, 105, 115, 116, 231, 249, 360, 494, 575, 710 and 1 050 iterations, and two were not
