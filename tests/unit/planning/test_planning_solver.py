@@ -572,7 +572,8 @@ def test_pyvrp_search_gives_up_when_nothing_feasible_turns_up(infeasible):
 def test_large_days_start_from_the_nearest_neighbour_plan_then_search_with_a_small_neighbourhood(monkeypatch):
     """From LARGE_SEARCH_FROM clients on (lowered here to the 24-job problem), PyVRP's first
     search starts from the nearest-neighbour plan, which keeps every window and load, and ends
-    at the first feasible plan; the second goes on from that plan with LARGE_SEARCH."""
+    at the first feasible plan; the second goes on from that plan with LARGE_SEARCH: a smaller
+    neighbourhood, no exhaustive search of each new best plan, a shorter acceptance history."""
     from samlast.planning import pyvrp_start
 
     calls = []
@@ -604,6 +605,8 @@ def test_large_days_start_from_the_nearest_neighbour_plan_then_search_with_a_sma
     assert first_start is start and first_params.neighbourhood.num_neighbours == 50
     assert first_feasible and second_start is not None and second_start.is_feasible()
     assert second_params is pyvrp_start.LARGE_SEARCH and second_params.neighbourhood.num_neighbours == 20
+    assert not second_params.ils.exhaustive_on_best and first_params.ils.exhaustive_on_best
+    assert second_params.ils.history_length == pyvrp_start.LARGE_HISTORY < first_params.ils.history_length
     assert second_feasible
     assert plan.first_solution_source == "pyvrp" and not plan.unassigned
     check_loads(plan, problem)
