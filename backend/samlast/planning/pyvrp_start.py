@@ -99,10 +99,11 @@ LARGE_FEASIBLE_SHARE = 0.9
 #: of every new best plan, and accepts by a late-acceptance history of ``LARGE_HISTORY`` iterations
 #: instead of 300. Early in a city day's search nearly every iteration finds a new best plan, and
 #: the exhaustive search of each slows the descent that a minute has room for. On the city day's
-#: PyVRP model from the same feasible plan (bench/RESULTS.md, "A faster descent"), mean of solver
-#: seeds 1 and 2 after 30 s: 2 243 km with PyVRP's acceptance, 2 217 km without the exhaustive
-#: search, 2 173 km with a history of 50 as well (a history of 20: 2 151 km). After 420 s, seed 1
-#: only: 1 976, 2 009 and 1 955 km (a history of 20: 2 030 km, so not 20).
+#: PyVRP model from the same feasible plan (bench/city_search.py; bench/RESULTS.md, "A faster
+#: descent"), mean of solver seeds 1 and 2 after 30 s: 2 243 km with PyVRP's acceptance, 2 217 km
+#: without the exhaustive search, 2 167 km with a history of 50 as well (a history of 20: 2 151
+#: km). After 420 s, seed 1 only: 1 976, 2 009 and 1 955 km (a history of 20: 2 030 km, so not
+#: 20). The whole planner's 60 s city day: 2 086-2 161 km over six seeds, was 2 190-2 337 km.
 LARGE_HISTORY = 50
 LARGE_SEARCH = pyvrp.SolveParams(
     ils=IteratedLocalSearchParams(history_length=LARGE_HISTORY, exhaustive_on_best=False),
