@@ -86,11 +86,16 @@ def test_a_city_size_day_planned_from_scratch_gets_the_longer_limit_and_says_so(
     first = planning.plan_day(world.terminal, MONDAY, time_limit_s=1, progress=progress)
     assert first.params["time_limit_s"] == 2.0
     assert ("progress.planning.planning_large", "Planerar 2 stopp med 1 fordon (en så stor dag får 2 sekunder)") in said
+    # ... and keeps saying so while it searches, not only until its first plan.
+    searching = [text for key, text in said if key.startswith("progress.planning.searching")]
+    assert searching and set(searching) == {"Letar efter kortare rutter (en så stor dag får 2 sekunder)"}
     # A re-plan starts from the stored plan: it has a complete plan at once and keeps the limit asked for.
     said.clear()
     second = planning.plan_day(world.terminal, MONDAY, time_limit_s=1, progress=progress)
     assert second.params["time_limit_s"] == 1
     assert "progress.planning.planning" in [key for key, _ in said]
+    assert "Letar efter kortare rutter" in [text for _, text in said]
+    assert not [text for _, text in said if "sekunder" in text]
     # Planned afresh, it is from scratch again.
     third = planning.plan_day(world.terminal, MONDAY, time_limit_s=1, fresh=True)
     assert third.params["time_limit_s"] == 2.0
@@ -116,6 +121,8 @@ def test_a_city_size_day_under_way_is_planned_again_from_its_trips_even_when_ask
         "Planerar om 2 stopp med 1 fordon från dagens turer: en så stor dag som redan har börjat kan inte planeras "
         "från början"
     ) in said
+    assert "Letar efter kortare rutter från dagens turer (dagen har redan börjat)" in said
+    assert "Letar efter kortare rutter" not in said
 
 
 def test_point_without_window_that_weekday_is_listed_unassigned(day, world):

@@ -275,6 +275,35 @@ def test_impact_analysis_shows_charts_and_cost_split(desk, coord_server):
     save_screenshot(page, "impact-desktop.png")
 
 
+def test_a_day_being_planned_does_not_ask_to_be_planned(office, coord_server):
+    """While the day's first plan is being made, the empty day says so instead of "press Plan the
+    day". The job is held running by answering the planning calls here (no planner runs), so the
+    moment cannot pass before it is read."""
+    page = office
+    day = (TODAY + timedelta(days=20)).isoformat()
+    held = {
+        "id": "e2e-held", "terminal_id": 1, "plan_date": day, "reason": "", "fresh": False, "time_limit_s": 60.0,
+        "status": "running", "progress": 0.3, "message": "Letar efter kortare rutter (en så stor dag får 60 sekunder)",
+        "message_key": "progress.planning.searching_large", "message_params": {"seconds": 60}, "plan_id": None,
+        "created_at": f"{day}T06:00:00+00:00", "started_at": f"{day}T06:00:01+00:00", "finished_at": None,
+    }  # fmt: skip
+
+    def answer(route):
+        route.fulfill(status=200 if route.request.method == "GET" else 202, content_type="application/json",
+                      body=json.dumps(held))  # fmt: skip
+
+    page.route("**/api/v1/planning/jobs**", answer)
+    login(page, coord_server, "coord")
+    page.get_by_test_id("plan-date").fill(day)
+    expect(page.get_by_test_id("empty-state")).to_contain_text("Dagen är inte planerad ännu.")
+    expect(page.get_by_test_id("empty-state")).to_contain_text("Tryck på ”Planera dagen”")
+    page.get_by_test_id("plan-button").click()
+    expect(page.get_by_test_id("plan-progress")).to_contain_text("en så stor dag får 60 sekunder")
+    expect(page.get_by_test_id("empty-state")).to_contain_text("Dagen planeras just nu.")
+    expect(page.get_by_test_id("empty-state")).to_contain_text("Turerna visas här när planeringen är klar.")
+    expect(page.get_by_test_id("empty-state")).not_to_contain_text("Planera dagen")
+
+
 def test_today_shows_routes_and_unassigned_for_a_planned_date(office, coord_server):
     page = office
     login(page, coord_server, "coord")

@@ -641,11 +641,14 @@ ProgressFn = Callable[[float, Message], None]
 
 
 class _Progress(pl.SolveCallbacks):
-    def __init__(self, report: ProgressFn):
+    def __init__(self, report: ProgressFn, searching: Message):
         self.report = report
+        # Says for the whole search why it takes longer or starts from today's trips, not only
+        # until the first plan is found.
+        self.searching = searching
 
     def on_progress(self, fraction: float, best_cost: int) -> None:
-        self.report(0.1 + 0.85 * min(fraction, 1.0), Message("progress.planning.searching"))
+        self.report(0.1 + 0.85 * min(fraction, 1.0), self.searching)
 
 
 def plan_day(
@@ -679,10 +682,13 @@ def plan_day(
     if previous is not None and (facts.pinned or not fresh):
         initial, fixed = _as_planner_plan(previous, day, facts, keep_rest=not fresh)
     limit = pl.least_time_limit_s(stops, time_limit_s, from_scratch=initial is None or fresh)
+    searching = Message("progress.planning.searching")
     if kept_current:
         report(0.08, Message("progress.planning.fresh_large", stops=stops, vehicles=vehicles))
+        searching = Message("progress.planning.searching_from_trips")
     elif limit > time_limit_s:
         report(0.08, Message("progress.planning.planning_large", stops=stops, vehicles=vehicles, seconds=round(limit)))
+        searching = Message("progress.planning.searching_large", seconds=round(limit))
     else:
         report(0.08, Message("progress.planning.planning", stops=stops, vehicles=vehicles))
     travel = travel_model()
@@ -698,7 +704,7 @@ def plan_day(
     result = pl.solve(
         day.problem,
         pl.SolveParams(time_limit_s=limit, seed=seed),
-        callbacks=_Progress(report),
+        callbacks=_Progress(report, searching),
         travel=travel,
         initial_plan=initial,
         fixed=fixed or None,

@@ -572,7 +572,14 @@ function body(): HTMLElement {
   } else if (state.planError) {
     parts.push(errorBox(state.planError, () => void loadPlan()));
   } else if (plan === null) {
-    parts.push(empty(t("coordinator.noPlan"), t("coordinator.noPlanHint")), alerts());
+    // While the day is being planned, "press Plan the day" would ask for what is already under way.
+    const planning = state.job?.status === "queued" || state.job?.status === "running";
+    parts.push(
+      planning
+        ? empty(t("coordinator.noPlanYetPlanning"), t("coordinator.noPlanYetPlanningHint"))
+        : empty(t("coordinator.noPlan"), t("coordinator.noPlanHint")),
+      alerts(),
+    );
   } else {
     parts.push(
       summary(plan),
