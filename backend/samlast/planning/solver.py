@@ -166,7 +166,9 @@ class _Model:
         for v, (vehicle, _) in enumerate(self.trips):
             coef = self.arc_cost_per_m(vehicle)
             if coef not in cost_cb:
-                cost = [[int(round(d * coef)) for d in row] for row in self.dist]
+                # numpy's rint rounds half to even as round() does, on the same float products:
+                # the same integers, without 900 000 Python calls per vehicle cost at city size.
+                cost = np.rint(np.asarray(self.dist, dtype=np.float64) * coef).astype(np.int64).tolist()
                 cost_cb[coef] = r.RegisterTransitMatrix(cost)
             r.SetArcCostEvaluatorOfVehicle(cost_cb[coef], v)
         dimensions.add_time(self)
