@@ -163,12 +163,13 @@ class _Model:
         self.dist = self._int_matrix(self.matrix.distances_m, np.rint)
         self.dur = self._int_matrix(self.matrix.durations_s, lambda d: np.ceil(d - 1e-9))
         cost_cb: dict[float, int] = {}
+        # numpy's rint rounds half to even as round() does, on the same float products: the same
+        # integers, without 900 000 Python calls per vehicle cost at city size.
+        metres = np.asarray(self.dist, dtype=np.float64)
         for v, (vehicle, _) in enumerate(self.trips):
             coef = self.arc_cost_per_m(vehicle)
             if coef not in cost_cb:
-                # numpy's rint rounds half to even as round() does, on the same float products:
-                # the same integers, without 900 000 Python calls per vehicle cost at city size.
-                cost = np.rint(np.asarray(self.dist, dtype=np.float64) * coef).astype(np.int64).tolist()
+                cost = np.rint(metres * coef).astype(np.int64).tolist()
                 cost_cb[coef] = r.RegisterTransitMatrix(cost)
             r.SetArcCostEvaluatorOfVehicle(cost_cb[coef], v)
         dimensions.add_time(self)

@@ -687,8 +687,9 @@ def plan_day(
         report(0.08, Message("progress.planning.fresh_large", stops=stops, vehicles=vehicles))
         searching = Message("progress.planning.searching_from_trips")
     elif limit > time_limit_s:
-        report(0.08, Message("progress.planning.planning_large", stops=stops, vehicles=vehicles, seconds=round(limit)))
-        searching = Message("progress.planning.searching_large", seconds=round(limit))
+        seconds = round(limit)
+        report(0.08, Message("progress.planning.planning_large", stops=stops, vehicles=vehicles, seconds=seconds))
+        searching = Message("progress.planning.searching_large", seconds=seconds)
     else:
         report(0.08, Message("progress.planning.planning", stops=stops, vehicles=vehicles))
     travel = travel_model()

@@ -135,6 +135,11 @@ function scheduleReload(): void {
   reloadTimer = window.setTimeout(() => void loadPlan(), 700);
 }
 
+/** Whether a planning job is still to finish (queued or running). */
+function underWay(job: Pick<PlanningJob, "status"> | null | undefined): boolean {
+  return job?.status === "queued" || job?.status === "running";
+}
+
 function jobEnded(job: PlanningJob): void {
   window.clearTimeout(pollTimer);
   pollTimer = undefined;
@@ -144,7 +149,7 @@ function jobEnded(job: PlanningJob): void {
 
 function applyJob(update: Partial<PlanningJob> & { id: string }): void {
   if (!state.job || state.job.id !== update.id) return;
-  const wasRunning = state.job.status === "queued" || state.job.status === "running";
+  const wasRunning = underWay(state.job);
   state.job = { ...state.job, ...update };
   if (wasRunning && (state.job.status === "succeeded" || state.job.status === "failed")) jobEnded(state.job);
   else drawProgress();
@@ -159,7 +164,7 @@ function poll(id: string): void {
     } catch {
       // offline for a moment: try again
     }
-    if (state.job?.id === id && (state.job.status === "queued" || state.job.status === "running")) poll(id);
+    if (state.job?.id === id && underWay(state.job)) poll(id);
   }, 1_000);
 }
 
@@ -216,7 +221,7 @@ function startLive(): void {
   on("planning_job", (job) => {
     const update = job as unknown as PlanningJob;
     if (state.job && update.id === state.job.id) applyJob(update);
-    else if (update.plan_date === state.day && (update.status === "queued" || update.status === "running")) {
+    else if (update.plan_date === state.day && underWay(update)) {
       // a re-plan started elsewhere (an order changed, a vehicle dropped out): follow it too
       state.job = update;
       redraw();
@@ -306,7 +311,7 @@ function drawProgress(): void {
 }
 
 function toolbar(): HTMLElement {
-  const running = state.job?.status === "queued" || state.job?.status === "running";
+  const running = underWay(state.job);
   return h(
     "div",
     { class: "ctoolbar" },
@@ -573,9 +578,8 @@ function body(): HTMLElement {
     parts.push(errorBox(state.planError, () => void loadPlan()));
   } else if (plan === null) {
     // While the day is being planned, "press Plan the day" would ask for what is already under way.
-    const planning = state.job?.status === "queued" || state.job?.status === "running";
     parts.push(
-      planning
+      underWay(state.job)
         ? empty(t("coordinator.noPlanYetPlanning"), t("coordinator.noPlanYetPlanningHint"))
         : empty(t("coordinator.noPlan"), t("coordinator.noPlanHint")),
       alerts(),
