@@ -163,10 +163,50 @@ function setPageTitle(): void {
   document.title = `${t(key)} – ${t("app.name")}`;
 }
 
+/** The field being typed in, to give it back its focus and caret after a redraw. */
+type Typing = { id: string; start: number | null; end: number | null };
+
+function typingIn(): Typing | null {
+  const active = document.activeElement;
+  if (!(active instanceof HTMLInputElement || active instanceof HTMLTextAreaElement) || !active.id) return null;
+  if (!root.contains(active)) return null;
+  // Only text-like inputs have a caret (reading it from a checkbox throws).
+  let start: number | null = null;
+  let end: number | null = null;
+  try {
+    start = active.selectionStart;
+    end = active.selectionEnd;
+  } catch {
+    // no selection on this kind of input
+  }
+  return { id: active.id, start, end };
+}
+
+function keepTyping(typing: Typing | null): void {
+  if (!typing) return;
+  // A view that moved the focus itself (e.g. to a field with an error) decides.
+  if (document.activeElement && document.activeElement !== document.body) return;
+  const field = document.getElementById(typing.id);
+  if (!(field instanceof HTMLInputElement || field instanceof HTMLTextAreaElement)) return;
+  field.focus();
+  if (typing.start !== null && typing.end !== null) {
+    try {
+      field.setSelectionRange(typing.start, typing.end);
+    } catch {
+      // no selection on this kind of input
+    }
+  }
+}
+
 export function render(): void {
   const user = getSession()?.user ?? null;
   setPageTitle();
+  // A redraw replaces every element. Without this, whatever arrives while someone types (the
+  // municipal sign-in offer on the login screen, a connection change) took the focus from the
+  // field, and the next keys went nowhere: a password half typed on a slow connection.
+  const typing = typingIn();
   root.replaceChildren(header(user), offlineBanner(), main(user));
+  keepTyping(typing);
 }
 
 function onLoggedIn(response: LoginResponse): void {

@@ -43,6 +43,30 @@ def test_wrong_password_shows_the_api_error(page, server, artifacts):
     page.screenshot(path=str(artifacts / "login-phone.png"), full_page=True)
 
 
+def test_a_redraw_while_typing_the_password_loses_no_key(page, server):
+    """The login screen asks whether municipal sign-in is offered and redraws when the answer
+    comes. On a slow connection it comes while the password is being typed: before, the redraw
+    took the focus from the field and the keys after it went nowhere (one CI run lost a whole
+    password this way). The answer is held here until half the password is typed."""
+    held = []
+    page.route("**/api/v1/auth/oidc", lambda route: held.append(route))
+    page.goto(server.url + "/")
+    page.get_by_label("Användarnamn").fill("coord")
+    page.get_by_label("Lösenord", exact=True).click()
+    page.keyboard.type(PASSWORD[:4])
+    page.wait_for_function("() => document.querySelector('[data-testid=login-form]') !== null")
+    page.evaluate("() => { document.querySelector('[data-testid=login-form]').dataset.before = '1'; }")
+    assert len(held) == 1
+    held[0].continue_()
+    page.wait_for_function("() => !document.querySelector('[data-testid=login-form]').dataset.before")
+
+    page.keyboard.type(PASSWORD[4:])
+    expect(page.get_by_label("Lösenord", exact=True)).to_be_focused()
+    expect(page.get_by_label("Lösenord", exact=True)).to_have_value(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("role")).to_have_text("Samordnare")
+
+
 def test_language_switch_to_english_persists_on_reload(page, server):
     page.goto(server.url + "/")
     expect(page.get_by_role("heading", name="Logga in")).to_be_visible()
