@@ -11,6 +11,10 @@ Plans are PyVRP's, km on its integer matrix; the whole planner is ``bench/city_s
 
     .venv/bin/python bench/city_search.py --seconds 30 --seeds 1,2 1,300,20,10 0,300,20,10 0,50,20,10
     .venv/bin/python bench/city_search.py --seconds 600 --seeds 1 --curve 0,50,20,10
+    .venv/bin/python bench/city_search.py --seconds 30 --seeds 1-4 0,50,20,10 0,50,20,10,core
+
+A fifth field ``core`` searches with PyVRP's cheapest operators only (``CORE_OPERATORS``) instead
+of all of them.
 """
 
 from __future__ import annotations
@@ -38,6 +42,9 @@ from samlast.demo.city import generate_city  # noqa: E402
 from samlast.planning import pyvrp_start  # noqa: E402
 
 MARKS = (10, 20, 30, 45, 60, 90, 120, 180, 240, 300, 420, 600)
+#: Moves of one or two clients, 2-opt* between routes, and the two moves a multi-trip vehicle's
+#: reload needs; without PyVRP's moves of two clients at once and its optional-client moves.
+CORE_OPERATORS = ("Relocate1", "Swap11", "SwapTails", "RelocateWithDepot", "RemoveAdjacentDepot")
 
 
 class _Caught(Exception):
@@ -102,7 +109,7 @@ class _Curve(IteratedLocalSearchCallbacks):
 
 
 def params_of(setting: str, callbacks: IteratedLocalSearchCallbacks | None = None) -> pyvrp.SolveParams:
-    exhaustive, history, neighbours, perturbations = setting.split(",")
+    exhaustive, history, neighbours, perturbations, *operators = setting.split(",")
     ils = IteratedLocalSearchParams(
         history_length=int(history),
         exhaustive_on_best=exhaustive == "1",
@@ -112,6 +119,9 @@ def params_of(setting: str, callbacks: IteratedLocalSearchCallbacks | None = Non
         ils=ils,
         neighbourhood=NeighbourhoodParams(num_neighbours=int(neighbours)),
         perturbation=PerturbationParams(min_perturbations=1, max_perturbations=int(perturbations)),
+        operators=[getattr(pyvrp.search, name) for name in CORE_OPERATORS]
+        if operators == ["core"]
+        else pyvrp.SolveParams().operators,
     )
 
 
@@ -136,11 +146,19 @@ def search(model: Path, setting: str, seed: int, seconds: float, curve: bool) ->
     }
 
 
+def seeds_of(text: str) -> list[int]:
+    """'1,2' or '1-4'."""
+    if "-" in text:
+        first, last = text.split("-")
+        return list(range(int(first), int(last) + 1))
+    return [int(s) for s in text.split(",")]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("settings", nargs="+", help="exhaustive,history,neighbours,max_perturbations")
+    ap.add_argument("settings", nargs="+", help="exhaustive,history,neighbours,max_perturbations[,core]")
     ap.add_argument("--seconds", type=float, default=30.0)
-    ap.add_argument("--seeds", default="1,2", help="solver seeds, e.g. 1,2")
+    ap.add_argument("--seeds", default="1,2", help="solver seeds, e.g. 1,2 or 1-4")
     ap.add_argument("--curve", action="store_true", help="print km at 10, 20, 30 ... s as well")
     ap.add_argument("--jobs", type=int, default=2, help="runs side by side")
     args = ap.parse_args()
@@ -151,7 +169,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         model = Path(tmp) / "model.pickle"
         model.write_bytes(pickle.dumps((data, start)))
-        seeds = [int(s) for s in args.seeds.split(",")]
+        seeds = seeds_of(args.seeds)
         with ProcessPoolExecutor(args.jobs) as pool:
             runs = [
                 pool.submit(search, model, setting, seed, args.seconds, args.curve)

@@ -9,7 +9,7 @@ import { getLocale, LOCALES, onLocaleChange, setLocale, t } from "./i18n";
 import { isOnline, onConnectivityChange } from "./state/connectivity";
 import { getSession, setSession, updateUser } from "./state/session";
 import { errorBox, loading, savedCopyNote } from "./ui/components";
-import { h } from "./ui/dom";
+import { h, keepTyping } from "./ui/dom";
 import { coordinatorView } from "./views/coordinator";
 import { driverView } from "./views/driver";
 import { takeReturnFromProvider } from "./state/municipal-sign-in";
@@ -163,50 +163,15 @@ function setPageTitle(): void {
   document.title = `${t(key)} – ${t("app.name")}`;
 }
 
-/** The field being typed in, to give it back its focus and caret after a redraw. */
-type Typing = { id: string; start: number | null; end: number | null };
-
-function typingIn(): Typing | null {
-  const active = document.activeElement;
-  if (!(active instanceof HTMLInputElement || active instanceof HTMLTextAreaElement) || !active.id) return null;
-  if (!root.contains(active)) return null;
-  // Only text-like inputs have a caret (reading it from a checkbox throws).
-  let start: number | null = null;
-  let end: number | null = null;
-  try {
-    start = active.selectionStart;
-    end = active.selectionEnd;
-  } catch {
-    // no selection on this kind of input
-  }
-  return { id: active.id, start, end };
-}
-
-function keepTyping(typing: Typing | null): void {
-  if (!typing) return;
-  // A view that moved the focus itself (e.g. to a field with an error) decides.
-  if (document.activeElement && document.activeElement !== document.body) return;
-  const field = document.getElementById(typing.id);
-  if (!(field instanceof HTMLInputElement || field instanceof HTMLTextAreaElement)) return;
-  field.focus();
-  if (typing.start !== null && typing.end !== null) {
-    try {
-      field.setSelectionRange(typing.start, typing.end);
-    } catch {
-      // no selection on this kind of input
-    }
-  }
-}
-
 export function render(): void {
   const user = getSession()?.user ?? null;
   setPageTitle();
   // A redraw replaces every element. Without this, whatever arrives while someone types (the
   // municipal sign-in offer on the login screen, a connection change) took the focus from the
   // field, and the next keys went nowhere: a password half typed on a slow connection.
-  const typing = typingIn();
+  const giveKeyboardBack = keepTyping(root);
   root.replaceChildren(header(user), offlineBanner(), main(user));
-  keepTyping(typing);
+  giveKeyboardBack();
 }
 
 function onLoggedIn(response: LoginResponse): void {
