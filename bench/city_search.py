@@ -14,7 +14,11 @@ Plans are PyVRP's, km on its integer matrix; the whole planner is ``bench/city_s
     .venv/bin/python bench/city_search.py --seconds 30 --seeds 1-4 0,50,20,10 0,50,20,10,core
 
 A fifth field ``core`` searches with PyVRP's cheapest operators only (``CORE_OPERATORS``) instead
-of all of them.
+of all of them. ``--to-feasible`` measures instead the way from the nearest-neighbour plan to a
+first feasible one with each setting (``default`` is PyVRP's own), by the planner's restart rule,
+given up after a minute:
+
+    .venv/bin/python bench/city_search.py --to-feasible --seeds 0-5 default 0,50,20,10 1,300,50,25,core
 """
 
 from __future__ import annotations
@@ -109,6 +113,8 @@ class _Curve(IteratedLocalSearchCallbacks):
 
 
 def params_of(setting: str, callbacks: IteratedLocalSearchCallbacks | None = None) -> pyvrp.SolveParams:
+    if setting == "default":
+        return pyvrp.SolveParams()
     exhaustive, history, neighbours, perturbations, *operators = setting.split(",")
     ils = IteratedLocalSearchParams(
         history_length=int(history),
@@ -146,6 +152,34 @@ def search(model: Path, setting: str, seed: int, seconds: float, curve: bool) ->
     }
 
 
+def to_feasible(model: Path, setting: str, seed: int, give_up_s: float = 60.0) -> dict:
+    """Seconds and iterations from the nearest-neighbour plan to a feasible one (restarts as in
+    ``feasible_start``), with this setting."""
+    data, _ = pickle.loads(model.read_bytes())
+    began = time.monotonic()
+    start = pyvrp_start._nearest_start(data)
+    iterations, attempt, feasible = 0, 0, False
+    while not feasible and time.monotonic() - began < give_up_s:
+        clock = _Clock(give_up_s - (time.monotonic() - began))
+        stop = MultipleCriteria([clock, FirstFeasible(), MaxIterations(pyvrp_start.RESTART_AFTER)])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", pyvrp.exceptions.PenaltyBoundWarning)
+            result = pyvrp.solve(
+                data, stop=stop, seed=seed + attempt, display=False, initial_solution=start, params=params_of(setting)
+            )
+        iterations += clock.iterations
+        attempt += 1
+        feasible = result.best.is_feasible()
+    return {
+        "setting": setting,
+        "seed": seed,
+        "feasible": feasible,
+        "iterations": iterations,
+        "attempts": attempt,
+        "seconds": time.monotonic() - began,
+    }
+
+
 def seeds_of(text: str) -> list[int]:
     """'1,2' or '1-4'."""
     if "-" in text:
@@ -161,8 +195,11 @@ def main() -> int:
     ap.add_argument("--seeds", default="1,2", help="solver seeds, e.g. 1,2 or 1-4")
     ap.add_argument("--curve", action="store_true", help="print km at 10, 20, 30 ... s as well")
     ap.add_argument("--jobs", type=int, default=2, help="runs side by side")
+    ap.add_argument("--to-feasible", action="store_true", help="time to a first feasible plan instead")
     args = ap.parse_args()
     data = city_model()
+    if args.to_feasible:
+        return report_to_feasible(data, args)
     began = time.monotonic()
     start = feasible_start(data)
     print(f"first feasible plan: {start.distance() / 1000:.1f} km after {time.monotonic() - began:.1f} s")
@@ -191,6 +228,21 @@ def main() -> int:
             at = [next((km for s, km in reversed(r["curve"]) if s <= t), float("nan")) for t in marks]
             points = ", ".join(f"{t} s {km:.1f}" for t, km in zip(marks, at, strict=True))
             print(f"{r['setting']} seed {r['seed']}: {points}")
+    return 0
+
+
+def report_to_feasible(data: pyvrp.ProblemData, args: argparse.Namespace) -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        model = Path(tmp) / "model.pickle"
+        model.write_bytes(pickle.dumps((data, None)))
+        with ProcessPoolExecutor(args.jobs) as pool:
+            runs = [pool.submit(to_feasible, model, s, seed) for s in args.settings for seed in seeds_of(args.seeds)]
+            records = [r.result() for r in runs]
+    print("| setting | seed | feasible | iterations | attempts | s |")
+    print("|---|---:|---|---:|---:|---:|")
+    for r in records:
+        row = (r["setting"], r["seed"], r["feasible"], r["iterations"], r["attempts"], f"{r['seconds']:.1f}")
+        print("| " + " | ".join(str(x) for x in row) + " |")
     return 0
 
 
