@@ -47,7 +47,7 @@ def test_a_redraw_while_typing_the_password_loses_no_key(page, server):
     """The login screen asks whether municipal sign-in is offered and redraws when the answer
     comes. On a slow connection it comes while the password is being typed: before, the redraw
     took the focus from the field and the keys after it went nowhere (one CI run lost a whole
-    password this way). The answer is held here until half the password is typed."""
+    password this way). The answer is held here until the first letters of the password are typed."""
     held = []
     page.route("**/api/v1/auth/oidc", lambda route: held.append(route))
     page.goto(server.url + "/")
