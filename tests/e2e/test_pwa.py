@@ -63,6 +63,7 @@ def test_a_redraw_while_typing_the_password_loses_no_key(page, server):
     page.keyboard.type(PASSWORD[4:])
     expect(page.get_by_label("Lösenord", exact=True)).to_be_focused()
     expect(page.get_by_label("Lösenord", exact=True)).to_have_value(PASSWORD)
+    save_screenshot(page, "login-typing-after-redraw-phone.png")
     page.keyboard.press("Enter")
     expect(page.get_by_test_id("role")).to_have_text("Samordnare")
 
