@@ -46,8 +46,9 @@ from samlast.demo.city import generate_city  # noqa: E402
 from samlast.planning import pyvrp_start  # noqa: E402
 
 MARKS = (10, 20, 30, 45, 60, 90, 120, 180, 240, 300, 420, 600)
-#: Moves of one or two clients, 2-opt* between routes, and the two moves a multi-trip vehicle's
-#: reload needs; without PyVRP's moves of two clients at once and its optional-client moves.
+#: One client moved, two clients swapped, 2-opt* between routes, and the two moves a multi-trip
+#: vehicle's reload needs; without PyVRP's moves of client pairs (Relocate2, Swap21, Swap22) and
+#: its optional-client moves.
 CORE_OPERATORS = ("Relocate1", "Swap11", "SwapTails", "RelocateWithDepot", "RemoveAdjacentDepot")
 
 
