@@ -120,6 +120,28 @@ def test_a_new_run_shows_its_progress_and_a_bad_cluster_line_is_named(new_page, 
     save_screenshot(page, "region-phone.png")
 
 
+def test_groups_typed_while_the_sites_arrive_are_kept(new_page, region_server):
+    """The form is drawn before the sites and runs arrive, and drawn again when they do. Before, that
+    redraw took the keyboard from the groups field and the letters after it went nowhere (a CI run
+    started an analysis without the groups typed). The sites are held here until typing has begun."""
+    page = new_page(PHONE, phone=True)
+    login(page, region_server, "coord")
+    expect(page.get_by_test_id("role")).to_have_text("Samordnare")
+    held = []
+    page.route("**/api/v1/region/sites", lambda route: held.append(route))
+    page.goto(region_server.url + "/#coordinator/region")
+    field = page.get_by_test_id("region-clusters")
+    field.click()
+    page.keyboard.type("6K Klip")
+    assert len(held) == 1
+    held[0].continue_()
+    expect(page.get_by_test_id("region-sites")).to_be_visible()
+
+    page.keyboard.type("pan Bjuv")
+    expect(field).to_be_focused()
+    expect(field).to_have_value("6K Klippan Bjuv")
+
+
 def _latest(server: Server) -> dict:
     runs = [r for r in server.api("GET", "/region/runs") if r["status"] == "succeeded"]
     return server.api("GET", f"/region/runs/{runs[0]['id']}")
