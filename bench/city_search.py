@@ -41,6 +41,7 @@ from pyvrp.search import NeighbourhoodParams, PerturbationParams  # noqa: E402
 from pyvrp.stop import FirstFeasible, MaxIterations, MultipleCriteria  # noqa: E402
 
 import municipal as m  # noqa: E402  (bench/municipal.py: day_problem, run)
+from city_seeds import seeds_of  # noqa: E402
 from samlast import planning as pl  # noqa: E402
 from samlast.demo.city import generate_city  # noqa: E402
 from samlast.planning import pyvrp_start  # noqa: E402
@@ -181,14 +182,6 @@ def to_feasible(model: Path, setting: str, seed: int, give_up_s: float = 60.0) -
     }
 
 
-def seeds_of(text: str) -> list[int]:
-    """'1,2' or '1-4'."""
-    if "-" in text:
-        first, last = text.split("-")
-        return list(range(int(first), int(last) + 1))
-    return [int(s) for s in text.split(",")]
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("settings", nargs="+", help="exhaustive,history,neighbours,max_perturbations[,core]")
@@ -204,17 +197,7 @@ def main() -> int:
     began = time.monotonic()
     start = feasible_start(data)
     print(f"first feasible plan: {start.distance() / 1000:.1f} km after {time.monotonic() - began:.1f} s")
-    with tempfile.TemporaryDirectory() as tmp:
-        model = Path(tmp) / "model.pickle"
-        model.write_bytes(pickle.dumps((data, start)))
-        seeds = seeds_of(args.seeds)
-        with ProcessPoolExecutor(args.jobs) as pool:
-            runs = [
-                pool.submit(search, model, setting, seed, args.seconds, args.curve)
-                for setting in args.settings
-                for seed in seeds
-            ]
-            records = [r.result() for r in runs]
+    records = each_setting_and_seed(data, start, args, search, args.seconds, args.curve)
     print(f"| setting | seed | iterations in {args.seconds:g} s | km | PyVRP cost | feasible |")
     print("|---|---:|---:|---:|---:|---|")
     for r in records:
@@ -232,13 +215,23 @@ def main() -> int:
     return 0
 
 
-def report_to_feasible(data: pyvrp.ProblemData, args: argparse.Namespace) -> int:
+def each_setting_and_seed(data, start, args: argparse.Namespace, run, *extra) -> list[dict]:
+    """``run(model, setting, seed, *extra)`` for every setting and seed, ``--jobs`` side by side;
+    the model (and start) go to the processes through a file."""
     with tempfile.TemporaryDirectory() as tmp:
         model = Path(tmp) / "model.pickle"
-        model.write_bytes(pickle.dumps((data, None)))
+        model.write_bytes(pickle.dumps((data, start)))
         with ProcessPoolExecutor(args.jobs) as pool:
-            runs = [pool.submit(to_feasible, model, s, seed) for s in args.settings for seed in seeds_of(args.seeds)]
-            records = [r.result() for r in runs]
+            runs = [
+                pool.submit(run, model, setting, seed, *extra)
+                for setting in args.settings
+                for seed in seeds_of(args.seeds)
+            ]
+            return [r.result() for r in runs]
+
+
+def report_to_feasible(data: pyvrp.ProblemData, args: argparse.Namespace) -> int:
+    records = each_setting_and_seed(data, None, args, to_feasible)
     print("| setting | seed | feasible | iterations | attempts | s |")
     print("|---|---:|---|---:|---:|---:|")
     for r in records:

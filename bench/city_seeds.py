@@ -41,8 +41,12 @@ def plan_with_seed(seed: int, limit: float, restart: bool) -> dict:
 
 
 def seeds_of(text: str) -> list[int]:
-    first, _, last = text.partition("-")
-    return list(range(int(first), int(last or first) + 1))
+    """'0-5', '1,2' or '1,3-4'."""
+    seeds = []
+    for part in text.split(","):
+        first, _, last = part.partition("-")
+        seeds += range(int(first), int(last or first) + 1)
+    return seeds
 
 
 def main() -> int:

@@ -9,7 +9,7 @@ import { getLocale, LOCALES, onLocaleChange, setLocale, t } from "./i18n";
 import { isOnline, onConnectivityChange } from "./state/connectivity";
 import { getSession, setSession, updateUser } from "./state/session";
 import { errorBox, loading, savedCopyNote } from "./ui/components";
-import { h, keepTyping } from "./ui/dom";
+import { drawInto, h } from "./ui/dom";
 import { coordinatorView } from "./views/coordinator";
 import { driverView } from "./views/driver";
 import { takeReturnFromProvider } from "./state/municipal-sign-in";
@@ -166,12 +166,7 @@ function setPageTitle(): void {
 export function render(): void {
   const user = getSession()?.user ?? null;
   setPageTitle();
-  // A redraw replaces every element. Without this, whatever arrives while someone types (the
-  // municipal sign-in offer on the login screen, a connection change) took the focus from the
-  // field, and the next keys went nowhere: a password half typed on a slow connection.
-  const giveKeyboardBack = keepTyping(root);
-  root.replaceChildren(header(user), offlineBanner(), main(user));
-  giveKeyboardBack();
+  drawInto(root, header(user), offlineBanner(), main(user));
 }
 
 function onLoggedIn(response: LoginResponse): void {

@@ -54,7 +54,6 @@ def test_a_redraw_while_typing_the_password_loses_no_key(page, server):
     page.get_by_label("Användarnamn").fill("coord")
     page.get_by_label("Lösenord", exact=True).click()
     page.keyboard.type(PASSWORD[:4])
-    page.wait_for_function("() => document.querySelector('[data-testid=login-form]') !== null")
     page.evaluate("() => { document.querySelector('[data-testid=login-form]').dataset.before = '1'; }")
     assert len(held) == 1
     held[0].continue_()

@@ -10,7 +10,7 @@ import type { ApiSchema } from "../api/types";
 import { downloadFile, openPdf } from "../data/download";
 import { t, type MessageKey } from "../i18n";
 import { empty, errorBox, errorMessage, loading } from "../ui/components";
-import { h } from "../ui/dom";
+import { drawInto, h } from "../ui/dom";
 import "./followup.css";
 import { parseDecimal } from "../util/numbers";
 import { fmt } from "./impact";
@@ -460,7 +460,8 @@ function history(): HTMLElement | null {
 
 function draw(): void {
   if (!container) return;
-  container.replaceChildren(
+  drawInto(
+    container,
     h(
       "div",
       { class: "cimpact cfollowup", "data-testid": "followup" },

@@ -6,7 +6,7 @@
 // CSV or print / PDF. Every name in words from the word tables, never a code.
 import { hasKey, intlLocale, message, t, type KeyedMessage, type MessageKey } from "../i18n";
 import { empty, errorBox, errorMessage, loading, runProgressBlock } from "../ui/components";
-import { h } from "../ui/dom";
+import { drawInto, h } from "../ui/dom";
 import { addDays, isoDate } from "../util/dates";
 import * as api from "./api";
 import type { FigureKey, Figures, ImpactReport, ImpactRequest, ImpactResult } from "./api";
@@ -897,7 +897,8 @@ function draw(): void {
   chartCleanups.forEach((cleanup) => cleanup());
   chartCleanups = [];
   const current = state.current;
-  container.replaceChildren(
+  drawInto(
+    container,
     h(
       "div",
       { class: "cimpact", "data-testid": "impact" },

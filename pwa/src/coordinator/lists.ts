@@ -5,7 +5,7 @@
 import { downloadFile } from "../data/download";
 import { hasKey, serverText, t, type MessageKey } from "../i18n";
 import { empty, errorBox, errorMessage, formatNumber, loading } from "../ui/components";
-import { h } from "../ui/dom";
+import { drawInto, h } from "../ui/dom";
 import { formatClock, formatDateTime, zoneDate } from "../util/time";
 import * as api from "./api";
 import { mapControl, mappingsPanel } from "./mappings";
@@ -581,7 +581,8 @@ function searchForm(): HTMLElement {
 
 function draw(): void {
   if (!container) return;
-  container.replaceChildren(
+  drawInto(
+    container,
     h(
       "div",
       { class: "clists", "data-testid": "lists" },

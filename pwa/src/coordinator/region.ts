@@ -11,7 +11,7 @@ import type { ApiSchema } from "../api/types";
 import { openPdf, downloadFile } from "../data/download";
 import { intlLocale, message, t, type KeyedMessage, type MessageKey } from "../i18n";
 import { empty, errorBox, errorMessage, loading, runProgressBlock } from "../ui/components";
-import { h, keepTyping } from "../ui/dom";
+import { drawInto, h } from "../ui/dom";
 import { addDays, isoDate } from "../util/dates";
 import { parseDecimal } from "../util/numbers";
 import { routeClass, routeColour } from "./map";
@@ -611,11 +611,7 @@ function draw(): void {
     h("div", { class: "region-progress-slot" }, progressBlock()),
     state.current && result ? resultBlock(state.current, result) : state.runs?.length === 0 ? empty(t("region.none")) : null,
   ];
-  // The sites and runs arrive after the form is drawn; whoever has started typing in it keeps the
-  // keyboard (a CI run lost the groups typed while they arrived, and started a run without them).
-  const giveKeyboardBack = keepTyping(container);
-  container.replaceChildren(...parts.filter((part): part is HTMLElement => part !== null));
-  giveKeyboardBack();
+  drawInto(container, ...parts.filter((part): part is HTMLElement => part !== null));
 }
 
 export function regionSection(): HTMLElement {

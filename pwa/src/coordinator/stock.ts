@@ -6,7 +6,7 @@
 import { newClientId } from "../driver/types";
 import { t, type MessageKey } from "../i18n";
 import { empty, errorBox, errorMessage, formatNumber, loading } from "../ui/components";
-import { h } from "../ui/dom";
+import { drawInto, h } from "../ui/dom";
 import { zoneDate } from "../util/time";
 import * as api from "./api";
 
@@ -368,7 +368,8 @@ function draw(): void {
   if (state.error) return void container.replaceChildren(errorBox(state.error, () => void load()));
   const data = state.data;
   if (!data) return void container.replaceChildren(loading());
-  container.replaceChildren(
+  drawInto(
+    container,
     h("div", { class: "stock", "data-testid": "stock-view" },
       h("h2", { class: "section-title" }, t("stock.title")),
       terminalPicker(),

@@ -4,7 +4,7 @@
 // numbers and what to do about it, and then how many vehicles the day needs (./fleet.ts).
 import { hasKey, intlLocale, message, serverText, t, type Param } from "../i18n";
 import { empty, errorBox, errorMessage, formatNumber, loading } from "../ui/components";
-import { h } from "../ui/dom";
+import { drawInto, h } from "../ui/dom";
 import { parseIsoDate } from "../util/dates";
 import * as api from "./api";
 import type { FlaggedEvent, Deviation, Plan, PlanningJob, PlanRoute, PlanStop, Terminal, Unassigned } from "./api";
@@ -617,10 +617,10 @@ function redraw(options: { keepMap?: boolean } = {}): void {
   if (options.keepMap && oldMap && map) {
     const slot = next.querySelector<HTMLElement>(".cmap");
     slot?.replaceWith(oldMap);
-    container.replaceChildren(next);
+    drawInto(container, next);
     return;
   }
-  container.replaceChildren(next);
+  drawInto(container, next);
   void attachMap();
 }
 

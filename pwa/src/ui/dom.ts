@@ -56,3 +56,15 @@ export function keepTyping(container: HTMLElement): () => void {
     if (selectionStart !== null && selectionEnd !== null) field.setSelectionRange(selectionStart, selectionEnd);
   };
 }
+
+/**
+ * Redraws `container` with `children`, keeping the keyboard where someone was typing in it
+ * (`keepTyping`). The redraws of the shell and of screens and tabs with fields go through here: data
+ * arriving while a field is being filled in (the login screen's sign-in offer, the region tab's
+ * sites) took the focus, and the keys after it went nowhere.
+ */
+export function drawInto(container: HTMLElement, ...children: (Node | string)[]): void {
+  const giveKeyboardBack = keepTyping(container);
+  container.replaceChildren(...children);
+  giveKeyboardBack();
+}

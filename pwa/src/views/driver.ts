@@ -18,7 +18,7 @@ import "../driver/driver.css";
 import { TEMPERATURE_CLASSES } from "../api/types";
 import { t } from "../i18n";
 import { empty, formatNumber, linesByTemperature, parkedAlert } from "../ui/components";
-import { h, keepTyping } from "../ui/dom";
+import { drawInto, h } from "../ui/dom";
 import { isOnline } from "../state/connectivity";
 import type { View } from "./types";
 import { formatClock } from "../util/time";
@@ -507,9 +507,7 @@ function drawBody(): void {
   } else {
     content = listScreen(day);
   }
-  const giveKeyboardBack = keepTyping(bodyEl);
-  bodyEl.replaceChildren(content);
-  giveKeyboardBack();
+  drawInto(bodyEl, content);
 }
 
 export const driverView: View<DriverDay> = {
