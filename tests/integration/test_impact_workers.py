@@ -2,7 +2,7 @@
 `flask samlast worker --queues routing` processes: the figures equal the analysis run in one
 process, and a worker SIGKILLed in the middle of a routing run does not stop the report (RQ
 puts its job back in the queue once the job's time is up, and another worker or the analysing
-process runs it)."""
+process runs it; a job the worker had taken but not yet started, the analysing process takes)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from datetime import timedelta
 
 import pytest
 
+from samlast import planning as pl
 from samlast.demo.generator import generate_cluster
 from samlast.impact import ImpactParams, analyse
 from samlast.impact.demo import from_demo_cluster
+from samlast.impact.routing import DayRequest, PrecomputedTravel
 from samlast.services.impact_workers import QUEUE_NAME, QueueRouter
 from tests.integration.harness import Redis, Worker, base_env, database_url
 from tests.waiting import wait_until
@@ -84,3 +86,69 @@ def test_an_analysis_over_two_workers_survives_one_killed_and_gives_the_same_fig
     assert spread == here
     # Nothing of the analysis is left in Redis but the travel matrix (it expires).
     assert len(queue) == 0
+
+
+def _small_runs(count: int) -> tuple[list[DayRequest], PrecomputedTravel]:
+    """`count` routing runs of two stops each, and their travel matrix."""
+    depot = pl.Location(55.80, 13.30)
+    vehicle = pl.Vehicle(id="truck", shift_start=6 * 3600, shift_end=16 * 3600,
+                         capacities={"ambient": pl.Capacity(1000.0, 10.0)}, cost_per_km=10.0,
+                         cost_per_hour=300.0)  # fmt: skip
+    requests, places = [], [depot]
+    for run in range(count):
+        stops = tuple(
+            pl.Job.delivery_job(f"r{run}-{n}", pl.Location(55.80 + 0.01 * (run + 1), 13.30 + 0.01 * n),
+                                {"ambient": pl.Load(10.0, 0.1)})
+            for n in (1, 2)
+        )  # fmt: skip
+        places += [job.delivery.location for job in stops]
+        requests.append(DayRequest(depot, (vehicle,), stops, pl.SolveParams(time_limit_s=1, solution_limit=5)))
+    return requests, PrecomputedTravel(pl.GeodesicTravelModel(), places)
+
+
+@pytest.mark.parametrize("opened_an_execution", [False, True], ids=["before-its-execution", "before-its-horse"])
+def test_a_job_taken_by_a_worker_that_died_before_starting_it_is_run_here(tmp_path, opened_an_execution):
+    """CI once waited for ever (2026-12-06): the killed worker had taken its job from the queue
+    (RQ moves it to an intermediate queue) and died before the job was "started", so neither
+    the queue nor RQ's started-job registry held it, and it stayed "queued". Here a worker takes a
+    job in the same way and dies at once: before opening its execution, or after it (the
+    execution then expires with its heartbeat) but before its work horse starts the job."""
+    from redis import Redis as RedisClient
+    from rq import Queue
+    from rq.executions import Execution
+
+    redis = Redis(tmp_path)
+    try:
+        connection = RedisClient.from_url(redis.url)
+        queue = Queue(QUEUE_NAME, connection=connection)
+        requests, travel = _small_runs(4)
+        router = QueueRouter(queue, job_stops=1, stranded_s=1.0)
+        taken: list[str] = []
+
+        def a_worker_takes_one_and_dies(index: int) -> None:
+            if taken:
+                return
+            # What a worker's dequeue does (LMOVE to the intermediate queue), and nothing after it.
+            raw = connection.lmove(queue.key, queue.intermediate_queue_key, "LEFT", "RIGHT")
+            assert raw is not None, "no job was left in the queue to take"
+            taken.append(raw.decode())
+            if opened_an_execution:  # as the worker does before forking its work horse
+                with connection.pipeline() as pipeline:
+                    Execution.create(queue.fetch_job(taken[0]), ttl=1, pipeline=pipeline, worker_name="gone")
+                    pipeline.execute()
+
+        answers: list = []
+        collector = threading.Thread(  # a thread, so that a wait for ever fails here instead of hanging
+            target=lambda: answers.append(router.route_days(requests, travel, done=a_worker_takes_one_and_dies)),
+            daemon=True,
+        )  # fmt: skip
+        collector.start()
+        collector.join(30)  # not RQ's ten-minute maintenance
+        assert taken, "the dead worker never took a job"
+        assert answers, "the analysis still waits for the job the dead worker took"
+        assert answers[0] == [request.run(travel) for request in requests]  # the taken run's answer too
+        assert router.ran_here == len(requests)  # no live worker: every run ran here
+        assert connection.llen(queue.intermediate_queue_key) == 0
+        assert len(queue) == 0
+    finally:
+        redis.stop()

@@ -11,7 +11,10 @@ share.
 
 A worker killed in the middle of a job leaves it "started" for ever; RQ's started-job registry
 cleanup (run here every few seconds) finds it once its time is up and puts it back in the queue
-(each job has retries), where another worker, or this process, takes it.
+(each job has retries), where another worker, or this process, takes it. A worker killed after
+taking a job but before starting it leaves the job "queued" in RQ's intermediate queue, where
+nothing but a worker's ten-minute maintenance would find it: once it has been there, with no live
+execution, for `STRANDED_S`, this process takes it from there (atomically too) and runs it.
 
 The travel matrix is stored once per analysis in Redis (pickled, expiring), and each worker
 process keeps the matrices it has read. Small runs travel together: consecutive runs are packed
@@ -37,6 +40,9 @@ TRAVEL_TTL_S = 24 * 3600
 #: How often the collector looks at its jobs, and how often it sweeps abandoned ones.
 POLL_S = 0.05
 SWEEP_S = 2.0
+#: A job a worker took from the queue is started within milliseconds; one still not started, with
+#: no live execution, after this long was taken by a worker that died.
+STRANDED_S = 10.0
 #: Runs are packed into one job until it holds this many stops; a larger run is a job of its own.
 JOB_STOPS = 100
 
@@ -76,8 +82,12 @@ def pack(requests: Sequence[DayRequest], stops: int = JOB_STOPS) -> list[list[in
 class QueueRouter(DayRouter):
     """Routing runs as RQ jobs on `queue` (see the module's docstring)."""
 
-    def __init__(self, queue, *, job_timeout_s: int = 600, retries: int = 3, job_stops: int = JOB_STOPS):
+    def __init__(
+        self, queue, *, job_timeout_s: int = 600, retries: int = 3, job_stops: int = JOB_STOPS,
+        stranded_s: float = STRANDED_S,
+    ):  # fmt: skip
         self.queue = queue
+        self.stranded_s = stranded_s
         self.job_timeout_s = job_timeout_s  # per routing run in the job
         self.retries = retries
         self.job_stops = job_stops
@@ -129,6 +139,7 @@ class QueueRouter(DayRouter):
 
         registry = StartedJobRegistry(queue=self.queue)
         swept = time.monotonic()
+        stranded_since: dict[int, float] = {}
         pending = list(range(len(jobs)))
         try:
             while pending:
@@ -150,6 +161,11 @@ class QueueRouter(DayRouter):
                 if time.monotonic() - swept > SWEEP_S:
                     registry.cleanup()  # a killed worker's job goes back to the queue (retries)
                     swept = time.monotonic()
+                    here = self._run_one_stranded(jobs, queued, stranded_since, registry, members, requests,
+                                                  travel, finish)  # fmt: skip
+                    if here is not None:
+                        pending.remove(here)
+                        continue
                 time.sleep(POLL_S)
         finally:
             for job in jobs:  # the answers are read; nothing of this analysis is left in Redis
@@ -166,6 +182,35 @@ class QueueRouter(DayRouter):
                 pipe.hget(job.key, "status")
             raw = pipe.execute()
         return [value.decode() if isinstance(value, bytes) else str(value or "") for value in raw]
+
+    def _run_one_stranded(
+        self, jobs, queued, stranded_since, registry, members, requests, travel, finish
+    ) -> int | None:
+        """Run here one job that a dead worker took from the queue but never started; its number.
+
+        Such a job stays "queued" in RQ's intermediate queue with no live execution in the
+        started-job registry (an execution the worker had opened expires with its heartbeat)."""
+        waiting = {raw.decode() for raw in self.queue.connection.lrange(self.queue.intermediate_queue_key, 0, -1)}
+        running = set(registry.get_job_ids(cleanup=False))
+        now = time.monotonic()
+        for number in list(stranded_since):
+            if number not in queued or jobs[number].id not in waiting or jobs[number].id in running:
+                del stranded_since[number]  # it moved on: a worker started it, or it was requeued
+        for number in queued:
+            job_id = jobs[number].id
+            if job_id not in waiting or job_id in running:
+                continue
+            since = stranded_since.setdefault(number, now)
+            if now - since < self.stranded_s:
+                continue
+            # Atomic, like taking a job from the queue: a worker that started it after all keeps it.
+            if self.queue.connection.lrem(self.queue.intermediate_queue_key, 1, job_id):
+                log.warning("Routing job %s was taken by a worker that died before starting it; run here", job_id)
+                del stranded_since[number]
+                self.ran_here += len(members[number])
+                finish(number, [requests[index].run(travel) for index in members[number]])
+                return number
+        return None
 
     def _run_one_here(self, jobs, queued, members, requests, travel, finish) -> int | None:
         """Take one job still waiting in the queue and run its runs in this process; its number."""
