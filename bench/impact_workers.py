@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/impact_workers.py [--scale 1.0] [--workers 1 2]
     .venv/bin/python bench/impact_workers.py --city --no-single --workers 1 2   # city size
+    .venv/bin/python bench/impact_workers.py --city --no-single --workers 2 --fleet-need
 
 The demo cluster's two weeks (synthetic, `samlast.impact.demo.from_demo_cluster`) analysed with
 reproducible routing runs (OR-Tools solution limit and PyVRP iteration limit; time limits that do
@@ -13,7 +14,8 @@ runs each took, and whether the figures are identical.
 The worker runs come first, the one-process run last. `--city`: the city-size purchasing of
 `samlast.demo.city.generate_city_weeks` instead (1 100 points, 300 suppliers, 4 weeks;
 synthetic). `--no-single` skips the one-process run; the speed-up is then against the first
-worker run.
+worker run. `--fleet-need` adds the fleet advice of each weekday (the product's default), handed
+to the workers first, as the analysis does; without it the routing runs alone are timed.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--city", action="store_true", help="1 100 points, 300 suppliers, 4 weeks")
     parser.add_argument("--no-single", action="store_true", help="skip the one-process run")
+    parser.add_argument("--fleet-need", action="store_true", help="with each weekday's fleet advice")
     args = parser.parse_args()
 
     from redis import Redis as RedisClient
@@ -64,7 +67,7 @@ def main() -> None:
     from samlast.services.impact_workers import QUEUE_NAME, QueueRouter
 
     params = ImpactParams(time_limit_s=60, shapley_time_limit_s=60, solution_limit=30, warm_start_iterations=100,
-                          fleet_need=False)  # fmt: skip
+                          fleet_need=args.fleet_need)  # fmt: skip
     if args.city:
         cluster = generate_city_weeks(seed=2026)
         data = from_demo_cluster(cluster, end=cluster.start + timedelta(weeks=CITY_WEEKS, days=-1))

@@ -152,3 +152,61 @@ def test_a_job_taken_by_a_worker_that_died_before_starting_it_is_run_here(tmp_pa
         assert len(queue) == 0
     finally:
         redis.stop()
+
+
+def test_a_worker_does_the_fleet_advice_handed_over_first_while_this_process_routes_the_rest(tmp_path):
+    """The analysis hands the weekdays' fleet advice over before its routing runs and collects it
+    last (impact/report.py): a worker takes it from the queue while the analysing process routes
+    the runs it collects meanwhile. Each advice job has the time the advice needs, not the
+    router's time per routing run; a batch given up leaves nothing in the queue."""
+    from redis import Redis as RedisClient
+    from rq import Queue
+    from rq import Worker as RqWorker
+    from rq.job import Job
+
+    from samlast.impact.coordinated import schedule
+    from samlast.impact.fleetneed import fleet_need_requests
+
+    redis = Redis(tmp_path)
+    db_url, drop_database = database_url(tmp_path)
+    worker = Worker(base_env(tmp_path, db_url, redis.url), tmp_path, queues=QUEUE_NAME, name="routing-1")
+    try:
+        connection = RedisClient.from_url(redis.url)
+        queue = Queue(QUEUE_NAME, connection=connection)
+        wait_until(lambda: len(RqWorker.all(queue=queue)) == 1, 60, "the worker listens on the routing queue")
+        cluster = generate_cluster(seed=2026, scale=0.2)
+        data = from_demo_cluster(cluster, cluster.start, cluster.start + timedelta(days=4))
+        params = ImpactParams(fleet_need=True)
+        primary = schedule(data, next(p for p in params.patterns if p.name == params.primary_pattern), params)
+        advice = fleet_need_requests(data, primary, params)[:2]
+        places = [data.terminal] + [s.location for s in data.suppliers] + [p.location for p in data.points]
+        travel = PrecomputedTravel(pl.GeodesicTravelModel(), places)
+        router = QueueRouter(queue, job_timeout_s=2, job_stops=1)
+
+        handed = router.submit(advice, travel)
+        jobs, _ = handed.handle
+        assert [job.timeout for job in jobs] == [int(request.timeout_s) for request in advice]
+        assert all(job.timeout > 2 for job in jobs)  # the advice's own time, not 2 s per routing run
+        # Meanwhile this process routes a batch of its own: the worker is busy with the advice.
+        runs, run_travel = _small_runs(3)
+        assert router.route_days(runs, run_travel) == [request.run(run_travel) for request in runs]
+        rows = router.collect(handed)
+        # The worker took the first advice while this process routed (and then the second, or
+        # this process did when it came to collect it).
+        assert jobs[0].id in router.finished_ids
+        assert router.ran_here == len(runs) + len({job.id for job in jobs} - router.finished_ids)
+        assert rows == [request.run(travel) for request in advice]
+        assert [row["weekday"] for row in rows] == [request.weekday for request in advice]
+
+        # Given up (the analysis failed): the worker is stopped in the first, the second is gone.
+        given_up = router.submit(advice, travel)
+        first, second = given_up.handle[0]
+        wait_until(lambda: first.get_status(refresh=True) == "started", 30, "the worker started the first")
+        router.discard(given_up)
+        assert len(queue) == 0
+        assert not Job.exists(second.id, connection=connection)
+        wait_until(lambda: RqWorker.all(queue=queue)[0].get_state() == "idle", 30, "the worker is free again")
+    finally:
+        worker.stop()
+        redis.stop()
+        drop_database()

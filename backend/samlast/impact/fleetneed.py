@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from samlast import planning as pl
 from samlast.i18n import Message
 from samlast.impact.coordinated import Schedule, fleet_vehicles, jobs_of_day
 from samlast.impact.model import ImpactInput, ImpactParams
+from samlast.impact.routing import DayRouter, PrecomputedTravel
 from samlast.planning import fleet
 
 
@@ -40,34 +42,32 @@ def _types(vehicles: list[pl.Vehicle], data: ImpactInput) -> list[fleet.VehicleT
     return list(types.values())
 
 
-def fleet_need(
-    data: ImpactInput,
-    plan: Schedule,
-    params: ImpactParams,
-    travel: pl.TravelMatrixProvider,
-    step: Callable[[Message], None] = lambda message: None,
-) -> list[dict]:
-    """Per weekday of `plan`: its busiest date, the stops, the vehicles at hand, the vehicles
-    needed to serve every stop in its window (None: more than the advice tries), the binding
-    stops (left out with one vehicle fewer) and those no vehicle could serve in their window."""
-    vehicles = fleet_vehicles(data, params)
-    if not vehicles:
-        return []
-    types = _types(vehicles, data)
+@dataclass(frozen=True)
+class FleetNeedRequest:
+    """The fleet advice of one weekday's busiest date, as a piece of work any router can run
+    (:class:`~samlast.impact.routing.RoutingRequest`): on an RQ worker while the analysis goes on."""
 
-    def jobs_on(day: date) -> list[pl.Job]:
-        return jobs_of_day(data, plan, day, params, None)[0]
+    weekday: int
+    day: date
+    terminal: pl.Location
+    vehicles: tuple[pl.Vehicle, ...]
+    types: tuple[fleet.VehicleType, ...]
+    jobs: tuple[pl.Job, ...]
 
-    rows = []
-    for weekday, day in busiest_days(plan, lambda d: len(jobs_on(d))).items():
-        jobs = jobs_on(day)
-        advice = fleet.advise(pl.Problem(data.terminal, tuple(vehicles), tuple(jobs)), types, travel=travel)
+    @property
+    def timeout_s(self) -> float:
+        # Every planner run of the advice at its time limit, and as much again for the rest.
+        return 2 * fleet.max_solves(len(self.vehicles), len(self.types)) * fleet.ADVICE_PARAMS.time_limit_s
+
+    def run(self, travel: pl.TravelMatrixProvider) -> dict:
+        """The weekday's row (see :func:`fleet_need`)."""
+        advice = fleet.advise(pl.Problem(self.terminal, self.vehicles, self.jobs), self.types, travel=travel)
         enough = advice.enough
-        rows.append({
-            "weekday": weekday,
-            "date": day.isoformat(),
-            "stops": len(jobs),
-            "vehicles_at_hand": len(vehicles),
+        return {
+            "weekday": self.weekday,
+            "date": self.day.isoformat(),
+            "stops": len(self.jobs),
+            "vehicles_at_hand": len(self.vehicles),
             "vehicles_needed": advice.needed,
             "vehicles_tried": advice.limit,
             "trips": enough.trips if enough else None,
@@ -75,6 +75,44 @@ def fleet_need(
             # With one vehicle needed, "one fewer" is none at all: no stop forces an extra vehicle.
             "binding_stops": len(advice.binding) if (advice.needed or 0) >= 2 else 0,
             "unservable_stops": len(advice.unservable),
-        })  # fmt: skip
-        step(Message("progress.impact.fleet_need", date=day.isoformat()))
-    return rows
+        }  # fmt: skip
+
+
+def fleet_need_requests(data: ImpactInput, plan: Schedule, params: ImpactParams) -> list[FleetNeedRequest]:
+    """One fleet advice per weekday of `plan`, on its busiest date (none without a fleet)."""
+    vehicles = fleet_vehicles(data, params)
+    if not vehicles:
+        return []
+    types = tuple(_types(vehicles, data))
+
+    def jobs_on(day: date) -> list[pl.Job]:
+        return jobs_of_day(data, plan, day, params, None)[0]
+
+    return [
+        FleetNeedRequest(weekday, day, data.terminal, tuple(vehicles), types, tuple(jobs_on(day)))
+        for weekday, day in busiest_days(plan, lambda d: len(jobs_on(d))).items()
+    ]
+
+
+def fleet_need(
+    data: ImpactInput,
+    plan: Schedule,
+    params: ImpactParams,
+    travel: PrecomputedTravel,
+    step: Callable[[Message], None] = lambda message: None,
+    router: DayRouter | None = None,
+) -> list[dict]:
+    """Per weekday of `plan`: its busiest date, the stops, the vehicles at hand, the vehicles
+    needed to serve every stop in its window (None: more than the advice tries), the binding
+    stops (left out with one vehicle fewer) and those no vehicle could serve in their window.
+
+    The analysis hands the requests (:func:`fleet_need_requests`) to its router at its start
+    instead, and collects them at its end (:func:`rows_done`)."""
+    router = router or DayRouter()
+    requests = fleet_need_requests(data, plan, params)
+    return router.collect(router.submit(requests, travel), rows_done(requests, step))
+
+
+def rows_done(requests: list[FleetNeedRequest], step: Callable[[Message], None]) -> Callable[[int], None]:
+    """The progress step of each weekday's row as it is done."""
+    return lambda index: step(Message("progress.impact.fleet_need", date=requests[index].day.isoformat()))

@@ -24,7 +24,7 @@ from samlast.impact.coordinated import (
 from samlast.impact.costsplit import coalitions, core_check, equal_profit, nucleolus, shapley, split_table
 from samlast.impact.decomposition import CostRates, decompose
 from samlast.impact.figures import FIGURE_KEYS, change, scenario_figures, week_of, weeks_with_orders
-from samlast.impact.fleetneed import fleet_need
+from samlast.impact.fleetneed import fleet_need_requests, rows_done
 from samlast.impact.model import ImpactInput, ImpactParams
 from samlast.impact.routing import DayRouter, PrecomputedTravel
 from samlast.impact.sensitivity import tornado
@@ -265,9 +265,10 @@ def analyse(
     progress : callable, optional
         ``progress(fraction 0-1, message)``, called after every planning run.
     router : DayRouter, optional
-        Runs the routing runs (supplier-days, days, coalition-days): by default one after the
-        other in this process; services/impact_workers.QueueRouter hands them to RQ workers.
-        The figures do not depend on it.
+        Runs the routing runs (supplier-days, days, coalition-days) and each weekday's fleet
+        advice: by default one after the other in this process; services/impact_workers.QueueRouter
+        hands them to RQ workers (the fleet advice first, collected last). The figures do not
+        depend on it.
 
     Returns
     -------
@@ -306,7 +307,32 @@ def analyse(
     total_runs += max(0, per_day) * len(primary.dates())
     total_runs += len({day.weekday() for day in primary.dates()}) if params.fleet_need else 0
     step = _Steps(total_runs, report_progress)
+    router = router or DayRouter()
+    # The fleet advice is needed only at the end but depends only on the primary pattern: handed
+    # over first, workers do it while this process routes the rest (one weekday's advice at city
+    # size takes minutes, bench/RESULTS.md "The fleet need at city size").
+    need_requests = fleet_need_requests(data, primary, params) if params.fleet_need else []
+    need_batch = router.submit(need_requests, matrix)
+    try:
+        result = _analysed(data, params, matrix, schedules, step, router)
+        result["fleet_need"] = router.collect(need_batch, rows_done(need_requests, step))
+    finally:
+        router.discard(need_batch)  # nothing, once collected
+    report_progress(1.0, Message("progress.done"))
+    result["wall_time_s"] = round(time.monotonic() - started, 2)
+    return result
 
+
+def _analysed(
+    data: ImpactInput,
+    params: ImpactParams,
+    matrix: PrecomputedTravel,
+    schedules: dict[str, Schedule],
+    step: _Steps,
+    router: DayRouter,
+) -> dict:
+    """The report of :func:`analyse` but its fleet need and wall time."""
+    primary = schedules[params.primary_pattern]
     baseline = run_baseline(data, params, matrix, step, router)
     trunk = run_trunk(data, matrix, params)
     municipalities = list(data.municipality_names())
@@ -368,8 +394,6 @@ def analyse(
     )
     early = patterns[params.primary_pattern]["moved_before_period"]
     split = _cost_split(data, params, matrix, primary, runs[params.primary_pattern], step, router)
-    need = fleet_need(data, primary, params, matrix, step) if params.fleet_need else []
-    report_progress(1.0, Message("progress.done"))
     return {
         "horizon": {
             "start": data.start.isoformat(),
@@ -398,10 +422,10 @@ def analyse(
         "decomposition": decomposition,
         "tornado": tornado(data, baseline.trips, trunk.trips, primary_run.trips),
         "cost_split": split,
-        "fleet_need": need,
+        "fleet_need": [],  # filled in by analyse()
         "assumptions": _assumptions(data),
         "notes": [note.as_json() for note in _notes(baseline.notes, weeks, ordered, empty_weeks, early, params)],
-        "wall_time_s": round(time.monotonic() - started, 2),
+        "wall_time_s": None,  # filled in by analyse()
     }
 
 

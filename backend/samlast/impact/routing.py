@@ -16,6 +16,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, Protocol
 
 from samlast import planning as pl
 
@@ -193,6 +194,22 @@ def route_day(
     return DayResult(trips, outside)
 
 
+class RoutingRequest(Protocol):
+    """A piece of the analysis's routing work a router can hand to anyone: a routing run
+    (:class:`DayRequest`) or a day's fleet advice (:mod:`samlast.impact.fleetneed`).
+
+    ``jobs`` are its stops (a router packs small requests together by them); ``timeout_s`` is
+    how long it may take at most, or None for a router's time per routing run."""
+
+    @property
+    def jobs(self) -> Sequence[pl.Job]: ...
+
+    @property
+    def timeout_s(self) -> float | None: ...
+
+    def run(self, travel: PrecomputedTravel) -> Any: ...
+
+
 @dataclass(frozen=True)
 class DayRequest:
     """One routing run of the analysis (a supplier-day, a coordinated day, a coalition-day)."""
@@ -201,24 +218,54 @@ class DayRequest:
     vehicles: tuple[pl.Vehicle, ...]
     jobs: tuple[pl.Job, ...]
     params: pl.SolveParams
+    timeout_s: float | None = None
 
     def run(self, travel: PrecomputedTravel) -> DayResult:
         return route_day(self.depot, self.vehicles, self.jobs, travel, self.params)
 
 
+@dataclass
+class Batch:
+    """Requests handed to a router (:meth:`DayRouter.submit`) whose results are not yet collected.
+
+    ``handle`` is the router's own record of them (e.g. its queued jobs)."""
+
+    requests: Sequence[RoutingRequest]
+    travel: PrecomputedTravel
+    handle: Any = None
+
+
 class DayRouter:
     """Runs the analysis's routing runs: here, one after the other. A router that hands them to
-    workers (services/impact_workers.py) answers the same results in the same order."""
+    workers (services/impact_workers.py) answers the same results in the same order.
+
+    :meth:`submit` hands requests over at once and :meth:`collect` waits for their results, so
+    an analysis can hand over work it needs only at its end (the fleet advice) first and let
+    workers do it while the analysis goes on; here, :meth:`collect` runs them."""
 
     def route_days(
-        self, requests: Sequence[DayRequest], travel: PrecomputedTravel, done: Callable[[int], None] = lambda i: None
-    ) -> list[DayResult]:
+        self,
+        requests: Sequence[RoutingRequest],
+        travel: PrecomputedTravel,
+        done: Callable[[int], None] = lambda i: None,
+    ) -> list[Any]:
         """The result of each request, in the requests' order; `done(index)` as each ends."""
+        return self.collect(self.submit(requests, travel), done)
+
+    def submit(self, requests: Sequence[RoutingRequest], travel: PrecomputedTravel) -> Batch:
+        """Hand `requests` over; their results come from :meth:`collect`."""
+        return Batch(requests, travel)
+
+    def collect(self, batch: Batch, done: Callable[[int], None] = lambda i: None) -> list[Any]:
+        """The result of each request of `batch`, in order; `done(index)` as each ends."""
         results = []
-        for index, request in enumerate(requests):
-            results.append(request.run(travel))
+        for index, request in enumerate(batch.requests):
+            results.append(request.run(batch.travel))
             done(index)
         return results
+
+    def discard(self, batch: Batch) -> None:
+        """Give up a batch whose results will not be collected (the analysis failed)."""
 
 
 def _out_and_back(

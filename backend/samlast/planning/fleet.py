@@ -44,7 +44,15 @@ from .travel import GeodesicTravelModel, MatrixTravelModel, TravelMatrixProvider
 
 #: The budget of one solve of the advice: PyVRP stops after 400 iterations, OR-Tools after 60
 #: solutions; the time limit is only a safety net (a loaded machine must not change the answer).
-ADVICE_PARAMS = SolveParams(time_limit_s=120.0, seed=0, warm_start_iterations=400, solution_limit=60)
+#: A fleet too small to serve every stop goes on with PyVRP's prize-collecting search
+#: (``warm_start_fallback="optional"``). With OR-Tools alone from its own first solution, such a
+#: run ran to the time limit (97-120 s on the city's 400-stop days against 37-44 s now), so
+#: the stops it left out depended on the machine's speed; on the city's busiest Monday it left 23
+#: out with 15 vehicles where the prize-collecting search leaves 27 (bench/RESULTS.md, "The fleet
+#: need at city size").
+ADVICE_PARAMS = SolveParams(
+    time_limit_s=120.0, seed=0, warm_start_iterations=400, solution_limit=60, warm_start_fallback="optional"
+)
 #: Vehicles added beyond ``problem.vehicles`` before the advice gives up.
 MAX_ADDED = 4
 
@@ -370,6 +378,14 @@ def advise(
     )
 
 
+def max_solves(current: int, types: int, max_added: int = MAX_ADDED) -> int:
+    """Most planner runs :func:`advise` makes for `current` vehicles at hand and `types` kinds to
+    add: halving the vehicles at hand, each added vehicle once per kind, then one fewer, one
+    more and the vehicles at hand (a caller's bound on its time: runs x the time limit)."""
+    halving = math.ceil(math.log2(current + 1)) + 1 if current else 0
+    return halving + (max_added * types if types else 0) + 3 * max(1, types)
+
+
 def _search_needed(search: _Search, bound: int, limit: int, callbacks: AdviceCallbacks) -> int | None:
     """Fewest vehicles that leave no servable stop out, or None up to `limit`.
 
@@ -413,4 +429,5 @@ __all__ = [
     "added_vehicle",
     "advise",
     "capacity_lower_bound",
+    "max_solves",
 ]

@@ -26,12 +26,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import pickle
 import time
 import uuid
 from collections.abc import Callable, Sequence
+from typing import Any
 
-from samlast.impact.routing import DayRequest, DayResult, DayRouter, PrecomputedTravel
+from samlast.impact.routing import Batch, DayRouter, PrecomputedTravel, RoutingRequest
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +51,8 @@ JOB_STOPS = 100
 _travel_cache: dict[str, PrecomputedTravel] = {}
 
 
-def route_day_task(travel_key: str, requests: Sequence[DayRequest]) -> list[DayResult]:
-    """The routing runs of one job on a worker (RQ job function)."""
+def route_day_task(travel_key: str, requests: Sequence[RoutingRequest]) -> list[Any]:
+    """The routing runs (or fleet advice) of one job on a worker (RQ job function)."""
     from rq import get_current_job
 
     travel = _travel_cache.get(travel_key)
@@ -65,7 +67,7 @@ def route_day_task(travel_key: str, requests: Sequence[DayRequest]) -> list[DayR
     return [request.run(travel) for request in requests]
 
 
-def pack(requests: Sequence[DayRequest], stops: int = JOB_STOPS) -> list[list[int]]:
+def pack(requests: Sequence[RoutingRequest], stops: int = JOB_STOPS) -> list[list[int]]:
     """The requests' indices in jobs of consecutive runs holding at least `stops` stops (the last
     may hold fewer); a run that large alone is a job of its own."""
     jobs: list[list[int]] = [[]]
@@ -108,31 +110,46 @@ class QueueRouter(DayRouter):
             self._stored[id(travel)] = (travel, key)
         return self._stored[id(travel)][1]
 
-    def route_days(
-        self, requests: Sequence[DayRequest], travel: PrecomputedTravel, done: Callable[[int], None] = lambda i: None
-    ) -> list[DayResult]:
+    def submit(self, requests: Sequence[RoutingRequest], travel: PrecomputedTravel) -> Batch:
+        """Enqueue `requests` as jobs (see :func:`pack`); workers may take them at once."""
         from rq import Retry
-        from rq.registry import StartedJobRegistry
 
+        batch = Batch(requests, travel)
         if not requests:
-            return []
+            return batch
         self.runs += len(requests)
         travel_key = self._travel_key(travel)
-        batch = uuid.uuid4().hex[:12]
+        name = uuid.uuid4().hex[:12]
         members = pack(requests, self.job_stops)
         jobs = self.queue.enqueue_many([
             self.queue.prepare_data(
                 "samlast.services.impact_workers.route_day_task",
                 (travel_key, [requests[index] for index in indices]),
-                job_id=f"route-{batch}-{number}", timeout=self.job_timeout_s * len(indices), result_ttl=3600,
+                job_id=f"route-{name}-{number}", timeout=self._timeout_s(requests, indices), result_ttl=3600,
                 failure_ttl=3600,
                 retry=Retry(max=self.retries),
             )
             for number, indices in enumerate(members)
         ])  # fmt: skip
-        results: dict[int, DayResult] = {}
+        batch.handle = (jobs, members)
+        return batch
 
-        def finish(number: int, answers: Sequence[DayResult]) -> None:
+    def _timeout_s(self, requests: Sequence[RoutingRequest], indices: Sequence[int]) -> int:
+        """A job's time: each routing run's `job_timeout_s`, or what the request says it needs."""
+        seconds = sum(requests[i].timeout_s or self.job_timeout_s for i in indices)
+        return max(1, math.ceil(seconds))
+
+    def collect(self, batch: Batch, done: Callable[[int], None] = lambda i: None) -> list[Any]:
+        """Wait for the batch's jobs (running those still queued here) and answer in order."""
+        from rq.registry import StartedJobRegistry
+
+        if batch.handle is None:
+            return []
+        jobs, members = batch.handle
+        requests, travel = batch.requests, batch.travel
+        results: dict[int, Any] = {}
+
+        def finish(number: int, answers: Sequence[Any]) -> None:
             for index, answer in zip(members[number], answers, strict=True):
                 results[index] = answer
                 done(index)
@@ -168,12 +185,26 @@ class QueueRouter(DayRouter):
                         continue
                 time.sleep(POLL_S)
         finally:
-            for job in jobs:  # the answers are read; nothing of this analysis is left in Redis
-                try:
-                    job.delete(remove_from_queue=True)
-                except Exception:  # a killed worker's job may lack its execution record: keys expire
-                    log.warning("Could not delete routing job %s", job.id, exc_info=True)
+            self.discard(batch)
         return [results[index] for index in range(len(requests))]
+
+    def discard(self, batch: Batch) -> None:
+        """Delete the batch's jobs (the answers are read, or will not be): nothing of the analysis
+        is left in Redis but its travel matrix, which expires. A job a worker is still running
+        (the analysis failed before collecting it) is stopped first: a fleet advice takes minutes."""
+        from rq.command import send_stop_job_command
+
+        if batch.handle is None:
+            return
+        jobs, _ = batch.handle
+        batch.handle = None
+        for job, status in zip(jobs, self._statuses(jobs), strict=True):
+            try:
+                if status == "started":
+                    send_stop_job_command(self.queue.connection, job.id)
+                job.delete(remove_from_queue=True)
+            except Exception:  # a killed worker's job may lack its execution record: keys expire
+                log.warning("Could not delete routing job %s", job.id, exc_info=True)
 
     def _statuses(self, jobs) -> list[str]:
         """Each job's status, read in one round trip (a poll of a thousand jobs is one request)."""

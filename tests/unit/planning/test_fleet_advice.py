@@ -121,3 +121,21 @@ def test_capacity_lower_bound_counts_trips_and_the_roomiest_type():
     assert capacity_lower_bound(jobs, [two_trips], [van("x", pallets=5.0)]) == 3  # 20 + 5 + 5
     assert capacity_lower_bound(jobs, [], [van("x")]) == 3
     assert capacity_lower_bound([], [van("a")], []) == 0
+
+
+def test_the_advice_never_makes_more_planner_runs_than_max_solves_says():
+    """An impact analysis gives a worker's fleet-advice job max_solves x the time limit: the
+    bound must hold for vehicles at hand only, and when vehicles are added up to the limit."""
+    from samlast.planning.fleet import max_solves
+
+    vans = tuple(van(f"v{i}") for i in range(9))
+    full = tuple(stop(f"s{i}", 2000 * math.cos(i), 2000 * math.sin(i), pallets=2.5) for i in range(20))
+    at_hand = advise(Problem(TERMINAL, vans, full), travel=TRAVEL)
+    assert at_hand.needed == 5 and at_hand.solves <= max_solves(9, 0)
+    narrow = tuple(stop(f"n{i}", 15000 * math.cos(2 * i), 15000 * math.sin(2 * i), windows=SEVEN) for i in range(3))
+    two_types = [VAN, VehicleType("small", "Liten", van("small", pallets=2.0))]
+    added = advise(Problem(TERMINAL, (van("own"),), narrow), two_types, travel=TRAVEL)
+    assert added.needed == 3 and added.solves <= max_solves(1, 2)
+    never = advise(Problem(TERMINAL, (van("own"),), narrow), two_types, travel=TRAVEL, max_added=1)
+    assert never.needed is None and never.solves <= max_solves(1, 2, max_added=1)
+    assert max_solves(9, 0) < max_solves(9, 2) < max_solves(38, 2)
