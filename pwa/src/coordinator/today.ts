@@ -614,14 +614,11 @@ function redraw(options: { keepMap?: boolean } = {}): void {
   if (!container?.isConnected) return;
   const oldMap = container.querySelector<HTMLElement>(".cmap");
   const next = body();
-  if (options.keepMap && oldMap && map) {
-    const slot = next.querySelector<HTMLElement>(".cmap");
-    slot?.replaceWith(oldMap);
-    drawInto(container, next);
-    return;
-  }
+  // The map keeps its place (and the coordinator's pan and zoom) when only the rest changed.
+  const keep = Boolean(options.keepMap && oldMap && map);
+  if (keep) next.querySelector<HTMLElement>(".cmap")?.replaceWith(oldMap as HTMLElement);
   drawInto(container, next);
-  void attachMap();
+  if (!keep) void attachMap();
 }
 
 async function attachMap(): Promise<void> {
