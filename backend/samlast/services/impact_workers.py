@@ -20,6 +20,10 @@ The travel matrix is stored once per analysis in Redis (pickled, expiring), and 
 process keeps the matrices it has read. Small runs travel together: consecutive runs are packed
 into one job until it holds `JOB_STOPS` stops (a supplier-day of 9 stops costs about as much to
 queue, fetch and answer as to route; a city's 6 000 of them are some 500 jobs, not 6 000).
+
+Each weekday's fleet advice travels the same way, as a job of its own with the advice's own
+timeout: the analysis submits those jobs before its routing runs and collects them last, so
+workers do them meanwhile; an analysis that fails first stops and deletes them (`discard`).
 """
 
 from __future__ import annotations
