@@ -1,13 +1,14 @@
 """How long the impact analysis's fleet need takes: one fleet advice per weekday, on the busiest day
-of each weekday of the primary delivery pattern (`samlast.impact.fleetneed.fleet_need`, as
-`samlast.impact.report.analyse` runs it after every routing run, in the analysing process).
+of each weekday of the primary delivery pattern (`samlast.impact.fleetneed.fleet_need`), one
+weekday after the other in this process, as `samlast.impact.report.analyse` runs it without workers
+(with workers it hands the five advices to them first and collects them last).
 
     .venv/bin/python bench/fleet_need.py --city            # 1 100 points, 4 weeks (synthetic)
     .venv/bin/python bench/fleet_need.py --scale 1.0       # the demo cluster's two weeks
 
 Prints each weekday's busiest date, its stops, the vehicles at hand and needed, and the seconds
-since the start of the fleet need when its row was done. `bench/impact_workers.py` times the rest
-of the analysis (without the fleet need).
+since the start of the fleet need when its row was done. `bench/impact_workers.py --fleet-need`
+times the whole analysis with it.
 """
 
 from __future__ import annotations
